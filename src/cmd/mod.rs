@@ -1,0 +1,75 @@
+//! The command line: one file per subcommand, each with its arguments and `run`.
+
+pub mod check;
+pub mod diff;
+pub mod gen;
+pub mod inspect;
+pub mod review;
+pub mod rules;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Result;
+use crate::report::Lang;
+
+/// qingdan (清单): keeps a region's administrative power lists consistent —
+/// 同一事项、同一标准、同一编码、上下对应、有效衔接.
+///
+/// 检查各级行政权力事项实施清单的一致性（check），比较两个版本的简化程度（diff），
+/// 在上报前模拟区级审核（review）。
+#[derive(Debug, Parser)]
+#[command(name = "qingdan", version, about, long_about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Global {
+    /// Language of human-readable output / 输出语言: zh (中文, default) or en.
+    #[arg(long, global = true, value_enum, default_value = "zh")]
+    pub lang: Lang,
+    /// Worker threads (default: all cores). Output is identical whatever the count.
+    /// 线程数（默认全部核心），输出与线程数无关。
+    #[arg(long, global = true)]
+    pub threads: Option<usize>,
+    /// No progress bars or summary line on stderr / 不显示进度。
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Nightly consistency report over every jurisdiction / 一致性检查（按标准目录或同级多数）。
+    Check(check::Args),
+    /// Simulate the regional review of a list before upload / 上报前模拟审核，逐项给出通过或退回。
+    Review(review::Args),
+    /// Compare two versions: what changed and how much simpler / 比较两个版本，评估简化程度。
+    Diff(diff::Args),
+    /// Show what was read from a dataset / 查看数据集读取情况。
+    Inspect(inspect::Args),
+    /// List the rules, or explain one (qingdan rules QD101) / 列出或解释检查规则。
+    Rules(rules::Args),
+    /// Generate a realistic dataset with recorded faults / 生成带已知问题的示例数据。
+    Gen(gen::Args),
+}
+
+/// Runs a parsed command line and returns the exit code.
+pub fn run(cli: Cli) -> Result<i32> {
+    if let Some(n) = cli.global.threads {
+        // Ignore the error when a pool already exists (tests calling run twice).
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+    }
+    match &cli.command {
+        Command::Check(args) => check::run(args, &cli.global),
+        Command::Review(args) => review::run(args, &cli.global),
+        Command::Diff(args) => diff::run(args, &cli.global),
+        Command::Inspect(args) => inspect::run(args, &cli.global),
+        Command::Rules(args) => rules::run(args, &cli.global),
+        Command::Gen(args) => gen::run(args, &cli.global),
+    }
+}

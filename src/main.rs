@@ -1,0 +1,16 @@
+//! The `qingdan` binary: parses arguments, calls the library, maps the outcome to an exit code
+//! (0 clean, 1 findings at or above --fail-on, 2 the run could not be done).
+
+use clap::Parser;
+
+fn main() {
+    let cli = qingdan::cmd::Cli::parse();
+    let code = match qingdan::cmd::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("qingdan: error: {err}");
+            2
+        }
+    };
+    std::process::exit(code);
+}
