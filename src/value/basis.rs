@@ -155,35 +155,11 @@ const LEAD_INS: &[&str] = &[
 /// Endings that make a bare run of text a title.
 const TITLE_ENDINGS: &[&str] = &["法", "条例", "规定", "办法", "细则", "决定", "规则"];
 
-/// The comparison key of a title: normalised (NFKC, whitespace removed, brackets unified, 〈〉
-/// and <> as 《》), without a leading 中华人民共和国 and without trailing version notes such as
-/// (2019修正) or (国务院令第412号).
+/// The comparison key of a title: [`crate::laws::law_key`] (NFKC, whitespace and quotation
+/// brackets removed, 中华人民共和国 dropped, version notes such as (2019修正) or (国务院令第412号)
+/// dropped), so that references look up directly in the law registry.
 pub fn title_key(title: &str) -> String {
-    let mut key: String = crate::value::name::normalize(title)
-        .chars()
-        .map(|c| match c {
-            '〈' | '<' => '《',
-            '〉' | '>' => '》',
-            c => c,
-        })
-        .collect();
-    while let Some(open) = trailing_group_start(&key) {
-        let inner = key.get(open + 1..key.len() - 1).unwrap_or("");
-        let note = inner.chars().any(|c| c.is_ascii_digit())
-            || ["修正", "修订", "修改", "年", "令", "号", "公布", "施行"]
-                .iter()
-                .any(|w| inner.contains(w));
-        if !note || open == 0 {
-            break;
-        }
-        key.truncate(open);
-    }
-    if let Some(rest) = key.strip_prefix("中华人民共和国") {
-        if !rest.is_empty() {
-            key.drain(.."中华人民共和国".len());
-        }
-    }
-    key
+    crate::laws::law_key(title)
 }
 
 /// Byte index of the `(` that opens the group ending `s` with `)`, if `s` ends so.
@@ -628,7 +604,7 @@ mod tests {
         assert_eq!(
             refs("【规范性文件】《国家税务总局关于发布〈出口货物劳务增值税和消费税管理办法〉的公告》（国家税务总局公告2012年第24号）第五条第（一）项；《财政部 税务总局关于明确国有农用地出租等增值税政策的公告》第四条"),
             vec![
-                r("国家税务总局关于发布《出口货物劳务增值税和消费税管理办法》的公告", Some(5), None, Some(1)),
+                r("国家税务总局关于发布出口货物劳务增值税和消费税管理办法的公告", Some(5), None, Some(1)),
                 r("财政部税务总局关于明确国有农用地出租等增值税政策的公告", Some(4), None, None),
             ]
         );
