@@ -440,7 +440,10 @@ fn parse_refs(raw: &str) -> Vec<LawRef> {
                 }
             }
             '【' => {
-                p.flush();
+                // A category tag (【法律】) starts a new reference; 【2017】 inside (…) does not.
+                if p.depth == 0 {
+                    p.flush();
+                }
                 pos = skip_past(text, next, '】');
                 p.chunk_start = pos;
                 continue;
@@ -618,6 +621,18 @@ mod tests {
                 r("特种设备安全法", Some(50), None, None),
                 r("特种设备安全监察条例", Some(41), None, None),
                 r("特种设备安全监察条例", Some(101), None, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn bracket_inside_parenthesis_is_no_tag() {
+        assert_eq!(
+            refs("【行政法规】《矿产资源开采登记管理办法》（国务院令第241号）第十条；《辽宁省矿产资源权益金制度改革实施方案》（辽政发【2017】33号）；《矿业权出让收益征收管理暂行办法》（财综【2017】35号）第六条"),
+            vec![
+                r("矿业权出让收益征收管理暂行办法", Some(6), None, None),
+                r("矿产资源开采登记管理办法", Some(10), None, None),
+                r("辽宁省矿产资源权益金制度改革实施方案", None, None, None),
             ]
         );
     }
