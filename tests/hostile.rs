@@ -592,6 +592,23 @@ fn symlink_loop() {
     inspect(case, &self_loop, None, &["items.csv"]).refused(case);
 }
 
+#[cfg(unix)]
+#[test]
+fn fifo_and_dev_zero() {
+    // Not in the list, but a file system hands these out too: a named pipe nobody writes
+    // to (a naive read blocks forever) and a link to /dev/zero (a naive read never ends).
+    let case = "fifo-and-dev-zero";
+    let (_tmp, dir) = stage(case);
+    let fifo = dir.join("steps.csv");
+    let made = Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+    assert!(made, "{case}: mkfifo failed");
+    std::os::unix::fs::symlink("/dev/zero", dir.join("materials.csv")).unwrap();
+    if let Outcome::Loaded(json) = inspect(case, &dir, None, &["steps.csv", "materials.csv"]) {
+        assert_eq!(count(file(case, &json, "items"), "rows_read"), 0, "{case}: {json:#}");
+    }
+    check(case, &dir, false, &["steps.csv", "materials.csv"]);
+}
+
 #[test]
 fn rules_unknown_key() {
     let case = "rules-unknown-key";
