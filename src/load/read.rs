@@ -148,6 +148,7 @@ fn visit_csv(text: &str, visitor: &mut impl Visitor, diags: &mut Diags, report: 
         }
     };
     let ok = visitor.header(&header, diags);
+    let mut lines = LineCounter { bytes: text.as_bytes(), at: 0, line: 1 };
     loop {
         match reader.read_byte_record(&mut rec) {
             Ok(true) => {}
@@ -159,7 +160,7 @@ fn visit_csv(text: &str, visitor: &mut impl Visitor, diags: &mut Diags, report: 
             }
         }
         report.rows_read += 1;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let line = rec.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
         let row = Row::Csv(&rec);
         if rec.as_slice().len() > MAX_FIELD {
             check_long_cells(&row, &header, line, diags);
@@ -193,6 +194,30 @@ fn visit_csv(text: &str, visitor: &mut impl Visitor, diags: &mut Diags, report: 
         } else {
             report.rows_rejected += 1;
         }
+    }
+}
+
+/// Lines of records, counted from their byte offsets. The csv crate's own line numbers can lag
+/// by one (its offset may point at the previous record's terminator), so a record's line is
+/// that of its first byte after any line ends.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(self.bytes.len());
+        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start >= self.at {
+            let seen = self.bytes.get(self.at..start).unwrap_or_default();
+            self.line += memchr::memchr_iter(b'\n', seen).count() as u64;
+            self.at = start;
+        }
+        self.line
     }
 }
 

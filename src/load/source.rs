@@ -211,9 +211,23 @@ pub(crate) fn decode(
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_string(), "UTF-8".to_string()),
         Err(_) => {
-            let text = decode_with(encoding_rs::GB18030, bytes, diags);
-            let name = if is_gbk(bytes) { "GBK" } else { "GB18030" };
-            (text, name.to_string())
+            if let Some(text) =
+                encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
+            {
+                let name = if is_gbk(bytes) { "GBK" } else { "GB18030" };
+                return (text.into_owned(), name.to_string());
+            }
+            // Neither decodes cleanly: a UTF-8 file with a few stray bytes is far more common
+            // than a broken GBK one, but go by whichever loses fewer characters.
+            let utf8 = String::from_utf8_lossy(bytes);
+            let (gb, _) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            let bad_utf8 = utf8.matches('\u{FFFD}').count();
+            let bad_gb = gb.matches('\u{FFFD}').count();
+            if bad_utf8 <= bad_gb {
+                (decode_with(encoding_rs::UTF_8, bytes, diags), "UTF-8".to_string())
+            } else {
+                (decode_with(encoding_rs::GB18030, bytes, diags), "GB18030".to_string())
+            }
         }
     }
 }
@@ -294,6 +308,18 @@ mod tests {
         let list = g.finish();
         assert_eq!(list.len(), 1);
         assert_eq!(list[0].line, Some(3));
+    }
+
+    #[test]
+    fn a_gbk_file_with_one_stray_byte_stays_gbk() {
+        let mut g = d();
+        let mut bytes =
+            encoding_rs::GBK.encode("区划代码,事项名称\n450102,食品经营许可\n").0.into_owned();
+        bytes.extend_from_slice(b"450103,\xff\n");
+        let (text, enc) = decode(&bytes, None, &mut g);
+        assert_eq!(enc, "GB18030");
+        assert!(text.starts_with("区划代码,事项名称"));
+        assert_eq!(g.finish()[0].line, Some(3));
     }
 
     #[test]
