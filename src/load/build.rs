@@ -37,6 +37,12 @@ pub(crate) struct Cache {
     flags: FxHashMap<Str, Flag>,
     levels: FxHashMap<Str, Levels>,
     inters: FxHashMap<Str, Intermediaries>,
+    categories: FxHashMap<Str, (Str, Option<Category>)>,
+    kinds: FxHashMap<Str, (Str, Option<Kind>)>,
+    /// Normalised codes and names of the item a step or material belongs to.
+    code_keys: FxHashMap<Str, Str>,
+    name_keys: FxHashMap<Str, Str>,
+    seqs: FxHashMap<Str, Option<u32>>,
 }
 
 impl Cache {
@@ -74,6 +80,27 @@ impl Cache {
     }
     fn inters(&mut self, raw: &str) -> Intermediaries {
         cached(&mut self.inters, raw, Intermediaries::parse)
+    }
+    fn category(&mut self, raw: &str) -> (Str, Option<Category>) {
+        cached(&mut self.categories, raw, |s| {
+            let c = Category::parse(&s);
+            (s, c)
+        })
+    }
+    fn kind(&mut self, raw: &str) -> (Str, Option<Kind>) {
+        cached(&mut self.kinds, raw, |s| {
+            let k = Kind::parse(&s);
+            (s, k)
+        })
+    }
+    fn code_key(&mut self, raw: &str) -> Str {
+        cached(&mut self.code_keys, raw, |s| Code::parse(s).norm)
+    }
+    fn name_key(&mut self, raw: &str) -> Str {
+        cached(&mut self.name_keys, raw, |s| Name::new(s).norm)
+    }
+    fn seq(&mut self, raw: &str) -> Option<u32> {
+        cached(&mut self.seqs, raw, |s| parse_seq(&s))
     }
 }
 
@@ -235,10 +262,8 @@ impl Visitor for ItemsVisitor<'_> {
         let impl_raw = raw_in(&t.map, row, Col::ImplementationCode);
         let implementation_code =
             if impl_raw.trim().is_empty() { None } else { Some(t.cache.code(impl_raw)) };
-        let category_raw = field!(t, row, Col::Category, str);
-        let category = Category::parse(&category_raw);
-        let kind_raw = field!(t, row, Col::Kind, str);
-        let kind = Kind::parse(&kind_raw);
+        let (category_raw, category) = field!(t, row, Col::Category, category);
+        let (kind_raw, kind) = field!(t, row, Col::Kind, kind);
         let statutory_limit = t.limit(row, Col::StatutoryLimit);
         let committed_limit = t.limit(row, Col::CommittedLimit);
         let item = Item {
@@ -307,8 +332,8 @@ fn item_key(t: &mut Typer<'_>, row: &Row<'_>, line: u64, diags: &mut Diags) -> O
         );
         return None;
     };
-    let code = field!(t, row, Col::Code, code).norm;
-    let name = field!(t, row, Col::ItemName, name).norm;
+    let code = field!(t, row, Col::Code, code_key);
+    let name = field!(t, row, Col::ItemName, name_key);
     if code.is_empty() && name.is_empty() {
         diags.push_at(
             Some(line),
@@ -357,7 +382,7 @@ impl Visitor for StepsVisitor<'_> {
     fn row(&mut self, line: u64, row: &Row<'_>, diags: &mut Diags) -> bool {
         let t = &mut self.t;
         let Some(key) = item_key(t, row, line, diags) else { return false };
-        let seq = parse_seq(raw_in(&t.map, row, Col::Seq));
+        let seq = field!(t, row, Col::Seq, seq);
         let step = Step {
             seq,
             name: field!(t, row, Col::Step, name),

@@ -15,7 +15,8 @@ pub(crate) const MAX_FIELD: usize = 1 << 20;
 
 /// One data row, as the visitor sees it.
 pub(crate) enum Row<'a> {
-    Csv(&'a ByteRecord),
+    /// A CSV record and its bytes as text (validated once per record, not once per cell).
+    Csv(&'a ByteRecord, Option<&'a str>),
     Cells(&'a [String]),
 }
 
@@ -23,7 +24,10 @@ impl Row<'_> {
     /// The cell in column `i` (empty when the row is shorter), truncated to [`MAX_FIELD`].
     pub(crate) fn get(&self, i: usize) -> &str {
         let s = match self {
-            Row::Csv(rec) => rec.get(i).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or(""),
+            Row::Csv(rec, Some(text)) => rec.range(i).and_then(|r| text.get(r)).unwrap_or(""),
+            Row::Csv(rec, None) => {
+                rec.get(i).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
+            }
             Row::Cells(cells) => cells.get(i).map(String::as_str).unwrap_or(""),
         };
         truncate(s)
@@ -31,7 +35,7 @@ impl Row<'_> {
 
     fn len(&self) -> usize {
         match self {
-            Row::Csv(rec) => rec.len(),
+            Row::Csv(rec, _) => rec.len(),
             Row::Cells(cells) => cells.len(),
         }
     }
@@ -109,8 +113,7 @@ pub(crate) fn visit(
                     return;
                 }
             };
-            let (text, encoding) = decode(&bytes, forced, diags);
-            drop(bytes);
+            let (text, encoding) = decode(bytes, forced, diags);
             report.encoding = encoding;
             visit_csv(&text, visitor, diags, report);
         }
@@ -161,7 +164,7 @@ fn visit_csv(text: &str, visitor: &mut impl Visitor, diags: &mut Diags, report: 
         }
         report.rows_read += 1;
         let line = rec.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
-        let row = Row::Csv(&rec);
+        let row = Row::Csv(&rec, std::str::from_utf8(rec.as_slice()).ok());
         if rec.as_slice().len() > MAX_FIELD {
             check_long_cells(&row, &header, line, diags);
         }
@@ -223,7 +226,7 @@ impl LineCounter<'_> {
 
 fn check_long_cells(row: &Row<'_>, header: &[String], line: u64, diags: &mut Diags) {
     let long = |i: usize| match row {
-        Row::Csv(rec) => rec.get(i).map(|f| f.len()).unwrap_or(0) > MAX_FIELD,
+        Row::Csv(rec, _) => rec.get(i).map(|f| f.len()).unwrap_or(0) > MAX_FIELD,
         Row::Cells(cells) => cells.get(i).map(|c| c.len()).unwrap_or(0) > MAX_FIELD,
     };
     for i in 0..row.len() {

@@ -188,7 +188,7 @@ pub(crate) fn encoding_for(label: &str) -> Result<&'static Encoding> {
 /// Decodes a CSV file's bytes. Returns the text and the encoding's name; undecodable bytes are
 /// replaced (U+FFFD) and reported with the line of the first one.
 pub(crate) fn decode(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     forced: Option<&'static Encoding>,
     diags: &mut Diags,
 ) -> (String, String) {
@@ -200,35 +200,35 @@ pub(crate) fn decode(
         } else {
             enc.name()
         };
-        let bytes = strip_bom(bytes, enc);
+        let bytes = strip_bom(&bytes, enc);
         return (decode_with(enc, bytes, diags), name.to_string());
     }
-    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+    if let Some((enc, bom_len)) = Encoding::for_bom(&bytes) {
         let name = format!("{} (BOM)", enc.name());
         let rest = bytes.get(bom_len..).unwrap_or_default();
         return (decode_with(enc, rest, diags), name);
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), "UTF-8".to_string()),
-        Err(_) => {
-            if let Some(text) =
-                encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
-            {
-                let name = if is_gbk(bytes) { "GBK" } else { "GB18030" };
-                return (text.into_owned(), name.to_string());
-            }
-            // Neither decodes cleanly: a UTF-8 file with a few stray bytes is far more common
-            // than a broken GBK one, but go by whichever loses fewer characters.
-            let utf8 = String::from_utf8_lossy(bytes);
-            let (gb, _) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-            let bad_utf8 = utf8.matches('\u{FFFD}').count();
-            let bad_gb = gb.matches('\u{FFFD}').count();
-            if bad_utf8 <= bad_gb {
-                (decode_with(encoding_rs::UTF_8, bytes, diags), "UTF-8".to_string())
-            } else {
-                (decode_with(encoding_rs::GB18030, bytes, diags), "GB18030".to_string())
-            }
-        }
+    let bytes = match String::from_utf8(bytes) {
+        Ok(s) => return (s, "UTF-8".to_string()),
+        Err(e) => e.into_bytes(),
+    };
+    let bytes = bytes.as_slice();
+    if let Some(text) =
+        encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
+    {
+        let name = if is_gbk(bytes) { "GBK" } else { "GB18030" };
+        return (text.into_owned(), name.to_string());
+    }
+    // Neither decodes cleanly: a UTF-8 file with a few stray bytes is far more common
+    // than a broken GBK one, but go by whichever loses fewer characters.
+    let utf8 = String::from_utf8_lossy(bytes);
+    let (gb, _) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    let bad_utf8 = utf8.matches('\u{FFFD}').count();
+    let bad_gb = gb.matches('\u{FFFD}').count();
+    if bad_utf8 <= bad_gb {
+        (decode_with(encoding_rs::UTF_8, bytes, diags), "UTF-8".to_string())
+    } else {
+        (decode_with(encoding_rs::GB18030, bytes, diags), "GB18030".to_string())
     }
 }
 
@@ -287,15 +287,21 @@ mod tests {
     #[test]
     fn detects_utf8_bom_gbk_gb18030() {
         let mut g = d();
-        assert_eq!(decode("事项".as_bytes(), None, &mut g).1, "UTF-8");
+        assert_eq!(decode("事项".as_bytes().to_vec(), None, &mut g).1, "UTF-8");
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice("事项".as_bytes());
-        assert_eq!(decode(&bom, None, &mut g), ("事项".to_string(), "UTF-8 (BOM)".to_string()));
+        assert_eq!(decode(bom, None, &mut g), ("事项".to_string(), "UTF-8 (BOM)".to_string()));
         let (gbk, _, _) = encoding_rs::GBK.encode("食品经营许可");
-        assert_eq!(decode(&gbk, None, &mut g), ("食品经营许可".to_string(), "GBK".to_string()));
+        assert_eq!(
+            decode(gbk.to_vec(), None, &mut g),
+            ("食品经营许可".to_string(), "GBK".to_string())
+        );
         // 𠀀 is outside GBK: GB18030 encodes it in four bytes.
         let (gb, _, _) = encoding_rs::GB18030.encode("事项𠀀");
-        assert_eq!(decode(&gb, None, &mut g), ("事项𠀀".to_string(), "GB18030".to_string()));
+        assert_eq!(
+            decode(gb.to_vec(), None, &mut g),
+            ("事项𠀀".to_string(), "GB18030".to_string())
+        );
         assert!(g.is_empty());
     }
 
@@ -303,7 +309,7 @@ mod tests {
     fn undecodable_bytes_are_reported_with_their_line() {
         let mut g = d();
         let bytes = b"a,b\n1,2\n\xff\xff,3\n";
-        let (text, _) = decode(bytes, None, &mut g);
+        let (text, _) = decode(bytes.to_vec(), None, &mut g);
         assert!(text.contains('\u{FFFD}'));
         let list = g.finish();
         assert_eq!(list.len(), 1);
@@ -316,7 +322,7 @@ mod tests {
         let mut bytes =
             encoding_rs::GBK.encode("区划代码,事项名称\n450102,食品经营许可\n").0.into_owned();
         bytes.extend_from_slice(b"450103,\xff\n");
-        let (text, enc) = decode(&bytes, None, &mut g);
+        let (text, enc) = decode(bytes, None, &mut g);
         assert_eq!(enc, "GB18030");
         assert!(text.starts_with("区划代码,事项名称"));
         assert_eq!(g.finish()[0].line, Some(3));
@@ -327,7 +333,7 @@ mod tests {
         let mut g = d();
         let (gbk, _, _) = encoding_rs::GBK.encode("许可");
         let enc = encoding_for("gbk").unwrap();
-        assert_eq!(decode(&gbk, Some(enc), &mut g).0, "许可");
+        assert_eq!(decode(gbk.to_vec(), Some(enc), &mut g).0, "许可");
         assert!(encoding_for("klingon").is_err());
     }
 }
