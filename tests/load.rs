@@ -279,7 +279,7 @@ fn bad_input_is_counted_and_reported_with_file_line_and_column() {
 fn a_bad_value_is_kept_not_rejected() {
     let ds = qingdan::load::load(&fixture("bad"), &Default::default()).unwrap();
     let item = ds.items.iter().find(|i| &*i.code.norm == "000105002000").unwrap();
-    assert_eq!(&*item.committed_limit.raw, "约十天左右");
+    assert_eq!(&*item.committed_limit.raw, "视情况而定");
     assert_eq!(item.committed_limit.value, qingdan::model::LimitValue::Unparsed);
 }
 
@@ -477,4 +477,48 @@ fn sichuan_export_loads_1135_items() {
         Some("511A0138000000-511602000000-000-115113010833722043-1-00")
     );
     assert_eq!(&*ds.items[1].department.raw, "区教科体局");
+}
+
+#[test]
+fn steps_of_an_item_without_code_join_by_name_or_as_the_one_codeless_item() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("items.csv"),
+        "区划代码,事项编码,事项名称\n\
+         450102,000105001000,食品经营许可\n\
+         450102,,城市建筑垃圾处置核准\n\
+         450103,,甲事项\n\
+         450103,,乙事项\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("steps.csv"),
+        "区划代码,事项编码,序号,环节名称\n\
+         450102,,1,受理\n\
+         450102,,2,决定\n\
+         450103,,1,受理\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("materials.csv"),
+        "区划代码,事项编码,事项名称,材料名称\n\
+         450103,,乙事项,申请书\n\
+         450103,,丙事项,申请书\n",
+    )
+    .unwrap();
+    let v = inspect_json(dir.path(), &[]);
+    assert_eq!(
+        counts(&v),
+        vec![
+            ("items".to_string(), 4, 4, 0),
+            ("steps".to_string(), 3, 2, 1),
+            ("materials".to_string(), 2, 1, 1),
+        ]
+    );
+    // 450103 has two items without a code: a step with neither code nor name is ambiguous.
+    assert_eq!(diag(&v, "steps.csv", Some(4))["text"], "450103/（无事项编码）");
+    assert_eq!(diag(&v, "materials.csv", Some(3))["text"], "450103/丙事项");
+    let ds = qingdan::load::load(dir.path(), &Default::default()).unwrap();
+    assert_eq!(ds.items[1].steps.len(), 2);
+    assert_eq!(ds.items[3].materials.len(), 1);
 }

@@ -308,7 +308,8 @@ pub(crate) struct ItemKey {
     pub(crate) jurisdiction: Str,
     /// Normalised 事项编码 (empty when not given).
     pub(crate) code: Str,
-    /// Normalised 事项名称, used when the code is empty.
+    /// Normalised 事项名称, used when the code is empty. With neither, the row belongs to the
+    /// jurisdiction's one item without a code, if it has exactly one.
     pub(crate) name: Option<Str>,
 }
 
@@ -317,6 +318,7 @@ impl ItemKey {
     pub(crate) fn describe(&self) -> String {
         match (&self.name, self.code.is_empty()) {
             (Some(n), true) => format!("{}/{}", self.jurisdiction, n),
+            (None, true) => format!("{}/（无事项编码）", self.jurisdiction),
             _ => format!("{}/{}", self.jurisdiction, self.code),
         }
     }
@@ -334,15 +336,8 @@ fn item_key(t: &mut Typer<'_>, row: &Row<'_>, line: u64, diags: &mut Diags) -> O
     };
     let code = field!(t, row, Col::Code, code_key);
     let name = field!(t, row, Col::ItemName, name_key);
-    if code.is_empty() && name.is_empty() {
-        diags.push_at(
-            Some(line),
-            Some("事项编码".into()),
-            Some(row_text(t, row)),
-            Msg::NoNameNoCode,
-        );
-        return None;
-    }
+    // A row with neither code nor name still joins when its jurisdiction has exactly one item
+    // without a code (a list where one item lost its code); see `ItemIndex::find`.
     let name = (!name.is_empty()).then_some(name);
     Some(ItemKey { jurisdiction, code, name })
 }

@@ -197,18 +197,27 @@ fn read_table(
 }
 
 /// Finds the item a step or material belongs to: by (区划代码, 事项编码), or by (区划代码,
-/// 事项名称) when the row has no code. With duplicate keys the first item in file order wins.
+/// 事项名称) when the row has no code, or, when it has neither, the jurisdiction's one item
+/// without a code. With duplicate keys the first item in file order wins.
 struct ItemIndex {
     by_code: FxHashMap<Str, FxHashMap<Str, usize>>,
     by_name: FxHashMap<Str, FxHashMap<Str, usize>>,
+    /// Per jurisdiction: its item without a code, `None` when it has several.
+    codeless: FxHashMap<Str, Option<usize>>,
 }
 
 impl ItemIndex {
     fn new(items: &[Item]) -> ItemIndex {
         let mut by_code: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
         let mut by_name: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
+        let mut codeless: FxHashMap<Str, Option<usize>> = FxHashMap::default();
         for (i, item) in items.iter().enumerate() {
-            if !item.code.norm.is_empty() {
+            if item.code.norm.is_empty() {
+                codeless
+                    .entry(item.jurisdiction.clone())
+                    .and_modify(|one| *one = None)
+                    .or_insert(Some(i));
+            } else {
                 by_code
                     .entry(item.jurisdiction.clone())
                     .or_default()
@@ -223,7 +232,7 @@ impl ItemIndex {
                     .or_insert(i);
             }
         }
-        ItemIndex { by_code, by_name }
+        ItemIndex { by_code, by_name, codeless }
     }
 
     fn find(&self, key: &ItemKey) -> Option<usize> {
@@ -233,8 +242,11 @@ impl ItemIndex {
                 return found.copied();
             }
         }
-        let name = key.name.as_deref()?;
-        self.by_name.get(&*key.jurisdiction).and_then(|m| m.get(name)).copied()
+        match key.name.as_deref() {
+            Some(name) => self.by_name.get(&*key.jurisdiction).and_then(|m| m.get(name)).copied(),
+            None if key.code.is_empty() => self.codeless.get(&*key.jurisdiction).copied().flatten(),
+            None => None,
+        }
     }
 }
 
