@@ -2,6 +2,8 @@
 //! `Arc<str>`) and parsed once: a province repeats the same basis, limits and names across a
 //! thousand jurisdictions, so the caches here turn millions of parses into thousands.
 
+use std::sync::Arc;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::columns::{Col, Columns, HeaderMap, Table};
@@ -324,6 +326,44 @@ impl ItemKey {
     }
 }
 
+/// The rows of steps.csv or materials.csv, each with the id of its item key. Keys are stored
+/// once each (a province has millions of steps but only as many keys as items), and rows are
+/// kept in fixed-size chunks so that growing never copies millions of rows.
+pub(crate) struct Children<T> {
+    /// The distinct keys, indexed by id.
+    pub(crate) keys: Vec<ItemKey>,
+    /// Key id by the addresses of its interned parts (equal text → same `Arc` within a file).
+    ids: FxHashMap<(usize, usize, usize), u32>,
+    /// (key id, row), in file order.
+    pub(crate) chunks: Vec<Vec<(u32, T)>>,
+}
+
+/// Rows per chunk of `Children`.
+const CHUNK: usize = 1 << 16;
+
+impl<T> Children<T> {
+    fn new() -> Self {
+        Children { keys: Vec::new(), ids: FxHashMap::default(), chunks: Vec::new() }
+    }
+
+    fn push(&mut self, key: ItemKey, row: T) {
+        let addr = |s: &Str| Arc::as_ptr(s) as *const u8 as usize;
+        let parts =
+            (addr(&key.jurisdiction), addr(&key.code), key.name.as_ref().map(addr).unwrap_or(0));
+        let next = self.keys.len() as u32;
+        let id = *self.ids.entry(parts).or_insert(next);
+        if id == next {
+            self.keys.push(key);
+        }
+        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        if let Some(chunk) = self.chunks.last_mut() {
+            chunk.push((id, row));
+        }
+    }
+}
+
 fn item_key(t: &mut Typer<'_>, row: &Row<'_>, line: u64, diags: &mut Diags) -> Option<ItemKey> {
     let Some(jurisdiction) = t.jurisdiction(row) else {
         diags.push_at(
@@ -354,7 +394,7 @@ fn key_needs(t: &Typer<'_>) -> Vec<&'static [(Col, &'static str)]> {
 /// Types steps.csv rows.
 pub(crate) struct StepsVisitor<'a> {
     t: Typer<'a>,
-    pub(crate) rows: Vec<(ItemKey, Step)>,
+    pub(crate) rows: Children<Step>,
 }
 
 impl<'a> StepsVisitor<'a> {
@@ -364,7 +404,7 @@ impl<'a> StepsVisitor<'a> {
     }
 
     pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
-        StepsVisitor { t: Typer::new(columns, Table::Steps, opts, file), rows: Vec::new() }
+        StepsVisitor { t: Typer::new(columns, Table::Steps, opts, file), rows: Children::new() }
     }
 }
 
@@ -385,7 +425,7 @@ impl Visitor for StepsVisitor<'_> {
             stamps: field!(t, row, Col::Stamps, count),
             origin: t.origin(line),
         };
-        self.rows.push((key, step));
+        self.rows.push(key, step);
         true
     }
 }
@@ -399,7 +439,7 @@ fn parse_seq(raw: &str) -> Option<u32> {
 /// Types materials.csv rows.
 pub(crate) struct MaterialsVisitor<'a> {
     t: Typer<'a>,
-    pub(crate) rows: Vec<(ItemKey, Material)>,
+    pub(crate) rows: Children<Material>,
 }
 
 impl<'a> MaterialsVisitor<'a> {
@@ -409,7 +449,10 @@ impl<'a> MaterialsVisitor<'a> {
     }
 
     pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
-        MaterialsVisitor { t: Typer::new(columns, Table::Materials, opts, file), rows: Vec::new() }
+        MaterialsVisitor {
+            t: Typer::new(columns, Table::Materials, opts, file),
+            rows: Children::new(),
+        }
     }
 }
 
@@ -429,7 +472,7 @@ impl Visitor for MaterialsVisitor<'_> {
             stamped: field!(t, row, Col::Stamped, flag),
             origin: t.origin(line),
         };
-        self.rows.push((key, material));
+        self.rows.push(key, material);
         true
     }
 }

@@ -19,7 +19,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use self::build::{
-    ItemKey, ItemsVisitor, JurisdictionRow, JurisdictionsVisitor, MaterialsVisitor, StepsVisitor,
+    Children, ItemKey, ItemsVisitor, JurisdictionRow, JurisdictionsVisitor, MaterialsVisitor,
+    StepsVisitor,
 };
 use self::columns::{Columns, Table};
 use self::diag::{Diags, Msg};
@@ -48,8 +49,8 @@ pub struct LoadOptions {
 enum Rows {
     Jurisdictions(Vec<JurisdictionRow>),
     Items(Vec<Item>),
-    Steps(Vec<(ItemKey, Step)>),
-    Materials(Vec<(ItemKey, Material)>),
+    Steps(Children<Step>),
+    Materials(Children<Material>),
 }
 
 struct TableOut {
@@ -103,21 +104,19 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     let index = ItemIndex::new(&items);
     if let Some((rows, slot)) = steps {
         let (report, diags) = &mut parts[slot];
-        for (key, step) in rows {
-            match index.find(&key) {
-                Some(i) => items[i].steps.push(step),
-                None => reject(report, diags, step.origin.line, &key),
-            }
-        }
+        attach(&mut items, rows, &index, report, diags, |item| &mut item.steps, |s| s.origin.line);
     }
     if let Some((rows, slot)) = materials {
         let (report, diags) = &mut parts[slot];
-        for (key, material) in rows {
-            match index.find(&key) {
-                Some(i) => items[i].materials.push(material),
-                None => reject(report, diags, material.origin.line, &key),
-            }
-        }
+        attach(
+            &mut items,
+            rows,
+            &index,
+            report,
+            diags,
+            |item| &mut item.materials,
+            |m| m.origin.line,
+        );
     }
     drop(index);
     // Steps in 序号 order; rows without a readable 序号 keep file order, after the numbered ones.
@@ -145,6 +144,41 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
         items,
         report: LoadReport { files, diagnostics },
     })
+}
+
+/// Moves steps or materials into their items (each item's list allocated once, at its size);
+/// rows whose item does not exist are rejected.
+fn attach<T>(
+    items: &mut [Item],
+    rows: Children<T>,
+    index: &ItemIndex,
+    report: &mut FileReport,
+    diags: &mut Diags,
+    list: impl Fn(&mut Item) -> &mut Vec<T>,
+    line: impl Fn(&T) -> u64,
+) {
+    let target: Vec<Option<usize>> = rows.keys.iter().map(|k| index.find(k)).collect();
+    let mut sizes = vec![0usize; items.len()];
+    for (id, _) in rows.chunks.iter().flatten() {
+        if let Some(Some(i)) = target.get(*id as usize) {
+            sizes[*i] += 1;
+        }
+    }
+    for (item, n) in items.iter_mut().zip(sizes) {
+        list(item).reserve_exact(n);
+    }
+    for chunk in rows.chunks {
+        for (id, row) in chunk {
+            match target.get(id as usize).copied().flatten().and_then(|i| items.get_mut(i)) {
+                Some(item) => list(item).push(row),
+                None => {
+                    if let Some(key) = rows.keys.get(id as usize) {
+                        reject(report, diags, line(&row), key);
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn reject(report: &mut FileReport, diags: &mut Diags, line: u64, key: &ItemKey) {
