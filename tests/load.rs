@@ -270,7 +270,8 @@ fn bad_input_is_counted_and_reported_with_file_line_and_column() {
     assert_eq!(diag(&v, "jurisdictions.csv", Some(5))["text"], "大区");
     let all = v["diagnostics"].as_array().unwrap();
     assert!(all.iter().any(|d| d["text"] == "450100 → 450102 → 450100"));
-    assert!(all.iter().any(|d| d["text"] == "450104" && d["column"] == "区划代码"));
+    // Reported at the first item row naming it.
+    assert_eq!(diag(&v, "items.csv", Some(7))["text"], "450104");
     assert_eq!(v["jurisdictions"]["total"], 4);
     assert_eq!(all.len(), 12);
 }

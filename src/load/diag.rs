@@ -164,7 +164,10 @@ impl Diags {
     }
 
     /// The diagnostics kept, plus one summary per message that overflowed.
+    /// Sorted by line (file-level ones, without a line, first); stable, so the order of
+    /// pushing decides among diagnostics of one line.
     pub(crate) fn finish(mut self) -> Vec<Diagnostic> {
+        self.list.sort_by_key(|d| d.line.unwrap_or(0));
         for (msg, n) in &self.counts {
             if *n > MAX_PER_KIND {
                 self.list.push(Diagnostic {

@@ -87,6 +87,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
 
     let mut jur_rows = None;
     let mut items = Vec::new();
+    let mut items_slot = 0;
     let mut steps = None;
     let mut materials = None;
     let mut parts: Vec<(FileReport, Diags)> = Vec::new();
@@ -94,7 +95,10 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
         let slot = parts.len();
         match out.rows {
             Rows::Jurisdictions(r) => jur_rows = Some((r, slot)),
-            Rows::Items(r) => items = r,
+            Rows::Items(r) => {
+                items = r;
+                items_slot = slot;
+            }
             Rows::Steps(r) => steps = Some((r, slot)),
             Rows::Materials(r) => materials = Some((r, slot)),
         }
@@ -122,13 +126,23 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     // Steps in 序号 order; rows without a readable 序号 keep file order, after the numbered ones.
     items.par_iter_mut().for_each(|item| item.steps.sort_by_key(|s| s.seq.unwrap_or(u32::MAX)));
 
-    let jurisdictions = match jur_rows {
-        Some((rows, slot)) => settle_jurisdictions(Some(rows), &items, opts, &mut parts[slot].1),
-        None => {
-            let mut d = Diags::new("jurisdictions".into());
-            let j = settle_jurisdictions(None, &items, opts, &mut d);
-            pre.extend(d.finish());
-            j
+    // Problems of the jurisdictions table go to its file; jurisdictions that only items name are
+    // reported at the first item row naming them.
+    let jurisdictions = {
+        let (before, from_items) = parts.split_at_mut(items_slot);
+        let item_diags = from_items.first_mut().map(|(_, d)| d);
+        let mut spare = Diags::new("items".into());
+        let item_diags = item_diags.unwrap_or(&mut spare);
+        match jur_rows {
+            Some((rows, slot)) => match before.get_mut(slot) {
+                Some((_, jur_diags)) => {
+                    settle_jurisdictions(Some(rows), &items, opts, jur_diags, item_diags)
+                }
+                None => {
+                    settle_jurisdictions(Some(rows), &items, opts, &mut spare_diags(), item_diags)
+                }
+            },
+            None => settle_jurisdictions(None, &items, opts, &mut spare_diags(), item_diags),
         }
     };
 
@@ -286,11 +300,17 @@ impl ItemIndex {
 
 /// The jurisdictions of the dataset, sorted by code: those listed in jurisdictions.csv, plus
 /// those items name that it lacks (level inferred from the code). Parent cycles are reported.
+/// A collector for diagnostics that cannot arise (no jurisdictions table: nothing to report on).
+fn spare_diags() -> Diags {
+    Diags::new("jurisdictions".into())
+}
+
 fn settle_jurisdictions(
     rows: Option<Vec<JurisdictionRow>>,
     items: &[Item],
     opts: &LoadOptions,
     diags: &mut Diags,
+    item_diags: &mut Diags,
 ) -> Vec<Jurisdiction> {
     let listed = rows.is_some();
     let forced_code = opts.jurisdiction.as_deref().map(str::trim);
@@ -323,8 +343,8 @@ fn settle_jurisdictions(
         let level = if forced_code == Some(&*code) { opts.level } else { None }
             .or_else(|| Level::from_division_code(&code))
             .unwrap_or_else(|| {
-                diags.push_at(
-                    None,
+                item_diags.push_at(
+                    Some(item.origin.line),
                     Some("区划代码".into()),
                     Some(code.to_string()),
                     Msg::UnknownLevel,
@@ -332,8 +352,8 @@ fn settle_jurisdictions(
                 Level::County
             });
         if listed {
-            diags.push_at(
-                None,
+            item_diags.push_at(
+                Some(item.origin.line),
                 Some("区划代码".into()),
                 Some(code.to_string()),
                 Msg::JurisdictionNotListed,
