@@ -66,7 +66,7 @@ impl Config {
             counties: 3,
             towns_per_county: 2,
             county_items: 58,
-            town_items: 10,
+            town_items: 8,
             fault_rate: 0.05,
             noise_rate: 0.08,
             format: OutFormat::Csv,

@@ -295,12 +295,16 @@ fn build_steps(rng: &mut ChaCha8Rng, cat: usize, immediate: bool, committed: Lim
             step("送达", wd(1), 0),
             step("执行", wd(total / 4), 0),
         ],
-        COERCION => {
-            vec![step("审批", wd(1), 1), step("实施", wd(1), 1), step("处理决定", wd(total / 2), 1)]
-        }
+        COERCION => vec![
+            step("审批", wd(1), 1),
+            step("告知", wd(1), 0),
+            step("实施", wd(1), 1),
+            step("处理决定", wd(total / 2), 1),
+        ],
         INSPECTION => vec![
             step("检查准备", wd(1), 0),
             step("实施检查", wd(total / 2), 1),
+            step("告知结果", wd(1), 0),
             step("处理", wd(total / 3), 1),
         ],
         _ => {
@@ -323,7 +327,7 @@ fn build_materials(rng: &mut ChaCha8Rng, entry: &PoolEntry, cat: usize) -> Vec<M
     let dept = &DEPTS[entry.dept];
     match cat {
         PENALTY | COERCION | INSPECTION => {
-            let n = rng.random_range(1..=3usize);
+            let n = rng.random_range(2..=5usize);
             CASE_MATERIALS.iter().take(n).map(|m| material(m, true, 1, false)).collect()
         }
         _ => {

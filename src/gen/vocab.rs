@@ -587,7 +587,8 @@ pub(crate) const EXTRA_MATERIALS: &[&str] =
     &["申请人承诺书", "无违法记录证明", "情况说明", "现场照片", "相关证明材料"];
 
 /// Materials of penalty, coercion and inspection items (case documents, not applications).
-pub(crate) const CASE_MATERIALS: &[&str] = &["立案审批表", "现场检查笔录", "询问笔录", "证据材料"];
+pub(crate) const CASE_MATERIALS: &[&str] =
+    &["立案审批表", "现场检查笔录", "询问笔录", "证据材料", "当事人身份证明", "调查终结报告"];
 
 /// Place-name syllables for generated county and town names (common characters, all GBK).
 pub(crate) const SYLLABLES: &[&str] = &[
