@@ -495,3 +495,76 @@ fn examples_are_reproduced_byte_for_byte() {
         }
     }
 }
+
+/// The project's own value parsers agree with truth.csv: every noise value equals the standard's
+/// value once parsed, and every field fault differs from it.
+#[test]
+fn noise_is_formatting_and_faults_are_not_per_the_value_parsers() {
+    use qingdan::value::basis::Basis;
+    use qingdan::value::fee::Fee;
+    use qingdan::value::limit::TimeLimit;
+    use qingdan::value::name::normalize;
+    let limit = |s: &str| TimeLimit::parse(s.into());
+    let basis = |s: &str| Basis::parse(s.into());
+    let fee = |s: &str| Fee::parse(s.into());
+    for seed in ["1", "2", "3"] {
+        let (_d, out) = gen(&["--seed", seed]);
+        let std: HashMap<String, HashMap<String, String>> = rows(&out.join("standard/items.csv"))
+            .into_iter()
+            .map(|r| (r["事项编码"].clone(), r))
+            .collect();
+        let items = rows(&out.join("region/items.csv"));
+        let find = |jur: &str, code: &str| {
+            let s = &std[code];
+            items
+                .iter()
+                .find(|r| r["区划代码"] == jur && r["事项编码"] == code)
+                .or_else(|| {
+                    items.iter().find(|r| r["区划代码"] == jur && r["事项名称"] == s["事项名称"])
+                })
+                .unwrap_or_else(|| panic!("no row for {jur} {code}"))
+        };
+        let mut checked = 0;
+        for t in rows(&out.join("truth.csv")).into_iter().filter(|t| t["dataset"] == "region") {
+            if !std.contains_key(&t["item"]) || t["field"] == "presence" {
+                continue;
+            }
+            let s = &std[&t["item"]];
+            let r = find(&t["jurisdiction"], &t["item"]);
+            let noise = t["kind"] == "noise";
+            let same = match t["field"].as_str() {
+                "name" => normalize(&r["事项名称"]) == normalize(&s["事项名称"]),
+                "statutory_limit" => limit(&r["法定时限"]) == limit(&s["法定时限"]),
+                "committed_limit" if noise => limit(&r["承诺时限"]) == limit(&s["承诺时限"]),
+                "committed_limit" => {
+                    limit(&r["承诺时限"]).working_days() <= limit(&r["法定时限"]).working_days()
+                }
+                "fee" if noise => {
+                    fee(&r["收费标准"]).value == fee(&s["收费标准"]).value
+                        && r["是否收费"] == s["是否收费"]
+                }
+                "fee" => {
+                    r["是否收费"] == s["是否收费"]
+                        && fee(&r["收费标准"]).is_charged() == Some(r["是否收费"] == "是")
+                }
+                "basis" => basis(&r["设定依据"]).same_refs(&basis(&s["设定依据"])),
+                "kind" => {
+                    !(r["办件类型"] == "即办件" && limit(&r["承诺时限"]).working_days() > Some(0))
+                }
+                "category" => r["事项类型"] == s["事项类型"],
+                _ => continue,
+            };
+            assert_eq!(same, noise, "seed {seed}: {t:?}\nrow {r:?}\nstd {s:?}");
+            checked += 1;
+        }
+        assert!(checked > 20, "{checked}");
+        // Implementation codes parse with the built-in layouts and embed what they should.
+        for r in items.iter().filter(|r| !r["实施编码"].is_empty() && r["事项编码"].len() == 12)
+        {
+            let ic = qingdan::value::code::ImplCode::parse(&r["实施编码"])
+                .unwrap_or_else(|e| panic!("{r:?}: {e}"));
+            assert_eq!(ic.base, r["事项编码"]);
+            assert_eq!(ic.division.as_deref(), Some(&r["区划代码"][..6]));
+        }
+    }
+}

@@ -247,9 +247,8 @@ impl FaultKind {
         match self {
             BasisMissingRef => f.refs.len() >= 2,
             StatutoryAmount => matches!(f.statutory, Limit::N(..)),
-            StatutoryUnit | CommittedOverStatutory => {
-                matches!(f.statutory, Limit::N(_, Unit::WorkDays)) && !f.immediate
-            }
+            StatutoryUnit => matches!(f.statutory, Limit::N(_, Unit::WorkDays)) && !f.immediate,
+            CommittedOverStatutory => matches!(f.statutory, Limit::N(..)) && !f.immediate,
             KindImmediate => !f.immediate && matches!(f.committed, Limit::N(n, _) if n > 0),
             FeeCharged => !f.charged,
             BasisRepealed => !f.refs.is_empty(),
@@ -394,7 +393,7 @@ pub(crate) fn plan(
     let mut unknown_forms: Vec<Form> = Vec::new();
     let mut faults = 0usize;
     // Reserve pool entries for version 2's added items.
-    let v2_added_n = (std.forms.len() / 50).max(2);
+    let v2_added_n = (std.forms.len() / 200).max(2);
     let pool_limit = pool.len().saturating_sub(v2_added_n);
     let mut code_missing_jurs = std::collections::HashSet::new();
 
@@ -543,8 +542,10 @@ pub(crate) fn plan(
         attempts += 1;
         let kind = FaultKind::PLACEABLE[rng.random_range(0..FaultKind::PLACEABLE.len())];
         // Unknown items and whole missing items are rarer than field faults in real lists.
-        if matches!(kind, FaultKind::Unknown | FaultKind::DuplicateCode)
+        // A county lacking a town item puts a fault on every town of the county too.
+        if matches!(kind, FaultKind::Unknown | FaultKind::DuplicateCode | FaultKind::Missing)
             && rng.random_range(0..3u32) != 0
+            || kind == FaultKind::CountyLacks && rng.random_range(0..8u32) != 0
         {
             continue;
         }

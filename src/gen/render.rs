@@ -350,9 +350,17 @@ fn apply_fault(
             format!("法定时限单位不同：{} / 标准 {}", f.statutory_text, old)
         }
         CommittedOverStatutory => {
-            if let Limit::N(n, u) = f.statutory {
-                f.committed = Limit::N(n + rng.random_range(2..=10u32), u);
-            }
+            // In working days, whatever the statutory unit; past any conversion of calendar
+            // days (5/7, rounded up) or months (21–22 working days).
+            f.committed = match f.statutory {
+                Limit::N(n, Unit::WorkDays) => {
+                    Limit::N(n + rng.random_range(2..=10u32), Unit::WorkDays)
+                }
+                other => Limit::N(
+                    other.working_days().unwrap_or(20) + rng.random_range(8..=15u32),
+                    Unit::WorkDays,
+                ),
+            };
             f.committed_text = f.committed.text(LimitStyle::default());
             format!("承诺时限 {} > 法定 {}", f.committed_text, f.statutory_text)
         }
