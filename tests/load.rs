@@ -523,3 +523,57 @@ fn steps_of_an_item_without_code_join_by_name_or_as_the_one_codeless_item() {
     assert_eq!(ds.items[1].steps.len(), 2);
     assert_eq!(ds.items[3].materials.len(), 1);
 }
+
+#[test]
+fn generated_examples_give_identical_counts_in_utf8_gbk_and_xlsx() {
+    // examples/ is written by `qingdan gen` (committed): the same datasets as UTF-8 CSV, GBK CSV
+    // and one workbook each.
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for name in ["standard", "region", "region-v2"] {
+        let utf8 = inspect_json(&examples.join(name), &[]);
+        let gbk = inspect_json(&examples.join("gbk").join(name), &[]);
+        let xlsx = inspect_json(&examples.join("xlsx").join(format!("{name}.xlsx")), &[]);
+        assert_eq!(encodings(&utf8), vec!["UTF-8"; 4], "{name}");
+        assert_eq!(encodings(&gbk), vec!["GBK"; 4], "{name}");
+        assert_eq!(encodings(&xlsx), vec!["xlsx"; 4], "{name}");
+        assert_eq!(shape(&gbk), shape(&utf8), "{name}: GBK differs from UTF-8");
+        assert_eq!(shape(&xlsx), shape(&utf8), "{name}: xlsx differs from UTF-8");
+        // The generator writes well-formed files: every row loads, nothing to report.
+        assert!(utf8["items"]["total"].as_u64().unwrap() > 0, "{name}");
+        assert!(counts(&utf8).iter().all(|(_, _, _, rejected)| *rejected == 0), "{name}");
+        assert_eq!(utf8["diagnostics"].as_array().unwrap().len(), 0, "{name}");
+    }
+}
+
+#[test]
+fn generated_examples_load_the_same_items_from_every_container() {
+    // Beyond counts: the typed items agree field by field (raw texts, parsed values, steps).
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let load = |p: PathBuf| qingdan::load::load(&p, &Default::default()).unwrap();
+    let utf8 = load(examples.join("region"));
+    let gbk = load(examples.join("gbk/region"));
+    let xlsx = load(examples.join("xlsx/region.xlsx"));
+    assert_eq!(utf8.jurisdictions, gbk.jurisdictions);
+    assert_eq!(utf8.jurisdictions, xlsx.jurisdictions);
+    for (a, (b, c)) in utf8.items.iter().zip(gbk.items.iter().zip(&xlsx.items)) {
+        for other in [b, c] {
+            assert_eq!(a.code, other.code);
+            assert_eq!(a.name, other.name);
+            assert_eq!(a.basis, other.basis);
+            assert_eq!(a.statutory_limit, other.statutory_limit);
+            assert_eq!(a.committed_limit, other.committed_limit);
+            assert_eq!(a.fee, other.fee);
+            assert_eq!(a.levels, other.levels);
+            assert_eq!(a.visits, other.visits);
+            assert_eq!(a.steps.len(), other.steps.len());
+            assert_eq!(a.materials.len(), other.materials.len());
+            for (s, t) in a.steps.iter().zip(&other.steps) {
+                assert_eq!(
+                    (&s.name, &s.limit, &s.stamps, s.seq),
+                    (&t.name, &t.limit, &t.stamps, t.seq)
+                );
+            }
+        }
+    }
+    assert_eq!(utf8.items.len(), xlsx.items.len());
+}
