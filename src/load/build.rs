@@ -346,7 +346,8 @@ impl<T> Children<T> {
         Children { keys: Vec::new(), ids: FxHashMap::default(), chunks: Vec::new() }
     }
 
-    fn push(&mut self, key: ItemKey, row: T) {
+    /// The id of a key, adding it when new.
+    fn key_id(&mut self, key: ItemKey) -> u32 {
         let addr = |s: &Str| Arc::as_ptr(s) as *const u8 as usize;
         let parts =
             (addr(&key.jurisdiction), addr(&key.code), key.name.as_ref().map(addr).unwrap_or(0));
@@ -355,6 +356,10 @@ impl<T> Children<T> {
         if id == next {
             self.keys.push(key);
         }
+        id
+    }
+
+    fn push(&mut self, id: u32, row: T) {
         if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
             self.chunks.push(Vec::with_capacity(CHUNK));
         }
@@ -362,6 +367,42 @@ impl<T> Children<T> {
             chunk.push((id, row));
         }
     }
+}
+
+/// The raw key cells of the previous step or material row and their key id: the rows of one
+/// item are usually adjacent, so most rows reuse the previous key without any hashing.
+#[derive(Default)]
+struct KeyMemo {
+    raw: [String; 3],
+    id: Option<u32>,
+}
+
+/// The key id of a step or material row (None, reported, when it has no jurisdiction).
+fn row_key_id<T>(
+    t: &mut Typer<'_>,
+    memo: &mut KeyMemo,
+    children: &mut Children<T>,
+    row: &Row<'_>,
+    line: u64,
+    diags: &mut Diags,
+) -> Option<u32> {
+    let raw = [
+        raw_in(&t.map, row, Col::Jurisdiction),
+        raw_in(&t.map, row, Col::Code),
+        raw_in(&t.map, row, Col::ItemName),
+    ];
+    if let Some(id) = memo.id {
+        if memo.raw.iter().zip(raw).all(|(a, b)| a == b) {
+            return Some(id);
+        }
+    }
+    for (m, r) in memo.raw.iter_mut().zip(raw) {
+        m.clear();
+        m.push_str(r);
+    }
+    let id = item_key(t, row, line, diags).map(|key| children.key_id(key));
+    memo.id = id;
+    id
 }
 
 fn item_key(t: &mut Typer<'_>, row: &Row<'_>, line: u64, diags: &mut Diags) -> Option<ItemKey> {
@@ -394,6 +435,7 @@ fn key_needs(t: &Typer<'_>) -> Vec<&'static [(Col, &'static str)]> {
 /// Types steps.csv rows.
 pub(crate) struct StepsVisitor<'a> {
     t: Typer<'a>,
+    memo: KeyMemo,
     pub(crate) rows: Children<Step>,
 }
 
@@ -404,7 +446,11 @@ impl<'a> StepsVisitor<'a> {
     }
 
     pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
-        StepsVisitor { t: Typer::new(columns, Table::Steps, opts, file), rows: Children::new() }
+        StepsVisitor {
+            t: Typer::new(columns, Table::Steps, opts, file),
+            memo: KeyMemo::default(),
+            rows: Children::new(),
+        }
     }
 }
 
@@ -416,7 +462,9 @@ impl Visitor for StepsVisitor<'_> {
 
     fn row(&mut self, line: u64, row: &Row<'_>, diags: &mut Diags) -> bool {
         let t = &mut self.t;
-        let Some(key) = item_key(t, row, line, diags) else { return false };
+        let Some(id) = row_key_id(t, &mut self.memo, &mut self.rows, row, line, diags) else {
+            return false;
+        };
         let seq = field!(t, row, Col::Seq, seq);
         let step = Step {
             seq,
@@ -425,7 +473,7 @@ impl Visitor for StepsVisitor<'_> {
             stamps: field!(t, row, Col::Stamps, count),
             origin: t.origin(line),
         };
-        self.rows.push(key, step);
+        self.rows.push(id, step);
         true
     }
 }
@@ -439,6 +487,7 @@ fn parse_seq(raw: &str) -> Option<u32> {
 /// Types materials.csv rows.
 pub(crate) struct MaterialsVisitor<'a> {
     t: Typer<'a>,
+    memo: KeyMemo,
     pub(crate) rows: Children<Material>,
 }
 
@@ -451,6 +500,7 @@ impl<'a> MaterialsVisitor<'a> {
     pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
         MaterialsVisitor {
             t: Typer::new(columns, Table::Materials, opts, file),
+            memo: KeyMemo::default(),
             rows: Children::new(),
         }
     }
@@ -464,7 +514,9 @@ impl Visitor for MaterialsVisitor<'_> {
 
     fn row(&mut self, line: u64, row: &Row<'_>, diags: &mut Diags) -> bool {
         let t = &mut self.t;
-        let Some(key) = item_key(t, row, line, diags) else { return false };
+        let Some(id) = row_key_id(t, &mut self.memo, &mut self.rows, row, line, diags) else {
+            return false;
+        };
         let material = Material {
             name: field!(t, row, Col::Material, name),
             required: field!(t, row, Col::Required, flag),
@@ -472,7 +524,7 @@ impl Visitor for MaterialsVisitor<'_> {
             stamped: field!(t, row, Col::Stamped, flag),
             origin: t.origin(line),
         };
-        self.rows.push(key, material);
+        self.rows.push(id, material);
         true
     }
 }
