@@ -180,11 +180,19 @@ fn check_group(ctx: &Ctx, g: &Group, sink: &mut Sink) {
             How::Name { sim } => {
                 let source = match ctx.std {
                     Some(_) => Source::Standard,
-                    None => Source::Peers {
-                        agree: holders(ctx, g).len(),
-                        of: ctx.places.len(),
-                        level: level.unwrap_or(Level::County),
-                    },
+                    None => {
+                        let level = level.unwrap_or(Level::County);
+                        let at_level = ctx.by_level.get(&level).map(Vec::as_slice).unwrap_or(&[]);
+                        let held = holders(ctx, g);
+                        Source::Peers {
+                            agree: at_level
+                                .iter()
+                                .filter(|&&p| held.contains(&*ctx.places[p].code))
+                                .count(),
+                            of: at_level.len(),
+                            level,
+                        }
+                    }
                 };
                 code::should_carry(sink, &subj, &item.code.norm, &item.name.raw, sim, source);
             }

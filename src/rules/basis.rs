@@ -280,6 +280,7 @@ pub fn within(sink: &mut Sink, item: &Item, subject: &Subject, laws: &LawRegistr
             continue;
         }
         let when = law.repealed_on.as_deref().map(|d| format!("（{d}）")).unwrap_or_default();
+        let when_en = law.repealed_on.as_deref().map(|d| format!(" on {d}")).unwrap_or_default();
         let moved = r.article.and_then(|a| laws.renumbered(&r.title, a));
         let (expected, zh_tail, en_tail) = match (&law.replaced_by, &moved) {
             (_, Some((title, article))) => (
@@ -303,7 +304,7 @@ pub fn within(sink: &mut Sink, item: &Item, subject: &Subject, laws: &LawRegistr
             Some(format!("《{}》{article}", r.title)),
             format!("设定依据引用的《{}》{article}已废止{when}{zh_tail}。", r.title),
             format!(
-                "The basis cites 《{}》 {article}, which has been repealed{when}{en_tail}.",
+                "The basis cites 《{}》 {article}, which has been repealed{when_en}{en_tail}.",
                 r.title
             ),
         );

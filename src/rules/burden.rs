@@ -194,7 +194,7 @@ pub fn compare_visits(sink: &mut Sink, c: &Cmp) {
                 Some(r.to_string()),
                 Some(a.to_string()),
                 format!("到现场次数{a}次，多于{}的{r}次。", c.source.zh()),
-                format!("{a} on-site visits, more than {}'s {r}.", c.source.en()),
+                format!("{a} on-site visits, more than the {r} of {}.", c.source.en()),
             );
         }
     }
@@ -267,7 +267,7 @@ pub fn compare_stamps(sink: &mut Sink, c: &Cmp) {
             Some(r.to_string()),
             Some(a.to_string()),
             format!("盖章数{a}个，多于{}的{r}个。", c.source.zh()),
-            format!("{a} stamps, more than {}'s {r}.", c.source.en()),
+            format!("{a} stamps, more than the {r} of {}.", c.source.en()),
         );
     }
 }

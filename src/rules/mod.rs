@@ -124,7 +124,9 @@ impl Source {
     pub fn en(&self) -> String {
         match self {
             Source::Standard => "the standard".to_string(),
-            Source::Peers { agree, of, level } => format!("{agree} of {of} {}", plural(*level)),
+            Source::Peers { agree, of, level } => {
+                format!("the peers ({agree} of {of} {})", plural(*level))
+            }
         }
     }
 }
