@@ -200,7 +200,7 @@ fn read_truth(path: &Path) -> Vec<Truth> {
 #[test]
 fn recall_and_false_positives_on_generated_data() {
     let mut total = (0usize, 0usize, 0usize, 0usize); // faults, found, noise, flagged
-    for seed in ["1", "2", "3"] {
+    for seed in ["1", "2", "3", "4", "5"] {
         let dir = tempfile::tempdir().unwrap();
         let out =
             run(&["gen", "--small", "--seed", seed, "-o", dir.path().to_str().unwrap(), "-q"]);

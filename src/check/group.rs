@@ -38,6 +38,8 @@ pub struct Group {
     pub key: Str,
     /// The reference name (the standard's, or the peers' most common).
     pub name: Str,
+    /// The reference category (the standard's, or the peers' most common).
+    pub category: Option<Category>,
     /// The standard's item, when there is a standard and the group is in it.
     pub standard: Option<usize>,
     /// False for items unknown to the standard.
@@ -79,7 +81,11 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
     };
     let by_code: FxHashMap<&str, usize> =
         entries.iter().enumerate().map(|(i, e)| (&*e.key, i)).collect();
-    let index = NameIndex::new(entries.iter().map(|e| (&*e.name, e.category)));
+    // Candidates in order of preference for equal similarity: the code more jurisdictions carry
+    // first (a miscoded copy of an item never wins over the item), then by code.
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|&a, &b| entries[b].size.cmp(&entries[a].size).then(a.cmp(&b)));
+    let index = NameIndex::new(order.iter().map(|&e| (&*entries[e].name, entries[e].category)));
     let m = &config.matching;
     let minority = config.consensus.minority_share;
     let consensus = standard.is_none();
@@ -96,7 +102,9 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
             };
             let name: &str = &item.name.norm;
             let best = |skip: Option<usize>| {
-                index.best(name, item.category, m.max_candidates, |c| Some(c) == skip)
+                index
+                    .best(name, item.category, m.max_candidates, |pos| Some(order[pos]) == skip)
+                    .map(|(pos, sim)| (order[pos], sim))
             };
             match own {
                 Some(a) => {
@@ -108,9 +116,13 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
                         Some((b, sim_b))
                             if sim_b >= m.name_similarity
                                 && if consensus {
-                                    // A code only a small minority carries, on a name the
-                                    // many carry under another code, is that item miscoded.
-                                    entries[a].size as f64 <= minority * entries[b].size as f64
+                                    // The item is carried under two codes: the code a
+                                    // minority of the holders of both uses is the wrong one.
+                                    (sim_b >= sim_a
+                                        && entries[a].size < entries[b].size
+                                        && entries[a].size as f64
+                                            <= minority
+                                                * (entries[a].size + entries[b].size) as f64)
                                         || (sim_a < m.name_similarity && sim_b > sim_a)
                                 } else {
                                     sim_b > sim_a
@@ -136,6 +148,7 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
         .map(|e| Group {
             key: e.key.clone(),
             name: e.name.clone(),
+            category: e.category,
             standard: e.standard,
             known: true,
             closest: None,
@@ -161,6 +174,7 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
                     groups.push(Group {
                         key,
                         name: item.name.raw.trim().into(),
+                        category: item.category,
                         standard: None,
                         known: standard.is_none(),
                         closest: closest.map(|(e, s)| (entries[e].standard.unwrap_or(e), s)),

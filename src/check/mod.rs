@@ -208,7 +208,11 @@ fn check_group(ctx: &Ctx, g: &Group, sink: &mut Sink) {
             });
             presence::unknown(sink, &subj, &item.name.raw, closest);
         }
-        code::within(sink, item, &subj, level);
+        let joined_category = match member.how {
+            How::Code if g.known => g.category,
+            _ => None,
+        };
+        code::within(sink, item, &subj, level, joined_category);
         crate::rules::basis::within(sink, item, &subj, ctx.laws);
         crate::rules::limits::within(sink, item, &subj);
         crate::rules::fee::within(sink, item, &subj);

@@ -223,11 +223,7 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
         ),
         (
             "QD103",
-            |d| {
-                let i = find_mut(d, "450103", FOOD.0);
-                i.category = Some(Category::Confirmation);
-                i.category_raw = "行政确认".into();
-            },
+            |d| find_mut(d, "450103", FOOD.0).code = Code::parse("450201001000".into()),
             "450103",
             FOOD.0,
             Both,

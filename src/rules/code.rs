@@ -206,8 +206,16 @@ fn tt(norm: &str) -> Option<&str> {
 }
 
 /// The checks of a row's own code(s), needing no reference: malformed, TT against category, and
-/// the implementation code against the row.
-pub fn within(sink: &mut Sink, item: &Item, subject: &Subject, level: Option<Level>) {
+/// the implementation code against the row. `reference_category` is the category of the item the
+/// row joined by its code: when the code's TT digits agree with it, the row's category is what is
+/// wrong (category-differs reports it), not the code.
+pub fn within(
+    sink: &mut Sink,
+    item: &Item,
+    subject: &Subject,
+    level: Option<Level>,
+    reference_category: Option<Category>,
+) {
     let code = &item.code;
     if !code.is_empty() && !well_formed(&code.norm) {
         sink.emit(
@@ -224,7 +232,7 @@ pub fn within(sink: &mut Sink, item: &Item, subject: &Subject, level: Option<Lev
         );
     }
     if let (Some(tt), Some(cat)) = (tt(&code.norm), item.category) {
-        if tt != cat.code() {
+        if tt != cat.code() && reference_category.is_none_or(|r| r.code() != tt) {
             let named = Category::POWERS
                 .iter()
                 .chain(std::iter::once(&Category::PublicService))
