@@ -296,3 +296,153 @@ fn recall_and_false_positives_on_generated_data() {
     assert_eq!(total.1, total.0, "every injected fault must be found");
     assert_eq!(total.3, 0, "no formatting noise may be flagged at warning or above");
 }
+
+/// The GBK and XLSX copies of a generated dataset give byte-identical findings, with and without
+/// --standard.
+#[test]
+fn gbk_and_xlsx_copies_give_the_same_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs: Vec<(String, Vec<u8>, Vec<u8>)> = Vec::new();
+    for format in ["csv", "gbk", "xlsx"] {
+        let out_dir = dir.path().join(format);
+        let out = run(&[
+            "gen",
+            "--small",
+            "--seed",
+            "7",
+            "--format",
+            format,
+            "-o",
+            out_dir.to_str().unwrap(),
+            "-q",
+        ]);
+        let err = text(&out.stderr);
+        if err.contains("not built yet") || err.contains("unexpected argument") {
+            eprintln!("qingdan gen not on this branch yet: encoding test skipped");
+            return;
+        }
+        assert!(out.status.success(), "{err}");
+        let (region, standard) = if format == "xlsx" {
+            (out_dir.join("region.xlsx"), out_dir.join("standard.xlsx"))
+        } else {
+            (out_dir.join("region"), out_dir.join("standard"))
+        };
+        let with = run(&[
+            "check",
+            region.to_str().unwrap(),
+            "--standard",
+            standard.to_str().unwrap(),
+            "--format",
+            "jsonl",
+            "-q",
+        ]);
+        let without = run(&["check", region.to_str().unwrap(), "--format", "jsonl", "-q"]);
+        assert!(!with.stdout.is_empty() && !without.stdout.is_empty(), "{}", text(&with.stderr));
+        outputs.push((format.to_string(), with.stdout, without.stdout));
+    }
+    for (format, with, without) in &outputs[1..] {
+        assert!(*with == outputs[0].1, "{format} copy differs with --standard");
+        assert!(*without == outputs[0].2, "{format} copy differs without --standard");
+    }
+    eprintln!(
+        "csv, gbk and xlsx copies: identical findings ({} lines with --standard, {} without)",
+        text(&outputs[0].1).lines().count(),
+        text(&outputs[0].2).lines().count()
+    );
+}
+
+/// The measurement behind Sørensen–Dice (see src/check/matching.rs), on generated data: true
+/// pairs are a region row's name and its standard item's name where they differ (reworded names,
+/// formatting noise); false pairs are each standard item and the most similar other standard item
+/// of its category (the hardest wrong candidate). For each measure, the share of pairs the best
+/// single threshold classifies correctly.
+#[test]
+fn dice_separates_generated_names_at_least_as_well_as_levenshtein() {
+    use qingdan::check::matching::similarity;
+    use qingdan::value::name::normalize;
+    let dir = tempfile::tempdir().unwrap();
+    let mut truths: Vec<(String, String)> = Vec::new();
+    let mut falses: Vec<(String, String)> = Vec::new();
+    for seed in 1..=10 {
+        let seed = seed.to_string();
+        let out_dir = dir.path().join(&seed);
+        let out = run(&["gen", "--small", "--seed", &seed, "-o", out_dir.to_str().unwrap(), "-q"]);
+        if !out.status.success() {
+            eprintln!("qingdan gen not on this branch yet: measurement skipped");
+            return;
+        }
+        let read = |p: PathBuf| -> Vec<(String, String, String)> {
+            let mut r = csv::Reader::from_path(p).unwrap();
+            let h = r.headers().unwrap().clone();
+            let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+            let (code, name, cat) = (col("事项编码"), col("事项名称"), col("事项类型"));
+            r.records()
+                .map(|rec| {
+                    let rec = rec.unwrap();
+                    let g = |i: usize| rec.get(i).unwrap_or("").to_string();
+                    (normalize(&g(code)), normalize(&g(name)), g(cat))
+                })
+                .collect()
+        };
+        let std = read(out_dir.join("standard/items.csv"));
+        let region = read(out_dir.join("region/items.csv"));
+        for (code, name, _) in &region {
+            if let Some((_, std_name, _)) = std.iter().find(|s| s.0 == *code) {
+                if std_name != name {
+                    truths.push((name.clone(), std_name.clone()));
+                }
+            }
+        }
+        for (i, (_, a, cat)) in std.iter().enumerate() {
+            let hardest = std
+                .iter()
+                .enumerate()
+                .filter(|(j, s)| *j != i && s.2 == *cat && s.1 != *a)
+                .map(|(_, s)| s.1.clone())
+                .max_by(|x, y| similarity(a, x).total_cmp(&similarity(a, y)));
+            if let Some(b) = hardest {
+                falses.push((a.clone(), b));
+            }
+        }
+    }
+    let range = |f: &dyn Fn(&str, &str) -> f64| -> (f64, f64) {
+        let lo = truths.iter().map(|(a, b)| f(a, b)).fold(f64::MAX, f64::min);
+        let hi = falses.iter().map(|(a, b)| f(a, b)).fold(f64::MIN, f64::max);
+        (lo, hi)
+    };
+    let accuracy = |f: &dyn Fn(&str, &str) -> f64| -> (f64, f64) {
+        let t: Vec<f64> = truths.iter().map(|(a, b)| f(a, b)).collect();
+        let n: Vec<f64> = falses.iter().map(|(a, b)| f(a, b)).collect();
+        let mut best = (0.0, 0.0);
+        for step in 0..=100 {
+            let th = step as f64 / 100.0;
+            let right =
+                t.iter().filter(|&&s| s >= th).count() + n.iter().filter(|&&s| s < th).count();
+            let acc = right as f64 / (t.len() + n.len()).max(1) as f64;
+            if acc > best.0 {
+                best = (acc, th);
+            }
+        }
+        best
+    };
+    let dice = accuracy(&|a, b| similarity(a, b));
+    let lev = accuracy(&|a, b| strsim::normalized_levenshtein(a, b));
+    eprintln!(
+        "name matching on generated data ({} true pairs, {} hardest false pairs): \
+         Sørensen–Dice {:.1}% at threshold {:.2}, normalised Levenshtein {:.1}% at {:.2}",
+        truths.len(),
+        falses.len(),
+        dice.0 * 100.0,
+        dice.1,
+        lev.0 * 100.0,
+        lev.1
+    );
+    let (dice_lo, dice_hi) = range(&|a, b| similarity(a, b));
+    let (lev_lo, lev_hi) = range(&|a, b| strsim::normalized_levenshtein(a, b));
+    eprintln!(
+        "lowest true pair / highest false pair: Dice {dice_lo:.2} / {dice_hi:.2}, \
+         Levenshtein {lev_lo:.2} / {lev_hi:.2}"
+    );
+    assert!(!truths.is_empty() && !falses.is_empty());
+    assert!(dice.0 >= lev.0, "Dice {dice:?} vs Levenshtein {lev:?}");
+}

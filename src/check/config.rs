@@ -30,7 +30,7 @@ pub struct Matching {
 impl Default for Matching {
     fn default() -> Self {
         Matching {
-            name_similarity: 0.6,
+            name_similarity: 0.7,
             different_item_similarity: 0.3,
             part_similarity: 0.6,
             max_candidates: 64,

@@ -2,12 +2,16 @@
 //! a name is only scored against the few candidates sharing the most bigrams with it (a province
 //! never compares all pairs).
 //!
-//! Similarity is Sørensen–Dice on character bigrams of the normalised names. Chosen over
-//! normalised Levenshtein by measurement (`dice_separates_better_than_levenshtein` below, on the
-//! kinds of rewording the generator and real lists show): Chinese item names differ by inserted
-//! qualifiers (（新办）, 证核发, 的) that cost Levenshtein their full length while Dice keeps the
-//! shared bigrams, and two different items that share a generic head (…许可, …审批) score lower on
-//! Dice because only one or two bigrams coincide.
+//! Similarity is Sørensen–Dice on character bigrams of the normalised names, chosen over
+//! normalised Levenshtein by measurement. On `qingdan gen --small` data of seeds 1–10 (test
+//! `dice_separates_generated_names_at_least_as_well_as_levenshtein` in tests/check.rs: 10 reworded
+//! names against their standard names, 580 standard items against the most similar other item of
+//! their category), the best single threshold classifies 99.7% of pairs right with Dice (at 0.67)
+//! and 99.0% with Levenshtein (at 0.81); on the hand-picked pairs of the unit test below Dice's
+//! overlap between true and false pairs is also the smaller (−0.09 against −0.23). Chinese item
+//! names differ by inserted qualifiers (（新办）, 证核发) that cost Levenshtein their full length,
+//! while Dice keeps the shared bigrams. The hardest wrong candidate on generated data scores 0.67
+//! (道路货物运输经营许可 / 道路旅客运输经营许可), hence the default threshold of 0.7.
 
 use rustc_hash::FxHashMap;
 
@@ -151,9 +155,10 @@ mod tests {
         assert!(idx.best("殡葬", Some(Category::Licensing), 10, |_| false).is_none());
     }
 
-    /// The measurement behind the choice of Dice: the lowest score of a true pair (same item
-    /// reworded) minus the highest score of a false pair (different items), per measure. Dice
-    /// leaves a gap between the two; normalised Levenshtein does not.
+    /// Part of the measurement behind the choice of Dice: the lowest score of a true pair (same
+    /// item reworded) minus the highest score of a false pair (different items), per measure.
+    /// Neither separates these hand-picked pairs cleanly (食品经营许可 / 药品经营许可 differ by one
+    /// character), but Dice's overlap is the smaller.
     #[test]
     fn dice_separates_better_than_levenshtein() {
         let same = [

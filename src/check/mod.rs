@@ -254,70 +254,124 @@ fn holders<'g>(ctx: &'g Ctx, g: &Group) -> FxHashSet<&'g str> {
 /// minority is compared with it, an even split is one info finding.
 fn peer_consensus(ctx: &Ctx, g: &Group, sink: &mut Sink) {
     let c = &ctx.config.consensus;
-    let mut by_level: Vec<(Level, Vec<usize>)> = Vec::new();
+    // One vote per jurisdiction: a row listed twice (duplicate-code-in-list reports it) must not
+    // outvote its peers; the first row in file order speaks for its list.
+    let mut voters: Vec<usize> = Vec::with_capacity(g.members.len());
+    let mut last: Option<&str> = None;
     for member in &g.members {
-        let Some(level) = ctx.level(&ctx.ds.items[member.item].jurisdiction) else { continue };
-        match by_level.iter_mut().find(|(l, _)| *l == level) {
-            Some((_, v)) => v.push(member.item),
-            None => by_level.push((level, vec![member.item])),
+        let j: &str = &ctx.ds.items[member.item].jurisdiction;
+        if last != Some(j) {
+            voters.push(member.item);
+            last = Some(j);
         }
     }
-    by_level.sort_by_key(|(l, _)| *l);
-    for (level, items) in &by_level {
-        if items.len() < c.min_peers {
+    for f in FIELDS {
+        if f.field == Field::Department && !sink.on(&crate::rules::item::DEPARTMENT_DIFFERS) {
             continue;
         }
-        let jur_name = |i: usize| -> &str {
-            ctx.place(&ctx.ds.items[i].jurisdiction).map(|p| &*p.name).unwrap_or("")
-        };
-        for f in FIELDS {
-            if f.field == Field::Department && !sink.on(&crate::rules::item::DEPARTMENT_DIFFERS) {
-                continue;
+        // A row with neither steps nor materials has none attached (e.g. its code is missing, so
+        // steps.csv and materials.csv cannot name it): it abstains on the process fields rather
+        // than voting for an empty process.
+        let process = matches!(f.field, Field::Steps | Field::Stamps | Field::Materials);
+        let field_voters: Vec<usize> = voters
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let it = &ctx.ds.items[i];
+                !(process && it.steps.is_empty() && it.materials.is_empty())
+            })
+            .collect();
+        let mut by_level: Vec<(Level, Vec<usize>)> = Vec::new();
+        for &i in &field_voters {
+            let Some(level) = ctx.level(&ctx.ds.items[i].jurisdiction) else { continue };
+            match by_level.iter_mut().find(|(l, _)| *l == level) {
+                Some((_, v)) => v.push(i),
+                None => by_level.push((level, vec![i])),
             }
-            let keys: Vec<String> =
-                items.iter().map(|&i| (f.key)(&ctx.ds.items[i], jur_name(i))).collect();
-            match vote(&keys, c.majority_share, c.min_peers) {
-                Vote::Nothing => {}
-                Vote::Split { of, values } => {
-                    let shown: Vec<(String, usize)> = values
-                        .iter()
-                        .map(|(k, n)| {
-                            let pos = keys.iter().position(|x| x == k).unwrap_or(0);
-                            (shown_value(f.field, &ctx.ds.items[items[pos]]), *n)
-                        })
-                        .collect();
-                    let subj = Subject {
-                        jurisdiction: None,
-                        item: Some(g.key.clone()),
-                        item_name: Some(g.name.clone()),
-                    };
-                    crate::rules::item::split(sink, f.field, &subj, *level, of, &shown);
+        }
+        by_level.sort_by_key(|(l, _)| *l);
+        // Levels with too few peers of their own are compared with every jurisdiction carrying
+        // the item (the standard's form is the same at every level).
+        let mut few: Vec<usize> = Vec::new();
+        for (level, items) in &by_level {
+            if items.len() < c.min_peers {
+                few.extend(items);
+            } else {
+                vote_and_compare(ctx, g, f, items, None, Some(*level), sink);
+            }
+        }
+        if !few.is_empty() && field_voters.len() >= c.min_peers {
+            few.sort_unstable();
+            vote_and_compare(ctx, g, f, &field_voters, Some(&few), None, sink);
+        }
+    }
+}
+
+/// Counts the `voters`' values of one field; a minority among `targets` (sorted; all voters when
+/// `None`) is compared with the majority, an even split (at one level) is one info finding.
+fn vote_and_compare(
+    ctx: &Ctx,
+    g: &Group,
+    f: &consensus::FieldCheck,
+    voters: &[usize],
+    targets: Option<&[usize]>,
+    level: Option<Level>,
+    sink: &mut Sink,
+) {
+    let c = &ctx.config.consensus;
+    let jur_name = |i: usize| -> &str {
+        ctx.place(&ctx.ds.items[i].jurisdiction).map(|p| &*p.name).unwrap_or("")
+    };
+    let keys: Vec<String> =
+        voters.iter().map(|&i| (f.key)(&ctx.ds.items[i], jur_name(i))).collect();
+    match vote(&keys, c.majority_share, c.min_peers) {
+        Vote::Nothing => {}
+        Vote::Split { of, values } => {
+            let Some(level) = level else { return };
+            let shown: Vec<(String, usize)> = values
+                .iter()
+                .map(|(k, n)| {
+                    let pos = keys.iter().position(|x| x == k).unwrap_or(0);
+                    (shown_value(f.field, &ctx.ds.items[voters[pos]]), *n)
+                })
+                .collect();
+            let subj = Subject {
+                jurisdiction: None,
+                item: Some(g.key.clone()),
+                item_name: Some(g.name.clone()),
+            };
+            crate::rules::item::split(sink, f.field, &subj, level, of, &shown);
+        }
+        Vote::Majority { key, agree, of } => {
+            let Some(rep) = keys.iter().position(|k| *k == key).map(|p| voters[p]) else {
+                return;
+            };
+            let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
+            for k in &keys {
+                *counts.entry(k).or_insert(0) += 1;
+            }
+            for (pos, &i) in voters.iter().enumerate() {
+                let k = keys[pos].as_str();
+                if k == key
+                    || !is_minority(counts[k], of, c.minority_share)
+                    || targets.is_some_and(|t| t.binary_search(&i).is_err())
+                {
+                    continue;
                 }
-                Vote::Majority { key, agree, of } => {
-                    let Some(rep) = keys.iter().position(|k| *k == key).map(|p| items[p]) else {
-                        continue;
-                    };
-                    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
-                    for k in &keys {
-                        *counts.entry(k).or_insert(0) += 1;
-                    }
-                    for (pos, &i) in items.iter().enumerate() {
-                        let k = keys[pos].as_str();
-                        if k == key || !is_minority(counts[k], of, c.minority_share) {
-                            continue;
-                        }
-                        let item = &ctx.ds.items[i];
-                        let cmp = Cmp {
-                            item,
-                            reference: &ctx.ds.items[rep],
-                            source: Source::Peers { agree, of, level: *level },
-                            subject: subject(&item.jurisdiction, g),
-                            jurisdiction_names: (jur_name(i), jur_name(rep)),
-                            part_similarity: ctx.config.matching.part_similarity,
-                        };
-                        (f.compare)(sink, &cmp);
-                    }
-                }
+                let item = &ctx.ds.items[i];
+                let source = match level {
+                    Some(level) => Source::Peers { agree, of, level },
+                    None => Source::Region { agree, of },
+                };
+                let cmp = Cmp {
+                    item,
+                    reference: &ctx.ds.items[rep],
+                    source,
+                    subject: subject(&item.jurisdiction, g),
+                    jurisdiction_names: (jur_name(i), jur_name(rep)),
+                    part_similarity: ctx.config.matching.part_similarity,
+                };
+                (f.compare)(sink, &cmp);
             }
         }
     }

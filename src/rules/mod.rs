@@ -109,6 +109,12 @@ pub enum Source {
         of: usize,
         level: crate::model::Level,
     },
+    /// `agree` of the `of` jurisdictions of every level carrying the item share it (used when one
+    /// level has too few peers of its own).
+    Region {
+        agree: usize,
+        of: usize,
+    },
 }
 
 impl Source {
@@ -117,6 +123,7 @@ impl Source {
         match self {
             Source::Standard => "标准目录".to_string(),
             Source::Peers { agree, of, level } => format!("{of}个{}中{agree}个", level.zh()),
+            Source::Region { agree, of } => format!("有此事项的{of}个区划中{agree}个"),
         }
     }
 
@@ -126,6 +133,9 @@ impl Source {
             Source::Standard => "the standard".to_string(),
             Source::Peers { agree, of, level } => {
                 format!("the peers ({agree} of {of} {})", plural(*level))
+            }
+            Source::Region { agree, of } => {
+                format!("the peers ({agree} of the {of} jurisdictions carrying it)")
             }
         }
     }

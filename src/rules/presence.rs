@@ -144,7 +144,7 @@ pub fn missing(sink: &mut Sink, subject: &Subject, source: Source, level: Level)
                 level.en()
             ),
         ),
-        Source::Peers { .. } => (
+        Source::Peers { .. } | Source::Region { .. } => (
             format!("缺少事项“{name}”（{code}），{}有此事项。", source.zh()),
             format!("Missing item “{name}” ({code}); {} carry it.", source.en()),
         ),
