@@ -446,3 +446,60 @@ fn dice_separates_generated_names_at_least_as_well_as_levenshtein() {
     assert!(!truths.is_empty() && !falses.is_empty());
     assert!(dice.0 >= lev.0, "Dice {dice:?} vs Levenshtein {lev:?}");
 }
+
+/// Presence across levels (上下对应) and implementation codes: 450103 lacks 农村宅基地审批 that its
+/// town 450103001 carries; 450105's implementation code has level digit 3; the town 450105001
+/// exercises the county-only 建设工程规划许可.
+#[test]
+fn towns_fixture_presence_and_implementation_codes() {
+    let region = fixture("towns").join("region");
+    let standard = fixture("towns").join("standard");
+    let out = run(&[
+        "check",
+        region.to_str().unwrap(),
+        "--standard",
+        standard.to_str().unwrap(),
+        "--format",
+        "jsonl",
+    ]);
+    if loader_missing(&out) {
+        return;
+    }
+    let f = jsonl(&out);
+    assert!(has(&f, "QD001", "450103", "450107001000"), "{f:#?}");
+    assert!(has(&f, "QD004", "450103001", "450107001000"), "{f:#?}");
+    assert!(has(&f, "QD108", "450105", "450107001000"), "{f:#?}");
+    assert!(has(&f, "QD003", "450105001", "450102001000"), "{f:#?}");
+    // Nothing else: every other row is clean.
+    assert_eq!(f.len(), 4, "{f:#?}");
+}
+
+/// A baseline written by an earlier run hides the findings it holds.
+#[test]
+fn baseline_hides_known_findings() {
+    let region = fixture("basic").join("region");
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.jsonl");
+    let first = run(&[
+        "check",
+        region.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "-o",
+        base.to_str().unwrap(),
+    ]);
+    if loader_missing(&first) {
+        return;
+    }
+    assert_eq!(first.status.code(), Some(1));
+    let again = run(&[
+        "check",
+        region.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--baseline",
+        base.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    assert!(again.stdout.is_empty(), "{}", text(&again.stdout));
+}
