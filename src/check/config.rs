@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::model::Severity;
 use crate::rules::{Rule, RuleSetting, RULES};
 use crate::rulesdir::{line_col, parse_toml, rules_file};
+use crate::value::code::CodeLayouts;
 
 const EMBEDDED: &str = include_str!("../../rules/check.toml");
 
@@ -82,6 +83,8 @@ pub struct CheckConfig {
     pub consensus: Consensus,
     /// Settings per rule id; rules not listed keep their defaults.
     pub rules: BTreeMap<&'static str, RuleSetting>,
+    /// Implementation-code layouts (rules/codes.toml).
+    pub layouts: CodeLayouts,
 }
 
 impl Default for CheckConfig {
@@ -93,6 +96,7 @@ impl Default for CheckConfig {
                 .iter()
                 .map(|r| (r.id, RuleSetting { enabled: r.enabled, severity: r.severity }))
                 .collect(),
+            layouts: CodeLayouts::builtin().clone(),
         }
     }
 }
@@ -132,6 +136,7 @@ impl CheckConfig {
         config.matching = file.matching.clone();
         config.matching.max_candidates = config.matching.max_candidates.max(1);
         config.consensus = file.consensus.clone();
+        config.layouts = CodeLayouts::load(rules_dir)?;
         for (key, setting) in &file.rules {
             let rule = crate::rules::find(key)
                 .ok_or_else(|| bad(key, format!("unknown rule `{key}` (see `qingdan rules`)")))?;

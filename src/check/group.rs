@@ -6,7 +6,6 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::model::{Category, Dataset, Str};
-use crate::rules::code::well_formed;
 
 use super::config::CheckConfig;
 use super::matching::{similarity, NameIndex};
@@ -95,7 +94,7 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
         .par_iter()
         .map(|item| {
             let code: &str = &item.code.norm;
-            let own = if code.is_empty() || (consensus && !well_formed(code)) {
+            let own = if code.is_empty() || (consensus && item.code.base.is_none()) {
                 None
             } else {
                 by_code.get(code).copied()
@@ -235,7 +234,7 @@ fn standard_entries(std: &Dataset) -> Vec<Entry> {
 fn peer_entries(ds: &Dataset) -> Vec<Entry> {
     let mut by_code: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (i, item) in ds.items.iter().enumerate() {
-        if well_formed(&item.code.norm) {
+        if item.code.base.is_some() {
             by_code.entry(&item.code.norm).or_default().push(i);
         }
     }

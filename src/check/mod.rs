@@ -212,7 +212,7 @@ fn check_group(ctx: &Ctx, g: &Group, sink: &mut Sink) {
             How::Code if g.known => g.category,
             _ => None,
         };
-        code::within(sink, item, &subj, level, joined_category);
+        code::within(sink, item, &subj, level, joined_category, &ctx.config.layouts);
         crate::rules::basis::within(sink, item, &subj, ctx.laws);
         crate::rules::limits::within(sink, item, &subj);
         crate::rules::fee::within(sink, item, &subj);

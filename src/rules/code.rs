@@ -3,6 +3,8 @@
 //! implementation codes that contradict their row.
 
 use crate::model::{Category, Field, Item, Level, Severity};
+use crate::report::Lang;
+use crate::value::code::CodeLayouts;
 
 use super::{Rule, Sink, Source, Subject};
 
@@ -187,24 +189,6 @@ of another level or another county files it in the wrong place.
 ",
 };
 
-/// True when `norm` is a well-formed 12-character base code: PP and TT digits, the rest digits or
-/// letters (local codes such as 450708001W01).
-pub fn well_formed(norm: &str) -> bool {
-    let b = norm.as_bytes();
-    b.len() == 12
-        && b.iter().all(|c| c.is_ascii_alphanumeric())
-        && b.iter().take(4).all(|c| c.is_ascii_digit())
-}
-
-/// The TT digits of a well-formed code.
-fn tt(norm: &str) -> Option<&str> {
-    if well_formed(norm) {
-        norm.get(2..4)
-    } else {
-        None
-    }
-}
-
 /// The checks of a row's own code(s), needing no reference: malformed, TT against category, and
 /// the implementation code against the row. `reference_category` is the category of the item the
 /// row joined by its code: when the code's TT digits agree with it, the row's category is what is
@@ -215,23 +199,27 @@ pub fn within(
     subject: &Subject,
     level: Option<Level>,
     reference_category: Option<Category>,
+    layouts: &CodeLayouts,
 ) {
     let code = &item.code;
-    if !code.is_empty() && !well_formed(&code.norm) {
-        sink.emit(
-            &CODE_MALFORMED,
-            None,
-            subject,
-            Some("12位基本编码".to_string()),
-            Some(code.raw.trim().to_string()),
-            format!("事项编码“{}”格式错误（应为12位基本编码）。", code.raw.trim()),
-            format!(
-                "Item code “{}” is malformed (a 12-character base code is expected).",
-                code.raw.trim()
-            ),
-        );
+    if !code.is_empty() {
+        if let Err(problem) = code.validate() {
+            sink.emit(
+                &CODE_MALFORMED,
+                None,
+                subject,
+                Some("12位基本编码".to_string()),
+                Some(code.raw.trim().to_string()),
+                format!("事项编码“{}”格式错误：{}。", code.raw.trim(), problem.message(Lang::Zh)),
+                format!(
+                    "Item code “{}” is malformed: {}.",
+                    code.raw.trim(),
+                    problem.message(Lang::En)
+                ),
+            );
+        }
     }
-    if let (Some(tt), Some(cat)) = (tt(&code.norm), item.category) {
+    if let (Some(tt), Some(cat)) = (code.category_digits(), item.category) {
         if tt != cat.code() && reference_category.is_none_or(|r| r.code() != tt) {
             let named = Category::POWERS
                 .iter()
@@ -261,42 +249,59 @@ pub fn within(
         }
     }
     if let (Some(implementation), Some(level)) = (&item.implementation_code, level) {
-        implementation_code(sink, item, &implementation.norm, subject, level);
+        implementation_code(sink, item, &implementation.raw, subject, level, layouts);
     }
 }
 
-fn implementation_code(sink: &mut Sink, item: &Item, norm: &str, subject: &Subject, level: Level) {
-    if norm.is_empty() {
+fn implementation_code(
+    sink: &mut Sink,
+    item: &Item,
+    raw: &str,
+    subject: &Subject,
+    level: Level,
+    layouts: &CodeLayouts,
+) {
+    if raw.trim().is_empty() {
         return;
     }
-    let chars: Vec<char> = norm.chars().collect();
     let mut problems_zh = Vec::new();
     let mut problems_en = Vec::new();
-    if chars.len() != 31 || !norm.is_ascii() {
-        problems_zh.push("长度不是31位".to_string());
-        problems_en.push("it is not 31 characters long".to_string());
-    } else {
-        let credit: String = chars[..18].iter().collect();
-        let digit = chars[18];
-        let base: String = chars[19..].iter().collect();
-        if !item.code.is_empty() && base != *item.code.norm {
-            problems_zh.push(format!("内含基本编码{base}与事项编码{}不同", item.code.norm));
-            problems_en
-                .push(format!("it embeds base code {base}, not the row's {}", item.code.norm));
+    let shown = raw.trim();
+    match layouts.parse(raw) {
+        Err(e) => {
+            problems_zh.push(e.message(Lang::Zh));
+            problems_en.push(e.message(Lang::En));
         }
-        let want = char::from(b'0' + level.digit());
-        if digit != want {
-            problems_zh.push(format!("层级位为{digit}，{}应为{want}", level.zh_level()));
-            problems_en.push(format!("its level digit is {digit}, {} level is {want}", level.en()));
-        }
-        if !credit.starts_with("TE") {
-            let division = credit.get(2..8).unwrap_or("");
-            if !division_inside(division, &item.jurisdiction) {
-                problems_zh.push(format!("主体区划{division}不在本区划{}内", item.jurisdiction));
-                problems_en.push(format!(
-                    "the body's division {division} is outside {}",
-                    item.jurisdiction
+        Ok((parsed, _)) => {
+            if let Some(base) = item.code.base.as_ref().map(|_| &*item.code.norm) {
+                if parsed.base != base {
+                    problems_zh.push(format!("内含基本编码{}与事项编码{base}不同", parsed.base));
+                    problems_en
+                        .push(format!("it embeds base code {}, not the row's {base}", parsed.base));
+                }
+            }
+            let want = level.digit();
+            if parsed.level != 0 && parsed.level != want {
+                problems_zh.push(format!(
+                    "层级位为{}，{}应为{want}",
+                    parsed.level,
+                    level.zh_level()
                 ));
+                problems_en.push(format!(
+                    "its level digit is {}, {} level is {want}",
+                    parsed.level,
+                    level.en()
+                ));
+            }
+            if let Some(division) = &parsed.division {
+                if !division_inside(division, &item.jurisdiction) {
+                    problems_zh
+                        .push(format!("主体区划{division}不在本区划{}内", item.jurisdiction));
+                    problems_en.push(format!(
+                        "the body's division {division} is outside {}",
+                        item.jurisdiction
+                    ));
+                }
             }
         }
     }
@@ -308,21 +313,27 @@ fn implementation_code(sink: &mut Sink, item: &Item, norm: &str, subject: &Subje
         None,
         subject,
         None,
-        Some(norm.to_string()),
-        format!("实施编码“{norm}”与本行不符：{}。", problems_zh.join("；")),
-        format!("Implementation code {norm} contradicts its row: {}.", problems_en.join("; ")),
+        Some(shown.to_string()),
+        format!("实施编码“{shown}”与本行不符：{}。", problems_zh.join("；")),
+        format!("Implementation code {shown} contradicts its row: {}.", problems_en.join("; ")),
     );
 }
 
-/// True when a body's 6-digit division code lies inside jurisdiction `jurisdiction` (a town's
-/// bodies carry their county's code; a city's, any code of the city).
+/// True when a body's division code (6 or 9 digits) lies inside jurisdiction `jurisdiction`: a
+/// town's bodies may carry their county's code, a city's any code of the city.
 fn division_inside(division: &str, jurisdiction: &str) -> bool {
+    if division.len() < 6 || !division.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
     let six = jurisdiction.get(..6).unwrap_or(jurisdiction);
     let mut prefix = six;
     while prefix.len() > 2 && prefix.ends_with("00") {
-        prefix = &prefix[..prefix.len() - 2];
+        prefix = prefix.get(..prefix.len() - 2).unwrap_or(prefix);
     }
-    division.len() == 6 && division.starts_with(prefix)
+    division.starts_with(prefix)
+        && (jurisdiction.starts_with(division)
+            || division.len() == 6
+            || division.starts_with(jurisdiction))
 }
 
 /// QD104: `code` appears `count` times in the subject's list.
@@ -420,20 +431,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn well_formed_codes() {
-        assert!(well_formed("450101001000"));
-        assert!(well_formed("450708001W01"));
-        assert!(!well_formed("45010100100"));
-        assert!(!well_formed("4A0101001000"));
-        assert!(!well_formed("食品经营许可可可可可可可"));
-    }
-
-    #[test]
     fn divisions() {
         assert!(division_inside("450102", "450102"));
         assert!(division_inside("450102", "450102001"));
         assert!(division_inside("450103", "450100"));
         assert!(!division_inside("450103", "450102"));
         assert!(!division_inside("", "450102"));
+        assert!(division_inside("450102001", "450102001"));
+        assert!(!division_inside("450102002", "450102001"));
     }
 }
