@@ -31,6 +31,8 @@ pub struct CheckReport {
     pub groups: usize,
     /// True when checked against a standard.
     pub with_standard: bool,
+    /// Names of the jurisdictions (区划代码 → 区划名称) where known, for readers.
+    pub names: std::collections::BTreeMap<Str, Str>,
 }
 
 impl CheckReport {
@@ -151,6 +153,12 @@ pub fn run(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig) 
         jurisdictions: ctx.places.len(),
         groups: grouping.groups.len(),
         with_standard: standard.is_some(),
+        names: ctx
+            .places
+            .iter()
+            .filter(|p| !p.name.is_empty())
+            .map(|p| (p.code.clone(), p.name.clone()))
+            .collect(),
     }
 }
 

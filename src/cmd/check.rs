@@ -66,7 +66,8 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     if let Some(base) = &baseline {
         result.findings.retain(|f| !base.contains(&identity_of(f)));
     }
-    let bytes = report::findings::render(&result.findings, args.format, global.lang)?;
+    let bytes =
+        report::findings::render_named(&result.findings, args.format, global.lang, &result.names)?;
     report::write_output(args.output.as_deref(), &bytes)?;
     if !global.quiet {
         let rejected = dataset.report.rows_rejected()

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Field, Finding, Severity};
+use crate::model::{Field, Finding, Severity, Str};
 
 use super::{csv_safe, Format, Lang};
 
@@ -52,8 +52,19 @@ fn message(f: &Finding, lang: Lang) -> &str {
 
 /// Renders `findings` (already sorted) in `format`.
 pub fn render(findings: &[Finding], format: Format, lang: Lang) -> Result<Vec<u8>> {
+    render_named(findings, format, lang, &BTreeMap::new())
+}
+
+/// Renders `findings` (already sorted) in `format`; the human-readable formats (text, md) show
+/// each jurisdiction's name from `names` (区划代码 → 区划名称) beside its code.
+pub fn render_named(
+    findings: &[Finding],
+    format: Format,
+    lang: Lang,
+    names: &BTreeMap<Str, Str>,
+) -> Result<Vec<u8>> {
     match format {
-        Format::Text => Ok(text(findings, lang).into_bytes()),
+        Format::Text => Ok(text(findings, lang, names).into_bytes()),
         Format::Json => {
             let rows: Vec<Row> = findings.iter().map(|f| row(f, lang)).collect();
             let mut out = serde_json::to_vec_pretty(&rows).map_err(json_error)?;
@@ -69,7 +80,7 @@ pub fn render(findings: &[Finding], format: Format, lang: Lang) -> Result<Vec<u8
             Ok(out)
         }
         Format::Csv => csv(findings, lang),
-        Format::Md => Ok(md(findings, lang).into_bytes()),
+        Format::Md => Ok(md(findings, lang, names).into_bytes()),
         Format::Html | Format::Xlsx => Err(Error::Usage(format!(
             "check does not write {} yet; use text, json, jsonl, csv or md",
             if format == Format::Html { "html" } else { "xlsx" }
@@ -132,7 +143,30 @@ fn counts(findings: &[Finding]) -> BTreeMap<Field, [usize; 3]> {
     map
 }
 
-fn text(findings: &[Finding], lang: Lang) -> String {
+/// 450102 兴宁区, or the code alone when its name is unknown.
+fn place(code: &str, names: &BTreeMap<Str, Str>) -> String {
+    match names.get(code) {
+        Some(n) => format!("{code} {n}"),
+        None => code.to_string(),
+    }
+}
+
+/// Display width of a string: CJK and full-width characters take two columns.
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 }).sum()
+}
+
+/// `s` right-aligned in `w` display columns.
+fn pad_left(s: &str, w: usize) -> String {
+    format!("{}{s}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+/// `s` padded with spaces to `w` display columns.
+fn pad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+fn text(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let mut current_jur: Option<Option<&str>> = None;
@@ -145,7 +179,8 @@ fn text(findings: &[Finding], lang: Lang) -> String {
             }
             match jur {
                 Some(j) => {
-                    let _ = writeln!(out, "{} {j}", lang.pick("区划", "Jurisdiction"));
+                    let _ =
+                        writeln!(out, "{} {}", lang.pick("区划", "Jurisdiction"), place(j, names));
                 }
                 None => {
                     let _ =
@@ -175,30 +210,25 @@ fn text(findings: &[Finding], lang: Lang) -> String {
         out.push('\n');
     }
     let _ = writeln!(out, "{}", lang.pick("汇总", "Summary"));
+    let row = |out: &mut String, label: &str, c: [usize; 3]| {
+        let _ = writeln!(out, "  {} {:>7} {:>7} {:>7}", pad(label, 16), c[0], c[1], c[2]);
+    };
     let _ = writeln!(
         out,
-        "  {:<16} {:>6} {:>6} {:>6}",
-        lang.pick("字段", "field"),
-        severity_word(Severity::Error, lang),
-        severity_word(Severity::Warning, lang),
-        severity_word(Severity::Info, lang)
+        "  {} {} {} {}",
+        pad(lang.pick("字段", "field"), 16),
+        pad_left(severity_word(Severity::Error, lang), 7),
+        pad_left(severity_word(Severity::Warning, lang), 7),
+        pad_left(severity_word(Severity::Info, lang), 7)
     );
     let mut total = [0usize; 3];
     for (field, c) in counts(findings) {
-        let _ =
-            writeln!(out, "  {:<16} {:>6} {:>6} {:>6}", field_word(field, lang), c[0], c[1], c[2]);
+        row(&mut out, field_word(field, lang), c);
         for i in 0..3 {
             total[i] += c[i];
         }
     }
-    let _ = writeln!(
-        out,
-        "  {:<16} {:>6} {:>6} {:>6}",
-        lang.pick("合计", "total"),
-        total[0],
-        total[1],
-        total[2]
-    );
+    row(&mut out, lang.pick("合计", "total"), total);
     out
 }
 
@@ -207,7 +237,7 @@ fn md_cell(s: &str) -> String {
     s.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
-fn md(findings: &[Finding], lang: Lang) -> String {
+fn md(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", lang.pick("一致性检查结果", "Consistency check"));
@@ -245,7 +275,7 @@ fn md(findings: &[Finding], lang: Lang) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} {} | {} | {} | {} |",
-            md_cell(f.jurisdiction.as_deref().unwrap_or("")),
+            md_cell(&f.jurisdiction.as_deref().map(|j| place(j, names)).unwrap_or_default()),
             md_cell(&item),
             field_word(f.field, lang),
             severity_word(f.severity, lang),
