@@ -201,10 +201,10 @@ pub fn compare_committed(sink: &mut Sink, c: &Cmp) {
             Some(a.raw.trim().to_string()),
             format!("承诺时限“{}”长于{}的“{}”。", a.raw.trim(), c.source.zh(), r.raw.trim()),
             format!(
-                "Committed limit “{}” is longer than {}'s “{}”.",
+                "Committed limit “{}” is longer than “{}” of {}.",
                 a.raw.trim(),
-                c.source.en(),
-                r.raw.trim()
+                r.raw.trim(),
+                c.source.en()
             ),
         );
     }
