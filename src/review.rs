@@ -433,11 +433,7 @@ pub fn review(
             _ => None,
         };
         let kind = if f.field == Field::Presence {
-            match (entry, &f.item) {
-                (None, _) => Some(ListKind::Missing),
-                (Some(_), Some(code)) if std_index.has_code(code) => Some(ListKind::WrongLevel),
-                (Some(_), _) => Some(ListKind::Unknown),
-            }
+            Some(presence_kind(f, entry.is_some(), &std_index))
         } else if entry.is_none() {
             Some(ListKind::Other)
         } else {
@@ -485,6 +481,23 @@ pub fn review(
 
     let jurisdictions = summarise(list, &items, &list_findings);
     Review { items, list: list_findings, jurisdictions }
+}
+
+/// Which list-level group a presence finding belongs to: by its rule when it is one of check's
+/// presence rules, else by whether the list has the item and the standard knows its code.
+fn presence_kind(f: &Finding, in_list: bool, std_index: &StandardIndex<'_>) -> ListKind {
+    match f.name {
+        "required-item-missing" => return ListKind::Missing,
+        "item-unknown-to-standard" => return ListKind::Unknown,
+        "item-at-level-not-given" => return ListKind::WrongLevel,
+        "town-item-without-county-counterpart" | "item-rare-among-peers" => return ListKind::Other,
+        _ => {}
+    }
+    match (in_list, &f.item) {
+        (false, _) => ListKind::Missing,
+        (true, Some(code)) if std_index.has_code(code) => ListKind::WrongLevel,
+        (true, _) => ListKind::Unknown,
+    }
 }
 
 /// Per-jurisdiction counts: every jurisdiction of the list, of its items and of its findings.
