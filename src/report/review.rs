@@ -534,6 +534,17 @@ mod tests {
     }
 
     #[test]
+    fn markdown_tables_put_returned_items_first() {
+        let md = markdown(&sample(), Lang::Zh);
+        let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| 450102")).collect();
+        assert_eq!(rows.len(), 2, "{md}");
+        assert!(rows[0].contains("| 退回修改 | 1. 承诺时限“25个工作日”"), "{md}");
+        assert!(rows[1].contains("| 通过 |"), "{md}");
+        assert!(md.contains("## 缺失及未知事项"), "{md}");
+        assert!(md.contains("| 缺失事项 | 450102 | 450104001000 | 户外广告设置许可 |"), "{md}");
+    }
+
+    #[test]
     fn workbook_reads_back_with_returned_items_first_and_text_cells() {
         let bytes = xlsx(&sample()).unwrap();
         let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
