@@ -553,50 +553,66 @@ fn names_values(msg: &str, actual: Option<&str>, expected: Option<&str>) -> bool
     !msg.is_empty() && has(actual) && has(expected)
 }
 
-/// The Chinese reason sentence for a finding.
-pub fn sentence_zh(f: &Finding) -> String {
-    let msg = f.message.trim().trim_end_matches('。').trim();
+/// The sentence templates of one language: value found and required, found only, required
+/// only, neither; and how the finding's own message is appended.
+struct Templates {
+    both: fn(&str, &str, &str) -> String,
+    actual: fn(&str, &str) -> String,
+    expected: fn(&str, &str) -> String,
+    neither: fn(&str) -> String,
+    open: &'static str,
+    close: &'static str,
+}
+
+/// The finding's own message when it already names the values it carries, else a sentence
+/// composed from the field, the value found and the value required, with the message after it.
+fn sentence(f: &Finding, message: &str, field: &str, full_stop: char, t: &Templates) -> String {
+    let msg = message.trim().trim_end_matches(full_stop).trim();
     let actual = f.actual.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let expected = f.expected.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if names_values(msg, actual, expected) {
         return msg.to_string();
     }
-    let field = f.field.zh();
     let mut s = match (actual, expected) {
-        (Some(a), Some(e)) => format!("{field}为“{a}”，与标准目录不一致，应为“{e}”"),
-        (Some(a), None) => format!("{field}“{a}”不符合要求"),
-        (None, Some(e)) => format!("{field}未填写，应为“{e}”"),
-        (None, None) => format!("{field}不符合要求"),
+        (Some(a), Some(e)) => (t.both)(field, a, e),
+        (Some(a), None) => (t.actual)(field, a),
+        (None, Some(e)) => (t.expected)(field, e),
+        (None, None) => (t.neither)(field),
     };
     if !msg.is_empty() {
-        s.push('（');
+        s.push_str(t.open);
         s.push_str(msg);
-        s.push('）');
+        s.push_str(t.close);
     }
     s
 }
 
+const ZH: Templates = Templates {
+    both: |f, a, e| format!("{f}为“{a}”，与标准目录不一致，应为“{e}”"),
+    actual: |f, a| format!("{f}“{a}”不符合要求"),
+    expected: |f, e| format!("{f}未填写，应为“{e}”"),
+    neither: |f| format!("{f}不符合要求"),
+    open: "（",
+    close: "）",
+};
+
+const EN: Templates = Templates {
+    both: |f, a, e| format!("{f} is \"{a}\", the standard requires \"{e}\""),
+    actual: |f, a| format!("{f} \"{a}\" is not acceptable"),
+    expected: |f, e| format!("{f} is empty, the standard requires \"{e}\""),
+    neither: |f| format!("{f} is not acceptable"),
+    open: " (",
+    close: ")",
+};
+
+/// The Chinese reason sentence for a finding.
+pub fn sentence_zh(f: &Finding) -> String {
+    sentence(f, &f.message, f.field.zh(), '。', &ZH)
+}
+
 /// The English reason sentence for a finding.
 pub fn sentence_en(f: &Finding) -> String {
-    let msg = f.message_en.trim().trim_end_matches('.').trim();
-    let actual = f.actual.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let expected = f.expected.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    if names_values(msg, actual, expected) {
-        return msg.to_string();
-    }
-    let field = f.field.as_str();
-    let mut s = match (actual, expected) {
-        (Some(a), Some(e)) => format!("{field} is \"{a}\", the standard requires \"{e}\""),
-        (Some(a), None) => format!("{field} \"{a}\" is not acceptable"),
-        (None, Some(e)) => format!("{field} is empty, the standard requires \"{e}\""),
-        (None, None) => format!("{field} is not acceptable"),
-    };
-    if !msg.is_empty() {
-        s.push_str(" (");
-        s.push_str(msg);
-        s.push(')');
-    }
-    s
+    sentence(f, &f.message_en, f.field.as_str(), '.', &EN)
 }
 
 #[cfg(test)]

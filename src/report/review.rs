@@ -147,6 +147,17 @@ fn list_label(l: &ListFinding) -> String {
     item_label(l.reason.finding.item.as_deref().unwrap_or(""), l.item_name.as_deref().unwrap_or(""))
 }
 
+/// One item in the text report: its label, numbered reasons, then advice.
+fn write_item(out: &mut String, it: &ItemReview, lang: Lang) {
+    let _ = writeln!(out, "  {}", item_label(&it.item, &it.item_name));
+    for (n, r) in it.reasons.iter().enumerate() {
+        let _ = writeln!(out, "    {}. {}", n + 1, reason_text(r, lang));
+    }
+    for r in &it.advice {
+        let _ = writeln!(out, "    {}{}", lang.pick("建议：", "advice: "), reason_text(r, lang));
+    }
+}
+
 /// Plain text: per jurisdiction, the returned items with numbered reasons, the passed items
 /// with advice, a count of the clean ones, then the list-level findings.
 fn text(review: &Review, lang: Lang) -> String {
@@ -175,18 +186,7 @@ fn text(review: &Review, lang: Lang) -> String {
         if !returned.is_empty() {
             let _ = writeln!(out, "\n  {}", lang.pick("退回修改：", "Returned:"));
             for it in returned {
-                let _ = writeln!(out, "  {}", item_label(&it.item, &it.item_name));
-                for (n, r) in it.reasons.iter().enumerate() {
-                    let _ = writeln!(out, "    {}. {}", n + 1, reason_text(r, lang));
-                }
-                for r in &it.advice {
-                    let _ = writeln!(
-                        out,
-                        "    {}{}",
-                        lang.pick("建议：", "advice: "),
-                        reason_text(r, lang)
-                    );
-                }
+                write_item(&mut out, it, lang);
             }
         }
         let advised: Vec<_> =
@@ -194,15 +194,7 @@ fn text(review: &Review, lang: Lang) -> String {
         if !advised.is_empty() {
             let _ = writeln!(out, "\n  {}", lang.pick("通过（附建议）：", "Pass, with advice:"));
             for it in &advised {
-                let _ = writeln!(out, "  {}", item_label(&it.item, &it.item_name));
-                for r in &it.advice {
-                    let _ = writeln!(
-                        out,
-                        "    {}{}",
-                        lang.pick("建议：", "advice: "),
-                        reason_text(r, lang)
-                    );
-                }
+                write_item(&mut out, it, lang);
             }
         }
         let clean = j.pass - advised.len().min(j.pass);
