@@ -544,47 +544,57 @@ fn summarise(
     by_code.into_values().collect()
 }
 
-/// True when `msg` names every value the finding carries, i.e. it already reads as a reason.
-fn names_values(msg: &str, actual: Option<&str>, expected: Option<&str>) -> bool {
-    let has = |v: Option<&str>| match v.map(str::trim) {
-        None | Some("") => true,
-        Some(v) => msg.contains(v),
-    };
-    !msg.is_empty() && has(actual) && has(expected)
+/// True when `msg` already reads as a reason: it names the value found (or, when the finding
+/// carries none, the value required or the field).
+fn names_values(msg: &str, actual: Option<&str>, expected: Option<&str>, field: &str) -> bool {
+    if msg.is_empty() {
+        return false;
+    }
+    match (actual, expected) {
+        (Some(a), _) => msg.contains(a),
+        (None, Some(e)) => msg.contains(e) || msg.contains(field),
+        (None, None) => true,
+    }
 }
 
-/// The sentence templates of one language: value found and required, found only, required
-/// only, neither; and how the finding's own message is appended.
+/// The sentence templates of one language: a whole sentence from the values when the finding
+/// has no message, the values alone to follow a message that does not name them.
 struct Templates {
     both: fn(&str, &str, &str) -> String,
     actual: fn(&str, &str) -> String,
     expected: fn(&str, &str) -> String,
     neither: fn(&str) -> String,
+    note_both: fn(&str, &str, &str) -> String,
+    note_actual: fn(&str, &str) -> String,
+    note_expected: fn(&str, &str) -> String,
     open: &'static str,
     close: &'static str,
 }
 
-/// The finding's own message when it already names the values it carries, else a sentence
-/// composed from the field, the value found and the value required, with the message after it.
+/// The finding's own message when it already names the values it carries; else that message
+/// with the values after it; else a sentence composed from the field and the values.
 fn sentence(f: &Finding, message: &str, field: &str, full_stop: char, t: &Templates) -> String {
     let msg = message.trim().trim_end_matches(full_stop).trim();
     let actual = f.actual.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let expected = f.expected.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    if names_values(msg, actual, expected) {
+    if names_values(msg, actual, expected, field) {
         return msg.to_string();
     }
-    let mut s = match (actual, expected) {
-        (Some(a), Some(e)) => (t.both)(field, a, e),
-        (Some(a), None) => (t.actual)(field, a),
-        (None, Some(e)) => (t.expected)(field, e),
-        (None, None) => (t.neither)(field),
-    };
-    if !msg.is_empty() {
-        s.push_str(t.open);
-        s.push_str(msg);
-        s.push_str(t.close);
+    if msg.is_empty() {
+        return match (actual, expected) {
+            (Some(a), Some(e)) => (t.both)(field, a, e),
+            (Some(a), None) => (t.actual)(field, a),
+            (None, Some(e)) => (t.expected)(field, e),
+            (None, None) => (t.neither)(field),
+        };
     }
-    s
+    let note = match (actual, expected) {
+        (Some(a), Some(e)) => (t.note_both)(field, a, e),
+        (Some(a), None) => (t.note_actual)(field, a),
+        (None, Some(e)) => (t.note_expected)(field, e),
+        (None, None) => return msg.to_string(),
+    };
+    format!("{msg}{}{note}{}", t.open, t.close)
 }
 
 const ZH: Templates = Templates {
@@ -592,6 +602,9 @@ const ZH: Templates = Templates {
     actual: |f, a| format!("{f}“{a}”不符合要求"),
     expected: |f, e| format!("{f}未填写，应为“{e}”"),
     neither: |f| format!("{f}不符合要求"),
+    note_both: |f, a, e| format!("{f}现为“{a}”，应为“{e}”"),
+    note_actual: |f, a| format!("{f}现为“{a}”"),
+    note_expected: |f, e| format!("{f}应为“{e}”"),
     open: "（",
     close: "）",
 };
@@ -601,6 +614,9 @@ const EN: Templates = Templates {
     actual: |f, a| format!("{f} \"{a}\" is not acceptable"),
     expected: |f, e| format!("{f} is empty, the standard requires \"{e}\""),
     neither: |f| format!("{f} is not acceptable"),
+    note_both: |f, a, e| format!("{f} is \"{a}\", should be \"{e}\""),
+    note_actual: |f, a| format!("{f} is \"{a}\""),
+    note_expected: |f, e| format!("{f} should be \"{e}\""),
     open: " (",
     close: ")",
 };
@@ -860,10 +876,10 @@ mod tests {
             Some("1"),
             "到现场次数多于标准",
         );
-        assert_eq!(
-            sentence_zh(&f),
-            "到现场次数为“2”，与标准目录不一致，应为“1”（到现场次数多于标准）"
-        );
+        assert_eq!(sentence_zh(&f), "到现场次数多于标准（到现场次数现为“2”，应为“1”）");
         assert_eq!(sentence_en(&f), "visits is \"2\", the standard requires \"1\"");
+        let mut f = f;
+        f.message.clear();
+        assert_eq!(sentence_zh(&f), "到现场次数为“2”，与标准目录不一致，应为“1”");
     }
 }
