@@ -360,15 +360,38 @@ impl<'a> StandardIndex<'a> {
     }
 }
 
-/// Reviews `list` against `standard`, given the findings `check` reported for it.
-///
-/// Each row of the list is matched to a standard item (by its name first, since a wrong or
-/// duplicated code is itself a fault; then by its code), so that findings — which name the
-/// standard's code — land on the row they are about. Rows matched to the same standard item in
+/// The item key of each row of `list` (index for index): the standard's code of the item it is
+/// matched to — by its name first, since a wrong or duplicated code is itself a fault, then by
+/// its code — else the row's own code, else its name. `check` matches rows in its own grouping;
+/// the command passes those keys instead, so that findings and rows always agree. This is the
+/// fallback for callers without a grouping.
+pub fn standard_keys(list: &Dataset, standard: &Dataset) -> Vec<Str> {
+    let std_index = StandardIndex::new(standard);
+    list.items
+        .iter()
+        .map(|row| {
+            let matched = std_index
+                .by_name
+                .get(row.name.norm.as_ref())
+                .or_else(|| std_index.by_code.get(row.code.norm.as_ref()))
+                .map(|(code, _)| *code);
+            match matched {
+                Some(code) => code.clone(),
+                None if !row.code.is_empty() => Str::from(row.code.raw.trim()),
+                None => row.name.raw.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Reviews `list` against `standard`, given the findings `check` reported for it and the item
+/// key of each row (`item_keys[i]` for `list.items[i]`; see `standard_keys`), so that findings —
+/// which name the item by that key — land on the row they are about. Rows with the same key in
 /// one jurisdiction are reviewed as one item.
 pub fn review(
     list: &Dataset,
     standard: &Dataset,
+    item_keys: &[Str],
     findings: &[Finding],
     cfg: &ReviewConfig,
 ) -> Review {
@@ -378,17 +401,7 @@ pub fn review(
     let mut items: Vec<ItemReview> = Vec::new();
     let mut keys: BTreeMap<(Str, String), usize> = BTreeMap::new();
     let mut aliases: Vec<((Str, String), usize)> = Vec::new();
-    for row in &list.items {
-        let matched = std_index
-            .by_name
-            .get(row.name.norm.as_ref())
-            .or_else(|| std_index.by_code.get(row.code.norm.as_ref()))
-            .map(|(code, _)| *code);
-        let key: Str = match matched {
-            Some(code) => code.clone(),
-            None if !row.code.is_empty() => Str::from(row.code.raw.trim()),
-            None => row.name.raw.clone(),
-        };
+    for (row, key) in list.items.iter().zip(item_keys) {
         let j = row.jurisdiction.clone();
         let idx = *keys.entry((j.clone(), key.to_string())).or_insert_with(|| {
             items.push(ItemReview {
@@ -544,16 +557,21 @@ fn summarise(
     by_code.into_values().collect()
 }
 
-/// True when `msg` already reads as a reason: it names the value found (or, when the finding
-/// carries none, the value required or the field).
+/// True when `msg` already reads as a reason: it names the value found or the value required,
+/// or quotes a value (“…”, 《…》, as check's sentences do), or, when the finding carries no
+/// value, names the field.
 fn names_values(msg: &str, actual: Option<&str>, expected: Option<&str>, field: &str) -> bool {
     if msg.is_empty() {
         return false;
     }
+    let has = |v: Option<&str>| v.is_some_and(|v| msg.contains(v));
     match (actual, expected) {
-        (Some(a), _) => msg.contains(a),
-        (None, Some(e)) => msg.contains(e) || msg.contains(field),
         (None, None) => true,
+        _ => {
+            has(actual) || has(expected) || msg.contains('“') || msg.contains('《') || {
+                actual.is_none() && msg.contains(field)
+            }
+        }
     }
 }
 
@@ -758,7 +776,8 @@ mod tests {
                 "事项不在标准目录中",
             ),
         ];
-        let r = review(&list, &standard, &findings, &ReviewConfig::default());
+        let keys = standard_keys(&list, &standard);
+        let r = review(&list, &standard, &keys, &findings, &ReviewConfig::default());
         let verdicts: Vec<(&str, Verdict)> =
             r.items.iter().map(|i| (i.item.as_ref(), i.verdict)).collect();
         assert_eq!(
@@ -799,7 +818,8 @@ mod tests {
             None,
             "标准目录未要求县级实施",
         );
-        let r = review(&list, &standard, &[f], &ReviewConfig::default());
+        let keys = standard_keys(&list, &standard);
+        let r = review(&list, &standard, &keys, &[f], &ReviewConfig::default());
         assert_eq!(r.list_of(ListKind::WrongLevel).count(), 1);
         assert_eq!(r.returned(), 0);
     }

@@ -80,7 +80,8 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let standard = crate::load::load(&args.standard, &std_opts)?;
 
     let report = crate::check::run(&list, Some(&standard), &check_cfg);
-    let review = crate::review::review(&list, &standard, &report.findings, &review_cfg);
+    let keys = crate::review::standard_keys(&list, &standard);
+    let review = crate::review::review(&list, &standard, &keys, &report.findings, &review_cfg);
 
     let bytes = crate::report::review::render(&review, args.format, global.lang)?;
     crate::report::write_output(args.output.as_deref(), &bytes)?;
