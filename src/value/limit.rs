@@ -1,5 +1,7 @@
 //! Time limits (法定时限, 承诺时限, 环节时限): an amount and a unit, immediate, none, or unparsed.
 
+use std::hash::{Hash, Hasher};
+
 use serde::Serialize;
 
 use crate::model::Str;
@@ -32,17 +34,333 @@ pub enum LimitValue {
     Unparsed,
 }
 
-/// A time limit with its raw text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+/// A time limit with its raw text. Two limits are equal when their values are equal (the raw
+/// text's formatting never matters); two `Unparsed` limits are equal when their trimmed raw texts
+/// are, so that different unreadable texts are not taken for the same limit.
+#[derive(Debug, Clone, Serialize)]
 pub struct TimeLimit {
     pub raw: Str,
     pub value: LimitValue,
 }
 
+/// The largest amount read as a time limit: past it (九十九亿个工作日) the text is `Unparsed`.
+pub const MAX_AMOUNT: u64 = 100_000;
+
 impl TimeLimit {
     /// Parses a time limit, also inside prose ("受理之日起20个工作日。").
     pub fn parse(raw: Str) -> TimeLimit {
-        let value = if raw.trim().is_empty() { LimitValue::None } else { LimitValue::Unparsed };
+        let value = parse_value(&raw);
         TimeLimit { raw, value }
+    }
+
+    /// The limit in working days: immediate is 0, calendar days count 5 working days a week
+    /// (rounded up), a month 22 working days, an 8-hour working day. `None` when there is no
+    /// readable limit.
+    pub fn working_days(&self) -> Option<u32> {
+        self.value.working_days()
+    }
+
+    /// The standard spelling used in reports: 20个工作日, 20日, 3个月, 24小时, 即办, 无; the raw
+    /// text for unparsed values.
+    pub fn canonical(&self) -> String {
+        match self.value {
+            LimitValue::Unparsed => self.raw.trim().to_string(),
+            v => v.canonical(),
+        }
+    }
+}
+
+impl LimitValue {
+    /// See [`TimeLimit::working_days`].
+    pub fn working_days(&self) -> Option<u32> {
+        let days = match *self {
+            LimitValue::Immediate => 0,
+            LimitValue::Amount { amount, unit } => {
+                let n = u64::from(amount);
+                match unit {
+                    TimeUnit::WorkingDays => n,
+                    TimeUnit::CalendarDays => (n * 5).div_ceil(7),
+                    TimeUnit::Months => n * 22,
+                    TimeUnit::Hours => n.div_ceil(8),
+                }
+            }
+            LimitValue::None | LimitValue::Unparsed => return None,
+        };
+        Some(u32::try_from(days).unwrap_or(u32::MAX))
+    }
+
+    /// The standard spelling (empty for `Unparsed`, whose text only the raw string has).
+    pub fn canonical(&self) -> String {
+        match *self {
+            LimitValue::Amount { amount, unit } => format!("{amount}{}", unit.suffix()),
+            LimitValue::Immediate => "即办".to_string(),
+            LimitValue::None => "无".to_string(),
+            LimitValue::Unparsed => String::new(),
+        }
+    }
+}
+
+impl TimeUnit {
+    /// The suffix after the number in the standard spelling.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            TimeUnit::WorkingDays => "个工作日",
+            TimeUnit::CalendarDays => "日",
+            TimeUnit::Months => "个月",
+            TimeUnit::Hours => "小时",
+        }
+    }
+}
+
+impl PartialEq for TimeLimit {
+    fn eq(&self, other: &TimeLimit) -> bool {
+        self.value == other.value
+            && (self.value != LimitValue::Unparsed || self.raw.trim() == other.raw.trim())
+    }
+}
+
+impl Eq for TimeLimit {}
+
+impl Hash for TimeLimit {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+        if self.value == LimitValue::Unparsed {
+            self.raw.trim().hash(state);
+        }
+    }
+}
+
+/// Texts that say there is no limit.
+const NONE_WORDS: &[&str] = &[
+    "无",
+    "—",
+    "——",
+    "-",
+    "--",
+    "－",
+    "/",
+    "／",
+    "\\",
+    "不适用",
+    "无时限",
+    "暂无",
+    "没有",
+    "null",
+    "NULL",
+];
+
+/// Texts that say the matter is done on the spot.
+const IMMEDIATE_WORDS: &[&str] = &[
+    "即办",
+    "当场办结",
+    "立即办结",
+    "即时办结",
+    "当场办理",
+    "即来即办",
+    "立等可取",
+    "当即办结",
+    "当场",
+    "即时",
+    "立即",
+];
+
+fn parse_value(raw: &str) -> LimitValue {
+    let t = raw.trim().trim_end_matches(['。', '.', '；', ';', '，', ',']).trim();
+    if t.is_empty() {
+        return LimitValue::None;
+    }
+    if NONE_WORDS.contains(&t) {
+        return LimitValue::None;
+    }
+    if IMMEDIATE_WORDS.iter().any(|w| t.starts_with(w)) {
+        return LimitValue::Immediate;
+    }
+    if let Some(v) = find_amount(t) {
+        return v;
+    }
+    if IMMEDIATE_WORDS[..8].iter().any(|w| t.contains(w)) {
+        return LimitValue::Immediate;
+    }
+    LimitValue::Unparsed
+}
+
+/// The first number followed by a time unit (after an optional 个 and spaces).
+fn find_amount(t: &str) -> Option<LimitValue> {
+    for found in crate::value::numeral::numbers(t) {
+        let Some(after) = t.get(found.span.end..) else { continue };
+        let Some(unit) = unit_at(after) else { continue };
+        let Some(n) = found.value.filter(|&n| n <= MAX_AMOUNT) else {
+            // A number with a unit that we cannot hold: absurd, not a limit.
+            return Some(LimitValue::Unparsed);
+        };
+        if n == 0 {
+            return Some(LimitValue::Immediate);
+        }
+        let amount = u32::try_from(n).ok()?;
+        return Some(LimitValue::Amount { amount, unit });
+    }
+    None
+}
+
+/// The time unit at the start of `s` ("个工作日", " 工作日", "天", "个月"…).
+fn unit_at(s: &str) -> Option<TimeUnit> {
+    let s = s.trim_start_matches([' ', '\u{3000}']);
+    let s = s.strip_prefix('个').unwrap_or(s).trim_start_matches([' ', '\u{3000}']);
+    const UNITS: &[(&str, TimeUnit)] = &[
+        ("工作日", TimeUnit::WorkingDays),
+        ("个工作日", TimeUnit::WorkingDays),
+        ("自然日", TimeUnit::CalendarDays),
+        ("日历日", TimeUnit::CalendarDays),
+        ("日", TimeUnit::CalendarDays),
+        ("天", TimeUnit::CalendarDays),
+        ("月", TimeUnit::Months),
+        ("小时", TimeUnit::Hours),
+        ("钟头", TimeUnit::Hours),
+    ];
+    UNITS.iter().find(|(w, _)| s.starts_with(w)).map(|&(_, u)| u)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> LimitValue {
+        TimeLimit::parse(s.into()).value
+    }
+
+    fn wd(n: u32) -> LimitValue {
+        LimitValue::Amount { amount: n, unit: TimeUnit::WorkingDays }
+    }
+
+    fn cd(n: u32) -> LimitValue {
+        LimitValue::Amount { amount: n, unit: TimeUnit::CalendarDays }
+    }
+
+    #[test]
+    fn working_days_written_every_way() {
+        for s in [
+            "20个工作日",
+            "二十个工作日",
+            "20工作日",
+            "20 个工作日",
+            "２０个工作日",
+            "受理之日起20个工作日。",
+            "贰拾个工作日",
+        ] {
+            assert_eq!(v(s), wd(20), "{s}");
+        }
+        assert_eq!(TimeLimit::parse("20个工作日".into()), TimeLimit::parse("二十个工作日".into()));
+        assert_eq!(v("15个工作日（不含现场核查时间）"), wd(15));
+    }
+
+    #[test]
+    fn other_units_differ() {
+        assert_eq!(v("20日"), cd(20));
+        assert_eq!(v("20天"), cd(20));
+        assert_eq!(v("20个自然日"), cd(20));
+        assert_ne!(v("20日"), v("20个工作日"));
+        assert_eq!(v("3个月"), LimitValue::Amount { amount: 3, unit: TimeUnit::Months });
+        assert_eq!(v("三个月"), LimitValue::Amount { amount: 3, unit: TimeUnit::Months });
+        assert_eq!(v("24小时"), LimitValue::Amount { amount: 24, unit: TimeUnit::Hours });
+        assert_eq!(v("二十日内作出决定"), cd(20));
+    }
+
+    #[test]
+    fn immediate_and_none() {
+        for s in ["即办", "当场办结", "立即办结", "即时办结", "0个工作日", "零个工作日", "即办件"]
+        {
+            assert_eq!(v(s), LimitValue::Immediate, "{s}");
+        }
+        for s in ["无", "—", "/", "不适用", "", "  ", "-", "无。"] {
+            assert_eq!(v(s), LimitValue::None, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn unreadable() {
+        assert_eq!(v("九十九亿个工作日"), LimitValue::Unparsed);
+        assert_eq!(v("99999999999999999999999个工作日"), LimitValue::Unparsed);
+        assert_eq!(v("《宗教事务条例》规定"), LimitValue::Unparsed);
+        assert_eq!(v("办事提速。申请人准备、修改材料不计入承诺办结时限。"), LimitValue::Unparsed);
+        let a = TimeLimit::parse("见说明".into());
+        let b = TimeLimit::parse("另行通知".into());
+        assert_ne!(a, b);
+        assert_eq!(a.canonical(), "见说明");
+    }
+
+    /// anticipate_day_explain / promise_day_explain texts of the Guangxi 灵山 sample.
+    #[test]
+    fn guangxi_explanations() {
+        assert_eq!(
+            v("除可以当场作出行政许可决定的外，行政机关应当自受理行政许可申请之日起二十日内做出行政许可决定。二十日内不能做出决定的，经本行政机关负责人批准，可以延长十日……"),
+            cd(20)
+        );
+        assert_eq!(v("受理之日起1个工作日。"), wd(1));
+        assert_eq!(v("县级经其机关负责人批准，可以延长10个工作日"), wd(10));
+        assert_eq!(v("无"), LimitValue::None);
+    }
+
+    #[test]
+    fn working_days_conversion() {
+        let w = |s: &str| TimeLimit::parse(s.into()).working_days();
+        assert_eq!(w("即办"), Some(0));
+        assert_eq!(w("20个工作日"), Some(20));
+        assert_eq!(w("20日"), Some(15));
+        assert_eq!(w("7天"), Some(5));
+        assert_eq!(w("1日"), Some(1));
+        assert_eq!(w("3个月"), Some(66));
+        assert_eq!(w("24小时"), Some(3));
+        assert_eq!(w("4小时"), Some(1));
+        assert_eq!(w("无"), None);
+        assert_eq!(w("另行通知"), None);
+    }
+
+    #[test]
+    fn canonical_forms() {
+        let c = |s: &str| TimeLimit::parse(s.into()).canonical();
+        assert_eq!(c("二十个工作日"), "20个工作日");
+        assert_eq!(c("20天"), "20日");
+        assert_eq!(c("三个月"), "3个月");
+        assert_eq!(c("24小时"), "24小时");
+        assert_eq!(c("当场办结"), "即办");
+        assert_eq!(c("不适用"), "无");
+        assert_eq!(c(" 另行通知 "), "另行通知");
+    }
+
+    fn any_value() -> impl proptest::strategy::Strategy<Value = LimitValue> {
+        use proptest::prelude::*;
+        let unit = prop_oneof![
+            Just(TimeUnit::WorkingDays),
+            Just(TimeUnit::CalendarDays),
+            Just(TimeUnit::Months),
+            Just(TimeUnit::Hours),
+        ];
+        prop_oneof![
+            (1u32..=MAX_AMOUNT as u32, unit)
+                .prop_map(|(amount, unit)| LimitValue::Amount { amount, unit }),
+            Just(LimitValue::Immediate),
+            Just(LimitValue::None),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "\\PC*") {
+            let l = TimeLimit::parse(s.as_str().into());
+            let _ = l.working_days();
+            let _ = l.canonical();
+        }
+
+        #[test]
+        fn canonical_round_trips(value in any_value()) {
+            let text = value.canonical();
+            proptest::prop_assert_eq!(TimeLimit::parse(text.as_str().into()).value, value);
+        }
+
+        #[test]
+        fn chinese_amounts_round_trip(n in 1u32..=MAX_AMOUNT as u32) {
+            let text = format!("{}个工作日", crate::value::numeral::to_chinese(u64::from(n)));
+            proptest::prop_assert_eq!(TimeLimit::parse(text.as_str().into()).value, wd(n));
+        }
     }
 }

@@ -37,9 +37,25 @@ pub fn nfkc(s: &str) -> String {
 /// The comparison form of a name or code: NFKC, whitespace (including U+3000) removed, brackets
 /// unified to ASCII parentheses, and the quote marks "" '' 「」 unified to ".
 pub fn normalize(s: &str) -> String {
+    let (out, removed) = normalize_pass(&nfkc(s));
+    // Removing a space can bring a base letter next to a combining mark that NFKC then composes
+    // ("K\u{200b}\u{301}"): one more pass makes the result a fixed point.
+    if removed && !out.is_ascii() {
+        let again = nfkc(&out);
+        if again != out {
+            return normalize_pass(&again).0;
+        }
+    }
+    out
+}
+
+/// One pass of whitespace removal and bracket/quote unification; says whether it removed any.
+fn normalize_pass(s: &str) -> (String, bool) {
     let mut out = String::with_capacity(s.len());
-    for c in nfkc(s).chars() {
+    let mut removed = false;
+    for c in s.chars() {
         if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
+            removed = true;
             continue;
         }
         let c = match c {
@@ -51,7 +67,7 @@ pub fn normalize(s: &str) -> String {
         };
         out.push(c);
     }
-    out
+    (out, removed)
 }
 
 #[cfg(test)]
