@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::{FeeValue, Item, LimitValue, TimeLimit, TimeUnit};
+use crate::model::{Item, TimeLimit};
 
 /// The measures of one item in one version (CLI.md `<measures>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -40,35 +40,14 @@ impl Measures {
     }
 }
 
-/// Charged or not: 是否收费 when it says, else what 收费标准 implies (an amount above 0 or
+/// Charged or not: 是否收费 when it says, else what 收费标准 implies (an amount or
 /// 按…标准收取 is charged).
 pub fn charged(item: &Item) -> bool {
-    match item.charged.value {
-        Some(v) => v,
-        None => match &item.fee.value {
-            FeeValue::Amount { fen, .. } => *fen > 0,
-            FeeValue::Charged => true,
-            FeeValue::Free | FeeValue::Empty | FeeValue::Unparsed => false,
-        },
-    }
+    item.charged.value.or_else(|| item.fee.is_charged()).unwrap_or(false)
 }
 
-/// A time limit in working days: 即办 = 0; calendar days × 5/7 and months × 22 rounded up; hours
-/// as whole 8-hour days rounded up. `None` for no or unreadable limit.
-///
-/// Kept local until `TimeLimit::working_days` lands on main, with the same conventions.
+/// A time limit in working days (`TimeLimit::working_days`: 即办 = 0, calendar days × 5/7 and
+/// months × 22 rounded up, 8-hour days). `None` for no or unreadable limit.
 pub fn working_days(limit: &TimeLimit) -> Option<u64> {
-    match limit.value {
-        LimitValue::Immediate => Some(0),
-        LimitValue::Amount { amount, unit } => {
-            let n = u64::from(amount);
-            Some(match unit {
-                TimeUnit::WorkingDays => n,
-                TimeUnit::CalendarDays => (n * 5).div_ceil(7),
-                TimeUnit::Months => n * 22,
-                TimeUnit::Hours => n.div_ceil(8),
-            })
-        }
-        LimitValue::None | LimitValue::Unparsed => None,
-    }
+    limit.working_days().map(u64::from)
 }
