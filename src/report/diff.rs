@@ -191,7 +191,17 @@ fn csv(r: &DiffReport) -> Result<Vec<u8>> {
         row.push(it.reworded_materials.to_string());
         row.push(fields.join(";"));
         row.push(changes.join("\n"));
-        w.write_record(row.iter().map(|c| csv_safe(c).into_owned())).map_err(err)?;
+        // Text cells are defused; the score stays a number (a negative score is not a
+        // formula, and '-4 would not sort as one).
+        let score_col = 8;
+        let cells = row.iter().enumerate().map(|(k, c)| {
+            if k == score_col {
+                c.clone()
+            } else {
+                csv_safe(c).into_owned()
+            }
+        });
+        w.write_record(cells).map_err(err)?;
     }
     w.into_inner().map_err(|e| Error::Usage(format!("cannot render CSV: {e}")))
 }
@@ -276,8 +286,16 @@ fn measures_line(b: Option<&Measures>, a: Option<&Measures>, lang: Lang) -> Stri
         lang.pick("中介", "intermediaries"),
         lang.pick("收费", "charged"),
     ];
-    let bc = measure_cells(b);
-    let ac = measure_cells(a);
+    let yes_no = |mut cells: [String; 7]| {
+        cells[6] = match cells[6].as_str() {
+            "true" => lang.pick("是", "yes").into(),
+            "false" => lang.pick("否", "no").into(),
+            other => other.into(),
+        };
+        cells
+    };
+    let bc = yes_no(measure_cells(b));
+    let ac = yes_no(measure_cells(a));
     let mut parts = Vec::new();
     for k in 0..7 {
         let (x, y) = (&bc[k], &ac[k]);
@@ -377,8 +395,12 @@ fn item_head(it: &ItemDiff, lang: Lang) -> String {
         Lang::En => it.status.as_str(),
     };
     let recoded = if it.recoded { lang.pick("，改码", ", recoded") } else { "" };
+    let (open, comma, close) = match lang {
+        Lang::Zh => ("（", "，", "）"),
+        Lang::En => (" (", ", ", ")"),
+    };
     format!(
-        "[{}] {} {}（{}{}，{} {}）",
+        "[{}] {} {}{open}{}{}{comma}{} {}{close}",
         it.jurisdiction,
         it.item,
         it.name.trim(),
@@ -506,7 +528,11 @@ fn text(r: &DiffReport, lang: Lang, old: &str, new: &str, markup: Markup) -> Str
         if items.is_empty() {
             continue;
         }
-        out.push_str(&h(2, &format!("{title}（{}）", items.len())));
+        let count = match lang {
+            Lang::Zh => format!("{title}（{}）", items.len()),
+            Lang::En => format!("{title} ({})", items.len()),
+        };
+        out.push_str(&h(2, &count));
         for it in items {
             if md {
                 let _ = writeln!(out, "- **{}**", escape_md(&item_head(it, lang)));
