@@ -106,7 +106,13 @@ pub fn match_items(old: &[&Item], new: &[&Item], name_threshold: f64) -> Pairing
                 if old[i].category != new[j].category || old[i].name.is_empty() {
                     continue;
                 }
-                let s = similarity(&old[i].name.norm, &new[j].name.norm);
+                let (a, b) = (&old[i].name.norm, &new[j].name.norm);
+                // Names that differ only in the bracketed qualifier are sibling sub-items
+                // (食品经营许可(新办) / (延续)), never one item renamed.
+                if without_brackets(a) == without_brackets(b) {
+                    continue;
+                }
+                let s = similarity(a, b);
                 if s >= name_threshold {
                     cands.push((s, i, j));
                 }
@@ -123,6 +129,21 @@ pub fn match_items(old: &[&Item], new: &[&Item], name_threshold: f64) -> Pairing
     pairing.old_only = (0..old.len()).filter(|&i| !old_used[i]).collect();
     pairing.new_only = (0..new.len()).filter(|&j| !new_used[j]).collect();
     pairing
+}
+
+/// A normalised name without its bracketed parts (normalisation unified brackets to ASCII).
+fn without_brackets(s: &str) -> String {
+    let mut depth = 0usize;
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Greedy best-first assignment: highest similarity first; ties go to the lower old index, then
@@ -226,13 +247,24 @@ mod tests {
 
     #[test]
     fn similar_names_need_the_same_category() {
-        let old = [item("450102", "000101001000", "食品经营许可(新办)")];
-        let mut other = item("450102", "000201001000", "食品经营许可(新办理)");
+        let old = [item("450102", "000101001000", "对食品生产经营者的监督检查")];
+        let mut other = item("450102", "000201001000", "对食品生产经营者监督检查");
         other.category = Some(crate::model::Category::Penalty);
-        let same = item("450102", "000101009000", "食品经营许可(新办理)");
+        let same = item("450102", "000101009000", "对食品生产经营者监督检查");
         let o: Vec<&Item> = old.iter().collect();
         assert!(match_items(&o, &[&other], 0.9).pairs.is_empty());
         assert_eq!(match_items(&o, &[&same], 0.9).pairs, vec![(0, 0, MatchedBy::Similar)]);
+    }
+
+    #[test]
+    fn sibling_sub_items_are_not_renamings() {
+        let old = [item("450102", "000101001001", "食品经营许可(新办)")];
+        let new = [item("450102", "000101001002", "食品经营许可(延续)")];
+        let o: Vec<&Item> = old.iter().collect();
+        let n: Vec<&Item> = new.iter().collect();
+        let p = match_items(&o, &n, 0.9);
+        assert!(p.pairs.is_empty());
+        assert_eq!((p.old_only.len(), p.new_only.len()), (1, 1));
     }
 
     proptest::proptest! {
