@@ -831,3 +831,39 @@ fn every_fixture_accounts_for_every_row() {
         assert!(loaded > 0, "no fixture dataset loads: {found:?}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Known bugs found by these cases, kept as tests that fail until their owners fix them.
+
+/// "1,000元" is read as 0元 (free) and "1,000个工作日" as 0 (即办): the value parsers take the
+/// digit run "000" after the comma as the amount (src/value/fee.rs and src/value/limit.rs,
+/// `find_amount`). check then reports a false fee-flag-contradicts-fee.
+#[test]
+#[ignore = "known bug in src/value/{fee,limit}.rs: 1,000 read as 000"]
+fn thousands_separator_is_not_zero() {
+    let case = "thousands-separator";
+    let (_tmp, dir) = stage(case);
+    let args: Vec<&OsStr> =
+        vec!["check".as_ref(), dir.as_os_str(), "--format".as_ref(), "jsonl".as_ref()];
+    let r = run(case, &args);
+    assert!(
+        !r.stdout.contains("fee-flag-contradicts-fee"),
+        "{case}: 1,000元 is charged, not free: {}",
+        r.stdout
+    );
+}
+
+/// A merged title row above the header (the usual county workbook) is taken as the header, and
+/// every row of the sheet is rejected (src/load/read.rs `visit`, Source::Sheet: the first
+/// non-blank row is the header).
+#[test]
+#[ignore = "known bug in src/load: a title row above the header is taken as the header"]
+fn xlsx_title_row_above_header() {
+    let case = "xlsx-merged-cells-blank-rows";
+    let (_tmp, dir) = stage(case);
+    let titled = dir.join("titled.xlsx");
+    merged_workbook(&titled, true);
+    let json = inspect(case, &titled, None, &["titled.xlsx"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert!(count(f, "rows_loaded") >= 2, "{case}: rows below the title load: {f:#}");
+}
