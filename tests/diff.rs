@@ -265,7 +265,8 @@ fn direction(before: &Value, after: &Value) -> i32 {
 /// recognised (and so not change the materials count), and regressions must score below zero.
 #[test]
 fn generated_versions_match_changes_csv() {
-    for seed in [1u64, 7] {
+    let mut all_failures: Vec<String> = Vec::new();
+    for seed in [1u64, 7, 42] {
         let dir = tempfile::tempdir().unwrap();
         let out = bin()
             .args(["gen", "--small", "--seed", &seed.to_string(), "-o"])
@@ -372,8 +373,14 @@ fn generated_versions_match_changes_csv() {
             truth.len(),
             items.len()
         );
-        assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
         assert_eq!(items.len(), truth.len(), "the diff has items changes.csv does not list");
         assert!(regressions > 0, "the generated versions should contain regressions");
+        all_failures.extend(failures.into_iter().map(|f| format!("seed {seed}: {f}")));
     }
+    assert!(
+        all_failures.is_empty(),
+        "{} mismatches:\n{}",
+        all_failures.len(),
+        all_failures.join("\n")
+    );
 }

@@ -64,9 +64,21 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
                 ),
             }
         );
-        for w in &report.warnings {
+        // The first few on stderr; all of them are in the report.
+        const SHOWN: usize = 10;
+        for w in report.warnings.iter().take(SHOWN) {
             let msg = global.lang.pick(&w.message, &w.message_en);
             eprintln!("qingdan diff: {} {}: {msg}", w.jurisdiction, w.item);
+        }
+        if report.warnings.len() > SHOWN {
+            let more = report.warnings.len() - SHOWN;
+            eprintln!(
+                "qingdan diff: {}",
+                match global.lang {
+                    report::Lang::Zh => format!("另有 {more} 条警告，见报告"),
+                    report::Lang::En => format!("{more} more warnings in the report"),
+                }
+            );
         }
     }
     Ok(0)

@@ -39,6 +39,16 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     strsim::jaro_winkler(a, b)
 }
 
+/// Similarity of two item names in 0..=1: normalised Levenshtein over characters. Item names
+/// share long frames (对…的行政处罚), so a shared beginning says little; what counts is how much
+/// of the name had to be rewritten.
+pub fn item_similarity(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    strsim::normalized_levenshtein(a, b)
+}
+
 /// Matches the items of one jurisdiction. Duplicate codes are paired in file order, the extra
 /// rows fall through to the name passes, and the duplicate is reported.
 pub fn match_items(old: &[&Item], new: &[&Item], name_threshold: f64) -> Pairing {
@@ -112,7 +122,7 @@ pub fn match_items(old: &[&Item], new: &[&Item], name_threshold: f64) -> Pairing
                 if without_brackets(a) == without_brackets(b) {
                     continue;
                 }
-                let s = similarity(a, b);
+                let s = item_similarity(a, b);
                 if s >= name_threshold {
                     cands.push((s, i, j));
                 }
@@ -265,6 +275,20 @@ mod tests {
         let p = match_items(&o, &n, 0.9);
         assert!(p.pairs.is_empty());
         assert_eq!((p.old_only.len(), p.new_only.len()), (1, 1));
+    }
+
+    /// Regression: on a generated province, a removed penalty item was paired with an added one
+    /// that shares the frame 对医疗器械经营企业未按规定…的行政处罚 (Jaro–Winkler 0.9+).
+    #[test]
+    fn items_sharing_a_frame_are_not_renamings() {
+        let mut old =
+            item("450102", "000201031000", "对医疗器械经营企业未按规定报送有关材料的行政处罚");
+        let mut new =
+            item("450102", "450201311000", "对医疗器械经营企业未按规定悬挂标识的行政处罚");
+        old.category = Some(crate::model::Category::Penalty);
+        new.category = Some(crate::model::Category::Penalty);
+        let p = match_items(&[&old], &[&new], 0.9);
+        assert!(p.pairs.is_empty());
     }
 
     proptest::proptest! {
