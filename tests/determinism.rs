@@ -5,10 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 fn qingdan(args: &[&str]) -> (i32, Vec<u8>) {
-    let out = Command::new(env!("CARGO_BIN_EXE_qingdan"))
-        .args(args)
-        .output()
-        .expect("run qingdan");
+    let out = Command::new(env!("CARGO_BIN_EXE_qingdan")).args(args).output().expect("run qingdan");
     (out.status.code().unwrap_or(-1), out.stdout)
 }
 
