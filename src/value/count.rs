@@ -52,5 +52,22 @@ mod tests {
         assert!(Count::parse("-3".into()).is_unparsed());
         assert!(!Count::parse("".into()).is_unparsed());
         assert_eq!(Count::parse("99999999999999999999999999".into()).value, None);
+        assert_eq!(Count::parse("两份".into()).value, Some(2));
+        assert_eq!(Count::parse("十二次".into()).value, Some(12));
+        assert_eq!(Count::parse("一百万零一".into()).value, None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "\\PC*") {
+            let c = Count::parse(s.as_str().into());
+            let _ = c.is_unparsed();
+        }
+
+        #[test]
+        fn chinese_counts_round_trip(n in 0u64..=MAX) {
+            let text = format!("{}次", crate::value::numeral::to_chinese(n));
+            proptest::prop_assert_eq!(Count::parse(text.as_str().into()).value, Some(n));
+        }
     }
 }

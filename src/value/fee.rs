@@ -134,7 +134,9 @@ fn find_amount(t: &str) -> Option<Result<FeeValue, ()>> {
         // Decimal part: "10.5元".
         let (frac, after) = decimal_part(after);
         let after_ws = after.trim_start();
-        let Some(rest) = after_ws.strip_prefix('元') else { continue };
+        // A bare number filling the cell ("10", "0.5") is an amount in 元.
+        let bare = found.span.start == 0 && after_ws.is_empty();
+        let Some(rest) = after_ws.strip_prefix('元').or(bare.then_some("")) else { continue };
         let Some(whole) = found.value else { return Some(Err(())) };
         let Some(frac) = frac else { return Some(Err(())) };
         let Some(fen) = whole.checked_mul(100).and_then(|f| f.checked_add(frac)) else {
@@ -251,6 +253,9 @@ mod tests {
         assert_eq!(v("２０元／件"), amount(2000, Some("件")));
         assert_eq!(v("5元/人次"), amount(500, Some("人次")));
         assert_eq!(v("0.05元"), amount(5, None));
+        assert_eq!(v("10"), amount(1000, None));
+        assert_eq!(v("0.00"), FeeValue::Free);
+        assert_eq!(v("3年"), FeeValue::Unparsed);
     }
 
     #[test]

@@ -181,6 +181,10 @@ fn parse_value(raw: &str) -> LimitValue {
     if IMMEDIATE_WORDS[..8].iter().any(|w| t.contains(w)) {
         return LimitValue::Immediate;
     }
+    // 无时限要求, 无法定时限: no number and a leading 无.
+    if t.starts_with('无') && !t.starts_with("无需") {
+        return LimitValue::None;
+    }
     LimitValue::Unparsed
 }
 
@@ -188,6 +192,12 @@ fn parse_value(raw: &str) -> LimitValue {
 fn find_amount(t: &str) -> Option<LimitValue> {
     for found in crate::value::numeral::numbers(t) {
         let Some(after) = t.get(found.span.end..) else { continue };
+        // "0.5个工作日": a fraction is not a whole number of units; do not read the 5 alone.
+        if after.starts_with(['.', '．'])
+            && after.chars().nth(1).is_some_and(|c| c.is_ascii_digit())
+        {
+            return Some(LimitValue::Unparsed);
+        }
         let Some(unit) = unit_at(after) else { continue };
         let Some(n) = found.value.filter(|&n| n <= MAX_AMOUNT) else {
             // A number with a unit that we cannot hold: absurd, not a limit.
@@ -281,6 +291,8 @@ mod tests {
         assert_eq!(v("九十九亿个工作日"), LimitValue::Unparsed);
         assert_eq!(v("99999999999999999999999个工作日"), LimitValue::Unparsed);
         assert_eq!(v("《宗教事务条例》规定"), LimitValue::Unparsed);
+        assert_eq!(v("0.5个工作日"), LimitValue::Unparsed);
+        assert_eq!(v("无法定时限"), LimitValue::None);
         assert_eq!(v("办事提速。申请人准备、修改材料不计入承诺办结时限。"), LimitValue::Unparsed);
         let a = TimeLimit::parse("见说明".into());
         let b = TimeLimit::parse("另行通知".into());

@@ -444,6 +444,17 @@ mod tests {
         }
     }
 
+    #[test]
+    fn to_chinese_round_trips_on_a_stride_below_10_8() {
+        // Prime stride so every digit position takes every value somewhere.
+        for n in (0..100_000_000u64).step_by(9_973) {
+            assert_eq!(parse_number(&to_chinese(n)), Some(n), "{n} {}", to_chinese(n));
+        }
+        for n in [99_999_999, 10_000_000, 10_000_001, 100_000_000, 100_000_001, u64::MAX] {
+            assert_eq!(parse_number(&to_chinese(n)), Some(n), "{n} {}", to_chinese(n));
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn parse_never_panics(s in "\\PC*") {
