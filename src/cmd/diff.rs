@@ -55,7 +55,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
             "{}",
             match global.lang {
                 report::Lang::Zh => format!(
-                    "qingdan diff: 比较 {} 项（简化 {}，未变 {}，更复杂 {}，新增 {}，取消 {}），用时 {secs:.2} 秒",
+                    "qingdan diff: 比较 {} 项（简化 {}，持平 {}，更复杂 {}，新增 {}，取消 {}），用时 {secs:.2} 秒",
                     t.items, t.simplified, t.same, t.complicated, t.added, t.removed
                 ),
                 report::Lang::En => format!(
