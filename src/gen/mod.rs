@@ -187,26 +187,17 @@ pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
             truth.extend(o.truth);
         }
     }
-    summary.faults = truth.iter().filter(|t| t.fault).count();
-    summary.noise = truth.len() - summary.faults;
+    summary.faults = truth.iter().filter(|t| t.fault && !t.v2).count();
+    summary.noise = truth.iter().filter(|t| !t.fault && !t.v2).count();
 
-    // truth.csv: version 1's faults and noise, then the faults version 2 still carries (faulty
-    // rows are never simplified, removed or recoded).
+    // truth.csv: version 1's faults and noise, then version 2's faults (the same faults, put on
+    // the simplified forms).
     let mut tb = Vec::new();
     push_record(&mut tb, render::TRUTH_HEADER);
-    for (dataset, only_faults) in [("region", false), ("region-v2", true)] {
-        for t in truth.iter().filter(|t| t.fault || !only_faults) {
-            push_record(
-                &mut tb,
-                &[
-                    dataset,
-                    if t.fault { "fault" } else { "noise" },
-                    &t.jurisdiction,
-                    &t.item,
-                    t.field,
-                    &t.detail,
-                ],
-            );
+    for (dataset, v2) in [("region", false), ("region-v2", true)] {
+        for t in truth.iter().filter(|t| t.v2 == v2) {
+            let kind = if t.fault { "fault" } else { "noise" };
+            push_record(&mut tb, &[dataset, kind, &t.jurisdiction, &t.item, t.field, &t.detail]);
         }
     }
     write_atomic(&out.join("truth.csv"), &tb)?;

@@ -389,11 +389,11 @@ pub(crate) fn plan(
     let mut counts: FxHashMap<(usize, usize, Field), usize> = FxHashMap::default();
     let std_codes: std::collections::HashSet<&str> =
         std.forms.iter().map(|f| f.code.as_str()).collect();
-    let mut next_pool = std.forms.len();
     let mut unknown_forms: Vec<Form> = Vec::new();
     let mut faults = 0usize;
     // Reserve pool entries for version 2's added items.
     let v2_added_n = (std.forms.len() / 200).max(2);
+    // Version 2's additions come from the end of the pool, never used by the standard.
     let pool_limit = pool.len().saturating_sub(v2_added_n);
     let mut code_missing_jurs = std::collections::HashSet::new();
 
@@ -412,8 +412,7 @@ pub(crate) fn plan(
                          rng: &mut ChaCha8Rng,
                          jp: &mut Vec<JurPlan>,
                          counts: &mut FxHashMap<(usize, usize, Field), usize>,
-                         unknown_forms: &mut Vec<Form>,
-                         next_pool: &mut usize|
+                         unknown_forms: &mut Vec<Form>|
      -> usize {
         if eligible.is_empty() {
             return 0;
@@ -431,12 +430,21 @@ pub(crate) fn plan(
         let field = kind.field();
         match kind {
             FaultKind::Unknown => {
-                if *next_pool >= pool_limit {
+                // Local items in turn; one may recur in a few jurisdictions (never more than a
+                // third of a level), always with the same local code and content.
+                let k = unknown_forms.len() % LOCAL_ITEMS.len();
+                let key = (l, usize::MAX - k, field);
+                let has = |a: &Added| matches!(a, Added::Unknown(u) if u % LOCAL_ITEMS.len() == k);
+                if counts.get(&key).copied().unwrap_or(0) >= caps[l] || jp[j].added.iter().any(has)
+                {
                     return 0;
                 }
+                *counts.entry(key).or_default() += 1;
+                let (dept, category, name) = LOCAL_ITEMS[k];
+                let code = format!("45{}{}{}W01", CATEGORIES[category].1, DEPTS[dept].dd, 900 + k);
+                let entry = PoolEntry { dept, category, name: name.to_string(), code };
                 let level_word = ["市级", "县级", "镇级"][l];
-                let form = build_form(&pool[*next_pool], level_word, seed, *next_pool);
-                *next_pool += 1;
+                let form = build_form(&entry, level_word, seed, 1_000_000 + k);
                 jp[j].added.push(Added::Unknown(unknown_forms.len()));
                 unknown_forms.push(form);
                 return 1;
@@ -527,8 +535,7 @@ pub(crate) fn plan(
     // One of every kind first (a few attempts each), then faults at the rate.
     for kind in FaultKind::PLACEABLE {
         for _ in 0..400 {
-            let n =
-                try_place(kind, &mut rng, &mut jp, &mut counts, &mut unknown_forms, &mut next_pool);
+            let n = try_place(kind, &mut rng, &mut jp, &mut counts, &mut unknown_forms);
             if n > 0 {
                 faults += n;
                 break;
@@ -549,8 +556,7 @@ pub(crate) fn plan(
         {
             continue;
         }
-        faults +=
-            try_place(kind, &mut rng, &mut jp, &mut counts, &mut unknown_forms, &mut next_pool);
+        faults += try_place(kind, &mut rng, &mut jp, &mut counts, &mut unknown_forms);
     }
 
     // Noise on rows without a fault, every kind first, then at the rate (any level: formatting
