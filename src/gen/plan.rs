@@ -596,8 +596,8 @@ pub(crate) fn plan(
         }
     }
 
-    // Version 2: items touched by a fault anywhere are never removed or recoded, so that every
-    // fault stays where the truth says it is.
+    // Version 2: items touched by a fault anywhere are left as they are, so that every fault
+    // stays where the truth says it is and differs from the standard as much as from its peers.
     let mut faulty = vec![false; std.forms.len()];
     for p in &jp {
         for item in p.faults.keys() {
@@ -626,7 +626,7 @@ pub(crate) fn plan(
         } else if !faulty[i] && recoded < quota {
             role[i] = 2;
             recoded += 1;
-        } else if regressed < (n * 4 / 100).max(3) {
+        } else if !faulty[i] && regressed < (n * 4 / 100).max(3) {
             role[i] = 3 + (regressed % 3) as u8;
             regressed += 1;
         }
@@ -648,7 +648,7 @@ pub(crate) fn plan(
                 regress(&mut f, u32::from(role[i] - 3));
                 (Some(f), V2::Regressed, 0)
             }
-            _ if r.random_range(0..100u32) < 50 => {
+            _ if !faulty[i] && r.random_range(0..100u32) < 50 => {
                 let mut f = form.clone();
                 let reworded = simplify(&mut f, &mut r);
                 (Some(f), V2::Simplified, reworded)
