@@ -315,7 +315,8 @@ impl NoiseKind {
 #[derive(Debug, Clone)]
 pub(crate) struct Fault {
     pub kind: FaultKind,
-    /// The replacement code for `CodeCategoryDigits`, checked to be no standard code.
+    /// The replacement code for `CodeCategoryDigits` (checked to be no standard code) and
+    /// `CodeMalformed`, unique among the faults.
     pub alt_code: Option<String>,
 }
 
@@ -396,6 +397,7 @@ pub(crate) fn plan(
     // Version 2's additions come from the end of the pool, never used by the standard.
     let pool_limit = pool.len().saturating_sub(v2_added_n);
     let mut code_missing_jurs = std::collections::HashSet::new();
+    let mut used_codes: std::collections::HashSet<String> = std::collections::HashSet::new();
 
     let not_at_level: [Vec<usize>; 3] = std::array::from_fn(|l| {
         let mut at = vec![false; std.forms.len()];
@@ -484,6 +486,8 @@ pub(crate) fn plan(
         let mut alt_code = None;
         match kind {
             FaultKind::CodeMissing if code_missing_jurs.contains(&j) => return 0,
+            // Wrong codes are distinct per row, so that no two rows share a wrong code and
+            // group together apart from their item.
             FaultKind::CodeCategoryDigits => {
                 let start = rng.random_range(0..CATEGORIES.len());
                 alt_code = (0..CATEGORIES.len())
@@ -496,7 +500,30 @@ pub(crate) fn plan(
                             form.code.get(4..).unwrap_or("")
                         )
                     })
-                    .find(|c| !std_codes.contains(c.as_str()));
+                    .find(|c| !std_codes.contains(c.as_str()) && !used_codes.contains(c));
+                if alt_code.is_none() {
+                    return 0;
+                }
+            }
+            FaultKind::CodeMalformed => {
+                let c = &form.code;
+                let short = |n: usize| c.get(..n).unwrap_or("").to_string();
+                let candidates = [
+                    short(11),
+                    format!("{c}0"),
+                    short(10),
+                    format!("{c}1"),
+                    c.get(1..).unwrap_or("").to_string(),
+                    format!("0{c}"),
+                    format!("{c}00"),
+                    short(9),
+                ];
+                let start = rng.random_range(0..2usize);
+                alt_code = candidates[start..]
+                    .iter()
+                    .chain(&candidates[..start])
+                    .find(|x| !used_codes.contains(*x))
+                    .cloned();
                 if alt_code.is_none() {
                     return 0;
                 }
@@ -521,6 +548,9 @@ pub(crate) fn plan(
         };
         if kind == FaultKind::CodeMissing {
             code_missing_jurs.insert(j);
+        }
+        if let Some(c) = &alt_code {
+            used_codes.insert(c.clone());
         }
         *counts.entry((l, item, field)).or_default() += 1;
         jp[j].faults.insert(item, Fault { kind, alt_code });

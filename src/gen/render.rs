@@ -275,12 +275,7 @@ fn apply_fault(
             format!("事项名称 {} 与标准 {} 不同", f.name, old)
         }
         CodeMalformed => {
-            let old = f.code.clone();
-            if rng.random_range(0..2u32) == 0 {
-                f.code.pop();
-            } else {
-                f.code.push('0');
-            }
+            let old = std::mem::replace(&mut f.code, alt_code.unwrap_or("").to_string());
             format!("事项编码 {} 格式错误（标准 {}）", f.code, old)
         }
         CodeCategoryDigits => {
