@@ -39,11 +39,13 @@ pub enum OutFormat {
 /// The size and shape of a generated region.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Seed of every random choice: the same seed gives the same bytes.
     pub seed: u64,
     /// Number of cities (at most 14).
     pub cities: usize,
     /// Number of county-level units, spread over the cities.
     pub counties: usize,
+    /// Towns (乡、镇、街道) under each county.
     pub towns_per_county: usize,
     /// Standard items exercised at 县级.
     pub county_items: usize,
@@ -53,6 +55,7 @@ pub struct Config {
     pub fault_rate: f64,
     /// Noise per row, beyond one of every kind.
     pub noise_rate: f64,
+    /// csv, gbk or xlsx.
     pub format: OutFormat,
 }
 
@@ -93,13 +96,21 @@ impl Config {
 /// What was written (the figures of the summary line).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Cities, counties and towns of the region.
     pub jurisdictions: usize,
+    /// Items of the standard catalogue.
     pub standard_items: usize,
+    /// Item rows of version 1 (region/).
     pub items: usize,
+    /// Step rows of version 1.
     pub steps: usize,
+    /// Material rows of version 1.
     pub materials: usize,
+    /// Item rows of version 2 (region-v2/).
     pub items_v2: usize,
+    /// Faults recorded for version 1 in truth.csv.
     pub faults: usize,
+    /// Noise recorded for version 1 in truth.csv.
     pub noise: usize,
 }
 
