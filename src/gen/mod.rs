@@ -162,6 +162,11 @@ pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
     }
     let mut std_jur = Vec::new();
     push_record(&mut std_jur, &[REGION.0, REGION.1, "省", ""]);
+    if cfg.format == OutFormat::Gbk {
+        for buf in [&mut std_tables.items, &mut std_tables.steps, &mut std_tables.materials] {
+            *buf = encode_gbk(buf, out)?.into_owned();
+        }
+    }
     sinks.standard.write_all_parts(&std_jur, &std_tables)?;
 
     let mut jur_bytes = Vec::new();
@@ -183,10 +188,21 @@ pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
     // parallel and are written in order.
     let indexes: Vec<usize> = (0..jurs.len()).collect();
     for chunk in indexes.chunks(48) {
+        // GBK is encoded here too, in parallel, rather than in the writers.
         let outs: Vec<render::JurOut> = chunk
             .par_iter()
-            .map(|&i| render::render_jur(i, &jurs, &std, &plan, cfg.seed))
-            .collect();
+            .map(|&i| {
+                let mut o = render::render_jur(i, &jurs, &std, &plan, cfg.seed);
+                if cfg.format == OutFormat::Gbk {
+                    for t in [&mut o.v1, &mut o.v2] {
+                        for buf in [&mut t.items, &mut t.steps, &mut t.materials] {
+                            *buf = encode_gbk(buf, out)?.into_owned();
+                        }
+                    }
+                }
+                Ok(o)
+            })
+            .collect::<Result<_>>()?;
         for o in outs {
             summary.items += o.v1.n_items;
             summary.steps += o.v1.n_steps;
@@ -272,17 +288,57 @@ impl Stream {
 
 /// Encodes generated UTF-8 text as GBK; every generated character is GBK-encodable, and one
 /// that is not is a bug reported as an error rather than written as a replacement.
+///
+/// encoding_rs encodes legacy CJK slowly (it favours decoding), so characters are looked up in a
+/// table built once from encoding_rs itself: the bytes are the ones encoding_rs would write.
 fn encode_gbk<'a>(utf8: &'a [u8], path: &Path) -> Result<std::borrow::Cow<'a, [u8]>> {
     let text = std::str::from_utf8(utf8)
         .map_err(|_| Error::input(path.display().to_string(), "generated text is not UTF-8"))?;
-    let (bytes, _, had_errors) = encoding_rs::GBK.encode(text);
-    if had_errors {
-        return Err(Error::input(
-            path.display().to_string(),
-            "generated text has a character GBK cannot encode",
-        ));
+    if text.is_ascii() {
+        return Ok(std::borrow::Cow::Borrowed(utf8));
     }
-    Ok(bytes)
+    let table = gbk_table();
+    let mut out = Vec::with_capacity(utf8.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c as u8);
+        } else if let Some(b) = table.get(&c) {
+            out.extend_from_slice(b);
+        } else {
+            let mut buf = [0u8; 4];
+            let (b, _, had_errors) = encoding_rs::GBK.encode(c.encode_utf8(&mut buf));
+            if had_errors {
+                return Err(Error::input(
+                    path.display().to_string(),
+                    format!("generated text has a character GBK cannot encode: {c}"),
+                ));
+            }
+            out.extend_from_slice(&b);
+        }
+    }
+    Ok(std::borrow::Cow::Owned(out))
+}
+
+/// Every two-byte GBK character and its bytes, as encoding_rs encodes it.
+fn gbk_table() -> &'static rustc_hash::FxHashMap<char, [u8; 2]> {
+    static TABLE: std::sync::OnceLock<rustc_hash::FxHashMap<char, [u8; 2]>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut map = rustc_hash::FxHashMap::default();
+        for lead in 0x81u8..=0xFE {
+            for trail in (0x40u8..=0xFE).filter(|t| *t != 0x7F) {
+                let pair = [lead, trail];
+                let (s, had_errors) = encoding_rs::GBK.decode_without_bom_handling(&pair);
+                let Some(c) = s.chars().next().filter(|_| !had_errors) else { continue };
+                let mut buf = [0u8; 4];
+                let (b, _, err) = encoding_rs::GBK.encode(c.encode_utf8(&mut buf));
+                if let (false, [x, y]) = (err, &b[..]) {
+                    map.insert(c, [*x, *y]);
+                }
+            }
+        }
+        map
+    })
 }
 
 impl DatasetSink {
@@ -335,10 +391,11 @@ impl DatasetSink {
 
     fn rows(&mut self, t: &Tables) -> Result<()> {
         match self {
-            DatasetSink::Csv { gbk, items, steps, materials, .. } => {
-                items.write(&t.items, *gbk)?;
-                steps.write(&t.steps, *gbk)?;
-                materials.write(&t.materials, *gbk)
+            // Rows arrive already encoded (GBK is encoded in the parallel stage).
+            DatasetSink::Csv { items, steps, materials, .. } => {
+                items.write(&t.items, false)?;
+                steps.write(&t.steps, false)?;
+                materials.write(&t.materials, false)
             }
             DatasetSink::Xlsx { path, items, steps, materials, rows, .. } => {
                 *rows += t.n_items.max(t.n_steps).max(t.n_materials);
@@ -502,6 +559,16 @@ mod tests {
         }
         let (_, _, errors) = encoding_rs::GBK.encode(&text);
         assert!(!errors);
+    }
+
+    #[test]
+    fn table_encoder_writes_what_encoding_rs_writes() {
+        let text = "区划代码,事项编码\n450102,食品经营许可（新办）(变更) 　€·—《中华人民共和国民法典》第二百二十三条\n";
+        let (want, _, _) = encoding_rs::GBK.encode(text);
+        let got = encode_gbk(text.as_bytes(), Path::new("t")).unwrap();
+        assert_eq!(&got[..], &want[..]);
+        assert!(encode_gbk("😀".as_bytes(), Path::new("t")).is_err());
+        assert!(gbk_table().len() > 20_000);
     }
 
     /// The laws cited are in force and the repealed ones repealed, per the shared law list
