@@ -218,9 +218,14 @@ fn impl_code(jur: &Jur, f: &Form) -> String {
     format!("{}{digit}{}", credit_code(jur.code.get(..6).unwrap_or(&jur.code), f.dept), f.code)
 }
 
-/// 实施主体 of a row.
+/// 实施主体 of a row: the department of a city or county; a town's own government (towns have
+/// no departments of their own: 乡镇人民政府, 街道办事处).
 fn department(jur: &Jur, f: &Form) -> String {
-    format!("{}{}", jur.name, DEPTS.get(f.dept).map(|d| d.name).unwrap_or("人民政府"))
+    match jur.level {
+        Level::Town if jur.name.ends_with("街道") => format!("{}办事处", jur.name),
+        Level::Town => format!("{}人民政府", jur.name),
+        _ => format!("{}{}", jur.name, DEPTS.get(f.dept).map(|d| d.name).unwrap_or("人民政府")),
+    }
 }
 
 fn differ_name(name: &str) -> String {
