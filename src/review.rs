@@ -125,6 +125,19 @@ impl ReviewConfig {
                 message: format!("severity `{}` is in both return-on and advise-on", sev.as_str()),
             });
         }
+        if let Some(key) = cfg.rules.keys().find(|k| crate::rules::find(k).is_none()) {
+            let (line, column) = match text.text.find(key.as_str()) {
+                Some(at) => rulesdir::line_col(&text.text, at),
+                None => (None, None),
+            };
+            return Err(Error::Rules {
+                file: text.label,
+                line,
+                column,
+                key: Some(key.clone()),
+                message: "no rule has this id or name (see `qingdan rules`)".into(),
+            });
+        }
         Ok(cfg)
     }
 
@@ -863,6 +876,13 @@ mod tests {
         assert!(ReviewConfig::load(Some(dir.path())).is_err());
         std::fs::write(dir.path().join("review.toml"), "return-on = [\"fatal\"]\n").unwrap();
         assert!(ReviewConfig::load(Some(dir.path())).is_err());
+        std::fs::write(
+            dir.path().join("review.toml"),
+            "[rules]\nQD101 = \"return\"\nno-such-rule = \"return\"\n",
+        )
+        .unwrap();
+        let err = ReviewConfig::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(err.contains("review.toml:3:1") && err.contains("no-such-rule"), "{err}");
     }
 
     #[test]

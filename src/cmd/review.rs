@@ -80,7 +80,20 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let standard = crate::load::load(&args.standard, &std_opts)?;
 
     let report = crate::check::run(&list, Some(&standard), &check_cfg);
-    let keys = crate::review::standard_keys(&list, &standard);
+    // Rows are keyed as check grouped them, so that its findings land on the rows they are about.
+    let grouping = crate::check::group::build(&list, Some(&standard), &check_cfg);
+    let fallback = crate::review::standard_keys(&list, &standard);
+    let keys: Vec<crate::model::Str> = fallback
+        .into_iter()
+        .enumerate()
+        .map(|(i, own)| {
+            grouping
+                .of_item
+                .get(i)
+                .and_then(|&g| grouping.groups.get(g))
+                .map_or(own, |g| g.key.clone())
+        })
+        .collect();
     let review = crate::review::review(&list, &standard, &keys, &report.findings, &review_cfg);
 
     let bytes = crate::report::review::render(&review, args.format, global.lang)?;
