@@ -103,16 +103,7 @@ impl<'a> Ctx<'a> {
         let std_region_name =
             std.and_then(|s| s.jurisdictions.first()).map(|j| &*j.name).unwrap_or("");
         let place_of = places.iter().enumerate().map(|(i, p)| (p.code.clone(), i)).collect();
-        Ctx {
-            ds,
-            std,
-            config,
-            laws: LawRegistry::bundled(),
-            places,
-            place_of,
-            by_level,
-            std_region_name,
-        }
+        Ctx { ds, std, config, laws: config.laws(), places, place_of, by_level, std_region_name }
     }
 
     fn place(&self, code: &str) -> Option<&Place> {
