@@ -81,7 +81,9 @@ struct FileToml {
 /// Rule configuration (rules/check.toml, or --rules DIR).
 #[derive(Debug, Clone)]
 pub struct CheckConfig {
+    /// Name matching thresholds.
     pub matching: Matching,
+    /// Consensus shares (without --standard).
     pub consensus: Consensus,
     /// Settings per rule id; rules not listed keep their defaults.
     pub rules: BTreeMap<&'static str, RuleSetting>,

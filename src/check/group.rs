@@ -24,6 +24,7 @@ pub enum How {
 pub struct Member {
     /// Index in `Dataset::items`.
     pub item: usize,
+    /// By code or by name.
     pub how: How,
     /// Similarity of the item's name to the group's reference name.
     pub sim: f64,
@@ -52,6 +53,7 @@ pub struct Group {
 /// All groups, sorted by key, and each item's group.
 #[derive(Debug, Default)]
 pub struct Grouping {
+    /// Sorted by key.
     pub groups: Vec<Group>,
     /// Group index of each item of the dataset.
     pub of_item: Vec<usize>,

@@ -2,9 +2,13 @@
 //! the consensus of peers) and runs the rules of `crate::rules` over each group, in parallel over
 //! groups; findings are sorted at the end so output never depends on thread timing.
 
+/// rules/check.toml.
 pub mod config;
+/// Per-field keys and the peers' vote.
 pub mod consensus;
+/// Joining items to their reference item.
 pub mod group;
+/// Name similarity and the bigram index.
 pub mod matching;
 
 use rayon::prelude::*;
