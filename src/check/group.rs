@@ -135,7 +135,7 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
                     }
                 }
                 None => match best(None) {
-                    Some((b, sim)) if sim >= m.name_similarity => {
+                    Some((b, sim)) if sim >= m.name_similarity && plausible(item, &entries[b]) => {
                         Target::Entry(b, How::Name { sim }, sim)
                     }
                     closest => Target::Own { closest },
@@ -208,6 +208,26 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
     }
     let of_item = of_item.into_iter().map(|g| new_index[g]).collect();
     Grouping { groups, of_item }
+}
+
+/// Whether a row whose code is unknown may be the entry its name resembles. A row without a
+/// usable code (empty or malformed) may; a row with a well-formed code of its own only when its
+/// name is the entry's exactly or its code is the entry's with at most two characters changed
+/// (a typo, wrong TT digits). Otherwise it is an item of its own: templated names such as
+/// 对公路施工单位未按规定接受年度检验的行政处罚 and 对公墓经营单位未按规定接受年度检验的行政处罚
+/// share most bigrams yet are different items.
+fn plausible(item: &crate::model::Item, entry: &Entry) -> bool {
+    item.code.base.is_none()
+        || item.name.norm == entry.name
+        || code_distance(&item.code.norm, &entry.key) <= 2
+}
+
+/// Characters that differ between two codes of the same length (`usize::MAX` otherwise).
+fn code_distance(a: &str, b: &str) -> usize {
+    if a.chars().count() != b.chars().count() {
+        return usize::MAX;
+    }
+    a.chars().zip(b.chars()).filter(|(x, y)| x != y).count()
 }
 
 /// One entry per distinct code of the standard (the first row wins).
