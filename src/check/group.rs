@@ -6,6 +6,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::model::{Category, Dataset, Str};
+use crate::value::code::BaseCode;
 
 use super::config::CheckConfig;
 use super::matching::{similarity, NameIndex};
@@ -279,9 +280,14 @@ fn peer_entries(ds: &Dataset) -> Vec<Entry> {
                 .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
                 .map(|(n, _)| n)
                 .unwrap_or("");
+            // Ties go to the category the code's TT digits name (the code is a vote too).
+            let tt = BaseCode::split(code).map(|b| b.category);
+            let agrees = |c: &Option<Category>| c.is_some_and(|c| Some(c.code()) == tt.as_deref());
             let category = cats
                 .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .max_by(|a, b| {
+                    a.1.cmp(&b.1).then(agrees(&a.0).cmp(&agrees(&b.0))).then(b.0.cmp(&a.0))
+                })
                 .and_then(|(c, _)| c);
             Entry {
                 key: code.into(),
