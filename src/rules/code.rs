@@ -251,7 +251,7 @@ pub fn within(
             } else {
                 sink.emit(
                     &CODE_CATEGORY_MISMATCH,
-                    None,
+                    Some(Field::Code),
                     subject,
                     Some(format!("{}（{}）", cat.code(), cat.zh())),
                     Some(format!("{tt}（{named}）")),
