@@ -213,22 +213,21 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
 
 /// Whether a row whose code is unknown may be the entry its name resembles. A row without a
 /// usable code (empty or malformed) may; a row with a well-formed code of its own only when its
-/// name is the entry's exactly or its code is the entry's with at most two characters changed
-/// (a typo, wrong TT digits). Otherwise it is an item of its own: templated names such as
+/// name is the entry's exactly or its code is the entry's with only the TT (category) digits
+/// changed. Otherwise it is an item of its own: templated names such as
 /// 对公路施工单位未按规定接受年度检验的行政处罚 and 对公墓经营单位未按规定接受年度检验的行政处罚
-/// share most bigrams yet are different items.
+/// share most bigrams, and their codes differ in a digit or two of MMM, yet they are different
+/// items.
 fn plausible(item: &crate::model::Item, entry: &Entry) -> bool {
     item.code.base.is_none()
         || item.name.norm == entry.name
-        || code_distance(&item.code.norm, &entry.key) <= 2
+        || only_tt_differs(&item.code.norm, &entry.key)
 }
 
-/// Characters that differ between two codes of the same length (`usize::MAX` otherwise).
-fn code_distance(a: &str, b: &str) -> usize {
-    if a.chars().count() != b.chars().count() {
-        return usize::MAX;
-    }
-    a.chars().zip(b.chars()).filter(|(x, y)| x != y).count()
+/// True when two codes of the same length differ only in their TT digits (characters 3–4).
+fn only_tt_differs(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    a.len() == b.len() && a.iter().zip(&b).enumerate().all(|(i, (x, y))| x == y || i == 2 || i == 3)
 }
 
 /// One entry per distinct code of the standard (the first row wins).
