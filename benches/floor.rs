@@ -1,2 +1,127 @@
-//! placeholder: the floor bench, filled by its owner.
-fn main() {}
+//! The whole-run floor: how long merely parsing a dataset's CSV files takes, beside how long
+//! `qingdan::load::load` takes on the same folder, and the ratio of the two.
+//!
+//! `cargo bench --bench floor -- DIR` (DIR: a dataset folder, e.g. one written by `qingdan gen`).
+//! (a) the floor: every `*.csv` file of DIR parsed with the csv crate into `ByteRecord`s, files
+//!     in parallel, counting rows and nothing else;
+//! (b) `qingdan::load::load(DIR)`: decoding, typing, interning, joining;
+//! each the median of 3 runs, then their ratio and the peak resident memory (VmHWM).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+const RUNS: usize = 3;
+
+fn main() {
+    // cargo passes `--bench` to harness-less benches; the first other argument is the folder.
+    let Some(dir) = std::env::args().skip(1).find(|a| !a.starts_with("--")).map(PathBuf::from)
+    else {
+        eprintln!("usage: cargo bench --bench floor -- DIR   (a dataset folder of CSV files)");
+        return;
+    };
+    let files = csv_files(&dir);
+    if files.is_empty() {
+        eprintln!("{}: no .csv files", dir.display());
+        std::process::exit(2);
+    }
+    let bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+    println!("dataset: {} ({} CSV files, {:.1} MB)", dir.display(), files.len(), mb(bytes));
+    println!("threads: {}", rayon::current_num_threads());
+
+    let mut rows = 0;
+    let floor = median(|| rows = floor(&files));
+    println!("floor (csv crate, ByteRecords, files in parallel): {rows} rows in {}", secs(floor));
+    let after_floor = peak_rss_kb();
+    reset_peak_rss();
+
+    let mut summary = String::new();
+    let load = median(|| {
+        let ds = qingdan::load::load(&dir, &Default::default()).expect("load");
+        summary = format!(
+            "{} items, {} jurisdictions, {} rows read, {} rejected, {} diagnostics",
+            ds.items.len(),
+            ds.jurisdictions.len(),
+            ds.report.rows_read(),
+            ds.report.rows_rejected(),
+            ds.report.diagnostics.len()
+        );
+    });
+    println!("qingdan::load::load: {summary} in {}", secs(load));
+    println!("ratio load / floor: {:.2}", load.as_secs_f64() / floor.as_secs_f64().max(1e-9));
+    match (after_floor, peak_rss_kb()) {
+        (Some(f), Some(l)) => {
+            println!(
+                "peak RSS: floor {:.0} MB, load {:.0} MB",
+                f as f64 / 1024.0,
+                l as f64 / 1024.0
+            )
+        }
+        _ => println!("peak RSS: unavailable (no /proc/self/status)"),
+    }
+}
+
+fn csv_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p| {
+        p.is_file()
+            && p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    });
+    files.sort();
+    files
+}
+
+/// The floor: parse and count, nothing else.
+fn floor(files: &[PathBuf]) -> u64 {
+    files
+        .par_iter()
+        .map(|f| {
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_path(f)
+                .expect("open");
+            let mut rec = csv::ByteRecord::new();
+            let mut n = 0u64;
+            while r.read_byte_record(&mut rec).expect("csv") {
+                n += 1;
+            }
+            n.saturating_sub(1) // the header
+        })
+        .sum()
+}
+
+fn median(mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..RUNS)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[RUNS / 2]
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.3} s (median of {RUNS})", d.as_secs_f64())
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1_048_576.0
+}
+
+/// VmHWM (peak resident set) in kB.
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Resets VmHWM (Linux: writing 5 to clear_refs), so the load's peak is its own.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}

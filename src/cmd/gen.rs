@@ -1,12 +1,97 @@
-//! `qingdan gen`: placeholder, filled by its owner.
+//! `qingdan gen`: writes a synthetic region (standard, version 1, version 2, truth.csv,
+//! changes.csv) to a folder, deterministically from `--seed`.
+
+use std::path::PathBuf;
 
 use crate::error::{Error, Result};
+use crate::gen::{generate, Config, OutFormat};
 
 /// Arguments of `qingdan gen`.
+///
+/// 生成带已知问题（truth.csv）和简化记录（changes.csv）的示例数据：标准目录、第一版、第二版。
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// A small region (1 city, 3 counties, 2 towns each, ~100 items): the default.
+    /// 小规模（默认）。
+    #[arg(long, conflicts_with = "province")]
+    pub small: bool,
+    /// A province-sized region (14 cities, 110 counties, ~1,200 towns, ~0.7 million items).
+    /// 全省规模。
+    #[arg(long)]
+    pub province: bool,
+    /// Seed of the random generator: the same seed gives byte-identical output / 随机种子。
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// csv (UTF-8), gbk (GBK CSV) or xlsx (one workbook per dataset).
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: OutFormat,
+    /// Output folder / 输出目录。
+    #[arg(short = 'o', long = "out")]
+    pub out: PathBuf,
+    /// Number of cities (at most 14) / 市的数量。
+    #[arg(long)]
+    pub cities: Option<usize>,
+    /// Number of county-level units / 县级单位数量。
+    #[arg(long)]
+    pub counties: Option<usize>,
+    /// Towns per county / 每县乡镇数。
+    #[arg(long)]
+    pub towns_per_county: Option<usize>,
+    /// Standard items exercised at county level / 县级事项数。
+    #[arg(long)]
+    pub items: Option<usize>,
+    /// Standard items exercised at town level / 镇级事项数。
+    #[arg(long)]
+    pub town_items: Option<usize>,
+}
 
 /// Runs `qingdan gen`.
-pub fn run(_args: &Args, _global: &super::Global) -> Result<i32> {
-    Err(Error::Usage("qingdan gen is not built yet".into()))
+pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
+    let mut cfg =
+        if args.province { Config::province(args.seed) } else { Config::small(args.seed) };
+    cfg.format = args.format;
+    if let Some(n) = args.cities {
+        cfg.cities = n;
+    }
+    if let Some(n) = args.counties {
+        cfg.counties = n;
+    }
+    if let Some(n) = args.towns_per_county {
+        cfg.towns_per_county = n;
+    }
+    if let Some(n) = args.items {
+        cfg.county_items = n;
+    }
+    if let Some(n) = args.town_items {
+        cfg.town_items = n;
+    }
+    if cfg.cities == 0 || cfg.cities > 14 {
+        return Err(Error::Usage(
+            "--cities must be between 1 and 14 / 市的数量应为 1 到 14".into(),
+        ));
+    }
+    if cfg.counties == 0 || cfg.county_items == 0 {
+        return Err(Error::Usage(
+            "--counties and --items must be at least 1 / 县与事项数至少为 1".into(),
+        ));
+    }
+    let s = generate(&cfg, &args.out)?;
+    if !global.quiet {
+        let line = global.lang.pick(
+            "已生成：区划 {j} 个，标准事项 {std} 项，事项 {i} 条（第二版 {i2} 条），流程 {st} 条，材料 {m} 条，故障 {f} 处，噪声 {n} 处 → {dir}",
+            "generated: {j} jurisdictions, {std} standard items, {i} items ({i2} in v2), {st} steps, {m} materials, {f} faults, {n} noise → {dir}",
+        );
+        let line = line
+            .replace("{j}", &s.jurisdictions.to_string())
+            .replace("{std}", &s.standard_items.to_string())
+            .replace("{i2}", &s.items_v2.to_string())
+            .replace("{i}", &s.items.to_string())
+            .replace("{st}", &s.steps.to_string())
+            .replace("{m}", &s.materials.to_string())
+            .replace("{f}", &s.faults.to_string())
+            .replace("{n}", &s.noise.to_string())
+            .replace("{dir}", &args.out.display().to_string());
+        eprintln!("{line}");
+    }
+    Ok(0)
 }

@@ -1,1 +1,540 @@
-//! placeholder, filled by its owner.
+//! `qingdan gen`: deterministic synthetic datasets of a region — a standard catalogue, version 1
+//! and version 2 of the region's lists — with recorded faults, formatting-only noise and
+//! simplifications (the output contract is /work/briefs/gen-contract.md).
+//!
+//! The pipeline: `standard::pool` (names and codes) → `plan::Standard` (canonical forms and
+//! 行使层级) → `plan::plan` (faults, noise and version-2 changes, decided sequentially from the
+//! seed) → `render::render_jur` (one jurisdiction's rows, in parallel) → the writers here, which
+//! stream the rows to disk in jurisdiction order so that the output never depends on threads.
+//!
+//! Random numbers come from `rand_chacha::ChaCha8Rng`, whose output is fixed across platforms
+//! and releases, seeded from `--seed` (mixed with a constant per purpose).
+
+mod form;
+mod plan;
+mod render;
+mod standard;
+pub(crate) mod vocab;
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use render::{push_record, Tables, Truth};
+
+/// Output format of the generated datasets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutFormat {
+    /// UTF-8 CSV folders.
+    Csv,
+    /// GBK-encoded CSV folders.
+    Gbk,
+    /// One .xlsx workbook per dataset (sheets 区划, 事项, 流程, 材料).
+    Xlsx,
+}
+
+/// The size and shape of a generated region.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub seed: u64,
+    /// Number of cities (at most 14).
+    pub cities: usize,
+    /// Number of county-level units, spread over the cities.
+    pub counties: usize,
+    pub towns_per_county: usize,
+    /// Standard items exercised at 县级.
+    pub county_items: usize,
+    /// Standard items exercised at 镇级.
+    pub town_items: usize,
+    /// Faults per (jurisdiction, item) row, beyond one of every kind.
+    pub fault_rate: f64,
+    /// Noise per row, beyond one of every kind.
+    pub noise_rate: f64,
+    pub format: OutFormat,
+}
+
+impl Config {
+    /// `--small`: a region with 1 city, 3 counties and 2 towns each; ~60 standard items (small
+    /// enough that examples/ in three formats stays under 1 MB).
+    pub fn small(seed: u64) -> Config {
+        Config {
+            seed,
+            cities: 1,
+            counties: 3,
+            towns_per_county: 2,
+            county_items: 58,
+            town_items: 8,
+            fault_rate: 0.05,
+            noise_rate: 0.08,
+            format: OutFormat::Csv,
+        }
+    }
+
+    /// `--province`: 14 cities, 110 counties, ~1,200 towns, 4,000 items per county and 200 per
+    /// town (about 0.7 million items).
+    pub fn province(seed: u64) -> Config {
+        Config {
+            seed,
+            cities: 14,
+            counties: 110,
+            towns_per_county: 11,
+            county_items: 4000,
+            town_items: 200,
+            fault_rate: 0.003,
+            noise_rate: 0.01,
+            format: OutFormat::Csv,
+        }
+    }
+}
+
+/// What was written (the figures of the summary line).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub jurisdictions: usize,
+    pub standard_items: usize,
+    pub items: usize,
+    pub steps: usize,
+    pub materials: usize,
+    pub items_v2: usize,
+    pub faults: usize,
+    pub noise: usize,
+}
+
+/// Writes a small file atomically (crate::report::write_atomic) and makes it readable by all, as
+/// a dataset to be shared should be (temporary files are created owner-only).
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    crate::report::write_atomic(path, bytes)?;
+    make_readable(path)
+}
+
+/// Gives a finished output file the usual 0644 permissions.
+fn make_readable(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io(path, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// The region (the standard's jurisdiction).
+const REGION: (&str, &str) = ("450000", "广西壮族自治区");
+
+/// Generates the three datasets, truth.csv and changes.csv into `out`.
+pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let pool = standard::pool(cfg.seed);
+    // Keep a tenth of the pool for unknown items and version 2's additions.
+    let max_items = pool.len() * 9 / 10;
+    let county_items = cfg.county_items.clamp(1, max_items);
+    let std =
+        plan::Standard::build(&pool, cfg.seed, county_items, cfg.town_items.min(county_items));
+    // A city holds at most 97 county codes (xx02–xx98): more counties need more cities.
+    let cities = cfg.cities.max(cfg.counties.div_ceil(97)).min(vocab::CITIES.len());
+    let jurs = plan::jurisdictions(cfg.seed, cities, cfg.counties, cfg.towns_per_county);
+    let rates = plan::Rates { fault: cfg.fault_rate, noise: cfg.noise_rate };
+    let plan = plan::plan(cfg.seed, &jurs, &std, &pool, &rates);
+
+    let mut sinks = Sinks::open(out, cfg.format)?;
+
+    // The standard: one region row, the canonical forms.
+    let mut std_tables = Tables::default();
+    for f in &std.forms {
+        let dept = vocab::DEPTS.get(f.dept).map(|d| d.name).unwrap_or("");
+        std_tables.push(REGION.0, dept, "", f, true);
+    }
+    let mut std_jur = Vec::new();
+    push_record(&mut std_jur, &[REGION.0, REGION.1, "省", ""]);
+    sinks.standard.write_all_parts(&std_jur, &std_tables)?;
+
+    let mut jur_bytes = Vec::new();
+    for j in &jurs {
+        push_record(&mut jur_bytes, &[j.code.as_str(), &j.name, j.level.zh(), &j.parent]);
+    }
+    sinks.region.jurisdictions(&jur_bytes)?;
+    sinks.region_v2.jurisdictions(&jur_bytes)?;
+
+    let mut summary = Summary {
+        jurisdictions: jurs.len(),
+        standard_items: std.forms.len(),
+        faults: 0,
+        noise: 0,
+        ..Summary::default()
+    };
+    let mut truth: Vec<Truth> = Vec::new();
+    // Chunks bound the memory of the province preset; within a chunk jurisdictions render in
+    // parallel and are written in order.
+    let indexes: Vec<usize> = (0..jurs.len()).collect();
+    for chunk in indexes.chunks(48) {
+        let outs: Vec<render::JurOut> = chunk
+            .par_iter()
+            .map(|&i| render::render_jur(i, &jurs, &std, &plan, cfg.seed))
+            .collect();
+        for o in outs {
+            summary.items += o.v1.n_items;
+            summary.steps += o.v1.n_steps;
+            summary.materials += o.v1.n_materials;
+            summary.items_v2 += o.v2.n_items;
+            sinks.region.rows(&o.v1)?;
+            sinks.region_v2.rows(&o.v2)?;
+            sinks.changes.write_all(&o.changes).map_err(|e| Error::io(&sinks.changes_path, e))?;
+            truth.extend(o.truth);
+        }
+    }
+    summary.faults = truth.iter().filter(|t| t.fault).count();
+    summary.noise = truth.len() - summary.faults;
+
+    // truth.csv: version 1's faults and noise, then the faults version 2 still carries (faulty
+    // rows are never simplified, removed or recoded).
+    let mut tb = Vec::new();
+    push_record(&mut tb, render::TRUTH_HEADER);
+    for (dataset, only_faults) in [("region", false), ("region-v2", true)] {
+        for t in truth.iter().filter(|t| t.fault || !only_faults) {
+            push_record(
+                &mut tb,
+                &[
+                    dataset,
+                    if t.fault { "fault" } else { "noise" },
+                    &t.jurisdiction,
+                    &t.item,
+                    t.field,
+                    &t.detail,
+                ],
+            );
+        }
+    }
+    write_atomic(&out.join("truth.csv"), &tb)?;
+    sinks.finish()?;
+    Ok(summary)
+}
+
+/// One dataset's output: streamed CSV files, or an in-memory workbook for xlsx.
+enum DatasetSink {
+    Csv {
+        dir: PathBuf,
+        gbk: bool,
+        items: Stream,
+        steps: Stream,
+        materials: Stream,
+    },
+    Xlsx {
+        path: PathBuf,
+        jurisdictions: Vec<u8>,
+        items: Vec<u8>,
+        steps: Vec<u8>,
+        materials: Vec<u8>,
+        /// Rows of the largest sheet so far, to stop before memory fills for nothing.
+        rows: usize,
+    },
+}
+
+/// A CSV file written to a temporary file in its folder and renamed when complete.
+struct Stream {
+    path: PathBuf,
+    writer: BufWriter<tempfile::NamedTempFile>,
+}
+
+impl Stream {
+    fn open(path: PathBuf, header: &[&str], gbk: bool) -> Result<Stream> {
+        let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let tmp = tempfile::Builder::new()
+            .prefix(".qingdan-")
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .map_err(|e| Error::io(&dir, e))?;
+        let mut s = Stream { path, writer: BufWriter::with_capacity(1 << 20, tmp) };
+        let mut h = Vec::new();
+        push_record(&mut h, header);
+        s.write(&h, gbk)?;
+        Ok(s)
+    }
+
+    fn write(&mut self, utf8: &[u8], gbk: bool) -> Result<()> {
+        let bytes =
+            if gbk { encode_gbk(utf8, &self.path)? } else { std::borrow::Cow::Borrowed(utf8) };
+        self.writer.write_all(&bytes).map_err(|e| Error::io(&self.path, e))
+    }
+
+    fn finish(self) -> Result<()> {
+        let tmp = self.writer.into_inner().map_err(|e| Error::io(&self.path, e.into_error()))?;
+        tmp.persist(&self.path).map_err(|e| Error::io(&self.path, e.error))?;
+        make_readable(&self.path)
+    }
+}
+
+/// Encodes generated UTF-8 text as GBK; every generated character is GBK-encodable, and one
+/// that is not is a bug reported as an error rather than written as a replacement.
+fn encode_gbk<'a>(utf8: &'a [u8], path: &Path) -> Result<std::borrow::Cow<'a, [u8]>> {
+    let text = std::str::from_utf8(utf8)
+        .map_err(|_| Error::input(path.display().to_string(), "generated text is not UTF-8"))?;
+    let (bytes, _, had_errors) = encoding_rs::GBK.encode(text);
+    if had_errors {
+        return Err(Error::input(
+            path.display().to_string(),
+            "generated text has a character GBK cannot encode",
+        ));
+    }
+    Ok(bytes)
+}
+
+impl DatasetSink {
+    fn open(out: &Path, name: &str, format: OutFormat) -> Result<DatasetSink> {
+        match format {
+            OutFormat::Xlsx => Ok(DatasetSink::Xlsx {
+                path: out.join(format!("{name}.xlsx")),
+                jurisdictions: Vec::new(),
+                items: Vec::new(),
+                steps: Vec::new(),
+                materials: Vec::new(),
+                rows: 0,
+            }),
+            OutFormat::Csv | OutFormat::Gbk => {
+                let dir = out.join(name);
+                std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+                let gbk = format == OutFormat::Gbk;
+                Ok(DatasetSink::Csv {
+                    items: Stream::open(dir.join("items.csv"), render::ITEM_HEADER, gbk)?,
+                    steps: Stream::open(dir.join("steps.csv"), render::STEP_HEADER, gbk)?,
+                    materials: Stream::open(
+                        dir.join("materials.csv"),
+                        render::MATERIAL_HEADER,
+                        gbk,
+                    )?,
+                    dir,
+                    gbk,
+                })
+            }
+        }
+    }
+
+    fn jurisdictions(&mut self, rows: &[u8]) -> Result<()> {
+        match self {
+            DatasetSink::Csv { dir, gbk, .. } => {
+                let mut b = Vec::new();
+                push_record(&mut b, render::JUR_HEADER);
+                b.extend_from_slice(rows);
+                let path = dir.join("jurisdictions.csv");
+                let bytes =
+                    if *gbk { encode_gbk(&b, &path)? } else { std::borrow::Cow::Borrowed(&b[..]) };
+                write_atomic(&path, &bytes)
+            }
+            DatasetSink::Xlsx { jurisdictions, .. } => {
+                jurisdictions.extend_from_slice(rows);
+                Ok(())
+            }
+        }
+    }
+
+    fn rows(&mut self, t: &Tables) -> Result<()> {
+        match self {
+            DatasetSink::Csv { gbk, items, steps, materials, .. } => {
+                items.write(&t.items, *gbk)?;
+                steps.write(&t.steps, *gbk)?;
+                materials.write(&t.materials, *gbk)
+            }
+            DatasetSink::Xlsx { path, items, steps, materials, rows, .. } => {
+                *rows += t.n_items.max(t.n_steps).max(t.n_materials);
+                if *rows >= MAX_SHEET_ROWS {
+                    return Err(too_many_rows(path));
+                }
+                items.extend_from_slice(&t.items);
+                steps.extend_from_slice(&t.steps);
+                materials.extend_from_slice(&t.materials);
+                Ok(())
+            }
+        }
+    }
+
+    fn write_all_parts(&mut self, jur: &[u8], t: &Tables) -> Result<()> {
+        self.jurisdictions(jur)?;
+        self.rows(t)
+    }
+
+    fn finish(self) -> Result<()> {
+        match self {
+            DatasetSink::Csv { items, steps, materials, .. } => {
+                items.finish()?;
+                steps.finish()?;
+                materials.finish()
+            }
+            DatasetSink::Xlsx { path, jurisdictions, items, steps, materials, .. } => {
+                let sheets: [(&str, &[&str], &[u8]); 4] = [
+                    ("区划", render::JUR_HEADER, &jurisdictions),
+                    ("事项", render::ITEM_HEADER, &items),
+                    ("流程", render::STEP_HEADER, &steps),
+                    ("材料", render::MATERIAL_HEADER, &materials),
+                ];
+                write_workbook(&path, &sheets)
+            }
+        }
+    }
+}
+
+/// Rows an Excel sheet holds.
+const MAX_SHEET_ROWS: usize = 1_048_576;
+
+fn too_many_rows(path: &Path) -> Error {
+    Error::Usage(format!(
+        "{}: a sheet would need more than {MAX_SHEET_ROWS} rows; use --format csv for a dataset this large / 数据量超出 Excel 工作表行数上限，请用 --format csv",
+        path.display()
+    ))
+}
+
+/// Writes a workbook whose sheets hold the given CSV rows (all cells as text, so that codes keep
+/// their leading zeros), atomically.
+fn write_workbook(path: &Path, sheets: &[(&str, &[&str], &[u8])]) -> Result<()> {
+    let xerr =
+        |e: rust_xlsxwriter::XlsxError| Error::input(path.display().to_string(), e.to_string());
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    // A fixed creation date: the same seed must give the same bytes.
+    let created = rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 1, 1).map_err(xerr)?;
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
+    for (name, header, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).map_err(xerr)?;
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).map_err(xerr)?;
+        }
+        let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(*rows);
+        for (r, rec) in rdr.records().enumerate() {
+            let rec = rec.map_err(|e| Error::input(path.display().to_string(), e.to_string()))?;
+            if r + 2 > MAX_SHEET_ROWS {
+                return Err(too_many_rows(path));
+            }
+            for (c, v) in rec.iter().enumerate() {
+                if !v.is_empty() {
+                    ws.write_string((r + 1) as u32, c as u16, v).map_err(xerr)?;
+                }
+            }
+        }
+    }
+    let bytes = wb.save_to_buffer().map_err(xerr)?;
+    write_atomic(path, &bytes)
+}
+
+/// All outputs of one run.
+struct Sinks {
+    standard: DatasetSink,
+    region: DatasetSink,
+    region_v2: DatasetSink,
+    changes: BufWriter<File>,
+    changes_tmp: tempfile::TempPath,
+    changes_path: PathBuf,
+}
+
+impl Sinks {
+    fn open(out: &Path, format: OutFormat) -> Result<Sinks> {
+        let changes_path = out.join("changes.csv");
+        let tmp = tempfile::Builder::new()
+            .prefix(".qingdan-")
+            .suffix(".tmp")
+            .tempfile_in(out)
+            .map_err(|e| Error::io(out, e))?;
+        let (file, changes_tmp) = tmp.into_parts();
+        let mut changes = BufWriter::with_capacity(1 << 20, file);
+        let mut h = Vec::new();
+        push_record(&mut h, render::CHANGES_HEADER);
+        changes.write_all(&h).map_err(|e| Error::io(&changes_path, e))?;
+        Ok(Sinks {
+            standard: DatasetSink::open(out, "standard", format)?,
+            region: DatasetSink::open(out, "region", format)?,
+            region_v2: DatasetSink::open(out, "region-v2", format)?,
+            changes,
+            changes_tmp,
+            changes_path,
+        })
+    }
+
+    fn finish(self) -> Result<()> {
+        self.standard.finish()?;
+        self.region.finish()?;
+        self.region_v2.finish()?;
+        let path = self.changes_path;
+        self.changes.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+        self.changes_tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+        make_readable(&path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_generated_character_is_gbk() {
+        let mut text = String::new();
+        for d in vocab::DEPTS {
+            text.push_str(d.name);
+            for (_, n) in d.items {
+                text.push_str(n);
+            }
+            for s in d
+                .licences
+                .iter()
+                .chain(d.subjects)
+                .chain(d.materials)
+                .chain(d.intermediaries)
+                .chain(d.laws)
+            {
+                text.push_str(s);
+            }
+        }
+        for s in vocab::VIOLATIONS
+            .iter()
+            .chain(vocab::ASPECTS)
+            .chain(vocab::COERCIONS)
+            .chain(vocab::LICENCE_SUBS)
+            .chain(vocab::EXTRA_MATERIALS)
+            .chain(vocab::CASE_MATERIALS)
+            .chain(vocab::SYLLABLES)
+            .chain(vocab::NANNING_COUNTIES)
+            .chain(vocab::LAWS_IN_FORCE)
+        {
+            text.push_str(s);
+        }
+        let (_, _, errors) = encoding_rs::GBK.encode(&text);
+        assert!(!errors);
+    }
+
+    /// The laws cited are in force and the repealed ones repealed, per the shared law list
+    /// (skipped with a note when the reference data is not beside the crate).
+    #[test]
+    fn cited_laws_have_the_status_the_generator_assumes() {
+        let candidates = [
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/laws/laws.csv"),
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/laws/laws.csv"),
+            PathBuf::from("/work/shared/data/laws/laws.csv"),
+        ];
+        let Some(path) = candidates.iter().find(|p| p.exists()) else {
+            eprintln!("laws.csv not found; skipped");
+            return;
+        };
+        let mut rdr = csv::Reader::from_path(path).unwrap();
+        let mut status: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for rec in rdr.records() {
+            let rec = rec.unwrap();
+            status.entry(rec[0].to_string()).or_default().push(rec[4].to_string());
+        }
+        let used = vocab::DEPTS.iter().flat_map(|d| d.laws.iter()).chain(vocab::LAWS_IN_FORCE);
+        for title in used {
+            assert!(vocab::LAWS_IN_FORCE.contains(title), "{title} is not listed in LAWS_IN_FORCE");
+            assert!(
+                status.get(*title).is_some_and(|s| s.iter().any(|x| x == "有效")),
+                "{title} not 有效"
+            );
+        }
+        for (_, old) in vocab::REPEALED {
+            assert!(
+                status.get(*old).is_some_and(|s| s.iter().all(|x| x == "已废止")),
+                "{old} not 已废止"
+            );
+        }
+        assert!(status[vocab::REPEALED_FALLBACK].iter().all(|x| x == "已废止"));
+    }
+}

@@ -1,11 +1,36 @@
 //! Loading a dataset: a folder of CSV files (UTF-8 with or without BOM, GBK, GB18030) or an .xlsx
 //! workbook, or a system export mapped through rules/columns.toml, into a typed `Dataset`. Every
 //! row is loaded or counted as rejected, with a diagnostic naming file, line and column.
+//!
+//! The stages: `source` finds the tables and decodes them, `read` walks their rows and counts
+//! them, `build` types each row (parsing every distinct raw value once), and this module joins
+//! steps and materials to their items and settles the jurisdictions.
 
+mod build;
+mod columns;
+mod diag;
+mod read;
+mod source;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use self::build::{
+    Children, ItemKey, ItemsVisitor, JurisdictionRow, JurisdictionsVisitor, MaterialsVisitor,
+    StepsVisitor,
+};
+use self::columns::{Columns, Table};
+use self::diag::{Diags, Msg};
+use self::source::Source;
 use crate::error::{Error, Result};
-use crate::model::{Dataset, Level};
+use crate::model::{
+    Dataset, Diagnostic, FileReport, Item, Jurisdiction, Level, LoadReport, Material, Step, Str,
+};
+
+pub use self::diag::message_en;
 
 /// How to read a dataset.
 #[derive(Debug, Clone, Default)]
@@ -20,9 +45,441 @@ pub struct LoadOptions {
     pub level: Option<Level>,
 }
 
+/// What reading one table produced.
+enum Rows {
+    Jurisdictions(Vec<JurisdictionRow>),
+    Items(Vec<Item>),
+    Steps(Children<Step>),
+    Materials(Children<Material>),
+}
+
+struct TableOut {
+    rows: Rows,
+    report: FileReport,
+    diags: Diags,
+}
+
 /// Reads the dataset at `path` (a folder or an .xlsx file). Fails only when nothing can be read
 /// (missing path, no items table, not a workbook); row-level problems go to `dataset.report`.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
-    let _ = opts;
-    Err(Error::input(path.display().to_string(), "loader not built yet"))
+    let columns = Columns::load(opts.rules_dir.as_deref())?;
+    let forced = opts.encoding.as_deref().map(source::encoding_for).transpose()?;
+    if let Some(code) = &opts.jurisdiction {
+        if code.trim().is_empty() {
+            return Err(Error::Usage("--jurisdiction needs a 区划代码".into()));
+        }
+    }
+    let found = source::find(path)?;
+
+    // The four tables are read and typed in parallel; each keeps its own caches.
+    let outs: Vec<TableOut> = found
+        .tables
+        .par_iter()
+        .map(|(table, src)| read_table(*table, src, &columns, opts, forced))
+        .collect();
+
+    let mut pre: Vec<Diagnostic> = Vec::new();
+    for (file, msg, text) in found.notes {
+        let mut d = Diags::new(file.into());
+        d.push_at(None, None, text, msg);
+        pre.extend(d.finish());
+    }
+
+    let mut jur_rows = None;
+    let mut items = Vec::new();
+    let mut items_slot = 0;
+    let mut steps = None;
+    let mut materials = None;
+    let mut parts: Vec<(FileReport, Diags)> = Vec::new();
+    for out in outs {
+        let slot = parts.len();
+        match out.rows {
+            Rows::Jurisdictions(r) => jur_rows = Some((r, slot)),
+            Rows::Items(r) => {
+                items = r;
+                items_slot = slot;
+            }
+            Rows::Steps(r) => steps = Some((r, slot)),
+            Rows::Materials(r) => materials = Some((r, slot)),
+        }
+        parts.push((out.report, out.diags));
+    }
+
+    let index = ItemIndex::new(&items);
+    if let Some((rows, slot)) = steps {
+        let (report, diags) = &mut parts[slot];
+        attach(&mut items, rows, &index, report, diags, |item| &mut item.steps, |s| s.origin.line);
+    }
+    if let Some((rows, slot)) = materials {
+        let (report, diags) = &mut parts[slot];
+        attach(
+            &mut items,
+            rows,
+            &index,
+            report,
+            diags,
+            |item| &mut item.materials,
+            |m| m.origin.line,
+        );
+    }
+    drop(index);
+    // Steps in 序号 order; rows without a readable 序号 keep file order, after the numbered ones.
+    items.par_iter_mut().for_each(|item| item.steps.sort_by_key(|s| s.seq.unwrap_or(u32::MAX)));
+
+    // Problems of the jurisdictions table go to its file; jurisdictions that only items name are
+    // reported at the first item row naming them.
+    let jurisdictions = {
+        let (before, from_items) = parts.split_at_mut(items_slot);
+        let item_diags = from_items.first_mut().map(|(_, d)| d);
+        let mut spare = Diags::new("items".into());
+        let item_diags = item_diags.unwrap_or(&mut spare);
+        match jur_rows {
+            Some((rows, slot)) => match before.get_mut(slot) {
+                Some((_, jur_diags)) => {
+                    settle_jurisdictions(Some(rows), &items, opts, jur_diags, item_diags)
+                }
+                None => {
+                    settle_jurisdictions(Some(rows), &items, opts, &mut spare_diags(), item_diags)
+                }
+            },
+            None => settle_jurisdictions(None, &items, opts, &mut spare_diags(), item_diags),
+        }
+    };
+
+    let mut files = Vec::new();
+    let mut diagnostics = pre;
+    for (report, diags) in parts {
+        files.push(report);
+        diagnostics.extend(diags.finish());
+    }
+    Ok(Dataset {
+        source: path.display().to_string(),
+        jurisdictions,
+        items,
+        report: LoadReport { files, diagnostics },
+    })
+}
+
+/// Moves steps or materials into their items (each item's list allocated once, at its size);
+/// rows whose item does not exist are rejected.
+fn attach<T>(
+    items: &mut [Item],
+    rows: Children<T>,
+    index: &ItemIndex,
+    report: &mut FileReport,
+    diags: &mut Diags,
+    list: impl Fn(&mut Item) -> &mut Vec<T>,
+    line: impl Fn(&T) -> u64,
+) {
+    let target: Vec<Option<usize>> = rows.keys.iter().map(|k| index.find(k)).collect();
+    let mut sizes = vec![0usize; items.len()];
+    for (id, _) in rows.chunks.iter().flatten() {
+        if let Some(Some(i)) = target.get(*id as usize) {
+            sizes[*i] += 1;
+        }
+    }
+    for (item, n) in items.iter_mut().zip(sizes) {
+        list(item).reserve_exact(n);
+    }
+    for chunk in rows.chunks {
+        for (id, row) in chunk {
+            match target.get(id as usize).copied().flatten().and_then(|i| items.get_mut(i)) {
+                Some(item) => list(item).push(row),
+                None => {
+                    if let Some(key) = rows.keys.get(id as usize) {
+                        reject(report, diags, line(&row), key);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn reject(report: &mut FileReport, diags: &mut Diags, line: u64, key: &ItemKey) {
+    report.rows_loaded = report.rows_loaded.saturating_sub(1);
+    report.rows_rejected += 1;
+    diags.push_at(Some(line), Some("事项编码".into()), Some(key.describe()), Msg::NoItem);
+}
+
+fn read_table(
+    table: Table,
+    src: &Source,
+    columns: &Columns,
+    opts: &LoadOptions,
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> TableOut {
+    let file: Str = src.label().into();
+    let mut diags = Diags::new(file.clone());
+    let mut report = FileReport {
+        file: src.label().to_string(),
+        table: table.stem().to_string(),
+        ..FileReport::default()
+    };
+    let rows = match table {
+        Table::Jurisdictions => {
+            let mut v = JurisdictionsVisitor::new(columns, opts, file);
+            read::visit(src, forced, &mut v, &mut diags, &mut report);
+            report.ignored_columns = v.ignored();
+            Rows::Jurisdictions(v.rows)
+        }
+        Table::Items => {
+            let mut v = ItemsVisitor::new(columns, opts, file);
+            read::visit(src, forced, &mut v, &mut diags, &mut report);
+            report.ignored_columns = v.ignored();
+            Rows::Items(v.items)
+        }
+        Table::Steps => {
+            let mut v = StepsVisitor::new(columns, opts, file);
+            read::visit(src, forced, &mut v, &mut diags, &mut report);
+            report.ignored_columns = v.ignored();
+            Rows::Steps(v.rows)
+        }
+        Table::Materials => {
+            let mut v = MaterialsVisitor::new(columns, opts, file);
+            read::visit(src, forced, &mut v, &mut diags, &mut report);
+            report.ignored_columns = v.ignored();
+            Rows::Materials(v.rows)
+        }
+    };
+    TableOut { rows, report, diags }
+}
+
+/// Finds the item a step or material belongs to: by (区划代码, 事项编码), or by (区划代码,
+/// 事项名称) when the row has no code, or, when it has neither, the jurisdiction's one item
+/// without a code. With duplicate keys the first item in file order wins.
+struct ItemIndex {
+    by_code: FxHashMap<Str, FxHashMap<Str, usize>>,
+    by_name: FxHashMap<Str, FxHashMap<Str, usize>>,
+    /// Per jurisdiction: its item without a code, `None` when it has several.
+    codeless: FxHashMap<Str, Option<usize>>,
+}
+
+impl ItemIndex {
+    fn new(items: &[Item]) -> ItemIndex {
+        let mut by_code: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
+        let mut by_name: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
+        let mut codeless: FxHashMap<Str, Option<usize>> = FxHashMap::default();
+        for (i, item) in items.iter().enumerate() {
+            if item.code.norm.is_empty() {
+                codeless
+                    .entry(item.jurisdiction.clone())
+                    .and_modify(|one| *one = None)
+                    .or_insert(Some(i));
+            } else {
+                by_code
+                    .entry(item.jurisdiction.clone())
+                    .or_default()
+                    .entry(item.code.norm.clone())
+                    .or_insert(i);
+            }
+            if !item.name.norm.is_empty() {
+                by_name
+                    .entry(item.jurisdiction.clone())
+                    .or_default()
+                    .entry(item.name.norm.clone())
+                    .or_insert(i);
+            }
+        }
+        ItemIndex { by_code, by_name, codeless }
+    }
+
+    fn find(&self, key: &ItemKey) -> Option<usize> {
+        if !key.code.is_empty() {
+            let found = self.by_code.get(&*key.jurisdiction).and_then(|m| m.get(&*key.code));
+            if found.is_some() {
+                return found.copied();
+            }
+        }
+        match key.name.as_deref() {
+            Some(name) => self.by_name.get(&*key.jurisdiction).and_then(|m| m.get(name)).copied(),
+            None if key.code.is_empty() => self.codeless.get(&*key.jurisdiction).copied().flatten(),
+            None => None,
+        }
+    }
+}
+
+/// The jurisdictions of the dataset, sorted by code: those listed in jurisdictions.csv, plus
+/// those items name that it lacks (level inferred from the code). Parent cycles are reported.
+/// A collector for diagnostics that cannot arise (no jurisdictions table: nothing to report on).
+fn spare_diags() -> Diags {
+    Diags::new("jurisdictions".into())
+}
+
+fn settle_jurisdictions(
+    rows: Option<Vec<JurisdictionRow>>,
+    items: &[Item],
+    opts: &LoadOptions,
+    diags: &mut Diags,
+    item_diags: &mut Diags,
+) -> Vec<Jurisdiction> {
+    let listed = rows.is_some();
+    let forced_code = opts.jurisdiction.as_deref().map(str::trim);
+    let mut map: BTreeMap<Str, Jurisdiction> = BTreeMap::new();
+    for row in rows.unwrap_or_default() {
+        let level = row
+            .level
+            .or_else(|| Level::from_division_code(&row.code))
+            .or(opts.level.filter(|_| forced_code == Some(&*row.code)))
+            .unwrap_or_else(|| {
+                diags.push_at(
+                    None,
+                    Some("层级".into()),
+                    Some(row.code.to_string()),
+                    Msg::UnknownLevel,
+                );
+                Level::County
+            });
+        map.insert(
+            row.code.clone(),
+            Jurisdiction { code: row.code, name: row.name, level, parent: row.parent },
+        );
+    }
+    let mut added: Vec<Str> = Vec::new();
+    for item in items {
+        if map.contains_key(&item.jurisdiction) {
+            continue;
+        }
+        let code = item.jurisdiction.clone();
+        let level = if forced_code == Some(&*code) { opts.level } else { None }
+            .or_else(|| Level::from_division_code(&code))
+            .unwrap_or_else(|| {
+                item_diags.push_at(
+                    Some(item.origin.line),
+                    Some("区划代码".into()),
+                    Some(code.to_string()),
+                    Msg::UnknownLevel,
+                );
+                Level::County
+            });
+        if listed {
+            item_diags.push_at(
+                Some(item.origin.line),
+                Some("区划代码".into()),
+                Some(code.to_string()),
+                Msg::JurisdictionNotListed,
+            );
+        }
+        added.push(code.clone());
+        map.insert(code.clone(), Jurisdiction { code, name: "".into(), level, parent: None });
+    }
+    // `--level` names the level of the one list under review.
+    if let (Some(level), Some(code)) = (opts.level, forced_code) {
+        if let Some(j) = map.get_mut(code) {
+            j.level = level;
+        }
+    } else if let (Some(level), 1) = (opts.level, map.len()) {
+        if let Some(j) = map.values_mut().next() {
+            j.level = level;
+        }
+    }
+    // Parents of inferred jurisdictions: the nearest enclosing code present in the dataset.
+    for code in &added {
+        let parent = enclosing_codes(code).into_iter().find(|p| map.contains_key(p.as_str()));
+        if let (Some(parent), Some(j)) = (parent, map.get_mut(code)) {
+            j.parent = Some(parent.into());
+        }
+    }
+    report_cycles(&map, diags);
+    map.into_values().collect()
+}
+
+/// The codes that may enclose a division code, nearest first (town → county → city → region).
+fn enclosing_codes(code: &str) -> Vec<String> {
+    if !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let six = match code.len() {
+        9 => code.get(..6).unwrap_or(""),
+        6 => code,
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    if code.len() == 9 {
+        out.push(six.to_string());
+    }
+    let city = format!("{}00", six.get(..4).unwrap_or(""));
+    let region = format!("{}0000", six.get(..2).unwrap_or(""));
+    for c in [city, region] {
+        if c != code && !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Reports each cycle of 上级区划代码 once (named by its members, smallest code first).
+fn report_cycles(map: &BTreeMap<Str, Jurisdiction>, diags: &mut Diags) {
+    // 0 = unvisited, 1 = on the current path, 2 = done.
+    let mut state: FxHashMap<&str, u8> = FxHashMap::default();
+    for start in map.keys() {
+        if state.get(&**start).copied().unwrap_or(0) != 0 {
+            continue;
+        }
+        let mut path: Vec<&str> = Vec::new();
+        let mut cur: Option<&str> = Some(start);
+        while let Some(code) = cur {
+            match state.get(code).copied().unwrap_or(0) {
+                2 => break,
+                1 => {
+                    let pos = path.iter().position(|c| *c == code).unwrap_or(0);
+                    let mut cycle: Vec<&str> = path.get(pos..).unwrap_or_default().to_vec();
+                    let min = cycle.iter().enumerate().min_by_key(|(_, c)| **c).map(|(i, _)| i);
+                    cycle.rotate_left(min.unwrap_or(0));
+                    let first = cycle.first().copied().unwrap_or("");
+                    let text = format!("{} → {first}", cycle.join(" → "));
+                    diags.push_at(None, Some("上级区划代码".into()), Some(text), Msg::ParentCycle);
+                    break;
+                }
+                _ => {}
+            }
+            state.insert(code, 1);
+            path.push(code);
+            cur = map.get(code).and_then(|j| j.parent.as_deref()).filter(|p| map.contains_key(*p));
+        }
+        for c in path {
+            state.insert(c, 2);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jur(code: &str, parent: Option<&str>) -> Jurisdiction {
+        Jurisdiction {
+            code: code.into(),
+            name: "".into(),
+            level: Level::County,
+            parent: parent.map(Str::from),
+        }
+    }
+
+    #[test]
+    fn a_parent_cycle_is_reported_once_and_does_not_hang() {
+        let mut map = BTreeMap::new();
+        for j in [
+            jur("450102", Some("450103")),
+            jur("450103", Some("450104")),
+            jur("450104", Some("450102")),
+            jur("450105", Some("450102")),
+            jur("450106", Some("450106")),
+        ] {
+            map.insert(j.code.clone(), j);
+        }
+        let mut d = Diags::new("jurisdictions.csv".into());
+        report_cycles(&map, &mut d);
+        let list = d.finish();
+        assert_eq!(list.len(), 2, "{list:?}");
+        assert_eq!(list[0].text.as_deref(), Some("450102 → 450103 → 450104 → 450102"));
+        assert_eq!(list[1].text.as_deref(), Some("450106 → 450106"));
+    }
+
+    #[test]
+    fn enclosing_codes_nearest_first() {
+        assert_eq!(enclosing_codes("450102001"), vec!["450102", "450100", "450000"]);
+        assert_eq!(enclosing_codes("450102"), vec!["450100", "450000"]);
+        assert_eq!(enclosing_codes("450100"), vec!["450000"]);
+        assert!(enclosing_codes("X1").is_empty());
+    }
 }

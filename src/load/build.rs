@@ -1,0 +1,605 @@
+//! Typing rows into model values. Every distinct raw string is stored once (interned as an
+//! `Arc<str>`) and parsed once: a province repeats the same basis, limits and names across a
+//! thousand jurisdictions, so the caches here turn millions of parses into thousands.
+
+use std::sync::Arc;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::columns::{Col, Columns, HeaderMap, Table};
+use super::diag::{Diags, Msg};
+use super::read::{Row, Visitor};
+use super::LoadOptions;
+use crate::model::{
+    Basis, Category, Code, Count, Fee, Flag, Intermediaries, Item, Kind, Level, Levels, Material,
+    Name, Origin, Step, Str, TimeLimit,
+};
+
+/// Parses a value once per distinct raw string.
+fn cached<T: Clone>(map: &mut FxHashMap<Str, T>, raw: &str, parse: impl FnOnce(Str) -> T) -> T {
+    if let Some(v) = map.get(raw) {
+        return v.clone();
+    }
+    let s: Str = raw.into();
+    let v = parse(s.clone());
+    map.insert(s, v.clone());
+    v
+}
+
+/// The per-file interner and parse caches.
+#[derive(Default)]
+pub(crate) struct Cache {
+    strs: FxHashSet<Str>,
+    names: FxHashMap<Str, Name>,
+    codes: FxHashMap<Str, Code>,
+    limits: FxHashMap<Str, TimeLimit>,
+    fees: FxHashMap<Str, Fee>,
+    bases: FxHashMap<Str, Basis>,
+    counts: FxHashMap<Str, Count>,
+    flags: FxHashMap<Str, Flag>,
+    levels: FxHashMap<Str, Levels>,
+    inters: FxHashMap<Str, Intermediaries>,
+    categories: FxHashMap<Str, (Str, Option<Category>)>,
+    kinds: FxHashMap<Str, (Str, Option<Kind>)>,
+    /// Normalised codes and names of the item a step or material belongs to.
+    code_keys: FxHashMap<Str, Str>,
+    name_keys: FxHashMap<Str, Str>,
+    seqs: FxHashMap<Str, Option<u32>>,
+}
+
+impl Cache {
+    pub(crate) fn str(&mut self, raw: &str) -> Str {
+        if let Some(s) = self.strs.get(raw) {
+            return s.clone();
+        }
+        let s: Str = raw.into();
+        self.strs.insert(s.clone());
+        s
+    }
+    fn name(&mut self, raw: &str) -> Name {
+        cached(&mut self.names, raw, Name::new)
+    }
+    fn code(&mut self, raw: &str) -> Code {
+        cached(&mut self.codes, raw, Code::parse)
+    }
+    fn limit(&mut self, raw: &str) -> TimeLimit {
+        cached(&mut self.limits, raw, TimeLimit::parse)
+    }
+    fn fee(&mut self, raw: &str) -> Fee {
+        cached(&mut self.fees, raw, Fee::parse)
+    }
+    fn basis(&mut self, raw: &str) -> Basis {
+        cached(&mut self.bases, raw, Basis::parse)
+    }
+    fn count(&mut self, raw: &str) -> Count {
+        cached(&mut self.counts, raw, Count::parse)
+    }
+    fn flag(&mut self, raw: &str) -> Flag {
+        cached(&mut self.flags, raw, Flag::parse)
+    }
+    fn levels(&mut self, raw: &str) -> Levels {
+        cached(&mut self.levels, raw, Levels::parse)
+    }
+    fn inters(&mut self, raw: &str) -> Intermediaries {
+        cached(&mut self.inters, raw, Intermediaries::parse)
+    }
+    fn category(&mut self, raw: &str) -> (Str, Option<Category>) {
+        cached(&mut self.categories, raw, |s| {
+            let c = Category::parse(&s);
+            (s, c)
+        })
+    }
+    fn kind(&mut self, raw: &str) -> (Str, Option<Kind>) {
+        cached(&mut self.kinds, raw, |s| {
+            let k = Kind::parse(&s);
+            (s, k)
+        })
+    }
+    fn code_key(&mut self, raw: &str) -> Str {
+        cached(&mut self.code_keys, raw, |s| Code::parse(s).norm)
+    }
+    fn name_key(&mut self, raw: &str) -> Str {
+        cached(&mut self.name_keys, raw, |s| Name::new(s).norm)
+    }
+    fn seq(&mut self, raw: &str) -> Option<u32> {
+        cached(&mut self.seqs, raw, |s| parse_seq(&s))
+    }
+}
+
+/// What the visitors share: the mapping, the options and the caches.
+struct Typer<'a> {
+    columns: &'a Columns,
+    table: Table,
+    fill_jurisdiction: Option<Str>,
+    file: Str,
+    map: Option<HeaderMap>,
+    cache: Cache,
+    /// Scratch for composed time limits.
+    buf: String,
+}
+
+impl<'a> Typer<'a> {
+    fn new(columns: &'a Columns, table: Table, opts: &LoadOptions, file: Str) -> Typer<'a> {
+        let fill_jurisdiction =
+            opts.jurisdiction.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(Str::from);
+        Typer {
+            columns,
+            table,
+            fill_jurisdiction,
+            file,
+            map: None,
+            cache: Cache::default(),
+            buf: String::new(),
+        }
+    }
+
+    /// Maps the header and reports missing required columns. `needs` lists alternatives: at
+    /// least one column of each inner slice must be present.
+    fn header(&mut self, header: &[String], needs: &[&[(Col, &str)]], diags: &mut Diags) -> bool {
+        let map = self.columns.map_header(self.table, header);
+        let mut ok = true;
+        for alternatives in needs {
+            if !alternatives.iter().any(|(c, _)| map.has(*c)) {
+                let names: Vec<&str> = alternatives.iter().map(|(_, n)| *n).collect();
+                diags.push_at(
+                    Some(1),
+                    Some(names.join(" / ")),
+                    Some(header.join(",")),
+                    Msg::MissingColumn,
+                );
+                ok = false;
+            }
+        }
+        self.map = Some(map);
+        ok
+    }
+
+    /// The 区划代码 of a row: its cell, else `--jurisdiction`.
+    fn jurisdiction(&mut self, row: &Row<'_>) -> Option<Str> {
+        let raw = raw_in(&self.map, row, Col::Jurisdiction).trim();
+        if raw.is_empty() {
+            return self.fill_jurisdiction.clone();
+        }
+        Some(self.cache.str(raw))
+    }
+
+    /// A time limit from its column, or from a composite (amount + unit code) when the column is
+    /// absent or empty.
+    fn limit(&mut self, row: &Row<'_>, col: Col) -> TimeLimit {
+        let direct = raw_in(&self.map, row, col);
+        if !direct.trim().is_empty() {
+            return self.cache.limit(direct);
+        }
+        self.buf.clear();
+        if let Some(map) = &self.map {
+            if let Some(c) = map.composites.iter().find(|c| c.col == col) {
+                self.buf = c.compose(row.get(c.amount), row.get(c.unit));
+            }
+        }
+        let text = std::mem::take(&mut self.buf);
+        let limit = self.cache.limit(&text);
+        self.buf = text;
+        limit
+    }
+
+    fn origin(&self, line: u64) -> Origin {
+        Origin { file: self.file.clone(), line }
+    }
+}
+
+/// Reads the text of `col` of `row` through the typer and applies a cache method.
+macro_rules! field {
+    ($t:expr, $row:expr, $col:expr, $method:ident) => {{
+        // Field-level borrows: the mapping is read while the cache is written.
+        let raw = raw_in(&$t.map, $row, $col);
+        $t.cache.$method(raw)
+    }};
+}
+
+/// The raw text of a field (coded values translated), or "" when the column is absent.
+fn raw_in<'r>(map: &'r Option<HeaderMap>, row: &'r Row<'_>, col: Col) -> &'r str {
+    let Some(map) = map else { return "" };
+    let Some(i) = map.get(col) else { return "" };
+    let raw = row.get(i);
+    if let Some(Some(values)) = map.values.get(i) {
+        if let Some(v) = values.get(raw.trim()) {
+            return v;
+        }
+    }
+    raw
+}
+
+// ---------------------------------------------------------------------------------------------
+// Items
+
+/// Types items.csv rows into `Item`s (steps and materials are joined later).
+pub(crate) struct ItemsVisitor<'a> {
+    t: Typer<'a>,
+    pub(crate) items: Vec<Item>,
+}
+
+impl<'a> ItemsVisitor<'a> {
+    /// Header names that map to no field.
+    pub(crate) fn ignored(&self) -> Vec<String> {
+        self.t.map.as_ref().map(|m| m.ignored.clone()).unwrap_or_default()
+    }
+
+    pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
+        ItemsVisitor { t: Typer::new(columns, Table::Items, opts, file), items: Vec::new() }
+    }
+}
+
+impl Visitor for ItemsVisitor<'_> {
+    fn header(&mut self, header: &[String], diags: &mut Diags) -> bool {
+        let mut needs: Vec<&[(Col, &str)]> =
+            vec![&[(Col::Name, "事项名称"), (Col::Code, "事项编码")]];
+        if self.t.fill_jurisdiction.is_none() {
+            needs.push(&[(Col::Jurisdiction, "区划代码")]);
+        }
+        self.t.header(header, &needs, diags)
+    }
+
+    fn row(&mut self, line: u64, row: &Row<'_>, diags: &mut Diags) -> bool {
+        let t = &mut self.t;
+        let Some(jurisdiction) = t.jurisdiction(row) else {
+            diags.push_at(
+                Some(line),
+                Some("区划代码".into()),
+                Some(row_text(t, row)),
+                Msg::NoJurisdiction,
+            );
+            return false;
+        };
+        let code = field!(t, row, Col::Code, code);
+        let name = field!(t, row, Col::Name, name);
+        if code.is_empty() && name.is_empty() {
+            diags.push_at(
+                Some(line),
+                Some("事项名称".into()),
+                Some(row_text(t, row)),
+                Msg::NoNameNoCode,
+            );
+            return false;
+        }
+        let impl_raw = raw_in(&t.map, row, Col::ImplementationCode);
+        let implementation_code =
+            if impl_raw.trim().is_empty() { None } else { Some(t.cache.code(impl_raw)) };
+        let (category_raw, category) = field!(t, row, Col::Category, category);
+        let (kind_raw, kind) = field!(t, row, Col::Kind, kind);
+        let statutory_limit = t.limit(row, Col::StatutoryLimit);
+        let committed_limit = t.limit(row, Col::CommittedLimit);
+        let item = Item {
+            jurisdiction,
+            code,
+            implementation_code,
+            name,
+            category_raw,
+            category,
+            department: field!(t, row, Col::Department, name),
+            levels: field!(t, row, Col::Levels, levels),
+            basis: field!(t, row, Col::Basis, basis),
+            statutory_limit,
+            committed_limit,
+            charged: field!(t, row, Col::Charged, flag),
+            fee: field!(t, row, Col::Fee, fee),
+            fee_basis: field!(t, row, Col::FeeBasis, str),
+            visits: field!(t, row, Col::Visits, count),
+            intermediaries: field!(t, row, Col::Intermediaries, inters),
+            kind_raw,
+            kind,
+            steps: Vec::new(),
+            materials: Vec::new(),
+            origin: t.origin(line),
+        };
+        self.items.push(item);
+        true
+    }
+}
+
+fn row_text(t: &Typer<'_>, row: &Row<'_>) -> String {
+    let n = t.map.as_ref().map(|m| m.names.len()).unwrap_or(0);
+    (0..n).map(|i| row.get(i)).collect::<Vec<_>>().join(",")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps and materials
+
+/// Which item a step or material row belongs to.
+#[derive(Debug, Clone)]
+pub(crate) struct ItemKey {
+    pub(crate) jurisdiction: Str,
+    /// Normalised 事项编码 (empty when not given).
+    pub(crate) code: Str,
+    /// Normalised 事项名称, used when the code is empty. With neither, the row belongs to the
+    /// jurisdiction's one item without a code, if it has exactly one.
+    pub(crate) name: Option<Str>,
+}
+
+impl ItemKey {
+    /// For diagnostics: `区划代码/事项编码`.
+    pub(crate) fn describe(&self) -> String {
+        match (&self.name, self.code.is_empty()) {
+            (Some(n), true) => format!("{}/{}", self.jurisdiction, n),
+            (None, true) => format!("{}/（无事项编码）", self.jurisdiction),
+            _ => format!("{}/{}", self.jurisdiction, self.code),
+        }
+    }
+}
+
+/// The rows of steps.csv or materials.csv, each with the id of its item key. Keys are stored
+/// once each (a province has millions of steps but only as many keys as items), and rows are
+/// kept in fixed-size chunks so that growing never copies millions of rows.
+pub(crate) struct Children<T> {
+    /// The distinct keys, indexed by id.
+    pub(crate) keys: Vec<ItemKey>,
+    /// Key id by the addresses of its interned parts (equal text → same `Arc` within a file).
+    ids: FxHashMap<(usize, usize, usize), u32>,
+    /// (key id, row), in file order.
+    pub(crate) chunks: Vec<Vec<(u32, T)>>,
+}
+
+/// Rows per chunk of `Children`.
+const CHUNK: usize = 1 << 16;
+
+impl<T> Children<T> {
+    fn new() -> Self {
+        Children { keys: Vec::new(), ids: FxHashMap::default(), chunks: Vec::new() }
+    }
+
+    /// The id of a key, adding it when new.
+    fn key_id(&mut self, key: ItemKey) -> u32 {
+        let addr = |s: &Str| Arc::as_ptr(s) as *const u8 as usize;
+        let parts =
+            (addr(&key.jurisdiction), addr(&key.code), key.name.as_ref().map(addr).unwrap_or(0));
+        let next = self.keys.len() as u32;
+        let id = *self.ids.entry(parts).or_insert(next);
+        if id == next {
+            self.keys.push(key);
+        }
+        id
+    }
+
+    fn push(&mut self, id: u32, row: T) {
+        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        if let Some(chunk) = self.chunks.last_mut() {
+            chunk.push((id, row));
+        }
+    }
+}
+
+/// The raw key cells of the previous step or material row and their key id: the rows of one
+/// item are usually adjacent, so most rows reuse the previous key without any hashing.
+#[derive(Default)]
+struct KeyMemo {
+    raw: [String; 3],
+    id: Option<u32>,
+}
+
+/// The key id of a step or material row (None, reported, when it has no jurisdiction).
+fn row_key_id<T>(
+    t: &mut Typer<'_>,
+    memo: &mut KeyMemo,
+    children: &mut Children<T>,
+    row: &Row<'_>,
+    line: u64,
+    diags: &mut Diags,
+) -> Option<u32> {
+    let raw = [
+        raw_in(&t.map, row, Col::Jurisdiction),
+        raw_in(&t.map, row, Col::Code),
+        raw_in(&t.map, row, Col::ItemName),
+    ];
+    if let Some(id) = memo.id {
+        if memo.raw.iter().zip(raw).all(|(a, b)| a == b) {
+            return Some(id);
+        }
+    }
+    for (m, r) in memo.raw.iter_mut().zip(raw) {
+        m.clear();
+        m.push_str(r);
+    }
+    let id = item_key(t, row, line, diags).map(|key| children.key_id(key));
+    memo.id = id;
+    id
+}
+
+fn item_key(t: &mut Typer<'_>, row: &Row<'_>, line: u64, diags: &mut Diags) -> Option<ItemKey> {
+    let Some(jurisdiction) = t.jurisdiction(row) else {
+        diags.push_at(
+            Some(line),
+            Some("区划代码".into()),
+            Some(row_text(t, row)),
+            Msg::NoJurisdiction,
+        );
+        return None;
+    };
+    let code = field!(t, row, Col::Code, code_key);
+    let name = field!(t, row, Col::ItemName, name_key);
+    // A row with neither code nor name still joins when its jurisdiction has exactly one item
+    // without a code (a list where one item lost its code); see `ItemIndex::find`.
+    let name = (!name.is_empty()).then_some(name);
+    Some(ItemKey { jurisdiction, code, name })
+}
+
+fn key_needs(t: &Typer<'_>) -> Vec<&'static [(Col, &'static str)]> {
+    let mut needs: Vec<&'static [(Col, &'static str)]> =
+        vec![&[(Col::Code, "事项编码"), (Col::ItemName, "事项名称")]];
+    if t.fill_jurisdiction.is_none() {
+        needs.push(&[(Col::Jurisdiction, "区划代码")]);
+    }
+    needs
+}
+
+/// Types steps.csv rows.
+pub(crate) struct StepsVisitor<'a> {
+    t: Typer<'a>,
+    memo: KeyMemo,
+    pub(crate) rows: Children<Step>,
+}
+
+impl<'a> StepsVisitor<'a> {
+    /// Header names that map to no field.
+    pub(crate) fn ignored(&self) -> Vec<String> {
+        self.t.map.as_ref().map(|m| m.ignored.clone()).unwrap_or_default()
+    }
+
+    pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
+        StepsVisitor {
+            t: Typer::new(columns, Table::Steps, opts, file),
+            memo: KeyMemo::default(),
+            rows: Children::new(),
+        }
+    }
+}
+
+impl Visitor for StepsVisitor<'_> {
+    fn header(&mut self, header: &[String], diags: &mut Diags) -> bool {
+        let needs = key_needs(&self.t);
+        self.t.header(header, &needs, diags)
+    }
+
+    fn row(&mut self, line: u64, row: &Row<'_>, diags: &mut Diags) -> bool {
+        let t = &mut self.t;
+        let Some(id) = row_key_id(t, &mut self.memo, &mut self.rows, row, line, diags) else {
+            return false;
+        };
+        let seq = field!(t, row, Col::Seq, seq);
+        let step = Step {
+            seq,
+            name: field!(t, row, Col::Step, name),
+            limit: t.limit(row, Col::StepLimit),
+            stamps: field!(t, row, Col::Stamps, count),
+            origin: t.origin(line),
+        };
+        self.rows.push(id, step);
+        true
+    }
+}
+
+fn parse_seq(raw: &str) -> Option<u32> {
+    let t = crate::value::name::normalize(raw);
+    let t = t.trim_end_matches('.');
+    crate::value::numeral::parse_number(t).and_then(|n| u32::try_from(n).ok())
+}
+
+/// Types materials.csv rows.
+pub(crate) struct MaterialsVisitor<'a> {
+    t: Typer<'a>,
+    memo: KeyMemo,
+    pub(crate) rows: Children<Material>,
+}
+
+impl<'a> MaterialsVisitor<'a> {
+    /// Header names that map to no field.
+    pub(crate) fn ignored(&self) -> Vec<String> {
+        self.t.map.as_ref().map(|m| m.ignored.clone()).unwrap_or_default()
+    }
+
+    pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
+        MaterialsVisitor {
+            t: Typer::new(columns, Table::Materials, opts, file),
+            memo: KeyMemo::default(),
+            rows: Children::new(),
+        }
+    }
+}
+
+impl Visitor for MaterialsVisitor<'_> {
+    fn header(&mut self, header: &[String], diags: &mut Diags) -> bool {
+        let needs = key_needs(&self.t);
+        self.t.header(header, &needs, diags)
+    }
+
+    fn row(&mut self, line: u64, row: &Row<'_>, diags: &mut Diags) -> bool {
+        let t = &mut self.t;
+        let Some(id) = row_key_id(t, &mut self.memo, &mut self.rows, row, line, diags) else {
+            return false;
+        };
+        let material = Material {
+            name: field!(t, row, Col::Material, name),
+            required: field!(t, row, Col::Required, flag),
+            copies: field!(t, row, Col::Copies, count),
+            stamped: field!(t, row, Col::Stamped, flag),
+            origin: t.origin(line),
+        };
+        self.rows.push(id, material);
+        true
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jurisdictions
+
+/// One row of jurisdictions.csv, before levels are settled.
+#[derive(Debug, Clone)]
+pub(crate) struct JurisdictionRow {
+    pub(crate) code: Str,
+    pub(crate) name: Str,
+    /// `None` when 层级 is empty or unreadable (then inferred from the code).
+    pub(crate) level: Option<Level>,
+    pub(crate) parent: Option<Str>,
+}
+
+/// Types jurisdictions.csv rows.
+pub(crate) struct JurisdictionsVisitor<'a> {
+    t: Typer<'a>,
+    seen: FxHashSet<Str>,
+    pub(crate) rows: Vec<JurisdictionRow>,
+}
+
+impl<'a> JurisdictionsVisitor<'a> {
+    /// Header names that map to no field.
+    pub(crate) fn ignored(&self) -> Vec<String> {
+        self.t.map.as_ref().map(|m| m.ignored.clone()).unwrap_or_default()
+    }
+
+    pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
+        JurisdictionsVisitor {
+            t: Typer::new(columns, Table::Jurisdictions, opts, file),
+            seen: FxHashSet::default(),
+            rows: Vec::new(),
+        }
+    }
+}
+
+impl Visitor for JurisdictionsVisitor<'_> {
+    fn header(&mut self, header: &[String], diags: &mut Diags) -> bool {
+        self.t.header(header, &[&[(Col::JurCode, "区划代码")]], diags)
+    }
+
+    fn row(&mut self, line: u64, row: &Row<'_>, diags: &mut Diags) -> bool {
+        let t = &mut self.t;
+        let code = raw_in(&t.map, row, Col::JurCode).trim();
+        if code.is_empty() {
+            diags.push_at(
+                Some(line),
+                Some("区划代码".into()),
+                Some(row_text(t, row)),
+                Msg::NoJurisdiction,
+            );
+            return false;
+        }
+        let code = t.cache.str(code);
+        if !self.seen.insert(code.clone()) {
+            diags.push_at(
+                Some(line),
+                Some("区划代码".into()),
+                Some(code.to_string()),
+                Msg::DuplicateJurisdiction,
+            );
+            return false;
+        }
+        let level_raw = raw_in(&t.map, row, Col::JurLevel).trim().to_string();
+        let level = Level::parse(&level_raw);
+        if level.is_none() && !level_raw.is_empty() {
+            diags.push_at(Some(line), Some("层级".into()), Some(level_raw), Msg::UnknownLevel);
+        }
+        let name = field!(t, row, Col::JurName, str);
+        let parent = raw_in(&t.map, row, Col::JurParent).trim();
+        let parent = (!parent.is_empty()).then(|| t.cache.str(parent));
+        self.rows.push(JurisdictionRow { code, name, level, parent });
+        true
+    }
+}

@@ -1,0 +1,212 @@
+//! The diagnostics of loading: a fixed set of messages (Chinese in the report, English on
+//! request via [`message_en`]) and a per-file collector that caps how many it keeps, so that a
+//! file whose every row is bad cannot flood memory or the report.
+
+use crate::model::{Diagnostic, Str};
+
+/// How many diagnostics of one kind one file keeps; the rest are counted in one summary line.
+pub(crate) const MAX_PER_KIND: u64 = 200;
+
+/// Longest offending text kept in a diagnostic, in characters.
+pub(crate) const TEXT_CHARS: usize = 80;
+
+/// Every message loading can give. The Chinese text is what `Diagnostic::message` holds; the
+/// values (counts, names) go to `text` and `column`, so the message itself is fixed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Msg {
+    DuplicateTable,
+    UnreadableSheet,
+    UnreadableFile,
+    Undecodable,
+    EmptyFile,
+    MissingColumn,
+    FieldCount,
+    CsvError,
+    FieldTooLong,
+    NoNameNoCode,
+    NoJurisdiction,
+    NoItem,
+    DuplicateJurisdiction,
+    UnknownLevel,
+    JurisdictionNotListed,
+    ParentCycle,
+    Suppressed,
+}
+
+impl Msg {
+    const ALL: [Msg; 17] = [
+        Msg::DuplicateTable,
+        Msg::UnreadableSheet,
+        Msg::UnreadableFile,
+        Msg::Undecodable,
+        Msg::EmptyFile,
+        Msg::MissingColumn,
+        Msg::FieldCount,
+        Msg::CsvError,
+        Msg::FieldTooLong,
+        Msg::NoNameNoCode,
+        Msg::NoJurisdiction,
+        Msg::NoItem,
+        Msg::DuplicateJurisdiction,
+        Msg::UnknownLevel,
+        Msg::JurisdictionNotListed,
+        Msg::ParentCycle,
+        Msg::Suppressed,
+    ];
+
+    /// The Chinese message.
+    pub(crate) fn zh(self) -> &'static str {
+        match self {
+            Msg::DuplicateTable => "同一张表有多个文件或工作表，只读取第一个，本文件已跳过",
+            Msg::UnreadableSheet => "工作表无法读取，已跳过",
+            Msg::UnreadableFile => "文件无法读取，已跳过",
+            Msg::Undecodable => "文件含无法解码的字节（既非 UTF-8 也非 GB18030），已替换为 �",
+            Msg::EmptyFile => "文件为空（没有表头）",
+            Msg::MissingColumn => "缺少必需的列，本文件所有行均未载入",
+            Msg::FieldCount => "本行的列数与表头不符，本行未载入",
+            Msg::CsvError => "CSV 格式错误，其后的内容未读取",
+            Msg::FieldTooLong => "单元格超过 1 MB，已截断",
+            Msg::NoNameNoCode => "本行既无事项名称也无事项编码，本行未载入",
+            Msg::NoJurisdiction => "本行没有区划代码（可用 --jurisdiction 指定），本行未载入",
+            Msg::NoItem => "找不到本行所属的事项（区划代码、事项编码），本行未载入",
+            Msg::DuplicateJurisdiction => "区划代码重复，只保留第一行，本行未载入",
+            Msg::UnknownLevel => "层级无法识别，已按区划代码推断",
+            Msg::JurisdictionNotListed => "事项所在区划不在区划表中，已按区划代码推断层级后补入",
+            Msg::ParentCycle => "上级区划代码构成循环",
+            Msg::Suppressed => "同类问题过多，其余未逐条列出（括号内为条数）",
+        }
+    }
+
+    /// The English message.
+    pub(crate) fn en(self) -> &'static str {
+        match self {
+            Msg::DuplicateTable => "a second file or sheet for the same table: skipped, the first one is read",
+            Msg::UnreadableSheet => "sheet cannot be read: skipped",
+            Msg::UnreadableFile => "file cannot be read: skipped",
+            Msg::Undecodable => "undecodable bytes (neither UTF-8 nor GB18030), replaced by �",
+            Msg::EmptyFile => "empty file (no header)",
+            Msg::MissingColumn => "a required column is missing: no row of this file was loaded",
+            Msg::FieldCount => "the row has a different number of fields than the header: not loaded",
+            Msg::CsvError => "malformed CSV: the rest of the file was not read",
+            Msg::FieldTooLong => "cell longer than 1 MB: truncated",
+            Msg::NoNameNoCode => "the row has neither 事项名称 nor 事项编码: not loaded",
+            Msg::NoJurisdiction => "the row has no 区划代码 (use --jurisdiction): not loaded",
+            Msg::NoItem => "no item with this 区划代码 and 事项编码: not loaded",
+            Msg::DuplicateJurisdiction => "duplicate 区划代码: the first row is kept, this one not loaded",
+            Msg::UnknownLevel => "unknown 层级: inferred from the division code",
+            Msg::JurisdictionNotListed => "jurisdiction of an item missing from the jurisdictions table: added, level inferred from its code",
+            Msg::ParentCycle => "the 上级区划代码 form a cycle",
+            Msg::Suppressed => "too many of the same kind: the rest are not listed (count in the text)",
+        }
+    }
+}
+
+/// The English text of a loading diagnostic's (Chinese) message, for `--lang en`.
+pub fn message_en(zh: &str) -> Option<&'static str> {
+    Msg::ALL.iter().find(|m| m.zh() == zh).map(|m| m.en())
+}
+
+/// Shortens text for a diagnostic: at most [`TEXT_CHARS`] characters, with … when cut.
+pub(crate) fn shorten(s: &str) -> String {
+    let mut out: String = s.chars().take(TEXT_CHARS).collect();
+    if s.chars().nth(TEXT_CHARS).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// Collects the diagnostics of one file, keeping at most [`MAX_PER_KIND`] per message.
+#[derive(Debug)]
+pub(crate) struct Diags {
+    file: Str,
+    list: Vec<Diagnostic>,
+    counts: Vec<(Msg, u64)>,
+}
+
+impl Diags {
+    pub(crate) fn new(file: Str) -> Diags {
+        Diags { file, list: Vec::new(), counts: Vec::new() }
+    }
+
+    /// True when nothing was reported.
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// Reports `msg` at a line and column with the offending text (shortened here).
+    pub(crate) fn push_at(
+        &mut self,
+        line: Option<u64>,
+        column: Option<String>,
+        text: Option<String>,
+        msg: Msg,
+    ) {
+        let n = match self.counts.iter_mut().find(|(m, _)| *m == msg) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                self.counts.push((msg, 1));
+                1
+            }
+        };
+        if n <= MAX_PER_KIND {
+            self.list.push(Diagnostic {
+                file: self.file.clone(),
+                line,
+                column,
+                text: text.map(|t| shorten(&t)),
+                message: msg.zh().to_string(),
+            });
+        }
+    }
+
+    /// The diagnostics kept, plus one summary per message that overflowed.
+    /// Sorted by line (file-level ones, without a line, first); stable, so the order of
+    /// pushing decides among diagnostics of one line.
+    pub(crate) fn finish(mut self) -> Vec<Diagnostic> {
+        self.list.sort_by_key(|d| d.line.unwrap_or(0));
+        for (msg, n) in &self.counts {
+            if *n > MAX_PER_KIND {
+                self.list.push(Diagnostic {
+                    file: self.file.clone(),
+                    line: None,
+                    column: None,
+                    text: Some(format!("{}: {}", msg.zh(), n - MAX_PER_KIND)),
+                    message: Msg::Suppressed.zh().to_string(),
+                });
+            }
+        }
+        self.list
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caps_per_kind_and_summarises() {
+        let mut d = Diags::new("x.csv".into());
+        for i in 0..(MAX_PER_KIND + 5) {
+            d.push_at(Some(i), None, None, Msg::FieldCount);
+        }
+        d.push_at(Some(1), None, Some("长".repeat(200)), Msg::NoItem);
+        let list = d.finish();
+        assert_eq!(list.len() as u64, MAX_PER_KIND + 2);
+        let last = list.last().unwrap();
+        assert_eq!(last.message, Msg::Suppressed.zh());
+        assert!(last.text.as_deref().unwrap().ends_with(": 5"));
+        let long = list.iter().find(|d| d.message == Msg::NoItem.zh()).unwrap();
+        assert_eq!(long.text.as_deref().unwrap().chars().count(), TEXT_CHARS + 1);
+    }
+
+    #[test]
+    fn english_messages_found_by_chinese_text() {
+        for m in Msg::ALL {
+            assert_eq!(message_en(m.zh()), Some(m.en()));
+        }
+    }
+}

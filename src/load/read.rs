@@ -1,0 +1,243 @@
+//! Reading the rows of one table (a CSV file or a workbook sheet) and handing each to a visitor
+//! that types it, while counting every row as loaded or rejected. Wrong field counts, overlong
+//! cells and malformed CSV are caught here, so the visitors only see well-formed rows.
+
+use csv::ByteRecord;
+use encoding_rs::Encoding;
+
+use super::diag::{Diags, Msg};
+use super::source::{decode, Source};
+use crate::model::FileReport;
+
+/// The largest cell kept, in bytes. Longer cells are truncated (at a character boundary) and
+/// reported: no legal basis is a megabyte long, but a broken quote can swallow a whole file.
+pub(crate) const MAX_FIELD: usize = 1 << 20;
+
+/// One data row, as the visitor sees it.
+pub(crate) enum Row<'a> {
+    /// A CSV record and its bytes as text (validated once per record, not once per cell).
+    Csv(&'a ByteRecord, Option<&'a str>),
+    Cells(&'a [String]),
+}
+
+impl Row<'_> {
+    /// The cell in column `i` (empty when the row is shorter), truncated to [`MAX_FIELD`].
+    pub(crate) fn get(&self, i: usize) -> &str {
+        let s = match self {
+            Row::Csv(rec, Some(text)) => rec.range(i).and_then(|r| text.get(r)).unwrap_or(""),
+            Row::Csv(rec, None) => {
+                rec.get(i).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
+            }
+            Row::Cells(cells) => cells.get(i).map(String::as_str).unwrap_or(""),
+        };
+        truncate(s)
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Row::Csv(rec, _) => rec.len(),
+            Row::Cells(cells) => cells.len(),
+        }
+    }
+
+    /// The row as one line of text, for diagnostics.
+    fn joined(&self) -> String {
+        let mut out = String::new();
+        for i in 0..self.len() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(self.get(i));
+            if out.len() > 400 {
+                break;
+            }
+        }
+        out
+    }
+}
+
+fn truncate(s: &str) -> &str {
+    if s.len() <= MAX_FIELD {
+        return s;
+    }
+    let mut end = MAX_FIELD;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or("")
+}
+
+/// Types the rows of one table.
+pub(crate) trait Visitor {
+    /// Sees the header. Returns false when a required column is missing (the visitor reports it);
+    /// every row is then counted as rejected.
+    fn header(&mut self, header: &[String], diags: &mut Diags) -> bool;
+    /// Types one row; returns true when it was loaded.
+    fn row(&mut self, line: u64, row: &Row<'_>, diags: &mut Diags) -> bool;
+}
+
+/// Reads every row of `source` into `visitor`, filling the counts and encoding of `report`.
+pub(crate) fn visit(
+    source: &Source,
+    forced: Option<&'static Encoding>,
+    visitor: &mut impl Visitor,
+    diags: &mut Diags,
+    report: &mut FileReport,
+) {
+    match source {
+        Source::Sheet { rows, .. } => {
+            report.encoding = "xlsx".to_string();
+            let mut it = rows.iter();
+            let Some((_, header)) = it.next() else {
+                diags.push_at(None, None, None, Msg::EmptyFile);
+                return;
+            };
+            let header: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+            let ok = visitor.header(&header, diags);
+            for (line, cells) in it {
+                report.rows_read += 1;
+                let row = Row::Cells(cells);
+                check_long_cells(&row, &header, *line, diags);
+                if ok && visitor.row(*line, &row, diags) {
+                    report.rows_loaded += 1;
+                } else {
+                    report.rows_rejected += 1;
+                }
+            }
+        }
+        Source::Csv { path, .. } => {
+            let bytes = match std::fs::read(path) {
+                Ok(b) => b,
+                Err(e) => {
+                    diags.push_at(None, None, Some(e.to_string()), Msg::UnreadableFile);
+                    return;
+                }
+            };
+            let (text, encoding) = decode(bytes, forced, diags);
+            report.encoding = encoding;
+            visit_csv(&text, visitor, diags, report);
+        }
+    }
+}
+
+/// The delimiter of a CSV file: a comma, unless the header line has tabs and no commas.
+fn delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    if !first.contains(',') && first.contains('\t') {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+fn visit_csv(text: &str, visitor: &mut impl Visitor, diags: &mut Diags, report: &mut FileReport) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter(text))
+        .from_reader(text.as_bytes());
+    let mut rec = ByteRecord::new();
+    let header: Vec<String> = match reader.read_byte_record(&mut rec) {
+        Ok(true) => {
+            rec.iter().map(|f| truncate(&String::from_utf8_lossy(f)).trim().to_string()).collect()
+        }
+        Ok(false) => {
+            diags.push_at(None, None, None, Msg::EmptyFile);
+            return;
+        }
+        Err(e) => {
+            diags.push_at(Some(1), None, Some(e.to_string()), Msg::CsvError);
+            return;
+        }
+    };
+    let ok = visitor.header(&header, diags);
+    let mut lines = LineCounter { bytes: text.as_bytes(), at: 0, line: 1 };
+    loop {
+        match reader.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                diags.push_at(line, None, Some(e.to_string()), Msg::CsvError);
+                break;
+            }
+        }
+        report.rows_read += 1;
+        let line = rec.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
+        let row = Row::Csv(&rec, std::str::from_utf8(rec.as_slice()).ok());
+        if rec.as_slice().len() > MAX_FIELD {
+            check_long_cells(&row, &header, line, diags);
+        }
+        if !ok {
+            report.rows_rejected += 1;
+            continue;
+        }
+        if rec.len() != header.len() {
+            // Trailing empty fields (a trailing comma) are harmless; anything else shifts columns.
+            let extra_empty =
+                rec.len() > header.len() && rec.iter().skip(header.len()).all(|f| f.is_empty());
+            if !extra_empty {
+                let column = if rec.len() < header.len() {
+                    header.get(rec.len()).cloned().unwrap_or_default()
+                } else {
+                    format!("{}", header.len() + 1)
+                };
+                diags.push_at(
+                    Some(line),
+                    Some(column),
+                    Some(format!("[{}/{}] {}", rec.len(), header.len(), row.joined())),
+                    Msg::FieldCount,
+                );
+                report.rows_rejected += 1;
+                continue;
+            }
+        }
+        if visitor.row(line, &row, diags) {
+            report.rows_loaded += 1;
+        } else {
+            report.rows_rejected += 1;
+        }
+    }
+}
+
+/// Lines of records, counted from their byte offsets. The csv crate's own line numbers can lag
+/// by one (its offset may point at the previous record's terminator), so a record's line is
+/// that of its first byte after any line ends.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(self.bytes.len());
+        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start >= self.at {
+            let seen = self.bytes.get(self.at..start).unwrap_or_default();
+            self.line += memchr::memchr_iter(b'\n', seen).count() as u64;
+            self.at = start;
+        }
+        self.line
+    }
+}
+
+fn check_long_cells(row: &Row<'_>, header: &[String], line: u64, diags: &mut Diags) {
+    let long = |i: usize| match row {
+        Row::Csv(rec, _) => rec.get(i).map(|f| f.len()).unwrap_or(0) > MAX_FIELD,
+        Row::Cells(cells) => cells.get(i).map(|c| c.len()).unwrap_or(0) > MAX_FIELD,
+    };
+    for i in 0..row.len() {
+        if long(i) {
+            let column = header.get(i).cloned().unwrap_or_else(|| format!("{}", i + 1));
+            diags.push_at(
+                Some(line),
+                Some(column),
+                Some(row.get(i).to_string()),
+                Msg::FieldTooLong,
+            );
+        }
+    }
+}
