@@ -693,3 +693,27 @@ fn disabled_rules_and_severity_overrides_apply() {
     let r = run(&ds, Some(&standard()), &c);
     assert!(r.findings.iter().all(|f| f.rule != "QD101"));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Any codes and names (empty, malformed, full-width, duplicated, unknown) are checked without
+    /// a panic, and the findings come out sorted.
+    #[test]
+    fn any_codes_and_names_are_checked_without_panic(
+        rows in proptest::collection::vec(("[0-9A-Z４５]{0,14}", "\\PC{0,12}", 0usize..6), 0..40)
+    ) {
+        let mut ds = region();
+        for (code, name, j) in rows {
+            let j = COUNTIES.get(j).copied().unwrap_or(TOWNS[0]);
+            let mut it = item(j, &code, &name);
+            it.implementation_code = Some(Code::parse(format!("{code}{name}").into()));
+            ds.items.push(it);
+        }
+        for std in [Some(standard()), None] {
+            let r = run(&ds, std.as_ref(), &config());
+            for pair in r.findings.windows(2) {
+                proptest::prop_assert!(pair[0].sort_key() <= pair[1].sort_key());
+            }
+        }
+    }
+}
