@@ -92,6 +92,15 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
     let minority = config.consensus.minority_share;
     let consensus = standard.is_none();
 
+    // The entry most jurisdictions carry under each exact name and category (ties to the smaller
+    // code).
+    let mut largest_by_name: FxHashMap<(&str, Option<Category>), usize> = FxHashMap::default();
+    for (i, e) in entries.iter().enumerate() {
+        let slot = largest_by_name.entry((&*e.name, e.category)).or_insert(i);
+        if e.size > entries[*slot].size {
+            *slot = i;
+        }
+    }
     let targets: Vec<Target> = dataset
         .items
         .par_iter()
@@ -112,6 +121,19 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
                 Some(a) => {
                     let sim_a = similarity(name, &entries[a].name);
                     if sim_a >= m.name_similarity && !(consensus && entries[a].size <= 1) {
+                        // Without a standard, the same name carried under another code by many
+                        // more jurisdictions makes this code the minority's wrong one (found by
+                        // exact name: cheap enough for every row of a province).
+                        if let Some(&b) = largest_by_name.get(&(name, item.category)) {
+                            let (sa, sb) = (entries[a].size, entries[b].size);
+                            if consensus
+                                && b != a
+                                && sa < sb
+                                && sa as f64 <= minority * (sa + sb) as f64
+                            {
+                                return Target::Entry(b, How::Name { sim: 1.0 }, 1.0);
+                            }
+                        }
                         return Target::Entry(a, How::Code, sim_a);
                     }
                     match best(Some(a)) {

@@ -717,3 +717,24 @@ proptest::proptest! {
         }
     }
 }
+
+/// Regression (province data, seed 1): two towns carried the same wrong-TT code; without a
+/// standard the pair formed a group of its own and the code finding was missed.
+#[test]
+fn a_wrong_code_shared_by_a_minority_joins_the_majority_code() {
+    let mut ds = region();
+    for c in ["450103", "450104"] {
+        find_mut(&mut ds, c, FOOD.0).code = Code::parse("450201001000".into());
+    }
+    let r = run(&ds, None, &config());
+    for c in ["450103", "450104"] {
+        assert!(
+            r.findings.iter().any(|f| f.rule == "QD107"
+                && f.jurisdiction.as_deref() == Some(c)
+                && f.item.as_deref() == Some(FOOD.0)),
+            "{:#?}",
+            r.findings
+        );
+    }
+    assert!(r.findings.iter().all(|f| f.rule != "QD001" && f.rule != "QD005"), "{:#?}", r.findings);
+}
