@@ -638,3 +638,129 @@ fn loader_reads_back_what_gen_wrote() {
         }
     }
 }
+
+/// Runs a subcommand that prints JSON or JSON lines; None while it is a placeholder here.
+fn json_of(args: &[&std::ffi::OsStr]) -> Option<Vec<serde_json::Value>> {
+    let out = qingdan().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if out.status.code() == Some(2)
+        && (stderr.contains("not built yet") || stderr.contains("unexpected argument"))
+    {
+        return None;
+    }
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{args:?}: {stderr}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('[') || trimmed.starts_with('{') && !trimmed.contains("}\n{") {
+        let v: serde_json::Value = serde_json::from_str(trimmed).unwrap();
+        return Some(match v {
+            serde_json::Value::Array(a) => a,
+            other => vec![other],
+        });
+    }
+    Some(
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect(),
+    )
+}
+
+/// The contract of truth.csv, end to end: `check` (with and without --standard) reports every
+/// recorded fault at warning or error with its jurisdiction, item and field, and no noise.
+#[test]
+fn check_honours_truth() {
+    let (_d, out) = gen(&["--seed", "9", "--counties", "6", "--towns-per-county", "3"]);
+    let truth = rows(&out.join("truth.csv"));
+    for ds in ["region", "region-v2"] {
+        let data = out.join(ds);
+        let std = out.join("standard");
+        let with: Vec<&std::ffi::OsStr> = vec![
+            "check".as_ref(),
+            data.as_os_str(),
+            "--standard".as_ref(),
+            std.as_os_str(),
+            "--format".as_ref(),
+            "jsonl".as_ref(),
+            "--fail-on".as_ref(),
+            "never".as_ref(),
+        ];
+        let without: Vec<&std::ffi::OsStr> =
+            with.iter().enumerate().filter(|(i, _)| *i != 2 && *i != 3).map(|(_, a)| *a).collect();
+        for (mode, args) in [("with", &with), ("without", &without)] {
+            // Version 2 differs from the version-1 standard by design (the simplifications), so
+            // only its faults are held to the standard there; its noise is not recorded.
+            let Some(findings) = json_of(args) else {
+                eprintln!("check is not built on this branch yet: skipped");
+                return;
+            };
+            let hits: HashSet<(String, String, String)> = findings
+                .iter()
+                .filter(|f| matches!(f["severity"].as_str(), Some("error" | "warning")))
+                .map(|f| {
+                    let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+                    (s("jurisdiction"), s("item"), s("field"))
+                })
+                .collect();
+            for t in truth.iter().filter(|t| t["dataset"] == ds) {
+                let key = (t["jurisdiction"].clone(), t["item"].clone(), t["field"].clone());
+                if t["kind"] == "fault" {
+                    assert!(hits.contains(&key), "{ds} {mode} standard: fault not reported: {t:?}");
+                } else {
+                    assert!(!hits.contains(&key), "{ds} {mode} standard: noise reported: {t:?}");
+                }
+            }
+        }
+    }
+}
+
+/// changes.csv agrees with `qingdan diff --format json` item by item: status and measures.
+#[test]
+fn diff_agrees_with_changes() {
+    let (_d, out) = gen(&["--seed", "10", "--counties", "5", "--towns-per-county", "2"]);
+    let (old, new) = (out.join("region"), out.join("region-v2"));
+    let args: Vec<&std::ffi::OsStr> = vec![
+        "diff".as_ref(),
+        old.as_os_str(),
+        new.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ];
+    let Some(v) = json_of(&args) else {
+        eprintln!("diff is not built on this branch yet: skipped");
+        return;
+    };
+    let items = v[0]["items"].as_array().unwrap();
+    let mut by_key: HashMap<(String, String), Vec<&serde_json::Value>> = HashMap::new();
+    for x in items {
+        let s = |k: &str| x[k].as_str().unwrap_or("").to_string();
+        by_key.entry((s("jurisdiction"), s("item"))).or_default().push(x);
+    }
+    let changes = rows(&out.join("changes.csv"));
+    assert_eq!(changes.len(), items.len());
+    let names =
+        ["steps", "stamps", "materials", "committed_days", "visits", "intermediaries", "charged"];
+    for c in &changes {
+        let key = (c["jurisdiction"].clone(), c["item"].clone());
+        let alt = (c["jurisdiction"].clone(), c["new_code"].clone());
+        let x = by_key.get(&key).or_else(|| by_key.get(&alt)).unwrap_or_else(|| panic!("{c:?}"))[0];
+        let status = x["status"].as_str().unwrap();
+        if c["status"] == "recoded" {
+            assert!(status == "recoded" || x["recoded"] == true, "{c:?} vs {x}");
+        } else {
+            assert_eq!(status, c["status"], "{c:?}");
+        }
+        for (side, m) in [("before", &x["before"]), ("after", &x["after"])] {
+            if m.is_null() {
+                continue;
+            }
+            for n in names {
+                let got = match &m[n] {
+                    serde_json::Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                assert_eq!(got, c[&format!("{n}_{side}")], "{n}_{side} of {c:?}");
+            }
+        }
+    }
+}

@@ -11,7 +11,7 @@ use crate::gen::{generate, Config, OutFormat};
 /// 生成带已知问题（truth.csv）和简化记录（changes.csv）的示例数据：标准目录、第一版、第二版。
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A small region (1 city, 3 counties, 2 towns each, ~100 items): the default.
+    /// A small region (1 city, 3 counties, 2 towns each, ~60 standard items): the default.
     /// 小规模（默认）。
     #[arg(long, conflicts_with = "province")]
     pub small: bool,

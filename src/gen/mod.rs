@@ -39,11 +39,13 @@ pub enum OutFormat {
 /// The size and shape of a generated region.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Seed of every random choice: the same seed gives the same bytes.
     pub seed: u64,
     /// Number of cities (at most 14).
     pub cities: usize,
     /// Number of county-level units, spread over the cities.
     pub counties: usize,
+    /// Towns (乡、镇、街道) under each county.
     pub towns_per_county: usize,
     /// Standard items exercised at 县级.
     pub county_items: usize,
@@ -53,6 +55,7 @@ pub struct Config {
     pub fault_rate: f64,
     /// Noise per row, beyond one of every kind.
     pub noise_rate: f64,
+    /// csv, gbk or xlsx.
     pub format: OutFormat,
 }
 
@@ -93,13 +96,21 @@ impl Config {
 /// What was written (the figures of the summary line).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Cities, counties and towns of the region.
     pub jurisdictions: usize,
+    /// Items of the standard catalogue.
     pub standard_items: usize,
+    /// Item rows of version 1 (region/).
     pub items: usize,
+    /// Step rows of version 1.
     pub steps: usize,
+    /// Material rows of version 1.
     pub materials: usize,
+    /// Item rows of version 2 (region-v2/).
     pub items_v2: usize,
+    /// Faults recorded for version 1 in truth.csv.
     pub faults: usize,
+    /// Noise recorded for version 1 in truth.csv.
     pub noise: usize,
 }
 
@@ -151,6 +162,11 @@ pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
     }
     let mut std_jur = Vec::new();
     push_record(&mut std_jur, &[REGION.0, REGION.1, "省", ""]);
+    if cfg.format == OutFormat::Gbk {
+        for buf in [&mut std_tables.items, &mut std_tables.steps, &mut std_tables.materials] {
+            *buf = encode_gbk(buf, out)?.into_owned();
+        }
+    }
     sinks.standard.write_all_parts(&std_jur, &std_tables)?;
 
     let mut jur_bytes = Vec::new();
@@ -172,10 +188,21 @@ pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
     // parallel and are written in order.
     let indexes: Vec<usize> = (0..jurs.len()).collect();
     for chunk in indexes.chunks(48) {
+        // GBK is encoded here too, in parallel, rather than in the writers.
         let outs: Vec<render::JurOut> = chunk
             .par_iter()
-            .map(|&i| render::render_jur(i, &jurs, &std, &plan, cfg.seed))
-            .collect();
+            .map(|&i| {
+                let mut o = render::render_jur(i, &jurs, &std, &plan, cfg.seed);
+                if cfg.format == OutFormat::Gbk {
+                    for t in [&mut o.v1, &mut o.v2] {
+                        for buf in [&mut t.items, &mut t.steps, &mut t.materials] {
+                            *buf = encode_gbk(buf, out)?.into_owned();
+                        }
+                    }
+                }
+                Ok(o)
+            })
+            .collect::<Result<_>>()?;
         for o in outs {
             summary.items += o.v1.n_items;
             summary.steps += o.v1.n_steps;
@@ -187,26 +214,17 @@ pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
             truth.extend(o.truth);
         }
     }
-    summary.faults = truth.iter().filter(|t| t.fault).count();
-    summary.noise = truth.len() - summary.faults;
+    summary.faults = truth.iter().filter(|t| t.fault && !t.v2).count();
+    summary.noise = truth.iter().filter(|t| !t.fault && !t.v2).count();
 
-    // truth.csv: version 1's faults and noise, then the faults version 2 still carries (faulty
-    // rows are never simplified, removed or recoded).
+    // truth.csv: version 1's faults and noise, then version 2's faults (the same faults, put on
+    // the simplified forms).
     let mut tb = Vec::new();
     push_record(&mut tb, render::TRUTH_HEADER);
-    for (dataset, only_faults) in [("region", false), ("region-v2", true)] {
-        for t in truth.iter().filter(|t| t.fault || !only_faults) {
-            push_record(
-                &mut tb,
-                &[
-                    dataset,
-                    if t.fault { "fault" } else { "noise" },
-                    &t.jurisdiction,
-                    &t.item,
-                    t.field,
-                    &t.detail,
-                ],
-            );
+    for (dataset, v2) in [("region", false), ("region-v2", true)] {
+        for t in truth.iter().filter(|t| t.v2 == v2) {
+            let kind = if t.fault { "fault" } else { "noise" };
+            push_record(&mut tb, &[dataset, kind, &t.jurisdiction, &t.item, t.field, &t.detail]);
         }
     }
     write_atomic(&out.join("truth.csv"), &tb)?;
@@ -270,17 +288,57 @@ impl Stream {
 
 /// Encodes generated UTF-8 text as GBK; every generated character is GBK-encodable, and one
 /// that is not is a bug reported as an error rather than written as a replacement.
+///
+/// encoding_rs encodes legacy CJK slowly (it favours decoding), so characters are looked up in a
+/// table built once from encoding_rs itself: the bytes are the ones encoding_rs would write.
 fn encode_gbk<'a>(utf8: &'a [u8], path: &Path) -> Result<std::borrow::Cow<'a, [u8]>> {
     let text = std::str::from_utf8(utf8)
         .map_err(|_| Error::input(path.display().to_string(), "generated text is not UTF-8"))?;
-    let (bytes, _, had_errors) = encoding_rs::GBK.encode(text);
-    if had_errors {
-        return Err(Error::input(
-            path.display().to_string(),
-            "generated text has a character GBK cannot encode",
-        ));
+    if text.is_ascii() {
+        return Ok(std::borrow::Cow::Borrowed(utf8));
     }
-    Ok(bytes)
+    let table = gbk_table();
+    let mut out = Vec::with_capacity(utf8.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c as u8);
+        } else if let Some(b) = table.get(&c) {
+            out.extend_from_slice(b);
+        } else {
+            let mut buf = [0u8; 4];
+            let (b, _, had_errors) = encoding_rs::GBK.encode(c.encode_utf8(&mut buf));
+            if had_errors {
+                return Err(Error::input(
+                    path.display().to_string(),
+                    format!("generated text has a character GBK cannot encode: {c}"),
+                ));
+            }
+            out.extend_from_slice(&b);
+        }
+    }
+    Ok(std::borrow::Cow::Owned(out))
+}
+
+/// Every two-byte GBK character and its bytes, as encoding_rs encodes it.
+fn gbk_table() -> &'static rustc_hash::FxHashMap<char, [u8; 2]> {
+    static TABLE: std::sync::OnceLock<rustc_hash::FxHashMap<char, [u8; 2]>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut map = rustc_hash::FxHashMap::default();
+        for lead in 0x81u8..=0xFE {
+            for trail in (0x40u8..=0xFE).filter(|t| *t != 0x7F) {
+                let pair = [lead, trail];
+                let (s, had_errors) = encoding_rs::GBK.decode_without_bom_handling(&pair);
+                let Some(c) = s.chars().next().filter(|_| !had_errors) else { continue };
+                let mut buf = [0u8; 4];
+                let (b, _, err) = encoding_rs::GBK.encode(c.encode_utf8(&mut buf));
+                if let (false, [x, y]) = (err, &b[..]) {
+                    map.insert(c, [*x, *y]);
+                }
+            }
+        }
+        map
+    })
 }
 
 impl DatasetSink {
@@ -333,10 +391,11 @@ impl DatasetSink {
 
     fn rows(&mut self, t: &Tables) -> Result<()> {
         match self {
-            DatasetSink::Csv { gbk, items, steps, materials, .. } => {
-                items.write(&t.items, *gbk)?;
-                steps.write(&t.steps, *gbk)?;
-                materials.write(&t.materials, *gbk)
+            // Rows arrive already encoded (GBK is encoded in the parallel stage).
+            DatasetSink::Csv { items, steps, materials, .. } => {
+                items.write(&t.items, false)?;
+                steps.write(&t.steps, false)?;
+                materials.write(&t.materials, false)
             }
             DatasetSink::Xlsx { path, items, steps, materials, rows, .. } => {
                 *rows += t.n_items.max(t.n_steps).max(t.n_materials);
@@ -500,6 +559,16 @@ mod tests {
         }
         let (_, _, errors) = encoding_rs::GBK.encode(&text);
         assert!(!errors);
+    }
+
+    #[test]
+    fn table_encoder_writes_what_encoding_rs_writes() {
+        let text = "区划代码,事项编码\n450102,食品经营许可（新办）(变更) 　€·—《中华人民共和国民法典》第二百二十三条\n";
+        let (want, _, _) = encoding_rs::GBK.encode(text);
+        let got = encode_gbk(text.as_bytes(), Path::new("t")).unwrap();
+        assert_eq!(&got[..], &want[..]);
+        assert!(encode_gbk("😀".as_bytes(), Path::new("t")).is_err());
+        assert!(gbk_table().len() > 20_000);
     }
 
     /// The laws cited are in force and the repealed ones repealed, per the shared law list

@@ -315,7 +315,8 @@ impl NoiseKind {
 #[derive(Debug, Clone)]
 pub(crate) struct Fault {
     pub kind: FaultKind,
-    /// The replacement code for `CodeCategoryDigits`, checked to be no standard code.
+    /// The replacement code for `CodeCategoryDigits` (checked to be no standard code) and
+    /// `CodeMalformed`, unique among the faults.
     pub alt_code: Option<String>,
 }
 
@@ -389,13 +390,14 @@ pub(crate) fn plan(
     let mut counts: FxHashMap<(usize, usize, Field), usize> = FxHashMap::default();
     let std_codes: std::collections::HashSet<&str> =
         std.forms.iter().map(|f| f.code.as_str()).collect();
-    let mut next_pool = std.forms.len();
     let mut unknown_forms: Vec<Form> = Vec::new();
     let mut faults = 0usize;
     // Reserve pool entries for version 2's added items.
     let v2_added_n = (std.forms.len() / 200).max(2);
+    // Version 2's additions come from the end of the pool, never used by the standard.
     let pool_limit = pool.len().saturating_sub(v2_added_n);
     let mut code_missing_jurs = std::collections::HashSet::new();
+    let mut used_codes: std::collections::HashSet<String> = std::collections::HashSet::new();
 
     let not_at_level: [Vec<usize>; 3] = std::array::from_fn(|l| {
         let mut at = vec![false; std.forms.len()];
@@ -412,8 +414,7 @@ pub(crate) fn plan(
                          rng: &mut ChaCha8Rng,
                          jp: &mut Vec<JurPlan>,
                          counts: &mut FxHashMap<(usize, usize, Field), usize>,
-                         unknown_forms: &mut Vec<Form>,
-                         next_pool: &mut usize|
+                         unknown_forms: &mut Vec<Form>|
      -> usize {
         if eligible.is_empty() {
             return 0;
@@ -431,12 +432,21 @@ pub(crate) fn plan(
         let field = kind.field();
         match kind {
             FaultKind::Unknown => {
-                if *next_pool >= pool_limit {
+                // Local items in turn; one may recur in a few jurisdictions (never more than a
+                // third of a level), always with the same local code and content.
+                let k = unknown_forms.len() % LOCAL_ITEMS.len();
+                let key = (l, usize::MAX - k, field);
+                let has = |a: &Added| matches!(a, Added::Unknown(u) if u % LOCAL_ITEMS.len() == k);
+                if counts.get(&key).copied().unwrap_or(0) >= caps[l] || jp[j].added.iter().any(has)
+                {
                     return 0;
                 }
+                *counts.entry(key).or_default() += 1;
+                let (dept, category, name) = LOCAL_ITEMS[k];
+                let code = format!("45{}{}{}W01", CATEGORIES[category].1, DEPTS[dept].dd, 900 + k);
+                let entry = PoolEntry { dept, category, name: name.to_string(), code };
                 let level_word = ["市级", "县级", "镇级"][l];
-                let form = build_form(&pool[*next_pool], level_word, seed, *next_pool);
-                *next_pool += 1;
+                let form = build_form(&entry, level_word, seed, 1_000_000 + k);
                 jp[j].added.push(Added::Unknown(unknown_forms.len()));
                 unknown_forms.push(form);
                 return 1;
@@ -476,6 +486,8 @@ pub(crate) fn plan(
         let mut alt_code = None;
         match kind {
             FaultKind::CodeMissing if code_missing_jurs.contains(&j) => return 0,
+            // Wrong codes are distinct per row, so that no two rows share a wrong code and
+            // group together apart from their item.
             FaultKind::CodeCategoryDigits => {
                 let start = rng.random_range(0..CATEGORIES.len());
                 alt_code = (0..CATEGORIES.len())
@@ -488,7 +500,30 @@ pub(crate) fn plan(
                             form.code.get(4..).unwrap_or("")
                         )
                     })
-                    .find(|c| !std_codes.contains(c.as_str()));
+                    .find(|c| !std_codes.contains(c.as_str()) && !used_codes.contains(c));
+                if alt_code.is_none() {
+                    return 0;
+                }
+            }
+            FaultKind::CodeMalformed => {
+                let c = &form.code;
+                let short = |n: usize| c.get(..n).unwrap_or("").to_string();
+                let candidates = [
+                    short(11),
+                    format!("{c}0"),
+                    short(10),
+                    format!("{c}1"),
+                    c.get(1..).unwrap_or("").to_string(),
+                    format!("0{c}"),
+                    format!("{c}00"),
+                    short(9),
+                ];
+                let start = rng.random_range(0..2usize);
+                alt_code = candidates[start..]
+                    .iter()
+                    .chain(&candidates[..start])
+                    .find(|x| !used_codes.contains(*x))
+                    .cloned();
                 if alt_code.is_none() {
                     return 0;
                 }
@@ -514,6 +549,9 @@ pub(crate) fn plan(
         if kind == FaultKind::CodeMissing {
             code_missing_jurs.insert(j);
         }
+        if let Some(c) = &alt_code {
+            used_codes.insert(c.clone());
+        }
         *counts.entry((l, item, field)).or_default() += 1;
         jp[j].faults.insert(item, Fault { kind, alt_code });
         let n = 1 + towns.len();
@@ -527,8 +565,7 @@ pub(crate) fn plan(
     // One of every kind first (a few attempts each), then faults at the rate.
     for kind in FaultKind::PLACEABLE {
         for _ in 0..400 {
-            let n =
-                try_place(kind, &mut rng, &mut jp, &mut counts, &mut unknown_forms, &mut next_pool);
+            let n = try_place(kind, &mut rng, &mut jp, &mut counts, &mut unknown_forms);
             if n > 0 {
                 faults += n;
                 break;
@@ -549,8 +586,7 @@ pub(crate) fn plan(
         {
             continue;
         }
-        faults +=
-            try_place(kind, &mut rng, &mut jp, &mut counts, &mut unknown_forms, &mut next_pool);
+        faults += try_place(kind, &mut rng, &mut jp, &mut counts, &mut unknown_forms);
     }
 
     // Noise on rows without a fault, every kind first, then at the rate (any level: formatting
@@ -590,8 +626,8 @@ pub(crate) fn plan(
         }
     }
 
-    // Version 2: items touched by a fault anywhere are never removed or recoded, so that every
-    // fault stays where the truth says it is.
+    // Version 2: items touched by a fault anywhere are left as they are, so that every fault
+    // stays where the truth says it is and differs from the standard as much as from its peers.
     let mut faulty = vec![false; std.forms.len()];
     for p in &jp {
         for item in p.faults.keys() {
@@ -620,7 +656,7 @@ pub(crate) fn plan(
         } else if !faulty[i] && recoded < quota {
             role[i] = 2;
             recoded += 1;
-        } else if regressed < (n * 4 / 100).max(3) {
+        } else if !faulty[i] && regressed < (n * 4 / 100).max(3) {
             role[i] = 3 + (regressed % 3) as u8;
             regressed += 1;
         }
@@ -642,7 +678,7 @@ pub(crate) fn plan(
                 regress(&mut f, u32::from(role[i] - 3));
                 (Some(f), V2::Regressed, 0)
             }
-            _ if r.random_range(0..100u32) < 50 => {
+            _ if !faulty[i] && r.random_range(0..100u32) < 50 => {
                 let mut f = form.clone();
                 let reworded = simplify(&mut f, &mut r);
                 (Some(f), V2::Simplified, reworded)

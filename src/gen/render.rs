@@ -153,6 +153,8 @@ impl Tables {
 /// One row of truth.csv.
 #[derive(Debug, Clone)]
 pub(crate) struct Truth {
+    /// Recorded for region-v2 (else region).
+    pub v2: bool,
     pub fault: bool,
     pub jurisdiction: String,
     pub item: String,
@@ -169,16 +171,12 @@ pub(crate) struct JurOut {
     pub truth: Vec<Truth>,
 }
 
-/// Where a row came from, which decides what version 2 does with it.
-enum Origin {
-    Clean(usize),
-    Noisy(usize),
-    Faulty,
-}
-
+/// One row of version 1 and what version 2 makes of it.
 struct Row {
     form: Form,
-    origin: Origin,
+    /// None when version 2 removed the item.
+    v2: Option<Form>,
+    reworded: u32,
     /// The second row of a duplicated code.
     dup: bool,
 }
@@ -220,9 +218,14 @@ fn impl_code(jur: &Jur, f: &Form) -> String {
     format!("{}{digit}{}", credit_code(jur.code.get(..6).unwrap_or(&jur.code), f.dept), f.code)
 }
 
-/// 实施主体 of a row.
+/// 实施主体 of a row: the department of a city or county; a town's own government (towns have
+/// no departments of their own: 乡镇人民政府, 街道办事处).
 fn department(jur: &Jur, f: &Form) -> String {
-    format!("{}{}", jur.name, DEPTS.get(f.dept).map(|d| d.name).unwrap_or("人民政府"))
+    match jur.level {
+        Level::Town if jur.name.ends_with("街道") => format!("{}办事处", jur.name),
+        Level::Town => format!("{}人民政府", jur.name),
+        _ => format!("{}{}", jur.name, DEPTS.get(f.dept).map(|d| d.name).unwrap_or("人民政府")),
+    }
 }
 
 fn differ_name(name: &str) -> String {
@@ -277,12 +280,7 @@ fn apply_fault(
             format!("事项名称 {} 与标准 {} 不同", f.name, old)
         }
         CodeMalformed => {
-            let old = f.code.clone();
-            if rng.random_range(0..2u32) == 0 {
-                f.code.pop();
-            } else {
-                f.code.push('0');
-            }
+            let old = std::mem::replace(&mut f.code, alt_code.unwrap_or("").to_string());
             format!("事项编码 {} 格式错误（标准 {}）", f.code, old)
         }
         CodeCategoryDigits => {
@@ -548,8 +546,9 @@ pub(crate) fn render_jur(
     let lvl = level_index(jur.level);
     let mut out = JurOut::default();
     let mut rows: Vec<Row> = Vec::new();
-    let truth = |out: &mut JurOut, fault: bool, item: &str, field: &'static str, detail: String| {
+    let mut truth = |v2: bool, fault: bool, item: &str, field: &'static str, detail: String| {
         out.truth.push(Truth {
+            v2,
             fault,
             jurisdiction: jur.code.clone(),
             item: item.to_string(),
@@ -557,113 +556,99 @@ pub(crate) fn render_jur(
             detail,
         });
     };
+    // Version 2 of a standard item: its simplified form (faulty items are never removed).
+    let v2_of = |item: usize| -> (Option<Form>, u32) {
+        plan.v2.get(item).map(|(f, _, n)| (f.clone(), *n)).unwrap_or((None, 0))
+    };
     for &item in &std.by_level[lvl] {
         let base = &std.forms[item];
+        let (v2_base, reworded) = v2_of(item);
         if let Some(fault) = jp.faults.get(&item) {
             let field = fault.kind.field().as_str();
-            match fault.kind {
-                FaultKind::Missing => {
-                    truth(
-                        &mut out,
-                        true,
-                        &base.code,
-                        field,
-                        format!("缺少标准目录要求的事项：{}", base.name),
-                    );
-                    continue;
-                }
+            let presence = match fault.kind {
+                FaultKind::Missing => Some(format!("缺少标准目录要求的事项：{}", base.name)),
                 FaultKind::CountyLacks => {
-                    truth(
-                        &mut out,
-                        true,
-                        &base.code,
-                        field,
-                        format!("上级县（区）{} 未实施该事项：{}", jur.parent, base.name),
-                    );
-                    rows.push(Row { form: base.clone(), origin: Origin::Faulty, dup: false });
-                    continue;
+                    Some(format!("上级县（区）{} 未实施该事项：{}", jur.parent, base.name))
                 }
                 FaultKind::WrongLevel => continue,
-                _ => {}
+                _ => None,
+            };
+            if let Some(detail) = presence {
+                truth(false, true, &base.code, field, detail.clone());
+                truth(true, true, &base.code, field, detail);
+                if fault.kind == FaultKind::CountyLacks {
+                    rows.push(Row { form: base.clone(), v2: v2_base, reworded, dup: false });
+                }
+                continue;
             }
-            let mut rng =
-                ChaCha8Rng::seed_from_u64(seed ^ ((idx as u64) << 32) ^ item as u64 ^ 0x6661_756c);
+            // The same fault, drawn from the same numbers, on both versions of the item.
+            let rng_seed = seed ^ ((idx as u64) << 32) ^ item as u64 ^ 0x6661_756c;
+            let alt = fault.alt_code.as_deref();
             let mut form = base.clone();
-            let detail = apply_fault(fault.kind, &mut form, fault.alt_code.as_deref(), &mut rng);
-            truth(&mut out, true, &base.code, field, detail);
-            let dup = fault.kind == FaultKind::DuplicateCode;
-            if dup {
-                rows.push(Row { form: form.clone(), origin: Origin::Faulty, dup: false });
+            let detail =
+                apply_fault(fault.kind, &mut form, alt, &mut ChaCha8Rng::seed_from_u64(rng_seed));
+            truth(false, true, &base.code, field, detail);
+            let v2 = v2_base.map(|mut f| {
+                let detail =
+                    apply_fault(fault.kind, &mut f, alt, &mut ChaCha8Rng::seed_from_u64(rng_seed));
+                truth(true, true, &base.code, field, detail);
+                f
+            });
+            if fault.kind == FaultKind::DuplicateCode {
+                rows.push(Row { form: form.clone(), v2: v2.clone(), reworded, dup: false });
+                rows.push(Row { form, v2, reworded, dup: true });
+            } else {
+                rows.push(Row { form, v2, reworded, dup: false });
             }
-            rows.push(Row { form, origin: Origin::Faulty, dup });
         } else if let Some(kind) = jp.noise.get(&item) {
+            // Noise is recorded for version 1 only: version 2 keeps the same spelling habit,
+            // but its simplified values are not compared with the standard's.
             let mut form = base.clone();
             let detail = apply_noise(*kind, &mut form);
-            out.truth.push(Truth {
-                fault: false,
-                jurisdiction: jur.code.clone(),
-                item: base.code.clone(),
-                field: kind.field().as_str(),
-                detail,
+            truth(false, false, &base.code, kind.field().as_str(), detail);
+            let v2 = v2_base.map(|mut f| {
+                apply_noise(*kind, &mut f);
+                f
             });
-            rows.push(Row { form, origin: Origin::Noisy(item), dup: false });
+            rows.push(Row { form, v2, reworded, dup: false });
         } else {
-            rows.push(Row { form: base.clone(), origin: Origin::Clean(item), dup: false });
+            rows.push(Row { form: base.clone(), v2: v2_base, reworded, dup: false });
         }
     }
     for added in &jp.added {
-        match *added {
+        let (form, v2, reworded, detail) = match *added {
             Added::WrongLevel(item) => {
                 let form = std.forms[item].clone();
+                let (v2, reworded) = v2_of(item);
                 let detail = format!(
                     "标准目录行使层级为 {}，{}级不应实施：{}",
                     form.levels,
                     jur.level.zh(),
                     form.name
                 );
-                truth(&mut out, true, &form.code, "presence", detail);
-                rows.push(Row { form, origin: Origin::Faulty, dup: false });
+                (form, v2, reworded, detail)
             }
             Added::Unknown(u) => {
                 let form = plan.unknown_forms[u].clone();
-                truth(
-                    &mut out,
-                    true,
-                    &form.code,
-                    "presence",
-                    format!("标准目录中没有该事项：{}", form.name),
-                );
-                rows.push(Row { form, origin: Origin::Faulty, dup: false });
+                let detail = format!("标准目录中没有该事项：{}", form.name);
+                (form.clone(), Some(form), 0, detail)
             }
-        }
+        };
+        truth(false, true, &form.code, "presence", detail.clone());
+        truth(true, true, &form.code, "presence", detail);
+        rows.push(Row { form, v2, reworded, dup: false });
     }
 
-    // Version 2 of every row, and the rows only version 2 has.
+    // Both versions of every row, and the rows only version 2 has.
     let level_word = ["市级", "县级", "镇级"][lvl];
     for row in &rows {
-        let (new, reworded): (Option<Form>, u32) = match row.origin {
-            Origin::Clean(item) => (plan.v2[item].0.clone(), plan.v2[item].2),
-            Origin::Noisy(item) => match &plan.v2[item].0 {
-                None => (None, 0),
-                Some(v2) => {
-                    let mut f = row.form.clone();
-                    f.code = v2.code.clone();
-                    (Some(f), 0)
-                }
-            },
-            Origin::Faulty => (Some(row.form.clone()), 0),
-        };
-        out.v1.push(
-            &jur.code,
-            &department(jur, &row.form),
-            &impl_code(jur, &row.form),
-            &row.form,
-            !row.dup,
-        );
-        if let Some(f) = &new {
+        let f = &row.form;
+        out.v1.push(&jur.code, &department(jur, f), &impl_code(jur, f), f, !row.dup);
+        if let Some(f) = &row.v2 {
             out.v2.push(&jur.code, &department(jur, f), &impl_code(jur, f), f, !row.dup);
         }
-        push_change(&mut out.changes, &jur.code, Some(&row.form), new.as_ref(), reworded);
+        let reworded = if row.v2.is_some() { row.reworded } else { 0 };
+        push_change(&mut out.changes, &jur.code, Some(&row.form), row.v2.as_ref(), reworded);
     }
     for f in plan.v2_added.iter().filter(|f| f.levels.contains(level_word)) {
         out.v2.push(&jur.code, &department(jur, f), &impl_code(jur, f), f, true);

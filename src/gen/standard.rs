@@ -379,6 +379,17 @@ mod tests {
     }
 
     #[test]
+    fn local_items_are_unlike_every_catalogue_name() {
+        let p = pool(1);
+        for (_, _, local) in LOCAL_ITEMS {
+            for e in &p {
+                let sim = strsim::normalized_levenshtein(local, &e.name);
+                assert!(sim < 0.6, "{local} ~ {} ({sim:.2})", e.name);
+            }
+        }
+    }
+
+    #[test]
     fn committed_never_exceeds_statutory() {
         let p = pool(7);
         for (i, e) in p.iter().enumerate().take(2000) {

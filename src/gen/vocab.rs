@@ -633,3 +633,32 @@ pub(crate) const NANNING_COUNTIES: &[&str] = &[
 
 /// Intermediaries of generic applications.
 pub(crate) const GENERIC_INTERMEDIARIES: &[&str] = &["房屋安全鉴定", "资产评估"];
+
+/// Items some jurisdictions keep that no standard lists (the "unknown item" fault), as
+/// (department index, category index, name). Their names are unlike every catalogue name, so that
+/// nothing matches them by name (a test keeps them under 0.6 normalised Levenshtein similarity).
+pub(crate) const LOCAL_ITEMS: &[(usize, usize, &str)] = &[
+    (2, LICENSING, "改变城市绿地使用性质审批"),
+    (2, LICENSING, "砍伐、迁移城市树木审批"),
+    (2, PENALTY, "对擅自在城市道路两侧搭建建筑物的行政处罚"),
+    (1, CONFIRMATION, "农村村民宅基地使用权确认"),
+    (8, BENEFIT, "糖料蔗良种补贴发放"),
+    (8, OTHER, "农机购置补贴资格审核"),
+    (6, CONFIRMATION, "村（居）民委员会换届选举结果备案"),
+    (6, OTHER, "地名命名、更名审核"),
+    (11, LICENSING, "边境旅游组团社资格审核"),
+    (3, LICENSING, "农村客运班线开通审批"),
+    (13, LICENSING, "农村集中供水工程建设审批"),
+    (4, REWARD, "对无偿献血先进个人的表彰"),
+    (5, BENEFIT, "营养改善计划膳食补助发放"),
+    (7, BENEFIT, "创业担保贷款贴息发放"),
+    (12, OTHER, "烈士纪念设施保护单位申报"),
+    (9, INSPECTION, "石漠化综合治理项目核查"),
+    (10, OTHER, "森林防火期野外用火审批"),
+    (0, CONFIRMATION, "地理标志产品专用标志使用申请审核"),
+    (1, LICENSING, "古树名木迁移审批"),
+    (8, LICENSING, "水产苗种生产许可"),
+    (11, OTHER, "民族传统节庆活动备案"),
+    (2, CONFIRMATION, "农村危房改造对象认定"),
+    (3, INSPECTION, "农村公路养护质量核查"),
+];
