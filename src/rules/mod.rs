@@ -201,6 +201,12 @@ impl<'a> Sink<'a> {
         if !setting.enabled {
             return;
         }
+        // Rules whose field varies always name it; a missing one is a bug caught by the tests.
+        debug_assert!(
+            field.is_some() || rule.field.is_some(),
+            "{} emitted without a field",
+            rule.id
+        );
         let field = field.or(rule.field).unwrap_or(Field::Presence);
         self.findings.push(Finding {
             rule: rule.id,
