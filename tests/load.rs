@@ -577,3 +577,53 @@ fn generated_examples_load_the_same_items_from_every_container() {
     }
     assert_eq!(utf8.items.len(), xlsx.items.len());
 }
+
+#[test]
+fn a_title_row_above_the_header_is_skipped_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("items.csv"),
+        "兴宁区行政权力事项实施清单（2024年版）,,,\n\
+         ,,,\n\
+         区划代码,事项编码,事项名称,事项类型\n\
+         450102,000105001000,食品经营许可,行政许可\n\
+         450102,000201001000,对违反食品安全法行为的处罚,行政处罚\n",
+    )
+    .unwrap();
+    let v = inspect_json(dir.path(), &[]);
+    assert_eq!(counts(&v), vec![("items".to_string(), 2, 2, 0)]);
+    let d = diag(&v, "items.csv", Some(3));
+    assert!(d["message_en"].as_str().unwrap().contains("not the first row"));
+    assert!(d["text"].as_str().unwrap().starts_with("兴宁区行政权力事项实施清单"));
+    let ds = qingdan::load::load(dir.path(), &Default::default()).unwrap();
+    assert_eq!(ds.items[1].origin.line, 5);
+
+    // The same in a workbook, tab-separated text is read too.
+    let book = dir.path().join("list.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("事项").unwrap();
+    ws.write_string(0, 0, "兴宁区行政权力事项实施清单").unwrap();
+    for (j, h) in ["区划代码", "事项编码", "事项名称"].iter().enumerate() {
+        ws.write_string(1, j as u16, *h).unwrap();
+    }
+    ws.write_number(2, 0, 450102.0).unwrap();
+    ws.write_string(2, 1, "000105001000").unwrap();
+    ws.write_string(2, 2, "食品经营许可").unwrap();
+    wb.save(&book).unwrap();
+    let v = inspect_json(&book, &[]);
+    assert_eq!(counts(&v), vec![("items".to_string(), 1, 1, 0)]);
+    assert_eq!(diag(&v, "list.xlsx#事项", Some(2))["file"], "list.xlsx#事项");
+    let ds = qingdan::load::load(&book, &Default::default()).unwrap();
+    assert_eq!(&*ds.items[0].jurisdiction, "450102");
+    assert_eq!(ds.items[0].origin.line, 3);
+
+    let tsv = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tsv.path().join("items.csv"),
+        "区划代码\t事项编码\t事项名称\n450102\t000105001000\t食品经营许可（新办，变更）\n",
+    )
+    .unwrap();
+    let v = inspect_json(tsv.path(), &[]);
+    assert_eq!(counts(&v), vec![("items".to_string(), 1, 1, 0)]);
+}

@@ -133,6 +133,12 @@ impl<'a> Typer<'a> {
         }
     }
 
+    /// How many columns of `header` name a field of this table.
+    fn score(&self, header: &[String]) -> usize {
+        let map = self.columns.map_header(self.table, header);
+        map.index.iter().filter(|i| i.is_some()).count() + map.composites.len()
+    }
+
     /// Maps the header and reports missing required columns. `needs` lists alternatives: at
     /// least one column of each inner slice must be present.
     fn header(&mut self, header: &[String], needs: &[&[(Col, &str)]], diags: &mut Diags) -> bool {
@@ -230,6 +236,10 @@ impl<'a> ItemsVisitor<'a> {
 }
 
 impl Visitor for ItemsVisitor<'_> {
+    fn header_score(&self, header: &[String]) -> usize {
+        self.t.score(header)
+    }
+
     fn header(&mut self, header: &[String], diags: &mut Diags) -> bool {
         let mut needs: Vec<&[(Col, &str)]> =
             vec![&[(Col::Name, "事项名称"), (Col::Code, "事项编码")]];
@@ -455,6 +465,10 @@ impl<'a> StepsVisitor<'a> {
 }
 
 impl Visitor for StepsVisitor<'_> {
+    fn header_score(&self, header: &[String]) -> usize {
+        self.t.score(header)
+    }
+
     fn header(&mut self, header: &[String], diags: &mut Diags) -> bool {
         let needs = key_needs(&self.t);
         self.t.header(header, &needs, diags)
@@ -507,6 +521,10 @@ impl<'a> MaterialsVisitor<'a> {
 }
 
 impl Visitor for MaterialsVisitor<'_> {
+    fn header_score(&self, header: &[String]) -> usize {
+        self.t.score(header)
+    }
+
     fn header(&mut self, header: &[String], diags: &mut Diags) -> bool {
         let needs = key_needs(&self.t);
         self.t.header(header, &needs, diags)
@@ -565,6 +583,10 @@ impl<'a> JurisdictionsVisitor<'a> {
 }
 
 impl Visitor for JurisdictionsVisitor<'_> {
+    fn header_score(&self, header: &[String]) -> usize {
+        self.t.score(header)
+    }
+
     fn header(&mut self, header: &[String], diags: &mut Diags) -> bool {
         self.t.header(header, &[&[(Col::JurCode, "区划代码")]], diags)
     }
