@@ -627,3 +627,57 @@ fn a_title_row_above_the_header_is_skipped_and_reported() {
     let v = inspect_json(tsv.path(), &[]);
     assert_eq!(counts(&v), vec![("items".to_string(), 1, 1, 0)]);
 }
+
+#[test]
+fn liaoning_catalogue_loads_with_a_given_jurisdiction() {
+    // tests/fixtures/load/liaoning/items.csv is shared/data/real/liaoning-catalog-sample/catalog.csv.
+    let dir = fixture("liaoning");
+    let v = inspect_json(&dir, &[]);
+    assert_eq!(counts(&v), vec![("items".to_string(), 30, 0, 30)]);
+    let v = inspect_json(&dir, &["--jurisdiction", "210000"]);
+    assert_eq!(counts(&v), vec![("items".to_string(), 30, 30, 0)]);
+    assert_eq!(v["jurisdictions"]["by_level"]["province"], 1);
+    // 事项类型 99 is not a category.
+    assert_eq!(v["items"]["by_category"]["unknown"], 1);
+    let opts =
+        qingdan::load::LoadOptions { jurisdiction: Some("210000".into()), ..Default::default() };
+    let ds = qingdan::load::load(&dir, &opts).unwrap();
+    let first = &ds.items[0];
+    assert_eq!(&*first.code.raw, "210973001000");
+    assert_eq!(&*first.name.raw, "专利权侵权纠纷处理");
+    assert_eq!(first.category, Some(qingdan::model::Category::Adjudication));
+    // 实施层级 "2,3": 省 and 市.
+    assert_eq!(first.levels.levels, [qingdan::model::Level::Province, qingdan::model::Level::City]);
+    let ignored = &v["files"][0]["ignored_columns"];
+    assert!(ignored.as_array().unwrap().iter().any(|c| c == "授权部门"));
+    assert!(!ignored.as_array().unwrap().iter().any(|c| c == "职权编码"));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Any bytes as items.csv: no panic, and every row is loaded or rejected.
+    #[test]
+    fn any_bytes_load_without_panic_and_rows_add_up(
+        body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+        quote in proptest::prelude::any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = "区划代码,事项编码,事项名称,法定时限\n450102,000105001000,".as_bytes().to_vec();
+        if quote {
+            bytes.push(b'"');
+        }
+        bytes.extend_from_slice(&body);
+        std::fs::write(dir.path().join("items.csv"), &bytes).unwrap();
+        let ds = qingdan::load::load(dir.path(), &Default::default()).unwrap();
+        for f in &ds.report.files {
+            proptest::prop_assert_eq!(f.rows_read, f.rows_loaded + f.rows_rejected);
+        }
+        proptest::prop_assert_eq!(ds.items.len() as u64, ds.report.files[0].rows_loaded);
+        for d in &ds.report.diagnostics {
+            if let Some(t) = &d.text {
+                proptest::prop_assert!(t.chars().count() <= 81);
+            }
+        }
+    }
+}
