@@ -114,23 +114,13 @@ struct Typer<'a> {
     file: Str,
     map: Option<HeaderMap>,
     cache: Cache,
-    /// Scratch for composed time limits.
-    buf: String,
 }
 
 impl<'a> Typer<'a> {
     fn new(columns: &'a Columns, table: Table, opts: &LoadOptions, file: Str) -> Typer<'a> {
         let fill_jurisdiction =
             opts.jurisdiction.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(Str::from);
-        Typer {
-            columns,
-            table,
-            fill_jurisdiction,
-            file,
-            map: None,
-            cache: Cache::default(),
-            buf: String::new(),
-        }
+        Typer { columns, table, fill_jurisdiction, file, map: None, cache: Cache::default() }
     }
 
     /// How many columns of `header` name a field of this table.
@@ -176,16 +166,14 @@ impl<'a> Typer<'a> {
         if !direct.trim().is_empty() {
             return self.cache.limit(direct);
         }
-        self.buf.clear();
-        if let Some(map) = &self.map {
-            if let Some(c) = map.composites.iter().find(|c| c.col == col) {
-                self.buf = c.compose(row.get(c.amount), row.get(c.unit));
+        let composite = self.map.as_ref().and_then(|m| m.composites.iter().find(|c| c.col == col));
+        match composite {
+            Some(c) => {
+                let text = c.compose(row.get(c.amount), row.get(c.unit));
+                self.cache.limit(&text)
             }
+            None => self.cache.limit(direct),
         }
-        let text = std::mem::take(&mut self.buf);
-        let limit = self.cache.limit(&text);
-        self.buf = text;
-        limit
     }
 
     fn origin(&self, line: u64) -> Origin {
