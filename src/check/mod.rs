@@ -1,30 +1,531 @@
 //! `check`: groups the same item across every jurisdiction, takes the reference (the standard or
-//! the consensus of peers) and runs the rules of `crate::rules` over each group.
+//! the consensus of peers) and runs the rules of `crate::rules` over each group, in parallel over
+//! groups; findings are sorted at the end so output never depends on thread timing.
 
-use std::path::Path;
+pub mod config;
+pub mod consensus;
+pub mod group;
+pub mod matching;
 
-use crate::error::Result;
-use crate::model::{Dataset, Finding};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
-/// Rule configuration (rules/check.toml, or --rules DIR).
-#[derive(Debug, Clone, Default)]
-pub struct CheckConfig {}
+use crate::laws::LawRegistry;
+use crate::model::{Dataset, Field, Finding, Level, Severity, Str};
+use crate::rules::{code, presence, Cmp, RuleSetting, Sink, Source, Subject};
 
-impl CheckConfig {
-    /// Loads and validates the rules configuration; a bad file stops the run.
-    pub fn load(_rules_dir: Option<&Path>) -> Result<CheckConfig> {
-        Ok(CheckConfig {})
-    }
-}
+pub use config::CheckConfig;
+use consensus::{is_minority, vote, Vote, FIELDS};
+use group::{Group, Grouping, How};
 
 /// What a check run produced.
 #[derive(Debug, Clone, Default)]
 pub struct CheckReport {
-    /// Sorted by `Finding::sort_key`.
+    /// Sorted by `Finding::sort_key`, without exact duplicates.
     pub findings: Vec<Finding>,
+    /// Items checked.
+    pub items: usize,
+    /// Jurisdictions checked.
+    pub jurisdictions: usize,
+    /// Item groups (the same item across jurisdictions).
+    pub groups: usize,
+    /// True when checked against a standard.
+    pub with_standard: bool,
+    /// Names of the jurisdictions (区划代码 → 区划名称) where known, for readers.
+    pub names: std::collections::BTreeMap<Str, Str>,
+}
+
+impl CheckReport {
+    /// The highest severity found, if any.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+
+    /// Number of findings at `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+}
+
+/// One jurisdiction of the dataset: code, level, parent and name.
+#[derive(Debug, Clone)]
+struct Place {
+    code: Str,
+    level: Option<Level>,
+    parent: Option<Str>,
+    name: Str,
+}
+
+/// What every group check reads.
+struct Ctx<'a> {
+    ds: &'a Dataset,
+    std: Option<&'a Dataset>,
+    config: &'a CheckConfig,
+    laws: &'a LawRegistry,
+    places: Vec<Place>,
+    place_of: FxHashMap<Str, usize>,
+    /// Jurisdictions per level, sorted by code.
+    by_level: FxHashMap<Level, Vec<usize>>,
+    std_region_name: &'a str,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(ds: &'a Dataset, std: Option<&'a Dataset>, config: &'a CheckConfig) -> Ctx<'a> {
+        let mut places: Vec<Place> = ds
+            .jurisdictions
+            .iter()
+            .map(|j| Place {
+                code: j.code.clone(),
+                level: Some(j.level),
+                parent: j.parent.clone(),
+                name: j.name.clone(),
+            })
+            .collect();
+        let mut known: FxHashSet<&str> = ds.jurisdictions.iter().map(|j| &*j.code).collect();
+        for item in &ds.items {
+            if known.insert(&item.jurisdiction) {
+                places.push(Place {
+                    code: item.jurisdiction.clone(),
+                    level: ds.level_of(&item.jurisdiction),
+                    parent: None,
+                    name: "".into(),
+                });
+            }
+        }
+        places.sort_by(|a, b| a.code.cmp(&b.code));
+        places.dedup_by(|a, b| a.code == b.code);
+        let mut by_level: FxHashMap<Level, Vec<usize>> = FxHashMap::default();
+        for (i, p) in places.iter().enumerate() {
+            if let Some(l) = p.level {
+                by_level.entry(l).or_default().push(i);
+            }
+        }
+        let std_region_name =
+            std.and_then(|s| s.jurisdictions.first()).map(|j| &*j.name).unwrap_or("");
+        let place_of = places.iter().enumerate().map(|(i, p)| (p.code.clone(), i)).collect();
+        Ctx {
+            ds,
+            std,
+            config,
+            laws: LawRegistry::bundled(),
+            places,
+            place_of,
+            by_level,
+            std_region_name,
+        }
+    }
+
+    fn place(&self, code: &str) -> Option<&Place> {
+        self.place_of.get(code).map(|&i| &self.places[i])
+    }
+
+    fn level(&self, code: &str) -> Option<Level> {
+        self.place(code).and_then(|p| p.level).or_else(|| self.ds.level_of(code))
+    }
+
+    fn settings(&self) -> impl Fn(&crate::rules::Rule) -> RuleSetting + '_ {
+        move |r| self.config.setting(r)
+    }
 }
 
 /// Checks `dataset` against `standard` (or the consensus of peers when `None`).
-pub fn run(_dataset: &Dataset, _standard: Option<&Dataset>, _config: &CheckConfig) -> CheckReport {
-    CheckReport::default()
+pub fn run(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig) -> CheckReport {
+    let ctx = Ctx::new(dataset, standard, config);
+    let grouping = group::build(dataset, standard, config);
+    let settings = ctx.settings();
+    let mut findings: Vec<Finding> = grouping
+        .groups
+        .par_iter()
+        .flat_map_iter(|g| {
+            let mut sink = Sink::new(&settings);
+            check_group(&ctx, g, &mut sink);
+            sink.findings
+        })
+        .collect();
+    let mut sink = Sink::new(&settings);
+    duplicates(&ctx, &grouping, &mut sink);
+    findings.extend(sink.findings);
+    findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.severity.cmp(&b.severity)));
+    findings.dedup();
+    CheckReport {
+        findings,
+        items: dataset.items.len(),
+        jurisdictions: ctx.places.len(),
+        groups: grouping.groups.len(),
+        with_standard: standard.is_some(),
+        names: ctx
+            .places
+            .iter()
+            .filter(|p| !p.name.is_empty())
+            .map(|p| (p.code.clone(), p.name.clone()))
+            .collect(),
+    }
 }
+
+fn subject(jurisdiction: &Str, g: &Group) -> Subject {
+    Subject {
+        jurisdiction: Some(jurisdiction.clone()),
+        item: Some(g.key.clone()),
+        item_name: Some(g.name.clone()),
+    }
+}
+
+/// Every rule about one group: codes and within-row checks per member, comparisons with the
+/// reference, presence.
+fn check_group(ctx: &Ctx, g: &Group, sink: &mut Sink) {
+    let ds = ctx.ds;
+    let m = &ctx.config.matching;
+    let std_item = g.standard.and_then(|i| ctx.std.map(|s| &s.items[i]));
+    let name_for_subject: Str =
+        std_item.map(|s| s.name.raw.trim().into()).unwrap_or(g.name.clone());
+    let g_display = Group { name: name_for_subject, ..g.clone() };
+    let g = &g_display;
+    for member in &g.members {
+        let item = &ds.items[member.item];
+        let subj = subject(&item.jurisdiction, g);
+        let level = ctx.level(&item.jurisdiction);
+        match member.how {
+            How::Name { sim } => {
+                let source = match ctx.std {
+                    Some(_) => Source::Standard,
+                    None => {
+                        let level = level.unwrap_or(Level::County);
+                        let at_level = ctx.by_level.get(&level).map(Vec::as_slice).unwrap_or(&[]);
+                        let held = holders(ctx, g);
+                        Source::Peers {
+                            agree: at_level
+                                .iter()
+                                .filter(|&&p| held.contains(&*ctx.places[p].code))
+                                .count(),
+                            of: at_level.len(),
+                            level,
+                        }
+                    }
+                };
+                code::should_carry(sink, &subj, &item.code.norm, &item.name.raw, sim, source);
+            }
+            How::Code => {
+                if g.known && member.sim < m.different_item_similarity {
+                    code::shared(sink, &subj, &g.key, &item.name.raw, &g.name, member.sim);
+                }
+            }
+        }
+        if ctx.std.is_some() && !g.known {
+            let closest = g.closest.and_then(|(i, s)| {
+                ctx.std.map(|std| (&*std.items[i].code.norm, std.items[i].name.raw.trim(), s))
+            });
+            presence::unknown(sink, &subj, &item.name.raw, closest);
+        }
+        let joined_category = match member.how {
+            How::Code if g.known => g.category,
+            _ => None,
+        };
+        code::within(sink, item, &subj, level, joined_category, &ctx.config.layouts);
+        crate::rules::basis::within(sink, item, &subj, ctx.laws);
+        crate::rules::limits::within(sink, item, &subj);
+        crate::rules::fee::within(sink, item, &subj);
+        crate::rules::burden::within(sink, item, &subj);
+        if let (Some(s), Some(level)) = (std_item, level) {
+            if !s.levels.levels.is_empty() && !s.levels.levels.contains(&level) {
+                presence::at_level_not_given(sink, &subj, level, &s.levels.display());
+            }
+        }
+        if let Some(s) = std_item {
+            let cmp = Cmp {
+                item,
+                reference: s,
+                source: Source::Standard,
+                subject: subj.clone(),
+                jurisdiction_names: (
+                    ctx.place(&item.jurisdiction).map(|p| &*p.name).unwrap_or(""),
+                    ctx.std_region_name,
+                ),
+                part_similarity: m.part_similarity,
+            };
+            for f in FIELDS {
+                (f.compare)(sink, &cmp);
+            }
+        }
+    }
+    if ctx.std.is_none() {
+        peer_consensus(ctx, g, sink);
+    }
+    group_presence(ctx, g, std_item, sink);
+}
+
+/// Distinct jurisdictions holding the group.
+fn holders<'g>(ctx: &'g Ctx, g: &Group) -> FxHashSet<&'g str> {
+    g.members.iter().map(|m| &*ctx.ds.items[m.item].jurisdiction).collect()
+}
+
+/// Without a standard: per level, per field, the majority of peers is the reference; a small
+/// minority is compared with it, an even split is one info finding.
+fn peer_consensus(ctx: &Ctx, g: &Group, sink: &mut Sink) {
+    let c = &ctx.config.consensus;
+    // One vote per jurisdiction: a row listed twice (duplicate-code-in-list reports it) must not
+    // outvote its peers; the first row in file order speaks for its list.
+    let mut voters: Vec<usize> = Vec::with_capacity(g.members.len());
+    let mut last: Option<&str> = None;
+    for member in &g.members {
+        let j: &str = &ctx.ds.items[member.item].jurisdiction;
+        if last != Some(j) {
+            voters.push(member.item);
+            last = Some(j);
+        }
+    }
+    for f in FIELDS {
+        if f.field == Field::Department && !sink.on(&crate::rules::item::DEPARTMENT_DIFFERS) {
+            continue;
+        }
+        // A row with neither steps nor materials has none attached (e.g. its code is missing, so
+        // steps.csv and materials.csv cannot name it): it abstains on the process fields rather
+        // than voting for an empty process.
+        let process = matches!(f.field, Field::Steps | Field::Stamps | Field::Materials);
+        let field_voters: Vec<usize> = voters
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let it = &ctx.ds.items[i];
+                !(process && it.steps.is_empty() && it.materials.is_empty())
+            })
+            .collect();
+        let mut by_level: Vec<(Level, Vec<usize>)> = Vec::new();
+        for &i in &field_voters {
+            let Some(level) = ctx.level(&ctx.ds.items[i].jurisdiction) else { continue };
+            match by_level.iter_mut().find(|(l, _)| *l == level) {
+                Some((_, v)) => v.push(i),
+                None => by_level.push((level, vec![i])),
+            }
+        }
+        by_level.sort_by_key(|(l, _)| *l);
+        // Levels with too few peers of their own are compared with every jurisdiction carrying
+        // the item (the standard's form is the same at every level).
+        let mut few: Vec<usize> = Vec::new();
+        for (level, items) in &by_level {
+            if items.len() < c.min_peers {
+                few.extend(items);
+            } else {
+                vote_and_compare(ctx, g, f, items, None, Some(*level), sink);
+            }
+        }
+        if !few.is_empty() && field_voters.len() >= c.min_peers {
+            few.sort_unstable();
+            vote_and_compare(ctx, g, f, &field_voters, Some(&few), None, sink);
+        }
+    }
+}
+
+/// Counts the `voters`' values of one field; a minority among `targets` (sorted; all voters when
+/// `None`) is compared with the majority, an even split (at one level) is one info finding.
+fn vote_and_compare(
+    ctx: &Ctx,
+    g: &Group,
+    f: &consensus::FieldCheck,
+    voters: &[usize],
+    targets: Option<&[usize]>,
+    level: Option<Level>,
+    sink: &mut Sink,
+) {
+    let c = &ctx.config.consensus;
+    let jur_name = |i: usize| -> &str {
+        ctx.place(&ctx.ds.items[i].jurisdiction).map(|p| &*p.name).unwrap_or("")
+    };
+    let keys: Vec<String> =
+        voters.iter().map(|&i| (f.key)(&ctx.ds.items[i], jur_name(i))).collect();
+    match vote(&keys, c.majority_share, c.min_peers) {
+        Vote::Nothing => {}
+        Vote::Split { of, values } => {
+            let Some(level) = level else { return };
+            let shown: Vec<(String, usize)> = values
+                .iter()
+                .map(|(k, n)| {
+                    let pos = keys.iter().position(|x| x == k).unwrap_or(0);
+                    (shown_value(f.field, &ctx.ds.items[voters[pos]]), *n)
+                })
+                .collect();
+            let subj = Subject {
+                jurisdiction: None,
+                item: Some(g.key.clone()),
+                item_name: Some(g.name.clone()),
+            };
+            crate::rules::item::split(sink, f.field, &subj, level, of, &shown);
+        }
+        Vote::Majority { key, agree, of } => {
+            let Some(rep) = keys.iter().position(|k| *k == key).map(|p| voters[p]) else {
+                return;
+            };
+            let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
+            for k in &keys {
+                *counts.entry(k).or_insert(0) += 1;
+            }
+            for (pos, &i) in voters.iter().enumerate() {
+                let k = keys[pos].as_str();
+                if k == key
+                    || !is_minority(counts[k], of, c.minority_share)
+                    || targets.is_some_and(|t| t.binary_search(&i).is_err())
+                {
+                    continue;
+                }
+                let item = &ctx.ds.items[i];
+                let source = match level {
+                    Some(level) => Source::Peers { agree, of, level },
+                    None => Source::Region { agree, of },
+                };
+                let cmp = Cmp {
+                    item,
+                    reference: &ctx.ds.items[rep],
+                    source,
+                    subject: subject(&item.jurisdiction, g),
+                    jurisdiction_names: (jur_name(i), jur_name(rep)),
+                    part_similarity: ctx.config.matching.part_similarity,
+                };
+                (f.compare)(sink, &cmp);
+            }
+        }
+    }
+}
+
+/// A field's value as a clerk wrote it, for split findings.
+fn shown_value(field: Field, item: &crate::model::Item) -> String {
+    match field {
+        Field::Name => item.name.raw.to_string(),
+        Field::Category => item.category_raw.to_string(),
+        Field::Department => item.department.raw.to_string(),
+        Field::Levels => item.levels.raw.to_string(),
+        Field::Basis => item.basis.raw.to_string(),
+        Field::StatutoryLimit => item.statutory_limit.raw.to_string(),
+        Field::CommittedLimit => item.committed_limit.raw.to_string(),
+        Field::Fee => format!("{} {}", item.charged.raw, item.fee.raw),
+        Field::Visits => item.visits.raw.to_string(),
+        Field::Intermediaries => item.intermediaries.raw.to_string(),
+        Field::Kind => item.kind_raw.to_string(),
+        Field::Steps => item.steps.iter().map(|s| s.name.raw.trim()).collect::<Vec<_>>().join("、"),
+        Field::Stamps => item.stamps().to_string(),
+        Field::Materials => item
+            .materials
+            .iter()
+            .filter(|m| m.is_required())
+            .map(|m| m.name.raw.trim())
+            .collect::<Vec<_>>()
+            .join("、"),
+        Field::Presence | Field::Code => String::new(),
+    }
+}
+
+/// Missing items (standard levels, or the peers' majority), rare items, and town items whose
+/// county lacks them.
+fn group_presence(ctx: &Ctx, g: &Group, std_item: Option<&crate::model::Item>, sink: &mut Sink) {
+    if !g.known {
+        return;
+    }
+    let held = holders(ctx, g);
+    let c = &ctx.config.consensus;
+    let mut county_expected = false;
+    let missing_subject = |p: &Place| Subject {
+        jurisdiction: Some(p.code.clone()),
+        item: Some(g.key.clone()),
+        item_name: Some(g.name.clone()),
+    };
+    match std_item {
+        Some(s) => {
+            county_expected = s.levels.levels.contains(&Level::County);
+            for level in &s.levels.levels {
+                for &p in ctx.by_level.get(level).map(Vec::as_slice).unwrap_or(&[]) {
+                    let place = &ctx.places[p];
+                    if !held.contains(&*place.code) {
+                        presence::missing(sink, &missing_subject(place), Source::Standard, *level);
+                    }
+                }
+            }
+        }
+        None if ctx.std.is_none() => {
+            for level in Level::ALL {
+                let places = ctx.by_level.get(&level).map(Vec::as_slice).unwrap_or(&[]);
+                let of = places.len();
+                if of < c.min_peers {
+                    continue;
+                }
+                let h: Vec<usize> = places
+                    .iter()
+                    .copied()
+                    .filter(|&p| held.contains(&*ctx.places[p].code))
+                    .collect();
+                let agree = h.len();
+                if agree == 0 {
+                    continue;
+                }
+                if agree as f64 > c.majority_share * of as f64 {
+                    if level == Level::County {
+                        county_expected = true;
+                    }
+                    if is_minority(of - agree, of, c.minority_share) {
+                        let source = Source::Peers { agree, of, level };
+                        for &p in places {
+                            let place = &ctx.places[p];
+                            if !held.contains(&*place.code) {
+                                presence::missing(sink, &missing_subject(place), source, level);
+                            }
+                        }
+                    }
+                } else if is_minority(agree, of, c.minority_share) {
+                    for &p in &h {
+                        presence::rare(sink, &missing_subject(&ctx.places[p]), agree, of, level);
+                    }
+                }
+            }
+        }
+        None => {}
+    }
+    if !county_expected {
+        return;
+    }
+    let mut reported: FxHashSet<&str> = FxHashSet::default();
+    for j in &held {
+        let Some(place) = ctx.place(j) else { continue };
+        if place.level != Some(Level::Town) {
+            continue;
+        }
+        let Some(parent) = &place.parent else { continue };
+        if ctx.level(parent) != Some(Level::County) || held.contains(&**parent) {
+            continue;
+        }
+        if reported.insert(j) {
+            presence::town_without_county(sink, &missing_subject(place), parent);
+        }
+    }
+}
+
+/// The same code twice in one list: reported on the rows that, by name, are another item (they
+/// carry the wrong code), or once on the code when all rows are the same item.
+fn duplicates(ctx: &Ctx, grouping: &Grouping, sink: &mut Sink) {
+    let mut rows: FxHashMap<(&str, &str), Vec<usize>> = FxHashMap::default();
+    for (i, item) in ctx.ds.items.iter().enumerate() {
+        if !item.code.is_empty() {
+            rows.entry((&item.jurisdiction, &item.code.norm)).or_default().push(i);
+        }
+    }
+    let mut dups: Vec<((&str, &str), Vec<usize>)> =
+        rows.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    dups.sort();
+    for ((jurisdiction, code_norm), items) in dups {
+        let count = items.len();
+        let moved: Vec<usize> = items
+            .iter()
+            .copied()
+            .filter(|&i| *grouping.groups[grouping.of_item[i]].key != *code_norm)
+            .collect();
+        let report_on = if moved.is_empty() { vec![items[0]] } else { moved };
+        for i in report_on {
+            let g = &grouping.groups[grouping.of_item[i]];
+            let subj = Subject {
+                jurisdiction: Some(jurisdiction.into()),
+                item: Some(g.key.clone()),
+                item_name: Some(g.name.clone()),
+            };
+            code::duplicate(sink, &subj, code_norm, &ctx.ds.items[i].name.raw, count);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

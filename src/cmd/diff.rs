@@ -1,12 +1,73 @@
-//! `qingdan diff`: placeholder, filled by its owner.
+//! `qingdan diff OLD NEW`: compares two versions of a dataset — what changed per item, and how
+//! much simpler it became (CLI.md).
 
-use crate::error::{Error, Result};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::diff::{self, Scoring};
+use crate::error::Result;
+use crate::load::{self, LoadOptions};
+use crate::report::{self, Format};
 
 /// Arguments of `qingdan diff`.
+///
+/// 比较同一数据集的两个版本：逐项列出变化（名称、编码、依据、时限、收费、跑动、中介、流程、材料），
+/// 统计简化前后的环节、盖章、材料、承诺时限、跑动次数和中介服务，并按 rules/scoring.toml 的权重评分。
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The earlier version (folder or .xlsx) / 旧版本。
+    pub old: PathBuf,
+    /// The later version (folder or .xlsx) / 新版本。
+    pub new: PathBuf,
+    /// Output format / 输出格式: text, json, jsonl, csv, md, html.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: Format,
+    /// Write the report to FILE (atomically) instead of stdout / 输出到文件。
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Rules folder overriding the built-in rules (scoring.toml, columns.toml) / 规则目录。
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Force the CSV encoding (utf-8, gbk, gb18030) / 指定 CSV 编码。
+    #[arg(long, value_name = "E")]
+    pub encoding: Option<String>,
+}
 
-/// Runs `qingdan diff`.
-pub fn run(_args: &Args, _global: &super::Global) -> Result<i32> {
-    Err(Error::Usage("qingdan diff is not built yet".into()))
+/// Runs `qingdan diff`: 0 when the comparison was made, 2 (an `Err`) when it could not be.
+pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
+    let start = Instant::now();
+    // Rules first: a bad rules file stops the run before any data is read.
+    let scoring = Scoring::load(args.rules.as_deref())?;
+    let opts = LoadOptions {
+        encoding: args.encoding.clone(),
+        rules_dir: args.rules.clone(),
+        ..LoadOptions::default()
+    };
+    let (old, new) = rayon::join(|| load::load(&args.old, &opts), || load::load(&args.new, &opts));
+    let (old, new) = (old?, new?);
+    let report = diff::diff(&old, &new, &scoring);
+    let bytes = report::diff::render(&report, args.format, global.lang, &old.source, &new.source)?;
+    report::write_output(args.output.as_deref(), &bytes)?;
+    if !global.quiet {
+        let t = &report.summary.totals;
+        let secs = start.elapsed().as_secs_f64();
+        eprintln!(
+            "{}",
+            match global.lang {
+                report::Lang::Zh => format!(
+                    "qingdan diff: 比较 {} 项（简化 {}，未变 {}，更复杂 {}，新增 {}，取消 {}），用时 {secs:.2} 秒",
+                    t.items, t.simplified, t.same, t.complicated, t.added, t.removed
+                ),
+                report::Lang::En => format!(
+                    "qingdan diff: {} items ({} simpler, {} same, {} more complicated, {} added, {} removed) in {secs:.2}s",
+                    t.items, t.simplified, t.same, t.complicated, t.added, t.removed
+                ),
+            }
+        );
+        for w in &report.warnings {
+            let msg = global.lang.pick(&w.message, &w.message_en);
+            eprintln!("qingdan diff: {} {}: {msg}", w.jurisdiction, w.item);
+        }
+    }
+    Ok(0)
 }

@@ -1,12 +1,112 @@
-//! `qingdan review`: placeholder, filled by its owner.
+//! `qingdan review`: the regional review simulated before upload — one verdict per item of one or
+//! more jurisdictions' lists against the standard, with the reasons the region would give.
+
+use std::path::PathBuf;
 
 use crate::error::{Error, Result};
+use crate::load::LoadOptions;
+use crate::model::Level;
+use crate::report::{Format, Lang};
 
 /// Arguments of `qingdan review`.
+///
+/// Exit codes: 0 every item passes, 1 some item is returned (退回修改), 2 the review could not be
+/// done. `--format xlsx` writes the 审核意见 workbook and needs `-o FILE`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(
+    after_help = "退出码：0 全部通过；1 有事项退回修改；2 无法审核（参数、输入或规则有误）。\n\
+--format xlsx 输出《审核意见》工作簿（汇总、事项审核意见、缺失及未知事项），须同时给出 -o FILE。\n\
+Exit codes: 0 all pass, 1 some item returned, 2 error. --format xlsx needs -o FILE."
+)]
+pub struct Args {
+    /// The list(s) to review: a dataset folder or an .xlsx workbook / 待审核的实施清单。
+    pub list: PathBuf,
+    /// The region's standard (标准目录): a dataset folder or an .xlsx workbook.
+    #[arg(long)]
+    pub standard: PathBuf,
+    /// 区划代码 of the list when its export lacks one / 清单缺少区划代码时指定。
+    #[arg(long, value_name = "CODE")]
+    pub jurisdiction: Option<String>,
+    /// Level of that jurisdiction (省|市|县|镇) when its code does not tell / 层级。
+    #[arg(long, value_parser = parse_level)]
+    pub level: Option<Level>,
+    /// Output format: text, json, md, csv or xlsx / 输出格式。
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Write the report to FILE (atomically) instead of stdout / 输出到文件。
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Rules folder overriding the built-in rules (review.toml, check.toml, ...) / 规则目录。
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Force the CSV encoding (utf-8, gbk, gb18030) / 指定 CSV 编码。
+    #[arg(long, value_name = "E")]
+    pub encoding: Option<String>,
+}
+
+fn parse_level(s: &str) -> std::result::Result<Level, String> {
+    Level::parse(s).ok_or_else(|| format!("unknown level `{s}` (省, 市, 县 or 镇)"))
+}
 
 /// Runs `qingdan review`.
-pub fn run(_args: &Args, _global: &super::Global) -> Result<i32> {
-    Err(Error::Usage("qingdan review is not built yet".into()))
+pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
+    if args.format == Format::Xlsx && args.output.is_none() {
+        return Err(Error::Usage(
+            "--format xlsx writes a workbook and needs -o FILE / xlsx 格式须指定 -o FILE".into(),
+        ));
+    }
+    if matches!(args.format, Format::Jsonl | Format::Html) {
+        return Err(Error::Usage("review writes text, json, md, csv or xlsx".into()));
+    }
+    // Rules first: a bad rules file stops the run before any data is read.
+    let rules_dir = args.rules.as_deref();
+    let review_cfg = crate::review::ReviewConfig::load(rules_dir)?;
+    let check_cfg = crate::check::CheckConfig::load(rules_dir)?;
+
+    let level =
+        args.level.or_else(|| args.jurisdiction.as_deref().and_then(Level::from_division_code));
+    let list_opts = LoadOptions {
+        encoding: args.encoding.clone(),
+        rules_dir: args.rules.clone(),
+        jurisdiction: args.jurisdiction.clone(),
+        level,
+    };
+    let std_opts = LoadOptions {
+        encoding: args.encoding.clone(),
+        rules_dir: args.rules.clone(),
+        ..Default::default()
+    };
+    let list = crate::load::load(&args.list, &list_opts)?;
+    let standard = crate::load::load(&args.standard, &std_opts)?;
+
+    let report = crate::check::run(&list, Some(&standard), &check_cfg);
+    let keys = crate::review::standard_keys(&list, &standard);
+    let review = crate::review::review(&list, &standard, &keys, &report.findings, &review_cfg);
+
+    let bytes = crate::report::review::render(&review, args.format, global.lang)?;
+    crate::report::write_output(args.output.as_deref(), &bytes)?;
+
+    if !global.quiet {
+        let missing = review.list_of(crate::review::ListKind::Missing).count();
+        let unknown = review.list_of(crate::review::ListKind::Unknown).count();
+        match global.lang {
+            Lang::Zh => eprintln!(
+                "审核 {} 项：通过 {}，退回修改 {}；缺失事项 {}，标准目录外事项 {}",
+                review.items.len(),
+                review.passed(),
+                review.returned(),
+                missing,
+                unknown
+            ),
+            Lang::En => eprintln!(
+                "reviewed {} items: {} pass, {} returned; {} missing, {} unknown",
+                review.items.len(),
+                review.passed(),
+                review.returned(),
+                missing,
+                unknown
+            ),
+        }
+    }
+    Ok(if review.returned() > 0 { 1 } else { 0 })
 }

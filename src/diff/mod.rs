@@ -1,1 +1,428 @@
-//! placeholder, filled by its owner.
+//! `diff`: two versions of a dataset — items matched per jurisdiction, what changed per item,
+//! the measures before and after, a simplification score, and aggregates per jurisdiction,
+//! department and overall. The renderers live in `crate::report::diff`.
+
+pub mod aggregate;
+pub mod fields;
+pub mod matching;
+pub mod measures;
+pub mod score;
+#[cfg(test)]
+pub mod testutil;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use aggregate::{Group, RankRow, Rates, Summary, Totals};
+pub use measures::Measures;
+pub use score::Scoring;
+
+use crate::model::{Dataset, Field, Item, Kind, Str};
+
+/// What happened to an item between the versions (CLI.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Added,
+    Removed,
+    Changed,
+    Unchanged,
+}
+
+impl Status {
+    /// The stable English word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Added => "added",
+            Status::Removed => "removed",
+            Status::Changed => "changed",
+            Status::Unchanged => "unchanged",
+        }
+    }
+
+    /// The Chinese word.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Status::Added => "新增",
+            Status::Removed => "取消",
+            Status::Changed => "变更",
+            Status::Unchanged => "未变",
+        }
+    }
+}
+
+/// One change of one field, with the old and the new value as written. Sub-changes of the basis,
+/// steps and materials carry a `kind`: added, removed, renumbered, reordered, reworded, required,
+/// stamped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub field: Field,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+}
+
+impl Change {
+    /// A whole-field change.
+    pub fn new(field: Field, old: &str, new: &str) -> Change {
+        Change { field, old: Some(old.to_string()), new: Some(new.to_string()), kind: None }
+    }
+
+    /// A sub-change of a list field (basis, steps, materials).
+    pub fn sub(
+        field: Field,
+        kind: &'static str,
+        old: Option<String>,
+        new: Option<String>,
+    ) -> Change {
+        Change { field, old, new, kind: Some(kind) }
+    }
+}
+
+/// Facts about one version of an item that the aggregates need beyond its measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Facts {
+    /// 法定时限 in working days.
+    pub statutory_days: Option<u64>,
+    /// 即办件.
+    pub immediate: bool,
+}
+
+impl Facts {
+    fn of(item: &Item) -> Facts {
+        Facts {
+            statutory_days: measures::working_days(&item.statutory_limit),
+            immediate: item.kind == Some(Kind::Immediate),
+        }
+    }
+}
+
+/// The diff of one item (CLI.md keys, plus `recoded`, `old_code`, `new_code`, `name`,
+/// `department` and `reworded_materials`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemDiff {
+    pub jurisdiction: Str,
+    /// 事项编码: the new version's code (the old one for a removed item); the name when the row
+    /// has no code.
+    pub item: String,
+    pub status: Status,
+    /// The code changed (the item was matched by name).
+    pub recoded: bool,
+    pub old_code: Option<String>,
+    pub new_code: Option<String>,
+    /// 事项名称 (the new one when both exist).
+    pub name: String,
+    /// 实施主体 (the new one when both exist).
+    pub department: String,
+    pub changes: Vec<Change>,
+    pub before: Option<Measures>,
+    pub after: Option<Measures>,
+    pub score: f64,
+    /// Materials matched to a reworded name (the same material, not one removed and one added).
+    pub reworded_materials: u64,
+    #[serde(skip)]
+    pub before_facts: Option<Facts>,
+    #[serde(skip)]
+    pub after_facts: Option<Facts>,
+}
+
+impl ItemDiff {
+    /// An item that became more complicated.
+    pub fn is_regression(&self) -> bool {
+        self.score < 0.0
+    }
+}
+
+/// A problem met while matching (a duplicate code) that the reader must know about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub jurisdiction: Str,
+    pub item: String,
+    pub message: String,
+    #[serde(skip)]
+    pub message_en: String,
+}
+
+/// The whole diff: items (regressions first) and the summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiffReport {
+    pub items: Vec<ItemDiff>,
+    pub summary: Summary,
+    pub warnings: Vec<Warning>,
+}
+
+fn code_or_name(item: &Item) -> String {
+    if item.code.is_empty() {
+        item.name.raw.to_string()
+    } else {
+        item.code.raw.trim().to_string()
+    }
+}
+
+/// Diffs one matched pair.
+pub fn diff_pair(old: &Item, new: &Item, scoring: &Scoring) -> ItemDiff {
+    let (changes, reworded) = fields::changes(old, new, scoring.material_threshold);
+    let before = Measures::of(old);
+    let after = Measures::of(new);
+    let recoded = old.code.norm != new.code.norm;
+    ItemDiff {
+        jurisdiction: new.jurisdiction.clone(),
+        item: code_or_name(new),
+        status: if changes.is_empty() { Status::Unchanged } else { Status::Changed },
+        recoded,
+        old_code: Some(old.code.raw.trim().to_string()),
+        new_code: Some(new.code.raw.trim().to_string()),
+        name: new.name.raw.to_string(),
+        department: new.department.raw.to_string(),
+        changes,
+        score: scoring.score(&before, &after),
+        before: Some(before),
+        after: Some(after),
+        reworded_materials: reworded,
+        before_facts: Some(Facts::of(old)),
+        after_facts: Some(Facts::of(new)),
+    }
+}
+
+fn one_sided(item: &Item, added: bool) -> ItemDiff {
+    let m = Some(Measures::of(item));
+    let f = Some(Facts::of(item));
+    let code = Some(item.code.raw.trim().to_string());
+    ItemDiff {
+        jurisdiction: item.jurisdiction.clone(),
+        item: code_or_name(item),
+        status: if added { Status::Added } else { Status::Removed },
+        recoded: false,
+        old_code: if added { None } else { code.clone() },
+        new_code: if added { code } else { None },
+        name: item.name.raw.to_string(),
+        department: item.department.raw.to_string(),
+        changes: Vec::new(),
+        before: if added { None } else { m },
+        after: if added { m } else { None },
+        score: 0.0,
+        reworded_materials: 0,
+        before_facts: if added { None } else { f },
+        after_facts: if added { f } else { None },
+    }
+}
+
+/// The items of one jurisdiction in the old and the new version.
+type Versions<'a> = (Vec<&'a Item>, Vec<&'a Item>);
+
+/// Compares two versions. Jurisdictions are diffed in parallel; the output is sorted, so it
+/// never depends on thread timing: regressions first (lowest score first), then by
+/// jurisdiction, item and status.
+pub fn diff(old: &Dataset, new: &Dataset, scoring: &Scoring) -> DiffReport {
+    let mut by_j: BTreeMap<&str, (Vec<&Item>, Vec<&Item>)> = BTreeMap::new();
+    for it in &old.items {
+        by_j.entry(it.jurisdiction.trim()).or_default().0.push(it);
+    }
+    for it in &new.items {
+        by_j.entry(it.jurisdiction.trim()).or_default().1.push(it);
+    }
+    let groups: Vec<(&str, Versions)> = by_j.into_iter().collect();
+    let parts: Vec<(Vec<ItemDiff>, Vec<Warning>)> = groups
+        .par_iter()
+        .map(|(j, (o, n))| {
+            let p = matching::match_items(o, n, scoring.item_name_threshold);
+            let mut items = Vec::with_capacity(p.pairs.len() + p.old_only.len() + p.new_only.len());
+            for &(i, k, _) in &p.pairs {
+                items.push(diff_pair(o[i], n[k], scoring));
+            }
+            items.extend(p.old_only.iter().map(|&i| one_sided(o[i], false)));
+            items.extend(p.new_only.iter().map(|&k| one_sided(n[k], true)));
+            let warnings = p
+                .duplicates
+                .iter()
+                .map(|(code, no, nn)| Warning {
+                    jurisdiction: (*j).into(),
+                    item: code.clone(),
+                    message: format!("事项编码重复：旧版本 {no} 行，新版本 {nn} 行，按文件顺序配对"),
+                    message_en: format!(
+                        "duplicate item code: {no} rows in the old version, {nn} in the new; paired in file order"
+                    ),
+                })
+                .collect();
+            (items, warnings)
+        })
+        .collect();
+    let mut items = Vec::new();
+    let mut warnings = Vec::new();
+    for (i, w) in parts {
+        items.extend(i);
+        warnings.extend(w);
+    }
+    sort_items(&mut items);
+    warnings.sort_by(|a, b| (&a.jurisdiction, &a.item).cmp(&(&b.jurisdiction, &b.item)));
+    let summary = aggregate::summarize(&items, old, new);
+    DiffReport { items, summary, warnings }
+}
+
+/// Regressions first (lowest score first), then jurisdiction, item, status, name.
+pub fn sort_items(items: &mut [ItemDiff]) {
+    items.sort_by(|a, b| {
+        let ra = a.is_regression();
+        let rb = b.is_regression();
+        rb.cmp(&ra)
+            .then_with(|| {
+                if ra && rb {
+                    a.score.total_cmp(&b.score)
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .then_with(|| a.jurisdiction.cmp(&b.jurisdiction))
+            .then_with(|| a.item.cmp(&b.item))
+            .then_with(|| a.status.cmp(&b.status))
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.old_code.cmp(&b.old_code))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::*;
+    use super::*;
+    use crate::model::*;
+
+    fn kinds(d: &ItemDiff, field: Field) -> Vec<(Option<&str>, Option<&str>, Option<&str>)> {
+        d.changes
+            .iter()
+            .filter(|c| c.field == field)
+            .map(|c| (c.kind, c.old.as_deref(), c.new.as_deref()))
+            .collect()
+    }
+
+    #[test]
+    fn identical_items_are_unchanged_and_score_zero() {
+        let mut a = item("450102", "000101001000", "食品经营许可");
+        a.steps = vec![step(1, "受理", 1), step(2, "审查", 0)];
+        a.materials = vec![material("申请书", true, true)];
+        let d = diff_pair(&a, &a.clone(), &Scoring::default());
+        assert_eq!(d.status, Status::Unchanged);
+        assert_eq!(d.score, 0.0);
+        assert_eq!(d.before, d.after);
+        assert_eq!(d.before.unwrap().stamps, 2);
+    }
+
+    #[test]
+    fn formatting_only_differences_are_not_changes() {
+        let a = item("450102", "000101001000", "食品经营许可（新办）");
+        let mut b = item("450102", "000101001000", "食品经营许可 (新办)");
+        b.committed_limit = days("十个工作日", 10);
+        b.fee = Fee { raw: "免费".into(), value: FeeValue::Free };
+        let d = diff_pair(&a, &b, &Scoring::default());
+        assert_eq!(d.status, Status::Unchanged, "{:?}", d.changes);
+    }
+
+    #[test]
+    fn simplification_is_measured_and_scored() {
+        let mut a = item("450102", "000101001000", "食品经营许可");
+        a.steps = vec![step(1, "受理", 1), step(2, "审查", 1), step(3, "决定", 1)];
+        a.materials = vec![
+            material("营业执照复印件", true, false),
+            material("申请书", true, true),
+            material("场所证明", true, false),
+        ];
+        a.visits = Count::parse("2".into());
+        let mut b = a.clone();
+        b.steps = vec![step(1, "受理", 1), step(2, "决定", 1)];
+        b.materials =
+            vec![material("申请表", true, true), material("营业执照副本复印件", true, false)];
+        b.visits = Count::parse("0".into());
+        b.committed_limit = days("5个工作日", 5);
+        let d = diff_pair(&a, &b, &Scoring::default());
+        assert_eq!(d.status, Status::Changed);
+        let (bf, af) = (d.before.unwrap(), d.after.unwrap());
+        assert_eq!((bf.steps, af.steps), (3, 2));
+        assert_eq!((bf.stamps, af.stamps), (4, 3));
+        assert_eq!((bf.materials, af.materials), (3, 2));
+        assert_eq!((bf.committed_days, af.committed_days), (Some(10), Some(5)));
+        assert_eq!(d.reworded_materials, 2);
+        // 1 step + 1 stamp + 1 material + 2 visits × 2 + 5 days × 0.2
+        assert_eq!(d.score, 8.0);
+        assert_eq!(kinds(&d, Field::Steps), vec![(Some("removed"), Some("审查"), None)]);
+        assert_eq!(
+            kinds(&d, Field::Materials),
+            vec![
+                (Some("reworded"), Some("营业执照复印件"), Some("营业执照副本复印件")),
+                (Some("reworded"), Some("申请书"), Some("申请表")),
+                (Some("removed"), Some("场所证明"), None),
+            ]
+        );
+        assert_eq!(kinds(&d, Field::Visits), vec![(None, Some("2"), Some("0"))]);
+    }
+
+    #[test]
+    fn regressions_score_below_zero_and_come_first() {
+        let a = item("450102", "000101001000", "甲");
+        let mut b = a.clone();
+        b.materials = vec![material("环评报告", true, false)];
+        b.intermediaries = Intermediaries::parse("环境影响评价".into());
+        let c = item("450102", "000101002000", "乙");
+        let mut c2 = c.clone();
+        c2.visits = Count::parse("0".into());
+        let r = diff(&dataset(vec![a, c]), &dataset(vec![b, c2]), &Scoring::default());
+        assert_eq!(r.items[0].item, "000101001000");
+        assert_eq!(r.items[0].score, -3.0);
+        assert_eq!(r.items[1].score, 2.0);
+        assert_eq!(r.summary.totals.complicated, 1);
+        assert_eq!(r.summary.totals.simplified, 1);
+    }
+
+    #[test]
+    fn recoded_items_carry_both_codes() {
+        let a = item("450102", "000101001000", "食品经营许可");
+        let b = item("450102", "450101001000", "食品经营许可");
+        let r = diff(&dataset(vec![a]), &dataset(vec![b]), &Scoring::default());
+        assert_eq!(r.items.len(), 1);
+        let d = &r.items[0];
+        assert!(d.recoded);
+        assert_eq!(d.status, Status::Changed);
+        assert_eq!(kinds(d, Field::Code), vec![(None, Some("000101001000"), Some("450101001000"))]);
+    }
+
+    #[test]
+    fn steps_reordered_and_basis_renumbered() {
+        let mut a = item("450102", "000101001000", "甲");
+        a.steps = vec![step(1, "受理", 0), step(2, "审查", 0), step(3, "决定", 0)];
+        a.basis = Basis {
+            raw: "x".into(),
+            refs: vec![law("中华人民共和国食品安全法", 35), law("行政许可法", 12)],
+        };
+        let mut b = a.clone();
+        b.steps = vec![step(1, "受理", 0), step(2, "决定", 0), step(3, "审查", 0)];
+        b.basis = Basis {
+            raw: "y".into(),
+            refs: vec![law("中华人民共和国食品安全法", 36), law("行政许可法", 12)],
+        };
+        let d = diff_pair(&a, &b, &Scoring::default());
+        assert_eq!(kinds(&d, Field::Steps).len(), 1);
+        assert_eq!(kinds(&d, Field::Steps)[0].0, Some("reordered"));
+        assert_eq!(
+            kinds(&d, Field::Basis),
+            vec![(
+                Some("renumbered"),
+                Some("《中华人民共和国食品安全法》第35条"),
+                Some("《中华人民共和国食品安全法》第36条")
+            )]
+        );
+        assert_eq!(d.score, 0.0);
+    }
+
+    #[test]
+    fn added_and_removed_items() {
+        let a = item("450102", "000101001000", "甲");
+        let b = item("450102", "000102001000", "完全不同的事项");
+        let r = diff(&dataset(vec![a]), &dataset(vec![b]), &Scoring::default());
+        let st: Vec<Status> = r.items.iter().map(|d| d.status).collect();
+        assert_eq!(st, vec![Status::Removed, Status::Added]);
+        assert!(r.items[1].before.is_none() && r.items[1].after.is_some());
+        assert_eq!(r.summary.totals.added, 1);
+        assert_eq!(r.summary.totals.removed, 1);
+    }
+}

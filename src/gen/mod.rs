@@ -135,7 +135,9 @@ pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
     let county_items = cfg.county_items.clamp(1, max_items);
     let std =
         plan::Standard::build(&pool, cfg.seed, county_items, cfg.town_items.min(county_items));
-    let jurs = plan::jurisdictions(cfg.seed, cfg.cities, cfg.counties, cfg.towns_per_county);
+    // A city holds at most 97 county codes (xx02–xx98): more counties need more cities.
+    let cities = cfg.cities.max(cfg.counties.div_ceil(97)).min(vocab::CITIES.len());
+    let jurs = plan::jurisdictions(cfg.seed, cities, cfg.counties, cfg.towns_per_county);
     let rates = plan::Rates { fault: cfg.fault_rate, noise: cfg.noise_rate };
     let plan = plan::plan(cfg.seed, &jurs, &std, &pool, &rates);
 
@@ -227,6 +229,8 @@ enum DatasetSink {
         items: Vec<u8>,
         steps: Vec<u8>,
         materials: Vec<u8>,
+        /// Rows of the largest sheet so far, to stop before memory fills for nothing.
+        rows: usize,
     },
 }
 
@@ -288,6 +292,7 @@ impl DatasetSink {
                 items: Vec::new(),
                 steps: Vec::new(),
                 materials: Vec::new(),
+                rows: 0,
             }),
             OutFormat::Csv | OutFormat::Gbk => {
                 let dir = out.join(name);
@@ -333,7 +338,11 @@ impl DatasetSink {
                 steps.write(&t.steps, *gbk)?;
                 materials.write(&t.materials, *gbk)
             }
-            DatasetSink::Xlsx { items, steps, materials, .. } => {
+            DatasetSink::Xlsx { path, items, steps, materials, rows, .. } => {
+                *rows += t.n_items.max(t.n_steps).max(t.n_materials);
+                if *rows >= MAX_SHEET_ROWS {
+                    return Err(too_many_rows(path));
+                }
                 items.extend_from_slice(&t.items);
                 steps.extend_from_slice(&t.steps);
                 materials.extend_from_slice(&t.materials);
@@ -354,7 +363,7 @@ impl DatasetSink {
                 steps.finish()?;
                 materials.finish()
             }
-            DatasetSink::Xlsx { path, jurisdictions, items, steps, materials } => {
+            DatasetSink::Xlsx { path, jurisdictions, items, steps, materials, .. } => {
                 let sheets: [(&str, &[&str], &[u8]); 4] = [
                     ("区划", render::JUR_HEADER, &jurisdictions),
                     ("事项", render::ITEM_HEADER, &items),
@@ -367,10 +376,19 @@ impl DatasetSink {
     }
 }
 
+/// Rows an Excel sheet holds.
+const MAX_SHEET_ROWS: usize = 1_048_576;
+
+fn too_many_rows(path: &Path) -> Error {
+    Error::Usage(format!(
+        "{}: a sheet would need more than {MAX_SHEET_ROWS} rows; use --format csv for a dataset this large / 数据量超出 Excel 工作表行数上限，请用 --format csv",
+        path.display()
+    ))
+}
+
 /// Writes a workbook whose sheets hold the given CSV rows (all cells as text, so that codes keep
 /// their leading zeros), atomically.
 fn write_workbook(path: &Path, sheets: &[(&str, &[&str], &[u8])]) -> Result<()> {
-    const MAX_ROWS: usize = 1_048_576;
     let xerr =
         |e: rust_xlsxwriter::XlsxError| Error::input(path.display().to_string(), e.to_string());
     let mut wb = rust_xlsxwriter::Workbook::new();
@@ -386,11 +404,8 @@ fn write_workbook(path: &Path, sheets: &[(&str, &[&str], &[u8])]) -> Result<()> 
         let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(*rows);
         for (r, rec) in rdr.records().enumerate() {
             let rec = rec.map_err(|e| Error::input(path.display().to_string(), e.to_string()))?;
-            if r + 2 > MAX_ROWS {
-                return Err(Error::Usage(format!(
-                    "{}: sheet {name} would need more than {MAX_ROWS} rows; use --format csv for a dataset this large",
-                    path.display()
-                )));
+            if r + 2 > MAX_SHEET_ROWS {
+                return Err(too_many_rows(path));
             }
             for (c, v) in rec.iter().enumerate() {
                 if !v.is_empty() {

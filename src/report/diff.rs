@@ -1,1 +1,668 @@
-//! placeholder, filled by its owner.
+//! Renderers of a diff (`qingdan diff`): text (Chinese by default), json, jsonl, csv, md and
+//! html. Changed text is shown as a character-level inline diff (Chinese has no spaces between
+//! words, so a word diff would be useless). They render; they decide nothing.
+
+use std::fmt::Write as _;
+
+use similar::{ChangeTag, TextDiff};
+
+use super::{csv_safe, Format, Lang};
+use crate::diff::{Change, DiffReport, Group, ItemDiff, Measures, RankRow, Rates, Status, Totals};
+use crate::error::{Error, Result};
+
+/// How inserted and deleted runs are marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Markup {
+    /// `[-old-]{+new+}`
+    Text,
+    /// `~~old~~**new**`
+    Md,
+    /// `<del>old</del><ins>new</ins>` (text escaped)
+    Html,
+}
+
+/// A character-level inline diff of `old` → `new`: equal runs as they are, deleted and inserted
+/// runs marked.
+pub fn inline_diff(old: &str, new: &str, markup: Markup) -> String {
+    let diff = TextDiff::from_chars(old, new);
+    let mut out = String::new();
+    let mut run = String::new();
+    let mut tag = ChangeTag::Equal;
+    let flush = |out: &mut String, run: &mut String, tag: ChangeTag| {
+        if run.is_empty() {
+            return;
+        }
+        let text = match markup {
+            Markup::Html => escape_html(run),
+            Markup::Md => escape_md(run),
+            Markup::Text => run.clone(),
+        };
+        let (open, close) = match (tag, markup) {
+            (ChangeTag::Equal, _) => ("", ""),
+            (ChangeTag::Delete, Markup::Text) => ("[-", "-]"),
+            (ChangeTag::Insert, Markup::Text) => ("{+", "+}"),
+            (ChangeTag::Delete, Markup::Md) => ("~~", "~~"),
+            (ChangeTag::Insert, Markup::Md) => ("**", "**"),
+            (ChangeTag::Delete, Markup::Html) => ("<del>", "</del>"),
+            (ChangeTag::Insert, Markup::Html) => ("<ins>", "</ins>"),
+        };
+        out.push_str(open);
+        out.push_str(&text);
+        out.push_str(close);
+        run.clear();
+    };
+    for change in diff.iter_all_changes() {
+        if change.tag() != tag {
+            flush(&mut out, &mut run, tag);
+            tag = change.tag();
+        }
+        run.push_str(change.value());
+    }
+    flush(&mut out, &mut run, tag);
+    out
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn escape_md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '|' | '*' | '~' | '_' | '`' | '\\' | '[' | ']' | '<' | '>') {
+            out.push('\\');
+        }
+        if c == '\n' || c == '\r' {
+            out.push(' ');
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Renders the diff in `format`.
+pub fn render(r: &DiffReport, format: Format, lang: Lang, old: &str, new: &str) -> Result<Vec<u8>> {
+    Ok(match format {
+        Format::Json => {
+            let mut v = serde_json::to_vec_pretty(r).map_err(json_err)?;
+            v.push(b'\n');
+            v
+        }
+        Format::Jsonl => {
+            let mut v = Vec::new();
+            for it in &r.items {
+                serde_json::to_writer(&mut v, it).map_err(json_err)?;
+                v.push(b'\n');
+            }
+            v
+        }
+        Format::Csv => csv(r)?,
+        Format::Text => text(r, lang, old, new, Markup::Text).into_bytes(),
+        Format::Md => text(r, lang, old, new, Markup::Md).into_bytes(),
+        Format::Html => html(r, lang, old, new).into_bytes(),
+        Format::Xlsx => {
+            return Err(Error::Usage(
+                lang.pick(
+                    "diff 暂不支持 xlsx 输出，请用 csv",
+                    "diff has no xlsx output yet; use csv",
+                )
+                .into(),
+            ))
+        }
+    })
+}
+
+fn json_err(e: serde_json::Error) -> Error {
+    Error::Usage(format!("cannot render JSON: {e}"))
+}
+
+/// The CSV header: one row per item with its measures and score.
+pub const CSV_HEADER: [&str; 26] = [
+    "jurisdiction",
+    "item",
+    "status",
+    "recoded",
+    "old_code",
+    "new_code",
+    "name",
+    "department",
+    "score",
+    "steps_before",
+    "steps_after",
+    "stamps_before",
+    "stamps_after",
+    "materials_before",
+    "materials_after",
+    "committed_days_before",
+    "committed_days_after",
+    "visits_before",
+    "visits_after",
+    "intermediaries_before",
+    "intermediaries_after",
+    "charged_before",
+    "charged_after",
+    "reworded_materials",
+    "changed_fields",
+    "changes",
+];
+
+fn measure_cells(m: Option<&Measures>) -> [String; 7] {
+    match m {
+        None => Default::default(),
+        Some(m) => [
+            m.steps.to_string(),
+            m.stamps.to_string(),
+            m.materials.to_string(),
+            m.committed_days.map(|d| d.to_string()).unwrap_or_default(),
+            m.visits.to_string(),
+            m.intermediaries.to_string(),
+            m.charged.to_string(),
+        ],
+    }
+}
+
+fn csv(r: &DiffReport) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| Error::Usage(format!("cannot render CSV: {e}"));
+    w.write_record(CSV_HEADER).map_err(err)?;
+    for it in &r.items {
+        let b = measure_cells(it.before.as_ref());
+        let a = measure_cells(it.after.as_ref());
+        let mut fields: Vec<&str> = it.changes.iter().map(|c| c.field.as_str()).collect();
+        fields.dedup();
+        let changes: Vec<String> =
+            it.changes.iter().map(|c| change_line(c, Lang::Zh, Markup::Text)).collect();
+        let mut row: Vec<String> = vec![
+            it.jurisdiction.to_string(),
+            it.item.clone(),
+            it.status.as_str().into(),
+            it.recoded.to_string(),
+            it.old_code.clone().unwrap_or_default(),
+            it.new_code.clone().unwrap_or_default(),
+            it.name.clone(),
+            it.department.clone(),
+            fmt_num(it.score),
+        ];
+        for k in 0..7 {
+            row.push(b[k].clone());
+            row.push(a[k].clone());
+        }
+        row.push(it.reworded_materials.to_string());
+        row.push(fields.join(";"));
+        row.push(changes.join("\n"));
+        // Text cells are defused; the score stays a number (a negative score is not a
+        // formula, and '-4 would not sort as one).
+        let score_col = 8;
+        let cells = row.iter().enumerate().map(|(k, c)| {
+            if k == score_col {
+                c.clone()
+            } else {
+                csv_safe(c).into_owned()
+            }
+        });
+        w.write_record(cells).map_err(err)?;
+    }
+    w.into_inner().map_err(|e| Error::Usage(format!("cannot render CSV: {e}")))
+}
+
+/// A number without float noise: integers without a fraction, otherwise up to 3 decimals.
+pub fn fmt_num(x: f64) -> String {
+    let s = format!("{x:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
+    }
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map(|v| format!("{:.1}%", v * 100.0)).unwrap_or_else(|| "—".into())
+}
+
+fn kind_word(kind: &str, lang: Lang) -> &'static str {
+    match kind {
+        "added" => lang.pick("新增", "added"),
+        "removed" => lang.pick("删除", "removed"),
+        "renumbered" => lang.pick("条款变更", "renumbered"),
+        "reordered" => lang.pick("调整顺序", "reordered"),
+        "reworded" => lang.pick("改名", "reworded"),
+        "required" => lang.pick("必要性变更", "required changed"),
+        "stamped" => lang.pick("盖章要求变更", "stamp changed"),
+        _ => lang.pick("变更", "changed"),
+    }
+}
+
+fn field_word(c: &Change, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => c.field.zh(),
+        Lang::En => c.field.as_str(),
+    }
+}
+
+/// One change as a line: `承诺时限：10个工作日 → 5个工作日` with an inline diff of text.
+fn change_line(c: &Change, lang: Lang, markup: Markup) -> String {
+    let field = field_word(c, lang);
+    let esc = |s: &str| match markup {
+        Markup::Text => s.to_string(),
+        Markup::Md => escape_md(s),
+        Markup::Html => escape_html(s),
+    };
+    let (ins, del) = match markup {
+        Markup::Text => (("{+", "+}"), ("[-", "-]")),
+        Markup::Md => (("**", "**"), ("~~", "~~")),
+        Markup::Html => (("<ins>", "</ins>"), ("<del>", "</del>")),
+    };
+    let sep = lang.pick("：", ": ");
+    let body = match (c.old.as_deref(), c.new.as_deref()) {
+        (Some(o), Some(n)) => {
+            let o1 = o.trim();
+            let n1 = n.trim();
+            // Related texts read best as one inline diff; unrelated ones as old → new.
+            if TextDiff::from_chars(o1, n1).ratio() >= 0.3 {
+                inline_diff(o1, n1, markup)
+            } else {
+                format!("{}{}{} → {}{}{}", del.0, esc(o1), del.1, ins.0, esc(n1), ins.1)
+            }
+        }
+        (Some(o), None) => format!("{}{}{}", del.0, esc(o), del.1),
+        (None, Some(n)) => format!("{}{}{}", ins.0, esc(n), ins.1),
+        (None, None) => String::new(),
+    };
+    match c.kind {
+        Some(k) => format!("{field}{sep}{} {body}", kind_word(k, lang)),
+        None => format!("{field}{sep}{body}"),
+    }
+}
+
+fn measures_line(b: Option<&Measures>, a: Option<&Measures>, lang: Lang) -> String {
+    let names = [
+        lang.pick("环节", "steps"),
+        lang.pick("盖章", "stamps"),
+        lang.pick("材料", "materials"),
+        lang.pick("承诺时限", "committed days"),
+        lang.pick("跑动", "visits"),
+        lang.pick("中介", "intermediaries"),
+        lang.pick("收费", "charged"),
+    ];
+    let yes_no = |mut cells: [String; 7]| {
+        cells[6] = match cells[6].as_str() {
+            "true" => lang.pick("是", "yes").into(),
+            "false" => lang.pick("否", "no").into(),
+            other => other.into(),
+        };
+        cells
+    };
+    let bc = yes_no(measure_cells(b));
+    let ac = yes_no(measure_cells(a));
+    let mut parts = Vec::new();
+    for k in 0..7 {
+        let (x, y) = (&bc[k], &ac[k]);
+        let show = |s: &str| if s.is_empty() { "—".to_string() } else { s.to_string() };
+        if x == y {
+            parts.push(format!("{} {}", names[k], show(x)));
+        } else {
+            parts.push(format!("{} {}→{}", names[k], show(x), show(y)));
+        }
+    }
+    parts.join(lang.pick("，", ", "))
+}
+
+fn totals_lines(t: &Totals, lang: Lang, md: bool) -> String {
+    let mut s = String::new();
+    let sep = if md { "\n\n" } else { "\n" };
+    let _ = write!(
+        s,
+        "{}{sep}",
+        match lang {
+            Lang::Zh => format!(
+                "事项 {} 个：变更 {}，未变 {}，新增 {}，取消 {}（其中改码 {}）",
+                t.items, t.changed, t.unchanged, t.added, t.removed, t.recoded
+            ),
+            Lang::En => format!(
+                "{} items: {} changed, {} unchanged, {} added, {} removed ({} recoded)",
+                t.items, t.changed, t.unchanged, t.added, t.removed, t.recoded
+            ),
+        }
+    );
+    let _ = write!(
+        s,
+        "{}{sep}",
+        match lang {
+            Lang::Zh => format!(
+                "简化 {} 个，持平 {} 个，更复杂 {} 个；简化总分 {}",
+                t.simplified,
+                t.same,
+                t.complicated,
+                fmt_num(t.score)
+            ),
+            Lang::En => format!(
+                "{} simpler, {} same, {} more complicated; total score {}",
+                t.simplified,
+                t.same,
+                t.complicated,
+                fmt_num(t.score)
+            ),
+        }
+    );
+    let r = &t.reduced;
+    let _ = write!(
+        s,
+        "{}{sep}",
+        match lang {
+            Lang::Zh => format!(
+                "净减少：环节 {}，盖章 {}，材料 {}，跑动 {} 次，中介服务 {}，承诺时限 {} 个工作日，收费事项 {}",
+                r.steps, r.stamps, r.materials, r.visits, r.intermediaries, r.committed_days, r.charged
+            ),
+            Lang::En => format!(
+                "Net reductions: {} steps, {} stamps, {} materials, {} visits, {} intermediaries, {} working days, {} charged items",
+                r.steps, r.stamps, r.materials, r.visits, r.intermediaries, r.committed_days, r.charged
+            ),
+        }
+    );
+    s
+}
+
+fn rates_rows(b: &Rates, a: &Rates, lang: Lang) -> Vec<[String; 3]> {
+    vec![
+        [
+            lang.pick("承诺时限压缩率", "committed-limit compression").into(),
+            pct(b.compression),
+            pct(a.compression),
+        ],
+        [
+            lang.pick("即办件占比", "immediate items").into(),
+            pct(b.immediate_share),
+            pct(a.immediate_share),
+        ],
+        [
+            lang.pick("最多跑一次占比", "at most one visit").into(),
+            pct(b.at_most_one_visit_share),
+            pct(a.at_most_one_visit_share),
+        ],
+        [
+            lang.pick("零跑动占比", "no visit").into(),
+            pct(b.zero_visit_share),
+            pct(a.zero_visit_share),
+        ],
+    ]
+}
+
+fn item_head(it: &ItemDiff, lang: Lang) -> String {
+    let status = match lang {
+        Lang::Zh => it.status.zh(),
+        Lang::En => it.status.as_str(),
+    };
+    let recoded = if it.recoded { lang.pick("，改码", ", recoded") } else { "" };
+    let (open, comma, close) = match lang {
+        Lang::Zh => ("（", "，", "）"),
+        Lang::En => (" (", ", ", ")"),
+    };
+    format!(
+        "[{}] {} {}{open}{}{}{comma}{} {}{close}",
+        it.jurisdiction,
+        it.item,
+        it.name.trim(),
+        status,
+        recoded,
+        lang.pick("得分", "score"),
+        fmt_num(it.score)
+    )
+}
+
+fn table(out: &mut String, md: bool, header: &[&str], rows: &[Vec<String>]) {
+    if md {
+        let _ = writeln!(out, "| {} |", header.join(" | "));
+        let _ = writeln!(out, "|{}", " --- |".repeat(header.len()));
+        for r in rows {
+            let cells: Vec<String> = r.iter().map(|c| escape_md(c)).collect();
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+        }
+        out.push('\n');
+    } else {
+        let _ = writeln!(out, "{}", header.join("\t"));
+        for r in rows {
+            let _ = writeln!(out, "{}", r.join("\t"));
+        }
+        out.push('\n');
+    }
+}
+
+fn rank_rows(rows: &[RankRow]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| {
+            vec![
+                r.rank.to_string(),
+                r.key.clone(),
+                r.label.clone(),
+                fmt_num(r.score),
+                r.mean_score.map(fmt_num).unwrap_or_else(|| "—".into()),
+                r.simplified.to_string(),
+                r.complicated.to_string(),
+            ]
+        })
+        .collect()
+}
+
+fn group_rows(groups: &[Group], lang: Lang) -> Vec<Vec<String>> {
+    let _ = lang;
+    groups
+        .iter()
+        .map(|g| {
+            let t = &g.totals;
+            vec![
+                g.key.clone(),
+                g.label.clone(),
+                t.items.to_string(),
+                t.simplified.to_string(),
+                t.same.to_string(),
+                t.complicated.to_string(),
+                t.reduced.steps.to_string(),
+                t.reduced.stamps.to_string(),
+                t.reduced.materials.to_string(),
+                t.reduced.visits.to_string(),
+                t.reduced.intermediaries.to_string(),
+                t.reduced.committed_days.to_string(),
+                format!("{} → {}", pct(t.before.compression), pct(t.after.compression)),
+                format!(
+                    "{} → {}",
+                    pct(t.before.at_most_one_visit_share),
+                    pct(t.after.at_most_one_visit_share)
+                ),
+                fmt_num(t.score),
+            ]
+        })
+        .collect()
+}
+
+/// Text and Markdown share one layout: overall figures, regressions first, the other changed,
+/// added and removed items, the groups and the ranking. Unchanged items are only counted.
+fn text(r: &DiffReport, lang: Lang, old: &str, new: &str, markup: Markup) -> String {
+    let md = markup == Markup::Md;
+    let h = |level: usize, s: &str| {
+        if md {
+            format!("{} {s}\n\n", "#".repeat(level))
+        } else {
+            format!("== {s} ==\n")
+        }
+    };
+    let mut out = String::new();
+    out.push_str(&h(1, &format!("{} {} → {}", lang.pick("版本比较", "Version diff"), old, new)));
+    out.push_str(&totals_lines(&r.summary.totals, lang, md));
+    out.push('\n');
+    let t = &r.summary.totals;
+    table(
+        &mut out,
+        md,
+        &["", lang.pick("改革前", "before"), lang.pick("改革后", "after")],
+        &rates_rows(&t.before, &t.after, lang).into_iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
+    );
+    if !r.warnings.is_empty() {
+        out.push_str(&h(2, lang.pick("警告", "Warnings")));
+        for w in &r.warnings {
+            let _ = writeln!(
+                out,
+                "{}[{}] {}: {}",
+                if md { "- " } else { "" },
+                w.jurisdiction,
+                w.item,
+                lang.pick(&w.message, &w.message_en)
+            );
+        }
+        out.push('\n');
+    }
+    let sections: [(&str, ItemFilter); 4] = [
+        (
+            lang.pick("更复杂的事项（请优先审阅）", "More complicated (review first)"),
+            &|d: &ItemDiff| d.is_regression(),
+        ),
+        (lang.pick("变更事项", "Changed items"), &|d: &ItemDiff| {
+            d.status == Status::Changed && !d.is_regression()
+        }),
+        (lang.pick("新增事项", "Added items"), &|d: &ItemDiff| d.status == Status::Added),
+        (lang.pick("取消事项", "Removed items"), &|d: &ItemDiff| d.status == Status::Removed),
+    ];
+    for (title, pred) in sections {
+        let items: Vec<&ItemDiff> = r.items.iter().filter(|d| pred(d)).collect();
+        if items.is_empty() {
+            continue;
+        }
+        let count = match lang {
+            Lang::Zh => format!("{title}（{}）", items.len()),
+            Lang::En => format!("{title} ({})", items.len()),
+        };
+        out.push_str(&h(2, &count));
+        for it in items {
+            if md {
+                let _ = writeln!(out, "- **{}**", escape_md(&item_head(it, lang)));
+            } else {
+                let _ = writeln!(out, "{}", item_head(it, lang));
+            }
+            let ind = if md { "  - " } else { "    " };
+            let _ = writeln!(
+                out,
+                "{ind}{}",
+                measures_line(it.before.as_ref(), it.after.as_ref(), lang)
+            );
+            for c in &it.changes {
+                let _ = writeln!(out, "{ind}{}", change_line(c, lang, markup));
+            }
+        }
+        out.push('\n');
+    }
+    let gh = [
+        lang.pick("代码/名称", "key"),
+        lang.pick("区划", "label"),
+        lang.pick("事项", "items"),
+        lang.pick("简化", "simpler"),
+        lang.pick("持平", "same"),
+        lang.pick("更复杂", "worse"),
+        lang.pick("减环节", "steps-"),
+        lang.pick("减盖章", "stamps-"),
+        lang.pick("减材料", "materials-"),
+        lang.pick("减跑动", "visits-"),
+        lang.pick("减中介", "interm.-"),
+        lang.pick("减时限(工作日)", "days-"),
+        lang.pick("承诺时限压缩率", "compression"),
+        lang.pick("最多跑一次", "≤1 visit"),
+        lang.pick("得分", "score"),
+    ];
+    out.push_str(&h(2, lang.pick("按区划", "By jurisdiction")));
+    table(&mut out, md, &gh, &group_rows(&r.summary.by_jurisdiction, lang));
+    out.push_str(&h(2, lang.pick("按部门", "By department")));
+    table(&mut out, md, &gh, &group_rows(&r.summary.by_department, lang));
+    let rh = [
+        lang.pick("名次", "rank"),
+        lang.pick("代码/名称", "key"),
+        lang.pick("区划", "label"),
+        lang.pick("总分", "score"),
+        lang.pick("平均分", "mean"),
+        lang.pick("简化", "simpler"),
+        lang.pick("更复杂", "worse"),
+    ];
+    out.push_str(&h(2, lang.pick("绩效考评排名：区划", "Ranking: jurisdictions")));
+    table(&mut out, md, &rh, &rank_rows(&r.summary.ranking.jurisdictions));
+    out.push_str(&h(2, lang.pick("绩效考评排名：部门", "Ranking: departments")));
+    table(&mut out, md, &rh, &rank_rows(&r.summary.ranking.departments));
+    out
+}
+
+/// Which items a text section lists.
+type ItemFilter<'a> = &'a dyn Fn(&ItemDiff) -> bool;
+
+fn html(r: &DiffReport, lang: Lang, old: &str, new: &str) -> String {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>qingdan diff</title>\
+         <style>del{{background:#fdd}}ins{{background:#dfd}}td,th{{border:1px solid #ccc;padding:2px 6px}}table{{border-collapse:collapse}}</style></head><body>\n",
+        lang.pick("zh", "en")
+    );
+    let _ = writeln!(
+        out,
+        "<h1>{} {} → {}</h1>",
+        lang.pick("版本比较", "Version diff"),
+        escape_html(old),
+        escape_html(new)
+    );
+    for line in totals_lines(&r.summary.totals, lang, false).lines() {
+        let _ = writeln!(out, "<p>{}</p>", escape_html(line));
+    }
+    out.push_str("<table>\n");
+    let t = &r.summary.totals;
+    for row in rates_rows(&t.before, &t.after, lang) {
+        let _ = writeln!(
+            out,
+            "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
+            escape_html(&row[0]),
+            row[1],
+            row[2]
+        );
+    }
+    out.push_str("</table>\n");
+    let _ = writeln!(
+        out,
+        "<h2>{}</h2>\n<ul>",
+        lang.pick("有变化的事项（更复杂的在前）", "Items that changed (regressions first)")
+    );
+    for it in r.items.iter().filter(|d| d.status != Status::Unchanged) {
+        let cls = if it.is_regression() { " style=\"color:#a00\"" } else { "" };
+        let _ = writeln!(
+            out,
+            "<li{cls}><b>{}</b><br>{}<ul>",
+            escape_html(&item_head(it, lang)),
+            escape_html(&measures_line(it.before.as_ref(), it.after.as_ref(), lang))
+        );
+        for c in &it.changes {
+            let _ = writeln!(out, "<li>{}</li>", change_line(c, lang, Markup::Html));
+        }
+        out.push_str("</ul></li>\n");
+    }
+    out.push_str("</ul>\n</body></html>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_diff_marks_characters() {
+        assert_eq!(
+            inline_diff("营业执照复印件", "营业执照副本复印件", Markup::Text),
+            "营业执照{+副本+}复印件"
+        );
+        assert_eq!(inline_diff("申请书", "申请表", Markup::Text), "申请[-书-]{+表+}");
+        assert_eq!(inline_diff("10个工作日", "5个工作日", Markup::Md), "~~10~~**5**个工作日");
+        assert_eq!(inline_diff("<a>", "<b>", Markup::Html), "&lt;<del>a</del><ins>b</ins>&gt;");
+    }
+
+    #[test]
+    fn numbers_have_no_float_noise() {
+        assert_eq!(fmt_num(8.0), "8");
+        assert_eq!(fmt_num(-0.2), "-0.2");
+        assert_eq!(fmt_num(0.30000000000000004), "0.3");
+        assert_eq!(fmt_num(-0.0), "0");
+    }
+}

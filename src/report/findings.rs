@@ -1,1 +1,358 @@
-//! placeholder, filled by its owner.
+//! Renderers of `check` findings: text (grouped by jurisdiction then item, with a summary of
+//! counts per field and severity), json, jsonl, csv and md. They decide nothing: the findings
+//! arrive sorted and are written in that order.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::{Field, Finding, Severity, Str};
+
+use super::{csv_safe, Format, Lang};
+
+/// The stable keys of CLI.md, in order; `message` in the chosen language.
+#[derive(Serialize)]
+struct Row<'a> {
+    rule: &'a str,
+    name: &'a str,
+    severity: &'a str,
+    field: &'a str,
+    jurisdiction: Option<&'a str>,
+    item: Option<&'a str>,
+    expected: Option<&'a str>,
+    actual: Option<&'a str>,
+    message: &'a str,
+}
+
+/// The column names of csv output (the json keys).
+pub const KEYS: [&str; 9] =
+    ["rule", "name", "severity", "field", "jurisdiction", "item", "expected", "actual", "message"];
+
+fn row(f: &Finding, lang: Lang) -> Row<'_> {
+    Row {
+        rule: f.rule,
+        name: f.name,
+        severity: f.severity.as_str(),
+        field: f.field.as_str(),
+        jurisdiction: f.jurisdiction.as_deref(),
+        item: f.item.as_deref(),
+        expected: f.expected.as_deref(),
+        actual: f.actual.as_deref(),
+        message: message(f, lang),
+    }
+}
+
+fn message(f: &Finding, lang: Lang) -> &str {
+    match lang {
+        Lang::En if !f.message_en.is_empty() => &f.message_en,
+        _ => &f.message,
+    }
+}
+
+/// Renders `findings` (already sorted) in `format`.
+pub fn render(findings: &[Finding], format: Format, lang: Lang) -> Result<Vec<u8>> {
+    render_named(findings, format, lang, &BTreeMap::new())
+}
+
+/// Renders `findings` (already sorted) in `format`; the human-readable formats (text, md) show
+/// each jurisdiction's name from `names` (区划代码 → 区划名称) beside its code.
+pub fn render_named(
+    findings: &[Finding],
+    format: Format,
+    lang: Lang,
+    names: &BTreeMap<Str, Str>,
+) -> Result<Vec<u8>> {
+    match format {
+        Format::Text => Ok(text(findings, lang, names).into_bytes()),
+        Format::Json => {
+            let rows: Vec<Row> = findings.iter().map(|f| row(f, lang)).collect();
+            let mut out = serde_json::to_vec_pretty(&rows).map_err(json_error)?;
+            out.push(b'\n');
+            Ok(out)
+        }
+        Format::Jsonl => {
+            let mut out = Vec::new();
+            for f in findings {
+                serde_json::to_writer(&mut out, &row(f, lang)).map_err(json_error)?;
+                out.push(b'\n');
+            }
+            Ok(out)
+        }
+        Format::Csv => csv(findings, lang),
+        Format::Md => Ok(md(findings, lang, names).into_bytes()),
+        Format::Html | Format::Xlsx => Err(Error::Usage(format!(
+            "check does not write {} yet; use text, json, jsonl, csv or md",
+            if format == Format::Html { "html" } else { "xlsx" }
+        ))),
+    }
+}
+
+fn json_error(e: serde_json::Error) -> Error {
+    Error::Usage(format!("cannot render json: {e}"))
+}
+
+fn csv(findings: &[Finding], lang: Lang) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| Error::Usage(format!("cannot render csv: {e}"));
+    w.write_record(KEYS).map_err(err)?;
+    for f in findings {
+        let r = row(f, lang);
+        let cells = [
+            r.rule,
+            r.name,
+            r.severity,
+            r.field,
+            r.jurisdiction.unwrap_or(""),
+            r.item.unwrap_or(""),
+            r.expected.unwrap_or(""),
+            r.actual.unwrap_or(""),
+            r.message,
+        ];
+        w.write_record(cells.iter().map(|c| csv_safe(c).into_owned())).map_err(err)?;
+    }
+    w.into_inner().map_err(|e| Error::Usage(format!("cannot render csv: {e}")))
+}
+
+fn severity_word(s: Severity, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => s.zh(),
+        Lang::En => s.as_str(),
+    }
+}
+
+fn field_word(f: Field, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => f.zh(),
+        Lang::En => f.as_str(),
+    }
+}
+
+/// Counts per field and severity: (error, warning, info).
+fn counts(findings: &[Finding]) -> BTreeMap<Field, [usize; 3]> {
+    let mut map: BTreeMap<Field, [usize; 3]> = BTreeMap::new();
+    for f in findings {
+        let e = map.entry(f.field).or_default();
+        let i = match f.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+        };
+        e[i] += 1;
+    }
+    map
+}
+
+/// 450102 兴宁区, or the code alone when its name is unknown.
+fn place(code: &str, names: &BTreeMap<Str, Str>) -> String {
+    match names.get(code) {
+        Some(n) => format!("{code} {n}"),
+        None => code.to_string(),
+    }
+}
+
+/// Display width of a string: CJK and full-width characters take two columns.
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 }).sum()
+}
+
+/// `s` right-aligned in `w` display columns.
+fn pad_left(s: &str, w: usize) -> String {
+    format!("{}{s}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+/// `s` padded with spaces to `w` display columns.
+fn pad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+fn text(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let mut current_jur: Option<Option<&str>> = None;
+    let mut current_item: Option<Option<&str>> = None;
+    for f in findings {
+        let jur = f.jurisdiction.as_deref();
+        if current_jur != Some(jur) {
+            if current_jur.is_some() {
+                out.push('\n');
+            }
+            match jur {
+                Some(j) => {
+                    let _ =
+                        writeln!(out, "{} {}", lang.pick("区划", "Jurisdiction"), place(j, names));
+                }
+                None => {
+                    let _ =
+                        writeln!(out, "{}", lang.pick("全区（同级比较）", "Region-wide (peers)"));
+                }
+            }
+            current_jur = Some(jur);
+            current_item = None;
+        }
+        let item = f.item.as_deref();
+        if current_item != Some(item) {
+            let name = f.item_name.as_deref().unwrap_or("");
+            let _ = writeln!(out, "  {} {}", item.unwrap_or("-"), name);
+            current_item = Some(item);
+        }
+        let _ = writeln!(
+            out,
+            "    {} {}: [{} {}] {}",
+            severity_word(f.severity, lang),
+            field_word(f.field, lang),
+            f.rule,
+            f.name,
+            message(f, lang)
+        );
+    }
+    if !findings.is_empty() {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", lang.pick("汇总", "Summary"));
+    let row = |out: &mut String, label: &str, c: [usize; 3]| {
+        let _ = writeln!(out, "  {} {:>7} {:>7} {:>7}", pad(label, 16), c[0], c[1], c[2]);
+    };
+    let _ = writeln!(
+        out,
+        "  {} {} {} {}",
+        pad(lang.pick("字段", "field"), 16),
+        pad_left(severity_word(Severity::Error, lang), 7),
+        pad_left(severity_word(Severity::Warning, lang), 7),
+        pad_left(severity_word(Severity::Info, lang), 7)
+    );
+    let mut total = [0usize; 3];
+    for (field, c) in counts(findings) {
+        row(&mut out, field_word(field, lang), c);
+        for i in 0..3 {
+            total[i] += c[i];
+        }
+    }
+    row(&mut out, lang.pick("合计", "total"), total);
+    out
+}
+
+/// Escapes a table cell: pipes and line breaks would break the row.
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+fn md(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", lang.pick("一致性检查结果", "Consistency check"));
+    let _ = writeln!(out, "## {}\n", lang.pick("汇总", "Summary"));
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} |\n| --- | ---: | ---: | ---: |",
+        lang.pick("字段", "field"),
+        severity_word(Severity::Error, lang),
+        severity_word(Severity::Warning, lang),
+        severity_word(Severity::Info, lang)
+    );
+    for (field, c) in counts(findings) {
+        let _ = writeln!(out, "| {} | {} | {} | {} |", field_word(field, lang), c[0], c[1], c[2]);
+    }
+    let _ = writeln!(out, "\n## {}\n", lang.pick("问题", "Findings"));
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} | {} | {} | {} | {} |\n| --- | --- | --- | --- | --- | --- | --- | --- |",
+        lang.pick("区划", "jurisdiction"),
+        lang.pick("事项", "item"),
+        lang.pick("字段", "field"),
+        lang.pick("级别", "severity"),
+        lang.pick("规则", "rule"),
+        lang.pick("应为", "expected"),
+        lang.pick("实为", "actual"),
+        lang.pick("说明", "message"),
+    );
+    for f in findings {
+        let item = match (&f.item, &f.item_name) {
+            (Some(i), Some(n)) => format!("{i} {n}"),
+            (Some(i), None) => i.to_string(),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} {} | {} | {} | {} |",
+            md_cell(&f.jurisdiction.as_deref().map(|j| place(j, names)).unwrap_or_default()),
+            md_cell(&item),
+            field_word(f.field, lang),
+            severity_word(f.severity, lang),
+            f.rule,
+            f.name,
+            md_cell(f.expected.as_deref().unwrap_or("")),
+            md_cell(f.actual.as_deref().unwrap_or("")),
+            md_cell(message(f, lang)),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(j: &str, msg: &str) -> Finding {
+        Finding {
+            rule: "QD101",
+            name: "name-differs-from-standard",
+            severity: Severity::Warning,
+            field: Field::Name,
+            jurisdiction: Some(j.into()),
+            item: Some("450101001000".into()),
+            item_name: Some("食品经营许可".into()),
+            expected: Some("食品经营许可".into()),
+            actual: Some(msg.into()),
+            message: format!("事项名称“{msg}”不一致。"),
+            message_en: format!("Name “{msg}” differs."),
+        }
+    }
+
+    #[test]
+    fn json_has_exactly_the_cli_keys() {
+        let out = render(&[finding("450102", "x")], Format::Json, Lang::Zh).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let obj = v[0].as_object().unwrap();
+        let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+        let mut want = KEYS.to_vec();
+        want.sort();
+        let mut got = keys.clone();
+        got.sort();
+        assert_eq!(got, want);
+        assert_eq!(obj["severity"], "warning");
+        assert_eq!(obj["field"], "name");
+    }
+
+    #[test]
+    fn jsonl_is_one_object_per_line_and_english_on_request() {
+        let out =
+            render(&[finding("450102", "a"), finding("450103", "b")], Format::Jsonl, Lang::En)
+                .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 2);
+        assert!(text.contains("Name “a” differs."));
+    }
+
+    #[test]
+    fn csv_defuses_formulas_and_text_groups_by_jurisdiction() {
+        let out = render(&[finding("450102", "=1+1")], Format::Csv, Lang::Zh).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.starts_with("rule,name,severity,field,jurisdiction,item,expected,actual,message")
+        );
+        assert!(text.contains("'=1+1"));
+        let t = String::from_utf8(
+            render(&[finding("450102", "a"), finding("450102", "b")], Format::Text, Lang::Zh)
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(t.matches("区划 450102").count(), 1);
+        assert!(t.contains("汇总"));
+        assert!(t.contains("事项名称"));
+        let m =
+            String::from_utf8(render(&[finding("450102", "a|b")], Format::Md, Lang::Zh).unwrap())
+                .unwrap();
+        assert!(m.contains("a\\|b"));
+    }
+}

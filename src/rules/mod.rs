@@ -1,1 +1,273 @@
-//! placeholder, filled by its owner.
+//! The check rules: one sorted registry of every rule (id, name, default severity, field, doc)
+//! and, one file per family, the functions that find what each rule names. Rules decide; they
+//! never format output (the renderers in `crate::report::findings` do).
+
+pub mod basis;
+pub mod burden;
+pub mod code;
+pub mod fee;
+pub mod item;
+pub mod limits;
+pub mod presence;
+
+use crate::model::{Field, Finding, Severity, Str};
+
+/// One rule: permanent id, a kebab-case name that names the problem, its default severity, the
+/// field its findings are about (`None` when it depends on the finding), and its doc.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Permanent id (`QD101`); never reused.
+    pub id: &'static str,
+    /// Kebab-case name of the problem (reads well as "allow name-differs-from-standard").
+    pub name: &'static str,
+    pub severity: Severity,
+    /// Field of its findings; `None` when it varies (unreadable values, splits).
+    pub field: Option<Field>,
+    /// On unless rules/check.toml turns it off (some rules are off by default).
+    pub enabled: bool,
+    /// The doc `qingdan rules ID` prints: a one-line summary, then ## What it does, ## Why it
+    /// matters, ## Example, ## Configuration.
+    pub doc: &'static str,
+}
+
+impl Rule {
+    /// The first line of the doc.
+    pub fn summary(&self) -> &'static str {
+        self.doc.lines().next().unwrap_or("").trim()
+    }
+}
+
+/// Every rule, sorted by id, one line each. Ids are never reused; a test checks the order.
+pub static RULES: &[&Rule] = &[
+    &presence::REQUIRED_ITEM_MISSING,
+    &presence::ITEM_UNKNOWN_TO_STANDARD,
+    &presence::ITEM_AT_LEVEL_NOT_GIVEN,
+    &presence::TOWN_ITEM_WITHOUT_COUNTY_COUNTERPART,
+    &presence::ITEM_RARE_AMONG_PEERS,
+    &item::NAME_DIFFERS_FROM_STANDARD,
+    &code::CODE_MALFORMED,
+    &code::CODE_CATEGORY_MISMATCH,
+    &code::DUPLICATE_CODE_IN_LIST,
+    &code::CODE_SHARED_BY_DIFFERENT_ITEMS,
+    &code::CODE_MISSING,
+    &code::ITEM_UNDER_DIFFERENT_CODE,
+    &code::IMPLEMENTATION_CODE_MISMATCH,
+    &item::CATEGORY_DIFFERS,
+    &item::DEPARTMENT_DIFFERS,
+    &item::LEVELS_DIFFER,
+    &basis::BASIS_REFERENCE_MISSING,
+    &basis::BASIS_REFERENCE_ADDED,
+    &basis::BASIS_ARTICLE_DIFFERS,
+    &basis::BASIS_EMPTY,
+    &basis::REPEALED_LAW_CITED,
+    &basis::BASIS_UNREADABLE,
+    &limits::STATUTORY_LIMIT_DIFFERS,
+    &limits::COMMITTED_LIMIT_EXCEEDS_STATUTORY,
+    &limits::COMMITTED_LIMIT_EXCEEDS_STANDARD,
+    &limits::IMMEDIATE_ITEM_WITH_COMMITTED_LIMIT,
+    &limits::COMMITTED_ITEM_WITHOUT_LIMIT,
+    &limits::TIME_LIMIT_UNREADABLE,
+    &fee::FEE_CHARGED_WHERE_FREE,
+    &fee::FEE_AMOUNT_DIFFERS,
+    &fee::FEE_FLAG_CONTRADICTS_FEE,
+    &fee::FEE_WITHOUT_BASIS,
+    &fee::FEE_UNREADABLE,
+    &burden::MORE_VISITS,
+    &burden::EXTRA_INTERMEDIARY,
+    &burden::EXTRA_STEP,
+    &burden::MORE_STAMPS,
+    &burden::EXTRA_MATERIAL,
+    &burden::COUNT_UNREADABLE,
+    &item::KIND_DIFFERS,
+    &item::PEERS_SPLIT,
+];
+
+/// The rule with this id (QD101) or name (name-differs-from-standard), case-insensitive.
+pub fn find(key: &str) -> Option<&'static Rule> {
+    let key = key.trim();
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.id.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+}
+
+/// How a rule is set for a run: on or off, and at what severity.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RuleSetting {
+    pub enabled: bool,
+    pub severity: Severity,
+}
+
+/// Where the reference value of a comparison came from: the standard, or the peers' consensus
+/// ("108 of 112 counties").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Standard,
+    /// `agree` of `of` peers at `level` share the reference value.
+    Peers {
+        agree: usize,
+        of: usize,
+        level: crate::model::Level,
+    },
+    /// `agree` of the `of` jurisdictions of every level carrying the item share it (used when one
+    /// level has too few peers of its own).
+    Region {
+        agree: usize,
+        of: usize,
+    },
+}
+
+impl Source {
+    /// 标准目录 / 112个县中108个.
+    pub fn zh(&self) -> String {
+        match self {
+            Source::Standard => "标准目录".to_string(),
+            Source::Peers { agree, of, level } => format!("{of}个{}中{agree}个", level.zh()),
+            Source::Region { agree, of } => format!("有此事项的{of}个区划中{agree}个"),
+        }
+    }
+
+    /// the standard / 108 of 112 counties.
+    pub fn en(&self) -> String {
+        match self {
+            Source::Standard => "the standard".to_string(),
+            Source::Peers { agree, of, level } => {
+                format!("the peers ({agree} of {of} {})", plural(*level))
+            }
+            Source::Region { agree, of } => {
+                format!("the peers ({agree} of the {of} jurisdictions carrying it)")
+            }
+        }
+    }
+}
+
+/// counties / towns / cities.
+pub fn plural(level: crate::model::Level) -> &'static str {
+    match level {
+        crate::model::Level::Province => "regions",
+        crate::model::Level::City => "cities",
+        crate::model::Level::County => "counties",
+        crate::model::Level::Town => "towns",
+    }
+}
+
+/// What a finding is about: the jurisdiction, the item key (the standard's code where matched)
+/// and the item's reference name.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub jurisdiction: Option<Str>,
+    pub item: Option<Str>,
+    pub item_name: Option<Str>,
+}
+
+/// Collects the findings of rules, applying the run's settings (enabled, severity).
+pub struct Sink<'a> {
+    settings: &'a dyn Fn(&Rule) -> RuleSetting,
+    /// Findings so far, unsorted.
+    pub findings: Vec<Finding>,
+}
+
+impl<'a> Sink<'a> {
+    /// A sink that asks `settings` how each rule is set.
+    pub fn new(settings: &'a dyn Fn(&Rule) -> RuleSetting) -> Sink<'a> {
+        Sink { settings, findings: Vec::new() }
+    }
+
+    /// True when `rule` is enabled in this run (callers may skip expensive work otherwise).
+    pub fn on(&self, rule: &Rule) -> bool {
+        (self.settings)(rule).enabled
+    }
+
+    /// Records a finding of `rule` about `field` (the rule's own field when `None`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn emit(
+        &mut self,
+        rule: &'static Rule,
+        field: Option<Field>,
+        subject: &Subject,
+        expected: Option<String>,
+        actual: Option<String>,
+        message: String,
+        message_en: String,
+    ) {
+        let setting = (self.settings)(rule);
+        if !setting.enabled {
+            return;
+        }
+        let field = field.or(rule.field).unwrap_or(Field::Presence);
+        self.findings.push(Finding {
+            rule: rule.id,
+            name: rule.name,
+            severity: setting.severity,
+            field,
+            jurisdiction: subject.jurisdiction.clone(),
+            item: subject.item.clone(),
+            item_name: subject.item_name.clone(),
+            expected,
+            actual,
+            message,
+            message_en,
+        });
+    }
+}
+
+/// One comparison of an item with its reference (the standard's item, or a peer holding the
+/// consensus value).
+pub struct Cmp<'a> {
+    pub item: &'a crate::model::Item,
+    pub reference: &'a crate::model::Item,
+    pub source: Source,
+    pub subject: Subject,
+    /// Names of the item's and the reference's jurisdictions (for department comparisons).
+    pub jurisdiction_names: (&'a str, &'a str),
+    /// Similarity (Sørensen–Dice on normalised names) at or above which two steps, materials or
+    /// intermediaries are the same one reworded.
+    pub part_similarity: f64,
+}
+
+/// Shows an empty value as （空） / (empty) in messages.
+pub fn shown(s: &str) -> &str {
+    if s.trim().is_empty() {
+        "（空）"
+    } else {
+        s.trim()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_is_sorted_unique_and_documented() {
+        for pair in RULES.windows(2) {
+            assert!(pair[0].id < pair[1].id, "{} must come before {}", pair[0].id, pair[1].id);
+        }
+        let mut names: Vec<_> = RULES.iter().map(|r| r.name).collect();
+        names.sort();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len(), "rule names must be unique");
+        for r in RULES {
+            assert!(r.id.len() == 5 && r.id.starts_with("QD"), "{}", r.id);
+            assert!(
+                r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{} is not kebab-case",
+                r.name
+            );
+            assert!(!r.summary().is_empty(), "{} has no summary", r.id);
+            for section in
+                ["## What it does", "## Why it matters", "## Example", "## Configuration"]
+            {
+                assert!(r.doc.contains(section), "{} lacks {section}", r.id);
+            }
+        }
+    }
+
+    #[test]
+    fn find_by_id_or_name() {
+        assert_eq!(find("qd101").map(|r| r.name), Some("name-differs-from-standard"));
+        assert_eq!(find("name-differs-from-standard").map(|r| r.id), Some("QD101"));
+        assert!(find("QD999").is_none());
+    }
+}

@@ -1,0 +1,275 @@
+//! Grouping: joins every item of every jurisdiction to its reference item — by normalised code,
+//! or, when the code is missing, malformed, unknown or belongs to another item, by name within
+//! its category through the bigram index of `matching`.
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::model::{Category, Dataset, Str};
+
+use super::config::CheckConfig;
+use super::matching::{similarity, NameIndex};
+
+/// How an item joined its group.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum How {
+    /// By its code.
+    Code,
+    /// By its name, with this similarity (its code is missing or wrong).
+    Name { sim: f64 },
+}
+
+/// One item of the dataset in a group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    /// Index in `Dataset::items`.
+    pub item: usize,
+    pub how: How,
+    /// Similarity of the item's name to the group's reference name.
+    pub sim: f64,
+}
+
+/// The same item across jurisdictions.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The standard's code (or the peers' code); for an item unknown to the standard, the row's
+    /// code, or its normalised name when it has none.
+    pub key: Str,
+    /// The reference name (the standard's, or the peers' most common).
+    pub name: Str,
+    /// The reference category (the standard's, or the peers' most common).
+    pub category: Option<Category>,
+    /// The standard's item, when there is a standard and the group is in it.
+    pub standard: Option<usize>,
+    /// False for items unknown to the standard.
+    pub known: bool,
+    /// For unknown groups: the closest standard item by name (index, similarity).
+    pub closest: Option<(usize, f64)>,
+    /// Sorted by jurisdiction, then item index.
+    pub members: Vec<Member>,
+}
+
+/// All groups, sorted by key, and each item's group.
+#[derive(Debug, Default)]
+pub struct Grouping {
+    pub groups: Vec<Group>,
+    /// Group index of each item of the dataset.
+    pub of_item: Vec<usize>,
+}
+
+/// A catalogue entry items can join: a standard item, or (without a standard) a code group.
+struct Entry {
+    key: Str,
+    name: Str,
+    category: Option<Category>,
+    standard: Option<usize>,
+    /// Distinct jurisdictions carrying the code (consensus mode).
+    size: usize,
+}
+
+enum Target {
+    Entry(usize, How, f64),
+    Own { closest: Option<(usize, f64)> },
+}
+
+/// Groups `dataset` against `standard` (or against the dataset's own codes when `None`).
+pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig) -> Grouping {
+    let entries = match standard {
+        Some(std) => standard_entries(std),
+        None => peer_entries(dataset),
+    };
+    let by_code: FxHashMap<&str, usize> =
+        entries.iter().enumerate().map(|(i, e)| (&*e.key, i)).collect();
+    // Candidates in order of preference for equal similarity: the code more jurisdictions carry
+    // first (a miscoded copy of an item never wins over the item), then by code.
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|&a, &b| entries[b].size.cmp(&entries[a].size).then(a.cmp(&b)));
+    let index = NameIndex::new(order.iter().map(|&e| (&*entries[e].name, entries[e].category)));
+    let m = &config.matching;
+    let minority = config.consensus.minority_share;
+    let consensus = standard.is_none();
+
+    let targets: Vec<Target> = dataset
+        .items
+        .par_iter()
+        .map(|item| {
+            let code: &str = &item.code.norm;
+            let own = if code.is_empty() || (consensus && item.code.base.is_none()) {
+                None
+            } else {
+                by_code.get(code).copied()
+            };
+            let name: &str = &item.name.norm;
+            let best = |skip: Option<usize>| {
+                index
+                    .best(name, item.category, m.max_candidates, |pos| Some(order[pos]) == skip)
+                    .map(|(pos, sim)| (order[pos], sim))
+            };
+            match own {
+                Some(a) => {
+                    let sim_a = similarity(name, &entries[a].name);
+                    if sim_a >= m.name_similarity && !(consensus && entries[a].size <= 1) {
+                        return Target::Entry(a, How::Code, sim_a);
+                    }
+                    match best(Some(a)) {
+                        Some((b, sim_b))
+                            if sim_b >= m.name_similarity
+                                && if consensus {
+                                    // The item is carried under two codes: the code a
+                                    // minority of the holders of both uses is the wrong one.
+                                    (sim_b >= sim_a
+                                        && entries[a].size < entries[b].size
+                                        && entries[a].size as f64
+                                            <= minority
+                                                * (entries[a].size + entries[b].size) as f64)
+                                        || (sim_a < m.name_similarity && sim_b > sim_a)
+                                } else {
+                                    sim_b > sim_a
+                                } =>
+                        {
+                            Target::Entry(b, How::Name { sim: sim_b }, sim_b)
+                        }
+                        _ => Target::Entry(a, How::Code, sim_a),
+                    }
+                }
+                None => match best(None) {
+                    Some((b, sim)) if sim >= m.name_similarity => {
+                        Target::Entry(b, How::Name { sim }, sim)
+                    }
+                    closest => Target::Own { closest },
+                },
+            }
+        })
+        .collect();
+
+    let mut groups: Vec<Group> = entries
+        .iter()
+        .map(|e| Group {
+            key: e.key.clone(),
+            name: e.name.clone(),
+            category: e.category,
+            standard: e.standard,
+            known: true,
+            closest: None,
+            members: Vec::new(),
+        })
+        .collect();
+    let mut own: FxHashMap<Str, usize> = FxHashMap::default();
+    let mut of_item = Vec::with_capacity(targets.len());
+    for (i, t) in targets.into_iter().enumerate() {
+        let g = match t {
+            Target::Entry(e, how, sim) => {
+                groups[e].members.push(Member { item: i, how, sim });
+                e
+            }
+            Target::Own { closest } => {
+                let item = &dataset.items[i];
+                let key: Str = if item.code.is_empty() {
+                    item.name.norm.clone()
+                } else {
+                    item.code.norm.clone()
+                };
+                let g = *own.entry(key.clone()).or_insert_with(|| {
+                    groups.push(Group {
+                        key,
+                        name: item.name.raw.trim().into(),
+                        category: item.category,
+                        standard: None,
+                        known: standard.is_none(),
+                        closest: closest.map(|(e, s)| (entries[e].standard.unwrap_or(e), s)),
+                        members: Vec::new(),
+                    });
+                    groups.len() - 1
+                });
+                groups[g].members.push(Member { item: i, how: How::Code, sim: 1.0 });
+                g
+            }
+        };
+        of_item.push(g);
+    }
+    // Sort groups by key (and members by jurisdiction), remapping the items' group indices.
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by(|&a, &b| groups[a].key.cmp(&groups[b].key).then(a.cmp(&b)));
+    let mut new_index = vec![0; groups.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut slots: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
+    let mut groups: Vec<Group> = order.iter().filter_map(|&old| slots[old].take()).collect();
+    for g in &mut groups {
+        g.members.sort_by(|a, b| {
+            dataset.items[a.item]
+                .jurisdiction
+                .cmp(&dataset.items[b.item].jurisdiction)
+                .then(a.item.cmp(&b.item))
+        });
+    }
+    let of_item = of_item.into_iter().map(|g| new_index[g]).collect();
+    Grouping { groups, of_item }
+}
+
+/// One entry per distinct code of the standard (the first row wins).
+fn standard_entries(std: &Dataset) -> Vec<Entry> {
+    let mut seen: FxHashMap<&str, ()> = FxHashMap::default();
+    let mut out = Vec::new();
+    for (i, item) in std.items.iter().enumerate() {
+        let code: &str = &item.code.norm;
+        if code.is_empty() || seen.insert(code, ()).is_some() {
+            continue;
+        }
+        out.push(Entry {
+            key: item.code.norm.clone(),
+            name: item.name.norm.clone(),
+            category: item.category,
+            standard: Some(i),
+            size: 0,
+        });
+    }
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    out
+}
+
+/// One entry per well-formed code of the dataset, named and categorised by the majority of the
+/// rows carrying it (ties to the smaller value).
+fn peer_entries(ds: &Dataset) -> Vec<Entry> {
+    let mut by_code: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (i, item) in ds.items.iter().enumerate() {
+        if item.code.base.is_some() {
+            by_code.entry(&item.code.norm).or_default().push(i);
+        }
+    }
+    let mut out: Vec<Entry> = by_code
+        .into_par_iter()
+        .map(|(code, rows)| {
+            let mut names: FxHashMap<&str, usize> = FxHashMap::default();
+            let mut cats: FxHashMap<Option<Category>, usize> = FxHashMap::default();
+            let mut jurs: Vec<&str> = Vec::with_capacity(rows.len());
+            for &r in &rows {
+                let it = &ds.items[r];
+                *names.entry(&it.name.norm).or_insert(0) += 1;
+                *cats.entry(it.category).or_insert(0) += 1;
+                jurs.push(&it.jurisdiction);
+            }
+            jurs.sort_unstable();
+            jurs.dedup();
+            let name = names
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+                .map(|(n, _)| n)
+                .unwrap_or("");
+            let category = cats
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .and_then(|(c, _)| c);
+            Entry {
+                key: code.into(),
+                name: name.into(),
+                category,
+                standard: None,
+                size: jurs.len(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    out
+}

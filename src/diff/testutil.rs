@@ -1,0 +1,87 @@
+//! Items built in code for the unit tests of `diff`, with parsed values set directly so that the
+//! tests do not depend on the value parsers or the loader.
+
+use crate::model::*;
+
+fn origin() -> Origin {
+    Origin { file: "test".into(), line: 2 }
+}
+
+/// A 承诺件 licensing item with no steps, no materials, free, 1 visit.
+pub fn item(jurisdiction: &str, code: &str, name: &str) -> Item {
+    Item {
+        jurisdiction: jurisdiction.into(),
+        code: Code::parse(code.into()),
+        implementation_code: None,
+        name: Name::new(name.into()),
+        category_raw: "行政许可".into(),
+        category: Some(Category::Licensing),
+        department: Name::new("兴宁区市场监督管理局".into()),
+        levels: Levels::parse("".into()),
+        basis: Basis { raw: "".into(), refs: Vec::new() },
+        statutory_limit: days("20个工作日", 20),
+        committed_limit: days("10个工作日", 10),
+        charged: Flag::parse("否".into()),
+        fee: Fee { raw: "不收费".into(), value: FeeValue::Free },
+        fee_basis: "".into(),
+        visits: Count::parse("1".into()),
+        intermediaries: Intermediaries::parse("无".into()),
+        kind_raw: "承诺件".into(),
+        kind: Some(Kind::Committed),
+        steps: Vec::new(),
+        materials: Vec::new(),
+        origin: origin(),
+    }
+}
+
+/// A limit of `n` working days written as `raw`.
+pub fn days(raw: &str, n: u32) -> TimeLimit {
+    TimeLimit {
+        raw: raw.into(),
+        value: LimitValue::Amount { amount: n, unit: TimeUnit::WorkingDays },
+    }
+}
+
+/// A step with `stamps` seals.
+pub fn step(seq: u32, name: &str, stamps: u64) -> Step {
+    Step {
+        seq: Some(seq),
+        name: Name::new(name.into()),
+        limit: TimeLimit { raw: "".into(), value: LimitValue::None },
+        stamps: Count::parse(stamps.to_string().into()),
+        origin: origin(),
+    }
+}
+
+/// A material, required or optional, stamped or not.
+pub fn material(name: &str, required: bool, stamped: bool) -> Material {
+    let yn = |b: bool| if b { "是" } else { "否" };
+    Material {
+        name: Name::new(name.into()),
+        required: Flag::parse(yn(required).into()),
+        copies: Count::parse("1".into()),
+        stamped: Flag::parse(yn(stamped).into()),
+        origin: origin(),
+    }
+}
+
+/// A reference 《title》第article条.
+pub fn law(title: &str, article: u32) -> LawRef {
+    LawRef {
+        key: title.trim_start_matches("中华人民共和国").to_string(),
+        article: Some(article),
+        paragraph: None,
+        item: None,
+        title: title.to_string(),
+    }
+}
+
+/// A dataset of these items.
+pub fn dataset(items: Vec<Item>) -> Dataset {
+    Dataset {
+        source: "test".into(),
+        jurisdictions: Vec::new(),
+        items,
+        report: LoadReport::default(),
+    }
+}

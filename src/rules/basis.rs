@@ -1,0 +1,312 @@
+//! Legal basis rules (设定依据): references missing or added against the reference, articles
+//! differing, an empty basis, a repealed law cited, and a basis that cannot be read.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::laws::{LawRegistry, LawStatus};
+use crate::model::{Basis, Field, Item, LawRef, Severity};
+
+use super::{Cmp, Rule, Sink, Subject};
+
+/// QD301.
+pub static BASIS_REFERENCE_MISSING: Rule = Rule {
+    id: "QD301",
+    name: "basis-reference-missing",
+    severity: Severity::Warning,
+    field: Some(Field::Basis),
+    enabled: true,
+    doc: "设定依据缺少标准目录引用的法律法规 / The basis lacks a law the reference cites.
+
+## What it does
+Bases are compared as sets of references 《title》第N条: a law the standard's (or the peers')
+basis cites and the item's does not is reported. Titles compare without the 中华人民共和国
+prefix; numerals, punctuation and quoted text do not matter.
+
+## Why it matters
+同一标准: every jurisdiction must exercise a power on the same legal basis.
+
+## Example
+标准：《食品安全法》第三十五条；《食品经营许可管理办法》第二条　本县：《食品安全法》第35条 → 报告缺少
+《食品经营许可管理办法》。　本县：《中华人民共和国食品安全法》第35条；《食品经营许可管理办法》第二条 → 不报告。
+
+## Configuration
+`[rules.QD301] enabled, severity`.
+",
+};
+
+/// QD302.
+pub static BASIS_REFERENCE_ADDED: Rule = Rule {
+    id: "QD302",
+    name: "basis-reference-added",
+    severity: Severity::Warning,
+    field: Some(Field::Basis),
+    enabled: true,
+    doc: "设定依据引用了标准目录没有的法律法规 / The basis cites a law the reference does not.
+
+## What it does
+A law in the item's basis that the reference's basis does not cite.
+
+## Why it matters
+同一标准: an added basis may widen a power beyond what the region agreed.
+
+## Example
+标准：《食品安全法》第三十五条　本县：《食品安全法》第三十五条；《广西食品小作坊管理条例》第五条 → 报告。
+
+## Configuration
+`[rules.QD302] enabled, severity`.
+",
+};
+
+/// QD303.
+pub static BASIS_ARTICLE_DIFFERS: Rule = Rule {
+    id: "QD303",
+    name: "basis-article-differs",
+    severity: Severity::Warning,
+    field: Some(Field::Basis),
+    enabled: true,
+    doc: "设定依据引用的条款与标准目录不同 / The basis cites other articles of the same law.
+
+## What it does
+For a law both bases cite, the sets of article numbers differ. 第三十五条 and 第35条 are equal.
+
+## Why it matters
+同一标准: the article decides what the power is; a wrong article points to another power.
+
+## Example
+标准：《食品安全法》第三十五条　本县：《食品安全法》第三十六条 → 报告。　本县：《食品安全法》第35条 → 不报告。
+
+## Configuration
+`[rules.QD303] enabled, severity`.
+",
+};
+
+/// QD304.
+pub static BASIS_EMPTY: Rule = Rule {
+    id: "QD304",
+    name: "basis-empty",
+    severity: Severity::Warning,
+    field: Some(Field::Basis),
+    enabled: true,
+    doc: "设定依据为空 / The basis is empty where the reference has one.
+
+## What it does
+The item's 设定依据 is empty while the standard's (or the peers') is not.
+
+## Why it matters
+依法行政: a power without a written legal basis cannot be reviewed.
+
+## Example
+标准：《食品安全法》第三十五条　本县：（空） → 报告。
+
+## Configuration
+`[rules.QD304] enabled, severity`.
+",
+};
+
+/// QD305.
+pub static REPEALED_LAW_CITED: Rule = Rule {
+    id: "QD305",
+    name: "repealed-law-cited",
+    severity: Severity::Error,
+    field: Some(Field::Basis),
+    enabled: true,
+    doc: "设定依据引用了已废止的法律法规 / The basis cites a repealed law.
+
+## What it does
+Every reference is looked up in the bundled law registry (rules/laws.csv); a law that is repealed
+(已废止) or expired (失效) is reported, naming what replaced it and, where the registry knows it,
+the article that now holds the provision.
+
+## Why it matters
+有效衔接: a power based on a repealed law has no basis; it must be re-founded on the law in force.
+
+## Example
+本县：《中华人民共和国合同法》第五十二条 → 报告：已被《中华人民共和国民法典》取代（第一百五十三条）。
+
+## Configuration
+`[rules.QD305] enabled, severity`; the registry is rules/laws.csv (--rules DIR overrides it).
+",
+};
+
+/// QD306.
+pub static BASIS_UNREADABLE: Rule = Rule {
+    id: "QD306",
+    name: "basis-unreadable",
+    severity: Severity::Warning,
+    field: Some(Field::Basis),
+    enabled: true,
+    doc: "设定依据无法识别法律法规引用 / No 《title》 reference can be read from the basis.
+
+## What it does
+A non-empty 设定依据 from which no reference 《title》(第N条) can be read is reported; it is then
+left out of the comparisons.
+
+## Why it matters
+同一标准: a basis nobody can parse cannot be compared or checked for repealed laws.
+
+## Example
+本县：依据相关法律规定 → 报告。
+
+## Configuration
+`[rules.QD306] enabled, severity`.
+",
+};
+
+fn readable(b: &Basis) -> bool {
+    !b.refs.is_empty()
+}
+
+/// Titles (for reports) and article sets per law key.
+fn by_law(refs: &[LawRef]) -> BTreeMap<&str, (&str, BTreeSet<u32>)> {
+    let mut map: BTreeMap<&str, (&str, BTreeSet<u32>)> = BTreeMap::new();
+    for r in refs {
+        let e = map.entry(r.key.as_str()).or_insert((r.title.as_str(), BTreeSet::new()));
+        if let Some(a) = r.article {
+            e.1.insert(a);
+        }
+    }
+    map
+}
+
+fn articles(set: &BTreeSet<u32>) -> String {
+    set.iter().map(|a| format!("第{a}条")).collect::<Vec<_>>().join("、")
+}
+
+/// Compares the item's basis with the reference's.
+pub fn compare(sink: &mut Sink, c: &Cmp) {
+    let (a, r) = (&c.item.basis, &c.reference.basis);
+    if r.is_empty() {
+        return;
+    }
+    if a.is_empty() {
+        sink.emit(
+            &BASIS_EMPTY,
+            None,
+            &c.subject,
+            Some(r.raw.trim().to_string()),
+            None,
+            format!("设定依据为空，{}为“{}”。", c.source.zh(), r.raw.trim()),
+            format!("The basis is empty; {} has “{}”.", c.source.en(), r.raw.trim()),
+        );
+        return;
+    }
+    if !readable(a) || !readable(r) {
+        return;
+    }
+    let (am, rm) = (by_law(&a.refs), by_law(&r.refs));
+    let missing: Vec<&str> =
+        rm.iter().filter(|(k, _)| !am.contains_key(*k)).map(|(_, v)| v.0).collect();
+    let added: Vec<&str> =
+        am.iter().filter(|(k, _)| !rm.contains_key(*k)).map(|(_, v)| v.0).collect();
+    if !missing.is_empty() {
+        let list = missing.iter().map(|t| format!("《{t}》")).collect::<Vec<_>>().join("");
+        sink.emit(
+            &BASIS_REFERENCE_MISSING,
+            None,
+            &c.subject,
+            Some(r.raw.trim().to_string()),
+            Some(a.raw.trim().to_string()),
+            format!("设定依据缺少{}引用的{list}。", c.source.zh()),
+            format!("The basis lacks {list}, which {} cites.", c.source.en()),
+        );
+    }
+    if !added.is_empty() {
+        let list = added.iter().map(|t| format!("《{t}》")).collect::<Vec<_>>().join("");
+        sink.emit(
+            &BASIS_REFERENCE_ADDED,
+            None,
+            &c.subject,
+            Some(r.raw.trim().to_string()),
+            Some(a.raw.trim().to_string()),
+            format!("设定依据引用了{}没有的{list}。", c.source.zh()),
+            format!("The basis cites {list}, which {} does not.", c.source.en()),
+        );
+    }
+    for (key, (title, rset)) in &rm {
+        if let Some((_, aset)) = am.get(key) {
+            if !rset.is_empty() && !aset.is_empty() && rset != aset {
+                sink.emit(
+                    &BASIS_ARTICLE_DIFFERS,
+                    None,
+                    &c.subject,
+                    Some(format!("《{title}》{}", articles(rset))),
+                    Some(format!("《{title}》{}", articles(aset))),
+                    format!(
+                        "设定依据引用《{title}》{}，{}为{}。",
+                        articles(aset),
+                        c.source.zh(),
+                        articles(rset)
+                    ),
+                    format!(
+                        "The basis cites 《{title}》{}; {} cites {}.",
+                        articles(aset),
+                        c.source.en(),
+                        articles(rset)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The basis checks needing no reference: repealed laws cited, unreadable basis.
+pub fn within(sink: &mut Sink, item: &Item, subject: &Subject, laws: &LawRegistry) {
+    let b = &item.basis;
+    if b.is_empty() {
+        return;
+    }
+    if !readable(b) {
+        sink.emit(
+            &BASIS_UNREADABLE,
+            None,
+            subject,
+            None,
+            Some(b.raw.trim().to_string()),
+            format!("设定依据“{}”中无法识别法律法规引用（《名称》第N条）。", b.raw.trim()),
+            format!(
+                "No law reference (《title》 article N) can be read from the basis “{}”.",
+                b.raw.trim()
+            ),
+        );
+        return;
+    }
+    let mut seen = BTreeSet::new();
+    for r in &b.refs {
+        if !seen.insert((r.key.as_str(), r.article)) {
+            continue;
+        }
+        let Some(law) = laws.lookup(&r.title) else { continue };
+        if !matches!(law.status, LawStatus::Repealed | LawStatus::Expired) {
+            continue;
+        }
+        let when = law.repealed_on.as_deref().map(|d| format!("（{d}）")).unwrap_or_default();
+        let when_en = law.repealed_on.as_deref().map(|d| format!(" on {d}")).unwrap_or_default();
+        let moved = r.article.and_then(|a| laws.renumbered(&r.title, a));
+        let (expected, zh_tail, en_tail) = match (&law.replaced_by, &moved) {
+            (_, Some((title, article))) => (
+                Some(format!("《{title}》{article}")),
+                format!("，已由《{title}》{article}取代"),
+                format!("; replaced by 《{title}》 {article}"),
+            ),
+            (Some(by), None) => (
+                Some(format!("《{by}》")),
+                format!("，已由《{by}》取代"),
+                format!("; replaced by 《{by}》"),
+            ),
+            (None, None) => (None, String::new(), String::new()),
+        };
+        let article = r.article.map(|a| format!("第{a}条")).unwrap_or_default();
+        sink.emit(
+            &REPEALED_LAW_CITED,
+            None,
+            subject,
+            expected,
+            Some(format!("《{}》{article}", r.title)),
+            format!("设定依据引用的《{}》{article}已废止{when}{zh_tail}。", r.title),
+            format!(
+                "The basis cites 《{}》 {article}, which has been repealed{when_en}{en_tail}.",
+                r.title
+            ),
+        );
+    }
+}

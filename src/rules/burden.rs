@@ -1,0 +1,342 @@
+//! Burden rules: more visits, intermediaries, steps, stamps or required materials than the
+//! reference, naming each extra one; reworded steps and materials are the same ones.
+
+use crate::model::{Count, Field, Item, Severity};
+
+use super::{Cmp, Rule, Sink, Subject};
+
+/// QD601.
+pub static MORE_VISITS: Rule = Rule {
+    id: "QD601",
+    name: "more-visits-than-standard",
+    severity: Severity::Warning,
+    field: Some(Field::Visits),
+    enabled: true,
+    doc: "到现场次数多于标准目录（或同级多数） / More on-site visits than the reference.
+
+## What it does
+Compares 到现场次数 with the reference's; more visits are reported (fewer is better service).
+
+## Why it matters
+同一标准、最多跑一次: a citizen of one county must not travel more often than his neighbour.
+
+## Example
+标准：1　本县：2 → 报告。　标准：1　本县：一 → 不报告。
+
+## Configuration
+`[rules.QD601] enabled, severity`.
+",
+};
+
+/// QD602.
+pub static EXTRA_INTERMEDIARY: Rule = Rule {
+    id: "QD602",
+    name: "extra-intermediary",
+    severity: Severity::Warning,
+    field: Some(Field::Intermediaries),
+    enabled: true,
+    doc: "中介服务多于标准目录（或同级多数） / An intermediary service the reference does not require.
+
+## What it does
+Each intermediary service of the item is matched to the reference's by normalised name
+(similarity at or above `[matching] part-similarity`); each one left over is named.
+
+## Why it matters
+同一标准、减证便民: an intermediary the region does not require is a cost imposed on applicants.
+
+## Example
+标准：无　本县：环境影响评价 → 报告“环境影响评价”。
+
+## Configuration
+`[matching] part-similarity`; `[rules.QD602] enabled, severity`.
+",
+};
+
+/// QD603.
+pub static EXTRA_STEP: Rule = Rule {
+    id: "QD603",
+    name: "extra-step",
+    severity: Severity::Warning,
+    field: Some(Field::Steps),
+    enabled: true,
+    doc: "办理环节多于标准目录（或同级多数） / A process step the reference does not have.
+
+## What it does
+Each step of the item is matched to the reference's steps by normalised name (similarity at or
+above `[matching] part-similarity`, so a reworded step is the same step); each one left over is
+named.
+
+## Why it matters
+同一标准: extra steps lengthen the process beyond what the region agreed.
+
+## Example
+标准：受理、审查、决定　本县：受理、审查、复核、决定 → 报告“复核”。　本县：受理、审核、决定 → 视相似度。
+
+## Configuration
+`[matching] part-similarity`; `[rules.QD603] enabled, severity`.
+",
+};
+
+/// QD604.
+pub static MORE_STAMPS: Rule = Rule {
+    id: "QD604",
+    name: "more-stamps-than-standard",
+    severity: Severity::Warning,
+    field: Some(Field::Stamps),
+    enabled: true,
+    doc: "盖章数多于标准目录（或同级多数） / More seals than the reference.
+
+## What it does
+Counts the stamps as DATA.md does (盖章数 over the steps plus materials with 需盖章 = 是) and
+reports more than the reference's.
+
+## Why it matters
+同一标准、减少盖章: every extra seal is another office to visit.
+
+## Example
+标准：2个章　本县：3个章 → 报告。
+
+## Configuration
+`[rules.QD604] enabled, severity`.
+",
+};
+
+/// QD605.
+pub static EXTRA_MATERIAL: Rule = Rule {
+    id: "QD605",
+    name: "extra-material",
+    severity: Severity::Warning,
+    field: Some(Field::Materials),
+    enabled: true,
+    doc: "申请材料多于标准目录（或同级多数） / A required material the reference does not require.
+
+## What it does
+Each required material (是否必要 = 是) is matched to the reference's by normalised name
+(similarity at or above `[matching] part-similarity`, so 营业执照复印件 and 营业执照副本复印件 are
+the same material); each one left over is named.
+
+## Why it matters
+同一标准、减证便民: an extra material is a document the applicant must obtain elsewhere.
+
+## Example
+标准：营业执照复印件　本县：营业执照复印件、房屋租赁合同 → 报告“房屋租赁合同”。
+
+## Configuration
+`[matching] part-similarity`; `[rules.QD605] enabled, severity`.
+",
+};
+
+/// QD606.
+pub static COUNT_UNREADABLE: Rule = Rule {
+    id: "QD606",
+    name: "count-unreadable",
+    severity: Severity::Warning,
+    field: None,
+    enabled: true,
+    doc: "到现场次数或盖章数无法识别 / A count (visits, stamps) cannot be read.
+
+## What it does
+A 到现场次数 or 盖章数 that is not a number (Arabic or Chinese numerals) is reported and left out
+of the comparisons.
+
+## Why it matters
+同一标准: a count nobody can read cannot be compared.
+
+## Example
+到现场次数：视情况 → 报告。　到现场次数：一 → 不报告。
+
+## Configuration
+`[rules.QD606] enabled, severity`.
+",
+};
+
+/// The names of `mine` left over after matching each one to a distinct name of `theirs` whose
+/// similarity is at least `threshold` (exact matches first, so rewording never steals a match).
+pub fn extras(mine: &[&str], theirs: &[&str], threshold: f64) -> Vec<String> {
+    let mut used = vec![false; theirs.len()];
+    let mut left: Vec<usize> = Vec::new();
+    for (i, m) in mine.iter().enumerate() {
+        match theirs.iter().enumerate().position(|(j, t)| !used[j] && t == m) {
+            Some(j) => used[j] = true,
+            None => left.push(i),
+        }
+    }
+    let mut out = Vec::new();
+    for i in left {
+        let m = mine[i];
+        let best = theirs
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| !used[*j])
+            .map(|(j, t)| (j, crate::check::matching::similarity(m, t)))
+            .filter(|(_, s)| *s >= threshold)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        match best {
+            Some((j, _)) => used[j] = true,
+            None => out.push(m.to_string()),
+        }
+    }
+    out
+}
+
+fn count(c: &Count) -> Option<u64> {
+    c.value
+}
+
+/// Visits against the reference.
+pub fn compare_visits(sink: &mut Sink, c: &Cmp) {
+    if let (Some(a), Some(r)) = (count(&c.item.visits), count(&c.reference.visits)) {
+        if a > r {
+            sink.emit(
+                &MORE_VISITS,
+                None,
+                &c.subject,
+                Some(r.to_string()),
+                Some(a.to_string()),
+                format!("到现场次数{a}次，多于{}的{r}次。", c.source.zh()),
+                format!("{a} on-site visits, more than the {r} of {}.", c.source.en()),
+            );
+        }
+    }
+}
+
+/// Intermediaries against the reference, naming each extra one.
+pub fn compare_intermediaries(sink: &mut Sink, c: &Cmp) {
+    let mine: Vec<&str> = c.item.intermediaries.list.iter().map(String::as_str).collect();
+    let theirs: Vec<&str> = c.reference.intermediaries.list.iter().map(String::as_str).collect();
+    let extra = extras(&mine, &theirs, c.part_similarity);
+    if !extra.is_empty() {
+        let list = extra.join("、");
+        sink.emit(
+            &EXTRA_INTERMEDIARY,
+            None,
+            &c.subject,
+            Some(if theirs.is_empty() { "无".to_string() } else { theirs.join("、") }),
+            Some(list.clone()),
+            format!("多出{}没有的中介服务：{list}。", c.source.zh()),
+            format!("Intermediary services {} does not require: {list}.", c.source.en()),
+        );
+    }
+}
+
+/// Steps against the reference, naming each extra one.
+pub fn compare_steps(sink: &mut Sink, c: &Cmp) {
+    let mine: Vec<&str> = c.item.steps.iter().map(|s| &*s.name.norm).collect();
+    let theirs: Vec<&str> = c.reference.steps.iter().map(|s| &*s.name.norm).collect();
+    if theirs.is_empty() {
+        return;
+    }
+    let extra = extras(&mine, &theirs, c.part_similarity);
+    if !extra.is_empty() {
+        let list = extra.join("、");
+        sink.emit(
+            &EXTRA_STEP,
+            None,
+            &c.subject,
+            Some(theirs.join("、")),
+            Some(mine.join("、")),
+            format!(
+                "多出{}没有的办理环节：{list}（{}个环节，{}为{}个）。",
+                c.source.zh(),
+                mine.len(),
+                c.source.zh(),
+                theirs.len()
+            ),
+            format!(
+                "Steps {} does not have: {list} ({} steps, {} has {}).",
+                c.source.en(),
+                mine.len(),
+                c.source.en(),
+                theirs.len()
+            ),
+        );
+    }
+}
+
+/// Stamps against the reference.
+pub fn compare_stamps(sink: &mut Sink, c: &Cmp) {
+    if c.reference.steps.is_empty() && c.reference.materials.is_empty() {
+        return;
+    }
+    let (a, r) = (c.item.stamps(), c.reference.stamps());
+    if a > r {
+        sink.emit(
+            &MORE_STAMPS,
+            None,
+            &c.subject,
+            Some(r.to_string()),
+            Some(a.to_string()),
+            format!("盖章数{a}个，多于{}的{r}个。", c.source.zh()),
+            format!("{a} stamps, more than the {r} of {}.", c.source.en()),
+        );
+    }
+}
+
+/// Required materials against the reference, naming each extra one.
+pub fn compare_materials(sink: &mut Sink, c: &Cmp) {
+    let required = |i: &'_ Item| -> Vec<String> {
+        i.materials.iter().filter(|m| m.is_required()).map(|m| m.name.norm.to_string()).collect()
+    };
+    let (mine, theirs) = (required(c.item), required(c.reference));
+    if theirs.is_empty() && c.reference.materials.is_empty() {
+        return;
+    }
+    let mine_s: Vec<&str> = mine.iter().map(String::as_str).collect();
+    let theirs_s: Vec<&str> = theirs.iter().map(String::as_str).collect();
+    let extra = extras(&mine_s, &theirs_s, c.part_similarity);
+    if !extra.is_empty() {
+        let list = extra.join("、");
+        sink.emit(
+            &EXTRA_MATERIAL,
+            None,
+            &c.subject,
+            Some(format!("{}份必要材料", theirs.len())),
+            Some(list.clone()),
+            format!("多出{}不要求的申请材料：{list}。", c.source.zh()),
+            format!("Materials {} does not require: {list}.", c.source.en()),
+        );
+    }
+}
+
+/// Unreadable counts within one row.
+pub fn within(sink: &mut Sink, item: &Item, subject: &Subject) {
+    if item.visits.is_unparsed() {
+        sink.emit(
+            &COUNT_UNREADABLE,
+            Some(Field::Visits),
+            subject,
+            None,
+            Some(item.visits.raw.trim().to_string()),
+            format!("到现场次数“{}”无法识别。", item.visits.raw.trim()),
+            format!("The number of visits “{}” cannot be read.", item.visits.raw.trim()),
+        );
+    }
+    if let Some(step) = item.steps.iter().find(|s| s.stamps.is_unparsed()) {
+        sink.emit(
+            &COUNT_UNREADABLE,
+            Some(Field::Stamps),
+            subject,
+            None,
+            Some(step.stamps.raw.trim().to_string()),
+            format!("环节“{}”的盖章数“{}”无法识别。", step.name.raw.trim(), step.stamps.raw.trim()),
+            format!(
+                "The stamps “{}” of step “{}” cannot be read.",
+                step.stamps.raw.trim(),
+                step.name.raw.trim()
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reworded_parts_are_not_extra() {
+        let ours = ["营业执照副本复印件", "身份证复印件", "房屋租赁合同"];
+        let theirs = ["营业执照复印件", "身份证复印件"];
+        assert_eq!(extras(&ours, &theirs, 0.6), vec!["房屋租赁合同".to_string()]);
+        assert!(extras(&theirs, &theirs, 0.6).is_empty());
+    }
+}

@@ -1,0 +1,443 @@
+//! Code rules (同一事项、同一编码): malformed codes, TT digits against 事项类型, duplicates within a
+//! list, one code for different items, a missing or different code for the same item, and
+//! implementation codes that contradict their row.
+
+use crate::model::{Category, Field, Item, Level, Severity};
+use crate::report::Lang;
+use crate::value::code::CodeLayouts;
+
+use super::{Rule, Sink, Source, Subject};
+
+/// QD102.
+pub static CODE_MALFORMED: Rule = Rule {
+    id: "QD102",
+    name: "code-malformed",
+    severity: Severity::Error,
+    field: Some(Field::Code),
+    enabled: true,
+    doc: "事项编码格式错误 / The item code is malformed.
+
+## What it does
+A base code (基本编码, GB/T 39554.1-2020) has 12 characters PP TT DD MMM SSS after normalisation:
+PP and TT digits, the rest digits or (local codes) letters. Anything else is reported; the item is
+then matched to its group by name.
+
+## Why it matters
+同一编码: the code is the key that joins the same item across jurisdictions; a malformed code
+cuts the item off from the catalogue.
+
+## Example
+本县：45010100100（11位） → 报告。　本县：４５０１０１００１０００（全角） → 不报告。
+
+## Configuration
+`[rules.QD102] enabled, severity`.
+",
+};
+
+/// QD103.
+pub static CODE_CATEGORY_MISMATCH: Rule = Rule {
+    id: "QD103",
+    name: "code-category-mismatch",
+    severity: Severity::Error,
+    field: Some(Field::Code),
+    enabled: true,
+    doc: "事项编码的类型位与事项类型不符 / The code's TT digits disagree with 事项类型.
+
+## What it does
+Characters 3–4 of a base code (TT) name the category: 01 许可, 02 处罚, 03 强制, 04 征收, 05 给付,
+06 检查, 07 确认, 08 奖励, 09 裁决, 10 其他行政权力, 20 公共服务. They must agree with the row's
+事项类型.
+
+## Why it matters
+同一编码、同一标准: a code whose type digits contradict the category is either the wrong code or
+the wrong category.
+
+## Example
+编码 450201001000（02 处罚），事项类型 行政许可 → 报告。
+
+## Configuration
+`[rules.QD103] enabled, severity`.
+",
+};
+
+/// QD104.
+pub static DUPLICATE_CODE_IN_LIST: Rule = Rule {
+    id: "QD104",
+    name: "duplicate-code-in-list",
+    severity: Severity::Error,
+    field: Some(Field::Code),
+    enabled: true,
+    doc: "同一清单中事项编码重复 / The same code appears twice in one list.
+
+## What it does
+Within one jurisdiction's list, two rows carrying the same normalised code. When one of them is,
+by its name, another item, the finding is about that item (the one that carries the wrong code).
+
+## Why it matters
+同一事项、同一编码: one code, one item; a duplicate makes one of the two unreachable in the
+regional system.
+
+## Example
+兴宁区：450101001000 食品经营许可；450101001000 药品零售许可 → 报告（后者应使用自己的编码）。
+
+## Configuration
+`[rules.QD104] enabled, severity`.
+",
+};
+
+/// QD105.
+pub static CODE_SHARED_BY_DIFFERENT_ITEMS: Rule = Rule {
+    id: "QD105",
+    name: "code-shared-by-different-items",
+    severity: Severity::Error,
+    field: Some(Field::Code),
+    enabled: true,
+    doc: "同一编码用于不同事项 / One code is used for different items.
+
+## What it does
+An item joined to its reference by code whose name is far from the reference's name (similarity
+below `[matching] different-item-similarity`) and matches no other item: the code is being used
+for a different item.
+
+## Why it matters
+同一编码: one code must mean one item everywhere, or the region's statistics and the citizens'
+searches join unrelated powers.
+
+## Example
+标准：450101001000 食品经营许可　本县：450101001000 殡葬设施建设审批 → 报告。
+
+## Configuration
+`[matching] different-item-similarity`; `[rules.QD105] enabled, severity`.
+",
+};
+
+/// QD106.
+pub static CODE_MISSING: Rule = Rule {
+    id: "QD106",
+    name: "code-missing",
+    severity: Severity::Error,
+    field: Some(Field::Code),
+    enabled: true,
+    doc: "事项缺少编码（按名称匹配到标准事项） / The row has no code; matched by name.
+
+## What it does
+A row without 事项编码 is matched by name (Sørensen–Dice on character bigrams, candidates sharing
+bigrams within the same category). The finding names the code the item should carry and the
+similarity.
+
+## Why it matters
+同一编码: without a code the item cannot be joined to the catalogue or to its peers.
+
+## Example
+本县：事项编码为空，名称“食品经营许可” → 报告：应为 450101001000（相似度1.00）。
+
+## Configuration
+`[matching] name-similarity, max-candidates`; `[rules.QD106] enabled, severity`.
+",
+};
+
+/// QD107.
+pub static ITEM_UNDER_DIFFERENT_CODE: Rule = Rule {
+    id: "QD107",
+    name: "item-under-different-code",
+    severity: Severity::Error,
+    field: Some(Field::Code),
+    enabled: true,
+    doc: "同一事项使用了不同的编码 / The item carries another code than the standard's (or the peers').
+
+## What it does
+A row whose code is unknown, malformed, or belongs to another item, but whose name matches an
+item of the standard (or of the peers, who mostly carry another code), is reported with the code
+it should carry and the similarity of the names.
+
+## Why it matters
+同一事项、同一编码: the same item must carry the same code in every jurisdiction.
+
+## Example
+标准：450101001000 食品经营许可　本县：450101001009 食品经营许可 → 报告：应为 450101001000。
+
+## Configuration
+`[matching] name-similarity`; `[rules.QD107] enabled, severity`.
+",
+};
+
+/// QD108.
+pub static IMPLEMENTATION_CODE_MISMATCH: Rule = Rule {
+    id: "QD108",
+    name: "implementation-code-mismatch",
+    severity: Severity::Error,
+    field: Some(Field::Code),
+    enabled: true,
+    doc: "实施编码与本行不符 / The implementation code contradicts its row.
+
+## What it does
+A 31-character 实施编码 is the body's 18-character credit code, a level digit (2 省, 3 市, 4 县,
+5 乡镇) and the 12-character base code. It must embed the row's base code and the level of the
+row's jurisdiction and, unless the body is a placeholder (credit code starting with TE), a
+division code (credit characters 3–8) inside the row's jurisdiction. Codes of other lengths are
+reported as malformed.
+
+## Why it matters
+同一编码、上下对应: the implementation code is what the regional system files a case under; a code
+of another level or another county files it in the wrong place.
+
+## Example
+兴宁区（450102，县级）：实施编码 11450102MB1234567X 3 450101001000 → 报告（层级位3为市级）。
+
+## Configuration
+`[rules.QD108] enabled, severity`.
+",
+};
+
+/// The checks of a row's own code(s), needing no reference: malformed, TT against category, and
+/// the implementation code against the row. `reference_category` is the category of the item the
+/// row joined by its code: when the code's TT digits agree with it, the row's category is what is
+/// wrong (category-differs reports it), not the code.
+pub fn within(
+    sink: &mut Sink,
+    item: &Item,
+    subject: &Subject,
+    level: Option<Level>,
+    reference_category: Option<Category>,
+    layouts: &CodeLayouts,
+) {
+    let code = &item.code;
+    if !code.is_empty() {
+        if let Err(problem) = code.validate() {
+            sink.emit(
+                &CODE_MALFORMED,
+                None,
+                subject,
+                Some("12位基本编码".to_string()),
+                Some(code.raw.trim().to_string()),
+                format!("事项编码“{}”格式错误：{}。", code.raw.trim(), problem.message(Lang::Zh)),
+                format!(
+                    "Item code “{}” is malformed: {}.",
+                    code.raw.trim(),
+                    problem.message(Lang::En)
+                ),
+            );
+        }
+    }
+    if let (Some(tt), Some(cat)) = (code.category_digits(), item.category) {
+        if tt != cat.code() && reference_category.is_none_or(|r| r.code() != tt) {
+            let named = Category::POWERS
+                .iter()
+                .chain(std::iter::once(&Category::PublicService))
+                .find(|c| c.code() == tt)
+                .map(|c| c.zh())
+                .unwrap_or("未知类型");
+            sink.emit(
+                &CODE_CATEGORY_MISMATCH,
+                None,
+                subject,
+                Some(format!("{}（{}）", cat.code(), cat.zh())),
+                Some(format!("{tt}（{named}）")),
+                format!(
+                    "事项编码“{}”的类型位{tt}（{named}）与事项类型“{}”（{}）不符。",
+                    code.norm,
+                    cat.zh(),
+                    cat.code()
+                ),
+                format!(
+                    "Code {}'s category digits {tt} disagree with the category {} ({}).",
+                    code.norm,
+                    cat.en(),
+                    cat.code()
+                ),
+            );
+        }
+    }
+    if let (Some(implementation), Some(level)) = (&item.implementation_code, level) {
+        implementation_code(sink, item, &implementation.raw, subject, level, layouts);
+    }
+}
+
+fn implementation_code(
+    sink: &mut Sink,
+    item: &Item,
+    raw: &str,
+    subject: &Subject,
+    level: Level,
+    layouts: &CodeLayouts,
+) {
+    if raw.trim().is_empty() {
+        return;
+    }
+    let mut problems_zh = Vec::new();
+    let mut problems_en = Vec::new();
+    let shown = raw.trim();
+    match layouts.parse(raw) {
+        Err(e) => {
+            problems_zh.push(e.message(Lang::Zh));
+            problems_en.push(e.message(Lang::En));
+        }
+        Ok((parsed, _)) => {
+            if let Some(base) = item.code.base.as_ref().map(|_| &*item.code.norm) {
+                if parsed.base != base {
+                    problems_zh.push(format!("内含基本编码{}与事项编码{base}不同", parsed.base));
+                    problems_en
+                        .push(format!("it embeds base code {}, not the row's {base}", parsed.base));
+                }
+            }
+            let want = level.digit();
+            if parsed.level != 0 && parsed.level != want {
+                problems_zh.push(format!(
+                    "层级位为{}，{}应为{want}",
+                    parsed.level,
+                    level.zh_level()
+                ));
+                problems_en.push(format!(
+                    "its level digit is {}, {} level is {want}",
+                    parsed.level,
+                    level.en()
+                ));
+            }
+            if let Some(division) = &parsed.division {
+                if !division_inside(division, &item.jurisdiction) {
+                    problems_zh
+                        .push(format!("主体区划{division}不在本区划{}内", item.jurisdiction));
+                    problems_en.push(format!(
+                        "the body's division {division} is outside {}",
+                        item.jurisdiction
+                    ));
+                }
+            }
+        }
+    }
+    if problems_zh.is_empty() {
+        return;
+    }
+    sink.emit(
+        &IMPLEMENTATION_CODE_MISMATCH,
+        None,
+        subject,
+        None,
+        Some(shown.to_string()),
+        format!("实施编码“{shown}”与本行不符：{}。", problems_zh.join("；")),
+        format!("Implementation code {shown} contradicts its row: {}.", problems_en.join("; ")),
+    );
+}
+
+/// True when a body's division code (6 or 9 digits) lies inside jurisdiction `jurisdiction`: a
+/// town's bodies may carry their county's code, a city's any code of the city.
+fn division_inside(division: &str, jurisdiction: &str) -> bool {
+    if division.len() < 6 || !division.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let six = jurisdiction.get(..6).unwrap_or(jurisdiction);
+    let mut prefix = six;
+    while prefix.len() > 2 && prefix.ends_with("00") {
+        prefix = prefix.get(..prefix.len() - 2).unwrap_or(prefix);
+    }
+    division.starts_with(prefix)
+        && (jurisdiction.starts_with(division)
+            || division.len() == 6
+            || division.starts_with(jurisdiction))
+}
+
+/// QD104: `code` appears `count` times in the subject's list.
+pub fn duplicate(sink: &mut Sink, subject: &Subject, code: &str, row_name: &str, count: usize) {
+    sink.emit(
+        &DUPLICATE_CODE_IN_LIST,
+        None,
+        subject,
+        subject.item.as_ref().map(|s| s.to_string()),
+        Some(code.to_string()),
+        format!("事项编码{code}在本清单中出现{count}次（“{}”）。", row_name.trim()),
+        format!("Code {code} appears {count} times in this list (“{}”).", row_name.trim()),
+    );
+}
+
+/// QD105: the row carries the reference's code but is, by its name, a different item.
+pub fn shared(
+    sink: &mut Sink,
+    subject: &Subject,
+    code: &str,
+    row_name: &str,
+    ref_name: &str,
+    sim: f64,
+) {
+    sink.emit(
+        &CODE_SHARED_BY_DIFFERENT_ITEMS,
+        None,
+        subject,
+        Some(ref_name.to_string()),
+        Some(row_name.trim().to_string()),
+        format!(
+            "编码{code}对应“{ref_name}”，本行却是“{}”（名称相似度{sim:.2}），同一编码用于不同事项。",
+            row_name.trim()
+        ),
+        format!(
+            "Code {code} is “{ref_name}”, but this row is “{}” (name similarity {sim:.2}): one code for different items.",
+            row_name.trim()
+        ),
+    );
+}
+
+/// QD106 (no code) or QD107 (another code): the row matched its item by name with `sim`; it
+/// should carry `expected`.
+pub fn should_carry(
+    sink: &mut Sink,
+    subject: &Subject,
+    row_code: &str,
+    row_name: &str,
+    sim: f64,
+    source: Source,
+) {
+    let expected = subject.item.as_deref().unwrap_or("").to_string();
+    let name = subject.item_name.as_deref().unwrap_or("").to_string();
+    if row_code.is_empty() {
+        sink.emit(
+            &CODE_MISSING,
+            None,
+            subject,
+            Some(expected.clone()),
+            None,
+            format!(
+                "“{}”缺少事项编码，按名称匹配到{}的“{name}”（相似度{sim:.2}），应为{expected}。",
+                row_name.trim(),
+                source.zh()
+            ),
+            format!(
+                "“{}” has no code; matched by name to “{name}” of {} (similarity {sim:.2}), it should carry {expected}.",
+                row_name.trim(),
+                source.en()
+            ),
+        );
+    } else {
+        sink.emit(
+            &ITEM_UNDER_DIFFERENT_CODE,
+            None,
+            subject,
+            Some(expected.clone()),
+            Some(row_code.to_string()),
+            format!(
+                "“{}”的编码为{row_code}，按名称匹配到{}的“{name}”（相似度{sim:.2}），应为{expected}。",
+                row_name.trim(),
+                source.zh()
+            ),
+            format!(
+                "“{}” carries {row_code}; matched by name to “{name}” of {} (similarity {sim:.2}), it should carry {expected}.",
+                row_name.trim(),
+                source.en()
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn divisions() {
+        assert!(division_inside("450102", "450102"));
+        assert!(division_inside("450102", "450102001"));
+        assert!(division_inside("450103", "450100"));
+        assert!(!division_inside("450103", "450102"));
+        assert!(!division_inside("", "450102"));
+        assert!(division_inside("450102001", "450102001"));
+        assert!(!division_inside("450102002", "450102001"));
+    }
+}
