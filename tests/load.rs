@@ -681,3 +681,26 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn inspect_writes_its_report_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("inspect.json");
+    let (code, stdout, err) = qingdan(&[
+        "inspect",
+        fixture("small").to_str().unwrap(),
+        "--format",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.is_empty());
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["items"]["total"], 5);
+    // Other formats are refused with exit 2.
+    let (code, _, err) =
+        qingdan(&["inspect", fixture("small").to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("text or json"), "{err}");
+}
