@@ -55,8 +55,15 @@ fn main() {
     println!("qingdan::load::load: {summary} in {}", secs(load));
     println!("ratio load / floor: {:.2}", load.as_secs_f64() / floor.as_secs_f64().max(1e-9));
     // CPU time (user + system, all threads) is steadier than wall time on a shared machine.
-    if let (Some(f), Some(l)) = (cpu_floor, cpu_load) {
-        println!("CPU time per run: floor {f:.2} s, load {l:.2} s, ratio {:.2}", l / f.max(1e-9));
+    // /proc counts CPU time in 10 ms ticks: a ratio needs a floor of some ticks.
+    match (cpu_floor, cpu_load) {
+        (Some(f), Some(l)) if f >= 0.1 => {
+            println!("CPU time per run: floor {f:.2} s, load {l:.2} s, ratio {:.2}", l / f)
+        }
+        (Some(f), Some(l)) => {
+            println!("CPU time per run: floor {f:.2} s, load {l:.2} s (too short for a ratio)")
+        }
+        _ => {}
     }
     match (after_floor, peak_rss_kb()) {
         (Some(f), Some(l)) => {
