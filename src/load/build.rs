@@ -260,8 +260,10 @@ impl Visitor for ItemsVisitor<'_> {
             return false;
         }
         let impl_raw = raw_in(&t.map, row, Col::ImplementationCode);
+        // Implementation codes are unique per row (they embed the body's credit code): caching
+        // them would only copy each one into the cache.
         let implementation_code =
-            if impl_raw.trim().is_empty() { None } else { Some(t.cache.code(impl_raw)) };
+            if impl_raw.trim().is_empty() { None } else { Some(Code::parse(impl_raw.into())) };
         let (category_raw, category) = field!(t, row, Col::Category, category);
         let (kind_raw, kind) = field!(t, row, Col::Kind, kind);
         let statutory_limit = t.limit(row, Col::StatutoryLimit);

@@ -347,7 +347,13 @@ fn settle_jurisdictions(
         );
     }
     let mut added: Vec<Str> = Vec::new();
+    let mut previous: Option<&Str> = None;
     for item in items {
+        // Items come grouped by jurisdiction: skip the lookup while it stays the same.
+        if previous.is_some_and(|p| std::sync::Arc::ptr_eq(p, &item.jurisdiction)) {
+            continue;
+        }
+        previous = Some(&item.jurisdiction);
         if map.contains_key(&item.jurisdiction) {
             continue;
         }
