@@ -72,31 +72,34 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     if !global.quiet {
         let rejected = dataset.report.rows_rejected()
             + standard.as_ref().map(|s| s.report.rows_rejected()).unwrap_or(0);
-        eprintln!(
-            "{}",
-            match global.lang {
-                report::Lang::Zh => format!(
-                    "qingdan check：{}个区划、{}条事项（{}组），错误{}条，警告{}条，提示{}条{}。",
-                    result.jurisdictions,
-                    result.items,
-                    result.groups,
-                    result.count(Severity::Error),
-                    result.count(Severity::Warning),
-                    result.count(Severity::Info),
-                    if rejected > 0 { format!("；{rejected}行未能读取") } else { String::new() }
-                ),
-                report::Lang::En => format!(
-                    "qingdan check: {} jurisdictions, {} items ({} groups): {} errors, {} warnings, {} info{}.",
-                    result.jurisdictions,
-                    result.items,
-                    result.groups,
-                    result.count(Severity::Error),
-                    result.count(Severity::Warning),
-                    result.count(Severity::Info),
-                    if rejected > 0 { format!("; {rejected} rows rejected") } else { String::new() }
-                ),
-            }
+        let (j, n, g) = (result.jurisdictions, result.items, result.groups);
+        let (e, w, i) = (
+            result.count(Severity::Error),
+            result.count(Severity::Warning),
+            result.count(Severity::Info),
         );
+        match global.lang {
+            report::Lang::Zh => {
+                let tail = if rejected > 0 {
+                    format!("；{rejected}行未能读取")
+                } else {
+                    String::new()
+                };
+                eprintln!(
+                    "qingdan check：{j}个区划、{n}条事项（{g}组），错误{e}条，警告{w}条，提示{i}条{tail}。"
+                );
+            }
+            report::Lang::En => {
+                let tail = if rejected > 0 {
+                    format!("; {rejected} rows rejected")
+                } else {
+                    String::new()
+                };
+                eprintln!(
+                    "qingdan check: {j} jurisdictions, {n} items ({g} groups): {e} errors, {w} warnings, {i} info{tail}."
+                );
+            }
+        }
     }
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
