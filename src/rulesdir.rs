@@ -17,6 +17,11 @@ pub struct RulesText {
 /// Reads `name` from `dir` when given and present, else the embedded default.
 pub fn rules_file(dir: Option<&Path>, name: &str, embedded: &'static str) -> Result<RulesText> {
     if let Some(dir) = dir {
+        // A typo in a nightly job's --rules must not silently run the built-in rules.
+        if !dir.is_dir() {
+            let why = if dir.exists() { "is not a folder" } else { "does not exist" };
+            return Err(Error::Usage(format!("--rules {}: the rules folder {why}", dir.display())));
+        }
         let path = dir.join(name);
         if path.exists() {
             let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
@@ -51,4 +56,36 @@ pub fn line_col(text: &str, offset: usize) -> (Option<u64>, Option<u64>) {
     let line = before.matches('\n').count() as u64 + 1;
     let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) as u64 + 1;
     (Some(line), Some(col))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Regression (hostile suite): a missing --rules folder fell back to the defaults.
+    #[test]
+    fn missing_or_non_folder_rules_dir_is_an_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = tmp.path().join("nope");
+        let err = rules_file(Some(&missing), "check.toml", "").unwrap_err().to_string();
+        assert!(err.contains("nope") && err.contains("does not exist"), "{err}");
+        let file = tmp.path().join("f.toml");
+        std::fs::write(&file, "").unwrap();
+        assert!(rules_file(Some(&file), "check.toml", "").is_err());
+        let ok = rules_file(Some(tmp.path()), "check.toml", "x = 1").unwrap();
+        assert_eq!(ok.text, "x = 1");
+    }
+
+    #[test]
+    fn bad_toml_names_line_and_column() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Cfg {
+            a: u32,
+        }
+        let rules = RulesText { label: "r.toml".into(), text: "a = 1\nb = 2\n".into() };
+        let err = parse_toml::<Cfg>(&rules).unwrap_err().to_string();
+        assert!(err.starts_with("r.toml:2:1"), "{err}");
+    }
 }

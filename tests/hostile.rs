@@ -875,13 +875,14 @@ fn every_fixture_accounts_for_every_row() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Known bugs found by these cases, kept as tests that fail until their owners fix them.
+// Bugs found by these cases. Each test is ignored while its bug is open and becomes an ordinary
+// regression test once fixed (fee/limit separators, --rules folder and the quadratic extras are).
 
 /// "1,000元" is read as 0元 (free) and "1,000个工作日" as 0 (即办): the value parsers take the
 /// digit run "000" after the comma as the amount (src/value/fee.rs and src/value/limit.rs,
 /// `find_amount`). check then reports a false fee-flag-contradicts-fee.
 #[test]
-#[ignore = "known bug in src/value/{fee,limit}.rs: 1,000 read as 000"]
+
 fn thousands_separator_is_not_zero() {
     let case = "thousands-separator";
     let (_tmp, dir) = stage(case);
@@ -927,7 +928,7 @@ fn jurisdiction_codes_normalised() {
 /// --standard matches every pair by bigram similarity (src/rules/burden.rs `extras`, O(n·m)):
 /// 5,000 take 34 s in debug, 20,000 never finish. The same function serves steps and materials.
 #[test]
-#[ignore = "known bug: src/rules/burden.rs extras is quadratic in the parts of one item"]
+
 fn many_intermediaries() {
     let case = "many-intermediaries";
     let (_tmp, dir) = stage(case);
@@ -960,7 +961,7 @@ fn many_intermediaries() {
 /// silently with the built-in rules (src/rulesdir.rs `rules_file` falls back when
 /// `dir.join(name)` does not exist). CLI.md: bad arguments and invalid rules exit 2.
 #[test]
-#[ignore = "known bug in src/rulesdir.rs: a missing --rules folder falls back to the defaults"]
+
 fn rules_dir_missing() {
     let case = "header-only";
     let (_tmp, dir) = stage(case);

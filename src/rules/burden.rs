@@ -150,16 +150,32 @@ of the comparisons.
 ",
 };
 
+/// Similarity comparisons one item's parts may cost. Real items have tens of steps and materials
+/// (a few hundred comparisons); a cell listing thousands of parts would otherwise cost millions
+/// (hostile suite: 20,000 intermediaries never finished). Past the budget, parts without an exact
+/// match are reported as extra without fuzzy matching.
+const SIMILARITY_BUDGET: usize = 100_000;
+
 /// The names of `mine` left over after matching each one to a distinct name of `theirs` whose
 /// similarity is at least `threshold` (exact matches first, so rewording never steals a match).
 pub fn extras(mine: &[&str], theirs: &[&str], threshold: f64) -> Vec<String> {
     let mut used = vec![false; theirs.len()];
+    // Exact matches through an index: each name takes the first unused equal name of `theirs`.
+    let mut exact: rustc_hash::FxHashMap<&str, std::collections::VecDeque<usize>> =
+        Default::default();
+    for (j, t) in theirs.iter().enumerate() {
+        exact.entry(t).or_default().push_back(j);
+    }
     let mut left: Vec<usize> = Vec::new();
     for (i, m) in mine.iter().enumerate() {
-        match theirs.iter().enumerate().position(|(j, t)| !used[j] && t == m) {
+        match exact.get_mut(m).and_then(|q| q.pop_front()) {
             Some(j) => used[j] = true,
             None => left.push(i),
         }
+    }
+    let unused = used.iter().filter(|u| !**u).count();
+    if left.len().saturating_mul(unused) > SIMILARITY_BUDGET {
+        return left.into_iter().map(|i| mine[i].to_string()).collect();
     }
     let mut out = Vec::new();
     for i in left {

@@ -109,7 +109,7 @@ fn parse_value(raw: &str) -> FeeValue {
     if FREE_WORDS.contains(&t) || FREE_PHRASES.iter().any(|w| t.contains(w)) {
         return FeeValue::Free;
     }
-    match find_amount(t) {
+    match find_amount(&crate::value::numeral::strip_thousands(t)) {
         Some(Ok(v)) => return v,
         Some(Err(())) => return FeeValue::Unparsed,
         None => {}
@@ -137,6 +137,10 @@ fn find_amount(t: &str) -> Option<Result<FeeValue, ()>> {
         // A bare number filling the cell ("10", "0.5") is an amount in 元.
         let bare = found.span.start == 0 && after_ws.is_empty();
         let Some(rest) = after_ws.strip_prefix('元').or(bare.then_some("")) else { continue };
+        if crate::value::numeral::is_continued(t, found.span.start) {
+            // "1,000元", "-100元", "1e400元": never read the digits after the mark alone.
+            return Some(Err(()));
+        }
         let Some(whole) = found.value else { return Some(Err(())) };
         let Some(frac) = frac else { return Some(Err(())) };
         let Some(fen) = whole.checked_mul(100).and_then(|f| f.checked_add(frac)) else {

@@ -175,7 +175,7 @@ fn parse_value(raw: &str) -> LimitValue {
     if IMMEDIATE_WORDS.iter().any(|w| t.starts_with(w)) {
         return LimitValue::Immediate;
     }
-    if let Some(v) = find_amount(t) {
+    if let Some(v) = find_amount(&crate::value::numeral::strip_thousands(t)) {
         return v;
     }
     if IMMEDIATE_WORDS[..8].iter().any(|w| t.contains(w)) {
@@ -199,6 +199,10 @@ fn find_amount(t: &str) -> Option<LimitValue> {
             return Some(LimitValue::Unparsed);
         }
         let Some(unit) = unit_at(after) else { continue };
+        if crate::value::numeral::is_continued(t, found.span.start) {
+            // "-5个工作日", "1,000个工作日", "1e308个工作日": not a whole number of units.
+            return Some(LimitValue::Unparsed);
+        }
         let Some(n) = found.value.filter(|&n| n <= MAX_AMOUNT) else {
             // A number with a unit that we cannot hold: absurd, not a limit.
             return Some(LimitValue::Unparsed);

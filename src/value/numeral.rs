@@ -214,6 +214,48 @@ pub struct Found {
     pub span: Range<usize>,
 }
 
+/// Removes thousands separators between digits ("1,000" → "1000", "12，345，678" → "12345678")
+/// where every group after a separator has exactly three digits; other text is left alone.
+pub fn strip_thousands(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains([',', '，']) {
+        return s.into();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if matches!(c, ',' | '，') {
+            let digit_before = i > 0 && chars[i - 1].is_ascii_digit();
+            let group = chars.get(i + 1..i + 4).is_some_and(|g| g.iter().all(char::is_ascii_digit));
+            let group_ends = chars.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
+            if digit_before && group && group_ends {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out.into()
+}
+
+/// True when the number starting at byte `start` of `s` is not a whole number on its own: it is
+/// negative ("-5", "负5"), or it continues another number through a thousands separator, a decimal
+/// point or an exponent ("1,000", "1.5", "1e308", "1E+400"). Readers of amounts treat such text as
+/// unreadable rather than take the digits after the mark ("1,000元" is not 0元).
+pub fn is_continued(s: &str, start: usize) -> bool {
+    let before = s.get(..start).unwrap_or("");
+    let mut rev = before.chars().rev();
+    let Some(mark) = rev.next() else { return false };
+    let digit_before = rev.next().is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+    match mark {
+        '负' | '−' => true,
+        // "1-3个工作日" is a range (the last number counts); "-3" alone is negative.
+        '-' | '－' => !digit_before,
+        ',' | '，' | '.' | '．' | 'e' | 'E' => digit_before,
+        // "1e+400": the sign of an exponent.
+        '+' | '＋' => before.trim_end_matches(['+', '＋']).ends_with(['e', 'E']) || !digit_before,
+        _ => false,
+    }
+}
+
 /// Iterates over the maximal runs of numeral characters in `s`, in order.
 pub fn numbers(s: &str) -> Numbers<'_> {
     Numbers { s, pos: 0 }
@@ -476,5 +518,52 @@ mod tests {
         fn to_chinese_round_trips_large(n in 0u64..u64::MAX) {
             proptest::prop_assert_eq!(parse_number(&to_chinese(n)), Some(n));
         }
+    }
+}
+
+#[cfg(test)]
+mod continued_tests {
+    use super::is_continued;
+
+    // Regression (hostile suite): "1,000元" was read as 0元 = free, "-5个工作日" as 5.
+    #[test]
+    fn separators_signs_and_exponents_continue_a_number() {
+        assert!(is_continued("1,000", 2));
+        assert!(is_continued("-5", 1));
+        assert!(is_continued("负5", "负".len()));
+        assert!(is_continued("1e308", 2));
+        assert!(is_continued("1e+400", 3));
+        assert!(is_continued("1.5", 2));
+        assert!(!is_continued("1-3", 2));
+        assert!(!is_continued("每证10", "每证".len()));
+        assert!(!is_continued("10", 0));
+    }
+
+    // Regression (hostile suite): the fee and limit readers took the digits after the mark.
+    #[test]
+    fn fees_and_limits_with_separators_signs_and_exponents() {
+        use crate::value::fee::{Fee, FeeValue};
+        use crate::value::limit::{LimitValue, TimeLimit, TimeUnit};
+        assert_eq!(
+            Fee::parse("1,000元".into()).value,
+            FeeValue::Amount { fen: 100_000, per: None }
+        );
+        assert_eq!(Fee::parse("-100元".into()).value, FeeValue::Unparsed);
+        assert_eq!(Fee::parse("1e400元".into()).value, FeeValue::Unparsed);
+        assert_eq!(
+            TimeLimit::parse("1,000个工作日".into()).value,
+            LimitValue::Amount { amount: 1000, unit: TimeUnit::WorkingDays }
+        );
+        assert_eq!(TimeLimit::parse("-5个工作日".into()).value, LimitValue::Unparsed);
+        assert_eq!(TimeLimit::parse("1e308个工作日".into()).value, LimitValue::Unparsed);
+    }
+
+    #[test]
+    fn thousands_separators_are_removed_only_between_digit_groups() {
+        use super::strip_thousands;
+        assert_eq!(strip_thousands("1,000元"), "1000元");
+        assert_eq!(strip_thousands("12，345，678元"), "12345678元");
+        assert_eq!(strip_thousands("1,00元"), "1,00元");
+        assert_eq!(strip_thousands("甲,乙"), "甲,乙");
     }
 }
