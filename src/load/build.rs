@@ -156,7 +156,7 @@ impl<'a> Typer<'a> {
         if raw.is_empty() {
             return self.fill_jurisdiction.clone();
         }
-        Some(self.cache.str(raw))
+        Some(self.cache.str(&division_code(raw)))
     }
 
     /// A time limit from its column, or from a composite (amount + unit code) when the column is
@@ -540,6 +540,16 @@ impl Visitor for MaterialsVisitor<'_> {
 // ---------------------------------------------------------------------------------------------
 // Jurisdictions
 
+/// A 区划代码 as compared: NFKC (４５０１０２ is 450102) with whitespace removed (DATA.md: codes
+/// compare after normalisation). Plain ASCII digits, the usual case, are returned as they are.
+fn division_code(raw: &str) -> std::borrow::Cow<'_, str> {
+    if raw.bytes().all(|b| b.is_ascii_digit()) {
+        raw.into()
+    } else {
+        crate::value::name::normalize(raw).into()
+    }
+}
+
 /// One row of jurisdictions.csv, before levels are settled.
 #[derive(Debug, Clone)]
 pub(crate) struct JurisdictionRow {
@@ -593,7 +603,7 @@ impl Visitor for JurisdictionsVisitor<'_> {
             );
             return false;
         }
-        let code = t.cache.str(code);
+        let code = t.cache.str(&division_code(code));
         if !self.seen.insert(code.clone()) {
             diags.push_at(
                 Some(line),
@@ -610,7 +620,7 @@ impl Visitor for JurisdictionsVisitor<'_> {
         }
         let name = field!(t, row, Col::JurName, str);
         let parent = raw_in(&t.map, row, Col::JurParent).trim();
-        let parent = (!parent.is_empty()).then(|| t.cache.str(parent));
+        let parent = (!parent.is_empty()).then(|| t.cache.str(&division_code(parent)));
         self.rows.push(JurisdictionRow { code, name, level, parent });
         true
     }

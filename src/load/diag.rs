@@ -24,6 +24,7 @@ pub(crate) enum Msg {
     FieldCount,
     CsvError,
     FieldTooLong,
+    CellsBeyondWidth,
     NoNameNoCode,
     NoJurisdiction,
     NoItem,
@@ -31,11 +32,12 @@ pub(crate) enum Msg {
     UnknownLevel,
     JurisdictionNotListed,
     ParentCycle,
+    NotADivisionCode,
     Suppressed,
 }
 
 impl Msg {
-    const ALL: [Msg; 18] = [
+    const ALL: [Msg; 20] = [
         Msg::DuplicateTable,
         Msg::UnreadableSheet,
         Msg::UnreadableFile,
@@ -46,6 +48,7 @@ impl Msg {
         Msg::FieldCount,
         Msg::CsvError,
         Msg::FieldTooLong,
+        Msg::CellsBeyondWidth,
         Msg::NoNameNoCode,
         Msg::NoJurisdiction,
         Msg::NoItem,
@@ -53,6 +56,7 @@ impl Msg {
         Msg::UnknownLevel,
         Msg::JurisdictionNotListed,
         Msg::ParentCycle,
+        Msg::NotADivisionCode,
         Msg::Suppressed,
     ];
 
@@ -69,6 +73,9 @@ impl Msg {
             Msg::FieldCount => "本行的列数与表头不符，本行未载入",
             Msg::CsvError => "CSV 格式错误，其后的内容未读取",
             Msg::FieldTooLong => "单元格超过 1 MB，已截断",
+            Msg::CellsBeyondWidth => {
+                "工作表中超出第 4096 列的单元格未读取（括号内为首个单元格的位置）"
+            }
             Msg::NoNameNoCode => "本行既无事项名称也无事项编码，本行未载入",
             Msg::NoJurisdiction => "本行没有区划代码（可用 --jurisdiction 指定），本行未载入",
             Msg::NoItem => "找不到本行所属的事项（区划代码、事项编码），本行未载入",
@@ -76,6 +83,7 @@ impl Msg {
             Msg::UnknownLevel => "层级无法识别，已按区划代码推断",
             Msg::JurisdictionNotListed => "事项所在区划不在区划表中，已按区划代码推断层级后补入",
             Msg::ParentCycle => "上级区划代码构成循环",
+            Msg::NotADivisionCode => "区划代码不是6位或9位的区划代码，无法推断层级，暂按县级处理",
             Msg::Suppressed => "同类问题过多，其余未逐条列出（括号内为条数）",
         }
     }
@@ -95,6 +103,9 @@ impl Msg {
             Msg::FieldCount => "the row has a different number of fields than the header: not loaded",
             Msg::CsvError => "malformed CSV: the rest of the file was not read",
             Msg::FieldTooLong => "cell longer than 1 MB: truncated",
+            Msg::CellsBeyondWidth => {
+                "cells beyond column 4096 of the sheet were not read (the first one's position in the text)"
+            }
             Msg::NoNameNoCode => "the row has neither 事项名称 nor 事项编码: not loaded",
             Msg::NoJurisdiction => "the row has no 区划代码 (use --jurisdiction): not loaded",
             Msg::NoItem => "no item with this 区划代码 and 事项编码: not loaded",
@@ -102,6 +113,9 @@ impl Msg {
             Msg::UnknownLevel => "unknown 层级: inferred from the division code",
             Msg::JurisdictionNotListed => "jurisdiction of an item missing from the jurisdictions table: added, level inferred from its code",
             Msg::ParentCycle => "the 上级区划代码 form a cycle",
+            Msg::NotADivisionCode => {
+                "not a 6- or 9-digit division code: its level cannot be inferred, taken as county"
+            }
             Msg::Suppressed => "too many of the same kind: the rest are not listed (count in the text)",
         }
     }

@@ -365,7 +365,7 @@ fn settle_jurisdictions(
                     Some(item.origin.line),
                     Some("区划代码".into()),
                     Some(code.to_string()),
-                    Msg::UnknownLevel,
+                    Msg::NotADivisionCode,
                 );
                 Level::County
             });

@@ -128,27 +128,18 @@ fn read_workbook(path: &Path) -> Result<Found> {
             found.notes.push((label, Msg::DuplicateTable, Some(table.stem().to_string())));
             continue;
         }
-        match book.worksheet_range(&sheet) {
-            Ok(range) => {
-                let first_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
-                let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
-                let rows = range
-                    .rows()
-                    .enumerate()
-                    .map(|(i, row)| {
-                        // Cells left of the used range are empty; keep columns aligned with A.
-                        let mut cells = vec![String::new(); first_col];
-                        cells.extend(row.iter().map(cell_text));
-                        while cells.last().is_some_and(|c| c.is_empty()) {
-                            cells.pop();
-                        }
-                        (first_row + i as u64 + 1, cells)
-                    })
-                    .filter(|(_, cells)| !cells.is_empty())
-                    .collect();
-                found.tables.push((table, Source::Sheet { label, rows }));
-            }
-            Err(e) => found.notes.push((label, Msg::UnreadableSheet, Some(e.to_string()))),
+        let rows = match &mut book {
+            // Read .xlsx cell by cell: a dense range of a sheet with one cell at XFD1048576
+            // would be 17 billion cells (hostile suite: abort for memory).
+            calamine::Sheets::Xlsx(xlsx) => sparse_rows(xlsx, &sheet, &label, &mut found.notes),
+            other => other
+                .worksheet_range(&sheet)
+                .map(|range| dense_rows(&range))
+                .map_err(|e| e.to_string()),
+        };
+        match rows {
+            Ok(rows) => found.tables.push((table, Source::Sheet { label, rows })),
+            Err(e) => found.notes.push((label, Msg::UnreadableSheet, Some(e))),
         }
     }
     if !found.tables.iter().any(|(t, _)| *t == Table::Items) {
@@ -159,6 +150,73 @@ fn read_workbook(path: &Path) -> Result<Found> {
     }
     found.tables.sort_by_key(|(t, _)| *t);
     Ok(found)
+}
+
+/// Widest row read from a sheet: far beyond any real list's columns, and it bounds the memory a
+/// hostile sheet can make us spend on empty cells.
+const MAX_SHEET_COLUMNS: u32 = 4096;
+
+/// The non-empty rows of an .xlsx sheet, read cell by cell: (1-based line, cells from column A).
+fn sparse_rows<RS: std::io::Read + std::io::Seek>(
+    xlsx: &mut calamine::Xlsx<RS>,
+    sheet: &str,
+    label: &str,
+    notes: &mut Vec<(String, Msg, Option<String>)>,
+) -> std::result::Result<Vec<(u64, Vec<String>)>, String> {
+    let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<(u32, String)>> = Default::default();
+    let mut beyond: Option<(u32, u32)> = None;
+    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        let (r, c) = cell.get_position();
+        let text = cell_text(&calamine::Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        if c >= MAX_SHEET_COLUMNS {
+            beyond.get_or_insert((r, c));
+            continue;
+        }
+        rows.entry(r).or_default().push((c, text));
+    }
+    if let Some((r, c)) = beyond {
+        notes.push((
+            label.to_string(),
+            Msg::CellsBeyondWidth,
+            Some(format!("row {}, column {}", r as u64 + 1, c as u64 + 1)),
+        ));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(r, mut cells)| {
+            cells.sort_by_key(|(c, _)| *c);
+            let width = cells.last().map(|(c, _)| *c as usize + 1).unwrap_or(0);
+            let mut row = vec![String::new(); width];
+            for (c, text) in cells {
+                row[c as usize] = text;
+            }
+            (r as u64 + 1, row)
+        })
+        .collect())
+}
+
+/// The non-empty rows of a dense range (.xls, .ods): (1-based line, cells from column A).
+fn dense_rows(range: &calamine::Range<calamine::Data>) -> Vec<(u64, Vec<String>)> {
+    let first_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
+    let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
+    range
+        .rows()
+        .enumerate()
+        .map(|(i, row)| {
+            // Cells left of the used range are empty; keep columns aligned with A.
+            let mut cells = vec![String::new(); first_col];
+            cells.extend(row.iter().map(cell_text));
+            while cells.last().is_some_and(|c| c.is_empty()) {
+                cells.pop();
+            }
+            (first_row + i as u64 + 1, cells)
+        })
+        .filter(|(_, cells)| !cells.is_empty())
+        .collect()
 }
 
 /// The text of a cell as a clerk sees it: whole numbers without a decimal point (division codes
