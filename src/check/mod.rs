@@ -6,6 +6,7 @@ pub mod config;
 pub mod consensus;
 pub mod group;
 pub mod matching;
+pub mod variants;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
