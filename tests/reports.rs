@@ -241,3 +241,55 @@ fn bad_baseline_names_file_and_line() {
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(err.contains("bad.jsonl") && err.contains(":2"), "{err}");
 }
+
+#[test]
+fn diff_html_highlights_changes_and_stays_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d.html");
+    let (old, new) = (root().join("examples/region"), root().join("examples/region-v2"));
+    let o = run(&["diff", s(&old), s(&new), "--format", "html", "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert_self_contained(&html);
+    // The generator rewords 申请书 → 申请表: the same material, shown side by side.
+    assert!(html.contains("<td>申请<del>书</del></td><td>申请<ins>表</ins></td>"));
+    // Bar charts are inline SVG.
+    assert!(html.matches("<svg").count() >= 4);
+    // Hostile names in a diff stay inert.
+    let out = dir.path().join("evil.html");
+    let o = run(&[
+        "diff",
+        s(&fixture("evil")),
+        s(&fixture("formula")),
+        "--format",
+        "html",
+        "-o",
+        s(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(!html.contains("<script>alert") && !html.contains("<img"));
+    assert!(html.contains("&lt;script&gt;") || html.contains("&lt;/script&gt;"));
+}
+
+#[test]
+fn diff_xlsx_sheets_and_no_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d.xlsx");
+    let o = run(&[
+        "diff",
+        s(&fixture("evil")),
+        s(&fixture("formula")),
+        "--format",
+        "xlsx",
+        "-o",
+        s(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let (names, sheets, formulas) = read_xlsx(&out);
+    assert_eq!(names, ["汇总", "变化明细", "逐项对比"]);
+    assert_eq!(formulas, 0);
+    let evil = Data::String("=HYPERLINK(\"http://x\",\"y\")".into());
+    assert!(sheets[1].1.iter().any(|r| r.contains(&evil)), "{:?}", sheets[1].1);
+    assert!(sheets[2].1.iter().any(|r| r.contains(&evil)));
+}

@@ -19,7 +19,7 @@ pub struct Args {
     pub old: PathBuf,
     /// The later version (folder or .xlsx) / 新版本。
     pub new: PathBuf,
-    /// Output format / 输出格式: text, json, jsonl, csv, md, html.
+    /// Output format / 输出格式: text, json, jsonl, csv, md, html, xlsx.
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: Format,
     /// Write the report to FILE (atomically) instead of stdout / 输出到文件。
@@ -46,7 +46,13 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let (old, new) = rayon::join(|| load::load(&args.old, &opts), || load::load(&args.new, &opts));
     let (old, new) = (old?, new?);
     let report = diff::diff(&old, &new, &scoring);
-    let bytes = report::diff::render(&report, args.format, global.lang, &old.source, &new.source)?;
+    let bytes = match args.format {
+        Format::Html => {
+            report::diff_html::render(&report, global.lang, &old.source, &new.source).into_bytes()
+        }
+        Format::Xlsx => report::diff_xlsx::render(&report, global.lang)?,
+        _ => report::diff::render(&report, args.format, global.lang, &old.source, &new.source)?,
+    };
     report::write_output(args.output.as_deref(), &bytes)?;
     if !global.quiet {
         let t = &report.summary.totals;
