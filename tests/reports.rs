@@ -293,3 +293,19 @@ fn diff_xlsx_sheets_and_no_formulas() {
     assert!(sheets[1].1.iter().any(|r| r.contains(&evil)), "{:?}", sheets[1].1);
     assert!(sheets[2].1.iter().any(|r| r.contains(&evil)));
 }
+
+#[test]
+fn one_summary_line_on_stderr_and_none_when_quiet() {
+    let region = root().join("examples/region");
+    let o = run(&["check", s(&region), "--format", "json"]);
+    let err = String::from_utf8(o.stderr).unwrap();
+    // No progress drawn on a pipe: only the summary line.
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("读取2517行") && err.contains("错误") && err.contains("秒"), "{err}");
+    let o = run(&["check", s(&region), "--format", "json", "--quiet"]);
+    assert!(o.stderr.is_empty());
+    let o = run(&["diff", s(&region), s(&root().join("examples/region-v2")), "--lang", "en"]);
+    let err = String::from_utf8(o.stderr).unwrap();
+    let last = err.lines().last().unwrap_or("");
+    assert!(last.contains("rows read") && last.ends_with('s'), "{err}");
+}

@@ -43,9 +43,15 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         rules_dir: args.rules.clone(),
         ..LoadOptions::default()
     };
+    let progress = crate::progress::Progress::new(global.quiet);
+    let stage = progress.stage(global.lang.pick("读取数据", "loading"));
     let (old, new) = rayon::join(|| load::load(&args.old, &opts), || load::load(&args.new, &opts));
     let (old, new) = (old?, new?);
+    stage.done();
+    let stage = progress.stage(global.lang.pick("比较", "comparing"));
     let report = diff::diff(&old, &new, &scoring);
+    stage.done();
+    let stage = progress.stage(global.lang.pick("生成报告", "writing the report"));
     let bytes = match args.format {
         Format::Html => {
             report::diff_html::render(&report, global.lang, &old.source, &new.source).into_bytes()
@@ -54,26 +60,32 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         _ => report::diff::render(&report, args.format, global.lang, &old.source, &new.source)?,
     };
     report::write_output(args.output.as_deref(), &bytes)?;
+    stage.done();
     if !global.quiet {
+        // Warnings first: the run ends with its one summary line.
+        for w in &report.warnings {
+            let msg = global.lang.pick(&w.message, &w.message_en);
+            eprintln!("qingdan diff: {} {}: {msg}", w.jurisdiction, w.item);
+        }
+        let read = old.report.rows_read() + new.report.rows_read();
+        let rejected = old.report.rows_rejected() + new.report.rows_rejected();
         let t = &report.summary.totals;
         let secs = start.elapsed().as_secs_f64();
         eprintln!(
             "{}",
             match global.lang {
                 report::Lang::Zh => format!(
-                    "qingdan diff: 比较 {} 项（简化 {}，未变 {}，更复杂 {}，新增 {}，取消 {}），用时 {secs:.2} 秒",
-                    t.items, t.simplified, t.same, t.complicated, t.added, t.removed
+                    "qingdan diff: 比较 {} 项（简化 {}，未变 {}，更复杂 {}，新增 {}，取消 {}），读取 {read} 行{}，用时 {secs:.2} 秒",
+                    t.items, t.simplified, t.same, t.complicated, t.added, t.removed,
+                    if rejected > 0 { format!("（{rejected} 行未能读取）") } else { String::new() }
                 ),
                 report::Lang::En => format!(
-                    "qingdan diff: {} items ({} simpler, {} same, {} more complicated, {} added, {} removed) in {secs:.2}s",
-                    t.items, t.simplified, t.same, t.complicated, t.added, t.removed
+                    "qingdan diff: {} items ({} simpler, {} same, {} more complicated, {} added, {} removed), {read} rows read{} in {secs:.2}s",
+                    t.items, t.simplified, t.same, t.complicated, t.added, t.removed,
+                    if rejected > 0 { format!(" ({rejected} rejected)") } else { String::new() }
                 ),
             }
         );
-        for w in &report.warnings {
-            let msg = global.lang.pick(&w.message, &w.message_en);
-            eprintln!("qingdan diff: {} {}: {msg}", w.jurisdiction, w.item);
-        }
     }
     Ok(0)
 }
