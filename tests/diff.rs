@@ -265,7 +265,8 @@ fn direction(before: &Value, after: &Value) -> i32 {
 /// recognised (and so not change the materials count), and regressions must score below zero.
 #[test]
 fn generated_versions_match_changes_csv() {
-    for seed in [1u64, 7] {
+    let mut all_failures: Vec<String> = Vec::new();
+    for seed in [1u64, 7, 42] {
         let dir = tempfile::tempdir().unwrap();
         let out = bin()
             .args(["gen", "--small", "--seed", &seed.to_string(), "-o"])
@@ -372,8 +373,37 @@ fn generated_versions_match_changes_csv() {
             truth.len(),
             items.len()
         );
-        assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
         assert_eq!(items.len(), truth.len(), "the diff has items changes.csv does not list");
         assert!(regressions > 0, "the generated versions should contain regressions");
+        all_failures.extend(failures.into_iter().map(|f| format!("seed {seed}: {f}")));
     }
+    assert!(
+        all_failures.is_empty(),
+        "{} mismatches:\n{}",
+        all_failures.len(),
+        all_failures.join("\n")
+    );
+}
+
+/// The same versions as UTF-8 CSV, GBK CSV and xlsx workbooks (the generator's examples/) give
+/// the same diff.
+#[test]
+fn encodings_and_workbooks_give_the_same_diff() {
+    let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    if !ex.join("region").exists() {
+        eprintln!("SKIPPED: no examples/ from qingdan gen");
+        return;
+    }
+    let json = |old: PathBuf, new: PathBuf| {
+        let (code, out, err) = run_diff(&old, &new, &["--format", "json", "-q"]);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let utf8 = json(ex.join("region"), ex.join("region-v2"));
+    let gbk = json(ex.join("gbk/region"), ex.join("gbk/region-v2"));
+    let xlsx = json(ex.join("xlsx/region.xlsx"), ex.join("xlsx/region-v2.xlsx"));
+    assert!(utf8 == gbk, "GBK differs from UTF-8");
+    assert!(utf8 == xlsx, "xlsx differs from UTF-8");
+    let v: Value = serde_json::from_str(&utf8).unwrap();
+    assert!(v["summary"]["items"].as_u64().unwrap() > 100);
 }

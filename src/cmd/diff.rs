@@ -63,9 +63,21 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     stage.done();
     if !global.quiet {
         // Warnings first: the run ends with its one summary line.
-        for w in &report.warnings {
+        // The first few on stderr; all of them are in the report.
+        const SHOWN: usize = 10;
+        for w in report.warnings.iter().take(SHOWN) {
             let msg = global.lang.pick(&w.message, &w.message_en);
             eprintln!("qingdan diff: {} {}: {msg}", w.jurisdiction, w.item);
+        }
+        if report.warnings.len() > SHOWN {
+            let more = report.warnings.len() - SHOWN;
+            eprintln!(
+                "qingdan diff: {}",
+                match global.lang {
+                    report::Lang::Zh => format!("另有 {more} 条警告，见报告"),
+                    report::Lang::En => format!("{more} more warnings in the report"),
+                }
+            );
         }
         let read = old.report.rows_read() + new.report.rows_read();
         let rejected = old.report.rows_rejected() + new.report.rows_rejected();
@@ -75,7 +87,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
             "{}",
             match global.lang {
                 report::Lang::Zh => format!(
-                    "qingdan diff: 比较 {} 项（简化 {}，未变 {}，更复杂 {}，新增 {}，取消 {}），读取 {read} 行{}，用时 {secs:.2} 秒",
+                    "qingdan diff: 比较 {} 项（简化 {}，持平 {}，更复杂 {}，新增 {}，取消 {}），读取 {read} 行{}，用时 {secs:.2} 秒",
                     t.items, t.simplified, t.same, t.complicated, t.added, t.removed,
                     if rejected > 0 { format!("（{rejected} 行未能读取）") } else { String::new() }
                 ),

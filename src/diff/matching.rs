@@ -1,6 +1,6 @@
 //! Matching between two versions: items per jurisdiction (by code, then by name for items whose
-//! code changed), and materials or steps within an item (same name, then the most similar name
-//! above a threshold, greedy best-first with deterministic tie-breaks).
+//! code changed), and materials or steps within an item (same name, then an optimal similarity
+//! assignment above a threshold: Hungarian, best-first for very long lists).
 
 use rustc_hash::FxHashMap;
 
@@ -37,6 +37,16 @@ pub fn similarity(a: &str, b: &str) -> f64 {
         return 1.0;
     }
     strsim::jaro_winkler(a, b)
+}
+
+/// Similarity of two item names in 0..=1: normalised Levenshtein over characters. Item names
+/// share long frames (对…的行政处罚), so a shared beginning says little; what counts is how much
+/// of the name had to be rewritten.
+pub fn item_similarity(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    strsim::normalized_levenshtein(a, b)
 }
 
 /// Matches the items of one jurisdiction. Duplicate codes are paired in file order, the extra
@@ -112,7 +122,7 @@ pub fn match_items(old: &[&Item], new: &[&Item], name_threshold: f64) -> Pairing
                 if without_brackets(a) == without_brackets(b) {
                     continue;
                 }
-                let s = similarity(a, b);
+                let s = item_similarity(a, b);
                 if s >= name_threshold {
                     cands.push((s, i, j));
                 }
@@ -165,7 +175,8 @@ fn greedy(mut cands: Vec<(f64, usize, usize)>, n_old: usize, n_new: usize) -> Ve
 }
 
 /// Matches two lists of normalised names (materials, steps): equal names first in order, then
-/// the most similar pairs at or above `threshold`. Returns (old, new, reworded) sorted by old
+/// the assignment of the rest that maximises total similarity over pairs at or above
+/// `threshold` (so 申请书/申请表 and 营业执照复印件/营业执照副本复印件 pair up). Returns (old, new, reworded) sorted by old
 /// index, where `reworded` is true for pairs matched by similarity.
 pub fn assign_names(old: &[&str], new: &[&str], threshold: f64) -> Vec<(usize, usize, bool)> {
     let mut old_used = vec![false; old.len()];
@@ -178,16 +189,125 @@ pub fn assign_names(old: &[&str], new: &[&str], threshold: f64) -> Vec<(usize, u
             out.push((i, j, false));
         }
     }
-    let mut cands = Vec::new();
-    for (i, a) in old.iter().enumerate().filter(|(i, _)| !old_used[*i]) {
-        for (j, b) in new.iter().enumerate().filter(|(j, _)| !new_used[*j]) {
-            let s = similarity(a, b);
-            if s >= threshold {
-                cands.push((s, i, j));
+    let rest_old: Vec<usize> = (0..old.len()).filter(|&i| !old_used[i]).collect();
+    let rest_new: Vec<usize> = (0..new.len()).filter(|&j| !new_used[j]).collect();
+    // weights[a][b]: similarity of rest_old[a] and rest_new[b], 0 below the threshold.
+    let weights: Vec<Vec<f64>> = rest_old
+        .iter()
+        .map(|&i| {
+            rest_new
+                .iter()
+                .map(|&j| {
+                    let s = similarity(old[i], new[j]);
+                    if s >= threshold {
+                        s
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let pairs = if rest_old.len().max(rest_new.len()) <= HUNGARIAN_MAX {
+        hungarian(&weights)
+    } else {
+        // Very long lists: the cubic assignment would cost too much; best-first is close.
+        let mut cands = Vec::new();
+        for (a, row) in weights.iter().enumerate() {
+            for (b, &w) in row.iter().enumerate() {
+                if w > 0.0 {
+                    cands.push((w, a, b));
+                }
             }
         }
+        greedy(cands, rest_old.len(), rest_new.len())
+    };
+    out.extend(pairs.into_iter().map(|(a, b)| (rest_old[a], rest_new[b], true)));
+    out.sort_unstable();
+    out
+}
+
+/// Lists longer than this are assigned best-first instead of optimally.
+const HUNGARIAN_MAX: usize = 80;
+
+/// Maximum-weight assignment (Hungarian algorithm, O(n³)) over a rectangular matrix of weights
+/// ≥ 0; pairs of weight 0 are left out of the result. Deterministic: no hashing, fixed scan
+/// order. Returns (row, column) pairs sorted by row.
+pub fn hungarian(weights: &[Vec<f64>]) -> Vec<(usize, usize)> {
+    let rows = weights.len();
+    let cols = weights.first().map_or(0, Vec::len);
+    if rows == 0 || cols == 0 {
+        return Vec::new();
     }
-    out.extend(greedy(cands, old.len(), new.len()).into_iter().map(|(i, j)| (i, j, true)));
+    // The algorithm wants rows ≤ columns; transpose otherwise.
+    let transposed = rows > cols;
+    let (n, m) = if transposed { (cols, rows) } else { (rows, cols) };
+    let w = |i: usize, j: usize| -> f64 {
+        let v = if transposed { weights[j][i] } else { weights[i][j] };
+        if v.is_finite() {
+            v
+        } else {
+            0.0
+        }
+    };
+    // Minimise −weight; potentials u (rows), v (columns), 1-based with a virtual column 0.
+    let mut u = vec![0.0f64; n + 1];
+    let mut v = vec![0.0f64; m + 1];
+    let mut p = vec![0usize; m + 1];
+    let mut way = vec![0usize; m + 1];
+    for i in 1..=n {
+        p[0] = i;
+        let mut j0 = 0usize;
+        let mut minv = vec![f64::INFINITY; m + 1];
+        let mut used = vec![false; m + 1];
+        loop {
+            used[j0] = true;
+            let i0 = p[j0];
+            let mut delta = f64::INFINITY;
+            let mut j1 = 0usize;
+            for j in 1..=m {
+                if !used[j] {
+                    let cur = -w(i0 - 1, j - 1) - u[i0] - v[j];
+                    if cur < minv[j] {
+                        minv[j] = cur;
+                        way[j] = j0;
+                    }
+                    if minv[j] < delta {
+                        delta = minv[j];
+                        j1 = j;
+                    }
+                }
+            }
+            for j in 0..=m {
+                if used[j] {
+                    u[p[j]] += delta;
+                    v[j] -= delta;
+                } else {
+                    minv[j] -= delta;
+                }
+            }
+            j0 = j1;
+            if j0 == 0 || p[j0] == 0 {
+                break;
+            }
+        }
+        // Unwind the augmenting path.
+        while j0 != 0 {
+            let j1 = way[j0];
+            p[j0] = p[j1];
+            j0 = j1;
+        }
+    }
+    let mut out = Vec::new();
+    for (j, &i) in p.iter().enumerate().skip(1) {
+        if i == 0 {
+            continue;
+        }
+        let (r, c) = if transposed { (j - 1, i - 1) } else { (i - 1, j - 1) };
+        if w(i - 1, j - 1) > 0.0 {
+            out.push((r, c));
+        }
+    }
     out.sort_unstable();
     out
 }
@@ -196,6 +316,7 @@ pub fn assign_names(old: &[&str], new: &[&str], threshold: f64) -> Vec<(usize, u
 mod tests {
     use super::*;
     use crate::diff::testutil::item;
+    use proptest::prelude::Just;
 
     #[test]
     fn rewordings_of_materials_are_similar() {
@@ -265,6 +386,59 @@ mod tests {
         let p = match_items(&o, &n, 0.9);
         assert!(p.pairs.is_empty());
         assert_eq!((p.old_only.len(), p.new_only.len()), (1, 1));
+    }
+
+    /// Regression: on a generated province, a removed penalty item was paired with an added one
+    /// that shares the frame 对医疗器械经营企业未按规定…的行政处罚 (Jaro–Winkler 0.9+).
+    #[test]
+    fn items_sharing_a_frame_are_not_renamings() {
+        let mut old =
+            item("450102", "000201031000", "对医疗器械经营企业未按规定报送有关材料的行政处罚");
+        let mut new =
+            item("450102", "450201311000", "对医疗器械经营企业未按规定悬挂标识的行政处罚");
+        old.category = Some(crate::model::Category::Penalty);
+        new.category = Some(crate::model::Category::Penalty);
+        let p = match_items(&[&old], &[&new], 0.9);
+        assert!(p.pairs.is_empty());
+    }
+
+    #[test]
+    fn optimal_assignment_beats_best_first() {
+        // Best-first takes (0,0) at 0.9 and leaves row 1 alone; the optimum pairs both.
+        let w = vec![vec![0.9, 0.85], vec![0.84, 0.0]];
+        assert_eq!(hungarian(&w), vec![(0, 1), (1, 0)]);
+        let g = greedy(vec![(0.9, 0, 0), (0.85, 0, 1), (0.84, 1, 0)], 2, 2);
+        assert_eq!(g, vec![(0, 0)]);
+        // Rectangular both ways; zero weights are never paired.
+        assert_eq!(hungarian(&[vec![0.0, 0.8, 0.0]]), vec![(0, 1)]);
+        assert_eq!(hungarian(&[vec![0.0], vec![0.0], vec![0.7]]), vec![(2, 0)]);
+        assert!(hungarian(&[vec![0.0, 0.0]]).is_empty());
+    }
+
+    proptest::proptest! {
+        /// The optimal assignment never weighs less than best-first, and is a partial bijection.
+        #[test]
+        fn hungarian_is_at_least_greedy(w in proptest::collection::vec(proptest::collection::vec(proptest::prop_oneof![Just(0.0), 0.5f64..1.0], 1..7), 1..7)) {
+            let cols = w[0].len();
+            let w: Vec<Vec<f64>> = w.into_iter().map(|mut r| { r.resize(cols, 0.0); r }).collect();
+            let h = hungarian(&w);
+            let mut cands = Vec::new();
+            for (a, row) in w.iter().enumerate() {
+                for (b, &x) in row.iter().enumerate() {
+                    if x > 0.0 { cands.push((x, a, b)); }
+                }
+            }
+            let g = greedy(cands, w.len(), cols);
+            let total = |p: &[(usize, usize)]| p.iter().map(|&(a, b)| w[a][b]).sum::<f64>();
+            proptest::prop_assert!(total(&h) >= total(&g) - 1e-9);
+            let mut rs: Vec<usize> = h.iter().map(|p| p.0).collect();
+            let mut cs: Vec<usize> = h.iter().map(|p| p.1).collect();
+            rs.dedup();
+            cs.sort_unstable();
+            cs.dedup();
+            proptest::prop_assert_eq!(rs.len(), h.len());
+            proptest::prop_assert_eq!(cs.len(), h.len());
+        }
     }
 
     proptest::proptest! {
