@@ -189,5 +189,31 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
         .collect();
     headers.extend(labels.iter().map(String::as_str));
     items.table(&headers, &rows, true)?;
-    workbook_bytes(vec![summary.finish()?, changes.finish()?, items.finish()?])
+    let mut sheets = vec![summary.finish()?, changes.finish()?, items.finish()?];
+    if !r.warnings.is_empty() {
+        let mut warnings = SheetWriter::new(lang.pick("警告", "Warnings"))?;
+        let rows: Vec<Vec<String>> = r
+            .warnings
+            .iter()
+            .map(|w| {
+                let msg = if lang == Lang::En && !w.message_en.is_empty() {
+                    &w.message_en
+                } else {
+                    &w.message
+                };
+                vec![w.jurisdiction.to_string(), w.item.clone(), msg.clone()]
+            })
+            .collect();
+        warnings.table(
+            &[
+                lang.pick("区划代码", "Jurisdiction"),
+                lang.pick("事项编码", "Item"),
+                lang.pick("说明", "Message"),
+            ],
+            &rows,
+            true,
+        )?;
+        sheets.push(warnings.finish()?);
+    }
+    workbook_bytes(sheets)
 }
