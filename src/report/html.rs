@@ -332,6 +332,15 @@ pub fn check_page(p: &CheckPage) -> String {
         by_j.entry(j).or_default().push(i);
         by_d.entry(v.department(j, f.item.as_deref().unwrap_or(""))).or_default().push(i);
     }
+    // An index of the sections below, each a link.
+    b.push_str("<p>");
+    for (j, idx) in &by_j {
+        if let Some(n) = anchor_of.get(j) {
+            let name = r.names.get(*j).map(|s| &**s).unwrap_or("");
+            let _ = write!(b, "<a href=\"#j{n}\">{} {}</a> ({}) ", esc(j), esc(name), idx.len());
+        }
+    }
+    b.push_str("</p>");
     for (j, idx) in &by_j {
         let anchor = anchor_of.get(j).map(|n| format!(" id=\"j{n}\"")).unwrap_or_default();
         let name = r.names.get(*j).map(|s| &**s).unwrap_or("");
@@ -350,6 +359,13 @@ pub fn check_page(p: &CheckPage) -> String {
         b.push_str("</table></section>");
     }
     let _ = write!(b, "<h2 id=\"by-d\">{}</h2>", esc(lang.pick("按部门", "By department")));
+    b.push_str("<p>");
+    for (n, (d, idx)) in by_d.iter().enumerate() {
+        let label =
+            if d.is_empty() { lang.pick("（未知部门）", "(unknown department)") } else { d };
+        let _ = write!(b, "<a href=\"#d{n}\">{}</a> ({}) ", esc(label), idx.len());
+    }
+    b.push_str("</p>");
     for (n, (d, idx)) in by_d.iter().enumerate() {
         let label =
             if d.is_empty() { lang.pick("（未知部门）", "(unknown department)") } else { d };
