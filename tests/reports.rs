@@ -309,3 +309,31 @@ fn one_summary_line_on_stderr_and_none_when_quiet() {
     let last = err.lines().last().unwrap_or("");
     assert!(last.contains("rows read") && last.ends_with('s'), "{err}");
 }
+
+#[test]
+fn csv_defuses_formulas_unless_raw() {
+    let formula = fixture("formula");
+    let evil = fixture("evil");
+    for (args, raw) in [
+        (vec!["check", s(&formula), "--format", "csv"], false),
+        (vec!["check", s(&formula), "--format", "csv", "--raw"], true),
+        (vec!["diff", s(&evil), s(&formula), "--format", "csv"], false),
+        (vec!["diff", s(&evil), s(&formula), "--format", "csv", "--raw"], true),
+    ] {
+        let o = run(&args);
+        let csv = String::from_utf8(o.stdout).unwrap();
+        let mut r = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+        let cells: Vec<String> = r
+            .records()
+            .flatten()
+            .flat_map(|rec| rec.iter().map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        let plain = "=HYPERLINK(\"http://x\",\"y\")";
+        let defused = format!("'{plain}");
+        assert!(
+            cells.iter().any(|c| c == if raw { plain } else { defused.as_str() }),
+            "{args:?}: {csv}"
+        );
+        assert!(raw || !cells.iter().any(|c| c.starts_with('=')), "{args:?}");
+    }
+}

@@ -42,6 +42,10 @@ pub struct Args {
     /// marked new or persisting and the resolved ones are listed / 基线：标注新增、持续、已解决。
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// csv: leave cells beginning with = + - @ as they are (by default they are prefixed with ')
+    /// / csv 不加防公式前缀。
+    #[arg(long)]
+    pub raw: bool,
     /// Write today's findings to FILE (jsonl, atomically) as tomorrow's baseline / 写出基线。
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
@@ -102,6 +106,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         }
         // The machine and plain formats list only what is new since the baseline (the nightly
         // "what appeared today"); html and xlsx show everything, marked new or persisting.
+        Format::Csv => report::findings::csv(&fresh, global.lang, args.raw)?,
         _ => report::findings::render_named(&fresh, args.format, global.lang, &result.names)?,
     };
     report::write_output(args.output.as_deref(), &bytes)?;

@@ -25,6 +25,10 @@ pub struct Args {
     /// Write the report to FILE (atomically) instead of stdout / 输出到文件。
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// csv: leave cells beginning with = + - @ as they are (by default they are prefixed with ')
+    /// / csv 不加防公式前缀。
+    #[arg(long)]
+    pub raw: bool,
     /// Rules folder overriding the built-in rules (scoring.toml, columns.toml) / 规则目录。
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
@@ -57,6 +61,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
             report::diff_html::render(&report, global.lang, &old.source, &new.source).into_bytes()
         }
         Format::Xlsx => report::diff_xlsx::render(&report, global.lang)?,
+        Format::Csv => report::diff::csv(&report, args.raw)?,
         _ => report::diff::render(&report, args.format, global.lang, &old.source, &new.source)?,
     };
     report::write_output(args.output.as_deref(), &bytes)?;
