@@ -146,7 +146,7 @@ pub fn compare(findings: &[Finding], baseline: &[Record]) -> Comparison {
     Comparison { status, resolved }
 }
 
-/// Reads a baseline (jsonl, one finding per line; blank lines skipped). A line that is not a
+/// Reads a baseline (jsonl, one finding per line; blank lines skipped; or a json array). A line that is not a
 /// finding stops the run naming the file and line.
 pub fn read(path: &Path) -> Result<Vec<Record>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
@@ -155,6 +155,15 @@ pub fn read(path: &Path) -> Result<Vec<Record>> {
 
 /// Parses baseline text; `file` names it in errors.
 pub fn parse(text: &str, file: &str) -> Result<Vec<Record>> {
+    // A `check --format json` report (one array) is accepted too.
+    if text.trim_start().starts_with('[') {
+        return serde_json::from_str(text).map_err(|e| Error::Input {
+            file: file.to_string(),
+            line: Some(e.line() as u64),
+            column: Some(e.column()),
+            message: format!("not a list of findings in json: {e}"),
+        });
+    }
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -239,6 +248,14 @@ mod tests {
         assert_eq!(c.resolved.len(), 1);
         assert_eq!(c.resolved[0].item.as_deref(), Some("B"));
         assert_eq!(c.summary(crate::report::Lang::En), "1 new, 1 resolved, 1 persisting");
+    }
+
+    #[test]
+    fn json_array_is_a_baseline_too() {
+        let fs = [finding("QD101", "330102", "A", Field::Name, "甲")];
+        let json = serde_json::to_string_pretty(&[Record::of(&fs[0])]).unwrap();
+        let base = parse(&json, "b.json").unwrap();
+        assert_eq!(compare(&fs, &base).persisting(), 1);
     }
 
     #[test]

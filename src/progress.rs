@@ -6,6 +6,9 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// How long a stage runs before its spinner is shown.
+const SHOW_AFTER: Duration = Duration::from_secs(1);
+
 /// The progress display of one run.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress {
@@ -24,14 +27,10 @@ impl Progress {
         Progress { hidden: quiet, start: Instant::now() }
     }
 
-    /// Starts a stage named `name`.
+    /// Starts a stage named `name`. Its spinner appears only once the stage has lasted about a
+    /// second, so quick runs draw nothing at all.
     pub fn stage(&self, name: &str) -> Stage {
-        let target = if self.hidden {
-            ProgressDrawTarget::hidden()
-        } else {
-            ProgressDrawTarget::stderr_with_hz(4)
-        };
-        let bar = ProgressBar::with_draw_target(None, target);
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         if let Ok(style) = ProgressStyle::with_template("{spinner} {prefix} {msg} {elapsed}") {
             bar.set_style(style);
         }
@@ -39,6 +38,16 @@ impl Progress {
         bar.set_message(name.to_string());
         // A steady tick keeps the spinner alive while the stage blocks in one long call.
         bar.enable_steady_tick(Duration::from_millis(250));
+        if !self.hidden {
+            let late = bar.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(SHOW_AFTER);
+                if !late.is_finished() {
+                    // stderr draws nothing when it is not a terminal.
+                    late.set_draw_target(ProgressDrawTarget::stderr_with_hz(4));
+                }
+            });
+        }
         Stage { bar }
     }
 
