@@ -337,3 +337,34 @@ fn csv_defuses_formulas_unless_raw() {
         assert!(raw || !cells.iter().any(|c| c.starts_with('=')), "{args:?}");
     }
 }
+
+#[test]
+fn html_and_xlsx_are_identical_whatever_the_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = root().join("examples/region");
+    let v2 = root().join("examples/region-v2");
+    for format in ["html", "xlsx"] {
+        let mut outs = Vec::new();
+        for threads in ["1", "2"] {
+            let c = dir.path().join(format!("c{threads}.{format}"));
+            let d = dir.path().join(format!("d{threads}.{format}"));
+            let o =
+                run(&["check", s(&region), "--format", format, "-o", s(&c), "--threads", threads]);
+            assert!(o.status.code().is_some_and(|x| x < 2));
+            let o = run(&[
+                "diff",
+                s(&region),
+                s(&v2),
+                "--format",
+                format,
+                "-o",
+                s(&d),
+                "--threads",
+                threads,
+            ]);
+            assert_eq!(o.status.code(), Some(0));
+            outs.push((std::fs::read(&c).unwrap(), std::fs::read(&d).unwrap()));
+        }
+        assert!(outs[0] == outs[1], "{format} differs between 1 and 2 threads");
+    }
+}
