@@ -191,19 +191,23 @@ pub fn compute(
         }
         let std_item = g.standard.and_then(|i| standard.map(|s| &s.items[i]));
         let mut tables = Vec::new();
-        for fc in FIELDS {
-            if !fields.contains(&fc.field) {
+        // The code first (the comparison keys of check's fields after it), as normalised codes.
+        let code_key: fn(&Item, &str) -> String = |i, _| i.code.norm.to_string();
+        let keyed = std::iter::once((Field::Code, code_key))
+            .chain(FIELDS.iter().map(|fc| (fc.field, fc.key)));
+        for (field, key_of) in keyed {
+            if !fields.contains(&field) {
                 continue;
             }
             // key → (display, jurisdictions)
             let mut by_key: BTreeMap<String, (String, Vec<Str>)> = BTreeMap::new();
             for m in &g.members {
                 let it = &dataset.items[m.item];
-                let key = (fc.key)(it, jurisdiction_name(dataset, &it.jurisdiction));
-                let e = by_key.entry(key).or_insert_with(|| (display(fc.field, it), Vec::new()));
+                let key = key_of(it, jurisdiction_name(dataset, &it.jurisdiction));
+                let e = by_key.entry(key).or_insert_with(|| (display(field, it), Vec::new()));
                 e.1.push(it.jurisdiction.clone());
             }
-            let ref_key = std_item.map(|s| (fc.key)(s, std_region));
+            let ref_key = std_item.map(|s| key_of(s, std_region));
             let mut variants: Vec<(String, Variant)> = by_key
                 .into_iter()
                 .map(|(k, (value, mut js))| {
@@ -220,7 +224,7 @@ pub fn compute(
                     None => variants.push((
                         rk.clone(),
                         Variant {
-                            value: display(fc.field, s),
+                            value: display(field, s),
                             count: 0,
                             jurisdictions: Vec::new(),
                             reference: true,
@@ -234,7 +238,7 @@ pub fn compute(
                 }
             }
             tables.push(FieldTable {
-                field: fc.field,
+                field,
                 variants: variants.into_iter().map(|(_, v)| v).collect(),
             });
         }
