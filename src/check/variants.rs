@@ -280,26 +280,35 @@ mod tests {
 
     #[test]
     fn variants_of_generated_data() {
-        let ds_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/region");
-        let ds = crate::load::load(&ds_dir, &Default::default()).unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        let ds = crate::load::load(&root.join("region"), &Default::default()).unwrap();
+        let std = crate::load::load(&root.join("standard"), &Default::default()).unwrap();
         let config = CheckConfig::load(None).unwrap();
-        let report = super::super::run(&ds, None, &config);
-        let view = compute(&ds, None, &config, &report);
-        assert!(!view.items.is_empty());
-        for t in &view.items {
-            for ft in &t.fields {
-                // Exactly one reference per field; counts add up to at most the members.
-                assert_eq!(ft.variants.iter().filter(|v| v.reference).count(), 1);
-                let sum: usize = ft.variants.iter().map(|v| v.count).sum();
-                assert!(sum >= t.members.min(1));
-                for v in &ft.variants {
-                    assert_eq!(v.count, v.jurisdictions.len());
+        for standard in [None, Some(&std)] {
+            let report = super::super::run(&ds, standard, &config);
+            let view = compute(&ds, standard, &config, &report);
+            assert!(!view.items.is_empty());
+            for t in &view.items {
+                for ft in &t.fields {
+                    // Exactly one reference per field; every listed jurisdiction counted.
+                    assert_eq!(ft.variants.iter().filter(|v| v.reference).count(), 1, "{t:?}");
+                    for v in &ft.variants {
+                        assert_eq!(v.count, v.jurisdictions.len());
+                    }
+                    let sum: usize = ft.variants.iter().map(|v| v.count).sum();
+                    assert!(sum >= t.members, "{t:?}");
+                    if standard.is_none() {
+                        // Without a standard the reference is the most used value.
+                        assert!(ft.variants[0].reference);
+                    }
                 }
             }
+            assert_eq!(
+                view.heat.iter().map(|r| r.total).sum::<usize>(),
+                report.findings.iter().filter(|f| f.jurisdiction.is_some()).count()
+            );
+            // Every county and town sits under the city 450100.
+            assert!(view.heat.iter().all(|r| &*r.city == "450100"), "{:?}", view.heat);
         }
-        assert_eq!(
-            view.heat.iter().map(|r| r.total).sum::<usize>(),
-            report.findings.iter().filter(|f| f.jurisdiction.is_some()).count()
-        );
     }
 }
