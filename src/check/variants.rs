@@ -71,7 +71,8 @@ pub struct View {
     pub heat: Vec<HeatRow>,
     /// City code → name.
     pub cities: BTreeMap<Str, Str>,
-    /// Department (实施主体) of each (jurisdiction, item key) that has findings.
+    /// Department (实施主体, normalised, without the jurisdiction's name in front) of each
+    /// (jurisdiction, item key) that has findings.
     pub departments: BTreeMap<(Str, Str), Str>,
 }
 
@@ -185,9 +186,12 @@ pub fn compute(
         let Some(fields) = fields_of.get(&*g.key) else { continue };
         for m in &g.members {
             let it = &dataset.items[m.item];
-            departments
-                .entry((it.jurisdiction.clone(), g.key.clone()))
-                .or_insert_with(|| Str::from(it.department.raw.trim()));
+            departments.entry((it.jurisdiction.clone(), g.key.clone())).or_insert_with(|| {
+                // Without the jurisdiction's name in front, so that 兴宁区市场监督管理局 and
+                // 青秀区市场监督管理局 are one department line across the region.
+                let j = jurisdiction_name(dataset, &it.jurisdiction);
+                Str::from(crate::rules::item::department_key(&it.department.raw, j))
+            });
         }
         let std_item = g.standard.and_then(|i| standard.map(|s| &s.items[i]));
         let mut tables = Vec::new();
