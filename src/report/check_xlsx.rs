@@ -8,6 +8,7 @@ use crate::check::CheckReport;
 use crate::error::Result;
 use crate::model::{Field, Severity};
 
+use super::diff_xlsx::{cap_rows, cut_notes};
 use super::xlsx::{workbook_bytes, SheetWriter};
 use super::Lang;
 
@@ -83,7 +84,7 @@ pub fn render(
     if baseline.is_some() {
         headers.push(lang.pick("状态", "Status"));
     }
-    let rows: Vec<Vec<String>> = report
+    let mut rows: Vec<Vec<String>> = report
         .findings
         .iter()
         .enumerate()
@@ -120,6 +121,7 @@ pub fn render(
             row
         })
         .collect();
+    let findings_cut = cap_rows(&mut rows);
     findings.table(&headers, &rows, true)?;
 
     let mut variants = SheetWriter::new(lang.pick("差异对照", "Variants"))?;
@@ -138,6 +140,17 @@ pub fn render(
                 ]);
             }
         }
+    }
+    let variants_cut = cap_rows(&mut rows);
+    let notes = cut_notes(
+        &[
+            (lang.pick("问题清单", "Findings"), findings_cut),
+            (lang.pick("差异对照", "Variants"), variants_cut),
+        ],
+        lang,
+    );
+    if !notes.is_empty() {
+        summary.table(&[lang.pick("工作表", "Sheet"), lang.pick("说明", "Note")], &notes, false)?;
     }
     variants.table(
         &[

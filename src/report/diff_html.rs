@@ -57,6 +57,10 @@ pub fn inline(old: &str, new: &str) -> String {
     out.replace("</del><del>", "").replace("</ins><ins>", "")
 }
 
+/// Item sections on one page: a province's half a million changed items would make a page no
+/// browser opens; regressions come first, so they are the ones shown.
+pub const MAX_ITEMS: usize = 5_000;
+
 const EXTRA_CSS: &str = "<style>del{background:#ffd7d5;text-decoration:line-through}ins{background:#ccffd8;text-decoration:none}\
 .reg{border-left:4px solid #c62828;padding-left:8px}.simp{border-left:4px solid #2e7d32;padding-left:8px}\
 .same{border-left:4px solid #9fb3c8;padding-left:8px}.sbs td{width:50%}</style>";
@@ -321,7 +325,22 @@ pub fn render(r: &DiffReport, lang: Lang, old: &str, new: &str) -> String {
         "<h2 id=\"items\">{}</h2>",
         esc(lang.pick("逐项变化（更复杂的在前）", "Changes per item (regressions first)"))
     );
-    for it in r.items.iter().filter(|d| d.status != Status::Unchanged) {
+    let changed = r.items.iter().filter(|d| d.status != Status::Unchanged).count();
+    if changed > MAX_ITEMS {
+        let _ = write!(
+            b,
+            "<p><b>{}</b></p>",
+            esc(&match lang {
+                Lang::Zh => format!(
+                    "共{changed}项有变化，此页列出前{MAX_ITEMS}项（更复杂的在前）；全部见 csv 或 xlsx 输出。"
+                ),
+                Lang::En => format!(
+                    "{changed} items changed; the first {MAX_ITEMS} are shown (regressions first); csv or xlsx output has them all."
+                ),
+            })
+        );
+    }
+    for it in r.items.iter().filter(|d| d.status != Status::Unchanged).take(MAX_ITEMS) {
         let class = if it.is_regression() {
             "reg"
         } else if it.score > 0.0 {

@@ -54,6 +54,34 @@ fn measures(m: Option<&Measures>) -> Vec<String> {
     }
 }
 
+/// Rows of data a worksheet holds below its header (Excel's 1,048,576 rows minus one).
+pub const MAX_DATA_ROWS: usize = 1_048_575;
+
+/// Cuts `rows` to what one worksheet holds; returns how many were left out.
+pub fn cap_rows(rows: &mut Vec<Vec<String>>) -> usize {
+    let over = rows.len().saturating_sub(MAX_DATA_ROWS);
+    rows.truncate(MAX_DATA_ROWS);
+    over
+}
+
+/// The summary rows saying which sheets were cut, if any.
+pub fn cut_notes(cut: &[(&str, usize)], lang: Lang) -> Vec<Vec<String>> {
+    cut.iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(sheet, n)| {
+            vec![
+                (*sheet).to_string(),
+                match lang {
+                    Lang::Zh => format!("超出 Excel 行数上限，另有{n}行未写入；全部见 csv 输出"),
+                    Lang::En => {
+                        format!("{n} more rows exceed Excel's row limit; csv output has them all")
+                    }
+                },
+            ]
+        })
+        .collect()
+}
+
 /// Renders the diff as an .xlsx workbook.
 pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
     let t = &r.summary.totals;
@@ -133,6 +161,7 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
             ]);
         }
     }
+    let changes_cut = cap_rows(&mut rows);
     changes.table(
         &[
             lang.pick("区划代码", "Jurisdiction"),
@@ -149,7 +178,7 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
     )?;
 
     let mut items = SheetWriter::new(lang.pick("逐项对比", "Items"))?;
-    let rows: Vec<Vec<String>> = r
+    let mut rows: Vec<Vec<String>> = r
         .items
         .iter()
         .map(|it| {
@@ -188,7 +217,18 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
         })
         .collect();
     headers.extend(labels.iter().map(String::as_str));
+    let items_cut = cap_rows(&mut rows);
     items.table(&headers, &rows, true)?;
+    let notes = cut_notes(
+        &[
+            (lang.pick("变化明细", "Changes"), changes_cut),
+            (lang.pick("逐项对比", "Items"), items_cut),
+        ],
+        lang,
+    );
+    if !notes.is_empty() {
+        summary.table(&[lang.pick("工作表", "Sheet"), lang.pick("说明", "Note")], &notes, false)?;
+    }
     let mut sheets = vec![summary.finish()?, changes.finish()?, items.finish()?];
     if !r.warnings.is_empty() {
         let mut warnings = SheetWriter::new(lang.pick("警告", "Warnings"))?;
@@ -216,4 +256,19 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
         sheets.push(warnings.finish()?);
     }
     workbook_bytes(sheets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_beyond_the_sheet_are_cut_and_noted() {
+        let mut rows = vec![vec![String::new()]; MAX_DATA_ROWS + 3];
+        assert_eq!(cap_rows(&mut rows), 3);
+        assert_eq!(rows.len(), MAX_DATA_ROWS);
+        let notes = cut_notes(&[("变化明细", 3), ("逐项对比", 0)], Lang::Zh);
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0][1].contains("另有3行"));
+    }
 }
