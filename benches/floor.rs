@@ -31,12 +31,15 @@ fn main() {
     println!("threads: {}", rayon::current_num_threads());
 
     let mut rows = 0;
+    let cpu0 = cpu_seconds();
     let floor = median(|| rows = floor(&files));
+    let cpu_floor = cpu_seconds().zip(cpu0).map(|(b, a)| (b - a) / RUNS as f64);
     println!("floor (csv crate, ByteRecords, files in parallel): {rows} rows in {}", secs(floor));
     let after_floor = peak_rss_kb();
     reset_peak_rss();
 
     let mut summary = String::new();
+    let cpu1 = cpu_seconds();
     let load = median(|| {
         let ds = qingdan::load::load(&dir, &Default::default()).expect("load");
         summary = format!(
@@ -48,8 +51,20 @@ fn main() {
             ds.report.diagnostics.len()
         );
     });
+    let cpu_load = cpu_seconds().zip(cpu1).map(|(b, a)| (b - a) / RUNS as f64);
     println!("qingdan::load::load: {summary} in {}", secs(load));
     println!("ratio load / floor: {:.2}", load.as_secs_f64() / floor.as_secs_f64().max(1e-9));
+    // CPU time (user + system, all threads) is steadier than wall time on a shared machine.
+    // /proc counts CPU time in 10 ms ticks: a ratio needs a floor of some ticks.
+    match (cpu_floor, cpu_load) {
+        (Some(f), Some(l)) if f >= 0.1 => {
+            println!("CPU time per run: floor {f:.2} s, load {l:.2} s, ratio {:.2}", l / f)
+        }
+        (Some(f), Some(l)) => {
+            println!("CPU time per run: floor {f:.2} s, load {l:.2} s (too short for a ratio)")
+        }
+        _ => {}
+    }
     match (after_floor, peak_rss_kb()) {
         (Some(f), Some(l)) => {
             println!(
@@ -112,6 +127,19 @@ fn secs(d: Duration) -> String {
 
 fn mb(bytes: u64) -> f64 {
     bytes as f64 / 1_048_576.0
+}
+
+/// User + system CPU seconds of this process so far (all threads), from /proc/self/stat.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    // Clock ticks per second: 100 on Linux (USER_HZ).
+    Some((utime + stime) / 100.0)
 }
 
 /// VmHWM (peak resident set) in kB.

@@ -577,3 +577,130 @@ fn generated_examples_load_the_same_items_from_every_container() {
     }
     assert_eq!(utf8.items.len(), xlsx.items.len());
 }
+
+#[test]
+fn a_title_row_above_the_header_is_skipped_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("items.csv"),
+        "兴宁区行政权力事项实施清单（2024年版）,,,\n\
+         ,,,\n\
+         区划代码,事项编码,事项名称,事项类型\n\
+         450102,000105001000,食品经营许可,行政许可\n\
+         450102,000201001000,对违反食品安全法行为的处罚,行政处罚\n",
+    )
+    .unwrap();
+    let v = inspect_json(dir.path(), &[]);
+    assert_eq!(counts(&v), vec![("items".to_string(), 2, 2, 0)]);
+    let d = diag(&v, "items.csv", Some(3));
+    assert!(d["message_en"].as_str().unwrap().contains("not the first row"));
+    assert!(d["text"].as_str().unwrap().starts_with("兴宁区行政权力事项实施清单"));
+    let ds = qingdan::load::load(dir.path(), &Default::default()).unwrap();
+    assert_eq!(ds.items[1].origin.line, 5);
+
+    // The same in a workbook, tab-separated text is read too.
+    let book = dir.path().join("list.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("事项").unwrap();
+    ws.write_string(0, 0, "兴宁区行政权力事项实施清单").unwrap();
+    for (j, h) in ["区划代码", "事项编码", "事项名称"].iter().enumerate() {
+        ws.write_string(1, j as u16, *h).unwrap();
+    }
+    ws.write_number(2, 0, 450102.0).unwrap();
+    ws.write_string(2, 1, "000105001000").unwrap();
+    ws.write_string(2, 2, "食品经营许可").unwrap();
+    wb.save(&book).unwrap();
+    let v = inspect_json(&book, &[]);
+    assert_eq!(counts(&v), vec![("items".to_string(), 1, 1, 0)]);
+    assert_eq!(diag(&v, "list.xlsx#事项", Some(2))["file"], "list.xlsx#事项");
+    let ds = qingdan::load::load(&book, &Default::default()).unwrap();
+    assert_eq!(&*ds.items[0].jurisdiction, "450102");
+    assert_eq!(ds.items[0].origin.line, 3);
+
+    let tsv = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tsv.path().join("items.csv"),
+        "区划代码\t事项编码\t事项名称\n450102\t000105001000\t食品经营许可（新办，变更）\n",
+    )
+    .unwrap();
+    let v = inspect_json(tsv.path(), &[]);
+    assert_eq!(counts(&v), vec![("items".to_string(), 1, 1, 0)]);
+}
+
+#[test]
+fn liaoning_catalogue_loads_with_a_given_jurisdiction() {
+    // tests/fixtures/load/liaoning/items.csv is shared/data/real/liaoning-catalog-sample/catalog.csv.
+    let dir = fixture("liaoning");
+    let v = inspect_json(&dir, &[]);
+    assert_eq!(counts(&v), vec![("items".to_string(), 30, 0, 30)]);
+    let v = inspect_json(&dir, &["--jurisdiction", "210000"]);
+    assert_eq!(counts(&v), vec![("items".to_string(), 30, 30, 0)]);
+    assert_eq!(v["jurisdictions"]["by_level"]["province"], 1);
+    // 事项类型 99 is not a category.
+    assert_eq!(v["items"]["by_category"]["unknown"], 1);
+    let opts =
+        qingdan::load::LoadOptions { jurisdiction: Some("210000".into()), ..Default::default() };
+    let ds = qingdan::load::load(&dir, &opts).unwrap();
+    let first = &ds.items[0];
+    assert_eq!(&*first.code.raw, "210973001000");
+    assert_eq!(&*first.name.raw, "专利权侵权纠纷处理");
+    assert_eq!(first.category, Some(qingdan::model::Category::Adjudication));
+    // 实施层级 "2,3": 省 and 市.
+    assert_eq!(first.levels.levels, [qingdan::model::Level::Province, qingdan::model::Level::City]);
+    let ignored = &v["files"][0]["ignored_columns"];
+    assert!(ignored.as_array().unwrap().iter().any(|c| c == "授权部门"));
+    assert!(!ignored.as_array().unwrap().iter().any(|c| c == "职权编码"));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Any bytes as items.csv: no panic, and every row is loaded or rejected.
+    #[test]
+    fn any_bytes_load_without_panic_and_rows_add_up(
+        body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+        quote in proptest::prelude::any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = "区划代码,事项编码,事项名称,法定时限\n450102,000105001000,".as_bytes().to_vec();
+        if quote {
+            bytes.push(b'"');
+        }
+        bytes.extend_from_slice(&body);
+        std::fs::write(dir.path().join("items.csv"), &bytes).unwrap();
+        let ds = qingdan::load::load(dir.path(), &Default::default()).unwrap();
+        for f in &ds.report.files {
+            proptest::prop_assert_eq!(f.rows_read, f.rows_loaded + f.rows_rejected);
+        }
+        proptest::prop_assert_eq!(ds.items.len() as u64, ds.report.files[0].rows_loaded);
+        for d in &ds.report.diagnostics {
+            if let Some(t) = &d.text {
+                proptest::prop_assert!(t.chars().count() <= 81);
+            }
+        }
+    }
+}
+
+#[test]
+fn inspect_writes_its_report_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("inspect.json");
+    let (code, stdout, err) = qingdan(&[
+        "inspect",
+        fixture("small").to_str().unwrap(),
+        "--format",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.is_empty());
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["items"]["total"], 5);
+    // Other formats are refused with exit 2.
+    let (code, _, err) =
+        qingdan(&["inspect", fixture("small").to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("text or json"), "{err}");
+}

@@ -3,10 +3,12 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::laws::LawRegistry;
 use crate::model::Severity;
 use crate::rules::{Rule, RuleSetting, RULES};
 use crate::rulesdir::{line_col, parse_toml, rules_file};
@@ -79,12 +81,17 @@ struct FileToml {
 /// Rule configuration (rules/check.toml, or --rules DIR).
 #[derive(Debug, Clone)]
 pub struct CheckConfig {
+    /// Name matching thresholds.
     pub matching: Matching,
+    /// Consensus shares (without --standard).
     pub consensus: Consensus,
     /// Settings per rule id; rules not listed keep their defaults.
     pub rules: BTreeMap<&'static str, RuleSetting>,
     /// Implementation-code layouts (rules/codes.toml).
     pub layouts: CodeLayouts,
+    /// The law registry of `--rules DIR` when it has its own laws.csv or renumbering.csv; the
+    /// bundled one otherwise.
+    pub laws: Option<Arc<LawRegistry>>,
 }
 
 impl Default for CheckConfig {
@@ -97,6 +104,7 @@ impl Default for CheckConfig {
                 .map(|r| (r.id, RuleSetting { enabled: r.enabled, severity: r.severity }))
                 .collect(),
             layouts: CodeLayouts::builtin().clone(),
+            laws: None,
         }
     }
 }
@@ -137,6 +145,11 @@ impl CheckConfig {
         config.matching.max_candidates = config.matching.max_candidates.max(1);
         config.consensus = file.consensus.clone();
         config.layouts = CodeLayouts::load(rules_dir)?;
+        if let Some(dir) = rules_dir {
+            if dir.join("laws.csv").exists() || dir.join("renumbering.csv").exists() {
+                config.laws = Some(Arc::new(LawRegistry::load(Some(dir))?));
+            }
+        }
         for (key, setting) in &file.rules {
             let rule = crate::rules::find(key)
                 .ok_or_else(|| bad(key, format!("unknown rule `{key}` (see `qingdan rules`)")))?;
@@ -152,6 +165,11 @@ impl CheckConfig {
             }
         }
         Ok(config)
+    }
+
+    /// The law registry for this run.
+    pub fn laws(&self) -> &LawRegistry {
+        self.laws.as_deref().unwrap_or_else(|| LawRegistry::bundled())
     }
 
     /// How `rule` is set in this run.

@@ -10,6 +10,7 @@ use crate::rules::{basis, burden, fee, item as item_rules, limits, Cmp, Sink};
 /// One comparable field: the key peers are counted by and the rules comparing an item with its
 /// reference.
 pub struct FieldCheck {
+    /// The field compared.
     pub field: Field,
     /// Comparison key of an item's value (`jurisdiction_name` for departments).
     pub key: fn(&Item, &str) -> String,

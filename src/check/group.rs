@@ -6,6 +6,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::model::{Category, Dataset, Str};
+use crate::value::code::BaseCode;
 
 use super::config::CheckConfig;
 use super::matching::{similarity, NameIndex};
@@ -24,6 +25,7 @@ pub enum How {
 pub struct Member {
     /// Index in `Dataset::items`.
     pub item: usize,
+    /// By code or by name.
     pub how: How,
     /// Similarity of the item's name to the group's reference name.
     pub sim: f64,
@@ -52,6 +54,7 @@ pub struct Group {
 /// All groups, sorted by key, and each item's group.
 #[derive(Debug, Default)]
 pub struct Grouping {
+    /// Sorted by key.
     pub groups: Vec<Group>,
     /// Group index of each item of the dataset.
     pub of_item: Vec<usize>,
@@ -89,6 +92,15 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
     let minority = config.consensus.minority_share;
     let consensus = standard.is_none();
 
+    // The entry most jurisdictions carry under each exact name and category (ties to the smaller
+    // code).
+    let mut largest_by_name: FxHashMap<(&str, Option<Category>), usize> = FxHashMap::default();
+    for (i, e) in entries.iter().enumerate() {
+        let slot = largest_by_name.entry((&*e.name, e.category)).or_insert(i);
+        if e.size > entries[*slot].size {
+            *slot = i;
+        }
+    }
     let targets: Vec<Target> = dataset
         .items
         .par_iter()
@@ -109,6 +121,19 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
                 Some(a) => {
                     let sim_a = similarity(name, &entries[a].name);
                     if sim_a >= m.name_similarity && !(consensus && entries[a].size <= 1) {
+                        // Without a standard, the same name carried under another code by many
+                        // more jurisdictions makes this code the minority's wrong one (found by
+                        // exact name: cheap enough for every row of a province).
+                        if let Some(&b) = largest_by_name.get(&(name, item.category)) {
+                            let (sa, sb) = (entries[a].size, entries[b].size);
+                            if consensus
+                                && b != a
+                                && sa < sb
+                                && sa as f64 <= minority * (sa + sb) as f64
+                            {
+                                return Target::Entry(b, How::Name { sim: 1.0 }, 1.0);
+                            }
+                        }
                         return Target::Entry(a, How::Code, sim_a);
                     }
                     match best(Some(a)) {
@@ -133,7 +158,7 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
                     }
                 }
                 None => match best(None) {
-                    Some((b, sim)) if sim >= m.name_similarity => {
+                    Some((b, sim)) if sim >= m.name_similarity && plausible(item, &entries[b]) => {
                         Target::Entry(b, How::Name { sim }, sim)
                     }
                     closest => Target::Own { closest },
@@ -208,6 +233,25 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
     Grouping { groups, of_item }
 }
 
+/// Whether a row whose code is unknown may be the entry its name resembles. A row without a
+/// usable code (empty or malformed) may; a row with a well-formed code of its own only when its
+/// name is the entry's exactly or its code is the entry's with only the TT (category) digits
+/// changed. Otherwise it is an item of its own: templated names such as
+/// 对公路施工单位未按规定接受年度检验的行政处罚 and 对公墓经营单位未按规定接受年度检验的行政处罚
+/// share most bigrams, and their codes differ in a digit or two of MMM, yet they are different
+/// items.
+fn plausible(item: &crate::model::Item, entry: &Entry) -> bool {
+    item.code.base.is_none()
+        || item.name.norm == entry.name
+        || only_tt_differs(&item.code.norm, &entry.key)
+}
+
+/// True when two codes of the same length differ only in their TT digits (characters 3–4).
+fn only_tt_differs(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    a.len() == b.len() && a.iter().zip(&b).enumerate().all(|(i, (x, y))| x == y || i == 2 || i == 3)
+}
+
 /// One entry per distinct code of the standard (the first row wins).
 fn standard_entries(std: &Dataset) -> Vec<Entry> {
     let mut seen: FxHashMap<&str, ()> = FxHashMap::default();
@@ -257,9 +301,14 @@ fn peer_entries(ds: &Dataset) -> Vec<Entry> {
                 .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
                 .map(|(n, _)| n)
                 .unwrap_or("");
+            // Ties go to the category the code's TT digits name (the code is a vote too).
+            let tt = BaseCode::split(code).map(|b| b.category);
+            let agrees = |c: &Option<Category>| c.is_some_and(|c| Some(c.code()) == tt.as_deref());
             let category = cats
                 .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .max_by(|a, b| {
+                    a.1.cmp(&b.1).then(agrees(&a.0).cmp(&agrees(&b.0))).then(b.0.cmp(&a.0))
+                })
                 .and_then(|(c, _)| c);
             Entry {
                 key: code.into(),

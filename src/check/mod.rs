@@ -2,9 +2,13 @@
 //! the consensus of peers) and runs the rules of `crate::rules` over each group, in parallel over
 //! groups; findings are sorted at the end so output never depends on thread timing.
 
+/// rules/check.toml.
 pub mod config;
+/// Per-field keys and the peers' vote.
 pub mod consensus;
+/// Joining items to their reference item.
 pub mod group;
+/// Name similarity and the bigram index.
 pub mod matching;
 pub mod variants;
 
@@ -104,16 +108,7 @@ impl<'a> Ctx<'a> {
         let std_region_name =
             std.and_then(|s| s.jurisdictions.first()).map(|j| &*j.name).unwrap_or("");
         let place_of = places.iter().enumerate().map(|(i, p)| (p.code.clone(), i)).collect();
-        Ctx {
-            ds,
-            std,
-            config,
-            laws: LawRegistry::bundled(),
-            places,
-            place_of,
-            by_level,
-            std_region_name,
-        }
+        Ctx { ds, std, config, laws: config.laws(), places, place_of, by_level, std_region_name }
     }
 
     fn place(&self, code: &str) -> Option<&Place> {

@@ -693,3 +693,48 @@ fn disabled_rules_and_severity_overrides_apply() {
     let r = run(&ds, Some(&standard()), &c);
     assert!(r.findings.iter().all(|f| f.rule != "QD101"));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Any codes and names (empty, malformed, full-width, duplicated, unknown) are checked without
+    /// a panic, and the findings come out sorted.
+    #[test]
+    fn any_codes_and_names_are_checked_without_panic(
+        rows in proptest::collection::vec(("[0-9A-Z４５]{0,14}", "\\PC{0,12}", 0usize..6), 0..40)
+    ) {
+        let mut ds = region();
+        for (code, name, j) in rows {
+            let j = COUNTIES.get(j).copied().unwrap_or(TOWNS[0]);
+            let mut it = item(j, &code, &name);
+            it.implementation_code = Some(Code::parse(format!("{code}{name}").into()));
+            ds.items.push(it);
+        }
+        for std in [Some(standard()), None] {
+            let r = run(&ds, std.as_ref(), &config());
+            for pair in r.findings.windows(2) {
+                proptest::prop_assert!(pair[0].sort_key() <= pair[1].sort_key());
+            }
+        }
+    }
+}
+
+/// Regression (province data, seed 1): two towns carried the same wrong-TT code; without a
+/// standard the pair formed a group of its own and the code finding was missed.
+#[test]
+fn a_wrong_code_shared_by_a_minority_joins_the_majority_code() {
+    let mut ds = region();
+    for c in ["450103", "450104"] {
+        find_mut(&mut ds, c, FOOD.0).code = Code::parse("450201001000".into());
+    }
+    let r = run(&ds, None, &config());
+    for c in ["450103", "450104"] {
+        assert!(
+            r.findings.iter().any(|f| f.rule == "QD107"
+                && f.jurisdiction.as_deref() == Some(c)
+                && f.item.as_deref() == Some(FOOD.0)),
+            "{:#?}",
+            r.findings
+        );
+    }
+    assert!(r.findings.iter().all(|f| f.rule != "QD001" && f.rule != "QD005"), "{:#?}", r.findings);
+}

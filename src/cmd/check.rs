@@ -119,37 +119,43 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
             + standard.as_ref().map(|s| s.report.rows_rejected()).unwrap_or(0);
         let read = dataset.report.rows_read()
             + standard.as_ref().map(|s| s.report.rows_read()).unwrap_or(0);
-        eprintln!(
-            "{}",
-            match global.lang {
-                report::Lang::Zh => format!(
-                    "qingdan check：{}个区划、{}条事项（{}组），错误{}条，警告{}条，提示{}条，读取{}行{}{}，用时{:.2}秒。",
-                    result.jurisdictions,
-                    result.items,
-                    result.groups,
-                    result.count(Severity::Error),
-                    result.count(Severity::Warning),
-                    result.count(Severity::Info),
-                    read,
-                    if rejected > 0 { format!("；{rejected}行未能读取") } else { String::new() },
-                    comparison.as_ref().map(|c| format!("；{}", c.summary(global.lang))).unwrap_or_default(),
-                    start.elapsed().as_secs_f64()
-                ),
-                report::Lang::En => format!(
-                    "qingdan check: {} jurisdictions, {} items ({} groups): {} errors, {} warnings, {} info, {} rows read{}{}, in {:.2}s.",
-                    result.jurisdictions,
-                    result.items,
-                    result.groups,
-                    result.count(Severity::Error),
-                    result.count(Severity::Warning),
-                    result.count(Severity::Info),
-                    read,
-                    if rejected > 0 { format!("; {rejected} rows rejected") } else { String::new() },
-                    comparison.as_ref().map(|c| format!("; {}", c.summary(global.lang))).unwrap_or_default(),
-                    start.elapsed().as_secs_f64()
-                ),
-            }
+        let secs = start.elapsed().as_secs_f64();
+        let (j, n, g) = (result.jurisdictions, result.items, result.groups);
+        let (e, w, i) = (
+            result.count(Severity::Error),
+            result.count(Severity::Warning),
+            result.count(Severity::Info),
         );
+        match global.lang {
+            report::Lang::Zh => {
+                let mut tail = if rejected > 0 {
+                    format!("；{rejected}行未能读取")
+                } else {
+                    String::new()
+                };
+                if let Some(c) = &comparison {
+                    tail.push('；');
+                    tail.push_str(&c.summary(global.lang));
+                }
+                eprintln!(
+                    "qingdan check：{j}个区划、{n}条事项（{g}组），错误{e}条，警告{w}条，提示{i}条，读取{read}行{tail}，用时{secs:.2}秒。"
+                );
+            }
+            report::Lang::En => {
+                let mut tail = if rejected > 0 {
+                    format!("; {rejected} rows rejected")
+                } else {
+                    String::new()
+                };
+                if let Some(c) = &comparison {
+                    tail.push_str("; ");
+                    tail.push_str(&c.summary(global.lang));
+                }
+                eprintln!(
+                    "qingdan check: {j} jurisdictions, {n} items ({g} groups): {e} errors, {w} warnings, {i} info, {read} rows read{tail}, in {secs:.2}s."
+                );
+            }
+        }
     }
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),

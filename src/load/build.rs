@@ -114,23 +114,19 @@ struct Typer<'a> {
     file: Str,
     map: Option<HeaderMap>,
     cache: Cache,
-    /// Scratch for composed time limits.
-    buf: String,
 }
 
 impl<'a> Typer<'a> {
     fn new(columns: &'a Columns, table: Table, opts: &LoadOptions, file: Str) -> Typer<'a> {
         let fill_jurisdiction =
             opts.jurisdiction.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(Str::from);
-        Typer {
-            columns,
-            table,
-            fill_jurisdiction,
-            file,
-            map: None,
-            cache: Cache::default(),
-            buf: String::new(),
-        }
+        Typer { columns, table, fill_jurisdiction, file, map: None, cache: Cache::default() }
+    }
+
+    /// How many columns of `header` name a field of this table.
+    fn score(&self, header: &[String]) -> usize {
+        let map = self.columns.map_header(self.table, header);
+        map.index.iter().filter(|i| i.is_some()).count() + map.composites.len()
     }
 
     /// Maps the header and reports missing required columns. `needs` lists alternatives: at
@@ -170,16 +166,14 @@ impl<'a> Typer<'a> {
         if !direct.trim().is_empty() {
             return self.cache.limit(direct);
         }
-        self.buf.clear();
-        if let Some(map) = &self.map {
-            if let Some(c) = map.composites.iter().find(|c| c.col == col) {
-                self.buf = c.compose(row.get(c.amount), row.get(c.unit));
+        let composite = self.map.as_ref().and_then(|m| m.composites.iter().find(|c| c.col == col));
+        match composite {
+            Some(c) => {
+                let text = c.compose(row.get(c.amount), row.get(c.unit));
+                self.cache.limit(&text)
             }
+            None => self.cache.limit(direct),
         }
-        let text = std::mem::take(&mut self.buf);
-        let limit = self.cache.limit(&text);
-        self.buf = text;
-        limit
     }
 
     fn origin(&self, line: u64) -> Origin {
@@ -230,6 +224,10 @@ impl<'a> ItemsVisitor<'a> {
 }
 
 impl Visitor for ItemsVisitor<'_> {
+    fn header_score(&self, header: &[String]) -> usize {
+        self.t.score(header)
+    }
+
     fn header(&mut self, header: &[String], diags: &mut Diags) -> bool {
         let mut needs: Vec<&[(Col, &str)]> =
             vec![&[(Col::Name, "事项名称"), (Col::Code, "事项编码")]];
@@ -262,8 +260,10 @@ impl Visitor for ItemsVisitor<'_> {
             return false;
         }
         let impl_raw = raw_in(&t.map, row, Col::ImplementationCode);
+        // Implementation codes are unique per row (they embed the body's credit code): caching
+        // them would only copy each one into the cache.
         let implementation_code =
-            if impl_raw.trim().is_empty() { None } else { Some(t.cache.code(impl_raw)) };
+            if impl_raw.trim().is_empty() { None } else { Some(Code::parse(impl_raw.into())) };
         let (category_raw, category) = field!(t, row, Col::Category, category);
         let (kind_raw, kind) = field!(t, row, Col::Kind, kind);
         let statutory_limit = t.limit(row, Col::StatutoryLimit);
@@ -455,6 +455,10 @@ impl<'a> StepsVisitor<'a> {
 }
 
 impl Visitor for StepsVisitor<'_> {
+    fn header_score(&self, header: &[String]) -> usize {
+        self.t.score(header)
+    }
+
     fn header(&mut self, header: &[String], diags: &mut Diags) -> bool {
         let needs = key_needs(&self.t);
         self.t.header(header, &needs, diags)
@@ -507,6 +511,10 @@ impl<'a> MaterialsVisitor<'a> {
 }
 
 impl Visitor for MaterialsVisitor<'_> {
+    fn header_score(&self, header: &[String]) -> usize {
+        self.t.score(header)
+    }
+
     fn header(&mut self, header: &[String], diags: &mut Diags) -> bool {
         let needs = key_needs(&self.t);
         self.t.header(header, &needs, diags)
@@ -565,6 +573,10 @@ impl<'a> JurisdictionsVisitor<'a> {
 }
 
 impl Visitor for JurisdictionsVisitor<'_> {
+    fn header_score(&self, header: &[String]) -> usize {
+        self.t.score(header)
+    }
+
     fn header(&mut self, header: &[String], diags: &mut Diags) -> bool {
         self.t.header(header, &[&[(Col::JurCode, "区划代码")]], diags)
     }

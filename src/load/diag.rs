@@ -19,6 +19,7 @@ pub(crate) enum Msg {
     UnreadableFile,
     Undecodable,
     EmptyFile,
+    HeaderNotFirst,
     MissingColumn,
     FieldCount,
     CsvError,
@@ -34,12 +35,13 @@ pub(crate) enum Msg {
 }
 
 impl Msg {
-    const ALL: [Msg; 17] = [
+    const ALL: [Msg; 18] = [
         Msg::DuplicateTable,
         Msg::UnreadableSheet,
         Msg::UnreadableFile,
         Msg::Undecodable,
         Msg::EmptyFile,
+        Msg::HeaderNotFirst,
         Msg::MissingColumn,
         Msg::FieldCount,
         Msg::CsvError,
@@ -62,6 +64,7 @@ impl Msg {
             Msg::UnreadableFile => "文件无法读取，已跳过",
             Msg::Undecodable => "文件含无法解码的字节（既非 UTF-8 也非 GB18030），已替换为 �",
             Msg::EmptyFile => "文件为空（没有表头）",
+            Msg::HeaderNotFirst => "表头不在第一行，其上的行（标题等）未作为数据读取",
             Msg::MissingColumn => "缺少必需的列，本文件所有行均未载入",
             Msg::FieldCount => "本行的列数与表头不符，本行未载入",
             Msg::CsvError => "CSV 格式错误，其后的内容未读取",
@@ -85,6 +88,9 @@ impl Msg {
             Msg::UnreadableFile => "file cannot be read: skipped",
             Msg::Undecodable => "undecodable bytes (neither UTF-8 nor GB18030), replaced by �",
             Msg::EmptyFile => "empty file (no header)",
+            Msg::HeaderNotFirst => {
+                "the header is not the first row: the rows above it (a title, ...) were not read as data"
+            }
             Msg::MissingColumn => "a required column is missing: no row of this file was loaded",
             Msg::FieldCount => "the row has a different number of fields than the header: not loaded",
             Msg::CsvError => "malformed CSV: the rest of the file was not read",

@@ -105,22 +105,29 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
         parts.push((out.report, out.diags));
     }
 
+    // Steps and materials are gathered per item in parallel, then moved into the items.
     let index = ItemIndex::new(&items);
-    if let Some((rows, slot)) = steps {
+    let n = items.len();
+    let (steps, materials) = rayon::join(
+        || steps.map(|(rows, slot)| (gather(n, rows, &index, |s: &Step| s.origin.line), slot)),
+        || {
+            materials
+                .map(|(rows, slot)| (gather(n, rows, &index, |m: &Material| m.origin.line), slot))
+        },
+    );
+    if let Some((g, slot)) = steps {
+        for (item, list) in items.iter_mut().zip(g.lists) {
+            item.steps = list;
+        }
         let (report, diags) = &mut parts[slot];
-        attach(&mut items, rows, &index, report, diags, |item| &mut item.steps, |s| s.origin.line);
+        g.rejected.iter().for_each(|(line, key)| reject(report, diags, *line, key));
     }
-    if let Some((rows, slot)) = materials {
+    if let Some((g, slot)) = materials {
+        for (item, list) in items.iter_mut().zip(g.lists) {
+            item.materials = list;
+        }
         let (report, diags) = &mut parts[slot];
-        attach(
-            &mut items,
-            rows,
-            &index,
-            report,
-            diags,
-            |item| &mut item.materials,
-            |m| m.origin.line,
-        );
+        g.rejected.iter().for_each(|(line, key)| reject(report, diags, *line, key));
     }
     drop(index);
     // Steps in 序号 order; rows without a readable 序号 keep file order, after the numbered ones.
@@ -160,39 +167,44 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     })
 }
 
-/// Moves steps or materials into their items (each item's list allocated once, at its size);
-/// rows whose item does not exist are rejected.
-fn attach<T>(
-    items: &mut [Item],
+/// Steps or materials sorted out per item, and the rows whose item does not exist.
+struct Gathered<T> {
+    /// One list per item, in item order, each allocated once at its size.
+    lists: Vec<Vec<T>>,
+    /// (line, key) of the rows whose item does not exist.
+    rejected: Vec<(u64, ItemKey)>,
+}
+
+fn gather<T>(
+    n_items: usize,
     rows: Children<T>,
     index: &ItemIndex,
-    report: &mut FileReport,
-    diags: &mut Diags,
-    list: impl Fn(&mut Item) -> &mut Vec<T>,
     line: impl Fn(&T) -> u64,
-) {
+) -> Gathered<T> {
     let target: Vec<Option<usize>> = rows.keys.iter().map(|k| index.find(k)).collect();
-    let mut sizes = vec![0usize; items.len()];
+    let mut sizes = vec![0usize; n_items];
     for (id, _) in rows.chunks.iter().flatten() {
         if let Some(Some(i)) = target.get(*id as usize) {
-            sizes[*i] += 1;
+            if let Some(size) = sizes.get_mut(*i) {
+                *size += 1;
+            }
         }
     }
-    for (item, n) in items.iter_mut().zip(sizes) {
-        list(item).reserve_exact(n);
-    }
+    let mut lists: Vec<Vec<T>> = sizes.into_iter().map(Vec::with_capacity).collect();
+    let mut rejected = Vec::new();
     for chunk in rows.chunks {
         for (id, row) in chunk {
-            match target.get(id as usize).copied().flatten().and_then(|i| items.get_mut(i)) {
-                Some(item) => list(item).push(row),
+            match target.get(id as usize).copied().flatten().and_then(|i| lists.get_mut(i)) {
+                Some(list) => list.push(row),
                 None => {
                     if let Some(key) = rows.keys.get(id as usize) {
-                        reject(report, diags, line(&row), key);
+                        rejected.push((line(&row), key.clone()));
                     }
                 }
             }
         }
     }
+    Gathered { lists, rejected }
 }
 
 fn reject(report: &mut FileReport, diags: &mut Diags, line: u64, key: &ItemKey) {
@@ -335,7 +347,13 @@ fn settle_jurisdictions(
         );
     }
     let mut added: Vec<Str> = Vec::new();
+    let mut previous: Option<&Str> = None;
     for item in items {
+        // Items come grouped by jurisdiction: skip the lookup while it stays the same.
+        if previous.is_some_and(|p| std::sync::Arc::ptr_eq(p, &item.jurisdiction)) {
+            continue;
+        }
+        previous = Some(&item.jurisdiction);
         if map.contains_key(&item.jurisdiction) {
             continue;
         }

@@ -69,6 +69,8 @@ fn truncate(s: &str) -> &str {
 
 /// Types the rows of one table.
 pub(crate) trait Visitor {
+    /// How many columns of a candidate header name a field (to find a header below a title).
+    fn header_score(&self, header: &[String]) -> usize;
     /// Sees the header. Returns false when a required column is missing (the visitor reports it);
     /// every row is then counted as rejected.
     fn header(&mut self, header: &[String], diags: &mut Diags) -> bool;
@@ -87,14 +89,19 @@ pub(crate) fn visit(
     match source {
         Source::Sheet { rows, .. } => {
             report.encoding = "xlsx".to_string();
-            let mut it = rows.iter();
-            let Some((_, header)) = it.next() else {
+            if rows.is_empty() {
                 diags.push_at(None, None, None, Msg::EmptyFile);
                 return;
-            };
-            let header: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+            }
+            let candidates: Vec<Vec<String>> = rows
+                .iter()
+                .take(HEADER_SEARCH)
+                .map(|(_, cells)| cells.iter().map(|h| h.trim().to_string()).collect())
+                .collect();
+            let hi = pick_header(&candidates, visitor, diags, |i| rows.get(i).map(|r| r.0));
+            let header = candidates.get(hi).cloned().unwrap_or_default();
             let ok = visitor.header(&header, diags);
-            for (line, cells) in it {
+            for (line, cells) in rows.iter().skip(hi + 1) {
                 report.rows_read += 1;
                 let row = Row::Cells(cells);
                 check_long_cells(&row, &header, *line, diags);
@@ -120,14 +127,43 @@ pub(crate) fn visit(
     }
 }
 
-/// The delimiter of a CSV file: a comma, unless the header line has tabs and no commas.
+/// The delimiter of a CSV file: a comma, unless its first lines have more tabs than commas.
 fn delimiter(text: &str) -> u8 {
-    let first = text.lines().next().unwrap_or("");
-    if !first.contains(',') && first.contains('\t') {
+    let (mut commas, mut tabs) = (0, 0);
+    for line in text.lines().take(HEADER_SEARCH) {
+        commas += line.matches(',').count();
+        tabs += line.matches('\t').count();
+    }
+    if tabs > commas {
         b'\t'
     } else {
         b','
     }
+}
+
+/// How many leading rows may hold the header (a title row or two above it is common in
+/// spreadsheets exported by hand).
+const HEADER_SEARCH: usize = 10;
+
+/// The index of the header among the first rows: the first row, unless a later one names more
+/// known columns (at least two); the rows above it are reported and not read as data.
+fn pick_header(
+    candidates: &[Vec<String>],
+    visitor: &impl Visitor,
+    diags: &mut Diags,
+    line_of: impl Fn(usize) -> Option<u64>,
+) -> usize {
+    let scores: Vec<usize> = candidates.iter().map(|c| visitor.header_score(c)).collect();
+    let first = scores.first().copied().unwrap_or(0);
+    let best = scores.iter().copied().max().unwrap_or(0);
+    if best < 2 || first >= best {
+        return 0;
+    }
+    let hi = scores.iter().position(|s| *s == best).unwrap_or(0);
+    let above = candidates.get(..hi).unwrap_or_default();
+    let text = above.iter().map(|r| r.join(",")).collect::<Vec<_>>().join(" / ");
+    diags.push_at(line_of(hi), None, Some(text), Msg::HeaderNotFirst);
+    hi
 }
 
 fn visit_csv(text: &str, visitor: &mut impl Visitor, diags: &mut Diags, report: &mut FileReport) {
@@ -136,22 +172,47 @@ fn visit_csv(text: &str, visitor: &mut impl Visitor, diags: &mut Diags, report: 
         .flexible(true)
         .delimiter(delimiter(text))
         .from_reader(text.as_bytes());
-    let mut rec = ByteRecord::new();
-    let header: Vec<String> = match reader.read_byte_record(&mut rec) {
-        Ok(true) => {
-            rec.iter().map(|f| truncate(&String::from_utf8_lossy(f)).trim().to_string()).collect()
-        }
-        Ok(false) => {
-            diags.push_at(None, None, None, Msg::EmptyFile);
-            return;
-        }
-        Err(e) => {
-            diags.push_at(Some(1), None, Some(e.to_string()), Msg::CsvError);
-            return;
-        }
-    };
-    let ok = visitor.header(&header, diags);
     let mut lines = LineCounter { bytes: text.as_bytes(), at: 0, line: 1 };
+    let mut rec = ByteRecord::new();
+    // The first rows, to find the header among them.
+    let mut head: Vec<(u64, ByteRecord)> = Vec::new();
+    let mut failed = false;
+    while head.len() < HEADER_SEARCH {
+        match reader.read_byte_record(&mut rec) {
+            Ok(true) => {
+                let line = rec.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
+                head.push((line, rec.clone()));
+            }
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                diags.push_at(line, None, Some(e.to_string()), Msg::CsvError);
+                failed = true;
+                break;
+            }
+        }
+    }
+    if head.is_empty() {
+        if !failed {
+            diags.push_at(None, None, None, Msg::EmptyFile);
+        }
+        return;
+    }
+    let candidates: Vec<Vec<String>> = head
+        .iter()
+        .map(|(_, r)| {
+            r.iter().map(|f| truncate(&String::from_utf8_lossy(f)).trim().to_string()).collect()
+        })
+        .collect();
+    let hi = pick_header(&candidates, visitor, diags, |i| head.get(i).map(|h| h.0));
+    let header = candidates.get(hi).cloned().unwrap_or_default();
+    let ok = visitor.header(&header, diags);
+    for (line, r) in head.iter().skip(hi + 1) {
+        data_row(*line, r, &header, ok, visitor, diags, report);
+    }
+    if failed {
+        return;
+    }
     loop {
         match reader.read_byte_record(&mut rec) {
             Ok(true) => {}
@@ -162,41 +223,54 @@ fn visit_csv(text: &str, visitor: &mut impl Visitor, diags: &mut Diags, report: 
                 break;
             }
         }
-        report.rows_read += 1;
         let line = rec.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
-        let row = Row::Csv(&rec, std::str::from_utf8(rec.as_slice()).ok());
-        if rec.as_slice().len() > MAX_FIELD {
-            check_long_cells(&row, &header, line, diags);
-        }
-        if !ok {
+        data_row(line, &rec, &header, ok, visitor, diags, report);
+    }
+}
+
+/// One data row of a CSV file: counted, checked for its field count, typed.
+fn data_row(
+    line: u64,
+    rec: &ByteRecord,
+    header: &[String],
+    ok: bool,
+    visitor: &mut impl Visitor,
+    diags: &mut Diags,
+    report: &mut FileReport,
+) {
+    report.rows_read += 1;
+    let row = Row::Csv(rec, std::str::from_utf8(rec.as_slice()).ok());
+    if rec.as_slice().len() > MAX_FIELD {
+        check_long_cells(&row, header, line, diags);
+    }
+    if !ok {
+        report.rows_rejected += 1;
+        return;
+    }
+    if rec.len() != header.len() {
+        // Trailing empty fields (a trailing comma) are harmless; anything else shifts columns.
+        let extra_empty =
+            rec.len() > header.len() && rec.iter().skip(header.len()).all(|f| f.is_empty());
+        if !extra_empty {
+            let column = if rec.len() < header.len() {
+                header.get(rec.len()).cloned().unwrap_or_default()
+            } else {
+                format!("{}", header.len() + 1)
+            };
+            diags.push_at(
+                Some(line),
+                Some(column),
+                Some(format!("[{}/{}] {}", rec.len(), header.len(), row.joined())),
+                Msg::FieldCount,
+            );
             report.rows_rejected += 1;
-            continue;
+            return;
         }
-        if rec.len() != header.len() {
-            // Trailing empty fields (a trailing comma) are harmless; anything else shifts columns.
-            let extra_empty =
-                rec.len() > header.len() && rec.iter().skip(header.len()).all(|f| f.is_empty());
-            if !extra_empty {
-                let column = if rec.len() < header.len() {
-                    header.get(rec.len()).cloned().unwrap_or_default()
-                } else {
-                    format!("{}", header.len() + 1)
-                };
-                diags.push_at(
-                    Some(line),
-                    Some(column),
-                    Some(format!("[{}/{}] {}", rec.len(), header.len(), row.joined())),
-                    Msg::FieldCount,
-                );
-                report.rows_rejected += 1;
-                continue;
-            }
-        }
-        if visitor.row(line, &row, diags) {
-            report.rows_loaded += 1;
-        } else {
-            report.rows_rejected += 1;
-        }
+    }
+    if visitor.row(line, &row, diags) {
+        report.rows_loaded += 1;
+    } else {
+        report.rows_rejected += 1;
     }
 }
 

@@ -39,14 +39,16 @@ pub static CODE_CATEGORY_MISMATCH: Rule = Rule {
     id: "QD103",
     name: "code-category-mismatch",
     severity: Severity::Error,
-    field: Some(Field::Code),
+    field: None,
     enabled: true,
     doc: "事项编码的类型位与事项类型不符 / The code's TT digits disagree with 事项类型.
 
 ## What it does
 Characters 3–4 of a base code (TT) name the category: 01 许可, 02 处罚, 03 强制, 04 征收, 05 给付,
 06 检查, 07 确认, 08 奖励, 09 裁决, 10 其他行政权力, 20 公共服务. They must agree with the row's
-事项类型.
+事项类型. When the code is the item's own (the standard's, or the peers') and its digits agree
+with the item's reference category, the finding is about the category (field `category`);
+otherwise about the code (field `code`).
 
 ## Why it matters
 同一编码、同一标准: a code whose type digits contradict the category is either the wrong code or
@@ -192,7 +194,7 @@ of another level or another county files it in the wrong place.
 /// The checks of a row's own code(s), needing no reference: malformed, TT against category, and
 /// the implementation code against the row. `reference_category` is the category of the item the
 /// row joined by its code: when the code's TT digits agree with it, the row's category is what is
-/// wrong (category-differs reports it), not the code.
+/// wrong and the finding is about the category, not the code.
 pub fn within(
     sink: &mut Sink,
     item: &Item,
@@ -220,32 +222,53 @@ pub fn within(
         }
     }
     if let (Some(tt), Some(cat)) = (code.category_digits(), item.category) {
-        if tt != cat.code() && reference_category.is_none_or(|r| r.code() != tt) {
+        if tt != cat.code() {
             let named = Category::POWERS
                 .iter()
                 .chain(std::iter::once(&Category::PublicService))
                 .find(|c| c.code() == tt)
                 .map(|c| c.zh())
                 .unwrap_or("未知类型");
-            sink.emit(
-                &CODE_CATEGORY_MISMATCH,
-                None,
-                subject,
-                Some(format!("{}（{}）", cat.code(), cat.zh())),
-                Some(format!("{tt}（{named}）")),
-                format!(
-                    "事项编码“{}”的类型位{tt}（{named}）与事项类型“{}”（{}）不符。",
-                    code.norm,
-                    cat.zh(),
-                    cat.code()
-                ),
-                format!(
-                    "Code {}'s category digits {tt} disagree with the category {} ({}).",
-                    code.norm,
-                    cat.en(),
-                    cat.code()
-                ),
-            );
+            if reference_category.is_some_and(|r| r.code() == tt) {
+                // The code is the item's own and agrees with its reference: the category is wrong.
+                sink.emit(
+                    &CODE_CATEGORY_MISMATCH,
+                    Some(Field::Category),
+                    subject,
+                    Some(named.to_string()),
+                    Some(cat.zh().to_string()),
+                    format!(
+                        "事项类型“{}”与事项编码{}的类型位{tt}（{named}）不符，应为“{named}”。",
+                        cat.zh(),
+                        code.norm
+                    ),
+                    format!(
+                        "The category {} disagrees with the category digits {tt} of code {}; it should be {named}.",
+                        cat.en(),
+                        code.norm
+                    ),
+                );
+            } else {
+                sink.emit(
+                    &CODE_CATEGORY_MISMATCH,
+                    Some(Field::Code),
+                    subject,
+                    Some(format!("{}（{}）", cat.code(), cat.zh())),
+                    Some(format!("{tt}（{named}）")),
+                    format!(
+                        "事项编码“{}”的类型位{tt}（{named}）与事项类型“{}”（{}）不符。",
+                        code.norm,
+                        cat.zh(),
+                        cat.code()
+                    ),
+                    format!(
+                        "Code {}'s category digits {tt} disagree with the category {} ({}).",
+                        code.norm,
+                        cat.en(),
+                        cat.code()
+                    ),
+                );
+            }
         }
     }
     if let (Some(implementation), Some(level)) = (&item.implementation_code, level) {

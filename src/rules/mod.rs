@@ -2,12 +2,19 @@
 //! and, one file per family, the functions that find what each rule names. Rules decide; they
 //! never format output (the renderers in `crate::report::findings` do).
 
+/// 设定依据.
 pub mod basis;
+/// Visits, intermediaries, steps, stamps, materials.
 pub mod burden;
+/// 事项编码 and 实施编码.
 pub mod code;
+/// 收费.
 pub mod fee;
+/// Name, category, department, levels, kind; splits.
 pub mod item;
+/// 法定时限, 承诺时限, 办件类型.
 pub mod limits;
+/// Missing, unknown, misplaced items.
 pub mod presence;
 
 use crate::model::{Field, Finding, Severity, Str};
@@ -20,6 +27,7 @@ pub struct Rule {
     pub id: &'static str,
     /// Kebab-case name of the problem (reads well as "allow name-differs-from-standard").
     pub name: &'static str,
+    /// Default severity (rules/check.toml may change it).
     pub severity: Severity,
     /// Field of its findings; `None` when it varies (unreadable values, splits).
     pub field: Option<Field>,
@@ -94,7 +102,9 @@ pub fn find(key: &str) -> Option<&'static Rule> {
 /// How a rule is set for a run: on or off, and at what severity.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RuleSetting {
+    /// Whether the rule runs.
     pub enabled: bool,
+    /// The severity of its findings.
     pub severity: Severity,
 }
 
@@ -102,19 +112,13 @@ pub struct RuleSetting {
 /// ("108 of 112 counties").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
+    /// The standard's item (--standard).
     Standard,
     /// `agree` of `of` peers at `level` share the reference value.
-    Peers {
-        agree: usize,
-        of: usize,
-        level: crate::model::Level,
-    },
+    Peers { agree: usize, of: usize, level: crate::model::Level },
     /// `agree` of the `of` jurisdictions of every level carrying the item share it (used when one
     /// level has too few peers of its own).
-    Region {
-        agree: usize,
-        of: usize,
-    },
+    Region { agree: usize, of: usize },
 }
 
 impl Source {
@@ -155,8 +159,11 @@ pub fn plural(level: crate::model::Level) -> &'static str {
 /// and the item's reference name.
 #[derive(Debug, Clone)]
 pub struct Subject {
+    /// 区划代码; `None` for findings about the whole region (splits).
     pub jurisdiction: Option<Str>,
+    /// The item key: the standard's code where matched, else the row's code or name.
     pub item: Option<Str>,
+    /// The reference name of the item, for readers.
     pub item_name: Option<Str>,
 }
 
@@ -194,6 +201,12 @@ impl<'a> Sink<'a> {
         if !setting.enabled {
             return;
         }
+        // Rules whose field varies always name it; a missing one is a bug caught by the tests.
+        debug_assert!(
+            field.is_some() || rule.field.is_some(),
+            "{} emitted without a field",
+            rule.id
+        );
         let field = field.or(rule.field).unwrap_or(Field::Presence);
         self.findings.push(Finding {
             rule: rule.id,
@@ -214,9 +227,13 @@ impl<'a> Sink<'a> {
 /// One comparison of an item with its reference (the standard's item, or a peer holding the
 /// consensus value).
 pub struct Cmp<'a> {
+    /// The row checked.
     pub item: &'a crate::model::Item,
+    /// The standard's item, or a peer holding the consensus value.
     pub reference: &'a crate::model::Item,
+    /// Where the reference came from (for messages).
     pub source: Source,
+    /// What the findings are about.
     pub subject: Subject,
     /// Names of the item's and the reference's jurisdictions (for department comparisons).
     pub jurisdiction_names: (&'a str, &'a str),
