@@ -266,30 +266,6 @@ pub fn render(r: &DiffReport, lang: Lang, old: &str, new: &str) -> String {
     tile(&mut b, "", &super::diff::fmt_num(t.score), lang.pick("简化总分", "score"));
     b.push_str("</div>");
     b.push_str(&filter_box(lang));
-    if !r.warnings.is_empty() {
-        let _ = write!(
-            b,
-            "<h2 id=\"warnings\">{} ({})</h2><table>",
-            esc(lang.pick("警告", "Warnings")),
-            r.warnings.len()
-        );
-        for w in &r.warnings {
-            let msg = if lang == Lang::En && !w.message_en.is_empty() {
-                &w.message_en
-            } else {
-                &w.message
-            };
-            let _ = write!(
-                b,
-                "<tr class=\"f\"><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&w.jurisdiction),
-                esc(&w.item),
-                esc(msg)
-            );
-        }
-        b.push_str("</table>");
-    }
-
     let _ = write!(b, "<h2>{}</h2>", esc(lang.pick("减少量", "Reductions")));
     let red = &t.reduced;
     let rows: Vec<(String, f64)> = [
@@ -400,6 +376,31 @@ pub fn render(r: &DiffReport, lang: Lang, old: &str, new: &str) -> String {
         }
         b.push_str("</section>");
     }
+    // Matching warnings last: they matter, but they are not the reform's picture.
+    if !r.warnings.is_empty() {
+        let _ = write!(
+            b,
+            "<h2 id=\"warnings\">{} ({})</h2><table>",
+            esc(lang.pick("警告", "Warnings")),
+            r.warnings.len()
+        );
+        for w in &r.warnings {
+            let msg = if lang == Lang::En && !w.message_en.is_empty() {
+                &w.message_en
+            } else {
+                &w.message
+            };
+            let _ = write!(
+                b,
+                "<tr class=\"f\"><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&w.jurisdiction),
+                esc(&w.item),
+                esc(msg)
+            );
+        }
+        b.push_str("</table>");
+    }
+
     page(title, lang, &b)
 }
 
