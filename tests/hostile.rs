@@ -1,0 +1,982 @@
+//! Hostile input through the real binary: every case of tests/hostile/ (small cases committed as
+//! files, big ones generated here at run time into a tempdir) must end either with exit 2 and a
+//! message naming the file, or with a completed run whose `inspect --format json` accounts for
+//! every row (rows_read = rows_loaded + rows_rejected per file). Never a panic, never a hang (each
+//! run is killed after `LIMIT`), never a signal. Also the row-accounting invariant over every
+//! fixture dataset and example in the repository.
+
+use std::ffi::{OsStr, OsString};
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// Wall-clock limit of one run of the binary (debug build, shared 2-core machine).
+const LIMIT: Duration = Duration::from_secs(60);
+
+const HEADER: &str = "区划代码,事项编码,事项名称,事项类型,实施主体,行使层级,设定依据,法定时限,\
+                      承诺时限,是否收费,收费标准,到现场次数,中介服务,办件类型";
+
+/// A row of items.csv with the given jurisdiction, code and name and plausible other values.
+fn item_row(jurisdiction: &str, code: &str, name: &str) -> String {
+    format!(
+        "{jurisdiction},{code},{name},行政许可,市场监督管理局,县级,\
+         《中华人民共和国食品安全法》第三十五条,20个工作日,5个工作日,否,不收费,1,无,承诺件"
+    )
+}
+
+/// What one run of the binary did.
+struct Run {
+    /// The exit code; `None` never survives `run` (a signal fails the test there).
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the binary with `args`, killing it after `LIMIT`. Output goes to files, not pipes, so a
+/// big report cannot block the child while we poll. Fails the test on a hang, a signal or a panic.
+fn run(case: &str, args: &[&OsStr]) -> Run {
+    let out_dir = tempfile::tempdir().expect("tempdir");
+    let out_path = out_dir.path().join("stdout");
+    let err_path = out_dir.path().join("stderr");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(args)
+        .arg("--quiet")
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(&out_path).expect("stdout file"))
+        .stderr(fs::File::create(&err_path).expect("stderr file"))
+        .spawn()
+        .expect("spawn qingdan");
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait().expect("try_wait") {
+            Some(status) => break status,
+            None if start.elapsed() > LIMIT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("{case}: `qingdan {}` still running after {LIMIT:?}: a hang", show(args));
+            }
+            None => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    let stdout = String::from_utf8_lossy(&fs::read(&out_path).unwrap_or_default()).into_owned();
+    let stderr = String::from_utf8_lossy(&fs::read(&err_path).unwrap_or_default()).into_owned();
+    let code = match status.code() {
+        Some(code) => code,
+        None => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::process::ExitStatusExt;
+                panic!(
+                    "{case}: `qingdan {}` killed by signal {:?}\nstderr: {}",
+                    show(args),
+                    status.signal(),
+                    tail(&stderr)
+                );
+            }
+            #[cfg(not(unix))]
+            panic!("{case}: no exit code");
+        }
+    };
+    assert!(
+        !stderr.contains("panicked"),
+        "{case}: `qingdan {}` panicked:\n{}",
+        show(args),
+        tail(&stderr)
+    );
+    assert!(
+        (0..=2).contains(&code),
+        "{case}: `qingdan {}` exited {code}\nstderr: {}",
+        show(args),
+        tail(&stderr)
+    );
+    Run { code, stdout, stderr }
+}
+
+fn show(args: &[&OsStr]) -> String {
+    args.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ")
+}
+
+/// The last 2,000 characters of a text, for failure messages.
+fn tail(s: &str) -> &str {
+    let mut start = s.len().saturating_sub(2000);
+    while !s.is_char_boundary(start) {
+        start += 1;
+    }
+    &s[start..]
+}
+
+/// How a run of `inspect` ended.
+enum Outcome {
+    /// Exit 2 with this stderr, which names the file.
+    Refused(String),
+    /// A completed run and its json report, rows accounted for.
+    Loaded(Value),
+}
+
+impl Outcome {
+    fn loaded(self, case: &str) -> Value {
+        match self {
+            Outcome::Loaded(v) => v,
+            Outcome::Refused(err) => panic!("{case}: expected a completed run, got exit 2: {err}"),
+        }
+    }
+    fn refused(self, case: &str) -> String {
+        match self {
+            Outcome::Refused(err) => err,
+            Outcome::Loaded(v) => panic!("{case}: expected exit 2, the run completed: {v:#}"),
+        }
+    }
+}
+
+/// Runs `inspect --format json` on `dataset` (with `--rules` when given) and checks the contract:
+/// exit 2 and a message containing one of `names`, or exit 0 and rows accounted for per file.
+fn inspect(case: &str, dataset: &Path, rules: Option<&Path>, names: &[&str]) -> Outcome {
+    let mut args: Vec<OsString> =
+        vec!["inspect".into(), dataset.into(), "--format".into(), "json".into()];
+    if let Some(r) = rules {
+        args.push("--rules".into());
+        args.push(r.into());
+    }
+    let argv: Vec<&OsStr> = args.iter().map(OsString::as_os_str).collect();
+    let r = run(case, &argv);
+    if r.code == 2 {
+        assert_names(case, &r.stderr, names);
+        return Outcome::Refused(r.stderr);
+    }
+    assert_eq!(r.code, 0, "{case}: inspect exits 0 when it read the dataset: {}", r.stderr);
+    let json: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
+        panic!("{case}: inspect json does not parse: {e}\n{}", tail(&r.stdout))
+    });
+    assert_accounting(case, &json);
+    Outcome::Loaded(json)
+}
+
+/// A refusal must name the file (or folder) it is about, and the error is one line of text.
+fn assert_names(case: &str, stderr: &str, names: &[&str]) {
+    assert!(
+        names.iter().any(|n| stderr.contains(n)),
+        "{case}: exit 2 but the message names none of {names:?}: {}",
+        tail(stderr)
+    );
+    assert!(stderr.contains("error"), "{case}: exit 2 without an error message: {stderr}");
+}
+
+/// rows_read = rows_loaded + rows_rejected for every file, and the totals agree with the files.
+fn assert_accounting(case: &str, json: &Value) {
+    let files = json["files"].as_array().unwrap_or_else(|| panic!("{case}: no files in {json:#}"));
+    let (mut read, mut rejected) = (0, 0);
+    for f in files {
+        let n = |k: &str| {
+            f[k].as_u64().unwrap_or_else(|| panic!("{case}: file report without {k}: {f:#}"))
+        };
+        assert_eq!(
+            n("rows_read"),
+            n("rows_loaded") + n("rows_rejected"),
+            "{case}: rows read ≠ loaded + rejected in {f:#}"
+        );
+        read += n("rows_read");
+        rejected += n("rows_rejected");
+    }
+    assert_eq!(json["rows_read"].as_u64(), Some(read), "{case}: total rows_read");
+    assert_eq!(json["rows_rejected"].as_u64(), Some(rejected), "{case}: total rows_rejected");
+}
+
+/// The report of the file of `table` (items, steps, ...).
+fn file<'a>(case: &str, json: &'a Value, table: &str) -> &'a Value {
+    json["files"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["table"] == table))
+        .unwrap_or_else(|| panic!("{case}: no {table} file in {json:#}"))
+}
+
+fn count(f: &Value, key: &str) -> u64 {
+    f[key].as_u64().unwrap_or_else(|| panic!("no {key} in {f:#}"))
+}
+
+/// Diagnostics of the inspect report.
+fn diagnostics(json: &Value) -> &[Value] {
+    json["diagnostics"].as_array().map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// Runs `check` (and, when `standard`, `check --standard` with the dataset as its own standard)
+/// and checks the contract: exit 0/1 with a json array, or exit 2 naming the file.
+fn check(case: &str, dataset: &Path, standard: bool, names: &[&str]) -> Vec<Run> {
+    let mut runs = Vec::new();
+    let variants: &[bool] = if standard { &[false, true] } else { &[false] };
+    for &with_std in variants {
+        let mut args: Vec<&OsStr> =
+            vec!["check".as_ref(), dataset.as_os_str(), "--format".as_ref(), "json".as_ref()];
+        if with_std {
+            args.push("--standard".as_ref());
+            args.push(dataset.as_os_str());
+        }
+        let r = run(case, &args);
+        if r.code == 2 {
+            assert_names(case, &r.stderr, names);
+        } else {
+            let v: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
+                panic!("{case}: check json does not parse: {e}\n{}", tail(&r.stdout))
+            });
+            assert!(v.is_array(), "{case}: check --format json is an array");
+        }
+        runs.push(r);
+    }
+    runs
+}
+
+/// Copies tests/hostile/<case>/ into a fresh tempdir (so no test touches the repository) and
+/// returns the tempdir and the copy's path.
+fn stage(case: &str) -> (tempfile::TempDir, PathBuf) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile").join(case);
+    assert!(src.is_dir(), "{case}: tests/hostile/{case} is missing");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dst = tmp.path().join(case);
+    copy_dir(&src, &dst);
+    (tmp, dst)
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    fs::create_dir_all(dst).expect("mkdir");
+    for entry in fs::read_dir(src).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let to = dst.join(entry.file_name());
+        if entry.file_type().expect("file_type").is_dir() {
+            copy_dir(&entry.path(), &to);
+        } else if entry.file_name() != "CASE.md" {
+            fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cases, in the order of issue 8.
+
+#[test]
+fn empty_folder() {
+    let case = "empty-folder";
+    let (_tmp, dir) = stage(case);
+    let dataset = dir.join("dataset");
+    fs::create_dir(&dataset).unwrap();
+    let err = inspect(case, &dataset, None, &["dataset"]).refused(case);
+    assert!(err.contains(&*dataset.to_string_lossy()), "{case}: names the folder: {err}");
+    check(case, &dataset, true, &["dataset"]).iter().for_each(|r| assert_eq!(r.code, 2));
+}
+
+#[test]
+fn empty_file() {
+    let case = "empty-file";
+    let (_tmp, dir) = stage(case);
+    match inspect(case, &dir, None, &["items.csv"]) {
+        Outcome::Refused(_) => {}
+        Outcome::Loaded(json) => {
+            let f = file(case, &json, "items");
+            assert_eq!(count(f, "rows_read"), 0, "{case}: an empty file has no rows");
+        }
+    }
+    check(case, &dir, true, &["items.csv"]);
+}
+
+#[test]
+fn header_only() {
+    let case = "header-only";
+    let (_tmp, dir) = stage(case);
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert_eq!((count(f, "rows_read"), count(f, "rows_loaded")), (0, 0), "{case}: {f:#}");
+    assert_eq!(json["items"]["total"], 0);
+    for r in check(case, &dir, true, &["items.csv"]) {
+        assert_eq!(r.code, 0, "{case}: nothing to find in an empty list: {}", r.stderr);
+    }
+}
+
+#[test]
+fn unbalanced_quotes() {
+    // Line 3 opens a quote that never closes: the csv reader swallows the rest of the file into
+    // one field. Every physical row after the header must still be accounted for, and what went
+    // wrong must be reported with its line.
+    let case = "unbalanced-quotes";
+    let (_tmp, dir) = stage(case);
+    if let Outcome::Loaded(json) = inspect(case, &dir, None, &["items.csv"]) {
+        let f = file(case, &json, "items");
+        assert!(count(f, "rows_loaded") >= 1, "{case}: the row before the quote loads: {f:#}");
+        if count(f, "rows_read") < 4 {
+            // Rows were merged into the quoted field: that must not pass silently.
+            assert!(
+                count(f, "rows_rejected") >= 1
+                    || diagnostics(&json).iter().any(|d| d["line"].as_u64() == Some(3)),
+                "{case}: rows swallowed by an open quote must be reported: {json:#}"
+            );
+        }
+    }
+    check(case, &dir, true, &["items.csv"]);
+}
+
+#[test]
+fn truncated_last_row() {
+    let case = "truncated-last-row";
+    let (_tmp, dir) = stage(case);
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert_eq!(count(f, "rows_read"), 3, "{case}: {f:#}");
+    assert!(count(f, "rows_loaded") >= 2, "{case}: the complete rows load: {f:#}");
+    let line4 = diagnostics(&json).iter().any(|d| d["line"].as_u64() == Some(4));
+    assert!(line4, "{case}: the short row (line 4) gets a diagnostic: {json:#}");
+    check(case, &dir, true, &["items.csv"]);
+}
+
+#[test]
+fn field_10mb() {
+    let case = "field-10mb";
+    let (_tmp, dir) = stage(case);
+    let law = "《中华人民共和国食品安全法》第三十五条：国家对食品生产经营实行许可制度。";
+    let mut basis = String::with_capacity(10 << 20);
+    while basis.len() < 10 << 20 {
+        basis.push_str(law);
+    }
+    let mut csv = format!("{HEADER}\n");
+    let row = item_row("450102", "000105001000", "食品经营许可");
+    let _ = writeln!(
+        csv,
+        "{}",
+        row.replace("《中华人民共和国食品安全法》第三十五条", &format!("\"{basis}\""))
+    );
+    let _ = writeln!(csv, "{}", item_row("450103", "000105001000", "食品经营许可"));
+    fs::write(dir.join("items.csv"), csv).unwrap();
+    if let Outcome::Loaded(json) = inspect(case, &dir, None, &["items.csv"]) {
+        let f = file(case, &json, "items");
+        assert_eq!(count(f, "rows_read"), 2, "{case}: {f:#}");
+    }
+    check(case, &dir, false, &["items.csv"]);
+}
+
+#[test]
+fn columns_50000() {
+    let case = "columns-50000";
+    let (_tmp, dir) = stage(case);
+    let extra = 50_000 - HEADER.split(',').count();
+    let mut csv = String::from(HEADER);
+    for i in 0..extra {
+        let _ = write!(csv, ",未知列{i}");
+    }
+    csv.push('\n');
+    for (j, name) in [("450102", "食品经营许可"), ("450103", "食品经营许可")] {
+        csv.push_str(&item_row(j, "000105001000", name));
+        csv.push_str(&",x".repeat(extra));
+        csv.push('\n');
+    }
+    fs::write(dir.join("items.csv"), csv).unwrap();
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert_eq!((count(f, "rows_read"), count(f, "rows_loaded")), (2, 2), "{case}: {f:#}");
+    assert_eq!(json["items"]["total"], 2);
+    check(case, &dir, false, &["items.csv"]);
+}
+
+#[test]
+fn duplicate_headers() {
+    let case = "duplicate-headers";
+    let (_tmp, dir) = stage(case);
+    if let Outcome::Loaded(json) = inspect(case, &dir, None, &["items.csv"]) {
+        let f = file(case, &json, "items");
+        assert_eq!(count(f, "rows_read"), 3, "{case}: {f:#}");
+        // Which of two 事项名称 columns counts must be said, not silently chosen.
+        // (Today the loader lists the second 事项名称 and 区划代码 as ignored columns.)
+        let ignored = f["ignored_columns"].as_array().is_some_and(|c| {
+            c.iter().any(|c| c == "事项名称") && c.iter().any(|c| c == "区划代码")
+        });
+        let said = ignored
+            || diagnostics(&json).iter().any(|d| {
+                d["column"].as_str().is_some_and(|c| c.contains("事项名称"))
+                    || d["message"].as_str().is_some_and(|m| m.contains("事项名称"))
+            });
+        assert!(said, "{case}: a duplicate header is reported: {json:#}");
+    }
+    check(case, &dir, true, &["items.csv"]);
+}
+
+#[test]
+fn missing_required_headers() {
+    let case = "missing-required-headers";
+    let (_tmp, dir) = stage(case);
+    match inspect(case, &dir, None, &["items.csv"]) {
+        Outcome::Refused(_) => {}
+        Outcome::Loaded(json) => {
+            let f = file(case, &json, "items");
+            assert_eq!(count(f, "rows_read"), 2, "{case}: {f:#}");
+            assert_eq!(count(f, "rows_rejected"), 2, "{case}: no code, no name, no jurisdiction");
+        }
+    }
+    check(case, &dir, true, &["items.csv"]);
+}
+
+#[test]
+fn nul_bytes() {
+    let case = "nul-bytes";
+    let (_tmp, dir) = stage(case);
+    if let Outcome::Loaded(json) = inspect(case, &dir, None, &["items.csv"]) {
+        let f = file(case, &json, "items");
+        assert_eq!(count(f, "rows_read"), 4, "{case}: {f:#}");
+        assert!(count(f, "rows_loaded") >= 2, "{case}: {f:#}");
+    }
+    check(case, &dir, true, &["items.csv"]);
+}
+
+#[test]
+fn invalid_utf8() {
+    let case = "invalid-utf8";
+    let (_tmp, dir) = stage(case);
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert_eq!(count(f, "rows_read"), 3, "{case}: {f:#}");
+    // The bad bytes are on line 3: it is rejected or reported, never silently mangled.
+    let line3 = diagnostics(&json).iter().any(|d| d["line"].as_u64() == Some(3));
+    assert!(line3 || count(f, "rows_rejected") >= 1, "{case}: line 3 is reported: {json:#}");
+    check(case, &dir, true, &["items.csv"]);
+}
+
+#[test]
+fn gbk_without_flag() {
+    let case = "gbk-without-flag";
+    let (_tmp, dir) = stage(case);
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert!(f["encoding"].as_str().is_some_and(|e| e.contains("GB")), "{case}: detected: {f:#}");
+    assert_eq!((count(f, "rows_read"), count(f, "rows_loaded")), (3, 3), "{case}: {f:#}");
+    assert_eq!(json["items"]["by_category"]["licensing"], 3, "{case}: decoded: {json:#}");
+    check(case, &dir, true, &["items.csv"]);
+}
+
+#[test]
+fn bom_mixed_line_ends() {
+    let case = "bom-mixed-line-ends";
+    let (_tmp, dir) = stage(case);
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert_eq!((count(f, "rows_read"), count(f, "rows_loaded")), (4, 4), "{case}: {f:#}");
+    assert_eq!(json["jurisdictions"]["total"], 3, "{case}: BOM not glued to 区划代码: {json:#}");
+    check(case, &dir, true, &["items.csv"]);
+}
+
+#[test]
+fn xlsx_not_zip() {
+    let case = "xlsx-not-zip";
+    let (_tmp, dir) = stage(case);
+    let book = dir.join("dataset.xlsx");
+    inspect(case, &book, None, &["dataset.xlsx"]).refused(case);
+    check(case, &book, true, &["dataset.xlsx"]).iter().for_each(|r| assert_eq!(r.code, 2));
+}
+
+#[test]
+fn zip_not_workbook() {
+    let case = "zip-not-workbook";
+    let (_tmp, dir) = stage(case);
+    let book = dir.join("dataset.xlsx");
+    inspect(case, &book, None, &["dataset.xlsx"]).refused(case);
+    check(case, &book, true, &["dataset.xlsx"]).iter().for_each(|r| assert_eq!(r.code, 2));
+}
+
+/// Writes the 事项 sheet of a county workbook as clerks make them: three blank rows on top, a
+/// merged title row when `title`, the header, rows whose 区划代码 and 实施主体 are merged over two
+/// rows, and a blank row in the middle.
+fn merged_workbook(path: &Path, title: bool) {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("事项").unwrap();
+    if title {
+        sheet.merge_range(3, 0, 3, 13, "兴宁区行政权力事项实施清单", &Format::new()).unwrap();
+    }
+    for (c, h) in HEADER.split(',').enumerate() {
+        sheet.write_string(4, c as u16, h).unwrap();
+    }
+    let rows = [
+        item_row("450102", "000105001000", "食品经营许可"),
+        item_row("450102", "000102003000", "建筑工程施工许可"),
+        String::new(),
+        item_row("450103", "000105001000", "食品经营许可"),
+    ];
+    for (i, row) in rows.iter().enumerate() {
+        for (c, v) in row.split(',').enumerate().filter(|(_, v)| !v.is_empty()) {
+            sheet.write_string(5 + i as u32, c as u16, v).unwrap();
+        }
+    }
+    sheet.merge_range(5, 0, 6, 0, "450102", &Format::new()).unwrap();
+    sheet.merge_range(5, 4, 6, 4, "市场监督管理局", &Format::new()).unwrap();
+    book.save(path).unwrap();
+}
+
+#[test]
+fn xlsx_merged_cells_blank_rows() {
+    let case = "xlsx-merged-cells-blank-rows";
+    let (_tmp, dir) = stage(case);
+    // Blank rows above the header, merged cells below it: the header is the first non-blank row.
+    let plain = dir.join("dataset.xlsx");
+    merged_workbook(&plain, false);
+    let json = inspect(case, &plain, None, &["dataset.xlsx"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert_eq!(count(f, "rows_read"), 3, "{case}: blank rows are not rows: {f:#}");
+    assert!(count(f, "rows_loaded") >= 2, "{case}: the header below blank rows is found: {f:#}");
+    check(case, &plain, true, &["dataset.xlsx"]);
+
+    // With a merged title row above the header. Known loader bug (reported by the hostile
+    // helper): the title row is taken as the header and every row is rejected. Until fixed the
+    // contract still holds: every row is counted and the loss is reported.
+    let titled = dir.join("titled.xlsx");
+    merged_workbook(&titled, true);
+    let json = inspect(case, &titled, None, &["titled.xlsx"]).loaded(case);
+    let f = file(case, &json, "items");
+    if count(f, "rows_loaded") == 0 {
+        assert!(count(f, "rows_rejected") >= 3, "{case}: lost rows are counted: {f:#}");
+        assert!(!diagnostics(&json).is_empty(), "{case}: lost rows are reported: {json:#}");
+    }
+    check(case, &titled, true, &["titled.xlsx"]);
+}
+
+#[test]
+#[ignore = "known bug: src/load/source.rs read_workbook allocates the sheet densely (calamine \
+            worksheet_range) and aborts for memory"]
+fn xlsx_far_cell() {
+    // Not in the issue's list: one stray cell at XFD1048576 makes a dense sheet reader allocate
+    // 1,048,576 × 16,384 cells; the run must end (exit 2 or rows counted), not abort for memory.
+    use rust_xlsxwriter::Workbook;
+    let case = "xlsx-far-cell";
+    let (_tmp, dir) = stage(case);
+    let path = dir.join("dataset.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("事项").unwrap();
+    for (c, h) in HEADER.split(',').enumerate() {
+        sheet.write_string(0, c as u16, h).unwrap();
+    }
+    let row = item_row("450102", "000105001000", "食品经营许可");
+    for (c, v) in row.split(',').enumerate() {
+        sheet.write_string(1, c as u16, v).unwrap();
+    }
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    book.save(&path).unwrap();
+    if let Outcome::Loaded(json) = inspect(case, &path, None, &["dataset.xlsx"]) {
+        assert!(count(file(case, &json, "items"), "rows_loaded") >= 1, "{case}: {json:#}");
+    }
+    check(case, &path, false, &["dataset.xlsx"]);
+}
+
+#[test]
+fn no_items_file() {
+    let case = "no-items-file";
+    let (_tmp, dir) = stage(case);
+    let err = inspect(case, &dir, None, &["items", "事项"]).refused(case);
+    assert!(err.contains(case), "{case}: names the folder: {err}");
+    check(case, &dir, true, &["items", "事项"]).iter().for_each(|r| assert_eq!(r.code, 2));
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let case = "unreadable-file";
+    let (_tmp, dir) = stage(case);
+    let items = dir.join("items.csv");
+    fs::set_permissions(&items, fs::Permissions::from_mode(0o000)).unwrap();
+    // As root (CI containers) mode 000 does not stop reads: then the run must simply complete.
+    let readable = fs::File::open(&items).is_ok();
+    match inspect(case, &dir, None, &["items.csv"]) {
+        Outcome::Refused(err) => {
+            assert!(!readable, "{case}: the file is readable here, yet exit 2: {err}")
+        }
+        Outcome::Loaded(json) => {
+            assert!(readable, "{case}: an unreadable items.csv cannot load: {json:#}");
+            assert_eq!(count(file(case, &json, "items"), "rows_loaded"), 3);
+        }
+    }
+    check(case, &dir, true, &["items.csv"]);
+    fs::set_permissions(&items, fs::Permissions::from_mode(0o644)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop() {
+    use std::os::unix::fs::symlink;
+    let case = "symlink-loop";
+    let (_tmp, dir) = stage(case);
+    symlink(".", dir.join("loop")).unwrap();
+    symlink("materials.csv", dir.join("steps.csv")).unwrap();
+    symlink("steps.csv", dir.join("materials.csv")).unwrap();
+    match inspect(case, &dir, None, &["steps.csv", "materials.csv"]) {
+        Outcome::Refused(_) => {}
+        Outcome::Loaded(json) => {
+            assert_eq!(count(file(case, &json, "items"), "rows_loaded"), 3, "{case}: {json:#}");
+        }
+    }
+    check(case, &dir, true, &["steps.csv", "materials.csv"]);
+
+    // items.csv itself a link to itself: nothing to read, exit 2 naming it.
+    let self_loop = dir.join("self");
+    fs::create_dir(&self_loop).unwrap();
+    symlink("items.csv", self_loop.join("items.csv")).unwrap();
+    inspect(case, &self_loop, None, &["items.csv"]).refused(case);
+}
+
+#[cfg(unix)]
+#[test]
+fn fifo_and_dev_zero() {
+    // Not in the issue's list, but a file system hands these out too: a named pipe nobody writes
+    // to (a naive read blocks forever) and a link to /dev/zero (a naive read never ends).
+    let case = "fifo-and-dev-zero";
+    let (_tmp, dir) = stage(case);
+    let fifo = dir.join("steps.csv");
+    let made = Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+    assert!(made, "{case}: mkfifo failed");
+    std::os::unix::fs::symlink("/dev/zero", dir.join("materials.csv")).unwrap();
+    if let Outcome::Loaded(json) = inspect(case, &dir, None, &["steps.csv", "materials.csv"]) {
+        assert_eq!(count(file(case, &json, "items"), "rows_read"), 0, "{case}: {json:#}");
+    }
+    check(case, &dir, false, &["steps.csv", "materials.csv"]);
+}
+
+#[test]
+fn rules_unknown_key() {
+    let case = "rules-unknown-key";
+    let (_tmp, dir) = stage(case);
+    let rules = dir.join("rules");
+    // columns.toml: the unknown table [itemz] is on line 4.
+    let err = inspect(case, &dir, Some(&rules), &["columns.toml"]).refused(case);
+    assert!(err.contains(":4"), "{case}: names line 4 of columns.toml: {err}");
+    // check.toml: the unknown key no-such-setting is on line 3, column 1.
+    let args: Vec<&OsStr> =
+        vec!["check".as_ref(), dir.as_os_str(), "--rules".as_ref(), rules.as_os_str()];
+    let r = run(case, &args);
+    assert_eq!(r.code, 2, "{case}: an unknown key stops the run: {}", r.stderr);
+    assert!(r.stderr.contains("check.toml:3:1"), "{case}: names file:line:col: {}", r.stderr);
+}
+
+#[test]
+fn rules_wrong_type() {
+    let case = "rules-wrong-type";
+    let (_tmp, dir) = stage(case);
+    let rules = dir.join("rules");
+    let err = inspect(case, &dir, Some(&rules), &["columns.toml"]).refused(case);
+    assert!(err.contains("columns.toml:2"), "{case}: names line 2 of columns.toml: {err}");
+    let args: Vec<&OsStr> =
+        vec!["check".as_ref(), dir.as_os_str(), "--rules".as_ref(), rules.as_os_str()];
+    let r = run(case, &args);
+    assert_eq!(r.code, 2, "{case}: a wrong type stops the run: {}", r.stderr);
+    assert!(r.stderr.contains("check.toml:2"), "{case}: names file:line: {}", r.stderr);
+}
+
+#[test]
+fn absurd_numbers() {
+    let case = "absurd-numbers";
+    let (_tmp, dir) = stage(case);
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert_eq!(count(f, "rows_read"), 4, "{case}: {f:#}");
+    // Absurd values are findings-to-be, not lost rows.
+    assert_eq!(json["items"]["total"], 4, "{case}: {json:#}");
+    for t in ["steps", "materials"] {
+        assert_eq!(count(file(case, &json, t), "rows_read"), 2, "{case}: {t}");
+    }
+    check(case, &dir, true, &["items.csv"]);
+}
+
+#[test]
+fn integer_overflow() {
+    let case = "integer-overflow";
+    let (_tmp, dir) = stage(case);
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    assert_eq!(count(file(case, &json, "items"), "rows_read"), 4, "{case}: {json:#}");
+    assert_eq!(json["items"]["total"], 4, "{case}: {json:#}");
+    assert_eq!(count(file(case, &json, "steps"), "rows_read"), 3);
+    assert_eq!(count(file(case, &json, "materials"), "rows_read"), 2);
+    check(case, &dir, true, &["items.csv"]);
+    // diff of the dataset with itself sums stamps and days: must not overflow either.
+    let args: Vec<&OsStr> = vec![
+        "diff".as_ref(),
+        dir.as_os_str(),
+        dir.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ];
+    run(case, &args);
+}
+
+#[test]
+fn code_10000_chars() {
+    let case = "code-10000-chars";
+    let (_tmp, dir) = stage(case);
+    let code: String = "0001050010A事".chars().cycle().take(10_000).collect();
+    let impl_code: String = "11450721MB1558081".chars().cycle().take(10_000).collect();
+    let mut csv = format!("{HEADER},实施编码\n");
+    let _ = writeln!(csv, "{},{impl_code}", item_row("450102", &code, "食品经营许可"));
+    let _ = writeln!(csv, "{},{impl_code}", item_row("450103", &code, "食品经营许可"));
+    let _ = writeln!(csv, "{},", item_row("450105", "000105001000", "食品经营许可"));
+    fs::write(dir.join("items.csv"), csv).unwrap();
+    fs::write(
+        dir.join("steps.csv"),
+        format!(
+            "区划代码,事项编码,序号,环节名称,环节时限,盖章数\n450102,{code},1,受理,1个工作日,1\n"
+        ),
+    )
+    .unwrap();
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    assert_eq!(count(file(case, &json, "items"), "rows_read"), 3, "{case}: {json:#}");
+    assert_eq!(count(file(case, &json, "steps"), "rows_read"), 1);
+    check(case, &dir, true, &["items.csv"]);
+}
+
+#[test]
+fn same_code_50000() {
+    let case = "same-code-50000";
+    let (_tmp, dir) = stage(case);
+    let n = 50_000;
+    let mut items = format!("{HEADER}\n");
+    let mut steps = String::from("区划代码,事项编码,序号,环节名称,环节时限,盖章数\n");
+    for i in 0..n {
+        let _ = writeln!(items, "{}", item_row("450102", "000105001000", "食品经营许可"));
+        let _ = writeln!(steps, "450102,000105001000,{},受理,1个工作日,1", i % 7 + 1);
+    }
+    fs::write(dir.join("items.csv"), items).unwrap();
+    fs::write(dir.join("steps.csv"), steps).unwrap();
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    assert_eq!(count(file(case, &json, "items"), "rows_read"), n, "{case}");
+    assert_eq!(count(file(case, &json, "steps"), "rows_read"), n, "{case}");
+    let start = Instant::now();
+    check(case, &dir, false, &["items.csv"]);
+    eprintln!("{case}: check took {:?}", start.elapsed());
+}
+
+#[test]
+fn similar_names_20000() {
+    let case = "similar-names-20000";
+    let (_tmp, dir) = stage(case);
+    let std_dir = dir.join("standard");
+    fs::create_dir(&std_dir).unwrap();
+    let mut items = format!("{HEADER}\n");
+    let mut standard = format!("{HEADER}\n");
+    for i in 0..1_000 {
+        let _ =
+            writeln!(standard, "{}", item_row("450000", "", &format!("食品经营许可（第{i}类）")));
+    }
+    for j in 0..20 {
+        for i in 0..1_000 {
+            let name = format!("食品经营许可（第{}类）", i + j % 3);
+            let _ = writeln!(items, "{}", item_row(&format!("4501{:02}", j + 2), "", &name));
+        }
+    }
+    fs::write(dir.join("items.csv"), items).unwrap();
+    fs::write(std_dir.join("items.csv"), standard).unwrap();
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    assert_eq!(count(file(case, &json, "items"), "rows_read"), 20_000, "{case}");
+    let start = Instant::now();
+    check(case, &dir, false, &["items.csv"]);
+    let args: Vec<&OsStr> = vec![
+        "check".as_ref(),
+        dir.as_os_str(),
+        "--standard".as_ref(),
+        std_dir.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ];
+    run(case, &args);
+    eprintln!("{case}: two checks took {:?}", start.elapsed());
+}
+
+#[test]
+fn orphan_steps_materials() {
+    let case = "orphan-steps-materials";
+    let (_tmp, dir) = stage(case);
+    let json = inspect(case, &dir, None, &["steps.csv"]).loaded(case);
+    let steps = file(case, &json, "steps");
+    assert_eq!(
+        (count(steps, "rows_read"), count(steps, "rows_loaded")),
+        (4, 1),
+        "{case}: {steps:#}"
+    );
+    let materials = file(case, &json, "materials");
+    assert_eq!(
+        (count(materials, "rows_read"), count(materials, "rows_loaded")),
+        (3, 1),
+        "{case}: {materials:#}"
+    );
+    check(case, &dir, true, &["items.csv"]);
+}
+
+#[test]
+fn jurisdiction_parent_cycle() {
+    let case = "jurisdiction-parent-cycle";
+    let (_tmp, dir) = stage(case);
+    let json = inspect(case, &dir, None, &["jurisdictions.csv"]).loaded(case);
+    assert_eq!(count(file(case, &json, "jurisdictions"), "rows_read"), 4, "{case}");
+    assert_eq!(count(file(case, &json, "items"), "rows_loaded"), 3, "{case}");
+    check(case, &dir, true, &["jurisdictions.csv"]);
+}
+
+#[test]
+fn malformed_jurisdiction_codes() {
+    // Not in the issue's list: empty, too short, letters, too long, full-width and padded 区划代码.
+    let case = "malformed-jurisdiction-codes";
+    let (_tmp, dir) = stage(case);
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert_eq!(count(f, "rows_read"), 7, "{case}: {f:#}");
+    assert!(count(f, "rows_rejected") >= 1, "{case}: a row without 区划代码 is rejected: {f:#}");
+    let line2 = diagnostics(&json).iter().any(|d| d["line"].as_u64() == Some(2));
+    assert!(line2, "{case}: the empty 区划代码 on line 2 is reported: {json:#}");
+    check(case, &dir, true, &["items.csv"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row accounting over every dataset in the repository.
+
+/// Every dataset under `root`: folders holding items.csv (or 事项.csv), and .xlsx workbooks.
+fn datasets(root: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(root) else { return };
+    let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    entries.sort();
+    if entries.iter().any(|p| p.file_name().is_some_and(|n| n == "items.csv" || n == "事项.csv"))
+    {
+        out.push(root.to_path_buf());
+    }
+    for p in entries {
+        if p.is_symlink() {
+            continue;
+        }
+        if p.is_dir() {
+            datasets(&p, out);
+        } else if p.extension().is_some_and(|e| e == "xlsx") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_fixture_accounts_for_every_row() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut found = Vec::new();
+    datasets(&root.join("tests/fixtures"), &mut found);
+    datasets(&root.join("examples"), &mut found);
+    let mut loaded = 0;
+    for dataset in &found {
+        let name = dataset.strip_prefix(root).unwrap_or(dataset).display().to_string();
+        let file_name = dataset.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap();
+        if let Outcome::Loaded(json) = inspect(&name, dataset, None, &[&file_name, "items"]) {
+            loaded += 1;
+            assert!(json["files"].as_array().is_some_and(|f| !f.is_empty()), "{name}: {json:#}");
+        }
+    }
+    eprintln!("row accounting: {loaded} of {} datasets loaded and balanced", found.len());
+    // Fixtures exist once the loader lands; before that there is nothing to hold to account.
+    if !found.is_empty() {
+        assert!(loaded > 0, "no fixture dataset loads: {found:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Known bugs found by these cases, kept as tests that fail until their owners fix them.
+
+/// "1,000元" is read as 0元 (free) and "1,000个工作日" as 0 (即办): the value parsers take the
+/// digit run "000" after the comma as the amount (src/value/fee.rs and src/value/limit.rs,
+/// `find_amount`). check then reports a false fee-flag-contradicts-fee.
+#[test]
+#[ignore = "known bug in src/value/{fee,limit}.rs: 1,000 read as 000"]
+fn thousands_separator_is_not_zero() {
+    let case = "thousands-separator";
+    let (_tmp, dir) = stage(case);
+    let args: Vec<&OsStr> =
+        vec!["check".as_ref(), dir.as_os_str(), "--format".as_ref(), "jsonl".as_ref()];
+    let r = run(case, &args);
+    assert!(
+        !r.stdout.contains("fee-flag-contradicts-fee"),
+        "{case}: 1,000元 is charged, not free: {}",
+        r.stdout
+    );
+}
+
+/// A merged title row above the header (the usual county workbook) is taken as the header, and
+/// every row of the sheet is rejected (src/load/read.rs `visit`, Source::Sheet: the first
+/// non-blank row is the header).
+#[test]
+#[ignore = "known bug in src/load: a title row above the header is taken as the header"]
+fn xlsx_title_row_above_header() {
+    let case = "xlsx-merged-cells-blank-rows";
+    let (_tmp, dir) = stage(case);
+    let titled = dir.join("titled.xlsx");
+    merged_workbook(&titled, true);
+    let json = inspect(case, &titled, None, &["titled.xlsx"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert!(count(f, "rows_loaded") >= 2, "{case}: rows below the title load: {f:#}");
+}
+
+/// A full-width 区划代码 (４５０１０２) is a jurisdiction of its own instead of 450102 (DATA.md:
+/// codes compare after NFKC), and codes that are no division code at all (45, ABCDEF) are loaded
+/// as counties with the diagnostic "inferred from the division code" (src/load/build.rs).
+#[test]
+#[ignore = "known bug in src/load: 区划代码 not NFKC-normalised; invalid codes become counties"]
+fn jurisdiction_codes_normalised() {
+    let case = "malformed-jurisdiction-codes";
+    let (_tmp, dir) = stage(case);
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    let total = json["jurisdictions"]["total"].as_u64().unwrap_or(0);
+    assert!(total <= 4, "{case}: ４５０１０２ is 450102: {json:#}");
+}
+
+/// One 中介服务 cell listing 20,000 services against a standard listing 20,000 others: check
+/// --standard matches every pair by bigram similarity (src/rules/burden.rs `extras`, O(n·m)):
+/// 5,000 take 34 s in debug, 20,000 never finish. The same function serves steps and materials.
+#[test]
+#[ignore = "known bug: src/rules/burden.rs extras is quadratic in the parts of one item"]
+fn many_intermediaries() {
+    let case = "many-intermediaries";
+    let (_tmp, dir) = stage(case);
+    let std_dir = dir.join("standard");
+    fs::create_dir(&std_dir).unwrap();
+    let n = 20_000;
+    let mine: Vec<String> = (0..n).map(|i| format!("中介服务{i}")).collect();
+    let theirs: Vec<String> = (0..n).map(|i| format!("服务机构{i}")).collect();
+    let row = item_row("450102", "000105001000", "食品经营许可");
+    let items =
+        format!("{HEADER}\n{}\n", row.replacen(",无,", &format!(",{},", mine.join("、")), 1));
+    let row = item_row("450000", "000105001000", "食品经营许可");
+    let standard =
+        format!("{HEADER}\n{}\n", row.replacen(",无,", &format!(",{},", theirs.join("、")), 1));
+    fs::write(dir.join("items.csv"), items).unwrap();
+    fs::write(std_dir.join("items.csv"), standard).unwrap();
+    inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    let args: Vec<&OsStr> = vec![
+        "check".as_ref(),
+        dir.as_os_str(),
+        "--standard".as_ref(),
+        std_dir.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ];
+    run(case, &args);
+}
+
+/// `--rules DIR` naming a folder that does not exist (a typo in a nightly job) or a file runs
+/// silently with the built-in rules (src/rulesdir.rs `rules_file` falls back when
+/// `dir.join(name)` does not exist). CLI.md: bad arguments and invalid rules exit 2.
+#[test]
+#[ignore = "known bug in src/rulesdir.rs: a missing --rules folder falls back to the defaults"]
+fn rules_dir_missing() {
+    let case = "header-only";
+    let (_tmp, dir) = stage(case);
+    let missing = dir.join("no-such-rules");
+    let file = dir.join("items.csv");
+    for rules in [&missing, &file] {
+        let args: Vec<&OsStr> =
+            vec!["check".as_ref(), dir.as_os_str(), "--rules".as_ref(), rules.as_os_str()];
+        let r = run(case, &args);
+        assert_eq!(
+            r.code,
+            2,
+            "{case}: --rules {} must stop the run: {}",
+            rules.display(),
+            r.stderr
+        );
+        assert_names(case, &r.stderr, &[&rules.to_string_lossy()]);
+    }
+}
