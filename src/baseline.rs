@@ -115,6 +115,30 @@ impl Comparison {
     }
 }
 
+/// The text block closing a plain-text report run against a baseline: the counts, then each
+/// resolved finding on one line.
+pub fn resolved_text(c: &Comparison, lang: crate::report::Lang) -> String {
+    use crate::report::Lang;
+    let mut out = format!("\n{}\n", lang.pick("与基线比较：", "Against the baseline:"));
+    out.push_str(&c.summary(lang));
+    out.push('\n');
+    for r in &c.resolved {
+        let msg = match lang {
+            Lang::En if !r.message_en.is_empty() => &r.message_en,
+            _ => &r.message,
+        };
+        out.push_str(&format!(
+            "  {} {} {} {} {}: {msg}\n",
+            lang.pick("已解决", "resolved"),
+            r.jurisdiction.as_deref().unwrap_or("-"),
+            r.item.as_deref().unwrap_or("-"),
+            r.field,
+            r.rule
+        ));
+    }
+    out
+}
+
 /// Compares `findings` with `baseline`. Identities are counted as a multiset, so two findings
 /// with one identity today against one yesterday make one persisting and one new.
 pub fn compare(findings: &[Finding], baseline: &[Record]) -> Comparison {
@@ -248,6 +272,9 @@ mod tests {
         assert_eq!(c.resolved.len(), 1);
         assert_eq!(c.resolved[0].item.as_deref(), Some("B"));
         assert_eq!(c.summary(crate::report::Lang::En), "1 new, 1 resolved, 1 persisting");
+        let text = resolved_text(&c, crate::report::Lang::Zh);
+        assert!(text.contains("新增1条，已解决1条，持续1条"), "{text}");
+        assert!(text.contains("已解决 330103 B fee QD201: 消息"), "{text}");
     }
 
     #[test]

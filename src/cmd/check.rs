@@ -109,6 +109,10 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         Format::Csv => report::findings::csv(&fresh, global.lang, args.raw)?,
         _ => report::findings::render_named(&fresh, args.format, global.lang, &result.names)?,
     };
+    let mut bytes = bytes;
+    if let (Format::Text, Some(c)) = (args.format, &comparison) {
+        bytes.extend_from_slice(crate::baseline::resolved_text(c, global.lang).as_bytes());
+    }
     report::write_output(args.output.as_deref(), &bytes)?;
     if let Some(path) = &args.write_baseline {
         crate::baseline::write(path, &result.findings)?;
