@@ -16,6 +16,7 @@
 //! - [`report`] renders results; [`cmd`] holds one file per subcommand.
 //! - [`gen`] generates realistic datasets with recorded faults, noise and simplifications.
 
+pub mod baseline;
 pub mod check;
 pub mod cmd;
 pub mod diff;
@@ -24,6 +25,7 @@ pub mod gen;
 pub mod laws;
 pub mod load;
 pub mod model;
+pub mod progress;
 pub mod report;
 pub mod review;
 pub mod rules;

@@ -10,6 +10,7 @@ pub mod consensus;
 pub mod group;
 /// Name similarity and the bigram index.
 pub mod matching;
+pub mod variants;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};

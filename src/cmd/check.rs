@@ -1,13 +1,12 @@
 //! `qingdan check DATASET [--standard STD]`: the nightly consistency report over every
 //! jurisdiction of a dataset, against a standard or the consensus of peers.
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::check::{self, CheckConfig};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::load::{self, LoadOptions};
-use crate::model::{Finding, Severity};
+use crate::model::Severity;
 use crate::report::{self, Format};
 
 /// The lowest severity that makes the run exit 1.
@@ -39,9 +38,17 @@ pub struct Args {
     /// Write the report to FILE (atomically) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// A previous report (json or jsonl): findings already in it are not reported again.
+    /// Yesterday's findings (jsonl, from --write-baseline or --format jsonl): each finding is
+    /// marked new or persisting and the resolved ones are listed / 基线：标注新增、持续、已解决。
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// csv: leave cells beginning with = + - @ as they are (by default they are prefixed with ')
+    /// / csv 不加防公式前缀。
+    #[arg(long)]
+    pub raw: bool,
+    /// Write today's findings to FILE (jsonl, atomically) as tomorrow's baseline / 写出基线。
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Exit 1 when a finding at or above this severity remains (default: error).
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
@@ -54,24 +61,69 @@ pub struct Args {
 pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     // A bad rules file stops the run before any data is read.
     let config = CheckConfig::load(args.rules.as_deref())?;
-    let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
+    let start = std::time::Instant::now();
+    let progress = crate::progress::Progress::new(global.quiet);
+    let baseline = args.baseline.as_deref().map(crate::baseline::read).transpose()?;
     let opts = LoadOptions {
         encoding: args.encoding.clone(),
         rules_dir: args.rules.clone(),
         ..LoadOptions::default()
     };
+    let stage = progress.stage(global.lang.pick("读取数据", "loading"));
     let dataset = load::load(&args.dataset, &opts)?;
     let standard = args.standard.as_deref().map(|p| load::load(p, &opts)).transpose()?;
-    let mut result = check::run(&dataset, standard.as_ref(), &config);
-    if let Some(base) = &baseline {
-        result.findings.retain(|f| !base.contains(&identity_of(f)));
+    stage.done();
+    let stage = progress.stage(global.lang.pick("检查", "checking"));
+    let result = check::run(&dataset, standard.as_ref(), &config);
+    stage.done();
+    let comparison = baseline.as_ref().map(|b| crate::baseline::compare(&result.findings, b));
+    let fresh: Vec<_> = match &comparison {
+        Some(c) => result
+            .findings
+            .iter()
+            .zip(&c.status)
+            .filter(|(_, st)| **st == crate::baseline::Status::New)
+            .map(|(f, _)| f.clone())
+            .collect(),
+        None => result.findings.clone(),
+    };
+    let stage = progress.stage(global.lang.pick("生成报告", "writing the report"));
+    let bytes = match args.format {
+        Format::Html | Format::Xlsx => {
+            let view = check::variants::compute(&dataset, standard.as_ref(), &config, &result);
+            if args.format == Format::Html {
+                report::html::check_page(&report::html::CheckPage {
+                    report: &result,
+                    view: &view,
+                    baseline: comparison.as_ref(),
+                    source: &dataset.source,
+                    lang: global.lang,
+                })
+                .into_bytes()
+            } else {
+                report::check_xlsx::render(&result, &view, comparison.as_ref(), global.lang)?
+            }
+        }
+        // The machine and plain formats list only what is new since the baseline (the nightly
+        // "what appeared today"); html and xlsx show everything, marked new or persisting.
+        Format::Csv => report::findings::csv(&fresh, global.lang, args.raw)?,
+        _ => report::findings::render_named(&fresh, args.format, global.lang, &result.names)?,
+    };
+    let mut bytes = bytes;
+    if let (Format::Text, Some(c)) = (args.format, &comparison) {
+        bytes.extend_from_slice(crate::baseline::resolved_text(c, global.lang).as_bytes());
     }
-    let bytes =
-        report::findings::render_named(&result.findings, args.format, global.lang, &result.names)?;
     report::write_output(args.output.as_deref(), &bytes)?;
+    if let Some(path) = &args.write_baseline {
+        crate::baseline::write(path, &result.findings)?;
+    }
+    stage.done();
     if !global.quiet {
         let rejected = dataset.report.rows_rejected()
             + standard.as_ref().map(|s| s.report.rows_rejected()).unwrap_or(0);
+        let read = dataset.report.rows_read()
+            + standard.as_ref().map(|s| s.report.rows_read()).unwrap_or(0);
+        let secs = start.elapsed().as_secs_f64();
         let (j, n, g) = (result.jurisdictions, result.items, result.groups);
         let (e, w, i) = (
             result.count(Severity::Error),
@@ -80,23 +132,31 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         );
         match global.lang {
             report::Lang::Zh => {
-                let tail = if rejected > 0 {
+                let mut tail = if rejected > 0 {
                     format!("；{rejected}行未能读取")
                 } else {
                     String::new()
                 };
+                if let Some(c) = &comparison {
+                    tail.push('；');
+                    tail.push_str(&c.summary(global.lang));
+                }
                 eprintln!(
-                    "qingdan check：{j}个区划、{n}条事项（{g}组），错误{e}条，警告{w}条，提示{i}条{tail}。"
+                    "qingdan check：{j}个区划、{n}条事项（{g}组），错误{e}条，警告{w}条，提示{i}条，读取{read}行{tail}，用时{secs:.2}秒。"
                 );
             }
             report::Lang::En => {
-                let tail = if rejected > 0 {
+                let mut tail = if rejected > 0 {
                     format!("; {rejected} rows rejected")
                 } else {
                     String::new()
                 };
+                if let Some(c) = &comparison {
+                    tail.push_str("; ");
+                    tail.push_str(&c.summary(global.lang));
+                }
                 eprintln!(
-                    "qingdan check: {j} jurisdictions, {n} items ({g} groups): {e} errors, {w} warnings, {i} info{tail}."
+                    "qingdan check: {j} jurisdictions, {n} items ({g} groups): {e} errors, {w} warnings, {i} info, {read} rows read{tail}, in {secs:.2}s."
                 );
             }
         }
@@ -106,47 +166,9 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Never => None,
     };
-    Ok(match (threshold, result.worst()) {
+    // With a baseline only new findings fail the run.
+    Ok(match (threshold, fresh.iter().map(|f| f.severity).max()) {
         (Some(t), Some(w)) if w >= t => 1,
         _ => 0,
     })
-}
-
-/// What makes two findings the same across runs: rule, jurisdiction, item and the value found.
-type Identity = (String, String, String, String);
-
-fn identity_of(f: &Finding) -> Identity {
-    (
-        f.rule.to_string(),
-        f.jurisdiction.as_deref().unwrap_or("").to_string(),
-        f.item.as_deref().unwrap_or("").to_string(),
-        f.actual.clone().unwrap_or_default(),
-    )
-}
-
-/// Reads a baseline report written by `check --format json` or `--format jsonl`.
-fn read_baseline(path: &Path) -> Result<BTreeSet<Identity>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let bad = |line: Option<u64>, e: serde_json::Error| Error::Input {
-        file: path.display().to_string(),
-        line: line.or(Some(e.line() as u64)),
-        column: Some(e.column()),
-        message: format!("not a check report in json or jsonl: {e}"),
-    };
-    let values: Vec<serde_json::Value> = if text.trim_start().starts_with('[') {
-        serde_json::from_str(&text).map_err(|e| bad(None, e))?
-    } else {
-        text.lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(n, l)| serde_json::from_str(l).map_err(|e| bad(Some(n as u64 + 1), e)))
-            .collect::<Result<_>>()?
-    };
-    let s = |v: &serde_json::Value, k: &str| {
-        v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string()
-    };
-    Ok(values
-        .iter()
-        .map(|v| (s(v, "rule"), s(v, "jurisdiction"), s(v, "item"), s(v, "actual")))
-        .collect())
 }

@@ -19,12 +19,16 @@ pub struct Args {
     pub old: PathBuf,
     /// The later version (folder or .xlsx) / 新版本。
     pub new: PathBuf,
-    /// Output format / 输出格式: text, json, jsonl, csv, md, html.
+    /// Output format / 输出格式: text, json, jsonl, csv, md, html, xlsx.
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: Format,
     /// Write the report to FILE (atomically) instead of stdout / 输出到文件。
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// csv: leave cells beginning with = + - @ as they are (by default they are prefixed with ')
+    /// / csv 不加防公式前缀。
+    #[arg(long)]
+    pub raw: bool,
     /// Rules folder overriding the built-in rules (scoring.toml, columns.toml) / 规则目录。
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
@@ -43,27 +47,27 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         rules_dir: args.rules.clone(),
         ..LoadOptions::default()
     };
+    let progress = crate::progress::Progress::new(global.quiet);
+    let stage = progress.stage(global.lang.pick("读取数据", "loading"));
     let (old, new) = rayon::join(|| load::load(&args.old, &opts), || load::load(&args.new, &opts));
     let (old, new) = (old?, new?);
+    stage.done();
+    let stage = progress.stage(global.lang.pick("比较", "comparing"));
     let report = diff::diff(&old, &new, &scoring);
-    let bytes = report::diff::render(&report, args.format, global.lang, &old.source, &new.source)?;
+    stage.done();
+    let stage = progress.stage(global.lang.pick("生成报告", "writing the report"));
+    let bytes = match args.format {
+        Format::Html => {
+            report::diff_html::render(&report, global.lang, &old.source, &new.source).into_bytes()
+        }
+        Format::Xlsx => report::diff_xlsx::render(&report, global.lang)?,
+        Format::Csv => report::diff::csv(&report, args.raw)?,
+        _ => report::diff::render(&report, args.format, global.lang, &old.source, &new.source)?,
+    };
     report::write_output(args.output.as_deref(), &bytes)?;
+    stage.done();
     if !global.quiet {
-        let t = &report.summary.totals;
-        let secs = start.elapsed().as_secs_f64();
-        eprintln!(
-            "{}",
-            match global.lang {
-                report::Lang::Zh => format!(
-                    "qingdan diff: 比较 {} 项（简化 {}，持平 {}，更复杂 {}，新增 {}，取消 {}），用时 {secs:.2} 秒",
-                    t.items, t.simplified, t.same, t.complicated, t.added, t.removed
-                ),
-                report::Lang::En => format!(
-                    "qingdan diff: {} items ({} simpler, {} same, {} more complicated, {} added, {} removed) in {secs:.2}s",
-                    t.items, t.simplified, t.same, t.complicated, t.added, t.removed
-                ),
-            }
-        );
+        // Warnings first: the run ends with its one summary line.
         // The first few on stderr; all of them are in the report.
         const SHOWN: usize = 10;
         for w in report.warnings.iter().take(SHOWN) {
@@ -80,6 +84,25 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
                 }
             );
         }
+        let read = old.report.rows_read() + new.report.rows_read();
+        let rejected = old.report.rows_rejected() + new.report.rows_rejected();
+        let t = &report.summary.totals;
+        let secs = start.elapsed().as_secs_f64();
+        eprintln!(
+            "{}",
+            match global.lang {
+                report::Lang::Zh => format!(
+                    "qingdan diff: 比较 {} 项（简化 {}，持平 {}，更复杂 {}，新增 {}，取消 {}），读取 {read} 行{}，用时 {secs:.2} 秒",
+                    t.items, t.simplified, t.same, t.complicated, t.added, t.removed,
+                    if rejected > 0 { format!("（{rejected} 行未能读取）") } else { String::new() }
+                ),
+                report::Lang::En => format!(
+                    "qingdan diff: {} items ({} simpler, {} same, {} more complicated, {} added, {} removed), {read} rows read{} in {secs:.2}s",
+                    t.items, t.simplified, t.same, t.complicated, t.added, t.removed,
+                    if rejected > 0 { format!(" ({rejected} rejected)") } else { String::new() }
+                ),
+            }
+        );
     }
     Ok(0)
 }

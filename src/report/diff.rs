@@ -97,7 +97,7 @@ pub fn render(r: &DiffReport, format: Format, lang: Lang, old: &str, new: &str) 
             }
             v
         }
-        Format::Csv => csv(r)?,
+        Format::Csv => csv(r, false)?,
         Format::Text => text(r, lang, old, new, Markup::Text).into_bytes(),
         Format::Md => text(r, lang, old, new, Markup::Md).into_bytes(),
         Format::Html => html(r, lang, old, new).into_bytes(),
@@ -162,7 +162,9 @@ fn measure_cells(m: Option<&Measures>) -> [String; 7] {
     }
 }
 
-fn csv(r: &DiffReport) -> Result<Vec<u8>> {
+/// The csv report; `raw` leaves text cells as they are (`--raw`), else a cell beginning with
+/// = + - @ is prefixed with '.
+pub fn csv(r: &DiffReport, raw: bool) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| Error::Usage(format!("cannot render CSV: {e}"));
     w.write_record(CSV_HEADER).map_err(err)?;
@@ -195,7 +197,7 @@ fn csv(r: &DiffReport) -> Result<Vec<u8>> {
         // formula, and '-4 would not sort as one).
         let score_col = 8;
         let cells = row.iter().enumerate().map(|(k, c)| {
-            if k == score_col {
+            if k == score_col || raw {
                 c.clone()
             } else {
                 csv_safe(c).into_owned()

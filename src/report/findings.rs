@@ -79,7 +79,7 @@ pub fn render_named(
             }
             Ok(out)
         }
-        Format::Csv => csv(findings, lang),
+        Format::Csv => csv(findings, lang, false),
         Format::Md => Ok(md(findings, lang, names).into_bytes()),
         Format::Html | Format::Xlsx => Err(Error::Usage(format!(
             "check does not write {} yet; use text, json, jsonl, csv or md",
@@ -92,7 +92,9 @@ fn json_error(e: serde_json::Error) -> Error {
     Error::Usage(format!("cannot render json: {e}"))
 }
 
-fn csv(findings: &[Finding], lang: Lang) -> Result<Vec<u8>> {
+/// The csv report; `raw` leaves cells beginning with = + - @ as they are (`--raw`), else they
+/// are prefixed with ' so that a spreadsheet never runs them as formulas.
+pub fn csv(findings: &[Finding], lang: Lang, raw: bool) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| Error::Usage(format!("cannot render csv: {e}"));
     w.write_record(KEYS).map_err(err)?;
@@ -109,7 +111,14 @@ fn csv(findings: &[Finding], lang: Lang) -> Result<Vec<u8>> {
             r.actual.unwrap_or(""),
             r.message,
         ];
-        w.write_record(cells.iter().map(|c| csv_safe(c).into_owned())).map_err(err)?;
+        w.write_record(cells.iter().map(|c| {
+            if raw {
+                c.to_string()
+            } else {
+                csv_safe(c).into_owned()
+            }
+        }))
+        .map_err(err)?;
     }
     w.into_inner().map_err(|e| Error::Usage(format!("cannot render csv: {e}")))
 }

@@ -1,8 +1,12 @@
 //! Renderers: they turn findings, diffs and verdicts into bytes, and decide nothing. This module
 //! owns what they share: the output formats, the language, and atomic writing of reports.
 
+pub mod check_xlsx;
 pub mod diff;
+pub mod diff_html;
+pub mod diff_xlsx;
 pub mod findings;
+pub mod html;
 pub mod review;
 pub mod xlsx;
 

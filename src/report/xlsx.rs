@@ -135,6 +135,9 @@ impl SheetWriter {
 /// Assembles sheets into a workbook and returns its bytes.
 pub fn workbook_bytes(sheets: Vec<Worksheet>) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
+    // A fixed creation date: the same input gives a byte-identical workbook.
+    let epoch = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1).map_err(xlsx_err)?;
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&epoch));
     for ws in sheets {
         wb.push_worksheet(ws);
     }

@@ -1,0 +1,86 @@
+//! Progress on stderr, one spinner per stage (indicatif). Hidden when stderr is not a terminal
+//! (indicatif's stderr target draws nothing then) or with --quiet, so logs and pipes stay clean;
+//! each stage's spinner is cleared when it ends, leaving only the run's summary line.
+
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// How long a stage runs before its spinner is shown.
+const SHOW_AFTER: Duration = Duration::from_secs(1);
+
+/// The progress display of one run.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    hidden: bool,
+    start: Instant,
+}
+
+/// One stage in progress; `done` (or dropping it) clears its spinner.
+pub struct Stage {
+    bar: ProgressBar,
+}
+
+impl Progress {
+    /// A progress display; `quiet` hides it.
+    pub fn new(quiet: bool) -> Progress {
+        Progress { hidden: quiet, start: Instant::now() }
+    }
+
+    /// Starts a stage named `name`. Its spinner appears only once the stage has lasted about a
+    /// second, so quick runs draw nothing at all.
+    pub fn stage(&self, name: &str) -> Stage {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {prefix} {msg} {elapsed}") {
+            bar.set_style(style);
+        }
+        bar.set_prefix("qingdan");
+        bar.set_message(name.to_string());
+        // A steady tick keeps the spinner alive while the stage blocks in one long call.
+        bar.enable_steady_tick(Duration::from_millis(250));
+        if !self.hidden {
+            let late = bar.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(SHOW_AFTER);
+                if !late.is_finished() {
+                    // stderr draws nothing when it is not a terminal.
+                    late.set_draw_target(ProgressDrawTarget::stderr_with_hz(4));
+                }
+            });
+        }
+        Stage { bar }
+    }
+
+    /// Time since the run started.
+    pub fn elapsed(&self) -> Duration {
+        self.start.elapsed()
+    }
+}
+
+impl Stage {
+    /// Ends the stage and clears its line.
+    pub fn done(self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Drop for Stage {
+    fn drop(&mut self) {
+        if !self.bar.is_finished() {
+            self.bar.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_stages_are_hidden() {
+        let p = Progress::new(true);
+        let s = p.stage("读取数据");
+        assert!(s.bar.is_hidden());
+        s.done();
+    }
+}

@@ -1,0 +1,201 @@
+//! `check --format xlsx`: a summary sheet, a findings sheet and a variants sheet, through the
+//! shared helpers of `report::xlsx` (frozen header, autofilter, widths fitting Chinese, every data
+//! cell a string so that a value such as =HYPERLINK(...) never becomes a formula).
+
+use crate::baseline::{Comparison, Status};
+use crate::check::variants::View;
+use crate::check::CheckReport;
+use crate::error::Result;
+use crate::model::{Field, Severity};
+
+use super::diff_xlsx::{cap_rows, cut_notes};
+use super::xlsx::{workbook_bytes, SheetWriter};
+use super::Lang;
+
+fn field_name(f: Field, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => f.zh(),
+        Lang::En => f.as_str(),
+    }
+}
+
+/// Renders the check report as an .xlsx workbook.
+pub fn render(
+    report: &CheckReport,
+    view: &View,
+    baseline: Option<&Comparison>,
+    lang: Lang,
+) -> Result<Vec<u8>> {
+    let mut summary = SheetWriter::new(lang.pick("汇总", "Summary"))?;
+    let mut rows = vec![
+        vec![lang.pick("区划", "Jurisdictions").to_string(), report.jurisdictions.to_string()],
+        vec![lang.pick("事项", "Items").to_string(), report.items.to_string()],
+        vec![lang.pick("事项组", "Item groups").to_string(), report.groups.to_string()],
+    ];
+    for s in [Severity::Error, Severity::Warning, Severity::Info] {
+        rows.push(vec![lang.pick(s.zh(), s.as_str()).to_string(), report.count(s).to_string()]);
+    }
+    if let Some(c) = baseline {
+        rows.push(vec![lang.pick("新增", "New").to_string(), c.new_count().to_string()]);
+        rows.push(vec![lang.pick("已解决", "Resolved").to_string(), c.resolved.len().to_string()]);
+        rows.push(vec![lang.pick("持续", "Persisting").to_string(), c.persisting().to_string()]);
+    }
+    summary.table(&[lang.pick("项目", "Measure"), lang.pick("数量", "Count")], &rows, false)?;
+    // Findings per field and severity.
+    let mut per_field = Vec::new();
+    for f in Field::ALL {
+        let n = |s| report.findings.iter().filter(|x| x.field == f && x.severity == s).count();
+        let (e, w, i) = (n(Severity::Error), n(Severity::Warning), n(Severity::Info));
+        if e + w + i > 0 {
+            per_field.push(vec![
+                field_name(f, lang).to_string(),
+                e.to_string(),
+                w.to_string(),
+                i.to_string(),
+            ]);
+        }
+    }
+    summary.table(
+        &[
+            lang.pick("字段", "Field"),
+            lang.pick("错误", "error"),
+            lang.pick("警告", "warning"),
+            lang.pick("提示", "info"),
+        ],
+        &per_field,
+        false,
+    )?;
+
+    let mut findings = SheetWriter::new(lang.pick("问题清单", "Findings"))?;
+    let mut headers = vec![
+        lang.pick("区划代码", "Jurisdiction"),
+        lang.pick("区划名称", "Jurisdiction name"),
+        lang.pick("部门", "Department"),
+        lang.pick("事项编码", "Item"),
+        lang.pick("事项名称", "Item name"),
+        lang.pick("字段", "Field"),
+        lang.pick("级别", "Severity"),
+        lang.pick("规则", "Rule"),
+        lang.pick("规则名", "Rule name"),
+        lang.pick("参照值", "Expected"),
+        lang.pick("实际值", "Actual"),
+        lang.pick("说明", "Message"),
+    ];
+    if baseline.is_some() {
+        headers.push(lang.pick("状态", "Status"));
+    }
+    let mut rows: Vec<Vec<String>> = report
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let j = f.jurisdiction.as_deref().unwrap_or("");
+            let item = f.item.as_deref().unwrap_or("");
+            let mut row = vec![
+                j.to_string(),
+                report.names.get(j).map(|s| s.to_string()).unwrap_or_default(),
+                view.department(j, item).to_string(),
+                item.to_string(),
+                f.item_name.as_deref().unwrap_or("").to_string(),
+                field_name(f.field, lang).to_string(),
+                lang.pick(f.severity.zh(), f.severity.as_str()).to_string(),
+                f.rule.to_string(),
+                f.name.to_string(),
+                f.expected.clone().unwrap_or_default(),
+                f.actual.clone().unwrap_or_default(),
+                match lang {
+                    Lang::En if !f.message_en.is_empty() => f.message_en.clone(),
+                    _ => f.message.clone(),
+                },
+            ];
+            if let Some(c) = baseline {
+                row.push(
+                    match c.status.get(i) {
+                        Some(Status::New) => lang.pick("新增", "new"),
+                        Some(Status::Persisting) => lang.pick("持续", "persisting"),
+                        None => "",
+                    }
+                    .to_string(),
+                );
+            }
+            row
+        })
+        .collect();
+    let findings_cut = cap_rows(&mut rows);
+    findings.table(&headers, &rows, true)?;
+
+    let mut variants = SheetWriter::new(lang.pick("差异对照", "Variants"))?;
+    let mut rows = Vec::new();
+    for t in &view.items {
+        for ft in &t.fields {
+            for v in &ft.variants {
+                rows.push(vec![
+                    t.item.to_string(),
+                    t.name.to_string(),
+                    field_name(ft.field, lang).to_string(),
+                    v.value.clone(),
+                    v.count.to_string(),
+                    if v.reference { "★".to_string() } else { String::new() },
+                    v.jurisdictions.iter().map(|j| &**j).collect::<Vec<_>>().join("、"),
+                ]);
+            }
+        }
+    }
+    let variants_cut = cap_rows(&mut rows);
+    let notes = cut_notes(
+        &[
+            (lang.pick("问题清单", "Findings"), findings_cut),
+            (lang.pick("差异对照", "Variants"), variants_cut),
+        ],
+        lang,
+    );
+    if !notes.is_empty() {
+        summary.table(&[lang.pick("工作表", "Sheet"), lang.pick("说明", "Note")], &notes, false)?;
+    }
+    variants.table(
+        &[
+            lang.pick("事项编码", "Item"),
+            lang.pick("事项名称", "Item name"),
+            lang.pick("字段", "Field"),
+            lang.pick("取值", "Value"),
+            lang.pick("区划数", "Count"),
+            lang.pick("参照", "Reference"),
+            lang.pick("使用的区划", "Jurisdictions"),
+        ],
+        &rows,
+        true,
+    )?;
+
+    let mut sheets = vec![summary.finish()?, findings.finish()?, variants.finish()?];
+    if let Some(c) = baseline {
+        let mut resolved = SheetWriter::new(lang.pick("已解决", "Resolved"))?;
+        let rows: Vec<Vec<String>> = c
+            .resolved
+            .iter()
+            .map(|r| {
+                vec![
+                    r.jurisdiction.clone().unwrap_or_default(),
+                    r.item.clone().unwrap_or_default(),
+                    r.item_name.clone().unwrap_or_default(),
+                    r.field.clone(),
+                    r.rule.clone(),
+                    r.message.clone(),
+                ]
+            })
+            .collect();
+        resolved.table(
+            &[
+                lang.pick("区划代码", "Jurisdiction"),
+                lang.pick("事项编码", "Item"),
+                lang.pick("事项名称", "Item name"),
+                lang.pick("字段", "Field"),
+                lang.pick("规则", "Rule"),
+                lang.pick("说明", "Message"),
+            ],
+            &rows,
+            true,
+        )?;
+        sheets.push(resolved.finish()?);
+    }
+    workbook_bytes(sheets)
+}

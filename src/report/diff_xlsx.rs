@@ -1,0 +1,274 @@
+//! `diff --format xlsx`: a summary sheet (totals, rates, ranking), a changes sheet (one row per
+//! field change) and an items sheet (measures before and after, score), through the shared
+//! helpers of `report::xlsx` — every data cell a string, never a formula.
+
+use crate::diff::{DiffReport, Measures, Rates};
+use crate::error::Result;
+
+use super::diff::fmt_num;
+use super::xlsx::{workbook_bytes, SheetWriter};
+use super::Lang;
+
+fn rate(x: Option<f64>) -> String {
+    x.map(|v| format!("{:.1}%", v * 100.0)).unwrap_or_default()
+}
+
+fn rate_rows(b: &Rates, a: &Rates, lang: Lang) -> Vec<Vec<String>> {
+    vec![
+        vec![lang.pick("事项数", "items").into(), b.items.to_string(), a.items.to_string()],
+        vec![
+            lang.pick("承诺时限压缩率", "compression").into(),
+            rate(b.compression),
+            rate(a.compression),
+        ],
+        vec![
+            lang.pick("即办件占比", "immediate").into(),
+            rate(b.immediate_share),
+            rate(a.immediate_share),
+        ],
+        vec![
+            lang.pick("最多跑一次", "at most one visit").into(),
+            rate(b.at_most_one_visit_share),
+            rate(a.at_most_one_visit_share),
+        ],
+        vec![
+            lang.pick("零跑动", "no visit").into(),
+            rate(b.zero_visit_share),
+            rate(a.zero_visit_share),
+        ],
+    ]
+}
+
+fn measures(m: Option<&Measures>) -> Vec<String> {
+    match m {
+        Some(m) => vec![
+            m.steps.to_string(),
+            m.stamps.to_string(),
+            m.materials.to_string(),
+            m.committed_days.map(|d| d.to_string()).unwrap_or_default(),
+            m.visits.to_string(),
+            m.intermediaries.to_string(),
+            (m.charged as u8).to_string(),
+        ],
+        None => vec![String::new(); 7],
+    }
+}
+
+/// Rows of data a worksheet holds below its header (Excel's 1,048,576 rows minus one).
+pub const MAX_DATA_ROWS: usize = 1_048_575;
+
+/// Cuts `rows` to what one worksheet holds; returns how many were left out.
+pub fn cap_rows(rows: &mut Vec<Vec<String>>) -> usize {
+    let over = rows.len().saturating_sub(MAX_DATA_ROWS);
+    rows.truncate(MAX_DATA_ROWS);
+    over
+}
+
+/// The summary rows saying which sheets were cut, if any.
+pub fn cut_notes(cut: &[(&str, usize)], lang: Lang) -> Vec<Vec<String>> {
+    cut.iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(sheet, n)| {
+            vec![
+                (*sheet).to_string(),
+                match lang {
+                    Lang::Zh => format!("超出 Excel 行数上限，另有{n}行未写入；全部见 csv 输出"),
+                    Lang::En => {
+                        format!("{n} more rows exceed Excel's row limit; csv output has them all")
+                    }
+                },
+            ]
+        })
+        .collect()
+}
+
+/// Renders the diff as an .xlsx workbook.
+pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
+    let t = &r.summary.totals;
+    let mut summary = SheetWriter::new(lang.pick("汇总", "Summary"))?;
+    let red = &t.reduced;
+    let rows: Vec<Vec<String>> = [
+        (lang.pick("事项", "items"), t.items.to_string()),
+        (lang.pick("简化", "simpler"), t.simplified.to_string()),
+        (lang.pick("未变", "same"), t.same.to_string()),
+        (lang.pick("更复杂", "more complicated"), t.complicated.to_string()),
+        (lang.pick("新增", "added"), t.added.to_string()),
+        (lang.pick("取消", "removed"), t.removed.to_string()),
+        (lang.pick("编码变更", "recoded"), t.recoded.to_string()),
+        (lang.pick("简化总分", "score"), fmt_num(t.score)),
+        (lang.pick("减少环节", "steps removed"), red.steps.to_string()),
+        (lang.pick("减少盖章", "stamps removed"), red.stamps.to_string()),
+        (lang.pick("减少材料", "materials removed"), red.materials.to_string()),
+        (lang.pick("减少跑动", "visits removed"), red.visits.to_string()),
+        (lang.pick("减少中介", "intermediaries removed"), red.intermediaries.to_string()),
+        (lang.pick("压缩时限（工作日）", "committed days cut"), red.committed_days.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| vec![k.to_string(), v])
+    .collect();
+    summary.table(&[lang.pick("项目", "Measure"), lang.pick("数值", "Value")], &rows, false)?;
+    summary.table(
+        &[lang.pick("指标", "Rate"), lang.pick("调整前", "Before"), lang.pick("调整后", "After")],
+        &rate_rows(&t.before, &t.after, lang),
+        false,
+    )?;
+    for (title, list) in [
+        (lang.pick("区划排名", "Jurisdiction"), &r.summary.ranking.jurisdictions),
+        (lang.pick("部门排名", "Department"), &r.summary.ranking.departments),
+    ] {
+        let rows: Vec<Vec<String>> = list
+            .iter()
+            .map(|x| {
+                vec![
+                    x.rank.to_string(),
+                    x.key.clone(),
+                    x.label.clone(),
+                    fmt_num(x.score),
+                    x.mean_score.map(fmt_num).unwrap_or_default(),
+                    x.simplified.to_string(),
+                    x.complicated.to_string(),
+                ]
+            })
+            .collect();
+        summary.table(
+            &[
+                lang.pick("名次", "Rank"),
+                title,
+                lang.pick("名称", "Name"),
+                lang.pick("总分", "Score"),
+                lang.pick("平均分", "Mean"),
+                lang.pick("简化", "Simplified"),
+                lang.pick("更复杂", "More complicated"),
+            ],
+            &rows,
+            false,
+        )?;
+    }
+
+    let mut changes = SheetWriter::new(lang.pick("变化明细", "Changes"))?;
+    let mut rows = Vec::new();
+    for it in &r.items {
+        for c in &it.changes {
+            rows.push(vec![
+                it.jurisdiction.to_string(),
+                it.item.clone(),
+                it.name.clone(),
+                it.department.clone(),
+                lang.pick(c.field.zh(), c.field.as_str()).to_string(),
+                c.kind.unwrap_or("").to_string(),
+                c.old.clone().unwrap_or_default(),
+                c.new.clone().unwrap_or_default(),
+            ]);
+        }
+    }
+    let changes_cut = cap_rows(&mut rows);
+    changes.table(
+        &[
+            lang.pick("区划代码", "Jurisdiction"),
+            lang.pick("事项编码", "Item"),
+            lang.pick("事项名称", "Name"),
+            lang.pick("实施主体", "Department"),
+            lang.pick("字段", "Field"),
+            lang.pick("变化", "Kind"),
+            lang.pick("调整前", "Old"),
+            lang.pick("调整后", "New"),
+        ],
+        &rows,
+        true,
+    )?;
+
+    let mut items = SheetWriter::new(lang.pick("逐项对比", "Items"))?;
+    let mut rows: Vec<Vec<String>> = r
+        .items
+        .iter()
+        .map(|it| {
+            let mut row = vec![
+                it.jurisdiction.to_string(),
+                it.item.clone(),
+                it.name.clone(),
+                it.department.clone(),
+                lang.pick(it.status.zh(), it.status.as_str()).to_string(),
+                fmt_num(it.score),
+            ];
+            row.extend(measures(it.before.as_ref()));
+            row.extend(measures(it.after.as_ref()));
+            row
+        })
+        .collect();
+    let mut headers = vec![
+        lang.pick("区划代码", "Jurisdiction"),
+        lang.pick("事项编码", "Item"),
+        lang.pick("事项名称", "Name"),
+        lang.pick("实施主体", "Department"),
+        lang.pick("状态", "Status"),
+        lang.pick("得分", "Score"),
+    ];
+    let names_zh = ["环节", "盖章", "材料", "承诺时限", "跑动", "中介", "收费"];
+    let names_en =
+        ["steps", "stamps", "materials", "committed_days", "visits", "intermediaries", "charged"];
+    let labels: Vec<String> = ["前", "后"]
+        .iter()
+        .zip(["before", "after"])
+        .flat_map(|(zh, en)| {
+            names_zh.iter().zip(names_en).map(move |(nz, ne)| match lang {
+                Lang::Zh => format!("{nz}（{zh}）"),
+                Lang::En => format!("{ne} {en}"),
+            })
+        })
+        .collect();
+    headers.extend(labels.iter().map(String::as_str));
+    let items_cut = cap_rows(&mut rows);
+    items.table(&headers, &rows, true)?;
+    let notes = cut_notes(
+        &[
+            (lang.pick("变化明细", "Changes"), changes_cut),
+            (lang.pick("逐项对比", "Items"), items_cut),
+        ],
+        lang,
+    );
+    if !notes.is_empty() {
+        summary.table(&[lang.pick("工作表", "Sheet"), lang.pick("说明", "Note")], &notes, false)?;
+    }
+    let mut sheets = vec![summary.finish()?, changes.finish()?, items.finish()?];
+    if !r.warnings.is_empty() {
+        let mut warnings = SheetWriter::new(lang.pick("警告", "Warnings"))?;
+        let rows: Vec<Vec<String>> = r
+            .warnings
+            .iter()
+            .map(|w| {
+                let msg = if lang == Lang::En && !w.message_en.is_empty() {
+                    &w.message_en
+                } else {
+                    &w.message
+                };
+                vec![w.jurisdiction.to_string(), w.item.clone(), msg.clone()]
+            })
+            .collect();
+        warnings.table(
+            &[
+                lang.pick("区划代码", "Jurisdiction"),
+                lang.pick("事项编码", "Item"),
+                lang.pick("说明", "Message"),
+            ],
+            &rows,
+            true,
+        )?;
+        sheets.push(warnings.finish()?);
+    }
+    workbook_bytes(sheets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_beyond_the_sheet_are_cut_and_noted() {
+        let mut rows = vec![vec![String::new()]; MAX_DATA_ROWS + 3];
+        assert_eq!(cap_rows(&mut rows), 3);
+        assert_eq!(rows.len(), MAX_DATA_ROWS);
+        let notes = cut_notes(&[("变化明细", 3), ("逐项对比", 0)], Lang::Zh);
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0][1].contains("另有3行"));
+    }
+}

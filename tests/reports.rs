@@ -1,0 +1,370 @@
+//! Integration tests of the reports people read: check's html page (escaping, no external
+//! references, a real browser when one is installed), check's and diff's xlsx (read back with
+//! calamine: sheets present, no formula cells from data), baselines, diff's html highlights.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use calamine::{Data, Reader, Xlsx};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_qingdan"))
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/reports").join(name)
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run qingdan")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn check_html(dataset: &Path, extra: &[&str], out: &Path) -> String {
+    let mut args = vec!["check", s(dataset), "--format", "html", "-o", s(out)];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    assert!(o.status.code() == Some(0) || o.status.code() == Some(1), "{o:?}");
+    std::fs::read_to_string(out).expect("html written")
+}
+
+fn assert_self_contained(html: &str) {
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("http://") && !html.contains("https://"), "external reference");
+    assert!(!html.contains("<link"), "stylesheet link");
+    assert!(!html.contains("<script src"), "external script");
+    assert!(!html.contains("@import") && !html.contains("url("), "external css resource");
+    // The only script is the filter box's own.
+    assert_eq!(html.matches("<script>").count(), 1);
+}
+
+#[test]
+fn check_html_escapes_every_value_from_data() {
+    let dir = tempfile::tempdir().unwrap();
+    for lang in ["zh", "en"] {
+        let out = dir.path().join(format!("evil-{lang}.html"));
+        let html = check_html(&fixture("evil"), &["--lang", lang], &out);
+        assert_self_contained(&html);
+        // The hostile names appear, only as inert text.
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(html.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(!html.contains("<script>alert(1)"));
+        assert!(!html.contains("<img"));
+        assert!(!html.contains("onerror=alert(1)>"));
+        // A hostile jurisdiction name too.
+        assert!(html.contains("&lt;b&gt;邕宁区&lt;/b&gt;&amp;&#39;"));
+        assert!(!html.contains("<b>邕宁区"));
+        // Variant table of the name: the reference value marked, the deviants listed.
+        assert!(html.contains("<tr class=\"ref\"><td>食品经营许可</td><td>5</td>"));
+        if lang == "zh" {
+            assert!(html.contains("热力图") && html.contains("按部门"));
+        } else {
+            assert!(html.contains("Heatmap") && html.contains("By department"));
+        }
+    }
+}
+
+#[test]
+fn check_html_of_examples_with_and_without_standard() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = root().join("examples/region");
+    let std = root().join("examples/standard");
+    let a = check_html(&region, &[], &dir.path().join("a.html"));
+    let b = check_html(&region, &["--standard", s(&std)], &dir.path().join("b.html"));
+    for html in [&a, &b] {
+        assert_self_contained(html);
+        assert!(html.contains("id=\"heat\"") && html.contains("id=\"variants\""));
+        assert!(html.contains("<input id=\"q\""));
+        // Grouped by city: the city's row heads the heatmap.
+        assert!(html.contains("<tr class=\"city\"><td colspan="));
+        assert!(html.contains("450100 南宁市"));
+    }
+    assert!(b.contains("★ 标注标准目录的取值"));
+    maybe_screenshot(&dir.path().join("b.html"));
+}
+
+/// Loads the page in headless Chromium when installed and saves a screenshot to
+/// /tmp/qingdan-check.png (looked at by hand); skipped with a notice otherwise.
+fn maybe_screenshot(page: &Path) {
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        eprintln!("notice: /usr/bin/chromium not installed; browser check skipped");
+        return;
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let shot = std::env::temp_dir().join("qingdan-check.png");
+    let _ = std::fs::remove_file(&shot);
+    let o = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            &format!("--user-data-dir={}", s(profile.path())),
+            &format!("--screenshot={}", s(&shot)),
+            "--window-size=1400,1000",
+            &format!("file://{}", s(page)),
+        ])
+        .output()
+        .expect("start chromium");
+    assert!(o.status.success(), "chromium failed: {}", String::from_utf8_lossy(&o.stderr));
+    let png = std::fs::read(&shot).expect("screenshot written");
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "screenshot too small");
+    let _ = std::fs::copy(&shot, "/tmp/check.png");
+}
+
+/// Sheet names, each sheet's rows, and the number of formula cells.
+type Book = (Vec<String>, Vec<(String, Vec<Vec<Data>>)>, usize);
+
+fn read_xlsx(path: &Path) -> Book {
+    let mut book: Xlsx<_> = calamine::open_workbook(path).expect("open xlsx");
+    let names = book.sheet_names().to_vec();
+    let mut sheets = Vec::new();
+    let mut formulas = 0;
+    for n in &names {
+        let range = book.worksheet_range(n).expect("sheet");
+        sheets.push((n.clone(), range.rows().map(|r| r.to_vec()).collect()));
+        formulas += book
+            .worksheet_formula(n)
+            .expect("formulas")
+            .rows()
+            .flatten()
+            .filter(|f| !f.is_empty())
+            .count();
+    }
+    (names, sheets, formulas)
+}
+
+#[test]
+fn check_xlsx_keeps_formulas_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("f.xlsx");
+    let o = run(&["check", s(&fixture("formula")), "--format", "xlsx", "-o", s(&out)]);
+    assert!(o.status.code().is_some_and(|c| c < 2), "{o:?}");
+    let (names, sheets, formulas) = read_xlsx(&out);
+    assert_eq!(names, ["汇总", "问题清单", "差异对照"]);
+    assert_eq!(formulas, 0, "no formula cells");
+    let evil = Data::String("=HYPERLINK(\"http://x\",\"y\")".into());
+    let findings = &sheets[1].1;
+    assert_eq!(findings[0][0], Data::String("区划代码".into()));
+    assert!(findings.iter().any(|r| r.contains(&evil)), "item name kept as a string");
+    assert!(sheets[2].1.iter().any(|r| r.contains(&evil)), "variants sheet has it");
+    // Every data cell is a string.
+    for (_, rows) in &sheets {
+        for r in rows {
+            for c in r {
+                assert!(matches!(c, Data::String(_) | Data::Empty), "{c:?}");
+            }
+        }
+    }
+    // And in csv the formula is defused.
+    let o = run(&["check", s(&fixture("formula")), "--format", "csv"]);
+    let csv = String::from_utf8(o.stdout).unwrap();
+    assert!(csv.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""), "{csv}");
+}
+
+#[test]
+fn check_xlsx_of_examples_has_all_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c.xlsx");
+    let region = root().join("examples/region");
+    let std = root().join("examples/standard");
+    let o = run(&["check", s(&region), "--standard", s(&std), "--format", "xlsx", "-o", s(&out)]);
+    assert!(o.status.code().is_some_and(|c| c < 2), "{o:?}");
+    let o = run(&["check", s(&region), "--standard", s(&std), "--format", "jsonl"]);
+    let n = String::from_utf8(o.stdout).unwrap().lines().count();
+    let (names, sheets, formulas) = read_xlsx(&out);
+    assert_eq!(names.len(), 3);
+    assert_eq!(formulas, 0);
+    assert_eq!(sheets[1].1.len(), n + 1, "one row per finding plus the header");
+    assert!(sheets[2].1.len() > 1);
+}
+
+#[test]
+fn baseline_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.jsonl");
+    let region = root().join("examples/region");
+    let std = root().join("examples/standard");
+    let o = run(&["check", s(&region), "--standard", s(&std), "--write-baseline", s(&base)]);
+    assert!(o.status.code().is_some_and(|c| c < 2), "{o:?}");
+    let lines = std::fs::read_to_string(&base).unwrap().lines().count();
+    assert!(lines > 0);
+    let o = run(&["check", s(&region), "--standard", s(&std), "--baseline", s(&base)]);
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains(&format!("新增0条，已解决0条，持续{lines}条")), "{err}");
+    // Without the standard the findings differ: some new, some resolved.
+    let o = run(&["check", s(&region), "--baseline", s(&base), "--lang", "en"]);
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains(" new, ") && !err.contains("0 new, 0 resolved"), "{err}");
+    // Dropping one line of the baseline makes exactly one finding new.
+    let text = std::fs::read_to_string(&base).unwrap();
+    let short: String = text.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    let base2 = dir.path().join("short.jsonl");
+    std::fs::write(&base2, short).unwrap();
+    let o =
+        run(&["check", s(&region), "--standard", s(&std), "--baseline", s(&base2), "--lang", "en"]);
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains(&format!("1 new, 0 resolved, {} persisting", lines - 1)), "{err}");
+    // The html marks new findings and lists the resolved ones.
+    let html = check_html(
+        &region,
+        &["--standard", s(&std), "--baseline", s(&base2)],
+        &dir.path().join("b.html"),
+    );
+    assert_eq!(
+        html.matches("<td class=\"st-new\">").count(),
+        2,
+        "once per jurisdiction and department view"
+    );
+    assert!(html.contains("id=\"resolved\""));
+}
+
+#[test]
+fn bad_baseline_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("bad.jsonl");
+    std::fs::write(&base, "{\"rule\":\"QD101\",\"field\":\"name\"}\nnot json at all\n").unwrap();
+    let o = run(&["check", s(&root().join("examples/region")), "--baseline", s(&base)]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("bad.jsonl") && err.contains(":2"), "{err}");
+}
+
+#[test]
+fn diff_html_highlights_changes_and_stays_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d.html");
+    let (old, new) = (root().join("examples/region"), root().join("examples/region-v2"));
+    let o = run(&["diff", s(&old), s(&new), "--format", "html", "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert_self_contained(&html);
+    // The generator rewords 申请书 → 申请表: the same material, shown side by side.
+    assert!(html.contains("<td>申请<del>书</del></td><td>申请<ins>表</ins></td>"));
+    // Bar charts are inline SVG.
+    assert!(html.matches("<svg").count() >= 4);
+    // Hostile names in a diff stay inert.
+    let out = dir.path().join("evil.html");
+    let o = run(&[
+        "diff",
+        s(&fixture("evil")),
+        s(&fixture("formula")),
+        "--format",
+        "html",
+        "-o",
+        s(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(!html.contains("<script>alert") && !html.contains("<img"));
+    assert!(html.contains("&lt;script&gt;") || html.contains("&lt;/script&gt;"));
+}
+
+#[test]
+fn diff_xlsx_sheets_and_no_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d.xlsx");
+    let o = run(&[
+        "diff",
+        s(&fixture("evil")),
+        s(&fixture("formula")),
+        "--format",
+        "xlsx",
+        "-o",
+        s(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let (names, sheets, formulas) = read_xlsx(&out);
+    assert_eq!(names, ["汇总", "变化明细", "逐项对比"]);
+    assert_eq!(formulas, 0);
+    let evil = Data::String("=HYPERLINK(\"http://x\",\"y\")".into());
+    assert!(sheets[1].1.iter().any(|r| r.contains(&evil)), "{:?}", sheets[1].1);
+    assert!(sheets[2].1.iter().any(|r| r.contains(&evil)));
+}
+
+#[test]
+fn one_summary_line_on_stderr_and_none_when_quiet() {
+    let region = root().join("examples/region");
+    let o = run(&["check", s(&region), "--format", "json"]);
+    let err = String::from_utf8(o.stderr).unwrap();
+    // No progress drawn on a pipe: only the summary line.
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("读取2517行") && err.contains("错误") && err.contains("秒"), "{err}");
+    let o = run(&["check", s(&region), "--format", "json", "--quiet"]);
+    assert!(o.stderr.is_empty());
+    let o = run(&["diff", s(&region), s(&root().join("examples/region-v2")), "--lang", "en"]);
+    let err = String::from_utf8(o.stderr).unwrap();
+    let last = err.lines().last().unwrap_or("");
+    assert!(last.contains("rows read") && last.ends_with('s'), "{err}");
+}
+
+#[test]
+fn csv_defuses_formulas_unless_raw() {
+    let formula = fixture("formula");
+    let evil = fixture("evil");
+    for (args, raw) in [
+        (vec!["check", s(&formula), "--format", "csv"], false),
+        (vec!["check", s(&formula), "--format", "csv", "--raw"], true),
+        (vec!["diff", s(&evil), s(&formula), "--format", "csv"], false),
+        (vec!["diff", s(&evil), s(&formula), "--format", "csv", "--raw"], true),
+    ] {
+        let o = run(&args);
+        let csv = String::from_utf8(o.stdout).unwrap();
+        let mut r = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+        let cells: Vec<String> = r
+            .records()
+            .flatten()
+            .flat_map(|rec| rec.iter().map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        let plain = "=HYPERLINK(\"http://x\",\"y\")";
+        let defused = format!("'{plain}");
+        assert!(
+            cells.iter().any(|c| c == if raw { plain } else { defused.as_str() }),
+            "{args:?}: {csv}"
+        );
+        assert!(raw || !cells.iter().any(|c| c.starts_with('=')), "{args:?}");
+    }
+}
+
+#[test]
+fn html_and_xlsx_are_identical_whatever_the_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = root().join("examples/region");
+    let v2 = root().join("examples/region-v2");
+    for format in ["html", "xlsx"] {
+        let mut outs = Vec::new();
+        for threads in ["1", "2"] {
+            let c = dir.path().join(format!("c{threads}.{format}"));
+            let d = dir.path().join(format!("d{threads}.{format}"));
+            let o =
+                run(&["check", s(&region), "--format", format, "-o", s(&c), "--threads", threads]);
+            assert!(o.status.code().is_some_and(|x| x < 2));
+            let o = run(&[
+                "diff",
+                s(&region),
+                s(&v2),
+                "--format",
+                format,
+                "-o",
+                s(&d),
+                "--threads",
+                threads,
+            ]);
+            assert_eq!(o.status.code(), Some(0));
+            outs.push((std::fs::read(&c).unwrap(), std::fs::read(&d).unwrap()));
+        }
+        assert!(outs[0] == outs[1], "{format} differs between 1 and 2 threads");
+    }
+}
