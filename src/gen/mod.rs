@@ -571,39 +571,23 @@ mod tests {
         assert!(gbk_table().len() > 20_000);
     }
 
-    /// The laws cited are in force and the repealed ones repealed, per the shared law list
-    /// (skipped with a note when the reference data is not beside the crate).
+    /// The laws cited are in force and the repealed ones repealed, per the bundled law registry
+    /// (rules/laws.csv, built from shared/data/laws/).
     #[test]
     fn cited_laws_have_the_status_the_generator_assumes() {
-        let candidates = [
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/laws/laws.csv"),
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/laws/laws.csv"),
-            PathBuf::from("/work/shared/data/laws/laws.csv"),
-        ];
-        let Some(path) = candidates.iter().find(|p| p.exists()) else {
-            eprintln!("laws.csv not found; skipped");
-            return;
-        };
-        let mut rdr = csv::Reader::from_path(path).unwrap();
-        let mut status: std::collections::HashMap<String, Vec<String>> = Default::default();
-        for rec in rdr.records() {
-            let rec = rec.unwrap();
-            status.entry(rec[0].to_string()).or_default().push(rec[4].to_string());
-        }
+        use crate::laws::{LawRegistry, LawStatus};
+        let registry = LawRegistry::bundled();
         let used = vocab::DEPTS.iter().flat_map(|d| d.laws.iter()).chain(vocab::LAWS_IN_FORCE);
         for title in used {
             assert!(vocab::LAWS_IN_FORCE.contains(title), "{title} is not listed in LAWS_IN_FORCE");
             assert!(
-                status.get(*title).is_some_and(|s| s.iter().any(|x| x == "有效")),
+                registry.lookup(title).is_some_and(|l| l.status == LawStatus::InForce),
                 "{title} not 有效"
             );
         }
         for (_, old) in vocab::REPEALED {
-            assert!(
-                status.get(*old).is_some_and(|s| s.iter().all(|x| x == "已废止")),
-                "{old} not 已废止"
-            );
+            assert!(registry.is_repealed(old), "{old} not 已废止");
         }
-        assert!(status[vocab::REPEALED_FALLBACK].iter().all(|x| x == "已废止"));
+        assert!(registry.is_repealed(vocab::REPEALED_FALLBACK));
     }
 }

@@ -10,13 +10,22 @@ pub mod limit;
 pub mod name;
 pub mod numeral;
 
-/// Reads a file of the reference data in `shared/data/real/` (beside the repository in CI, two
-/// levels up in a helper's worktree). Panics when it is missing: the tests built on it must run.
+/// Reads a file of the reference data `shared/data/real/<rel>`, from the byte-for-byte copy
+/// committed under tests/fixtures/load/ (so a fresh clone tests on its own), else from shared/
+/// beside the repository. Panics when it is missing: the tests built on it must run.
 #[cfg(test)]
 pub(crate) fn real_data(rel: &str) -> String {
     let root = env!("CARGO_MANIFEST_DIR");
-    for up in ["..", "../.."] {
-        let path = format!("{root}/{up}/shared/data/real/{rel}");
+    let copy = match rel {
+        "liaoning-catalog-sample/catalog.csv" => Some("liaoning"),
+        "guangxi-lingshan-task-sample/tasks.csv" => Some("guangxi"),
+        "sichuan-guangan-bszl/items.csv" => Some("sichuan"),
+        _ => None,
+    };
+    let mut paths: Vec<String> =
+        copy.map(|c| format!("{root}/tests/fixtures/load/{c}/items.csv")).into_iter().collect();
+    paths.extend(["..", "../.."].iter().map(|up| format!("{root}/{up}/shared/data/real/{rel}")));
+    for path in paths {
         if let Ok(text) = std::fs::read_to_string(&path) {
             return text;
         }
