@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::laws::LawRegistry;
+use crate::load::profile::Profile;
 use crate::model::{Dataset, Field, Finding, Level, Severity, Str};
 use crate::rules::{code, presence, Cmp, RuleSetting, Sink, Source, Subject};
 
@@ -125,8 +126,19 @@ impl<'a> Ctx<'a> {
 
 /// Checks `dataset` against `standard` (or the consensus of peers when `None`).
 pub fn run(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig) -> CheckReport {
+    run_profiled(dataset, standard, config, &mut Profile::new("check", false))
+}
+
+/// [`run`], marking its stages (group, rules, sort) on `prof`.
+pub fn run_profiled(
+    dataset: &Dataset,
+    standard: Option<&Dataset>,
+    config: &CheckConfig,
+    prof: &mut Profile,
+) -> CheckReport {
     let ctx = Ctx::new(dataset, standard, config);
     let grouping = group::build(dataset, standard, config);
+    prof.stage("group");
     let settings = ctx.settings();
     let mut findings: Vec<Finding> = grouping
         .groups
@@ -140,8 +152,10 @@ pub fn run(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig) 
     let mut sink = Sink::new(&settings);
     duplicates(&ctx, &grouping, &mut sink);
     findings.extend(sink.findings);
+    prof.stage("rules");
     findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.severity.cmp(&b.severity)));
     findings.dedup();
+    prof.stage("sort findings");
     CheckReport {
         findings,
         items: dataset.items.len(),

@@ -9,6 +9,7 @@
 mod build;
 mod columns;
 mod diag;
+pub mod profile;
 mod read;
 mod source;
 
