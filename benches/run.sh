@@ -89,15 +89,16 @@ row() {
     [ "$ok" = yes ] || FAILS=$((FAILS + 1))
     awk -v l="$1" -v w="$w" -v c="$c" -v m="$m" -v fw="$fw" -v fc="$fc" -v r="$4" -v lim="$5" -v ok="$ok" 'BEGIN {
         t = sprintf("<= %sx floor", r); if (lim != "-") t = t sprintf(", <= %s MB", lim)
-        printf "%-28s wall %7.2f s (%5.1fx floor)  cpu %7.2f s (%5.1fx)  peak %6.0f MB   target %-26s %s\n",
-            l, w, w / fw, c, c / fc, m / 1024, t, ok }'
+        cr = (fc >= 0.05) ? sprintf("%5.1fx", c / fc) : "    -"
+        printf "%-28s wall %7.2f s (%5.1fx floor)  cpu %7.2f s (%s)  peak %6.0f MB   target %-26s %s\n",
+            l, w, w / fw, c, cr, m / 1024, t, ok }'
 }
 
 echo
 echo "== floors (csv crate ByteRecords, files in parallel, nothing else)"
 for f in floor1:"province" floordiff:"province + v2 (diff floor)" floor2:"province x2"; do
     n=${f%%:*}; l=${f#*:}
-    printf "%-28s wall %7.2f s  cpu %7.2f s  peak %6.0f MB\n" "$l" "$(median "$n" 1)" "$(median "$n" 2)" \
+    printf "%-28s wall %7.3f s  cpu %7.2f s  peak %6.0f MB\n" "$l" "$(median "$n" 1)" "$(median "$n" 2)" \
         "$(awk -v k="$(median "$n" 3)" 'BEGIN {print k / 1024}')"
 done
 echo
