@@ -40,12 +40,13 @@ impl Profile {
         let now = Instant::now();
         let cpu = cpu_seconds();
         eprintln!(
-            "profile {} {:<16} wall {:>7.3} s  cpu {:>7.3} s  peak RSS {:>6} MB",
+            "profile {} {:<16} wall {:>7.3} s  cpu {:>7.3} s  peak RSS {:>6} MB  RSS {:>6} MB",
             self.command,
             name,
             (now - self.last).as_secs_f64(),
             cpu - self.last_cpu,
-            peak_rss_kb() / 1024
+            status_kb("VmHWM:") / 1024,
+            status_kb("VmRSS:") / 1024
         );
         self.last = now;
         self.last_cpu = cpu;
@@ -60,7 +61,7 @@ impl Profile {
                 "total",
                 self.start.elapsed().as_secs_f64(),
                 cpu_seconds(),
-                peak_rss_kb() / 1024
+                status_kb("VmHWM:") / 1024
             );
         }
     }
@@ -78,12 +79,13 @@ fn cpu_seconds() -> f64 {
     (tick(11) + tick(12)) / 100.0
 }
 
-/// VmHWM (peak resident set) in kB; 0 where unknown.
-fn peak_rss_kb() -> u64 {
+/// A line of /proc/self/status in kB (`VmHWM:` peak resident set, `VmRSS:` resident now); 0
+/// where unknown.
+fn status_kb(key: &str) -> u64 {
     let Ok(status) = std::fs::read_to_string("/proc/self/status") else { return 0 };
     status
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))
+        .find(|l| l.starts_with(key))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
