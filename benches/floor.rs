@@ -6,6 +6,11 @@
 //!     in parallel, counting rows and nothing else;
 //! (b) `qingdan::load::load(DIR)`: decoding, typing, interning, joining;
 //! each the median of 3 runs, then their ratio and the peak resident memory (VmHWM).
+//!
+//! `cargo bench --bench floor -- --floor-only DIR...` (or the built binary with the same
+//! arguments): only the floor of all the given folders read together (files of every folder in
+//! parallel), printed as one line `floor WALL_S CPU_S PEAK_RSS_KB ROWS` for benches/run.sh. The
+//! floor of a diff is the floor of reading both versions.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -15,6 +20,11 @@ use rayon::prelude::*;
 const RUNS: usize = 3;
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--floor-only") {
+        floor_only(&args);
+        return;
+    }
     // cargo passes `--bench` to harness-less benches; the first other argument is the folder.
     let Some(dir) = std::env::args().skip(1).find(|a| !a.starts_with("--")).map(PathBuf::from)
     else {
@@ -75,6 +85,23 @@ fn main() {
         }
         _ => println!("peak RSS: unavailable (no /proc/self/status)"),
     }
+}
+
+/// `--floor-only DIR...`: one run of the floor over every CSV file of the folders, one line.
+fn floor_only(args: &[String]) {
+    let dirs: Vec<PathBuf> =
+        args.iter().filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
+    let files: Vec<PathBuf> = dirs.iter().flat_map(|d| csv_files(d)).collect();
+    if files.is_empty() {
+        eprintln!("usage: floor --floor-only DIR...   (dataset folders of CSV files)");
+        std::process::exit(2);
+    }
+    let cpu0 = cpu_seconds();
+    let t = Instant::now();
+    let rows = floor(&files);
+    let wall = t.elapsed().as_secs_f64();
+    let cpu = cpu_seconds().zip(cpu0).map(|(b, a)| b - a).unwrap_or(0.0);
+    println!("floor {wall:.3} {cpu:.2} {} {rows}", peak_rss_kb().unwrap_or(0));
 }
 
 fn csv_files(dir: &Path) -> Vec<PathBuf> {

@@ -1,10 +1,15 @@
 //! Criterion micro-benches of the value parsers on realistic strings: ns per value for numerals,
-//! time limits, fees, legal bases, codes, counts and names.
+//! time limits, fees, legal bases, codes, counts and names; and of name matching on the
+//! standard of a generated region (bench-data/province/standard when benches/run.sh made it, else
+//! `qingdan::gen`'s small preset in a temp folder):
+//! candidates per unknown item after bigram blocking (printed), `NameIndex::best` per unknown
+//! item and Dice `similarity` pairs per second.
 
 use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use qingdan::check::matching::{bigrams, similarity, NameIndex};
 use qingdan::value::{basis::Basis, code::Code, code::ImplCode, count::Count, fee::Fee};
 use qingdan::value::{limit::TimeLimit, name::Name, numeral};
 
@@ -84,5 +89,74 @@ fn parsers(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, parsers);
+/// Reworded names, as a county writes them: a qualifier added, a character dropped.
+fn reworded(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let dropped: String =
+        chars.iter().enumerate().filter(|(i, _)| *i != chars.len() / 2).map(|(_, c)| c).collect();
+    vec![format!("{name}（新办）"), dropped]
+}
+
+fn matching(c: &mut Criterion) {
+    // The province standard of benches/run.sh when it has been generated, else a small one.
+    let bench = std::env::var("QINGDAN_BENCH_DIR").unwrap_or_else(|_| "bench-data".into());
+    let province = std::path::Path::new(&bench).join("province/standard");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = if province.join("items.csv").is_file() {
+        province
+    } else {
+        qingdan::gen::generate(&qingdan::gen::Config::small(1), dir.path()).expect("gen");
+        dir.path().join("standard")
+    };
+    println!("name matching: candidates from {}", folder.display());
+    let std = qingdan::load::load(&folder, &Default::default()).expect("load");
+    let cands: Vec<(String, Option<qingdan::model::Category>)> =
+        std.items.iter().map(|i| (i.name.norm.to_string(), i.category)).collect();
+    let index = NameIndex::new(cands.iter().map(|(n, c)| (n.as_str(), *c)));
+    let unknown: Vec<(String, Option<qingdan::model::Category>)> =
+        cands.iter().flat_map(|(n, c)| reworded(n).into_iter().map(move |r| (r, *c))).collect();
+    // Blocking: how many candidates of the same category (or unknown) share a bigram.
+    let blocked: usize = unknown
+        .iter()
+        .map(|(n, c)| {
+            let grams = bigrams(n);
+            cands
+                .iter()
+                .filter(|(_, d)| d == c || d.is_none())
+                .filter(|(m, _)| bigrams(m).iter().any(|g| grams.binary_search(g).is_ok()))
+                .count()
+        })
+        .sum();
+    println!(
+        "name matching: {} candidates, {} unknown names; after blocking {:.1} candidates per \
+         unknown name (scored: at most 64)",
+        cands.len(),
+        unknown.len(),
+        blocked as f64 / unknown.len().max(1) as f64
+    );
+    let mut g = c.benchmark_group("matching");
+    // One iteration over a province standard's reworded names takes about a second.
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(unknown.len() as u64));
+    g.bench_function("best_per_unknown", |b| {
+        b.iter(|| {
+            for (n, cat) in &unknown {
+                black_box(index.best(black_box(n), *cat, 64, |_| false));
+            }
+        })
+    });
+    let pairs: Vec<(&str, &str)> =
+        unknown.iter().zip(cands.iter().cycle().skip(1)).map(|(u, c)| (&*u.0, &*c.0)).collect();
+    g.throughput(Throughput::Elements(pairs.len() as u64));
+    g.bench_function("similarity_pairs", |b| {
+        b.iter(|| {
+            for (a, b2) in &pairs {
+                black_box(similarity(black_box(a), black_box(b2)));
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, parsers, matching);
 criterion_main!(benches);

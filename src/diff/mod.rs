@@ -264,7 +264,9 @@ pub fn diff(old: &Dataset, new: &Dataset, scoring: &Scoring) -> DiffReport {
 
 /// Regressions first (lowest score first), then jurisdiction, item, status, name.
 pub fn sort_items(items: &mut [ItemDiff]) {
-    items.sort_by(|a, b| {
+    // A stable parallel sort: the same order as `sort_by` (a province has ~0.7 M item diffs;
+    // the serial sort was ~4% of a province diff).
+    items.par_sort_by(|a, b| {
         let ra = a.is_regression();
         let rb = b.is_regression();
         rb.cmp(&ra)

@@ -9,6 +9,7 @@
 mod build;
 mod columns;
 mod diag;
+pub mod profile;
 mod read;
 mod source;
 
@@ -190,12 +191,22 @@ fn gather<T>(
             }
         }
     }
-    let mut lists: Vec<Vec<T>> = sizes.into_iter().map(Vec::with_capacity).collect();
+    // Each list is allocated (at its final size) when its first row arrives, not all up front:
+    // the rows come chunk by chunk and each chunk is freed once moved, so the lists reuse the
+    // memory of the chunks before them and the rows are held about once, not twice, at the peak.
+    let mut lists: Vec<Vec<T>> = Vec::new();
+    lists.resize_with(n_items, Vec::new);
     let mut rejected = Vec::new();
     for chunk in rows.chunks {
         for (id, row) in chunk {
-            match target.get(id as usize).copied().flatten().and_then(|i| lists.get_mut(i)) {
-                Some(list) => list.push(row),
+            let at = target.get(id as usize).copied().flatten();
+            match at.and_then(|i| Some((lists.get_mut(i)?, sizes.get(i).copied().unwrap_or(0)))) {
+                Some((list, size)) => {
+                    if list.capacity() == 0 {
+                        list.reserve_exact(size);
+                    }
+                    list.push(row)
+                }
                 None => {
                     if let Some(key) = rows.keys.get(id as usize) {
                         rejected.push((line(&row), key.clone()));
