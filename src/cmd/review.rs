@@ -76,6 +76,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         rules_dir: args.rules.clone(),
         ..Default::default()
     };
+    let start = std::time::Instant::now();
     let list = crate::load::load(&args.list, &list_opts)?;
     let standard = crate::load::load(&args.standard, &std_opts)?;
 
@@ -102,9 +103,13 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     if !global.quiet {
         let missing = review.list_of(crate::review::ListKind::Missing).count();
         let unknown = review.list_of(crate::review::ListKind::Unknown).count();
+        // One summary line, as every command ends: rows read and rejected, verdicts, time.
+        let read = list.report.rows_read() + standard.report.rows_read();
+        let rejected = list.report.rows_rejected() + standard.report.rows_rejected();
+        let secs = start.elapsed().as_secs_f64();
         match global.lang {
             Lang::Zh => eprintln!(
-                "审核 {} 项：通过 {}，退回修改 {}；缺失事项 {}，标准目录外事项 {}",
+                "qingdan review：审核 {} 项：通过 {}，退回修改 {}；缺失事项 {}，标准目录外事项 {}；读取 {read} 行（{rejected} 行未能读取），用时 {secs:.2} 秒",
                 review.items.len(),
                 review.passed(),
                 review.returned(),
@@ -112,7 +117,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
                 unknown
             ),
             Lang::En => eprintln!(
-                "reviewed {} items: {} pass, {} returned; {} missing, {} unknown",
+                "qingdan review: reviewed {} items: {} pass, {} returned; {} missing, {} unknown; {read} rows read ({rejected} rejected), in {secs:.2}s",
                 review.items.len(),
                 review.passed(),
                 review.returned(),
