@@ -4,7 +4,7 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 fn qingdan() -> Command {
     Command::new(env!("CARGO_BIN_EXE_qingdan"))
