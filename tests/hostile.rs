@@ -980,3 +980,29 @@ fn rules_dir_missing() {
         assert_names(case, &r.stderr, &[&rules.to_string_lossy()]);
     }
 }
+
+/// Regression (fuzz/artifacts/load_xlsx): a workbook whose cell reference overflows made the xlsx
+/// reader panic (calamine, debug builds). The run must end with exit 2 naming the file.
+#[test]
+fn xlsx_reader_panic_is_an_unreadable_workbook() {
+    let tmp = tempfile::tempdir().unwrap();
+    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/artifacts/load_xlsx");
+    let mut seen = 0;
+    for entry in fs::read_dir(&artifacts).unwrap() {
+        let src = entry.unwrap().path();
+        if !src.file_name().is_some_and(|n| n.to_string_lossy().starts_with("crash-")) {
+            continue;
+        }
+        let path = tmp.path().join(format!("case{seen}.xlsx"));
+        fs::copy(&src, &path).unwrap();
+        seen += 1;
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_qingdan"))
+            .args(["inspect", path.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{}: {stderr}", src.display());
+        assert!(stderr.contains(path.to_str().unwrap()), "names the file: {stderr}");
+    }
+    assert!(seen > 0, "the crasher is committed under fuzz/artifacts/load_xlsx");
+}

@@ -113,6 +113,19 @@ fn find_in_folder(dir: &Path) -> Result<Found> {
 }
 
 fn read_workbook(path: &Path) -> Result<Found> {
+    // The xlsx reader is a dependency we cannot audit: a malformed workbook made it panic
+    // (fuzz/artifacts/load_xlsx: a multiplication overflow on a cell reference). A panic there
+    // is an unreadable workbook, not a crash of the run.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook_inner(path))) {
+        Ok(found) => found,
+        Err(_) => Err(Error::input(
+            path.display().to_string(),
+            "not a readable workbook (.xlsx): the workbook reader failed on its contents",
+        )),
+    }
+}
+
+fn read_workbook_inner(path: &Path) -> Result<Found> {
     use calamine::Reader;
     let name = file_label(path);
     let mut book = calamine::open_workbook_auto(path).map_err(|e| {
