@@ -432,29 +432,63 @@ fn key_needs(t: &Typer<'_>) -> Vec<&'static [(Col, &'static str)]> {
     needs
 }
 
-/// Types steps.csv rows.
-pub(crate) struct StepsVisitor<'a> {
+/// Types the rows of a table that hangs off items (steps.csv, materials.csv): the key that joins a
+/// row to its item is read the same way for both; only the typing of the rest differs.
+pub(crate) struct ChildVisitor<'a, T> {
     t: Typer<'a>,
     memo: KeyMemo,
-    pub(crate) rows: Children<Step>,
+    pub(crate) rows: Children<T>,
+    /// Types one row's own fields.
+    make: fn(&mut Typer<'a>, &Row<'_>, u64) -> T,
 }
 
-impl<'a> StepsVisitor<'a> {
+/// Types steps.csv rows.
+pub(crate) type StepsVisitor<'a> = ChildVisitor<'a, Step>;
+/// Types materials.csv rows.
+pub(crate) type MaterialsVisitor<'a> = ChildVisitor<'a, Material>;
+
+impl<'a, T> ChildVisitor<'a, T> {
     /// Header names that map to no field.
     pub(crate) fn ignored(&self) -> Vec<String> {
         self.t.map.as_ref().map(|m| m.ignored.clone()).unwrap_or_default()
     }
+}
 
+impl<'a> ChildVisitor<'a, Step> {
     pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
-        StepsVisitor {
+        ChildVisitor {
             t: Typer::new(columns, Table::Steps, opts, file),
             memo: KeyMemo::default(),
             rows: Children::new(),
+            make: |t, row, line| Step {
+                seq: field!(t, row, Col::Seq, seq),
+                name: field!(t, row, Col::Step, name),
+                limit: t.limit(row, Col::StepLimit),
+                stamps: field!(t, row, Col::Stamps, count),
+                origin: t.origin(line),
+            },
         }
     }
 }
 
-impl Visitor for StepsVisitor<'_> {
+impl<'a> ChildVisitor<'a, Material> {
+    pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
+        ChildVisitor {
+            t: Typer::new(columns, Table::Materials, opts, file),
+            memo: KeyMemo::default(),
+            rows: Children::new(),
+            make: |t, row, line| Material {
+                name: field!(t, row, Col::Material, name),
+                required: field!(t, row, Col::Required, flag),
+                copies: field!(t, row, Col::Copies, count),
+                stamped: field!(t, row, Col::Stamped, flag),
+                origin: t.origin(line),
+            },
+        }
+    }
+}
+
+impl<T> Visitor for ChildVisitor<'_, T> {
     fn header_score(&self, header: &[String]) -> usize {
         self.t.score(header)
     }
@@ -465,19 +499,12 @@ impl Visitor for StepsVisitor<'_> {
     }
 
     fn row(&mut self, line: u64, row: &Row<'_>, diags: &mut Diags) -> bool {
-        let t = &mut self.t;
-        let Some(id) = row_key_id(t, &mut self.memo, &mut self.rows, row, line, diags) else {
+        let Some(id) = row_key_id(&mut self.t, &mut self.memo, &mut self.rows, row, line, diags)
+        else {
             return false;
         };
-        let seq = field!(t, row, Col::Seq, seq);
-        let step = Step {
-            seq,
-            name: field!(t, row, Col::Step, name),
-            limit: t.limit(row, Col::StepLimit),
-            stamps: field!(t, row, Col::Stamps, count),
-            origin: t.origin(line),
-        };
-        self.rows.push(id, step);
+        let child = (self.make)(&mut self.t, row, line);
+        self.rows.push(id, child);
         true
     }
 }
@@ -486,55 +513,6 @@ fn parse_seq(raw: &str) -> Option<u32> {
     let t = crate::value::name::normalize(raw);
     let t = t.trim_end_matches('.');
     crate::value::numeral::parse_number(t).and_then(|n| u32::try_from(n).ok())
-}
-
-/// Types materials.csv rows.
-pub(crate) struct MaterialsVisitor<'a> {
-    t: Typer<'a>,
-    memo: KeyMemo,
-    pub(crate) rows: Children<Material>,
-}
-
-impl<'a> MaterialsVisitor<'a> {
-    /// Header names that map to no field.
-    pub(crate) fn ignored(&self) -> Vec<String> {
-        self.t.map.as_ref().map(|m| m.ignored.clone()).unwrap_or_default()
-    }
-
-    pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
-        MaterialsVisitor {
-            t: Typer::new(columns, Table::Materials, opts, file),
-            memo: KeyMemo::default(),
-            rows: Children::new(),
-        }
-    }
-}
-
-impl Visitor for MaterialsVisitor<'_> {
-    fn header_score(&self, header: &[String]) -> usize {
-        self.t.score(header)
-    }
-
-    fn header(&mut self, header: &[String], diags: &mut Diags) -> bool {
-        let needs = key_needs(&self.t);
-        self.t.header(header, &needs, diags)
-    }
-
-    fn row(&mut self, line: u64, row: &Row<'_>, diags: &mut Diags) -> bool {
-        let t = &mut self.t;
-        let Some(id) = row_key_id(t, &mut self.memo, &mut self.rows, row, line, diags) else {
-            return false;
-        };
-        let material = Material {
-            name: field!(t, row, Col::Material, name),
-            required: field!(t, row, Col::Required, flag),
-            copies: field!(t, row, Col::Copies, count),
-            stamped: field!(t, row, Col::Stamped, flag),
-            origin: t.origin(line),
-        };
-        self.rows.push(id, material);
-        true
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
