@@ -114,13 +114,26 @@ struct Typer<'a> {
     file: Str,
     map: Option<HeaderMap>,
     cache: Cache,
+    /// The columns that join a step or material row to its item (区划代码, 事项编码, 事项名称).
+    key_cols: Vec<usize>,
+    /// The columns a step or material row's own fields are read from.
+    own_cols: Vec<usize>,
 }
 
 impl<'a> Typer<'a> {
     fn new(columns: &'a Columns, table: Table, opts: &LoadOptions, file: Str) -> Typer<'a> {
         let fill_jurisdiction =
             opts.jurisdiction.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(Str::from);
-        Typer { columns, table, fill_jurisdiction, file, map: None, cache: Cache::default() }
+        Typer {
+            columns,
+            table,
+            fill_jurisdiction,
+            file,
+            map: None,
+            cache: Cache::default(),
+            key_cols: Vec::new(),
+            own_cols: Vec::new(),
+        }
     }
 
     /// How many columns of `header` name a field of this table.
@@ -145,6 +158,15 @@ impl<'a> Typer<'a> {
                 );
                 ok = false;
             }
+        }
+        self.key_cols = [Col::Jurisdiction, Col::Code, Col::ItemName]
+            .iter()
+            .filter_map(|c| map.get(*c))
+            .collect();
+        let own = own_fields(self.table);
+        self.own_cols = own.iter().filter_map(|c| map.get(*c)).collect();
+        for c in map.composites.iter().filter(|c| own.contains(&c.col)) {
+            self.own_cols.extend([c.amount, c.unit]);
         }
         self.map = Some(map);
         ok
@@ -373,8 +395,22 @@ impl<T> Children<T> {
 /// item are usually adjacent, so most rows reuse the previous key without any hashing.
 #[derive(Default)]
 struct KeyMemo {
-    raw: [String; 3],
+    /// The key cells of the previous row, as [`cells_into`] writes them.
+    raw: Vec<u8>,
+    /// The same for the current row (kept to reuse its allocation).
+    scratch: Vec<u8>,
     id: Option<u32>,
+}
+
+/// Writes the bytes of the cells `cols` of `row` into `buf`, each preceded by its length, so that
+/// two rows write the same bytes exactly when those cells are equal.
+fn cells_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize]) {
+    buf.clear();
+    for &i in cols {
+        let cell = row.bytes(i);
+        buf.extend_from_slice(&(cell.len() as u64).to_le_bytes());
+        buf.extend_from_slice(cell);
+    }
 }
 
 /// The key id of a step or material row (None, reported, when it has no jurisdiction).
@@ -386,20 +422,11 @@ fn row_key_id<T>(
     line: u64,
     diags: &mut Diags,
 ) -> Option<u32> {
-    let raw = [
-        raw_in(&t.map, row, Col::Jurisdiction),
-        raw_in(&t.map, row, Col::Code),
-        raw_in(&t.map, row, Col::ItemName),
-    ];
-    if let Some(id) = memo.id {
-        if memo.raw.iter().zip(raw).all(|(a, b)| a == b) {
-            return Some(id);
-        }
+    cells_into(&mut memo.scratch, row, &t.key_cols);
+    if memo.id.is_some() && memo.scratch == memo.raw {
+        return memo.id;
     }
-    for (m, r) in memo.raw.iter_mut().zip(raw) {
-        m.clear();
-        m.push_str(r);
-    }
+    std::mem::swap(&mut memo.raw, &mut memo.scratch);
     let id = item_key(t, row, line, diags).map(|key| children.key_id(key));
     memo.id = id;
     id
@@ -432,6 +459,36 @@ fn key_needs(t: &Typer<'_>) -> Vec<&'static [(Col, &'static str)]> {
     needs
 }
 
+/// The fields of a step or material row besides its key.
+fn own_fields(table: Table) -> &'static [Col] {
+    match table {
+        Table::Steps => &[Col::Seq, Col::Step, Col::StepLimit, Col::Stamps],
+        Table::Materials => &[Col::Material, Col::Required, Col::Copies, Col::Stamped],
+        _ => &[],
+    }
+}
+
+/// A step or material: typed once per distinct content, then copied with its own origin.
+pub(crate) trait Child: Clone {
+    fn set_origin(&mut self, origin: Origin);
+}
+
+impl Child for Step {
+    fn set_origin(&mut self, origin: Origin) {
+        self.origin = origin;
+    }
+}
+
+impl Child for Material {
+    fn set_origin(&mut self, origin: Origin) {
+        self.origin = origin;
+    }
+}
+
+/// The most distinct step or material contents remembered per piece of a file: a province has
+/// tens of thousands; a file whose rows are all different only stops being remembered.
+const MAX_PROTOS: usize = 1 << 18;
+
 /// Types the rows of a table that hangs off items (steps.csv, materials.csv): the key that joins a
 /// row to its item is read the same way for both; only the typing of the rest differs.
 pub(crate) struct ChildVisitor<'a, T> {
@@ -440,6 +497,10 @@ pub(crate) struct ChildVisitor<'a, T> {
     pub(crate) rows: Children<T>,
     /// Types one row's own fields.
     make: fn(&mut Typer<'a>, &Row<'_>, u64) -> T,
+    /// Typed rows by the bytes of their own cells: the same step (受理, 1个工作日, 1) recurs in
+    /// every county, and one lookup of the row replaces one per field.
+    protos: FxHashMap<Box<[u8]>, T>,
+    scratch: Vec<u8>,
 }
 
 /// Types steps.csv rows.
@@ -452,43 +513,44 @@ impl<'a, T> ChildVisitor<'a, T> {
     pub(crate) fn ignored(&self) -> Vec<String> {
         self.t.map.as_ref().map(|m| m.ignored.clone()).unwrap_or_default()
     }
+
+    fn with(t: Typer<'a>, make: fn(&mut Typer<'a>, &Row<'_>, u64) -> T) -> Self {
+        ChildVisitor {
+            t,
+            memo: KeyMemo::default(),
+            rows: Children::new(),
+            make,
+            protos: FxHashMap::default(),
+            scratch: Vec::new(),
+        }
+    }
 }
 
 impl<'a> ChildVisitor<'a, Step> {
     pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
-        ChildVisitor {
-            t: Typer::new(columns, Table::Steps, opts, file),
-            memo: KeyMemo::default(),
-            rows: Children::new(),
-            make: |t, row, line| Step {
-                seq: field!(t, row, Col::Seq, seq),
-                name: field!(t, row, Col::Step, name),
-                limit: t.limit(row, Col::StepLimit),
-                stamps: field!(t, row, Col::Stamps, count),
-                origin: t.origin(line),
-            },
-        }
+        Self::with(Typer::new(columns, Table::Steps, opts, file), |t, row, line| Step {
+            seq: field!(t, row, Col::Seq, seq),
+            name: field!(t, row, Col::Step, name),
+            limit: t.limit(row, Col::StepLimit),
+            stamps: field!(t, row, Col::Stamps, count),
+            origin: t.origin(line),
+        })
     }
 }
 
 impl<'a> ChildVisitor<'a, Material> {
     pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
-        ChildVisitor {
-            t: Typer::new(columns, Table::Materials, opts, file),
-            memo: KeyMemo::default(),
-            rows: Children::new(),
-            make: |t, row, line| Material {
-                name: field!(t, row, Col::Material, name),
-                required: field!(t, row, Col::Required, flag),
-                copies: field!(t, row, Col::Copies, count),
-                stamped: field!(t, row, Col::Stamped, flag),
-                origin: t.origin(line),
-            },
-        }
+        Self::with(Typer::new(columns, Table::Materials, opts, file), |t, row, line| Material {
+            name: field!(t, row, Col::Material, name),
+            required: field!(t, row, Col::Required, flag),
+            copies: field!(t, row, Col::Copies, count),
+            stamped: field!(t, row, Col::Stamped, flag),
+            origin: t.origin(line),
+        })
     }
 }
 
-impl<T> Visitor for ChildVisitor<'_, T> {
+impl<T: Child> Visitor for ChildVisitor<'_, T> {
     fn header_score(&self, header: &[String]) -> usize {
         self.t.score(header)
     }
@@ -503,7 +565,21 @@ impl<T> Visitor for ChildVisitor<'_, T> {
         else {
             return false;
         };
-        let child = (self.make)(&mut self.t, row, line);
+        cells_into(&mut self.scratch, row, &self.t.own_cols);
+        let child = match self.protos.get(self.scratch.as_slice()) {
+            Some(proto) => {
+                let mut child = proto.clone();
+                child.set_origin(self.t.origin(line));
+                child
+            }
+            None => {
+                let child = (self.make)(&mut self.t, row, line);
+                if self.protos.len() < MAX_PROTOS {
+                    self.protos.insert(self.scratch.as_slice().into(), child.clone());
+                }
+                child
+            }
+        };
         self.rows.push(id, child);
         true
     }
