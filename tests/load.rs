@@ -733,6 +733,32 @@ fn files_read_in_pieces_load_as_when_read_whole() {
         let out = cmd.output().unwrap();
         (out.status.code(), out.stdout, out.stderr)
     };
+    // The example with trouble spread through every table: rows with the wrong number of
+    // fields, quoted cells holding line ends and commas, rows without a 区划代码, orphans.
+    let spread = tempfile::tempdir().unwrap();
+    for name in ["jurisdictions.csv", "items.csv", "steps.csv", "materials.csv"] {
+        let text = std::fs::read_to_string(root.join("examples/region").join(name)).unwrap();
+        let mut out = String::new();
+        for (i, line) in text.lines().enumerate() {
+            out.push_str(line);
+            out.push_str(if i % 3 == 0 { "\r\n" } else { "\n" });
+            if i > 0 && i % 37 == 0 && name != "jurisdictions.csv" {
+                out.push_str("450102,只有两列\n");
+                out.push_str(
+                    ",000101001000,,\"多行\n名称，含逗号\"\"引号\"\"\",行政许可,,,,,,,,,,,\n",
+                );
+                out.push_str("450102,999999999999,1,\"孤立\n环节\",1个工作日,0\n");
+                let mut fields: Vec<String> = line.split(',').map(str::to_string).collect();
+                if let Some(f) = fields.get_mut(3) {
+                    *f = format!("\"{f}\n（续）\"");
+                }
+                out.push_str(&fields.join(","));
+                out.push('\n');
+            }
+        }
+        std::fs::write(spread.path().join(name), out).unwrap();
+    }
+    dirs.push(spread.path().to_path_buf());
     let mut compared = 0;
     for dir in &dirs {
         let d = dir.to_str().unwrap();
