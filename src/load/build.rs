@@ -124,6 +124,9 @@ impl<'a> Typer<'a> {
     fn new(columns: &'a Columns, table: Table, opts: &LoadOptions, file: Str) -> Typer<'a> {
         let fill_jurisdiction =
             opts.jurisdiction.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(Str::from);
+        // A copy of the name per typer: the pieces of a file are typed on different threads, and
+        // one shared `Arc` would have both cores bump its count for every row.
+        let file = Str::from(&*file);
         Typer {
             columns,
             table,
@@ -232,6 +235,9 @@ fn raw_in<'r>(map: &'r Option<HeaderMap>, row: &'r Row<'_>, col: Col) -> &'r str
 pub(crate) struct ItemsVisitor<'a> {
     t: Typer<'a>,
     pub(crate) items: Vec<Item>,
+    /// Item bodies by the bytes of their cells.
+    bodies: FxHashMap<Box<[u8]>, ItemBody>,
+    scratch: Vec<u8>,
 }
 
 impl<'a> ItemsVisitor<'a> {
@@ -241,7 +247,12 @@ impl<'a> ItemsVisitor<'a> {
     }
 
     pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
-        ItemsVisitor { t: Typer::new(columns, Table::Items, opts, file), items: Vec::new() }
+        ItemsVisitor {
+            t: Typer::new(columns, Table::Items, opts, file),
+            items: Vec::new(),
+            bodies: FxHashMap::default(),
+            scratch: Vec::new(),
+        }
     }
 }
 
@@ -286,22 +297,76 @@ impl Visitor for ItemsVisitor<'_> {
         // them would only copy each one into the cache.
         let implementation_code =
             if impl_raw.trim().is_empty() { None } else { Some(Code::parse(impl_raw.into())) };
-        let (category_raw, category) = field!(t, row, Col::Category, category);
-        let (kind_raw, kind) = field!(t, row, Col::Kind, kind);
-        let statutory_limit = t.limit(row, Col::StatutoryLimit);
-        let committed_limit = t.limit(row, Col::CommittedLimit);
+        let department = field!(t, row, Col::Department, name);
+        cells_into(&mut self.scratch, row, &t.own_cols);
+        let body = match self.bodies.get(self.scratch.as_slice()) {
+            Some(body) => body.clone(),
+            None => {
+                let body = ItemBody::read(t, row);
+                if self.bodies.len() < MAX_PROTOS {
+                    self.bodies.insert(self.scratch.as_slice().into(), body.clone());
+                }
+                body
+            }
+        };
         let item = Item {
             jurisdiction,
             code,
             implementation_code,
             name,
+            category_raw: body.category_raw,
+            category: body.category,
+            department,
+            levels: body.levels,
+            basis: body.basis,
+            statutory_limit: body.statutory_limit,
+            committed_limit: body.committed_limit,
+            charged: body.charged,
+            fee: body.fee,
+            fee_basis: body.fee_basis,
+            visits: body.visits,
+            intermediaries: body.intermediaries,
+            kind_raw: body.kind_raw,
+            kind: body.kind,
+            steps: Vec::new(),
+            materials: Vec::new(),
+            origin: t.origin(line),
+        };
+        self.items.push(item);
+        true
+    }
+}
+
+/// The fields of an item row that do not name the item or its body: the same in every
+/// jurisdiction implementing a standard item, so read once per distinct combination.
+#[derive(Clone)]
+struct ItemBody {
+    category_raw: Str,
+    category: Option<Category>,
+    levels: Arc<Levels>,
+    basis: Arc<Basis>,
+    statutory_limit: Arc<TimeLimit>,
+    committed_limit: Arc<TimeLimit>,
+    charged: Arc<Flag>,
+    fee: Arc<Fee>,
+    fee_basis: Str,
+    visits: Arc<Count>,
+    intermediaries: Arc<Intermediaries>,
+    kind_raw: Str,
+    kind: Option<Kind>,
+}
+
+impl ItemBody {
+    fn read(t: &mut Typer<'_>, row: &Row<'_>) -> ItemBody {
+        let (category_raw, category) = field!(t, row, Col::Category, category);
+        let (kind_raw, kind) = field!(t, row, Col::Kind, kind);
+        ItemBody {
             category_raw,
             category,
-            department: field!(t, row, Col::Department, name),
             levels: field!(t, row, Col::Levels, levels),
             basis: field!(t, row, Col::Basis, basis),
-            statutory_limit,
-            committed_limit,
+            statutory_limit: t.limit(row, Col::StatutoryLimit),
+            committed_limit: t.limit(row, Col::CommittedLimit),
             charged: field!(t, row, Col::Charged, flag),
             fee: field!(t, row, Col::Fee, fee),
             fee_basis: field!(t, row, Col::FeeBasis, str),
@@ -309,12 +374,7 @@ impl Visitor for ItemsVisitor<'_> {
             intermediaries: field!(t, row, Col::Intermediaries, inters),
             kind_raw,
             kind,
-            steps: Vec::new(),
-            materials: Vec::new(),
-            origin: t.origin(line),
-        };
-        self.items.push(item);
-        true
+        }
     }
 }
 
@@ -400,6 +460,8 @@ struct KeyMemo {
     /// The same for the current row (kept to reuse its allocation).
     scratch: Vec<u8>,
     id: Option<u32>,
+    /// Key ids by the key cells' bytes, for rows whose item is not the previous row's.
+    ids: FxHashMap<Box<[u8]>, u32>,
 }
 
 /// Writes the bytes of the cells `cols` of `row` into `buf`, each preceded by its length, so that
@@ -427,7 +489,16 @@ fn row_key_id<T>(
         return memo.id;
     }
     std::mem::swap(&mut memo.raw, &mut memo.scratch);
-    let id = item_key(t, row, line, diags).map(|key| children.key_id(key));
+    let id = match memo.ids.get(memo.raw.as_slice()) {
+        Some(id) => Some(*id),
+        None => {
+            let id = item_key(t, row, line, diags).map(|key| children.key_id(key));
+            if let Some(id) = id {
+                memo.ids.insert(memo.raw.as_slice().into(), id);
+            }
+            id
+        }
+    };
     memo.id = id;
     id
 }
@@ -459,11 +530,25 @@ fn key_needs(t: &Typer<'_>) -> Vec<&'static [(Col, &'static str)]> {
     needs
 }
 
-/// The fields of a step or material row besides its key.
+/// The fields of a step or material row besides its key, and those of an item's body.
 fn own_fields(table: Table) -> &'static [Col] {
     match table {
         Table::Steps => &[Col::Seq, Col::Step, Col::StepLimit, Col::Stamps],
         Table::Materials => &[Col::Material, Col::Required, Col::Copies, Col::Stamped],
+        // An item's body (`ItemBody`).
+        Table::Items => &[
+            Col::Category,
+            Col::Levels,
+            Col::Basis,
+            Col::StatutoryLimit,
+            Col::CommittedLimit,
+            Col::Charged,
+            Col::Fee,
+            Col::FeeBasis,
+            Col::Visits,
+            Col::Intermediaries,
+            Col::Kind,
+        ],
         _ => &[],
     }
 }

@@ -16,9 +16,10 @@ pub(crate) const MAX_FIELD: usize = 1 << 20;
 
 /// One data row, as the visitor sees it.
 pub(crate) enum Row<'a> {
-    /// A CSV record of a file whose text is valid UTF-8 (so is each field: the csv crate splits
-    /// and unescapes at ASCII bytes only).
-    Csv(&'a ByteRecord),
+    /// A CSV record of a file whose text is valid UTF-8 (so is the record: the csv crate splits
+    /// and unescapes at ASCII bytes only), and its text, checked when first needed: rows whose
+    /// cells are all remembered by the visitor are never read as text.
+    Csv(&'a ByteRecord, std::cell::OnceCell<Option<&'a str>>),
     Cells(&'a [String]),
 }
 
@@ -26,8 +27,11 @@ impl Row<'_> {
     /// The cell in column `i` (empty when the row is shorter), truncated to [`MAX_FIELD`].
     pub(crate) fn get(&self, i: usize) -> &str {
         let s = match self {
-            Row::Csv(rec) => {
-                rec.get(i).and_then(|b| simdutf8::basic::from_utf8(b).ok()).unwrap_or("")
+            Row::Csv(rec, text) => {
+                match text.get_or_init(|| simdutf8::basic::from_utf8(rec.as_slice()).ok()) {
+                    Some(text) => rec.range(i).and_then(|r| text.get(r)).unwrap_or(""),
+                    None => rec.get(i).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or(""),
+                }
             }
             Row::Cells(cells) => cells.get(i).map(String::as_str).unwrap_or(""),
         };
@@ -38,14 +42,14 @@ impl Row<'_> {
     /// cells without reading them as text.
     pub(crate) fn bytes(&self, i: usize) -> &[u8] {
         match self {
-            Row::Csv(rec) => rec.get(i).unwrap_or_default(),
+            Row::Csv(rec, _) => rec.get(i).unwrap_or_default(),
             Row::Cells(cells) => cells.get(i).map(String::as_bytes).unwrap_or_default(),
         }
     }
 
     fn len(&self) -> usize {
         match self {
-            Row::Csv(rec) => rec.len(),
+            Row::Csv(rec, _) => rec.len(),
             Row::Cells(cells) => cells.len(),
         }
     }
@@ -357,7 +361,7 @@ fn data_row(
     report: &mut FileReport,
 ) {
     report.rows_read += 1;
-    let row = Row::Csv(rec);
+    let row = Row::Csv(rec, std::cell::OnceCell::new());
     if rec.as_slice().len() > MAX_FIELD {
         check_long_cells(&row, header, line, diags);
     }
@@ -429,7 +433,7 @@ impl LineCounter<'_> {
 
 fn check_long_cells(row: &Row<'_>, header: &[String], line: u64, diags: &mut Diags) {
     let long = |i: usize| match row {
-        Row::Csv(rec) => rec.get(i).map(|f| f.len()).unwrap_or(0) > MAX_FIELD,
+        Row::Csv(rec, _) => rec.get(i).map(|f| f.len()).unwrap_or(0) > MAX_FIELD,
         Row::Cells(cells) => cells.get(i).map(|c| c.len()).unwrap_or(0) > MAX_FIELD,
     };
     for i in 0..row.len() {
