@@ -276,7 +276,9 @@ fn stream_utf8<V: Visitor + Send>(
         return None;
     }
     // The first window must hold the header search rows whole (or the whole file).
-    let delimiter = delimiter(&String::from_utf8_lossy(buf.get(pos..).unwrap_or_default()));
+    // The delimiter is told from the first lines: 64 KB hold them (a cut character is lost).
+    let first = buf.get(pos..buf.len().min(pos + (64 << 10))).unwrap_or_default();
+    let delimiter = delimiter(&String::from_utf8_lossy(first));
     let end = loop {
         let end = if eof {
             buf.len()
