@@ -60,6 +60,8 @@ struct Place {
     level: Option<Level>,
     parent: Option<Str>,
     name: Str,
+    /// `name` normalised, once per jurisdiction (department comparisons strip it).
+    norm: Str,
 }
 
 /// What every group check reads.
@@ -72,7 +74,8 @@ struct Ctx<'a> {
     place_of: FxHashMap<Str, usize>,
     /// Jurisdictions per level, sorted by code.
     by_level: FxHashMap<Level, Vec<usize>>,
-    std_region_name: &'a str,
+    /// The standard's region name, normalised.
+    std_region_norm: String,
 }
 
 impl<'a> Ctx<'a> {
@@ -85,6 +88,7 @@ impl<'a> Ctx<'a> {
                 level: Some(j.level),
                 parent: j.parent.clone(),
                 name: j.name.clone(),
+                norm: crate::value::name::normalize(&j.name).into(),
             })
             .collect();
         let mut known: FxHashSet<&str> = ds.jurisdictions.iter().map(|j| &*j.code).collect();
@@ -95,6 +99,7 @@ impl<'a> Ctx<'a> {
                     level: ds.level_of(&item.jurisdiction),
                     parent: None,
                     name: "".into(),
+                    norm: "".into(),
                 });
             }
         }
@@ -106,10 +111,11 @@ impl<'a> Ctx<'a> {
                 by_level.entry(l).or_default().push(i);
             }
         }
-        let std_region_name =
-            std.and_then(|s| s.jurisdictions.first()).map(|j| &*j.name).unwrap_or("");
+        let std_region_norm = crate::value::name::normalize(
+            std.and_then(|s| s.jurisdictions.first()).map(|j| &*j.name).unwrap_or(""),
+        );
         let place_of = places.iter().enumerate().map(|(i, p)| (p.code.clone(), i)).collect();
-        Ctx { ds, std, config, laws: config.laws(), places, place_of, by_level, std_region_name }
+        Ctx { ds, std, config, laws: config.laws(), places, place_of, by_level, std_region_norm }
     }
 
     fn place(&self, code: &str) -> Option<&Place> {
@@ -246,9 +252,9 @@ fn check_group(ctx: &Ctx, g: &Group, sink: &mut Sink) {
                 reference: s,
                 source: Source::Standard,
                 subject: subj.clone(),
-                jurisdiction_names: (
-                    ctx.place(&item.jurisdiction).map(|p| &*p.name).unwrap_or(""),
-                    ctx.std_region_name,
+                jurisdiction_norms: (
+                    ctx.place(&item.jurisdiction).map(|p| &*p.norm).unwrap_or(""),
+                    &ctx.std_region_norm,
                 ),
                 part_similarity: m.part_similarity,
             };
@@ -340,6 +346,9 @@ fn vote_and_compare(
     let jur_name = |i: usize| -> &str {
         ctx.place(&ctx.ds.items[i].jurisdiction).map(|p| &*p.name).unwrap_or("")
     };
+    let jur_norm = |i: usize| -> &str {
+        ctx.place(&ctx.ds.items[i].jurisdiction).map(|p| &*p.norm).unwrap_or("")
+    };
     let keys: Vec<String> =
         voters.iter().map(|&i| (f.key)(&ctx.ds.items[i], jur_name(i))).collect();
     match vote(&keys, c.majority_share, c.min_peers) {
@@ -386,7 +395,7 @@ fn vote_and_compare(
                     reference: &ctx.ds.items[rep],
                     source,
                     subject: subject(&item.jurisdiction, g),
-                    jurisdiction_names: (jur_name(i), jur_name(rep)),
+                    jurisdiction_norms: (jur_norm(i), jur_norm(rep)),
                     part_similarity: ctx.config.matching.part_similarity,
                 };
                 (f.compare)(sink, &cmp);
