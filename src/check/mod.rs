@@ -21,7 +21,7 @@ use crate::model::{Dataset, Field, Finding, Level, Severity, Str};
 use crate::rules::{code, presence, Cmp, RuleSetting, Sink, Source, Subject};
 
 pub use config::CheckConfig;
-use consensus::{is_minority, vote, Vote, FIELDS};
+use consensus::{decide, is_minority, Decision, FIELDS};
 use group::{Group, Grouping, How};
 
 /// What a check run produced.
@@ -280,15 +280,17 @@ fn peer_consensus(ctx: &Ctx, g: &Group, sink: &mut Sink) {
     let c = &ctx.config.consensus;
     // One vote per jurisdiction: a row listed twice (duplicate-code-in-list reports it) must not
     // outvote its peers; the first row in file order speaks for its list.
-    let mut voters: Vec<usize> = Vec::with_capacity(g.members.len());
+    let mut voters: Vec<(usize, Option<Level>)> = Vec::with_capacity(g.members.len());
     let mut last: Option<&str> = None;
     for member in &g.members {
         let j: &str = &ctx.ds.items[member.item].jurisdiction;
         if last != Some(j) {
-            voters.push(member.item);
+            voters.push((member.item, ctx.level(j)));
             last = Some(j);
         }
     }
+    let mut field_voters: Vec<usize> = Vec::with_capacity(voters.len());
+    let mut values = Values::default();
     for f in FIELDS {
         if f.field == Field::Department && !sink.on(&crate::rules::item::DEPARTMENT_DIFFERS) {
             continue;
@@ -297,69 +299,138 @@ fn peer_consensus(ctx: &Ctx, g: &Group, sink: &mut Sink) {
         // steps.csv and materials.csv cannot name it): it abstains on the process fields rather
         // than voting for an empty process.
         let process = matches!(f.field, Field::Steps | Field::Stamps | Field::Materials);
-        let field_voters: Vec<usize> = voters
-            .iter()
-            .copied()
-            .filter(|&i| {
-                let it = &ctx.ds.items[i];
-                !(process && it.steps.is_empty() && it.materials.is_empty())
-            })
-            .collect();
+        field_voters.clear();
         let mut by_level: Vec<(Level, Vec<usize>)> = Vec::new();
-        for &i in &field_voters {
-            let Some(level) = ctx.level(&ctx.ds.items[i].jurisdiction) else { continue };
+        for &(i, level) in &voters {
+            let it = &ctx.ds.items[i];
+            if process && it.steps.is_empty() && it.materials.is_empty() {
+                continue;
+            }
+            let pos = field_voters.len();
+            field_voters.push(i);
+            let Some(level) = level else { continue };
             match by_level.iter_mut().find(|(l, _)| *l == level) {
-                Some((_, v)) => v.push(i),
-                None => by_level.push((level, vec![i])),
+                Some((_, v)) => v.push(pos),
+                None => by_level.push((level, vec![pos])),
             }
         }
+        values.of(ctx, f, &field_voters);
         by_level.sort_by_key(|(l, _)| *l);
         // Levels with too few peers of their own are compared with every jurisdiction carrying
         // the item (the standard's form is the same at every level).
         let mut few: Vec<usize> = Vec::new();
-        for (level, items) in &by_level {
-            if items.len() < c.min_peers {
-                few.extend(items);
+        for (level, positions) in &by_level {
+            if positions.len() < c.min_peers {
+                few.extend(positions.iter().map(|&p| field_voters[p]));
             } else {
-                vote_and_compare(ctx, g, f, items, None, Some(*level), sink);
+                vote_and_compare(ctx, g, f, &values, positions, None, Some(*level), sink);
             }
         }
         if !few.is_empty() && field_voters.len() >= c.min_peers {
             few.sort_unstable();
-            vote_and_compare(ctx, g, f, &field_voters, Some(&few), None, sink);
+            let all: Vec<usize> = (0..field_voters.len()).collect();
+            vote_and_compare(ctx, g, f, &values, &all, Some(&few), None, sink);
         }
     }
 }
 
-/// Counts the `voters`' values of one field; a minority among `targets` (sorted; all voters when
-/// `None`) is compared with the majority, an even split (at one level) is one info finding.
+/// Most classes of equal values (`FieldCheck::same`) a peer's value is tested against before it
+/// starts a class of its own: peers agree on a few values, and a hostile list of all-different
+/// values must not cost a comparison per pair.
+const MAX_CLASSES_SEARCHED: usize = 16;
+
+/// One field's values among the voters of a group: each voter's value as an index into the
+/// distinct keys, computed once per distinct value rather than once per voter.
+#[derive(Default)]
+struct Values {
+    /// The voters (item indices), in vote order.
+    items: Vec<usize>,
+    /// Per voter, the index of its key in `keys`.
+    kid: Vec<usize>,
+    /// The distinct keys, sorted (so comparing indices compares keys).
+    keys: Vec<String>,
+}
+
+impl Values {
+    /// Classes `voters` by `f.same`, builds one key per class and numbers the distinct keys in
+    /// sorted order.
+    fn of(&mut self, ctx: &Ctx, f: &consensus::FieldCheck, voters: &[usize]) {
+        let items = &ctx.ds.items;
+        self.items.clear();
+        self.items.extend_from_slice(voters);
+        self.kid.clear();
+        let mut reps: Vec<usize> = Vec::new();
+        for &i in voters {
+            let found = reps
+                .iter()
+                .take(MAX_CLASSES_SEARCHED)
+                .position(|&r| (f.same)(&items[r], &items[i]));
+            match found {
+                Some(class) => self.kid.push(class),
+                None => {
+                    self.kid.push(reps.len());
+                    reps.push(i);
+                }
+            }
+        }
+        let jur_name = |i: usize| -> &str {
+            ctx.place(&items[i].jurisdiction).map(|p| &*p.name).unwrap_or("")
+        };
+        let class_keys: Vec<String> =
+            reps.iter().map(|&r| (f.key)(&items[r], jur_name(r))).collect();
+        // Classes with equal keys (which `same` may not have seen) become one value.
+        let mut order: Vec<usize> = (0..class_keys.len()).collect();
+        order.sort_by(|&a, &b| class_keys[a].cmp(&class_keys[b]));
+        let mut kid_of_class = vec![0; class_keys.len()];
+        self.keys.clear();
+        for &class in &order {
+            if self.keys.last() != Some(&class_keys[class]) {
+                self.keys.push(class_keys[class].clone());
+            }
+            kid_of_class[class] = self.keys.len() - 1;
+        }
+        for k in &mut self.kid {
+            *k = kid_of_class[*k];
+        }
+    }
+}
+
+/// Counts the values of the voters at `positions` (into `values`) of one field; a minority
+/// among `targets` (sorted item indices; all voters when `None`) is compared with the majority,
+/// an even split (at one level) is one info finding.
+#[allow(clippy::too_many_arguments)]
 fn vote_and_compare(
     ctx: &Ctx,
     g: &Group,
     f: &consensus::FieldCheck,
-    voters: &[usize],
+    values: &Values,
+    positions: &[usize],
     targets: Option<&[usize]>,
     level: Option<Level>,
     sink: &mut Sink,
 ) {
     let c = &ctx.config.consensus;
-    let jur_name = |i: usize| -> &str {
-        ctx.place(&ctx.ds.items[i].jurisdiction).map(|p| &*p.name).unwrap_or("")
-    };
-    let jur_norm = |i: usize| -> &str {
-        ctx.place(&ctx.ds.items[i].jurisdiction).map(|p| &*p.norm).unwrap_or("")
-    };
-    let keys: Vec<String> =
-        voters.iter().map(|&i| (f.key)(&ctx.ds.items[i], jur_name(i))).collect();
-    match vote(&keys, c.majority_share, c.min_peers) {
-        Vote::Nothing => {}
-        Vote::Split { of, values } => {
+    // Per key index: (voters holding it, first voter holding it).
+    let mut counts: Vec<(usize, usize)> = vec![(0, 0); values.keys.len()];
+    for &p in positions {
+        let e = &mut counts[values.kid[p]];
+        if e.0 == 0 {
+            e.1 = p;
+        }
+        e.0 += 1;
+    }
+    let mut tally: Vec<(usize, usize)> =
+        counts.iter().enumerate().filter(|(_, e)| e.0 > 0).map(|(k, e)| (k, e.0)).collect();
+    let first_with = |k: usize| counts[k].1;
+    let count_of = |k: usize| counts[k].0;
+    match decide(&mut tally, positions.len(), c.majority_share, c.min_peers) {
+        Decision::Nothing => {}
+        Decision::Split { of } => {
             let Some(level) = level else { return };
-            let shown: Vec<(String, usize)> = values
+            let shown: Vec<(String, usize)> = tally
                 .iter()
-                .map(|(k, n)| {
-                    let pos = keys.iter().position(|x| x == k).unwrap_or(0);
-                    (shown_value(f.field, &ctx.ds.items[voters[pos]]), *n)
+                .map(|&(k, n)| {
+                    (shown_value(f.field, &ctx.ds.items[values.items[first_with(k)]]), n)
                 })
                 .collect();
             let subj = Subject {
@@ -369,18 +440,16 @@ fn vote_and_compare(
             };
             crate::rules::item::split(sink, f.field, &subj, level, of, &shown);
         }
-        Vote::Majority { key, agree, of } => {
-            let Some(rep) = keys.iter().position(|k| *k == key).map(|p| voters[p]) else {
-                return;
+        Decision::Majority { agree, of } => {
+            let top = tally[0].0;
+            let rep = values.items[first_with(top)];
+            let jur_norm = |i: usize| -> &str {
+                ctx.place(&ctx.ds.items[i].jurisdiction).map(|p| &*p.norm).unwrap_or("")
             };
-            let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
-            for k in &keys {
-                *counts.entry(k).or_insert(0) += 1;
-            }
-            for (pos, &i) in voters.iter().enumerate() {
-                let k = keys[pos].as_str();
-                if k == key
-                    || !is_minority(counts[k], of, c.minority_share)
+            for &p in positions {
+                let (k, i) = (values.kid[p], values.items[p]);
+                if k == top
+                    || !is_minority(count_of(k), of, c.minority_share)
                     || targets.is_some_and(|t| t.binary_search(&i).is_err())
                 {
                     continue;
