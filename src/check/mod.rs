@@ -72,6 +72,8 @@ struct Ctx<'a> {
     laws: &'a LawRegistry,
     places: Vec<Place>,
     place_of: FxHashMap<Str, usize>,
+    /// The place of each item of `ds` (index into `places`), looked up once.
+    item_place: Vec<usize>,
     /// Jurisdictions per level, sorted by code.
     by_level: FxHashMap<Level, Vec<usize>>,
     /// The standard's region name, normalised.
@@ -92,7 +94,13 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let mut known: FxHashSet<&str> = ds.jurisdictions.iter().map(|j| &*j.code).collect();
+        let mut last: Option<&str> = None;
         for item in &ds.items {
+            // A list's rows come together: most rows repeat the previous row's jurisdiction.
+            if last == Some(&*item.jurisdiction) {
+                continue;
+            }
+            last = Some(&item.jurisdiction);
             if known.insert(&item.jurisdiction) {
                 places.push(Place {
                     code: item.jurisdiction.clone(),
@@ -114,8 +122,49 @@ impl<'a> Ctx<'a> {
         let std_region_norm = crate::value::name::normalize(
             std.and_then(|s| s.jurisdictions.first()).map(|j| &*j.name).unwrap_or(""),
         );
-        let place_of = places.iter().enumerate().map(|(i, p)| (p.code.clone(), i)).collect();
-        Ctx { ds, std, config, laws: config.laws(), places, place_of, by_level, std_region_norm }
+        let place_of: FxHashMap<Str, usize> =
+            places.iter().enumerate().map(|(i, p)| (p.code.clone(), i)).collect();
+        // Every item's jurisdiction is a place (added above), so the fallback never serves.
+        let lookup = &place_of;
+        let item_place = ds
+            .items
+            .par_chunks(4096)
+            .flat_map_iter(|chunk| {
+                let mut last: Option<(&str, usize)> = None;
+                chunk.iter().map(move |item| {
+                    let j: &str = &item.jurisdiction;
+                    match last {
+                        Some((code, p)) if code == j => p,
+                        _ => {
+                            let p = lookup.get(j).copied().unwrap_or(0);
+                            last = Some((j, p));
+                            p
+                        }
+                    }
+                })
+            })
+            .collect();
+        Ctx {
+            ds,
+            std,
+            config,
+            laws: config.laws(),
+            places,
+            place_of,
+            item_place,
+            by_level,
+            std_region_norm,
+        }
+    }
+
+    /// The place of item `i` of the dataset.
+    fn item_place(&self, i: usize) -> &Place {
+        &self.places[self.item_place[i]]
+    }
+
+    /// The level of item `i`'s jurisdiction (as `level` gives it).
+    fn item_level(&self, i: usize) -> Option<Level> {
+        self.item_place(i).level.or_else(|| self.ds.level_of(&self.ds.items[i].jurisdiction))
     }
 
     fn place(&self, code: &str) -> Option<&Place> {
@@ -199,7 +248,7 @@ fn check_group(ctx: &Ctx, g: &Group, sink: &mut Sink) {
     for member in &g.members {
         let item = &ds.items[member.item];
         let subj = subject(&item.jurisdiction, g);
-        let level = ctx.level(&item.jurisdiction);
+        let level = ctx.item_level(member.item);
         match member.how {
             How::Name { sim } => {
                 let source = match ctx.std {
@@ -209,10 +258,7 @@ fn check_group(ctx: &Ctx, g: &Group, sink: &mut Sink) {
                         let at_level = ctx.by_level.get(&level).map(Vec::as_slice).unwrap_or(&[]);
                         let held = holders(ctx, g);
                         Source::Peers {
-                            agree: at_level
-                                .iter()
-                                .filter(|&&p| held.contains(&*ctx.places[p].code))
-                                .count(),
+                            agree: at_level.iter().filter(|&&p| held.has(p)).count(),
                             of: at_level.len(),
                             level,
                         }
@@ -252,10 +298,7 @@ fn check_group(ctx: &Ctx, g: &Group, sink: &mut Sink) {
                 reference: s,
                 source: Source::Standard,
                 subject: subj.clone(),
-                jurisdiction_norms: (
-                    ctx.place(&item.jurisdiction).map(|p| &*p.norm).unwrap_or(""),
-                    &ctx.std_region_norm,
-                ),
+                jurisdiction_norms: (&ctx.item_place(member.item).norm, &ctx.std_region_norm),
                 part_similarity: m.part_similarity,
             };
             for f in FIELDS {
@@ -269,9 +312,33 @@ fn check_group(ctx: &Ctx, g: &Group, sink: &mut Sink) {
     group_presence(ctx, g, std_item, sink);
 }
 
-/// Distinct jurisdictions holding the group.
-fn holders<'g>(ctx: &'g Ctx, g: &Group) -> FxHashSet<&'g str> {
-    g.members.iter().map(|m| &*ctx.ds.items[m.item].jurisdiction).collect()
+/// Distinct jurisdictions holding the group, as places.
+fn holders(ctx: &Ctx, g: &Group) -> Held {
+    let mut mark = vec![false; ctx.places.len()];
+    let mut list = Vec::new();
+    for m in &g.members {
+        let p = ctx.item_place[m.item];
+        if !mark[p] {
+            mark[p] = true;
+            list.push(p);
+        }
+    }
+    // In code order (places are sorted by code).
+    list.sort_unstable();
+    Held { mark, list }
+}
+
+/// The places holding a group: marked by place index, and listed in code order.
+struct Held {
+    mark: Vec<bool>,
+    list: Vec<usize>,
+}
+
+impl Held {
+    /// True when place `p` holds the group.
+    fn has(&self, p: usize) -> bool {
+        self.mark.get(p).copied().unwrap_or(false)
+    }
 }
 
 /// Without a standard: per level, per field, the majority of peers is the reference; a small
@@ -285,7 +352,7 @@ fn peer_consensus(ctx: &Ctx, g: &Group, sink: &mut Sink) {
     for member in &g.members {
         let j: &str = &ctx.ds.items[member.item].jurisdiction;
         if last != Some(j) {
-            voters.push((member.item, ctx.level(j)));
+            voters.push((member.item, ctx.item_level(member.item)));
             last = Some(j);
         }
     }
@@ -373,9 +440,7 @@ impl Values {
                 }
             }
         }
-        let jur_name = |i: usize| -> &str {
-            ctx.place(&items[i].jurisdiction).map(|p| &*p.name).unwrap_or("")
-        };
+        let jur_name = |i: usize| -> &str { &ctx.item_place(i).name };
         let class_keys: Vec<String> =
             reps.iter().map(|&r| (f.key)(&items[r], jur_name(r))).collect();
         // Classes with equal keys (which `same` may not have seen) become one value.
@@ -443,9 +508,7 @@ fn vote_and_compare(
         Decision::Majority { agree, of } => {
             let top = tally[0].0;
             let rep = values.items[first_with(top)];
-            let jur_norm = |i: usize| -> &str {
-                ctx.place(&ctx.ds.items[i].jurisdiction).map(|p| &*p.norm).unwrap_or("")
-            };
+            let jur_norm = |i: usize| -> &str { &ctx.item_place(i).norm };
             for &p in positions {
                 let (k, i) = (values.kid[p], values.items[p]);
                 if k == top
@@ -520,7 +583,7 @@ fn group_presence(ctx: &Ctx, g: &Group, std_item: Option<&crate::model::Item>, s
             for level in &s.levels.levels {
                 for &p in ctx.by_level.get(level).map(Vec::as_slice).unwrap_or(&[]) {
                     let place = &ctx.places[p];
-                    if !held.contains(&*place.code) {
+                    if !held.has(p) {
                         presence::missing(sink, &missing_subject(place), Source::Standard, *level);
                     }
                 }
@@ -533,11 +596,7 @@ fn group_presence(ctx: &Ctx, g: &Group, std_item: Option<&crate::model::Item>, s
                 if of < c.min_peers {
                     continue;
                 }
-                let h: Vec<usize> = places
-                    .iter()
-                    .copied()
-                    .filter(|&p| held.contains(&*ctx.places[p].code))
-                    .collect();
+                let h: Vec<usize> = places.iter().copied().filter(|&p| held.has(p)).collect();
                 let agree = h.len();
                 if agree == 0 {
                     continue;
@@ -550,7 +609,7 @@ fn group_presence(ctx: &Ctx, g: &Group, std_item: Option<&crate::model::Item>, s
                         let source = Source::Peers { agree, of, level };
                         for &p in places {
                             let place = &ctx.places[p];
-                            if !held.contains(&*place.code) {
+                            if !held.has(p) {
                                 presence::missing(sink, &missing_subject(place), source, level);
                             }
                         }
@@ -568,13 +627,16 @@ fn group_presence(ctx: &Ctx, g: &Group, std_item: Option<&crate::model::Item>, s
         return;
     }
     let mut reported: FxHashSet<&str> = FxHashSet::default();
-    for j in &held {
-        let Some(place) = ctx.place(j) else { continue };
+    for &p in &held.list {
+        let place = &ctx.places[p];
+        let j: &str = &place.code;
         if place.level != Some(Level::Town) {
             continue;
         }
         let Some(parent) = &place.parent else { continue };
-        if ctx.level(parent) != Some(Level::County) || held.contains(&**parent) {
+        if ctx.level(parent) != Some(Level::County)
+            || ctx.place_of.get(&**parent).is_some_and(|&q| held.has(q))
+        {
             continue;
         }
         if reported.insert(j) {
