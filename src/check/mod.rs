@@ -22,7 +22,7 @@ use crate::rules::{code, presence, Cmp, RuleSetting, Sink, Source, Subject};
 
 pub use config::CheckConfig;
 use consensus::{decide, is_minority, Decision, FIELDS};
-use group::{Group, Grouping, How};
+use group::{Group, Grouping, How, Member};
 
 /// What a check run produced.
 #[derive(Debug, Clone, Default)]
@@ -196,15 +196,48 @@ pub fn run_profiled(
     let grouping = group::build(dataset, standard, config);
     prof.stage("group");
     let settings = ctx.settings();
-    let mut findings: Vec<Finding> = grouping
-        .groups
-        .par_iter()
-        .flat_map_iter(|g| {
+    // The rules about one row run in the dataset's order, not group by group: a row's steps and
+    // materials are then read where the loader put them, one after the other, instead of at a
+    // random place per member (memory waits were most of the rules stage). Findings are sorted
+    // at the end, so the order they are found in does not show.
+    let names: Vec<Str> = grouping.groups.iter().map(|g| display_name(&ctx, g)).collect();
+    let mut joined: Vec<(How, f64)> = vec![(How::Code, 0.0); dataset.items.len()];
+    for g in &grouping.groups {
+        for m in &g.members {
+            if let Some(slot) = joined.get_mut(m.item) {
+                *slot = (m.how, m.sim);
+            }
+        }
+    }
+    const ROWS_PER_TASK: usize = 2048;
+    let mut findings: Vec<Finding> = dataset
+        .items
+        .par_chunks(ROWS_PER_TASK)
+        .enumerate()
+        .flat_map_iter(|(chunk, rows)| {
             let mut sink = Sink::new(&settings);
-            check_group(&ctx, g, &mut sink);
+            for k in 0..rows.len() {
+                let i = chunk * ROWS_PER_TASK + k;
+                let gi = grouping.of_item[i];
+                let (how, sim) = joined[i];
+                let member = Member { item: i, how, sim };
+                check_member(&ctx, &grouping.groups[gi], &names[gi], &member, &mut sink);
+            }
             sink.findings
         })
         .collect();
+    findings.extend(
+        grouping
+            .groups
+            .par_iter()
+            .zip(&names)
+            .flat_map_iter(|(g, name)| {
+                let mut sink = Sink::new(&settings);
+                check_group(&ctx, g, name, &mut sink);
+                sink.findings
+            })
+            .collect::<Vec<_>>(),
+    );
     let mut sink = Sink::new(&settings);
     duplicates(&ctx, &grouping, &mut sink);
     findings.extend(sink.findings);
@@ -235,77 +268,90 @@ fn subject(jurisdiction: &Str, g: &Group) -> Subject {
     }
 }
 
-/// Every rule about one group: codes and within-row checks per member, comparisons with the
-/// reference, presence.
-fn check_group(ctx: &Ctx, g: &Group, sink: &mut Sink) {
+/// The name findings about group `g` show: the standard's item name as written, else the
+/// group's reference name.
+fn display_name(ctx: &Ctx, g: &Group) -> Str {
+    let std_item = g.standard.and_then(|i| ctx.std.map(|s| &s.items[i]));
+    std_item.map(|s| s.name.raw.trim().into()).unwrap_or(g.name.clone())
+}
+
+/// The rules about one row of group `g` (shown as `name`): its code and how it joined, the
+/// within-row checks, and the comparisons with the standard's item.
+fn check_member(ctx: &Ctx, g: &Group, name: &Str, member: &Member, sink: &mut Sink) {
     let ds = ctx.ds;
     let m = &ctx.config.matching;
     let std_item = g.standard.and_then(|i| ctx.std.map(|s| &s.items[i]));
-    let name_for_subject: Str =
-        std_item.map(|s| s.name.raw.trim().into()).unwrap_or(g.name.clone());
-    let g_display = Group { name: name_for_subject, ..g.clone() };
-    let g = &g_display;
-    for member in &g.members {
-        let item = &ds.items[member.item];
-        let subj = subject(&item.jurisdiction, g);
-        let level = ctx.item_level(member.item);
-        match member.how {
-            How::Name { sim } => {
-                let source = match ctx.std {
-                    Some(_) => Source::Standard,
-                    None => {
-                        let level = level.unwrap_or(Level::County);
-                        let at_level = ctx.by_level.get(&level).map(Vec::as_slice).unwrap_or(&[]);
-                        let held = holders(ctx, g);
-                        Source::Peers {
-                            agree: at_level.iter().filter(|&&p| held.has(p)).count(),
-                            of: at_level.len(),
-                            level,
-                        }
+    let item = &ds.items[member.item];
+    let subj = Subject {
+        jurisdiction: Some(item.jurisdiction.clone()),
+        item: Some(g.key.clone()),
+        item_name: Some(name.clone()),
+    };
+    let level = ctx.item_level(member.item);
+    match member.how {
+        How::Name { sim } => {
+            let source = match ctx.std {
+                Some(_) => Source::Standard,
+                None => {
+                    let level = level.unwrap_or(Level::County);
+                    let at_level = ctx.by_level.get(&level).map(Vec::as_slice).unwrap_or(&[]);
+                    let held = holders(ctx, g);
+                    Source::Peers {
+                        agree: at_level.iter().filter(|&&p| held.has(p)).count(),
+                        of: at_level.len(),
+                        level,
                     }
-                };
-                code::should_carry(sink, &subj, &item.code.norm, &item.name.raw, sim, source);
-            }
-            How::Code => {
-                if g.known && member.sim < m.different_item_similarity {
-                    code::shared(sink, &subj, &g.key, &item.name.raw, &g.name, member.sim);
                 }
-            }
-        }
-        if ctx.std.is_some() && !g.known {
-            let closest = g.closest.and_then(|(i, s)| {
-                ctx.std.map(|std| (&*std.items[i].code.norm, std.items[i].name.raw.trim(), s))
-            });
-            presence::unknown(sink, &subj, &item.name.raw, closest);
-        }
-        let joined_category = match member.how {
-            How::Code if g.known => g.category,
-            _ => None,
-        };
-        code::within(sink, item, &subj, level, joined_category, &ctx.config.layouts);
-        crate::rules::basis::within(sink, item, &subj, ctx.laws);
-        crate::rules::limits::within(sink, item, &subj);
-        crate::rules::fee::within(sink, item, &subj);
-        crate::rules::burden::within(sink, item, &subj);
-        if let (Some(s), Some(level)) = (std_item, level) {
-            if !s.levels.levels.is_empty() && !s.levels.levels.contains(&level) {
-                presence::at_level_not_given(sink, &subj, level, &s.levels.display());
-            }
-        }
-        if let Some(s) = std_item {
-            let cmp = Cmp {
-                item,
-                reference: s,
-                source: Source::Standard,
-                subject: subj.clone(),
-                jurisdiction_norms: (&ctx.item_place(member.item).norm, &ctx.std_region_norm),
-                part_similarity: m.part_similarity,
             };
-            for f in FIELDS {
-                (f.compare)(sink, &cmp);
+            code::should_carry(sink, &subj, &item.code.norm, &item.name.raw, sim, source);
+        }
+        How::Code => {
+            if g.known && member.sim < m.different_item_similarity {
+                code::shared(sink, &subj, &g.key, &item.name.raw, name, member.sim);
             }
         }
     }
+    if ctx.std.is_some() && !g.known {
+        let closest = g.closest.and_then(|(i, s)| {
+            ctx.std.map(|std| (&*std.items[i].code.norm, std.items[i].name.raw.trim(), s))
+        });
+        presence::unknown(sink, &subj, &item.name.raw, closest);
+    }
+    let joined_category = match member.how {
+        How::Code if g.known => g.category,
+        _ => None,
+    };
+    code::within(sink, item, &subj, level, joined_category, &ctx.config.layouts);
+    crate::rules::basis::within(sink, item, &subj, ctx.laws);
+    crate::rules::limits::within(sink, item, &subj);
+    crate::rules::fee::within(sink, item, &subj);
+    crate::rules::burden::within(sink, item, &subj);
+    if let (Some(s), Some(level)) = (std_item, level) {
+        if !s.levels.levels.is_empty() && !s.levels.levels.contains(&level) {
+            presence::at_level_not_given(sink, &subj, level, &s.levels.display());
+        }
+    }
+    if let Some(s) = std_item {
+        let cmp = Cmp {
+            item,
+            reference: s,
+            source: Source::Standard,
+            subject: subj,
+            jurisdiction_norms: (&ctx.item_place(member.item).norm, &ctx.std_region_norm),
+            part_similarity: m.part_similarity,
+        };
+        for f in FIELDS {
+            (f.compare)(sink, &cmp);
+        }
+    }
+}
+
+/// The rules about group `g` as a whole (shown as `name`): the peers' consensus without a
+/// standard, and presence.
+fn check_group(ctx: &Ctx, g: &Group, name: &Str, sink: &mut Sink) {
+    let std_item = g.standard.and_then(|i| ctx.std.map(|s| &s.items[i]));
+    let g_display = Group { name: name.clone(), ..g.clone() };
+    let g = &g_display;
     if ctx.std.is_none() {
         peer_consensus(ctx, g, sink);
     }
