@@ -3,7 +3,7 @@
 //! rules/laws.csv and rules/renumbering.csv (by tools/build_laws.py) and embedded in the binary.
 
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
@@ -118,7 +118,14 @@ pub struct LawRegistry {
     renumberings: Vec<Renumbering>,
     /// (`law_key` of the old law, old article number) → indices into `renumberings`.
     renumbered_by: FxHashMap<(String, u32), Vec<usize>>,
+    /// `lookup` results by title as written (index into `laws`): a province cites a few hundred
+    /// distinct titles a million times, and `law_key` (NFKC) per citation was ~8% of a check.
+    lookups: RwLock<FxHashMap<Box<str>, Option<usize>>>,
 }
+
+/// Titles `lookup` remembers at most; past that it computes (a hostile dataset of all distinct
+/// titles must not grow the memo without bound).
+const LOOKUP_MEMO_MAX: usize = 1 << 16;
 
 impl LawRegistry {
     /// The registry embedded in the binary, parsed once.
@@ -251,12 +258,31 @@ impl LawRegistry {
     /// 《》〈〉<>, full-width forms, whitespace, the 中华人民共和国 prefix and version suffixes such
     /// as （2018修正）. When a title has several versions, the one in force wins, then the newest.
     pub fn lookup(&self, title: &str) -> Option<&Law> {
-        let rank = |law: &Law| (law.status == LawStatus::InForce, law.version.clone());
-        let mut best: Option<&Law> = None;
-        for law in self.versions(title) {
+        // A poisoned lock (a panic elsewhere while holding it) only costs the memo.
+        let memo = self.lookups.read().ok().and_then(|m| m.get(title).copied());
+        if let Some(found) = memo {
+            return found.and_then(|i| self.laws.get(i));
+        }
+        let found = self.lookup_index(title);
+        if let Ok(mut memo) = self.lookups.write() {
+            if memo.len() < LOOKUP_MEMO_MAX {
+                memo.insert(title.into(), found);
+            }
+        }
+        found.and_then(|i| self.laws.get(i))
+    }
+
+    /// [`lookup`](Self::lookup) without the memo: the index of the best version.
+    fn lookup_index(&self, title: &str) -> Option<usize> {
+        fn rank(law: &Law) -> (bool, Option<&str>) {
+            (law.status == LawStatus::InForce, law.version.as_deref())
+        }
+        let mut best: Option<usize> = None;
+        for &i in self.indices(title) {
+            let Some(law) = self.laws.get(i) else { continue };
             // Strictly better only: on a tie the first in file order stays.
-            if best.is_none_or(|b| rank(law) > rank(b)) {
-                best = Some(law);
+            if best.and_then(|b| self.laws.get(b)).is_none_or(|b| rank(law) > rank(b)) {
+                best = Some(i);
             }
         }
         best
@@ -629,6 +655,13 @@ mod tests {
         assert_eq!(registry.versions("《中华人民共和国甲法》").len(), 3);
         assert!(registry.lookup("乙法").is_none());
         assert!(!registry.is_repealed("乙法"));
+        // Remembered answers are the computed ones, found or not, however often asked.
+        for _ in 0..3 {
+            let again = registry.lookup("甲法（2009修正）").unwrap();
+            assert_eq!(again.version.as_deref(), Some("2019-06-01"));
+            assert!(registry.lookup("乙法").is_none());
+        }
+        assert_eq!(registry.lookups.read().unwrap().len(), 2);
     }
 
     #[test]

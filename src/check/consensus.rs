@@ -14,6 +14,10 @@ pub struct FieldCheck {
     pub field: Field,
     /// Comparison key of an item's value (`jurisdiction_name` for departments).
     pub key: fn(&Item, &str) -> String,
+    /// A cheap test that two items' values are the same, so that one key serves both: `true`
+    /// only when their keys are certainly equal (it may say `false` for equal keys; counting
+    /// still goes by the keys). Saves building a key string per peer per field.
+    pub same: fn(&Item, &Item) -> bool,
     /// Runs the field's rules on one item against its reference.
     pub compare: fn(&mut Sink, &Cmp),
 }
@@ -23,6 +27,16 @@ fn limit_key(l: &TimeLimit) -> String {
         LimitValue::Unparsed => format!("?{}", crate::value::name::normalize(&l.raw)),
         v => format!("{v:?}"),
     }
+}
+
+/// Same parsed value (and, when unreadable, the same text): the same `limit_key`.
+fn same_limit(a: &TimeLimit, b: &TimeLimit) -> bool {
+    a.value == b.value && (a.value != LimitValue::Unparsed || a.raw == b.raw)
+}
+
+/// The normalised names of an item's required materials, in file order.
+fn required_names(i: &Item) -> impl Iterator<Item = &str> {
+    i.materials.iter().filter(|m| m.is_required()).map(|m| &*m.name.norm)
 }
 
 fn joined<'a>(parts: impl Iterator<Item = &'a str>, sort: bool) -> String {
@@ -38,6 +52,7 @@ pub static FIELDS: &[FieldCheck] = &[
     FieldCheck {
         field: Field::Name,
         key: |i, _| i.name.norm.to_string(),
+        same: |a, b| a.name.norm == b.name.norm,
         compare: item_rules::compare_name,
     },
     FieldCheck {
@@ -46,16 +61,22 @@ pub static FIELDS: &[FieldCheck] = &[
             Some(c) => c.zh().to_string(),
             None => format!("?{}", crate::value::name::normalize(&i.category_raw)),
         },
+        same: |a, b| {
+            a.category == b.category && (a.category.is_some() || a.category_raw == b.category_raw)
+        },
         compare: item_rules::compare_category,
     },
     FieldCheck {
         field: Field::Department,
         key: |i, j| item_rules::department_key(&i.department.raw, j),
+        // The key depends on the jurisdiction's name, which `same` does not see.
+        same: |_, _| false,
         compare: item_rules::compare_department,
     },
     FieldCheck {
         field: Field::Levels,
         key: |i, _| i.levels.display(),
+        same: |a, b| a.levels.levels == b.levels.levels,
         compare: item_rules::compare_levels,
     },
     FieldCheck {
@@ -72,53 +93,75 @@ pub static FIELDS: &[FieldCheck] = &[
                     .join("|")
             }
         },
+        same: |a, b| {
+            let (a, b) = (&a.basis, &b.basis);
+            if a.refs.is_empty() || b.refs.is_empty() {
+                a.refs.is_empty() && b.refs.is_empty() && a.raw == b.raw
+            } else {
+                a.refs.len() == b.refs.len()
+                    && a.refs
+                        .iter()
+                        .zip(b.refs.iter())
+                        .all(|(x, y)| x.key == y.key && x.article == y.article)
+            }
+        },
         compare: basis::compare,
     },
     FieldCheck {
         field: Field::StatutoryLimit,
         key: |i, _| limit_key(&i.statutory_limit),
+        same: |a, b| same_limit(&a.statutory_limit, &b.statutory_limit),
         compare: limits::compare_statutory,
     },
     FieldCheck {
         field: Field::CommittedLimit,
         key: |i, _| limit_key(&i.committed_limit),
+        same: |a, b| same_limit(&a.committed_limit, &b.committed_limit),
         compare: limits::compare_committed,
     },
     FieldCheck {
         field: Field::Fee,
         key: |i, _| format!("{:?}/{:?}", fee::charges(i), i.fee.value),
+        same: |a, b| a.fee.value == b.fee.value && fee::charges(a) == fee::charges(b),
         compare: fee::compare,
     },
     FieldCheck {
         field: Field::Visits,
         key: |i, _| format!("{:?}", i.visits.value),
+        same: |a, b| a.visits.value == b.visits.value,
         compare: burden::compare_visits,
     },
     FieldCheck {
         field: Field::Intermediaries,
         key: |i, _| joined(i.intermediaries.list.iter().map(String::as_str), true),
+        same: |a, b| a.intermediaries.list == b.intermediaries.list,
         compare: burden::compare_intermediaries,
     },
     FieldCheck {
         field: Field::Kind,
         key: |i, _| format!("{:?}", i.kind),
+        same: |a, b| a.kind == b.kind,
         compare: item_rules::compare_kind,
     },
     FieldCheck {
         field: Field::Steps,
         key: |i, _| joined(i.steps.iter().map(|s| &*s.name.norm), false),
+        same: |a, b| {
+            a.steps.len() == b.steps.len()
+                && a.steps.iter().zip(b.steps.iter()).all(|(x, y)| x.name.norm == y.name.norm)
+        },
         compare: burden::compare_steps,
     },
     FieldCheck {
         field: Field::Stamps,
         key: |i, _| i.stamps().to_string(),
+        same: |a, b| a.stamps() == b.stamps(),
         compare: burden::compare_stamps,
     },
     FieldCheck {
         field: Field::Materials,
-        key: |i, _| {
-            joined(i.materials.iter().filter(|m| m.is_required()).map(|m| &*m.name.norm), true)
-        },
+        key: |i, _| joined(required_names(i), true),
+        same: |a, b| required_names(a).eq(required_names(b)),
         compare: burden::compare_materials,
     },
 ];
@@ -137,25 +180,51 @@ pub enum Vote {
 /// Counts `keys` (one per peer). Ties between equally common values go to the smaller key, so
 /// the result never depends on input order.
 pub fn vote(keys: &[String], majority_share: f64, min_peers: usize) -> Vote {
-    let of = keys.len();
-    if of < min_peers.max(1) {
-        return Vote::Nothing;
-    }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for k in keys {
         *counts.entry(k.as_str()).or_insert(0) += 1;
     }
-    if counts.len() == 1 {
-        return Vote::Nothing;
+    let mut values: Vec<(&str, usize)> = counts.into_iter().collect();
+    match decide(&mut values, keys.len(), majority_share, min_peers) {
+        Decision::Nothing => Vote::Nothing,
+        Decision::Majority { agree, of } => {
+            Vote::Majority { key: values[0].0.to_string(), agree, of }
+        }
+        Decision::Split { of } => {
+            Vote::Split { of, values: values.iter().map(|(k, n)| (k.to_string(), *n)).collect() }
+        }
     }
-    let mut values: Vec<(String, usize)> =
-        counts.into_iter().map(|(k, n)| (k.to_string(), n)).collect();
+}
+
+/// What [`decide`] found; the values it sorted say which (the majority is the first).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Decision {
+    /// The first value is held by `agree` of `of` peers, above the majority share.
+    Majority { agree: usize, of: usize },
+    /// No value above the majority share.
+    Split { of: usize },
+    /// Every peer agrees, or too few peers.
+    Nothing,
+}
+
+/// The vote over distinct values counted already: `values` holds (key, peers holding it), one
+/// entry per distinct key, `of` peers in all. Sorts `values` most common first, ties to the
+/// smaller key (so the result never depends on input order), and decides as [`vote`] does.
+pub fn decide<K: Ord>(
+    values: &mut [(K, usize)],
+    of: usize,
+    majority_share: f64,
+    min_peers: usize,
+) -> Decision {
+    if of < min_peers.max(1) || values.len() <= 1 {
+        return Decision::Nothing;
+    }
     values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let (top, n) = values[0].clone();
+    let n = values[0].1;
     if n as f64 > majority_share * of as f64 {
-        Vote::Majority { key: top, agree: n, of }
+        Decision::Majority { agree: n, of }
     } else {
-        Vote::Split { of, values }
+        Decision::Split { of }
     }
 }
 

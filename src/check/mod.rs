@@ -21,8 +21,8 @@ use crate::model::{Dataset, Field, Finding, Level, Severity, Str};
 use crate::rules::{code, presence, Cmp, RuleSetting, Sink, Source, Subject};
 
 pub use config::CheckConfig;
-use consensus::{is_minority, vote, Vote, FIELDS};
-use group::{Group, Grouping, How};
+use consensus::{decide, is_minority, Decision, FIELDS};
+use group::{Group, Grouping, How, Member};
 
 /// What a check run produced.
 #[derive(Debug, Clone, Default)]
@@ -60,6 +60,8 @@ struct Place {
     level: Option<Level>,
     parent: Option<Str>,
     name: Str,
+    /// `name` normalised, once per jurisdiction (department comparisons strip it).
+    norm: Str,
 }
 
 /// What every group check reads.
@@ -70,9 +72,12 @@ struct Ctx<'a> {
     laws: &'a LawRegistry,
     places: Vec<Place>,
     place_of: FxHashMap<Str, usize>,
+    /// The place of each item of `ds` (index into `places`), looked up once.
+    item_place: Vec<usize>,
     /// Jurisdictions per level, sorted by code.
     by_level: FxHashMap<Level, Vec<usize>>,
-    std_region_name: &'a str,
+    /// The standard's region name, normalised.
+    std_region_norm: String,
 }
 
 impl<'a> Ctx<'a> {
@@ -85,16 +90,24 @@ impl<'a> Ctx<'a> {
                 level: Some(j.level),
                 parent: j.parent.clone(),
                 name: j.name.clone(),
+                norm: crate::value::name::normalize(&j.name).into(),
             })
             .collect();
         let mut known: FxHashSet<&str> = ds.jurisdictions.iter().map(|j| &*j.code).collect();
+        let mut last: Option<&str> = None;
         for item in &ds.items {
+            // A list's rows come together: most rows repeat the previous row's jurisdiction.
+            if last == Some(&*item.jurisdiction) {
+                continue;
+            }
+            last = Some(&item.jurisdiction);
             if known.insert(&item.jurisdiction) {
                 places.push(Place {
                     code: item.jurisdiction.clone(),
                     level: ds.level_of(&item.jurisdiction),
                     parent: None,
                     name: "".into(),
+                    norm: "".into(),
                 });
             }
         }
@@ -106,10 +119,52 @@ impl<'a> Ctx<'a> {
                 by_level.entry(l).or_default().push(i);
             }
         }
-        let std_region_name =
-            std.and_then(|s| s.jurisdictions.first()).map(|j| &*j.name).unwrap_or("");
-        let place_of = places.iter().enumerate().map(|(i, p)| (p.code.clone(), i)).collect();
-        Ctx { ds, std, config, laws: config.laws(), places, place_of, by_level, std_region_name }
+        let std_region_norm = crate::value::name::normalize(
+            std.and_then(|s| s.jurisdictions.first()).map(|j| &*j.name).unwrap_or(""),
+        );
+        let place_of: FxHashMap<Str, usize> =
+            places.iter().enumerate().map(|(i, p)| (p.code.clone(), i)).collect();
+        // Every item's jurisdiction is a place (added above), so the fallback never serves.
+        let lookup = &place_of;
+        let item_place = ds
+            .items
+            .par_chunks(4096)
+            .flat_map_iter(|chunk| {
+                let mut last: Option<(&str, usize)> = None;
+                chunk.iter().map(move |item| {
+                    let j: &str = &item.jurisdiction;
+                    match last {
+                        Some((code, p)) if code == j => p,
+                        _ => {
+                            let p = lookup.get(j).copied().unwrap_or(0);
+                            last = Some((j, p));
+                            p
+                        }
+                    }
+                })
+            })
+            .collect();
+        Ctx {
+            ds,
+            std,
+            config,
+            laws: config.laws(),
+            places,
+            place_of,
+            item_place,
+            by_level,
+            std_region_norm,
+        }
+    }
+
+    /// The place of item `i` of the dataset.
+    fn item_place(&self, i: usize) -> &Place {
+        &self.places[self.item_place[i]]
+    }
+
+    /// The level of item `i`'s jurisdiction (as `level` gives it).
+    fn item_level(&self, i: usize) -> Option<Level> {
+        self.item_place(i).level.or_else(|| self.ds.level_of(&self.ds.items[i].jurisdiction))
     }
 
     fn place(&self, code: &str) -> Option<&Place> {
@@ -141,15 +196,48 @@ pub fn run_profiled(
     let grouping = group::build(dataset, standard, config);
     prof.stage("group");
     let settings = ctx.settings();
-    let mut findings: Vec<Finding> = grouping
-        .groups
-        .par_iter()
-        .flat_map_iter(|g| {
+    // The rules about one row run in the dataset's order, not group by group: a row's steps and
+    // materials are then read where the loader put them, one after the other, instead of at a
+    // random place per member (memory waits were most of the rules stage). Findings are sorted
+    // at the end, so the order they are found in does not show.
+    let names: Vec<Str> = grouping.groups.iter().map(|g| display_name(&ctx, g)).collect();
+    let mut joined: Vec<(How, f64)> = vec![(How::Code, 0.0); dataset.items.len()];
+    for g in &grouping.groups {
+        for m in &g.members {
+            if let Some(slot) = joined.get_mut(m.item) {
+                *slot = (m.how, m.sim);
+            }
+        }
+    }
+    const ROWS_PER_TASK: usize = 2048;
+    let mut findings: Vec<Finding> = dataset
+        .items
+        .par_chunks(ROWS_PER_TASK)
+        .enumerate()
+        .flat_map_iter(|(chunk, rows)| {
             let mut sink = Sink::new(&settings);
-            check_group(&ctx, g, &mut sink);
+            for k in 0..rows.len() {
+                let i = chunk * ROWS_PER_TASK + k;
+                let gi = grouping.of_item[i];
+                let (how, sim) = joined[i];
+                let member = Member { item: i, how, sim };
+                check_member(&ctx, &grouping.groups[gi], &names[gi], &member, &mut sink);
+            }
             sink.findings
         })
         .collect();
+    findings.extend(
+        grouping
+            .groups
+            .par_iter()
+            .zip(&names)
+            .flat_map_iter(|(g, name)| {
+                let mut sink = Sink::new(&settings);
+                check_group(&ctx, g, name, &mut sink);
+                sink.findings
+            })
+            .collect::<Vec<_>>(),
+    );
     let mut sink = Sink::new(&settings);
     duplicates(&ctx, &grouping, &mut sink);
     findings.extend(sink.findings);
@@ -180,92 +268,123 @@ fn subject(jurisdiction: &Str, g: &Group) -> Subject {
     }
 }
 
-/// Every rule about one group: codes and within-row checks per member, comparisons with the
-/// reference, presence.
-fn check_group(ctx: &Ctx, g: &Group, sink: &mut Sink) {
+/// The name findings about group `g` show: the standard's item name as written, else the
+/// group's reference name.
+fn display_name(ctx: &Ctx, g: &Group) -> Str {
+    let std_item = g.standard.and_then(|i| ctx.std.map(|s| &s.items[i]));
+    std_item.map(|s| s.name.raw.trim().into()).unwrap_or(g.name.clone())
+}
+
+/// The rules about one row of group `g` (shown as `name`): its code and how it joined, the
+/// within-row checks, and the comparisons with the standard's item.
+fn check_member(ctx: &Ctx, g: &Group, name: &Str, member: &Member, sink: &mut Sink) {
     let ds = ctx.ds;
     let m = &ctx.config.matching;
     let std_item = g.standard.and_then(|i| ctx.std.map(|s| &s.items[i]));
-    let name_for_subject: Str =
-        std_item.map(|s| s.name.raw.trim().into()).unwrap_or(g.name.clone());
-    let g_display = Group { name: name_for_subject, ..g.clone() };
-    let g = &g_display;
-    for member in &g.members {
-        let item = &ds.items[member.item];
-        let subj = subject(&item.jurisdiction, g);
-        let level = ctx.level(&item.jurisdiction);
-        match member.how {
-            How::Name { sim } => {
-                let source = match ctx.std {
-                    Some(_) => Source::Standard,
-                    None => {
-                        let level = level.unwrap_or(Level::County);
-                        let at_level = ctx.by_level.get(&level).map(Vec::as_slice).unwrap_or(&[]);
-                        let held = holders(ctx, g);
-                        Source::Peers {
-                            agree: at_level
-                                .iter()
-                                .filter(|&&p| held.contains(&*ctx.places[p].code))
-                                .count(),
-                            of: at_level.len(),
-                            level,
-                        }
+    let item = &ds.items[member.item];
+    let subj = Subject {
+        jurisdiction: Some(item.jurisdiction.clone()),
+        item: Some(g.key.clone()),
+        item_name: Some(name.clone()),
+    };
+    let level = ctx.item_level(member.item);
+    match member.how {
+        How::Name { sim } => {
+            let source = match ctx.std {
+                Some(_) => Source::Standard,
+                None => {
+                    let level = level.unwrap_or(Level::County);
+                    let at_level = ctx.by_level.get(&level).map(Vec::as_slice).unwrap_or(&[]);
+                    let held = holders(ctx, g);
+                    Source::Peers {
+                        agree: at_level.iter().filter(|&&p| held.has(p)).count(),
+                        of: at_level.len(),
+                        level,
                     }
-                };
-                code::should_carry(sink, &subj, &item.code.norm, &item.name.raw, sim, source);
-            }
-            How::Code => {
-                if g.known && member.sim < m.different_item_similarity {
-                    code::shared(sink, &subj, &g.key, &item.name.raw, &g.name, member.sim);
                 }
-            }
-        }
-        if ctx.std.is_some() && !g.known {
-            let closest = g.closest.and_then(|(i, s)| {
-                ctx.std.map(|std| (&*std.items[i].code.norm, std.items[i].name.raw.trim(), s))
-            });
-            presence::unknown(sink, &subj, &item.name.raw, closest);
-        }
-        let joined_category = match member.how {
-            How::Code if g.known => g.category,
-            _ => None,
-        };
-        code::within(sink, item, &subj, level, joined_category, &ctx.config.layouts);
-        crate::rules::basis::within(sink, item, &subj, ctx.laws);
-        crate::rules::limits::within(sink, item, &subj);
-        crate::rules::fee::within(sink, item, &subj);
-        crate::rules::burden::within(sink, item, &subj);
-        if let (Some(s), Some(level)) = (std_item, level) {
-            if !s.levels.levels.is_empty() && !s.levels.levels.contains(&level) {
-                presence::at_level_not_given(sink, &subj, level, &s.levels.display());
-            }
-        }
-        if let Some(s) = std_item {
-            let cmp = Cmp {
-                item,
-                reference: s,
-                source: Source::Standard,
-                subject: subj.clone(),
-                jurisdiction_names: (
-                    ctx.place(&item.jurisdiction).map(|p| &*p.name).unwrap_or(""),
-                    ctx.std_region_name,
-                ),
-                part_similarity: m.part_similarity,
             };
-            for f in FIELDS {
-                (f.compare)(sink, &cmp);
+            code::should_carry(sink, &subj, &item.code.norm, &item.name.raw, sim, source);
+        }
+        How::Code => {
+            if g.known && member.sim < m.different_item_similarity {
+                code::shared(sink, &subj, &g.key, &item.name.raw, name, member.sim);
             }
         }
     }
+    if ctx.std.is_some() && !g.known {
+        let closest = g.closest.and_then(|(i, s)| {
+            ctx.std.map(|std| (&*std.items[i].code.norm, std.items[i].name.raw.trim(), s))
+        });
+        presence::unknown(sink, &subj, &item.name.raw, closest);
+    }
+    let joined_category = match member.how {
+        How::Code if g.known => g.category,
+        _ => None,
+    };
+    code::within(sink, item, &subj, level, joined_category, &ctx.config.layouts);
+    crate::rules::basis::within(sink, item, &subj, ctx.laws);
+    crate::rules::limits::within(sink, item, &subj);
+    crate::rules::fee::within(sink, item, &subj);
+    crate::rules::burden::within(sink, item, &subj);
+    if let (Some(s), Some(level)) = (std_item, level) {
+        if !s.levels.levels.is_empty() && !s.levels.levels.contains(&level) {
+            presence::at_level_not_given(sink, &subj, level, &s.levels.display());
+        }
+    }
+    if let Some(s) = std_item {
+        let cmp = Cmp {
+            item,
+            reference: s,
+            source: Source::Standard,
+            subject: subj,
+            jurisdiction_norms: (&ctx.item_place(member.item).norm, &ctx.std_region_norm),
+            part_similarity: m.part_similarity,
+        };
+        for f in FIELDS {
+            (f.compare)(sink, &cmp);
+        }
+    }
+}
+
+/// The rules about group `g` as a whole (shown as `name`): the peers' consensus without a
+/// standard, and presence.
+fn check_group(ctx: &Ctx, g: &Group, name: &Str, sink: &mut Sink) {
+    let std_item = g.standard.and_then(|i| ctx.std.map(|s| &s.items[i]));
+    let g_display = Group { name: name.clone(), ..g.clone() };
+    let g = &g_display;
     if ctx.std.is_none() {
         peer_consensus(ctx, g, sink);
     }
     group_presence(ctx, g, std_item, sink);
 }
 
-/// Distinct jurisdictions holding the group.
-fn holders<'g>(ctx: &'g Ctx, g: &Group) -> FxHashSet<&'g str> {
-    g.members.iter().map(|m| &*ctx.ds.items[m.item].jurisdiction).collect()
+/// Distinct jurisdictions holding the group, as places.
+fn holders(ctx: &Ctx, g: &Group) -> Held {
+    let mut mark = vec![false; ctx.places.len()];
+    let mut list = Vec::new();
+    for m in &g.members {
+        let p = ctx.item_place[m.item];
+        if !mark[p] {
+            mark[p] = true;
+            list.push(p);
+        }
+    }
+    // In code order (places are sorted by code).
+    list.sort_unstable();
+    Held { mark, list }
+}
+
+/// The places holding a group: marked by place index, and listed in code order.
+struct Held {
+    mark: Vec<bool>,
+    list: Vec<usize>,
+}
+
+impl Held {
+    /// True when place `p` holds the group.
+    fn has(&self, p: usize) -> bool {
+        self.mark.get(p).copied().unwrap_or(false)
+    }
 }
 
 /// Without a standard: per level, per field, the majority of peers is the reference; a small
@@ -274,15 +393,17 @@ fn peer_consensus(ctx: &Ctx, g: &Group, sink: &mut Sink) {
     let c = &ctx.config.consensus;
     // One vote per jurisdiction: a row listed twice (duplicate-code-in-list reports it) must not
     // outvote its peers; the first row in file order speaks for its list.
-    let mut voters: Vec<usize> = Vec::with_capacity(g.members.len());
+    let mut voters: Vec<(usize, Option<Level>)> = Vec::with_capacity(g.members.len());
     let mut last: Option<&str> = None;
     for member in &g.members {
         let j: &str = &ctx.ds.items[member.item].jurisdiction;
         if last != Some(j) {
-            voters.push(member.item);
+            voters.push((member.item, ctx.item_level(member.item)));
             last = Some(j);
         }
     }
+    let mut field_voters: Vec<usize> = Vec::with_capacity(voters.len());
+    let mut values = Values::default();
     for f in FIELDS {
         if f.field == Field::Department && !sink.on(&crate::rules::item::DEPARTMENT_DIFFERS) {
             continue;
@@ -291,66 +412,136 @@ fn peer_consensus(ctx: &Ctx, g: &Group, sink: &mut Sink) {
         // steps.csv and materials.csv cannot name it): it abstains on the process fields rather
         // than voting for an empty process.
         let process = matches!(f.field, Field::Steps | Field::Stamps | Field::Materials);
-        let field_voters: Vec<usize> = voters
-            .iter()
-            .copied()
-            .filter(|&i| {
-                let it = &ctx.ds.items[i];
-                !(process && it.steps.is_empty() && it.materials.is_empty())
-            })
-            .collect();
+        field_voters.clear();
         let mut by_level: Vec<(Level, Vec<usize>)> = Vec::new();
-        for &i in &field_voters {
-            let Some(level) = ctx.level(&ctx.ds.items[i].jurisdiction) else { continue };
+        for &(i, level) in &voters {
+            let it = &ctx.ds.items[i];
+            if process && it.steps.is_empty() && it.materials.is_empty() {
+                continue;
+            }
+            let pos = field_voters.len();
+            field_voters.push(i);
+            let Some(level) = level else { continue };
             match by_level.iter_mut().find(|(l, _)| *l == level) {
-                Some((_, v)) => v.push(i),
-                None => by_level.push((level, vec![i])),
+                Some((_, v)) => v.push(pos),
+                None => by_level.push((level, vec![pos])),
             }
         }
+        values.of(ctx, f, &field_voters);
         by_level.sort_by_key(|(l, _)| *l);
         // Levels with too few peers of their own are compared with every jurisdiction carrying
         // the item (the standard's form is the same at every level).
         let mut few: Vec<usize> = Vec::new();
-        for (level, items) in &by_level {
-            if items.len() < c.min_peers {
-                few.extend(items);
+        for (level, positions) in &by_level {
+            if positions.len() < c.min_peers {
+                few.extend(positions.iter().map(|&p| field_voters[p]));
             } else {
-                vote_and_compare(ctx, g, f, items, None, Some(*level), sink);
+                vote_and_compare(ctx, g, f, &values, positions, None, Some(*level), sink);
             }
         }
         if !few.is_empty() && field_voters.len() >= c.min_peers {
             few.sort_unstable();
-            vote_and_compare(ctx, g, f, &field_voters, Some(&few), None, sink);
+            let all: Vec<usize> = (0..field_voters.len()).collect();
+            vote_and_compare(ctx, g, f, &values, &all, Some(&few), None, sink);
         }
     }
 }
 
-/// Counts the `voters`' values of one field; a minority among `targets` (sorted; all voters when
-/// `None`) is compared with the majority, an even split (at one level) is one info finding.
+/// Most classes of equal values (`FieldCheck::same`) a peer's value is tested against before it
+/// starts a class of its own: peers agree on a few values, and a hostile list of all-different
+/// values must not cost a comparison per pair.
+const MAX_CLASSES_SEARCHED: usize = 16;
+
+/// One field's values among the voters of a group: each voter's value as an index into the
+/// distinct keys, computed once per distinct value rather than once per voter.
+#[derive(Default)]
+struct Values {
+    /// The voters (item indices), in vote order.
+    items: Vec<usize>,
+    /// Per voter, the index of its key in `keys`.
+    kid: Vec<usize>,
+    /// The distinct keys, sorted (so comparing indices compares keys).
+    keys: Vec<String>,
+}
+
+impl Values {
+    /// Classes `voters` by `f.same`, builds one key per class and numbers the distinct keys in
+    /// sorted order.
+    fn of(&mut self, ctx: &Ctx, f: &consensus::FieldCheck, voters: &[usize]) {
+        let items = &ctx.ds.items;
+        self.items.clear();
+        self.items.extend_from_slice(voters);
+        self.kid.clear();
+        let mut reps: Vec<usize> = Vec::new();
+        for &i in voters {
+            let found = reps
+                .iter()
+                .take(MAX_CLASSES_SEARCHED)
+                .position(|&r| (f.same)(&items[r], &items[i]));
+            match found {
+                Some(class) => self.kid.push(class),
+                None => {
+                    self.kid.push(reps.len());
+                    reps.push(i);
+                }
+            }
+        }
+        let jur_name = |i: usize| -> &str { &ctx.item_place(i).name };
+        let class_keys: Vec<String> =
+            reps.iter().map(|&r| (f.key)(&items[r], jur_name(r))).collect();
+        // Classes with equal keys (which `same` may not have seen) become one value.
+        let mut order: Vec<usize> = (0..class_keys.len()).collect();
+        order.sort_by(|&a, &b| class_keys[a].cmp(&class_keys[b]));
+        let mut kid_of_class = vec![0; class_keys.len()];
+        self.keys.clear();
+        for &class in &order {
+            if self.keys.last() != Some(&class_keys[class]) {
+                self.keys.push(class_keys[class].clone());
+            }
+            kid_of_class[class] = self.keys.len() - 1;
+        }
+        for k in &mut self.kid {
+            *k = kid_of_class[*k];
+        }
+    }
+}
+
+/// Counts the values of the voters at `positions` (into `values`) of one field; a minority
+/// among `targets` (sorted item indices; all voters when `None`) is compared with the majority,
+/// an even split (at one level) is one info finding.
+#[allow(clippy::too_many_arguments)]
 fn vote_and_compare(
     ctx: &Ctx,
     g: &Group,
     f: &consensus::FieldCheck,
-    voters: &[usize],
+    values: &Values,
+    positions: &[usize],
     targets: Option<&[usize]>,
     level: Option<Level>,
     sink: &mut Sink,
 ) {
     let c = &ctx.config.consensus;
-    let jur_name = |i: usize| -> &str {
-        ctx.place(&ctx.ds.items[i].jurisdiction).map(|p| &*p.name).unwrap_or("")
-    };
-    let keys: Vec<String> =
-        voters.iter().map(|&i| (f.key)(&ctx.ds.items[i], jur_name(i))).collect();
-    match vote(&keys, c.majority_share, c.min_peers) {
-        Vote::Nothing => {}
-        Vote::Split { of, values } => {
+    // Per key index: (voters holding it, first voter holding it).
+    let mut counts: Vec<(usize, usize)> = vec![(0, 0); values.keys.len()];
+    for &p in positions {
+        let e = &mut counts[values.kid[p]];
+        if e.0 == 0 {
+            e.1 = p;
+        }
+        e.0 += 1;
+    }
+    let mut tally: Vec<(usize, usize)> =
+        counts.iter().enumerate().filter(|(_, e)| e.0 > 0).map(|(k, e)| (k, e.0)).collect();
+    let first_with = |k: usize| counts[k].1;
+    let count_of = |k: usize| counts[k].0;
+    match decide(&mut tally, positions.len(), c.majority_share, c.min_peers) {
+        Decision::Nothing => {}
+        Decision::Split { of } => {
             let Some(level) = level else { return };
-            let shown: Vec<(String, usize)> = values
+            let shown: Vec<(String, usize)> = tally
                 .iter()
-                .map(|(k, n)| {
-                    let pos = keys.iter().position(|x| x == k).unwrap_or(0);
-                    (shown_value(f.field, &ctx.ds.items[voters[pos]]), *n)
+                .map(|&(k, n)| {
+                    (shown_value(f.field, &ctx.ds.items[values.items[first_with(k)]]), n)
                 })
                 .collect();
             let subj = Subject {
@@ -360,18 +551,14 @@ fn vote_and_compare(
             };
             crate::rules::item::split(sink, f.field, &subj, level, of, &shown);
         }
-        Vote::Majority { key, agree, of } => {
-            let Some(rep) = keys.iter().position(|k| *k == key).map(|p| voters[p]) else {
-                return;
-            };
-            let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
-            for k in &keys {
-                *counts.entry(k).or_insert(0) += 1;
-            }
-            for (pos, &i) in voters.iter().enumerate() {
-                let k = keys[pos].as_str();
-                if k == key
-                    || !is_minority(counts[k], of, c.minority_share)
+        Decision::Majority { agree, of } => {
+            let top = tally[0].0;
+            let rep = values.items[first_with(top)];
+            let jur_norm = |i: usize| -> &str { &ctx.item_place(i).norm };
+            for &p in positions {
+                let (k, i) = (values.kid[p], values.items[p]);
+                if k == top
+                    || !is_minority(count_of(k), of, c.minority_share)
                     || targets.is_some_and(|t| t.binary_search(&i).is_err())
                 {
                     continue;
@@ -386,7 +573,7 @@ fn vote_and_compare(
                     reference: &ctx.ds.items[rep],
                     source,
                     subject: subject(&item.jurisdiction, g),
-                    jurisdiction_names: (jur_name(i), jur_name(rep)),
+                    jurisdiction_norms: (jur_norm(i), jur_norm(rep)),
                     part_similarity: ctx.config.matching.part_similarity,
                 };
                 (f.compare)(sink, &cmp);
@@ -442,7 +629,7 @@ fn group_presence(ctx: &Ctx, g: &Group, std_item: Option<&crate::model::Item>, s
             for level in &s.levels.levels {
                 for &p in ctx.by_level.get(level).map(Vec::as_slice).unwrap_or(&[]) {
                     let place = &ctx.places[p];
-                    if !held.contains(&*place.code) {
+                    if !held.has(p) {
                         presence::missing(sink, &missing_subject(place), Source::Standard, *level);
                     }
                 }
@@ -455,11 +642,7 @@ fn group_presence(ctx: &Ctx, g: &Group, std_item: Option<&crate::model::Item>, s
                 if of < c.min_peers {
                     continue;
                 }
-                let h: Vec<usize> = places
-                    .iter()
-                    .copied()
-                    .filter(|&p| held.contains(&*ctx.places[p].code))
-                    .collect();
+                let h: Vec<usize> = places.iter().copied().filter(|&p| held.has(p)).collect();
                 let agree = h.len();
                 if agree == 0 {
                     continue;
@@ -472,7 +655,7 @@ fn group_presence(ctx: &Ctx, g: &Group, std_item: Option<&crate::model::Item>, s
                         let source = Source::Peers { agree, of, level };
                         for &p in places {
                             let place = &ctx.places[p];
-                            if !held.contains(&*place.code) {
+                            if !held.has(p) {
                                 presence::missing(sink, &missing_subject(place), source, level);
                             }
                         }
@@ -490,13 +673,16 @@ fn group_presence(ctx: &Ctx, g: &Group, std_item: Option<&crate::model::Item>, s
         return;
     }
     let mut reported: FxHashSet<&str> = FxHashSet::default();
-    for j in &held {
-        let Some(place) = ctx.place(j) else { continue };
+    for &p in &held.list {
+        let place = &ctx.places[p];
+        let j: &str = &place.code;
         if place.level != Some(Level::Town) {
             continue;
         }
         let Some(parent) = &place.parent else { continue };
-        if ctx.level(parent) != Some(Level::County) || held.contains(&**parent) {
+        if ctx.level(parent) != Some(Level::County)
+            || ctx.place_of.get(&**parent).is_some_and(|&q| held.has(q))
+        {
             continue;
         }
         if reported.insert(j) {

@@ -759,3 +759,62 @@ fn a_wrong_code_shared_by_a_minority_joins_the_majority_code() {
     }
     assert!(r.findings.iter().all(|f| f.rule != "QD001" && f.rule != "QD005"), "{:#?}", r.findings);
 }
+
+/// `FieldCheck::same` may only join values whose keys are equal (counting goes by one key per
+/// class), and joins identical values (else it saves nothing).
+#[test]
+fn same_values_have_the_same_key() {
+    let base = item("450102", FOOD.0, FOOD.1);
+    let mut variants = vec![base.clone()];
+    let mut v = |f: &dyn Fn(&mut Item)| {
+        let mut i = base.clone();
+        f(&mut i);
+        variants.push(i);
+    };
+    v(&|i| i.name = Name::new("食品经营许可 （新办）".into()).into());
+    v(&|i| i.name = Name::new("食品经营许可(新办)".into()).into());
+    v(&|i| i.category = None);
+    v(&|i| {
+        i.category = None;
+        i.category_raw = "许 可x".into();
+    });
+    v(&|i| i.levels = Levels::parse("县级、镇级".into()).into());
+    v(&|i| i.levels = Levels::parse("县级,镇级".into()).into());
+    v(&|i| {
+        i.basis = basis("《食品安全法》第35条", vec![law("中华人民共和国食品安全法", 35)]).into()
+    });
+    v(&|i| {
+        i.basis = basis("《食品安全法》第36条", vec![law("中华人民共和国食品安全法", 36)]).into()
+    });
+    v(&|i| i.basis = basis("见有关规定", vec![]).into());
+    v(&|i| i.basis = basis("见有关 规定", vec![]).into());
+    v(&|i| i.statutory_limit = days("15个工作日", 15).into());
+    v(&|i| i.statutory_limit = limit("约十五天", LimitValue::Unparsed).into());
+    v(&|i| i.statutory_limit = limit("约 十五天", LimitValue::Unparsed).into());
+    v(&|i| i.committed_limit = days("3个工作日", 3).into());
+    v(&|i| i.fee = Fee { raw: "".into(), value: FeeValue::Empty }.into());
+    v(&|i| {
+        i.fee = Fee { raw: "".into(), value: FeeValue::Empty }.into();
+        i.charged = Flag::parse("是".into()).into();
+    });
+    v(&|i| i.visits = Count { raw: "2".into(), value: Some(2) }.into());
+    v(&|i| i.intermediaries = Intermediaries::parse("房屋安全鉴定".into()).into());
+    v(&|i| i.kind = Some(Kind::Immediate));
+    v(&|i| i.steps.push(step("送达", 0)));
+    v(&|i| i.steps[0] = step("受理", 2));
+    v(&|i| i.materials.reverse());
+    v(&|i| i.materials[0].required = Flag::parse("否".into()).into());
+    v(&|i| i.materials.push(material("身份证复印件")));
+    for f in consensus::FIELDS {
+        for a in &variants {
+            if f.field != Field::Department {
+                assert!((f.same)(a, &a.clone()), "{:?}: a value is the same as itself", f.field);
+            }
+            for b in &variants {
+                if (f.same)(a, b) {
+                    assert_eq!((f.key)(a, ""), (f.key)(b, ""), "{:?}", f.field);
+                }
+            }
+        }
+    }
+}

@@ -159,6 +159,29 @@ const SIMILARITY_BUDGET: usize = 100_000;
 /// The names of `mine` left over after matching each one to a distinct name of `theirs` whose
 /// similarity is at least `threshold` (exact matches first, so rewording never steals a match).
 pub fn extras(mine: &[&str], theirs: &[&str], threshold: f64) -> Vec<String> {
+    // The same parts in the same order (most rows): each takes its own exact match.
+    if mine == theirs {
+        return Vec::new();
+    }
+    if theirs.len() <= SMALL {
+        // A few parts: a scan for the first unused equal name does what the index does, without
+        // building one for every comparison.
+        let mut used = [false; SMALL];
+        let used = &mut used[..theirs.len()];
+        let mut left: Vec<usize> = Vec::new();
+        for (i, m) in mine.iter().enumerate() {
+            match theirs.iter().zip(used.iter()).position(|(t, u)| !*u && t == m) {
+                Some(j) => used[j] = true,
+                None => left.push(i),
+            }
+        }
+        return similar_extras(mine, theirs, left, used, threshold);
+    }
+    extras_indexed(mine, theirs, threshold)
+}
+
+/// [`extras`] with the exact matches found through an index (long lists).
+fn extras_indexed(mine: &[&str], theirs: &[&str], threshold: f64) -> Vec<String> {
     let mut used = vec![false; theirs.len()];
     // Exact matches through an index: each name takes the first unused equal name of `theirs`.
     let mut exact: rustc_hash::FxHashMap<&str, std::collections::VecDeque<usize>> =
@@ -172,6 +195,24 @@ pub fn extras(mine: &[&str], theirs: &[&str], threshold: f64) -> Vec<String> {
             Some(j) => used[j] = true,
             None => left.push(i),
         }
+    }
+    similar_extras(mine, theirs, left, &mut used, threshold)
+}
+
+/// Lists of at most this many reference parts are matched exactly by a scan, not an index.
+const SMALL: usize = 64;
+
+/// The second half of [`extras`]: the parts of `mine` at `left` (no exact match) each take the
+/// most similar unused part of `theirs` at or above `threshold`; those that find none are extra.
+fn similar_extras(
+    mine: &[&str],
+    theirs: &[&str],
+    left: Vec<usize>,
+    used: &mut [bool],
+    threshold: f64,
+) -> Vec<String> {
+    if left.is_empty() {
+        return Vec::new();
     }
     let unused = used.iter().filter(|u| !**u).count();
     if left.len().saturating_mul(unused) > SIMILARITY_BUDGET {
@@ -218,6 +259,12 @@ pub fn compare_visits(sink: &mut Sink, c: &Cmp) {
 
 /// Intermediaries against the reference, naming each extra one.
 pub fn compare_intermediaries(sink: &mut Sink, c: &Cmp) {
+    // Nothing listed, or the reference's very list: nothing extra (and nothing to allocate).
+    if c.item.intermediaries.list.is_empty()
+        || c.item.intermediaries.list == c.reference.intermediaries.list
+    {
+        return;
+    }
     let mine: Vec<&str> = c.item.intermediaries.list.iter().map(String::as_str).collect();
     let theirs: Vec<&str> = c.reference.intermediaries.list.iter().map(String::as_str).collect();
     let extra = extras(&mine, &theirs, c.part_similarity);
@@ -237,11 +284,15 @@ pub fn compare_intermediaries(sink: &mut Sink, c: &Cmp) {
 
 /// Steps against the reference, naming each extra one.
 pub fn compare_steps(sink: &mut Sink, c: &Cmp) {
-    let mine: Vec<&str> = c.item.steps.iter().map(|s| &*s.name.norm).collect();
-    let theirs: Vec<&str> = c.reference.steps.iter().map(|s| &*s.name.norm).collect();
-    if theirs.is_empty() {
+    let (a, r) = (&c.item.steps, &c.reference.steps);
+    // The reference's steps by name (most rows): nothing extra, decided without allocating.
+    if r.is_empty()
+        || (a.len() == r.len() && a.iter().zip(r).all(|(x, y)| x.name.norm == y.name.norm))
+    {
         return;
     }
+    let mine: Vec<&str> = a.iter().map(|s| &*s.name.norm).collect();
+    let theirs: Vec<&str> = r.iter().map(|s| &*s.name.norm).collect();
     let extra = extras(&mine, &theirs, c.part_similarity);
     if !extra.is_empty() {
         let list = extra.join("、");
@@ -290,16 +341,20 @@ pub fn compare_stamps(sink: &mut Sink, c: &Cmp) {
 
 /// Required materials against the reference, naming each extra one.
 pub fn compare_materials(sink: &mut Sink, c: &Cmp) {
-    let required = |i: &'_ Item| -> Vec<String> {
-        i.materials.iter().filter(|m| m.is_required()).map(|m| m.name.norm.to_string()).collect()
-    };
-    let (mine, theirs) = (required(c.item), required(c.reference));
-    if theirs.is_empty() && c.reference.materials.is_empty() {
+    // The reference lists no materials at all: nothing to compare with.
+    if c.reference.materials.is_empty() {
         return;
     }
-    let mine_s: Vec<&str> = mine.iter().map(String::as_str).collect();
-    let theirs_s: Vec<&str> = theirs.iter().map(String::as_str).collect();
-    let extra = extras(&mine_s, &theirs_s, c.part_similarity);
+    fn required(i: &Item) -> impl Iterator<Item = &str> {
+        i.materials.iter().filter(|m| m.is_required()).map(|m| &*m.name.norm)
+    }
+    // The reference's required materials (most rows): nothing extra, decided without allocating.
+    if required(c.item).eq(required(c.reference)) {
+        return;
+    }
+    let mine: Vec<&str> = required(c.item).collect();
+    let theirs: Vec<&str> = required(c.reference).collect();
+    let extra = extras(&mine, &theirs, c.part_similarity);
     if !extra.is_empty() {
         let list = extra.join("、");
         sink.emit(
@@ -354,5 +409,33 @@ mod tests {
         let theirs = ["营业执照复印件", "身份证复印件"];
         assert_eq!(extras(&ours, &theirs, 0.6), vec!["房屋租赁合同".to_string()]);
         assert!(extras(&theirs, &theirs, 0.6).is_empty());
+    }
+
+    #[test]
+    fn long_lists_take_the_index_and_agree() {
+        let theirs: Vec<String> = (0..100).map(|i| format!("材料{i}号")).collect();
+        let theirs: Vec<&str> = theirs.iter().map(String::as_str).collect();
+        let mut mine = theirs.clone();
+        mine.reverse();
+        mine.push("房屋租赁合同");
+        mine.push("材料7号");
+        // The second 材料7号 finds its one equal already taken.
+        assert_eq!(extras(&mine, &theirs, 0.6), vec!["房屋租赁合同", "材料7号"]);
+    }
+
+    proptest::proptest! {
+        /// The scan for short lists finds what the index finds: same extras, same order.
+        #[test]
+        fn scan_and_index_agree(
+            mine in proptest::collection::vec("[甲乙丙]{1,3}(证明)?", 0..12),
+            theirs in proptest::collection::vec("[甲乙丙]{1,3}(证明)?", 0..12),
+        ) {
+            let mine: Vec<&str> = mine.iter().map(String::as_str).collect();
+            let theirs: Vec<&str> = theirs.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(
+                extras(&mine, &theirs, 0.6),
+                extras_indexed(&mine, &theirs, 0.6)
+            );
+        }
     }
 }

@@ -192,21 +192,31 @@ pub fn compare_category(sink: &mut Sink, c: &Cmp) {
 pub fn department_key(department: &str, jurisdiction_name: &str) -> String {
     let d = crate::value::name::normalize(department);
     let j = crate::value::name::normalize(jurisdiction_name);
-    match d.strip_prefix(j.as_str()) {
-        Some(rest) if !j.is_empty() => rest.to_string(),
-        _ => d,
+    department_key_norm(&d, &j).to_string()
+}
+
+/// [`department_key`] of an already normalised department (`Name::norm`) and jurisdiction name:
+/// borrowed, so comparing departments neither normalises nor allocates.
+pub fn department_key_norm<'d>(department: &'d str, jurisdiction: &str) -> &'d str {
+    match department.strip_prefix(jurisdiction) {
+        Some(rest) if !jurisdiction.is_empty() => rest,
+        _ => department,
     }
 }
 
 /// Department differs (off by default).
 pub fn compare_department(sink: &mut Sink, c: &Cmp) {
-    let (item_jur, ref_jur) = c.jurisdiction_names;
+    // Off by default: skip the comparison itself, not just the finding.
+    if !sink.on(&DEPARTMENT_DIFFERS) {
+        return;
+    }
+    let (item_jur, ref_jur) = c.jurisdiction_norms;
     if c.reference.department.is_empty() || c.item.department.is_empty() {
         return;
     }
-    let a = department_key(&c.item.department.raw, item_jur);
-    let r = department_key(&c.reference.department.raw, ref_jur);
-    if a != r && !a.ends_with(&r) && !r.ends_with(&a) {
+    let a = department_key_norm(&c.item.department.norm, item_jur);
+    let r = department_key_norm(&c.reference.department.norm, ref_jur);
+    if a != r && !a.ends_with(r) && !r.ends_with(a) {
         sink.emit(
             &DEPARTMENT_DIFFERS,
             None,

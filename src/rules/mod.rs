@@ -235,8 +235,9 @@ pub struct Cmp<'a> {
     pub source: Source,
     /// What the findings are about.
     pub subject: Subject,
-    /// Names of the item's and the reference's jurisdictions (for department comparisons).
-    pub jurisdiction_names: (&'a str, &'a str),
+    /// Normalised names (`value::name::normalize`) of the item's and the reference's
+    /// jurisdictions (for department comparisons).
+    pub jurisdiction_norms: (&'a str, &'a str),
     /// Similarity (Sørensen–Dice on normalised names) at or above which two steps, materials or
     /// intermediaries are the same one reworded.
     pub part_similarity: f64,
