@@ -3,6 +3,7 @@
 //! words, so a word diff would be useless). They render; they decide nothing.
 
 use std::fmt::Write as _;
+use std::io::Write;
 
 use similar::{ChangeTag, TextDiff};
 
@@ -83,34 +84,58 @@ fn escape_md(s: &str) -> String {
 
 /// Renders the diff in `format`.
 pub fn render(r: &DiffReport, format: Format, lang: Lang, old: &str, new: &str) -> Result<Vec<u8>> {
-    Ok(match format {
-        Format::Json => {
-            let mut v = serde_json::to_vec_pretty(r).map_err(json_err)?;
-            v.push(b'\n');
-            v
-        }
-        Format::Jsonl => {
-            let mut v = Vec::new();
-            for it in &r.items {
-                serde_json::to_writer(&mut v, it).map_err(json_err)?;
-                v.push(b'\n');
-            }
-            v
-        }
-        Format::Csv => csv(r, false)?,
-        Format::Text => text(r, lang, old, new, Markup::Text).into_bytes(),
-        Format::Md => text(r, lang, old, new, Markup::Md).into_bytes(),
-        Format::Html => html(r, lang, old, new).into_bytes(),
-        Format::Xlsx => {
-            return Err(Error::Usage(
-                lang.pick(
-                    "diff 暂不支持 xlsx 输出，请用 csv",
-                    "diff has no xlsx output yet; use csv",
-                )
+    let mut v = Vec::new();
+    write(r, format, lang, old, new, false, &mut v)?;
+    Ok(v)
+}
+
+/// Writes the diff in `format` into `w` (`raw`: csv cells as they are). json, jsonl and csv are
+/// streamed item by item, never held whole in memory (a province diff is over 600 MB of
+/// JSON); the other formats are rendered, then written.
+pub fn write<W: Write>(
+    r: &DiffReport,
+    format: Format,
+    lang: Lang,
+    old: &str,
+    new: &str,
+    raw: bool,
+    w: &mut W,
+) -> Result<()> {
+    match format {
+        Format::Json => write_json(r, w),
+        Format::Jsonl => write_jsonl(r, w),
+        Format::Csv => write_csv(r, raw, w),
+        Format::Text => write_all(w, text(r, lang, old, new, Markup::Text).as_bytes()),
+        Format::Md => write_all(w, text(r, lang, old, new, Markup::Md).as_bytes()),
+        Format::Html => write_all(w, html(r, lang, old, new).as_bytes()),
+        Format::Xlsx => Err(Error::Usage(
+            lang.pick("diff 暂不支持 xlsx 输出，请用 csv", "diff has no xlsx output yet; use csv")
                 .into(),
-            ))
-        }
-    })
+        )),
+    }
+}
+
+fn write_all<W: Write>(w: &mut W, bytes: &[u8]) -> Result<()> {
+    w.write_all(bytes).map_err(io_err)
+}
+
+fn io_err(e: std::io::Error) -> Error {
+    Error::io("<output>", e)
+}
+
+/// The json report (pretty, one trailing newline), streamed into `w`.
+pub fn write_json<W: Write>(r: &DiffReport, w: &mut W) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *w, r).map_err(json_err)?;
+    write_all(w, b"\n")
+}
+
+/// The jsonl report (one item per line), streamed into `w`.
+pub fn write_jsonl<W: Write>(r: &DiffReport, w: &mut W) -> Result<()> {
+    for it in &r.items {
+        serde_json::to_writer(&mut *w, it).map_err(json_err)?;
+        write_all(w, b"\n")?;
+    }
+    Ok(())
 }
 
 fn json_err(e: serde_json::Error) -> Error {
@@ -162,60 +187,114 @@ fn measure_cells(m: Option<&Measures>) -> [String; 7] {
     }
 }
 
+/// The seven measure cells of CSV_HEADER written into `cells` (empty without measures).
+fn measure_cells_into(m: Option<&Measures>, cells: &mut [String; 7]) {
+    for c in cells.iter_mut() {
+        c.clear();
+    }
+    if let Some(m) = m {
+        let _ = write!(cells[0], "{}", m.steps);
+        let _ = write!(cells[1], "{}", m.stamps);
+        let _ = write!(cells[2], "{}", m.materials);
+        if let Some(d) = m.committed_days {
+            let _ = write!(cells[3], "{d}");
+        }
+        let _ = write!(cells[4], "{}", m.visits);
+        let _ = write!(cells[5], "{}", m.intermediaries);
+        cells[6].push_str(if m.charged { "true" } else { "false" });
+    }
+}
+
 /// The csv report; `raw` leaves text cells as they are (`--raw`), else a cell beginning with
 /// = + - @ is prefixed with '.
 pub fn csv(r: &DiffReport, raw: bool) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut v = Vec::new();
+    write_csv(r, raw, &mut v)?;
+    Ok(v)
+}
+
+/// The csv report (`csv`), streamed into `w` one row at a time.
+pub fn write_csv<W: Write>(r: &DiffReport, raw: bool, w: &mut W) -> Result<()> {
+    let mut w = csv::Writer::from_writer(w);
     let err = |e: csv::Error| Error::Usage(format!("cannot render CSV: {e}"));
     w.write_record(CSV_HEADER).map_err(err)?;
-    for it in &r.items {
-        let b = measure_cells(it.before.as_ref());
-        let a = measure_cells(it.after.as_ref());
-        let mut fields: Vec<&str> = it.changes.iter().map(|c| c.field.as_str()).collect();
-        fields.dedup();
-        let changes: Vec<String> =
-            it.changes.iter().map(|c| change_line(c, Lang::Zh, Markup::Text)).collect();
-        let mut row: Vec<String> = vec![
-            it.jurisdiction.to_string(),
-            it.item.clone(),
-            it.status.as_str().into(),
-            it.recoded.to_string(),
-            it.old_code.clone().unwrap_or_default(),
-            it.new_code.clone().unwrap_or_default(),
-            it.name.clone(),
-            it.department.clone(),
-            fmt_num(it.score),
-        ];
-        for k in 0..7 {
-            row.push(b[k].clone());
-            row.push(a[k].clone());
+    // Text cells are defused; the score stays a number (a negative score is not a formula,
+    // and '-4 would not sort as one).
+    let text = |w: &mut csv::Writer<&mut W>, c: &str| {
+        if raw {
+            w.write_field(c)
+        } else {
+            w.write_field(csv_safe(c).as_bytes())
         }
-        row.push(it.reworded_materials.to_string());
-        row.push(fields.join(";"));
-        row.push(changes.join("\n"));
-        // Text cells are defused; the score stays a number (a negative score is not a
-        // formula, and '-4 would not sort as one).
-        let score_col = 8;
-        let cells = row.iter().enumerate().map(|(k, c)| {
-            if k == score_col || raw {
-                c.clone()
-            } else {
-                csv_safe(c).into_owned()
+    };
+    let mut b: [String; 7] = Default::default();
+    let mut a: [String; 7] = Default::default();
+    let mut num = String::new();
+    let mut fields = String::new();
+    let mut changes = String::new();
+    for it in &r.items {
+        measure_cells_into(it.before.as_ref(), &mut b);
+        measure_cells_into(it.after.as_ref(), &mut a);
+        fields.clear();
+        let mut last = None;
+        for c in &it.changes {
+            // Consecutive repeats once (as `dedup`).
+            if last != Some(c.field) {
+                if last.is_some() {
+                    fields.push(';');
+                }
+                fields.push_str(c.field.as_str());
+                last = Some(c.field);
             }
-        });
-        w.write_record(cells).map_err(err)?;
+        }
+        changes.clear();
+        for (k, c) in it.changes.iter().enumerate() {
+            if k > 0 {
+                changes.push('\n');
+            }
+            changes.push_str(&change_line(c, Lang::Zh, Markup::Text));
+        }
+        text(&mut w, &it.jurisdiction).map_err(err)?;
+        text(&mut w, &it.item).map_err(err)?;
+        text(&mut w, it.status.as_str()).map_err(err)?;
+        text(&mut w, if it.recoded { "true" } else { "false" }).map_err(err)?;
+        text(&mut w, it.old_code.as_deref().unwrap_or("")).map_err(err)?;
+        text(&mut w, it.new_code.as_deref().unwrap_or("")).map_err(err)?;
+        text(&mut w, &it.name).map_err(err)?;
+        text(&mut w, &it.department).map_err(err)?;
+        num.clear();
+        push_num(&mut num, it.score);
+        w.write_field(&num).map_err(err)?;
+        for k in 0..7 {
+            text(&mut w, &b[k]).map_err(err)?;
+            text(&mut w, &a[k]).map_err(err)?;
+        }
+        num.clear();
+        let _ = write!(num, "{}", it.reworded_materials);
+        text(&mut w, &num).map_err(err)?;
+        text(&mut w, &fields).map_err(err)?;
+        text(&mut w, &changes).map_err(err)?;
+        w.write_record(None::<&[u8]>).map_err(err)?;
     }
-    w.into_inner().map_err(|e| Error::Usage(format!("cannot render CSV: {e}")))
+    w.flush().map_err(io_err)
 }
 
 /// A number without float noise: integers without a fraction, otherwise up to 3 decimals.
 pub fn fmt_num(x: f64) -> String {
-    let s = format!("{x:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
-    if s == "-0" {
-        "0".into()
-    } else {
-        s
+    let mut s = String::new();
+    push_num(&mut s, x);
+    s
+}
+
+/// `fmt_num` appended to `out`.
+pub fn push_num(out: &mut String, x: f64) {
+    let start = out.len();
+    let _ = write!(out, "{x:.3}");
+    let kept = out[start..].trim_end_matches('0').trim_end_matches('.').len();
+    out.truncate(start + kept);
+    if &out[start..] == "-0" {
+        out.truncate(start);
+        out.push('0');
     }
 }
 
