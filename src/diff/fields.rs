@@ -66,11 +66,16 @@ pub fn changes(old: &Item, new: &Item, threshold: f64) -> (Vec<Change>, u64) {
     if visits_differ {
         push(Field::Visits, &old.visits.raw, &new.visits.raw);
     }
-    let mut oi = old.intermediaries.list.clone();
-    let mut ni = new.intermediaries.list.clone();
-    oi.sort();
-    ni.sort();
-    if oi != ni {
+    // Compared as multisets; sorted copies only when the lists differ as given.
+    let (ol, nl) = (&old.intermediaries.list, &new.intermediaries.list);
+    let inter_differ = ol != nl && {
+        let mut oi: Vec<&str> = ol.iter().map(|s| s.as_ref()).collect();
+        let mut ni: Vec<&str> = nl.iter().map(|s| s.as_ref()).collect();
+        oi.sort_unstable();
+        ni.sort_unstable();
+        oi != ni
+    };
+    if inter_differ {
         push(Field::Intermediaries, &old.intermediaries.raw, &new.intermediaries.raw);
     }
     let kind_differs = match (old.kind, new.kind) {
@@ -133,11 +138,13 @@ fn basis_changes(old: &Item, new: &Item, out: &mut Vec<Change>) {
         }
         return;
     }
-    let key = |r: &LawRef| (r.key.clone(), r.article, r.paragraph, r.item);
+    let same = |a: &LawRef, b: &LawRef| {
+        a.key == b.key && a.article == b.article && a.paragraph == b.paragraph && a.item == b.item
+    };
     let mut removed: Vec<&LawRef> =
-        o.refs.iter().filter(|r| !n.refs.iter().any(|x| key(x) == key(r))).collect();
+        o.refs.iter().filter(|r| !n.refs.iter().any(|x| same(x, r))).collect();
     let mut added: Vec<&LawRef> =
-        n.refs.iter().filter(|r| !o.refs.iter().any(|x| key(x) == key(r))).collect();
+        n.refs.iter().filter(|r| !o.refs.iter().any(|x| same(x, r))).collect();
     // Renumbered: a removed and an added reference to the same law, paired in order.
     let mut renumbered = Vec::new();
     let mut i = 0;

@@ -106,17 +106,20 @@ impl Facts {
 pub struct ItemDiff {
     pub jurisdiction: Str,
     /// 事项编码: the new version's code (the old one for a removed item); the name when the row
-    /// has no code.
-    pub item: String,
+    /// has no code. Shared with the dataset (`Str`), not copied: a province has ~0.7 M of them.
+    pub item: Str,
     pub status: Status,
     /// The code changed (the item was matched by name).
     pub recoded: bool,
-    pub old_code: Option<String>,
-    pub new_code: Option<String>,
+    pub old_code: Option<Str>,
+    pub new_code: Option<Str>,
     /// 事项名称 (the new one when both exist).
-    pub name: String,
+    pub name: Str,
     /// 实施主体 (the new one when both exist).
-    pub department: String,
+    pub department: Str,
+    /// 实施主体 normalised (the key of the department aggregates).
+    #[serde(skip)]
+    pub department_norm: Str,
     pub changes: Vec<Change>,
     pub before: Option<Measures>,
     pub after: Option<Measures>,
@@ -154,11 +157,22 @@ pub struct DiffReport {
     pub warnings: Vec<Warning>,
 }
 
-fn code_or_name(item: &Item) -> String {
+fn code_or_name(item: &Item) -> Str {
     if item.code.is_empty() {
-        item.name.raw.to_string()
+        item.name.raw.clone()
     } else {
-        item.code.raw.trim().to_string()
+        trimmed(&item.code.raw)
+    }
+}
+
+/// `s` without surrounding whitespace: the same shared string when there is none (the usual
+/// case), a new one otherwise.
+fn trimmed(s: &Str) -> Str {
+    let t = s.trim();
+    if t.len() == s.len() {
+        s.clone()
+    } else {
+        t.into()
     }
 }
 
@@ -173,10 +187,11 @@ pub fn diff_pair(old: &Item, new: &Item, scoring: &Scoring) -> ItemDiff {
         item: code_or_name(new),
         status: if changes.is_empty() { Status::Unchanged } else { Status::Changed },
         recoded,
-        old_code: Some(old.code.raw.trim().to_string()),
-        new_code: Some(new.code.raw.trim().to_string()),
-        name: new.name.raw.to_string(),
-        department: new.department.raw.to_string(),
+        old_code: Some(trimmed(&old.code.raw)),
+        new_code: Some(trimmed(&new.code.raw)),
+        name: new.name.raw.clone(),
+        department: new.department.raw.clone(),
+        department_norm: new.department.norm.clone(),
         changes,
         score: scoring.score(&before, &after),
         before: Some(before),
@@ -190,7 +205,7 @@ pub fn diff_pair(old: &Item, new: &Item, scoring: &Scoring) -> ItemDiff {
 fn one_sided(item: &Item, added: bool) -> ItemDiff {
     let m = Some(Measures::of(item));
     let f = Some(Facts::of(item));
-    let code = Some(item.code.raw.trim().to_string());
+    let code = Some(trimmed(&item.code.raw));
     ItemDiff {
         jurisdiction: item.jurisdiction.clone(),
         item: code_or_name(item),
@@ -198,8 +213,9 @@ fn one_sided(item: &Item, added: bool) -> ItemDiff {
         recoded: false,
         old_code: if added { None } else { code.clone() },
         new_code: if added { code } else { None },
-        name: item.name.raw.to_string(),
-        department: item.department.raw.to_string(),
+        name: item.name.raw.clone(),
+        department: item.department.raw.clone(),
+        department_norm: item.department.norm.clone(),
         changes: Vec::new(),
         before: if added { None } else { m },
         after: if added { m } else { None },
@@ -369,7 +385,7 @@ mod tests {
         let mut c2 = c.clone();
         c2.visits = Count::parse("0".into());
         let r = diff(&dataset(vec![a, c]), &dataset(vec![b, c2]), &Scoring::default());
-        assert_eq!(r.items[0].item, "000101001000");
+        assert_eq!(&*r.items[0].item, "000101001000");
         assert_eq!(r.items[0].score, -3.0);
         assert_eq!(r.items[1].score, 2.0);
         assert_eq!(r.summary.totals.complicated, 1);
