@@ -405,24 +405,24 @@ pub struct Step {
     /// 序号; `None` when missing or unreadable (rows then keep file order).
     pub seq: Option<u32>,
     /// 环节名称, raw.
-    pub name: Name,
+    pub name: Arc<Name>,
     /// 环节时限.
-    pub limit: TimeLimit,
+    pub limit: Arc<TimeLimit>,
     /// 盖章数.
-    pub stamps: Count,
+    pub stamps: Arc<Count>,
     pub origin: Origin,
 }
 
 /// One required (or optional) material (材料).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Material {
-    pub name: Name,
+    pub name: Arc<Name>,
     /// 是否必要.
-    pub required: Flag,
+    pub required: Arc<Flag>,
     /// 份数.
-    pub copies: Count,
+    pub copies: Arc<Count>,
     /// 需盖章.
-    pub stamped: Flag,
+    pub stamped: Arc<Flag>,
     pub origin: Origin,
 }
 
@@ -440,34 +440,34 @@ pub struct Item {
     /// 区划代码 of the implementing jurisdiction.
     pub jurisdiction: Str,
     /// 事项编码 (base code).
-    pub code: Code,
+    pub code: Arc<Code>,
     /// 实施编码, when given.
     pub implementation_code: Option<Code>,
     /// 事项名称.
-    pub name: Name,
+    pub name: Arc<Name>,
     /// 事项类型, raw and parsed.
     pub category_raw: Str,
     pub category: Option<Category>,
     /// 实施主体.
-    pub department: Name,
+    pub department: Arc<Name>,
     /// 行使层级.
-    pub levels: Levels,
+    pub levels: Arc<Levels>,
     /// 设定依据.
-    pub basis: Basis,
+    pub basis: Arc<Basis>,
     /// 法定时限.
-    pub statutory_limit: TimeLimit,
+    pub statutory_limit: Arc<TimeLimit>,
     /// 承诺时限.
-    pub committed_limit: TimeLimit,
+    pub committed_limit: Arc<TimeLimit>,
     /// 是否收费.
-    pub charged: Flag,
+    pub charged: Arc<Flag>,
     /// 收费标准.
-    pub fee: Fee,
+    pub fee: Arc<Fee>,
     /// 收费依据, raw.
     pub fee_basis: Str,
     /// 到现场次数.
-    pub visits: Count,
+    pub visits: Arc<Count>,
     /// 中介服务.
-    pub intermediaries: Intermediaries,
+    pub intermediaries: Arc<Intermediaries>,
     /// 办件类型, raw and parsed.
     pub kind_raw: Str,
     pub kind: Option<Kind>,

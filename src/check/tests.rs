@@ -33,19 +33,19 @@ pub(crate) fn basis(raw: &str, refs: Vec<LawRef>) -> Basis {
 pub(crate) fn step(name: &str, stamps: u64) -> Step {
     Step {
         seq: None,
-        name: Name::new(name.into()),
-        limit: limit("", LimitValue::None),
-        stamps: Count { raw: stamps.to_string().into(), value: Some(stamps) },
+        name: Name::new(name.into()).into(),
+        limit: limit("", LimitValue::None).into(),
+        stamps: Count { raw: stamps.to_string().into(), value: Some(stamps) }.into(),
         origin: Origin { file: "steps.csv".into(), line: 2 },
     }
 }
 
 pub(crate) fn material(name: &str) -> Material {
     Material {
-        name: Name::new(name.into()),
-        required: Flag::parse("是".into()),
-        copies: Count { raw: "1".into(), value: Some(1) },
-        stamped: Flag::parse("否".into()),
+        name: Name::new(name.into()).into(),
+        required: Flag::parse("是".into()).into(),
+        copies: Count { raw: "1".into(), value: Some(1) }.into(),
+        stamped: Flag::parse("否".into()).into(),
         origin: Origin { file: "materials.csv".into(), line: 2 },
     }
 }
@@ -55,24 +55,25 @@ pub(crate) fn material(name: &str) -> Material {
 pub(crate) fn item(jurisdiction: &str, code: &str, name: &str) -> Item {
     Item {
         jurisdiction: jurisdiction.into(),
-        code: Code::parse(code.into()),
+        code: Code::parse(code.into()).into(),
         implementation_code: None,
-        name: Name::new(name.into()),
+        name: Name::new(name.into()).into(),
         category_raw: "行政许可".into(),
         category: Some(Category::Licensing),
-        department: Name::new("市场监督管理局".into()),
-        levels: Levels::parse("".into()),
+        department: Name::new("市场监督管理局".into()).into(),
+        levels: Levels::parse("".into()).into(),
         basis: basis(
             "《中华人民共和国食品安全法》第三十五条",
             vec![law("中华人民共和国食品安全法", 35)],
-        ),
-        statutory_limit: days("20个工作日", 20),
-        committed_limit: days("5个工作日", 5),
-        charged: Flag::parse("否".into()),
-        fee: Fee { raw: "不收费".into(), value: FeeValue::Free },
+        )
+        .into(),
+        statutory_limit: days("20个工作日", 20).into(),
+        committed_limit: days("5个工作日", 5).into(),
+        charged: Flag::parse("否".into()).into(),
+        fee: Fee { raw: "不收费".into(), value: FeeValue::Free }.into(),
         fee_basis: "".into(),
-        visits: Count { raw: "1".into(), value: Some(1) },
-        intermediaries: Intermediaries::parse("无".into()),
+        visits: Count { raw: "1".into(), value: Some(1) }.into(),
+        intermediaries: Intermediaries::parse("无".into()).into(),
         kind_raw: "承诺件".into(),
         kind: Some(Kind::Committed),
         steps: vec![step("受理", 0), step("审查", 0), step("决定", 1)],
@@ -94,11 +95,11 @@ fn jur(code: &str, level: Level, parent: Option<&str>) -> Jurisdiction {
 /// The standard: 食品经营许可 at 县级、镇级, 药品 at 县级, 殡葬 (其他) at 县级.
 fn standard() -> Dataset {
     let mut food = item("450000", FOOD.0, FOOD.1);
-    food.levels = Levels::parse("县级、镇级".into());
+    food.levels = Levels::parse("县级、镇级".into()).into();
     let mut drug = item("450000", DRUG.0, DRUG.1);
-    drug.levels = Levels::parse("县级".into());
+    drug.levels = Levels::parse("县级".into()).into();
     let mut burial = item("450000", BURIAL.0, BURIAL.1);
-    burial.levels = Levels::parse("县级".into());
+    burial.levels = Levels::parse("县级".into()).into();
     burial.category = Some(Category::Other);
     burial.category_raw = "其他行政权力".into();
     Dataset {
@@ -209,49 +210,51 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
         ),
         (
             "QD101",
-            |d| find_mut(d, "450103", FOOD.0).name = Name::new("食品经营许可证核发".into()),
+            |d| find_mut(d, "450103", FOOD.0).name = Name::new("食品经营许可证核发".into()).into(),
             "450103",
             FOOD.0,
             Both,
         ),
         (
             "QD102",
-            |d| find_mut(d, "450103", FOOD.0).code = Code::parse("45010100100".into()),
+            |d| find_mut(d, "450103", FOOD.0).code = Code::parse("45010100100".into()).into(),
             "450103",
             FOOD.0,
             Both,
         ),
         (
             "QD103",
-            |d| find_mut(d, "450103", FOOD.0).code = Code::parse("450201001000".into()),
+            |d| find_mut(d, "450103", FOOD.0).code = Code::parse("450201001000".into()).into(),
             "450103",
             FOOD.0,
             Both,
         ),
         (
             "QD104",
-            |d| find_mut(d, "450103", DRUG.0).code = Code::parse(FOOD.0.into()),
+            |d| find_mut(d, "450103", DRUG.0).code = Code::parse(FOOD.0.into()).into(),
             "450103",
             DRUG.0,
             Both,
         ),
         (
             "QD105",
-            |d| find_mut(d, "450103", FOOD.0).name = Name::new("城市道路占用挖掘审批".into()),
+            |d| {
+                find_mut(d, "450103", FOOD.0).name = Name::new("城市道路占用挖掘审批".into()).into()
+            },
             "450103",
             FOOD.0,
             Both,
         ),
         (
             "QD106",
-            |d| find_mut(d, "450103", FOOD.0).code = Code::parse("".into()),
+            |d| find_mut(d, "450103", FOOD.0).code = Code::parse("".into()).into(),
             "450103",
             FOOD.0,
             Both,
         ),
         (
             "QD107",
-            |d| find_mut(d, "450103", FOOD.0).code = Code::parse("450101001009".into()),
+            |d| find_mut(d, "450103", FOOD.0).code = Code::parse("450101001009".into()).into(),
             "450103",
             FOOD.0,
             Both,
@@ -279,14 +282,14 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
         ),
         (
             "QD202",
-            |d| find_mut(d, "450103", FOOD.0).department = Name::new("农业农村局".into()),
+            |d| find_mut(d, "450103", FOOD.0).department = Name::new("农业农村局".into()).into(),
             "450103",
             FOOD.0,
             Both,
         ),
         (
             "QD203",
-            |d| find_mut(d, "450103", FOOD.0).levels = Levels::parse("市级".into()),
+            |d| find_mut(d, "450103", FOOD.0).levels = Levels::parse("市级".into()).into(),
             "450103",
             FOOD.0,
             Standard,
@@ -296,6 +299,7 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
             |d| {
                 find_mut(d, "450103", FOOD.0).basis =
                     basis("《食品经营许可管理办法》第二条", vec![law("食品经营许可管理办法", 2)])
+                        .into()
             },
             "450103",
             FOOD.0,
@@ -305,7 +309,7 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
             "QD302",
             |d| {
                 find_mut(d, "450103", FOOD.0).basis =
-                    basis("x", vec![law("食品安全法", 35), law("食品经营许可管理办法", 2)])
+                    basis("x", vec![law("食品安全法", 35), law("食品经营许可管理办法", 2)]).into()
             },
             "450103",
             FOOD.0,
@@ -315,7 +319,7 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
             "QD303",
             |d| {
                 find_mut(d, "450103", FOOD.0).basis =
-                    basis("《食品安全法》第三十六条", vec![law("食品安全法", 36)])
+                    basis("《食品安全法》第三十六条", vec![law("食品安全法", 36)]).into()
             },
             "450103",
             FOOD.0,
@@ -323,14 +327,14 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
         ),
         (
             "QD304",
-            |d| find_mut(d, "450103", FOOD.0).basis = basis("", vec![]),
+            |d| find_mut(d, "450103", FOOD.0).basis = basis("", vec![]).into(),
             "450103",
             FOOD.0,
             Both,
         ),
         (
             "QD306",
-            |d| find_mut(d, "450103", FOOD.0).basis = basis("依据相关法律规定", vec![]),
+            |d| find_mut(d, "450103", FOOD.0).basis = basis("依据相关法律规定", vec![]).into(),
             "450103",
             FOOD.0,
             Both,
@@ -340,6 +344,7 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
             |d| {
                 find_mut(d, "450103", FOOD.0).statutory_limit =
                     limit("20日", LimitValue::Amount { amount: 20, unit: TimeUnit::CalendarDays })
+                        .into()
             },
             "450103",
             FOOD.0,
@@ -347,14 +352,14 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
         ),
         (
             "QD402",
-            |d| find_mut(d, "450103", FOOD.0).committed_limit = days("25个工作日", 25),
+            |d| find_mut(d, "450103", FOOD.0).committed_limit = days("25个工作日", 25).into(),
             "450103",
             FOOD.0,
             Both,
         ),
         (
             "QD403",
-            |d| find_mut(d, "450103", FOOD.0).committed_limit = days("10个工作日", 10),
+            |d| find_mut(d, "450103", FOOD.0).committed_limit = days("10个工作日", 10).into(),
             "450103",
             FOOD.0,
             Both,
@@ -372,14 +377,19 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
         ),
         (
             "QD405",
-            |d| find_mut(d, "450103", FOOD.0).committed_limit = limit("无", LimitValue::None),
+            |d| {
+                find_mut(d, "450103", FOOD.0).committed_limit = limit("无", LimitValue::None).into()
+            },
             "450103",
             FOOD.0,
             Both,
         ),
         (
             "QD406",
-            |d| find_mut(d, "450103", FOOD.0).committed_limit = limit("尽快", LimitValue::Unparsed),
+            |d| {
+                find_mut(d, "450103", FOOD.0).committed_limit =
+                    limit("尽快", LimitValue::Unparsed).into()
+            },
             "450103",
             FOOD.0,
             Both,
@@ -391,6 +401,7 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
                     raw: "每件50元".into(),
                     value: FeeValue::Amount { fen: 5000, per: None },
                 }
+                .into()
             },
             "450103",
             FOOD.0,
@@ -400,12 +411,13 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
             "QD502",
             |d| {
                 for i in d.items.iter_mut().filter(|i| &*i.code.raw == DRUG.0) {
-                    i.charged = Flag::parse("是".into());
+                    i.charged = Flag::parse("是".into()).into();
                     i.fee_basis = "《价格法》".into();
                     i.fee = Fee {
                         raw: "每证10元".into(),
                         value: FeeValue::Amount { fen: 1000, per: None },
-                    };
+                    }
+                    .into();
                 }
                 for s in d
                     .items
@@ -415,7 +427,8 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
                     s.fee = Fee {
                         raw: "每证20元".into(),
                         value: FeeValue::Amount { fen: 2000, per: None },
-                    };
+                    }
+                    .into();
                 }
             },
             "450103",
@@ -424,7 +437,7 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
         ),
         (
             "QD503",
-            |d| find_mut(d, "450103", FOOD.0).charged = Flag::parse("是".into()),
+            |d| find_mut(d, "450103", FOOD.0).charged = Flag::parse("是".into()).into(),
             "450103",
             FOOD.0,
             Both,
@@ -433,8 +446,8 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
             "QD504",
             |d| {
                 let i = find_mut(d, "450103", FOOD.0);
-                i.charged = Flag::parse("是".into());
-                i.fee = Fee { raw: "按规定标准收取".into(), value: FeeValue::Charged };
+                i.charged = Flag::parse("是".into()).into();
+                i.fee = Fee { raw: "按规定标准收取".into(), value: FeeValue::Charged }.into();
             },
             "450103",
             FOOD.0,
@@ -444,7 +457,7 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
             "QD505",
             |d| {
                 find_mut(d, "450103", FOOD.0).fee =
-                    Fee { raw: "视情况而定".into(), value: FeeValue::Unparsed }
+                    Fee { raw: "视情况而定".into(), value: FeeValue::Unparsed }.into()
             },
             "450103",
             FOOD.0,
@@ -452,7 +465,10 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
         ),
         (
             "QD601",
-            |d| find_mut(d, "450103", FOOD.0).visits = Count { raw: "2".into(), value: Some(2) },
+            |d| {
+                find_mut(d, "450103", FOOD.0).visits =
+                    Count { raw: "2".into(), value: Some(2) }.into()
+            },
             "450103",
             FOOD.0,
             Both,
@@ -461,7 +477,7 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
             "QD602",
             |d| {
                 find_mut(d, "450103", FOOD.0).intermediaries =
-                    Intermediaries::parse("环境影响评价".into())
+                    Intermediaries::parse("环境影响评价".into()).into()
             },
             "450103",
             FOOD.0,
@@ -478,7 +494,7 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
             "QD604",
             |d| {
                 find_mut(d, "450103", FOOD.0).steps[0].stamps =
-                    Count { raw: "2".into(), value: Some(2) }
+                    Count { raw: "2".into(), value: Some(2) }.into()
             },
             "450103",
             FOOD.0,
@@ -495,7 +511,7 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
             "QD606",
             |d| {
                 find_mut(d, "450103", FOOD.0).visits =
-                    Count { raw: "视情况".into(), value: None }
+                    Count { raw: "视情况".into(), value: None }.into()
             },
             "450103",
             FOOD.0,
@@ -507,7 +523,7 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
                 let i = find_mut(d, "450103", FOOD.0);
                 i.kind = Some(Kind::Immediate);
                 i.kind_raw = "即办件".into();
-                i.committed_limit = limit("即办", LimitValue::Immediate);
+                i.committed_limit = limit("即办", LimitValue::Immediate).into();
             },
             "450103",
             FOOD.0,
@@ -575,7 +591,7 @@ fn repealed_law_is_reported_when_the_registry_knows_it() {
     ));
     let mut ds = region();
     find_mut(&mut ds, "450103", FOOD.0).basis =
-        basis("《中华人民共和国合同法》第五十二条", vec![law_ref_contract()]);
+        basis("《中华人民共和国合同法》第五十二条", vec![law_ref_contract()]).into();
     let r = run(&ds, Some(&standard()), &config());
     assert!(r
         .findings
@@ -591,7 +607,7 @@ fn law_ref_contract() -> LawRef {
 fn an_even_split_is_one_info_finding() {
     let mut ds = region();
     for c in &COUNTIES[..3] {
-        find_mut(&mut ds, c, FOOD.0).statutory_limit = days("15个工作日", 15);
+        find_mut(&mut ds, c, FOOD.0).statutory_limit = days("15个工作日", 15).into();
     }
     let r = run(&ds, None, &config());
     let limit: Vec<_> = r.findings.iter().filter(|f| f.field == Field::StatutoryLimit).collect();
@@ -604,7 +620,7 @@ fn an_even_split_is_one_info_finding() {
 #[test]
 fn consensus_message_counts_agreeing_peers() {
     let mut ds = region();
-    find_mut(&mut ds, "450103", FOOD.0).statutory_limit = days("30个工作日", 30);
+    find_mut(&mut ds, "450103", FOOD.0).statutory_limit = days("30个工作日", 30).into();
     let r = run(&ds, None, &config());
     let f = r.findings.iter().find(|f| f.rule == "QD401").unwrap();
     assert!(f.message.contains("6个县中5个"), "{}", f.message);
@@ -615,36 +631,41 @@ fn consensus_message_counts_agreeing_peers() {
 /// Formatting-only differences per field: the same parsed values, other raw text.
 fn noise() -> Vec<(Field, Mutation)> {
     vec![
-        (Field::Name, |d| find_mut(d, "450103", FOOD.0).name = Name::new(" 食品经营许可 ".into())),
+        (Field::Name, |d| {
+            find_mut(d, "450103", FOOD.0).name = Name::new(" 食品经营许可 ".into()).into()
+        }),
         (Field::Code, |d| {
-            find_mut(d, "450103", FOOD.0).code = Code::parse("４５０１０１００１０００".into())
+            find_mut(d, "450103", FOOD.0).code =
+                Code::parse("４５０１０１００１０００".into()).into()
         }),
         (Field::Category, |d| find_mut(d, "450103", FOOD.0).category_raw = "许可".into()),
         (Field::Basis, |d| {
             find_mut(d, "450103", FOOD.0).basis =
-                basis("《食品安全法》第35条", vec![law("食品安全法", 35)])
+                basis("《食品安全法》第35条", vec![law("食品安全法", 35)]).into()
         }),
         (Field::StatutoryLimit, |d| {
-            find_mut(d, "450103", FOOD.0).statutory_limit = days("二十工作日", 20)
+            find_mut(d, "450103", FOOD.0).statutory_limit = days("二十工作日", 20).into()
         }),
         (Field::CommittedLimit, |d| {
-            find_mut(d, "450103", FOOD.0).committed_limit = days("5工作日", 5)
+            find_mut(d, "450103", FOOD.0).committed_limit = days("5工作日", 5).into()
         }),
         (Field::Fee, |d| {
-            find_mut(d, "450103", FOOD.0).fee = Fee { raw: "免费".into(), value: FeeValue::Free }
+            find_mut(d, "450103", FOOD.0).fee =
+                Fee { raw: "免费".into(), value: FeeValue::Free }.into()
         }),
         (Field::Visits, |d| {
-            find_mut(d, "450103", FOOD.0).visits = Count { raw: "一".into(), value: Some(1) }
+            find_mut(d, "450103", FOOD.0).visits = Count { raw: "一".into(), value: Some(1) }.into()
         }),
         (Field::Intermediaries, |d| {
-            find_mut(d, "450103", FOOD.0).intermediaries = Intermediaries::parse("不涉及".into())
+            find_mut(d, "450103", FOOD.0).intermediaries =
+                Intermediaries::parse("不涉及".into()).into()
         }),
         (Field::Kind, |d| find_mut(d, "450103", FOOD.0).kind_raw = "承诺".into()),
         (Field::Steps, |d| find_mut(d, "450103", FOOD.0).steps[1] = step("审 查", 0)),
         (Field::Materials, |d| {
             find_mut(d, "450103", FOOD.0).materials[0] = material("营业执照副本复印件")
         }),
-        (Field::Levels, |d| find_mut(d, "450103", FOOD.0).levels = Levels::parse("".into())),
+        (Field::Levels, |d| find_mut(d, "450103", FOOD.0).levels = Levels::parse("".into()).into()),
     ]
 }
 
@@ -684,7 +705,7 @@ fn output_does_not_depend_on_thread_count() {
 #[test]
 fn disabled_rules_and_severity_overrides_apply() {
     let mut ds = region();
-    find_mut(&mut ds, "450103", FOOD.0).name = Name::new("食品经营许可证核发".into());
+    find_mut(&mut ds, "450103", FOOD.0).name = Name::new("食品经营许可证核发".into()).into();
     let mut c = config();
     c.rules.get_mut("QD101").unwrap().severity = Severity::Error;
     let r = run(&ds, Some(&standard()), &c);
@@ -724,7 +745,7 @@ proptest::proptest! {
 fn a_wrong_code_shared_by_a_minority_joins_the_majority_code() {
     let mut ds = region();
     for c in ["450103", "450104"] {
-        find_mut(&mut ds, c, FOOD.0).code = Code::parse("450201001000".into());
+        find_mut(&mut ds, c, FOOD.0).code = Code::parse("450201001000".into()).into();
     }
     let r = run(&ds, None, &config());
     for c in ["450103", "450104"] {

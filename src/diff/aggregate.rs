@@ -286,11 +286,11 @@ mod tests {
         let a = item("450102", "000101001000", "甲");
         let b = item("450102", "000101002000", "乙");
         let mut a2 = a.clone();
-        a2.committed_limit = days("5个工作日", 5);
+        a2.committed_limit = days("5个工作日", 5).into();
         let mut b2 = b.clone();
-        b2.committed_limit = TimeLimit { raw: "即办".into(), value: LimitValue::Immediate };
+        b2.committed_limit = TimeLimit { raw: "即办".into(), value: LimitValue::Immediate }.into();
         b2.kind = Some(Kind::Immediate);
-        b2.visits = Count::parse("0".into());
+        b2.visits = Count::parse("0".into()).into();
         let r = diff(&dataset(vec![a, b]), &dataset(vec![a2, b2]), &Scoring::default());
         let t = &r.summary.totals;
         assert_eq!(t.before.compression, Some(0.5));
@@ -309,7 +309,7 @@ mod tests {
     fn ranking_orders_by_score_and_shares_ties() {
         let a = item("450102", "000101001000", "甲");
         let mut a2 = a.clone();
-        a2.visits = Count::parse("0".into());
+        a2.visits = Count::parse("0".into()).into();
         let b = item("450103", "000101001000", "甲");
         let c = item("450104", "000101001000", "甲");
         let r = diff(

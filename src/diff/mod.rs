@@ -331,8 +331,8 @@ mod tests {
     fn formatting_only_differences_are_not_changes() {
         let a = item("450102", "000101001000", "食品经营许可（新办）");
         let mut b = item("450102", "000101001000", "食品经营许可 (新办)");
-        b.committed_limit = days("十个工作日", 10);
-        b.fee = Fee { raw: "免费".into(), value: FeeValue::Free };
+        b.committed_limit = days("十个工作日", 10).into();
+        b.fee = Fee { raw: "免费".into(), value: FeeValue::Free }.into();
         let d = diff_pair(&a, &b, &Scoring::default());
         assert_eq!(d.status, Status::Unchanged, "{:?}", d.changes);
     }
@@ -346,13 +346,13 @@ mod tests {
             material("申请书", true, true),
             material("场所证明", true, false),
         ];
-        a.visits = Count::parse("2".into());
+        a.visits = Count::parse("2".into()).into();
         let mut b = a.clone();
         b.steps = vec![step(1, "受理", 1), step(2, "决定", 1)];
         b.materials =
             vec![material("申请表", true, true), material("营业执照副本复印件", true, false)];
-        b.visits = Count::parse("0".into());
-        b.committed_limit = days("5个工作日", 5);
+        b.visits = Count::parse("0".into()).into();
+        b.committed_limit = days("5个工作日", 5).into();
         let d = diff_pair(&a, &b, &Scoring::default());
         assert_eq!(d.status, Status::Changed);
         let (bf, af) = (d.before.unwrap(), d.after.unwrap());
@@ -380,10 +380,10 @@ mod tests {
         let a = item("450102", "000101001000", "甲");
         let mut b = a.clone();
         b.materials = vec![material("环评报告", true, false)];
-        b.intermediaries = Intermediaries::parse("环境影响评价".into());
+        b.intermediaries = Intermediaries::parse("环境影响评价".into()).into();
         let c = item("450102", "000101002000", "乙");
         let mut c2 = c.clone();
-        c2.visits = Count::parse("0".into());
+        c2.visits = Count::parse("0".into()).into();
         let r = diff(&dataset(vec![a, c]), &dataset(vec![b, c2]), &Scoring::default());
         assert_eq!(&*r.items[0].item, "000101001000");
         assert_eq!(r.items[0].score, -3.0);
@@ -411,13 +411,15 @@ mod tests {
         a.basis = Basis {
             raw: "x".into(),
             refs: vec![law("中华人民共和国食品安全法", 35), law("行政许可法", 12)],
-        };
+        }
+        .into();
         let mut b = a.clone();
         b.steps = vec![step(1, "受理", 0), step(2, "决定", 0), step(3, "审查", 0)];
         b.basis = Basis {
             raw: "y".into(),
             refs: vec![law("中华人民共和国食品安全法", 36), law("行政许可法", 12)],
-        };
+        }
+        .into();
         let d = diff_pair(&a, &b, &Scoring::default());
         assert_eq!(kinds(&d, Field::Steps).len(), 1);
         assert_eq!(kinds(&d, Field::Steps)[0].0, Some("reordered"));

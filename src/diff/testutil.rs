@@ -11,21 +11,21 @@ fn origin() -> Origin {
 pub fn item(jurisdiction: &str, code: &str, name: &str) -> Item {
     Item {
         jurisdiction: jurisdiction.into(),
-        code: Code::parse(code.into()),
+        code: Code::parse(code.into()).into(),
         implementation_code: None,
-        name: Name::new(name.into()),
+        name: Name::new(name.into()).into(),
         category_raw: "行政许可".into(),
         category: Some(Category::Licensing),
-        department: Name::new("兴宁区市场监督管理局".into()),
-        levels: Levels::parse("".into()),
-        basis: Basis { raw: "".into(), refs: Vec::new() },
-        statutory_limit: days("20个工作日", 20),
-        committed_limit: days("10个工作日", 10),
-        charged: Flag::parse("否".into()),
-        fee: Fee { raw: "不收费".into(), value: FeeValue::Free },
+        department: Name::new("兴宁区市场监督管理局".into()).into(),
+        levels: Levels::parse("".into()).into(),
+        basis: Basis { raw: "".into(), refs: Vec::new() }.into(),
+        statutory_limit: days("20个工作日", 20).into(),
+        committed_limit: days("10个工作日", 10).into(),
+        charged: Flag::parse("否".into()).into(),
+        fee: Fee { raw: "不收费".into(), value: FeeValue::Free }.into(),
         fee_basis: "".into(),
-        visits: Count::parse("1".into()),
-        intermediaries: Intermediaries::parse("无".into()),
+        visits: Count::parse("1".into()).into(),
+        intermediaries: Intermediaries::parse("无".into()).into(),
         kind_raw: "承诺件".into(),
         kind: Some(Kind::Committed),
         steps: Vec::new(),
@@ -46,9 +46,9 @@ pub fn days(raw: &str, n: u32) -> TimeLimit {
 pub fn step(seq: u32, name: &str, stamps: u64) -> Step {
     Step {
         seq: Some(seq),
-        name: Name::new(name.into()),
-        limit: TimeLimit { raw: "".into(), value: LimitValue::None },
-        stamps: Count::parse(stamps.to_string().into()),
+        name: Name::new(name.into()).into(),
+        limit: TimeLimit { raw: "".into(), value: LimitValue::None }.into(),
+        stamps: Count::parse(stamps.to_string().into()).into(),
         origin: origin(),
     }
 }
@@ -57,10 +57,10 @@ pub fn step(seq: u32, name: &str, stamps: u64) -> Step {
 pub fn material(name: &str, required: bool, stamped: bool) -> Material {
     let yn = |b: bool| if b { "是" } else { "否" };
     Material {
-        name: Name::new(name.into()),
-        required: Flag::parse(yn(required).into()),
-        copies: Count::parse("1".into()),
-        stamped: Flag::parse(yn(stamped).into()),
+        name: Name::new(name.into()).into(),
+        required: Flag::parse(yn(required).into()).into(),
+        copies: Count::parse("1".into()).into(),
+        stamped: Flag::parse(yn(stamped).into()).into(),
         origin: origin(),
     }
 }

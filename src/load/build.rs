@@ -30,15 +30,15 @@ fn cached<T: Clone>(map: &mut FxHashMap<Str, T>, raw: &str, parse: impl FnOnce(S
 #[derive(Default)]
 pub(crate) struct Cache {
     strs: FxHashSet<Str>,
-    names: FxHashMap<Str, Name>,
-    codes: FxHashMap<Str, Code>,
-    limits: FxHashMap<Str, TimeLimit>,
-    fees: FxHashMap<Str, Fee>,
-    bases: FxHashMap<Str, Basis>,
-    counts: FxHashMap<Str, Count>,
-    flags: FxHashMap<Str, Flag>,
-    levels: FxHashMap<Str, Levels>,
-    inters: FxHashMap<Str, Intermediaries>,
+    names: FxHashMap<Str, Arc<Name>>,
+    codes: FxHashMap<Str, Arc<Code>>,
+    limits: FxHashMap<Str, Arc<TimeLimit>>,
+    fees: FxHashMap<Str, Arc<Fee>>,
+    bases: FxHashMap<Str, Arc<Basis>>,
+    counts: FxHashMap<Str, Arc<Count>>,
+    flags: FxHashMap<Str, Arc<Flag>>,
+    levels: FxHashMap<Str, Arc<Levels>>,
+    inters: FxHashMap<Str, Arc<Intermediaries>>,
     categories: FxHashMap<Str, (Str, Option<Category>)>,
     kinds: FxHashMap<Str, (Str, Option<Kind>)>,
     /// Normalised codes and names of the item a step or material belongs to.
@@ -56,32 +56,32 @@ impl Cache {
         self.strs.insert(s.clone());
         s
     }
-    fn name(&mut self, raw: &str) -> Name {
-        cached(&mut self.names, raw, Name::new)
+    fn name(&mut self, raw: &str) -> Arc<Name> {
+        cached(&mut self.names, raw, |s| Arc::new(Name::new(s)))
     }
-    fn code(&mut self, raw: &str) -> Code {
-        cached(&mut self.codes, raw, Code::parse)
+    fn code(&mut self, raw: &str) -> Arc<Code> {
+        cached(&mut self.codes, raw, |s| Arc::new(Code::parse(s)))
     }
-    fn limit(&mut self, raw: &str) -> TimeLimit {
-        cached(&mut self.limits, raw, TimeLimit::parse)
+    fn limit(&mut self, raw: &str) -> Arc<TimeLimit> {
+        cached(&mut self.limits, raw, |s| Arc::new(TimeLimit::parse(s)))
     }
-    fn fee(&mut self, raw: &str) -> Fee {
-        cached(&mut self.fees, raw, Fee::parse)
+    fn fee(&mut self, raw: &str) -> Arc<Fee> {
+        cached(&mut self.fees, raw, |s| Arc::new(Fee::parse(s)))
     }
-    fn basis(&mut self, raw: &str) -> Basis {
-        cached(&mut self.bases, raw, Basis::parse)
+    fn basis(&mut self, raw: &str) -> Arc<Basis> {
+        cached(&mut self.bases, raw, |s| Arc::new(Basis::parse(s)))
     }
-    fn count(&mut self, raw: &str) -> Count {
-        cached(&mut self.counts, raw, Count::parse)
+    fn count(&mut self, raw: &str) -> Arc<Count> {
+        cached(&mut self.counts, raw, |s| Arc::new(Count::parse(s)))
     }
-    fn flag(&mut self, raw: &str) -> Flag {
-        cached(&mut self.flags, raw, Flag::parse)
+    fn flag(&mut self, raw: &str) -> Arc<Flag> {
+        cached(&mut self.flags, raw, |s| Arc::new(Flag::parse(s)))
     }
-    fn levels(&mut self, raw: &str) -> Levels {
-        cached(&mut self.levels, raw, Levels::parse)
+    fn levels(&mut self, raw: &str) -> Arc<Levels> {
+        cached(&mut self.levels, raw, |s| Arc::new(Levels::parse(s)))
     }
-    fn inters(&mut self, raw: &str) -> Intermediaries {
-        cached(&mut self.inters, raw, Intermediaries::parse)
+    fn inters(&mut self, raw: &str) -> Arc<Intermediaries> {
+        cached(&mut self.inters, raw, |s| Arc::new(Intermediaries::parse(s)))
     }
     fn category(&mut self, raw: &str) -> (Str, Option<Category>) {
         cached(&mut self.categories, raw, |s| {
@@ -161,7 +161,7 @@ impl<'a> Typer<'a> {
 
     /// A time limit from its column, or from a composite (amount + unit code) when the column is
     /// absent or empty.
-    fn limit(&mut self, row: &Row<'_>, col: Col) -> TimeLimit {
+    fn limit(&mut self, row: &Row<'_>, col: Col) -> Arc<TimeLimit> {
         let direct = raw_in(&self.map, row, col);
         if !direct.trim().is_empty() {
             return self.cache.limit(direct);
