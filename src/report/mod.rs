@@ -92,69 +92,126 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Size of the buffer a streamed report is written through: large enough that the system calls
-/// cost nothing next to rendering, small enough to be no memory at all next to the report.
-const STREAM_BUFFER: usize = 1 << 20;
+/// Size of the chunks a streamed report is handed over in: large enough that the system calls
+/// and the hand-over cost nothing next to rendering, small enough to be no memory at all next to
+/// the report.
+const STREAM_CHUNK: usize = 1 << 20;
 
-/// What a streamed report is rendered into (`write_output_with`): a buffer in front of the
-/// file or stdout. The buffer is a concrete type, so the many small writes of a serialiser are
-/// inlined copies; only a full buffer goes through the dynamic writer behind it.
-pub type Stream<'a> = std::io::BufWriter<Box<dyn Write + 'a>>;
+/// Chunks rendered ahead of the writer at most (memory stays bounded whatever the report size).
+const STREAM_AHEAD: usize = 4;
 
-/// A writer that remembers the first I/O error it met, so that an error coming back through a
-/// serialiser (serde_json, csv) can still be reported as an I/O error on the right file.
-struct Sink<'e, W: Write> {
-    inner: W,
-    error: &'e std::cell::Cell<Option<std::io::Error>>,
+/// What a streamed report is rendered into (`write_output_with`): a buffer whose full chunks go
+/// to a writer thread, so that rendering goes on while the system copies the previous chunk
+/// into the file (for a province diff that copy is a good part of a second). Writing into it is
+/// an inlined copy; only a full chunk goes further.
+pub struct Stream<'a> {
+    buf: Vec<u8>,
+    /// Hands a full chunk over and returns an empty one.
+    hand_over: &'a mut dyn FnMut(Vec<u8>) -> std::io::Result<Vec<u8>>,
 }
 
-impl<W: Write> Sink<'_, W> {
-    fn keep<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
-        r.map_err(|e| {
-            let copy = std::io::Error::new(e.kind(), e.to_string());
-            let first = self.error.take().unwrap_or(e);
-            self.error.set(Some(first));
-            copy
-        })
+impl Stream<'_> {
+    #[cold]
+    fn write_slow(&mut self, mut data: &[u8]) -> std::io::Result<()> {
+        while !data.is_empty() {
+            let room = self.buf.capacity() - self.buf.len();
+            if room == 0 {
+                self.send()?;
+                continue;
+            }
+            let (now, rest) = data.split_at(room.min(data.len()));
+            self.buf.extend_from_slice(now);
+            data = rest;
+        }
+        Ok(())
+    }
+
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let full = std::mem::take(&mut self.buf);
+        self.buf = (self.hand_over)(full)?;
+        if self.buf.capacity() < STREAM_CHUNK {
+            self.buf.reserve_exact(STREAM_CHUNK - self.buf.len());
+        }
+        Ok(())
     }
 }
 
-impl<W: Write> Write for Sink<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let r = self.inner.write(buf);
-        self.keep(r)
+impl Write for Stream<'_> {
+    #[inline]
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.write_all(data)?;
+        Ok(data.len())
     }
 
-    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        let r = self.inner.write_all(buf);
-        self.keep(r)
+    #[inline]
+    fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
+        if data.len() <= self.buf.capacity() - self.buf.len() {
+            self.buf.extend_from_slice(data);
+            Ok(())
+        } else {
+            self.write_slow(data)
+        }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        let r = self.inner.flush();
-        self.keep(r)
+        self.send()
     }
 }
 
-/// Renders into a buffered `inner` and flushes it. Returns the outcome of rendering and the
-/// first I/O error met on `inner`, if any (that error, not what the serialiser made of it, is
-/// what the user must see).
+/// Renders into a `Stream` whose chunks a second thread writes into `inner`, then flushes it.
+/// Returns the outcome of rendering and the first I/O error met on `inner`, if any (that error,
+/// not what the serialiser made of it, is what the user must see).
 fn stream<W, F>(inner: W, render: F) -> (Result<()>, Option<std::io::Error>)
 where
-    W: Write,
+    W: Write + Send,
     F: FnOnce(&mut Stream<'_>) -> Result<()>,
 {
-    let error = std::cell::Cell::new(None);
-    let sink: Box<dyn Write + '_> = Box::new(Sink { inner, error: &error });
-    let mut out: Stream<'_> = std::io::BufWriter::with_capacity(STREAM_BUFFER, sink);
-    let r = render(&mut out).and_then(|()| {
-        out.flush().map_err(|e| Error::io("<output>", e))?;
-        Ok(())
-    });
-    // On an error, what is still buffered is dropped unwritten (no second attempt at a
-    // writer that already failed).
-    let (_, _) = out.into_parts();
-    (r, error.take())
+    use std::sync::mpsc;
+    let (full_tx, full_rx) = mpsc::sync_channel::<Vec<u8>>(STREAM_AHEAD);
+    let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> std::io::Result<()> {
+            let mut inner = inner;
+            for mut chunk in full_rx {
+                // On an error the receiver is dropped here, and the next hand-over fails.
+                inner.write_all(&chunk)?;
+                chunk.clear();
+                let _ = empty_tx.send(chunk);
+            }
+            inner.flush()
+        });
+        // A fixed set of chunks goes round: a new one costs page faults, a recycled one none.
+        let mut chunks = 1;
+        let mut hand_over = |full: Vec<u8>| -> std::io::Result<Vec<u8>> {
+            let stopped =
+                || std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the report writer stopped");
+            full_tx.send(full).map_err(|_| stopped())?;
+            if let Ok(empty) = empty_rx.try_recv() {
+                return Ok(empty);
+            }
+            if chunks < STREAM_AHEAD + 2 {
+                chunks += 1;
+                return Ok(Vec::with_capacity(STREAM_CHUNK));
+            }
+            empty_rx.recv().map_err(|_| stopped())
+        };
+        let mut out = Stream { buf: Vec::with_capacity(STREAM_CHUNK), hand_over: &mut hand_over };
+        let r = render(&mut out).and_then(|()| {
+            out.flush().map_err(|e| Error::io("<output>", e))?;
+            Ok(())
+        });
+        drop(out);
+        // No more chunks: the writer thread finishes what it has and stops.
+        drop(full_tx);
+        let written = match writer.join() {
+            Ok(w) => w.err(),
+            Err(_) => Some(std::io::Error::other("the report writer panicked")),
+        };
+        (r, written)
+    })
 }
 
 /// Streams a report to `path` atomically (as `write_atomic`: a temporary file beside it,
@@ -169,10 +226,10 @@ where
 {
     match path {
         Some(path) => write_atomic_with(path, render),
-        None => match stream(std::io::stdout().lock(), render) {
-            (Ok(()), _) => Ok(()),
-            (Err(_), Some(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            (Err(_), Some(e)) => Err(Error::io("<stdout>", e)),
+        None => match stream(std::io::stdout(), render) {
+            (Ok(()), None) => Ok(()),
+            (_, Some(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            (_, Some(e)) => Err(Error::io("<stdout>", e)),
             (Err(e), None) => Err(e),
         },
     }
@@ -194,9 +251,9 @@ where
         .map_err(|e| Error::io(dir, e))?;
     let tmp_path = tmp.path().to_path_buf();
     match stream(tmp.as_file_mut(), render) {
-        (Ok(()), _) => {}
+        (Ok(()), None) => {}
         // Dropping `tmp` removes the temporary file.
-        (Err(_), Some(e)) => return Err(Error::io(&tmp_path, e)),
+        (_, Some(e)) => return Err(Error::io(&tmp_path, e)),
         (Err(e), None) => return Err(e),
     }
     // A temporary file is created 0600; keep the mode of the report being replaced, else 0644.
@@ -261,6 +318,44 @@ mod tests {
         .unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), big);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// A disk that fills up after `room` bytes.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if buf.len() > self.room {
+                return Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "disk full"));
+            }
+            self.room -= buf.len();
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_write_error_reaches_the_caller_as_it_was() {
+        // Met while rendering (the writer stopped taking chunks) ...
+        let (r, e) = stream(Full { room: 1 << 20 }, |w| {
+            for _ in 0..64 {
+                w.write_all(&[b'x'; 1 << 18]).map_err(|e| Error::io("<output>", e))?;
+            }
+            Ok(())
+        });
+        assert!(r.is_err());
+        assert_eq!(e.map(|e| e.kind()), Some(std::io::ErrorKind::StorageFull));
+        // ... or on the last chunk, after rendering finished.
+        let (r, e) = stream(Full { room: 10 }, |w| {
+            w.write_all(b"more than ten bytes").map_err(|e| Error::io("<output>", e))
+        });
+        assert!(r.is_ok());
+        assert_eq!(e.map(|e| e.to_string()), Some("disk full".to_string()));
     }
 
     #[test]
