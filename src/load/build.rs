@@ -114,13 +114,29 @@ struct Typer<'a> {
     file: Str,
     map: Option<HeaderMap>,
     cache: Cache,
+    /// The columns that join a step or material row to its item (区划代码, 事项编码, 事项名称).
+    key_cols: Vec<usize>,
+    /// The columns a step or material row's own fields are read from.
+    own_cols: Vec<usize>,
 }
 
 impl<'a> Typer<'a> {
     fn new(columns: &'a Columns, table: Table, opts: &LoadOptions, file: Str) -> Typer<'a> {
         let fill_jurisdiction =
             opts.jurisdiction.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(Str::from);
-        Typer { columns, table, fill_jurisdiction, file, map: None, cache: Cache::default() }
+        // A copy of the name per typer: the pieces of a file are typed on different threads, and
+        // one shared `Arc` would have both cores bump its count for every row.
+        let file = Str::from(&*file);
+        Typer {
+            columns,
+            table,
+            fill_jurisdiction,
+            file,
+            map: None,
+            cache: Cache::default(),
+            key_cols: Vec::new(),
+            own_cols: Vec::new(),
+        }
     }
 
     /// How many columns of `header` name a field of this table.
@@ -145,6 +161,15 @@ impl<'a> Typer<'a> {
                 );
                 ok = false;
             }
+        }
+        self.key_cols = [Col::Jurisdiction, Col::Code, Col::ItemName]
+            .iter()
+            .filter_map(|c| map.get(*c))
+            .collect();
+        let own = own_fields(self.table);
+        self.own_cols = own.iter().filter_map(|c| map.get(*c)).collect();
+        for c in map.composites.iter().filter(|c| own.contains(&c.col)) {
+            self.own_cols.extend([c.amount, c.unit]);
         }
         self.map = Some(map);
         ok
@@ -210,6 +235,9 @@ fn raw_in<'r>(map: &'r Option<HeaderMap>, row: &'r Row<'_>, col: Col) -> &'r str
 pub(crate) struct ItemsVisitor<'a> {
     t: Typer<'a>,
     pub(crate) items: Vec<Item>,
+    /// Item bodies by the bytes of their cells.
+    bodies: FxHashMap<Box<[u8]>, ItemBody>,
+    scratch: Vec<u8>,
 }
 
 impl<'a> ItemsVisitor<'a> {
@@ -219,7 +247,12 @@ impl<'a> ItemsVisitor<'a> {
     }
 
     pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
-        ItemsVisitor { t: Typer::new(columns, Table::Items, opts, file), items: Vec::new() }
+        ItemsVisitor {
+            t: Typer::new(columns, Table::Items, opts, file),
+            items: Vec::new(),
+            bodies: FxHashMap::default(),
+            scratch: Vec::new(),
+        }
     }
 }
 
@@ -264,22 +297,76 @@ impl Visitor for ItemsVisitor<'_> {
         // them would only copy each one into the cache.
         let implementation_code =
             if impl_raw.trim().is_empty() { None } else { Some(Code::parse(impl_raw.into())) };
-        let (category_raw, category) = field!(t, row, Col::Category, category);
-        let (kind_raw, kind) = field!(t, row, Col::Kind, kind);
-        let statutory_limit = t.limit(row, Col::StatutoryLimit);
-        let committed_limit = t.limit(row, Col::CommittedLimit);
+        let department = field!(t, row, Col::Department, name);
+        cells_into(&mut self.scratch, row, &t.own_cols);
+        let body = match self.bodies.get(self.scratch.as_slice()) {
+            Some(body) => body.clone(),
+            None => {
+                let body = ItemBody::read(t, row);
+                if self.bodies.len() < MAX_PROTOS {
+                    self.bodies.insert(self.scratch.as_slice().into(), body.clone());
+                }
+                body
+            }
+        };
         let item = Item {
             jurisdiction,
             code,
             implementation_code,
             name,
+            category_raw: body.category_raw,
+            category: body.category,
+            department,
+            levels: body.levels,
+            basis: body.basis,
+            statutory_limit: body.statutory_limit,
+            committed_limit: body.committed_limit,
+            charged: body.charged,
+            fee: body.fee,
+            fee_basis: body.fee_basis,
+            visits: body.visits,
+            intermediaries: body.intermediaries,
+            kind_raw: body.kind_raw,
+            kind: body.kind,
+            steps: Vec::new(),
+            materials: Vec::new(),
+            origin: t.origin(line),
+        };
+        self.items.push(item);
+        true
+    }
+}
+
+/// The fields of an item row that do not name the item or its body: the same in every
+/// jurisdiction implementing a standard item, so read once per distinct combination.
+#[derive(Clone)]
+struct ItemBody {
+    category_raw: Str,
+    category: Option<Category>,
+    levels: Arc<Levels>,
+    basis: Arc<Basis>,
+    statutory_limit: Arc<TimeLimit>,
+    committed_limit: Arc<TimeLimit>,
+    charged: Arc<Flag>,
+    fee: Arc<Fee>,
+    fee_basis: Str,
+    visits: Arc<Count>,
+    intermediaries: Arc<Intermediaries>,
+    kind_raw: Str,
+    kind: Option<Kind>,
+}
+
+impl ItemBody {
+    fn read(t: &mut Typer<'_>, row: &Row<'_>) -> ItemBody {
+        let (category_raw, category) = field!(t, row, Col::Category, category);
+        let (kind_raw, kind) = field!(t, row, Col::Kind, kind);
+        ItemBody {
             category_raw,
             category,
-            department: field!(t, row, Col::Department, name),
             levels: field!(t, row, Col::Levels, levels),
             basis: field!(t, row, Col::Basis, basis),
-            statutory_limit,
-            committed_limit,
+            statutory_limit: t.limit(row, Col::StatutoryLimit),
+            committed_limit: t.limit(row, Col::CommittedLimit),
             charged: field!(t, row, Col::Charged, flag),
             fee: field!(t, row, Col::Fee, fee),
             fee_basis: field!(t, row, Col::FeeBasis, str),
@@ -287,12 +374,7 @@ impl Visitor for ItemsVisitor<'_> {
             intermediaries: field!(t, row, Col::Intermediaries, inters),
             kind_raw,
             kind,
-            steps: Vec::new(),
-            materials: Vec::new(),
-            origin: t.origin(line),
-        };
-        self.items.push(item);
-        true
+        }
     }
 }
 
@@ -373,8 +455,24 @@ impl<T> Children<T> {
 /// item are usually adjacent, so most rows reuse the previous key without any hashing.
 #[derive(Default)]
 struct KeyMemo {
-    raw: [String; 3],
+    /// The key cells of the previous row, as [`cells_into`] writes them.
+    raw: Vec<u8>,
+    /// The same for the current row (kept to reuse its allocation).
+    scratch: Vec<u8>,
     id: Option<u32>,
+    /// Key ids by the key cells' bytes, for rows whose item is not the previous row's.
+    ids: FxHashMap<Box<[u8]>, u32>,
+}
+
+/// Writes the bytes of the cells `cols` of `row` into `buf`, each preceded by its length, so that
+/// two rows write the same bytes exactly when those cells are equal.
+fn cells_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize]) {
+    buf.clear();
+    for &i in cols {
+        let cell = row.bytes(i);
+        buf.extend_from_slice(&(cell.len() as u64).to_le_bytes());
+        buf.extend_from_slice(cell);
+    }
 }
 
 /// The key id of a step or material row (None, reported, when it has no jurisdiction).
@@ -386,21 +484,21 @@ fn row_key_id<T>(
     line: u64,
     diags: &mut Diags,
 ) -> Option<u32> {
-    let raw = [
-        raw_in(&t.map, row, Col::Jurisdiction),
-        raw_in(&t.map, row, Col::Code),
-        raw_in(&t.map, row, Col::ItemName),
-    ];
-    if let Some(id) = memo.id {
-        if memo.raw.iter().zip(raw).all(|(a, b)| a == b) {
-            return Some(id);
+    cells_into(&mut memo.scratch, row, &t.key_cols);
+    if memo.id.is_some() && memo.scratch == memo.raw {
+        return memo.id;
+    }
+    std::mem::swap(&mut memo.raw, &mut memo.scratch);
+    let id = match memo.ids.get(memo.raw.as_slice()) {
+        Some(id) => Some(*id),
+        None => {
+            let id = item_key(t, row, line, diags).map(|key| children.key_id(key));
+            if let Some(id) = id {
+                memo.ids.insert(memo.raw.as_slice().into(), id);
+            }
+            id
         }
-    }
-    for (m, r) in memo.raw.iter_mut().zip(raw) {
-        m.clear();
-        m.push_str(r);
-    }
-    let id = item_key(t, row, line, diags).map(|key| children.key_id(key));
+    };
     memo.id = id;
     id
 }
@@ -432,6 +530,50 @@ fn key_needs(t: &Typer<'_>) -> Vec<&'static [(Col, &'static str)]> {
     needs
 }
 
+/// The fields of a step or material row besides its key, and those of an item's body.
+fn own_fields(table: Table) -> &'static [Col] {
+    match table {
+        Table::Steps => &[Col::Seq, Col::Step, Col::StepLimit, Col::Stamps],
+        Table::Materials => &[Col::Material, Col::Required, Col::Copies, Col::Stamped],
+        // An item's body (`ItemBody`).
+        Table::Items => &[
+            Col::Category,
+            Col::Levels,
+            Col::Basis,
+            Col::StatutoryLimit,
+            Col::CommittedLimit,
+            Col::Charged,
+            Col::Fee,
+            Col::FeeBasis,
+            Col::Visits,
+            Col::Intermediaries,
+            Col::Kind,
+        ],
+        _ => &[],
+    }
+}
+
+/// A step or material: typed once per distinct content, then copied with its own origin.
+pub(crate) trait Child: Clone {
+    fn set_origin(&mut self, origin: Origin);
+}
+
+impl Child for Step {
+    fn set_origin(&mut self, origin: Origin) {
+        self.origin = origin;
+    }
+}
+
+impl Child for Material {
+    fn set_origin(&mut self, origin: Origin) {
+        self.origin = origin;
+    }
+}
+
+/// The most distinct step or material contents remembered per piece of a file: a province has
+/// tens of thousands; a file whose rows are all different only stops being remembered.
+const MAX_PROTOS: usize = 1 << 18;
+
 /// Types the rows of a table that hangs off items (steps.csv, materials.csv): the key that joins a
 /// row to its item is read the same way for both; only the typing of the rest differs.
 pub(crate) struct ChildVisitor<'a, T> {
@@ -440,6 +582,10 @@ pub(crate) struct ChildVisitor<'a, T> {
     pub(crate) rows: Children<T>,
     /// Types one row's own fields.
     make: fn(&mut Typer<'a>, &Row<'_>, u64) -> T,
+    /// Typed rows by the bytes of their own cells: the same step (受理, 1个工作日, 1) recurs in
+    /// every county, and one lookup of the row replaces one per field.
+    protos: FxHashMap<Box<[u8]>, T>,
+    scratch: Vec<u8>,
 }
 
 /// Types steps.csv rows.
@@ -452,43 +598,44 @@ impl<'a, T> ChildVisitor<'a, T> {
     pub(crate) fn ignored(&self) -> Vec<String> {
         self.t.map.as_ref().map(|m| m.ignored.clone()).unwrap_or_default()
     }
+
+    fn with(t: Typer<'a>, make: fn(&mut Typer<'a>, &Row<'_>, u64) -> T) -> Self {
+        ChildVisitor {
+            t,
+            memo: KeyMemo::default(),
+            rows: Children::new(),
+            make,
+            protos: FxHashMap::default(),
+            scratch: Vec::new(),
+        }
+    }
 }
 
 impl<'a> ChildVisitor<'a, Step> {
     pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
-        ChildVisitor {
-            t: Typer::new(columns, Table::Steps, opts, file),
-            memo: KeyMemo::default(),
-            rows: Children::new(),
-            make: |t, row, line| Step {
-                seq: field!(t, row, Col::Seq, seq),
-                name: field!(t, row, Col::Step, name),
-                limit: t.limit(row, Col::StepLimit),
-                stamps: field!(t, row, Col::Stamps, count),
-                origin: t.origin(line),
-            },
-        }
+        Self::with(Typer::new(columns, Table::Steps, opts, file), |t, row, line| Step {
+            seq: field!(t, row, Col::Seq, seq),
+            name: field!(t, row, Col::Step, name),
+            limit: t.limit(row, Col::StepLimit),
+            stamps: field!(t, row, Col::Stamps, count),
+            origin: t.origin(line),
+        })
     }
 }
 
 impl<'a> ChildVisitor<'a, Material> {
     pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
-        ChildVisitor {
-            t: Typer::new(columns, Table::Materials, opts, file),
-            memo: KeyMemo::default(),
-            rows: Children::new(),
-            make: |t, row, line| Material {
-                name: field!(t, row, Col::Material, name),
-                required: field!(t, row, Col::Required, flag),
-                copies: field!(t, row, Col::Copies, count),
-                stamped: field!(t, row, Col::Stamped, flag),
-                origin: t.origin(line),
-            },
-        }
+        Self::with(Typer::new(columns, Table::Materials, opts, file), |t, row, line| Material {
+            name: field!(t, row, Col::Material, name),
+            required: field!(t, row, Col::Required, flag),
+            copies: field!(t, row, Col::Copies, count),
+            stamped: field!(t, row, Col::Stamped, flag),
+            origin: t.origin(line),
+        })
     }
 }
 
-impl<T> Visitor for ChildVisitor<'_, T> {
+impl<T: Child> Visitor for ChildVisitor<'_, T> {
     fn header_score(&self, header: &[String]) -> usize {
         self.t.score(header)
     }
@@ -503,7 +650,21 @@ impl<T> Visitor for ChildVisitor<'_, T> {
         else {
             return false;
         };
-        let child = (self.make)(&mut self.t, row, line);
+        cells_into(&mut self.scratch, row, &self.t.own_cols);
+        let child = match self.protos.get(self.scratch.as_slice()) {
+            Some(proto) => {
+                let mut child = proto.clone();
+                child.set_origin(self.t.origin(line));
+                child
+            }
+            None => {
+                let child = (self.make)(&mut self.t, row, line);
+                if self.protos.len() < MAX_PROTOS {
+                    self.protos.insert(self.scratch.as_slice().into(), child.clone());
+                }
+                child
+            }
+        };
         self.rows.push(id, child);
         true
     }

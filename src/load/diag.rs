@@ -139,13 +139,19 @@ pub(crate) fn shorten(s: &str) -> String {
 #[derive(Debug)]
 pub(crate) struct Diags {
     file: Str,
-    list: Vec<Diagnostic>,
+    /// The diagnostics kept, with their kind (to re-apply the cap when merging).
+    list: Vec<(Msg, Diagnostic)>,
     counts: Vec<(Msg, u64)>,
 }
 
 impl Diags {
     pub(crate) fn new(file: Str) -> Diags {
         Diags { file, list: Vec::new(), counts: Vec::new() }
+    }
+
+    /// The file the diagnostics are about.
+    pub(crate) fn file(&self) -> Str {
+        self.file.clone()
     }
 
     /// True when nothing was reported.
@@ -162,35 +168,67 @@ impl Diags {
         text: Option<String>,
         msg: Msg,
     ) {
-        let n = match self.counts.iter_mut().find(|(m, _)| *m == msg) {
+        let n = self.bump(msg, 1);
+        if n <= MAX_PER_KIND {
+            self.list.push((
+                msg,
+                Diagnostic {
+                    file: self.file.clone(),
+                    line,
+                    column,
+                    text: text.map(|t| shorten(&t)),
+                    message: msg.zh().to_string(),
+                },
+            ));
+        }
+    }
+
+    /// Appends the diagnostics of a later part of the same file (a chunk read in parallel), as
+    /// if they had been pushed here: the cap per kind holds over the whole file.
+    pub(crate) fn absorb(&mut self, later: Diags) {
+        let mut listed: Vec<(Msg, u64)> = Vec::new();
+        for (msg, d) in later.list {
+            match listed.iter_mut().find(|(m, _)| *m == msg) {
+                Some((_, n)) => *n += 1,
+                None => listed.push((msg, 1)),
+            }
+            let n = self.bump(msg, 1);
+            if n <= MAX_PER_KIND {
+                self.list.push((msg, d));
+            }
+        }
+        // Those the later part counted but did not keep.
+        for (msg, n) in later.counts {
+            let kept = listed.iter().find(|(m, _)| *m == msg).map(|(_, k)| *k).unwrap_or(0);
+            if n > kept {
+                self.bump(msg, n - kept);
+            }
+        }
+    }
+
+    /// Adds `by` to the count of `msg`; returns the new count.
+    fn bump(&mut self, msg: Msg, by: u64) -> u64 {
+        match self.counts.iter_mut().find(|(m, _)| *m == msg) {
             Some((_, n)) => {
-                *n += 1;
+                *n += by;
                 *n
             }
             None => {
-                self.counts.push((msg, 1));
-                1
+                self.counts.push((msg, by));
+                by
             }
-        };
-        if n <= MAX_PER_KIND {
-            self.list.push(Diagnostic {
-                file: self.file.clone(),
-                line,
-                column,
-                text: text.map(|t| shorten(&t)),
-                message: msg.zh().to_string(),
-            });
         }
     }
 
     /// The diagnostics kept, plus one summary per message that overflowed.
     /// Sorted by line (file-level ones, without a line, first); stable, so the order of
     /// pushing decides among diagnostics of one line.
-    pub(crate) fn finish(mut self) -> Vec<Diagnostic> {
-        self.list.sort_by_key(|d| d.line.unwrap_or(0));
+    pub(crate) fn finish(self) -> Vec<Diagnostic> {
+        let mut list: Vec<Diagnostic> = self.list.into_iter().map(|(_, d)| d).collect();
+        list.sort_by_key(|d| d.line.unwrap_or(0));
         for (msg, n) in &self.counts {
             if *n > MAX_PER_KIND {
-                self.list.push(Diagnostic {
+                list.push(Diagnostic {
                     file: self.file.clone(),
                     line: None,
                     column: None,
@@ -199,7 +237,7 @@ impl Diags {
                 });
             }
         }
-        self.list
+        list
     }
 }
 
@@ -221,6 +259,27 @@ mod tests {
         assert!(last.text.as_deref().unwrap().ends_with(": 5"));
         let long = list.iter().find(|d| d.message == Msg::NoItem.zh()).unwrap();
         assert_eq!(long.text.as_deref().unwrap().chars().count(), TEXT_CHARS + 1);
+    }
+
+    #[test]
+    fn absorbing_parts_keeps_the_cap_and_the_counts_of_one_file() {
+        let push = |d: &mut Diags, lines: std::ops::Range<u64>| {
+            for i in lines {
+                d.push_at(Some(i), None, None, Msg::FieldCount);
+                d.push_at(Some(i), None, None, Msg::NoItem);
+            }
+        };
+        let mut whole = Diags::new("x.csv".into());
+        push(&mut whole, 0..(MAX_PER_KIND * 3 / 2));
+        let mut first = Diags::new("x.csv".into());
+        push(&mut first, 0..(MAX_PER_KIND / 2));
+        let mut second = Diags::new("x.csv".into());
+        push(&mut second, (MAX_PER_KIND / 2)..(MAX_PER_KIND + 10));
+        let mut third = Diags::new("x.csv".into());
+        push(&mut third, (MAX_PER_KIND + 10)..(MAX_PER_KIND * 3 / 2));
+        first.absorb(second);
+        first.absorb(third);
+        assert_eq!(first.finish(), whole.finish());
     }
 
     #[test]

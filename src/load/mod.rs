@@ -7,6 +7,7 @@
 //! steps and materials to their items and settles the jurisdictions.
 
 mod build;
+mod chunk;
 mod columns;
 mod diag;
 pub mod profile;
@@ -50,8 +51,9 @@ pub struct LoadOptions {
 enum Rows {
     Jurisdictions(Vec<JurisdictionRow>),
     Items(Vec<Item>),
-    Steps(Children<Step>),
-    Materials(Children<Material>),
+    /// One `Children` per piece of the file, in file order.
+    Steps(Vec<Children<Step>>),
+    Materials(Vec<Children<Material>>),
 }
 
 struct TableOut {
@@ -72,12 +74,14 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     }
     let found = source::find(path)?;
 
-    // The four tables are read and typed in parallel; each keeps its own caches.
-    let outs: Vec<TableOut> = found
-        .tables
-        .par_iter()
-        .map(|(table, src)| read_table(*table, src, &columns, opts, forced))
-        .collect();
+    // CSV files are read one after the other, each in pieces in parallel, so that only one
+    // file's text is held at a time; sheets (already in memory) are typed in parallel.
+    let read = |(table, src): &(Table, Source)| read_table(*table, src, &columns, opts, forced);
+    let outs: Vec<TableOut> = if found.tables.iter().all(|(_, s)| matches!(s, Source::Csv { .. })) {
+        found.tables.iter().map(read).collect()
+    } else {
+        found.tables.par_iter().map(read).collect()
+    };
 
     let mut pre: Vec<Diagnostic> = Vec::new();
     for (file, msg, text) in found.notes {
@@ -178,16 +182,19 @@ struct Gathered<T> {
 
 fn gather<T>(
     n_items: usize,
-    rows: Children<T>,
+    parts: Vec<Children<T>>,
     index: &ItemIndex,
     line: impl Fn(&T) -> u64,
 ) -> Gathered<T> {
-    let target: Vec<Option<usize>> = rows.keys.iter().map(|k| index.find(k)).collect();
+    let targets: Vec<Vec<Option<usize>>> =
+        parts.iter().map(|p| p.keys.iter().map(|k| index.find(k)).collect()).collect();
     let mut sizes = vec![0usize; n_items];
-    for (id, _) in rows.chunks.iter().flatten() {
-        if let Some(Some(i)) = target.get(*id as usize) {
-            if let Some(size) = sizes.get_mut(*i) {
-                *size += 1;
+    for (part, target) in parts.iter().zip(&targets) {
+        for (id, _) in part.chunks.iter().flatten() {
+            if let Some(Some(i)) = target.get(*id as usize) {
+                if let Some(size) = sizes.get_mut(*i) {
+                    *size += 1;
+                }
             }
         }
     }
@@ -197,19 +204,22 @@ fn gather<T>(
     let mut lists: Vec<Vec<T>> = Vec::new();
     lists.resize_with(n_items, Vec::new);
     let mut rejected = Vec::new();
-    for chunk in rows.chunks {
-        for (id, row) in chunk {
-            let at = target.get(id as usize).copied().flatten();
-            match at.and_then(|i| Some((lists.get_mut(i)?, sizes.get(i).copied().unwrap_or(0)))) {
-                Some((list, size)) => {
-                    if list.capacity() == 0 {
-                        list.reserve_exact(size);
+    for (part, target) in parts.into_iter().zip(&targets) {
+        for chunk in part.chunks {
+            for (id, row) in chunk {
+                let at = target.get(id as usize).copied().flatten();
+                match at.and_then(|i| Some((lists.get_mut(i)?, sizes.get(i).copied().unwrap_or(0))))
+                {
+                    Some((list, size)) => {
+                        if list.capacity() == 0 {
+                            list.reserve_exact(size);
+                        }
+                        list.push(row)
                     }
-                    list.push(row)
-                }
-                None => {
-                    if let Some(key) = rows.keys.get(id as usize) {
-                        rejected.push((line(&row), key.clone()));
+                    None => {
+                        if let Some(key) = part.keys.get(id as usize) {
+                            rejected.push((line(&row), key.clone()));
+                        }
                     }
                 }
             }
@@ -240,28 +250,33 @@ fn read_table(
     };
     let rows = match table {
         Table::Jurisdictions => {
-            let mut v = JurisdictionsVisitor::new(columns, opts, file);
-            read::visit(src, forced, &mut v, &mut diags, &mut report);
-            report.ignored_columns = v.ignored();
-            Rows::Jurisdictions(v.rows)
+            let new = || JurisdictionsVisitor::new(columns, opts, file.clone());
+            let vs = read::visit(src, forced, &new, false, &mut diags, &mut report);
+            report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
+            // A small table, read in one piece (duplicates are found within a visitor).
+            Rows::Jurisdictions(vs.into_iter().flat_map(|v| v.rows).collect())
         }
         Table::Items => {
-            let mut v = ItemsVisitor::new(columns, opts, file);
-            read::visit(src, forced, &mut v, &mut diags, &mut report);
-            report.ignored_columns = v.ignored();
-            Rows::Items(v.items)
+            let new = || ItemsVisitor::new(columns, opts, file.clone());
+            let vs = read::visit(src, forced, &new, true, &mut diags, &mut report);
+            report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
+            let mut items = Vec::with_capacity(vs.iter().map(|v| v.items.len()).sum());
+            for v in vs {
+                items.extend(v.items);
+            }
+            Rows::Items(items)
         }
         Table::Steps => {
-            let mut v = StepsVisitor::new(columns, opts, file);
-            read::visit(src, forced, &mut v, &mut diags, &mut report);
-            report.ignored_columns = v.ignored();
-            Rows::Steps(v.rows)
+            let new = || StepsVisitor::new(columns, opts, file.clone());
+            let vs = read::visit(src, forced, &new, true, &mut diags, &mut report);
+            report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
+            Rows::Steps(vs.into_iter().map(|v| v.rows).collect())
         }
         Table::Materials => {
-            let mut v = MaterialsVisitor::new(columns, opts, file);
-            read::visit(src, forced, &mut v, &mut diags, &mut report);
-            report.ignored_columns = v.ignored();
-            Rows::Materials(v.rows)
+            let new = || MaterialsVisitor::new(columns, opts, file.clone());
+            let vs = read::visit(src, forced, &new, true, &mut diags, &mut report);
+            report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
+            Rows::Materials(vs.into_iter().map(|v| v.rows).collect())
         }
     };
     TableOut { rows, report, diags }

@@ -4,9 +4,10 @@
 
 use csv::ByteRecord;
 use encoding_rs::Encoding;
+use rayon::prelude::*;
 
 use super::diag::{Diags, Msg};
-use super::source::{decode, Source};
+use super::source::{decode_text, Source};
 use crate::model::FileReport;
 
 /// The largest cell kept, in bytes. Longer cells are truncated (at a character boundary) and
@@ -15,8 +16,10 @@ pub(crate) const MAX_FIELD: usize = 1 << 20;
 
 /// One data row, as the visitor sees it.
 pub(crate) enum Row<'a> {
-    /// A CSV record and its bytes as text (validated once per record, not once per cell).
-    Csv(&'a ByteRecord, Option<&'a str>),
+    /// A CSV record of a file whose text is valid UTF-8 (so is the record: the csv crate splits
+    /// and unescapes at ASCII bytes only), and its text, checked when first needed: rows whose
+    /// cells are all remembered by the visitor are never read as text.
+    Csv(&'a ByteRecord, std::cell::OnceCell<Option<&'a str>>),
     Cells(&'a [String]),
 }
 
@@ -24,13 +27,24 @@ impl Row<'_> {
     /// The cell in column `i` (empty when the row is shorter), truncated to [`MAX_FIELD`].
     pub(crate) fn get(&self, i: usize) -> &str {
         let s = match self {
-            Row::Csv(rec, Some(text)) => rec.range(i).and_then(|r| text.get(r)).unwrap_or(""),
-            Row::Csv(rec, None) => {
-                rec.get(i).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
+            Row::Csv(rec, text) => {
+                match text.get_or_init(|| simdutf8::basic::from_utf8(rec.as_slice()).ok()) {
+                    Some(text) => rec.range(i).and_then(|r| text.get(r)).unwrap_or(""),
+                    None => rec.get(i).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or(""),
+                }
             }
             Row::Cells(cells) => cells.get(i).map(String::as_str).unwrap_or(""),
         };
         truncate(s)
+    }
+
+    /// The bytes of the cell in column `i`, whole (empty when the row is shorter): for comparing
+    /// cells without reading them as text.
+    pub(crate) fn bytes(&self, i: usize) -> &[u8] {
+        match self {
+            Row::Csv(rec, _) => rec.get(i).unwrap_or_default(),
+            Row::Cells(cells) => cells.get(i).map(String::as_bytes).unwrap_or_default(),
+        }
     }
 
     fn len(&self) -> usize {
@@ -78,27 +92,31 @@ pub(crate) trait Visitor {
     fn row(&mut self, line: u64, row: &Row<'_>, diags: &mut Diags) -> bool;
 }
 
-/// Reads every row of `source` into `visitor`, filling the counts and encoding of `report`.
-pub(crate) fn visit(
+/// Reads every row of `source` into visitors made by `new`, filling the counts and encoding of
+/// `report`. A large CSV file is cut into pieces read in parallel, each by its own visitor; the
+/// visitors are returned in file order (the first one saw the header and the rows next to it).
+pub(crate) fn visit<V: Visitor + Send>(
     source: &Source,
     forced: Option<&'static Encoding>,
-    visitor: &mut impl Visitor,
+    new: &(dyn Fn() -> V + Sync),
+    parallel: bool,
     diags: &mut Diags,
     report: &mut FileReport,
-) {
+) -> Vec<V> {
+    let mut visitor = new();
     match source {
         Source::Sheet { rows, .. } => {
             report.encoding = "xlsx".to_string();
             if rows.is_empty() {
                 diags.push_at(None, None, None, Msg::EmptyFile);
-                return;
+                return vec![visitor];
             }
             let candidates: Vec<Vec<String>> = rows
                 .iter()
                 .take(HEADER_SEARCH)
                 .map(|(_, cells)| cells.iter().map(|h| h.trim().to_string()).collect())
                 .collect();
-            let hi = pick_header(&candidates, visitor, diags, |i| rows.get(i).map(|r| r.0));
+            let hi = pick_header(&candidates, &visitor, diags, |i| rows.get(i).map(|r| r.0));
             let header = candidates.get(hi).cloned().unwrap_or_default();
             let ok = visitor.header(&header, diags);
             for (line, cells) in rows.iter().skip(hi + 1) {
@@ -111,18 +129,19 @@ pub(crate) fn visit(
                     report.rows_rejected += 1;
                 }
             }
+            vec![visitor]
         }
         Source::Csv { path, .. } => {
             let bytes = match std::fs::read(path) {
                 Ok(b) => b,
                 Err(e) => {
                     diags.push_at(None, None, Some(e.to_string()), Msg::UnreadableFile);
-                    return;
+                    return vec![visitor];
                 }
             };
-            let (text, encoding) = decode(bytes, forced, diags);
+            let (text, encoding) = decode_text(bytes, forced, diags);
             report.encoding = encoding;
-            visit_csv(&text, visitor, diags, report);
+            visit_csv(text.as_str(), visitor, new, parallel, diags, report)
         }
     }
 }
@@ -166,13 +185,37 @@ fn pick_header(
     hi
 }
 
-fn visit_csv(text: &str, visitor: &mut impl Visitor, diags: &mut Diags, report: &mut FileReport) {
+/// The smallest piece of CSV worth reading on its own thread.
+const PIECE: usize = 4 << 20;
+
+/// How many pieces a file of `len` bytes is read in: a few per thread, so that the threads stay
+/// busy to the end, but no more, since each piece parses its distinct values again.
+/// `QINGDAN_PIECE_BYTES=N` sets the piece size and lifts the cap on their number: the tests
+/// read small files in many tiny pieces to show that the pieces add up to the whole.
+fn piece_count(len: usize) -> usize {
+    let forced = std::env::var("QINGDAN_PIECE_BYTES").ok().and_then(|v| v.parse::<usize>().ok());
+    match forced {
+        Some(size) => len / size.max(1) + 1,
+        None => (len / PIECE).clamp(1, 2 * rayon::current_num_threads()),
+    }
+}
+
+fn visit_csv<V: Visitor + Send>(
+    text: &str,
+    mut visitor: V,
+    new: &(dyn Fn() -> V + Sync),
+    parallel: bool,
+    diags: &mut Diags,
+    report: &mut FileReport,
+) -> Vec<V> {
+    let delimiter = delimiter(text);
+    let bytes = text.as_bytes();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .delimiter(delimiter(text))
-        .from_reader(text.as_bytes());
-    let mut lines = LineCounter { bytes: text.as_bytes(), at: 0, line: 1 };
+        .delimiter(delimiter)
+        .from_reader(bytes);
+    let mut lines = LineCounter { bytes, at: 0, line: 1 };
     let mut rec = ByteRecord::new();
     // The first rows, to find the header among them.
     let mut head: Vec<(u64, ByteRecord)> = Vec::new();
@@ -196,7 +239,7 @@ fn visit_csv(text: &str, visitor: &mut impl Visitor, diags: &mut Diags, report: 
         if !failed {
             diags.push_at(None, None, None, Msg::EmptyFile);
         }
-        return;
+        return vec![visitor];
     }
     let candidates: Vec<Vec<String>> = head
         .iter()
@@ -204,27 +247,106 @@ fn visit_csv(text: &str, visitor: &mut impl Visitor, diags: &mut Diags, report: 
             r.iter().map(|f| truncate(&String::from_utf8_lossy(f)).trim().to_string()).collect()
         })
         .collect();
-    let hi = pick_header(&candidates, visitor, diags, |i| head.get(i).map(|h| h.0));
+    let hi = pick_header(&candidates, &visitor, diags, |i| head.get(i).map(|h| h.0));
     let header = candidates.get(hi).cloned().unwrap_or_default();
     let ok = visitor.header(&header, diags);
     for (line, r) in head.iter().skip(hi + 1) {
-        data_row(*line, r, &header, ok, visitor, diags, report);
+        data_row(*line, r, &header, ok, &mut visitor, diags, report);
     }
     if failed {
-        return;
+        return vec![visitor];
     }
-    loop {
-        match reader.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = e.position().map(|p| p.line());
-                diags.push_at(line, None, Some(e.to_string()), Msg::CsvError);
-                break;
+    // The rest of the file, from the record after the first rows, in pieces.
+    let rest = usize::try_from(reader.position().byte()).unwrap_or(bytes.len()).min(bytes.len());
+    let pieces = if ok && parallel {
+        super::chunk::split(bytes, rest, delimiter, piece_count(bytes.len() - rest))
+    } else {
+        vec![(rest, bytes.len())]
+    };
+    if pieces.len() == 1 {
+        let piece = Piece { bytes, start: rest, end: bytes.len(), line: lines.line_at_start(rest) };
+        piece.read(delimiter, &header, ok, &mut visitor, diags, report);
+        return vec![visitor];
+    }
+    // Line numbers where the pieces start: one count of line ends per piece, then a running sum.
+    let newlines: Vec<u64> = pieces
+        .par_iter()
+        .map(|&(a, b)| {
+            memchr::memchr_iter(b'\n', bytes.get(a..b).unwrap_or_default()).count() as u64
+        })
+        .collect();
+    let first_line = lines.line_at_start(rest);
+    let mut starts = Vec::with_capacity(pieces.len());
+    let mut line = first_line;
+    for ((a, _), n) in pieces.iter().zip(&newlines) {
+        starts.push((*a, line));
+        line += n;
+    }
+    let parts: Vec<(V, Diags, FileReport)> = pieces
+        .par_iter()
+        .zip(starts.par_iter())
+        .map(|(&(start, end), &(_, line))| {
+            let mut v = new();
+            // The header's own diagnostics were reported above, once.
+            let mut quiet = Diags::new(diags.file());
+            v.header(&header, &mut quiet);
+            let mut d = Diags::new(diags.file());
+            let mut r = FileReport::default();
+            Piece { bytes, start, end, line }.read(delimiter, &header, ok, &mut v, &mut d, &mut r);
+            (v, d, r)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(parts.len() + 1);
+    out.push(visitor);
+    for (v, d, r) in parts {
+        diags.absorb(d);
+        report.rows_read += r.rows_read;
+        report.rows_loaded += r.rows_loaded;
+        report.rows_rejected += r.rows_rejected;
+        out.push(v);
+    }
+    out
+}
+
+/// A stretch of a CSV file that starts at a record boundary, and the line it starts on.
+struct Piece<'a> {
+    bytes: &'a [u8],
+    start: usize,
+    end: usize,
+    line: u64,
+}
+
+impl Piece<'_> {
+    fn read<V: Visitor>(
+        &self,
+        delimiter: u8,
+        header: &[String],
+        ok: bool,
+        visitor: &mut V,
+        diags: &mut Diags,
+        report: &mut FileReport,
+    ) {
+        let bytes = self.bytes.get(self.start..self.end).unwrap_or_default();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(bytes);
+        let mut lines = LineCounter { bytes, at: 0, line: self.line };
+        let mut rec = ByteRecord::new();
+        loop {
+            match reader.read_byte_record(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let line = e.position().map(|p| p.line() + self.line - 1);
+                    diags.push_at(line, None, Some(e.to_string()), Msg::CsvError);
+                    break;
+                }
             }
+            let line = rec.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
+            data_row(line, &rec, header, ok, visitor, diags, report);
         }
-        let line = rec.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
-        data_row(line, &rec, &header, ok, visitor, diags, report);
     }
 }
 
@@ -239,7 +361,7 @@ fn data_row(
     report: &mut FileReport,
 ) {
     report.rows_read += 1;
-    let row = Row::Csv(rec, std::str::from_utf8(rec.as_slice()).ok());
+    let row = Row::Csv(rec, std::cell::OnceCell::new());
     if rec.as_slice().len() > MAX_FIELD {
         check_long_cells(&row, header, line, diags);
     }
@@ -284,6 +406,17 @@ struct LineCounter<'a> {
 }
 
 impl LineCounter<'_> {
+    /// The line of the byte at `byte` itself (a piece's start), counting the line ends before it.
+    fn line_at_start(&mut self, byte: usize) -> u64 {
+        let byte = byte.min(self.bytes.len());
+        if byte >= self.at {
+            let seen = self.bytes.get(self.at..byte).unwrap_or_default();
+            self.line += memchr::memchr_iter(b'\n', seen).count() as u64;
+            self.at = byte;
+        }
+        self.line
+    }
+
     fn line_at(&mut self, byte: u64) -> u64 {
         let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(self.bytes.len());
         while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {

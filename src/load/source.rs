@@ -258,11 +258,40 @@ pub(crate) fn encoding_for(label: &str) -> Result<&'static Encoding> {
 
 /// Decodes a CSV file's bytes. Returns the text and the encoding's name; undecodable bytes are
 /// replaced (U+FFFD) and reported with the line of the first one.
+/// Decoded file text: UTF-8 bytes kept as they were read (validated, not copied), or text
+/// decoded from another encoding.
+pub(crate) enum Text {
+    Utf8(Vec<u8>),
+    Decoded(String),
+}
+
+impl Text {
+    /// The text. (`Utf8` holds validated bytes; the check is repeated here, at SIMD speed,
+    /// rather than trusting it without a check.)
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Text::Utf8(bytes) => simdutf8::basic::from_utf8(bytes).unwrap_or_default(),
+            Text::Decoded(s) => s,
+        }
+    }
+}
+
+/// Like [`decode_text`], into a `String`.
+#[cfg(test)]
 pub(crate) fn decode(
     bytes: Vec<u8>,
     forced: Option<&'static Encoding>,
     diags: &mut Diags,
 ) -> (String, String) {
+    let (text, name) = decode_text(bytes, forced, diags);
+    (text.as_str().to_string(), name)
+}
+
+pub(crate) fn decode_text(
+    bytes: Vec<u8>,
+    forced: Option<&'static Encoding>,
+    diags: &mut Diags,
+) -> (Text, String) {
     if let Some(enc) = forced {
         let name = if enc == encoding_rs::GBK {
             "GBK"
@@ -272,23 +301,22 @@ pub(crate) fn decode(
             enc.name()
         };
         let bytes = strip_bom(&bytes, enc);
-        return (decode_with(enc, bytes, diags), name.to_string());
+        return (Text::Decoded(decode_with(enc, bytes, diags)), name.to_string());
     }
     if let Some((enc, bom_len)) = Encoding::for_bom(&bytes) {
         let name = format!("{} (BOM)", enc.name());
         let rest = bytes.get(bom_len..).unwrap_or_default();
-        return (decode_with(enc, rest, diags), name);
+        return (Text::Decoded(decode_with(enc, rest, diags)), name);
     }
-    let bytes = match String::from_utf8(bytes) {
-        Ok(s) => return (s, "UTF-8".to_string()),
-        Err(e) => e.into_bytes(),
-    };
+    if simdutf8::basic::from_utf8(&bytes).is_ok() {
+        return (Text::Utf8(bytes), "UTF-8".to_string());
+    }
     let bytes = bytes.as_slice();
     if let Some(text) =
         encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
     {
         let name = if is_gbk(bytes) { "GBK" } else { "GB18030" };
-        return (text.into_owned(), name.to_string());
+        return (Text::Decoded(text.into_owned()), name.to_string());
     }
     // Neither decodes cleanly: a UTF-8 file with a few stray bytes is far more common
     // than a broken GBK one, but go by whichever loses fewer characters.
@@ -297,9 +325,9 @@ pub(crate) fn decode(
     let bad_utf8 = utf8.matches('\u{FFFD}').count();
     let bad_gb = gb.matches('\u{FFFD}').count();
     if bad_utf8 <= bad_gb {
-        (decode_with(encoding_rs::UTF_8, bytes, diags), "UTF-8".to_string())
+        (Text::Decoded(decode_with(encoding_rs::UTF_8, bytes, diags)), "UTF-8".to_string())
     } else {
-        (decode_with(encoding_rs::GB18030, bytes, diags), "GB18030".to_string())
+        (Text::Decoded(decode_with(encoding_rs::GB18030, bytes, diags)), "GB18030".to_string())
     }
 }
 

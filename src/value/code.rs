@@ -103,6 +103,11 @@ impl Code {
     /// Normalises `raw` (NFKC, whitespace removed, letters upper-cased) and splits it when it is
     /// a well-formed base code.
     pub fn parse(raw: Str) -> Code {
+        // Most codes are already in normal form (digits and capital letters): share the text.
+        if raw.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
+            let base = BaseCode::split(&raw);
+            return Code { norm: raw.clone(), raw, base };
+        }
         let norm = normalize_code(&raw);
         let base = BaseCode::split(&norm);
         Code { raw, norm: norm.into(), base }
