@@ -123,19 +123,270 @@ fn io_err(e: std::io::Error) -> Error {
     Error::io("<output>", e)
 }
 
-/// The json report (pretty, one trailing newline), streamed into `w`.
+/// The json report (pretty, one trailing newline), streamed into `w`: the bytes
+/// `serde_json::to_writer_pretty` gives, the items written by `json::item` (a province has
+/// ~0.7 M of them; serde_json spent most of its time escaping the same keys again and again),
+/// the summary and warnings by serde_json.
 pub fn write_json<W: Write>(r: &DiffReport, w: &mut W) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *w, r).map_err(json_err)?;
+    let io = io_err;
+    w.write_all(b"{\n  \"items\": ").map_err(io)?;
+    if r.items.is_empty() {
+        w.write_all(b"[]").map_err(io)?;
+    } else {
+        w.write_all(b"[").map_err(io)?;
+        for (k, it) in r.items.iter().enumerate() {
+            if k > 0 {
+                w.write_all(b",").map_err(io)?;
+            }
+            json::newline(w, true, 2).map_err(io)?;
+            json::item(w, it, true, 2).map_err(io)?;
+        }
+        json::newline(w, true, 1).map_err(io)?;
+        w.write_all(b"]").map_err(io)?;
+    }
+    // The rest of the report object as serde_json writes it: a struct of the remaining fields,
+    // its opening brace left out, is exactly what follows the items.
+    #[derive(serde::Serialize)]
+    struct Rest<'a> {
+        summary: &'a crate::diff::Summary,
+        warnings: &'a [crate::diff::Warning],
+    }
+    w.write_all(b",").map_err(io)?;
+    let rest = Rest { summary: &r.summary, warnings: &r.warnings };
+    serde_json::to_writer_pretty(json::SkipFirst { w: &mut *w, skipped: false }, &rest)
+        .map_err(json_err)?;
     write_all(w, b"\n")
 }
 
-/// The jsonl report (one item per line), streamed into `w`.
+/// The jsonl report (one item per line), streamed into `w`: the bytes `serde_json::to_writer`
+/// gives for each item.
 pub fn write_jsonl<W: Write>(r: &DiffReport, w: &mut W) -> Result<()> {
     for it in &r.items {
-        serde_json::to_writer(&mut *w, it).map_err(json_err)?;
+        json::item(w, it, false, 0).map_err(io_err)?;
         write_all(w, b"\n")?;
     }
     Ok(())
+}
+
+/// Item diffs as JSON, written directly: the same bytes as serde_json (compact, or pretty with
+/// two-space indents), checked against it by the tests below.
+mod json {
+    use std::io::{Result, Write};
+
+    use crate::diff::{Change, ItemDiff, Measures};
+
+    const SPACES: &[u8; 64] = b"                                                                ";
+
+    /// Skips the first byte written (the opening brace of a struct continued elsewhere).
+    pub struct SkipFirst<W> {
+        pub w: W,
+        pub skipped: bool,
+    }
+
+    impl<W: Write> Write for SkipFirst<W> {
+        fn write(&mut self, buf: &[u8]) -> Result<usize> {
+            if !self.skipped && !buf.is_empty() {
+                self.skipped = true;
+                self.w.write_all(&buf[1..])?;
+                return Ok(buf.len());
+            }
+            self.w.write(buf)
+        }
+
+        fn flush(&mut self) -> Result<()> {
+            self.w.flush()
+        }
+    }
+
+    /// Pretty: a new line indented to `level`; compact: nothing.
+    pub fn newline<W: Write>(w: &mut W, pretty: bool, level: usize) -> Result<()> {
+        if pretty {
+            w.write_all(b"\n")?;
+            let mut n = level * 2;
+            while n > 0 {
+                let k = n.min(SPACES.len());
+                w.write_all(&SPACES[..k])?;
+                n -= k;
+            }
+        }
+        Ok(())
+    }
+
+    /// `"key": ` (`"key":` compact) on its own line at `level`, after a comma unless first.
+    /// Keys are plain ASCII field names: nothing to escape.
+    fn key<W: Write>(w: &mut W, pretty: bool, level: usize, first: bool, k: &str) -> Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        newline(w, pretty, level)?;
+        w.write_all(b"\"")?;
+        w.write_all(k.as_bytes())?;
+        w.write_all(if pretty { b"\": " } else { b"\":" })
+    }
+
+    /// A JSON string escaped as serde_json does: `"` `\\` and the C0 controls only (\b \f \n
+    /// \r \t by name, the others as \u00xx), everything else as it is.
+    pub fn string<W: Write>(w: &mut W, s: &str) -> Result<()> {
+        w.write_all(b"\"")?;
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b >= 0x20 && b != b'"' && b != b'\\' {
+                continue;
+            }
+            w.write_all(&bytes[start..i])?;
+            start = i + 1;
+            let named: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                _ => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    let e =
+                        [b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]];
+                    w.write_all(&e)?;
+                    continue;
+                }
+            };
+            w.write_all(named)?;
+        }
+        w.write_all(&bytes[start..])?;
+        w.write_all(b"\"")
+    }
+
+    fn opt_string<W: Write>(w: &mut W, s: Option<&str>) -> Result<()> {
+        match s {
+            Some(s) => string(w, s),
+            None => w.write_all(b"null"),
+        }
+    }
+
+    fn uint<W: Write>(w: &mut W, mut n: u64) -> Result<()> {
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        w.write_all(&buf[i..])
+    }
+
+    fn boolean<W: Write>(w: &mut W, b: bool) -> Result<()> {
+        w.write_all(if b { b"true" } else { b"false" })
+    }
+
+    /// A float as serde_json writes it (its own formatter; null when not finite).
+    fn float<W: Write>(w: &mut W, x: f64) -> Result<()> {
+        if x.is_finite() {
+            serde_json::ser::Formatter::write_f64(&mut serde_json::ser::CompactFormatter, w, x)
+        } else {
+            w.write_all(b"null")
+        }
+    }
+
+    /// One item diff as an object whose braces are at `level` (fields at `level + 1`).
+    pub fn item<W: Write>(w: &mut W, d: &ItemDiff, pretty: bool, level: usize) -> Result<()> {
+        let l = level + 1;
+        w.write_all(b"{")?;
+        key(w, pretty, l, true, "jurisdiction")?;
+        string(w, &d.jurisdiction)?;
+        key(w, pretty, l, false, "item")?;
+        string(w, &d.item)?;
+        key(w, pretty, l, false, "status")?;
+        string(w, d.status.as_str())?;
+        key(w, pretty, l, false, "recoded")?;
+        boolean(w, d.recoded)?;
+        key(w, pretty, l, false, "old_code")?;
+        opt_string(w, d.old_code.as_deref())?;
+        key(w, pretty, l, false, "new_code")?;
+        opt_string(w, d.new_code.as_deref())?;
+        key(w, pretty, l, false, "name")?;
+        string(w, &d.name)?;
+        key(w, pretty, l, false, "department")?;
+        string(w, &d.department)?;
+        key(w, pretty, l, false, "changes")?;
+        if d.changes.is_empty() {
+            w.write_all(b"[]")?;
+        } else {
+            w.write_all(b"[")?;
+            for (k, c) in d.changes.iter().enumerate() {
+                if k > 0 {
+                    w.write_all(b",")?;
+                }
+                newline(w, pretty, l + 1)?;
+                change(w, c, pretty, l + 1)?;
+            }
+            newline(w, pretty, l)?;
+            w.write_all(b"]")?;
+        }
+        key(w, pretty, l, false, "before")?;
+        measures(w, d.before.as_ref(), pretty, l)?;
+        key(w, pretty, l, false, "after")?;
+        measures(w, d.after.as_ref(), pretty, l)?;
+        key(w, pretty, l, false, "score")?;
+        float(w, d.score)?;
+        key(w, pretty, l, false, "reworded_materials")?;
+        uint(w, d.reworded_materials)?;
+        newline(w, pretty, level)?;
+        w.write_all(b"}")
+    }
+
+    fn change<W: Write>(w: &mut W, c: &Change, pretty: bool, level: usize) -> Result<()> {
+        let l = level + 1;
+        w.write_all(b"{")?;
+        key(w, pretty, l, true, "field")?;
+        string(w, c.field.as_str())?;
+        key(w, pretty, l, false, "old")?;
+        opt_string(w, c.old.as_deref())?;
+        key(w, pretty, l, false, "new")?;
+        opt_string(w, c.new.as_deref())?;
+        if let Some(kind) = c.kind {
+            key(w, pretty, l, false, "kind")?;
+            string(w, kind)?;
+        }
+        newline(w, pretty, level)?;
+        w.write_all(b"}")
+    }
+
+    fn measures<W: Write>(
+        w: &mut W,
+        m: Option<&Measures>,
+        pretty: bool,
+        level: usize,
+    ) -> Result<()> {
+        let Some(m) = m else {
+            return w.write_all(b"null");
+        };
+        let l = level + 1;
+        w.write_all(b"{")?;
+        key(w, pretty, l, true, "steps")?;
+        uint(w, m.steps)?;
+        key(w, pretty, l, false, "stamps")?;
+        uint(w, m.stamps)?;
+        key(w, pretty, l, false, "materials")?;
+        uint(w, m.materials)?;
+        key(w, pretty, l, false, "committed_days")?;
+        match m.committed_days {
+            Some(d) => uint(w, d)?,
+            None => w.write_all(b"null")?,
+        }
+        key(w, pretty, l, false, "visits")?;
+        uint(w, m.visits)?;
+        key(w, pretty, l, false, "intermediaries")?;
+        uint(w, m.intermediaries)?;
+        key(w, pretty, l, false, "charged")?;
+        boolean(w, m.charged)?;
+        newline(w, pretty, level)?;
+        w.write_all(b"}")
+    }
 }
 
 fn json_err(e: serde_json::Error) -> Error {
@@ -737,6 +988,78 @@ mod tests {
         assert_eq!(inline_diff("申请书", "申请表", Markup::Text), "申请[-书-]{+表+}");
         assert_eq!(inline_diff("10个工作日", "5个工作日", Markup::Md), "~~10~~**5**个工作日");
         assert_eq!(inline_diff("<a>", "<b>", Markup::Html), "&lt;<del>a</del><ins>b</ins>&gt;");
+    }
+
+    /// A report with every shape an item diff takes: changed (sub-changes with and without a
+    /// kind), recoded, added, removed, unchanged, no committed limit, text needing escapes.
+    fn varied_report() -> DiffReport {
+        use crate::diff::testutil::*;
+        use crate::diff::{diff, Scoring};
+        use crate::model::*;
+        let mut a = item("450102", "000101001000", "食品经营许可\"甲\"");
+        a.steps = vec![step(1, "受理", 1), step(2, "审查\\复核", 0), step(3, "决定", 1)];
+        a.materials = vec![material("申请书", true, true), material("营业执照复印件", true, false)];
+        let mut a2 = a.clone();
+        a2.steps = vec![step(1, "受理", 1), step(2, "决定", 1)];
+        a2.materials =
+            vec![material("申请表", true, false), material("场所证明\t(复印件)", false, false)];
+        a2.visits = Count::parse("0".into()).into();
+        a2.committed_limit = days("5个工作日\n(含公示)", 5).into();
+        let b = item("450102", "000101002000", "药品经营许可");
+        let b2 = item("450102", "450101002000", "药品经营许可");
+        let c = item("450103", "000101003000", "取消的事项\u{1}\u{7f}");
+        let mut d = item("450103", "000101004000", "新增的事项 é 𝄞");
+        d.committed_limit = TimeLimit { raw: "".into(), value: LimitValue::None }.into();
+        let e = item("450104", "000101005000", "未变");
+        diff(&dataset(vec![a, b, c, e.clone()]), &dataset(vec![a2, b2, d, e]), &Scoring::default())
+    }
+
+    #[test]
+    fn json_is_what_serde_json_writes() {
+        let mut r = varied_report();
+        assert!(r.items.len() >= 5 && r.items.iter().any(|d| d.changes.len() > 3));
+        let check = |r: &DiffReport| {
+            let mut want = serde_json::to_vec_pretty(r).unwrap();
+            want.push(b'\n');
+            let mut got = Vec::new();
+            write_json(r, &mut got).unwrap();
+            assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap());
+            let mut want = Vec::new();
+            for it in &r.items {
+                serde_json::to_writer(&mut want, it).unwrap();
+                want.push(b'\n');
+            }
+            let mut got = Vec::new();
+            write_jsonl(r, &mut got).unwrap();
+            assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap());
+        };
+        check(&r);
+        r.items[0].score = f64::NAN;
+        r.items[1].score = -0.1 + 0.30000000000000004;
+        r.items[2].score = 1e21;
+        check(&r);
+        r.items.clear();
+        check(&r);
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_does() {
+        let mut all: String = (0u8..0x80).map(char::from).collect();
+        all.push_str("é中𝄞\u{2028}\u{feff}");
+        for s in [all.as_str(), "", "\"", "\\", "plain"] {
+            let mut got = Vec::new();
+            json::string(&mut got, s).unwrap();
+            assert_eq!(got, serde_json::to_vec(s).unwrap(), "{s:?}");
+        }
+        for f in [
+            crate::model::Field::Presence,
+            crate::model::Field::StatutoryLimit,
+            crate::model::Field::CommittedLimit,
+            crate::model::Field::Intermediaries,
+            crate::model::Field::Materials,
+        ] {
+            assert_eq!(serde_json::to_string(&f).unwrap(), format!("\"{}\"", f.as_str()));
+        }
     }
 
     #[test]
