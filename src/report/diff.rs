@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
+use rayon::prelude::*;
 use similar::{ChangeTag, TextDiff};
 
 use super::{csv_safe, Format, Lang};
@@ -25,7 +26,11 @@ pub enum Markup {
 /// A character-level inline diff of `old` → `new`: equal runs as they are, deleted and inserted
 /// runs marked.
 pub fn inline_diff(old: &str, new: &str, markup: Markup) -> String {
-    let diff = TextDiff::from_chars(old, new);
+    inline_of(&TextDiff::from_chars(old, new), markup)
+}
+
+/// `inline_diff` of a character diff already made.
+fn inline_of(diff: &TextDiff<'_, '_, str>, markup: Markup) -> String {
     let mut out = String::new();
     let mut run = String::new();
     let mut tag = ChangeTag::Equal;
@@ -105,8 +110,8 @@ pub fn write<W: Write>(
         Format::Json => write_json(r, w),
         Format::Jsonl => write_jsonl(r, w),
         Format::Csv => write_csv(r, raw, w),
-        Format::Text => write_all(w, text(r, lang, old, new, Markup::Text).as_bytes()),
-        Format::Md => write_all(w, text(r, lang, old, new, Markup::Md).as_bytes()),
+        Format::Text => text(r, lang, old, new, Markup::Text, w).map_err(io_err),
+        Format::Md => text(r, lang, old, new, Markup::Md, w).map_err(io_err),
         Format::Html => write_all(w, html(r, lang, old, new).as_bytes()),
         Format::Xlsx => Err(Error::Usage(
             lang.pick("diff 暂不支持 xlsx 输出，请用 csv", "diff has no xlsx output yet; use csv")
@@ -423,21 +428,6 @@ pub const CSV_HEADER: [&str; 26] = [
     "changes",
 ];
 
-fn measure_cells(m: Option<&Measures>) -> [String; 7] {
-    match m {
-        None => Default::default(),
-        Some(m) => [
-            m.steps.to_string(),
-            m.stamps.to_string(),
-            m.materials.to_string(),
-            m.committed_days.map(|d| d.to_string()).unwrap_or_default(),
-            m.visits.to_string(),
-            m.intermediaries.to_string(),
-            m.charged.to_string(),
-        ],
-    }
-}
-
 /// The seven measure cells of CSV_HEADER written into `cells` (empty without measures).
 fn measure_cells_into(m: Option<&Measures>, cells: &mut [String; 7]) {
     for c in cells.iter_mut() {
@@ -482,8 +472,13 @@ pub fn write_csv<W: Write>(r: &DiffReport, raw: bool, w: &mut W) -> Result<()> {
     let mut a: [String; 7] = Default::default();
     let mut num = String::new();
     let mut fields = String::new();
-    let mut changes = String::new();
-    for it in &r.items {
+    // The changes cell (character diffs) is made in parallel a window of rows at a time; the
+    // rows are written in order.
+    let windows = r.items.chunks(TEXT_WINDOW).map(|window| {
+        let cells: Vec<String> = window.par_iter().map(changes_cell).collect();
+        window.iter().zip(cells)
+    });
+    for (it, changes) in windows.flatten() {
         measure_cells_into(it.before.as_ref(), &mut b);
         measure_cells_into(it.after.as_ref(), &mut a);
         fields.clear();
@@ -497,13 +492,6 @@ pub fn write_csv<W: Write>(r: &DiffReport, raw: bool, w: &mut W) -> Result<()> {
                 fields.push_str(c.field.as_str());
                 last = Some(c.field);
             }
-        }
-        changes.clear();
-        for (k, c) in it.changes.iter().enumerate() {
-            if k > 0 {
-                changes.push('\n');
-            }
-            changes.push_str(&change_line(c, Lang::Zh, Markup::Text));
         }
         text(&mut w, &it.jurisdiction).map_err(err)?;
         text(&mut w, &it.item).map_err(err)?;
@@ -528,6 +516,18 @@ pub fn write_csv<W: Write>(r: &DiffReport, raw: bool, w: &mut W) -> Result<()> {
         w.write_record(None::<&[u8]>).map_err(err)?;
     }
     w.flush().map_err(io_err)
+}
+
+/// The `changes` cell of a csv row: one line per change.
+fn changes_cell(it: &ItemDiff) -> String {
+    let mut changes = String::new();
+    for (k, c) in it.changes.iter().enumerate() {
+        if k > 0 {
+            changes.push('\n');
+        }
+        changes.push_str(&change_line(c, Lang::Zh, Markup::Text));
+    }
+    changes
 }
 
 /// A number without float noise: integers without a fraction, otherwise up to 3 decimals.
@@ -592,8 +592,10 @@ fn change_line(c: &Change, lang: Lang, markup: Markup) -> String {
             let o1 = o.trim();
             let n1 = n.trim();
             // Related texts read best as one inline diff; unrelated ones as old → new.
-            if TextDiff::from_chars(o1, n1).ratio() >= 0.3 {
-                inline_diff(o1, n1, markup)
+            // One character diff serves both the choice and the inline rendering.
+            let diff = TextDiff::from_chars(o1, n1);
+            if diff.ratio() >= 0.3 {
+                inline_of(&diff, markup)
             } else {
                 format!("{}{}{} → {}{}{}", del.0, esc(o1), del.1, ins.0, esc(n1), ins.1)
             }
@@ -609,6 +611,13 @@ fn change_line(c: &Change, lang: Lang, markup: Markup) -> String {
 }
 
 fn measures_line(b: Option<&Measures>, a: Option<&Measures>, lang: Lang) -> String {
+    let mut out = String::new();
+    push_measures_line(&mut out, b, a, lang);
+    out
+}
+
+/// `measures_line` appended to `out`, without a string per cell (it runs once per item).
+fn push_measures_line(out: &mut String, b: Option<&Measures>, a: Option<&Measures>, lang: Lang) {
     let names = [
         lang.pick("环节", "steps"),
         lang.pick("盖章", "stamps"),
@@ -618,27 +627,52 @@ fn measures_line(b: Option<&Measures>, a: Option<&Measures>, lang: Lang) -> Stri
         lang.pick("中介", "intermediaries"),
         lang.pick("收费", "charged"),
     ];
-    let yes_no = |mut cells: [String; 7]| {
-        cells[6] = match cells[6].as_str() {
-            "true" => lang.pick("是", "yes").into(),
-            "false" => lang.pick("否", "no").into(),
-            other => other.into(),
+    // The cell text of measure `k` (empty without measures or without a committed limit).
+    let cell = |m: Option<&Measures>, k: usize, buf: &mut String| {
+        buf.clear();
+        let Some(m) = m else { return };
+        let _ = match k {
+            0 => write!(buf, "{}", m.steps),
+            1 => write!(buf, "{}", m.stamps),
+            2 => write!(buf, "{}", m.materials),
+            3 => match m.committed_days {
+                Some(d) => write!(buf, "{d}"),
+                None => Ok(()),
+            },
+            4 => write!(buf, "{}", m.visits),
+            5 => write!(buf, "{}", m.intermediaries),
+            _ => {
+                buf.push_str(if m.charged {
+                    lang.pick("是", "yes")
+                } else {
+                    lang.pick("否", "no")
+                });
+                Ok(())
+            }
         };
-        cells
     };
-    let bc = yes_no(measure_cells(b));
-    let ac = yes_no(measure_cells(a));
-    let mut parts = Vec::new();
-    for k in 0..7 {
-        let (x, y) = (&bc[k], &ac[k]);
-        let show = |s: &str| if s.is_empty() { "—".to_string() } else { s.to_string() };
-        if x == y {
-            parts.push(format!("{} {}", names[k], show(x)));
+    fn show(s: &str) -> &str {
+        if s.is_empty() {
+            "—"
         } else {
-            parts.push(format!("{} {}→{}", names[k], show(x), show(y)));
+            s
         }
     }
-    parts.join(lang.pick("，", ", "))
+    let (mut x, mut y) = (String::new(), String::new());
+    for (k, name) in names.iter().enumerate() {
+        if k > 0 {
+            out.push_str(lang.pick("，", ", "));
+        }
+        cell(b, k, &mut x);
+        cell(a, k, &mut y);
+        out.push_str(name);
+        out.push(' ');
+        out.push_str(show(&x));
+        if x != y {
+            out.push('→');
+            out.push_str(show(&y));
+        }
+    }
 }
 
 fn totals_lines(t: &Totals, lang: Lang, md: bool) -> String {
@@ -810,7 +844,14 @@ fn group_rows(groups: &[Group], lang: Lang) -> Vec<Vec<String>> {
 
 /// Text and Markdown share one layout: overall figures, regressions first, the other changed,
 /// added and removed items, the groups and the ranking. Unchanged items are only counted.
-fn text(r: &DiffReport, lang: Lang, old: &str, new: &str, markup: Markup) -> String {
+fn text<W: Write>(
+    r: &DiffReport,
+    lang: Lang,
+    old: &str,
+    new: &str,
+    markup: Markup,
+    w: &mut W,
+) -> std::io::Result<()> {
     let md = markup == Markup::Md;
     let h = |level: usize, s: &str| {
         if md {
@@ -865,21 +906,17 @@ fn text(r: &DiffReport, lang: Lang, old: &str, new: &str, markup: Markup) -> Str
             Lang::En => format!("{title} ({})", items.len()),
         };
         out.push_str(&h(2, &count));
-        for it in items {
-            if md {
-                let _ = writeln!(out, "- **{}**", escape_md(&item_head(it, lang)));
-            } else {
-                let _ = writeln!(out, "{}", item_head(it, lang));
+        // Item blocks are rendered in parallel a window at a time (the character diffs of a
+        // province take a second on one core), written in order, and the text is handed on
+        // as it grows, so memory stays bounded.
+        for window in items.chunks(TEXT_WINDOW) {
+            let blocks: Vec<String> =
+                window.par_iter().map(|it| item_block(it, lang, markup)).collect();
+            for b in blocks {
+                out.push_str(&b);
             }
-            let ind = if md { "  - " } else { "    " };
-            let _ = writeln!(
-                out,
-                "{ind}{}",
-                measures_line(it.before.as_ref(), it.after.as_ref(), lang)
-            );
-            for c in &it.changes {
-                let _ = writeln!(out, "{ind}{}", change_line(c, lang, markup));
-            }
+            w.write_all(out.as_bytes())?;
+            out.clear();
         }
         out.push('\n');
     }
@@ -917,6 +954,28 @@ fn text(r: &DiffReport, lang: Lang, old: &str, new: &str, markup: Markup) -> Str
     table(&mut out, md, &rh, &rank_rows(&r.summary.ranking.jurisdictions));
     out.push_str(&h(2, lang.pick("绩效考评排名：部门", "Ranking: departments")));
     table(&mut out, md, &rh, &rank_rows(&r.summary.ranking.departments));
+    w.write_all(out.as_bytes())
+}
+
+/// Item diffs rendered in parallel at a time (text and csv).
+const TEXT_WINDOW: usize = 8192;
+
+/// One item of the text or Markdown report: its head, its measures and its changes.
+fn item_block(it: &ItemDiff, lang: Lang, markup: Markup) -> String {
+    let md = markup == Markup::Md;
+    let mut out = String::new();
+    if md {
+        let _ = writeln!(out, "- **{}**", escape_md(&item_head(it, lang)));
+    } else {
+        let _ = writeln!(out, "{}", item_head(it, lang));
+    }
+    let ind = if md { "  - " } else { "    " };
+    out.push_str(ind);
+    push_measures_line(&mut out, it.before.as_ref(), it.after.as_ref(), lang);
+    out.push('\n');
+    for c in &it.changes {
+        let _ = writeln!(out, "{ind}{}", change_line(c, lang, markup));
+    }
     out
 }
 
