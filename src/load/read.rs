@@ -547,7 +547,6 @@ impl Piece<'_> {
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(bytes);
-        let mut lines = LineCounter { bytes, at: 0, line: self.line };
         let mut rec = ByteRecord::new();
         loop {
             match reader.read_byte_record(&mut rec) {
@@ -559,9 +558,26 @@ impl Piece<'_> {
                     break;
                 }
             }
-            let line = rec.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
+            let line = rec.position().map(|p| self.line_of(p)).unwrap_or(0);
             data_row(line, &rec, header, ok, visitor, diags, report);
         }
+    }
+
+    /// The line a record starts on. The csv crate counts the line ends before its position, but
+    /// the position can be at the previous record's terminator (the `\n` of a `\r\n`, blank lines):
+    /// the record starts after those.
+    fn line_of(&self, p: &csv::Position) -> u64 {
+        let mut at = usize::try_from(p.byte()).unwrap_or(usize::MAX).saturating_add(self.start);
+        let mut line = p.line() + self.line - 1;
+        while let Some(&b) = self.bytes.get(at).filter(|_| at < self.end) {
+            match b {
+                b'\n' => line += 1,
+                b'\r' => {}
+                _ => break,
+            }
+            at += 1;
+        }
+        line
     }
 }
 
