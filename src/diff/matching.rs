@@ -127,18 +127,21 @@ pub fn match_items(old: &[&Item], new: &[&Item], name_threshold: f64) -> Pairing
     let rest_new: Vec<usize> = (0..new.len()).filter(|&j| !new_used[j]).collect();
     if !rest_old.is_empty() && !rest_new.is_empty() {
         // What each name is compared by, worked out once per item rather than once per pair.
-        fn prep(it: &Item) -> (&str, String, usize) {
+        fn prep(it: &Item) -> (&str, String, Vec<char>) {
             let norm: &str = &it.name.norm;
-            (norm, without_brackets(norm), norm.chars().count())
+            (norm, without_brackets(norm), norm.chars().collect())
         }
         let new_prep: Vec<_> = rest_new.iter().map(|&j| prep(new[j])).collect();
         let mut cands = Vec::new();
+        let mut row = Vec::new();
         for &i in &rest_old {
             if old[i].name.is_empty() {
                 continue;
             }
-            let (a, a_bare, a_len) = prep(old[i]);
-            for (&j, (b, b_bare, b_len)) in rest_new.iter().zip(&new_prep) {
+            let (a, a_bare, a_chars) = prep(old[i]);
+            let a_len = a_chars.len();
+            for (&j, (b, b_bare, b_chars)) in rest_new.iter().zip(&new_prep) {
+                let b_len = b_chars.len();
                 if old[i].category != new[j].category {
                     continue;
                 }
@@ -149,16 +152,31 @@ pub fn match_items(old: &[&Item], new: &[&Item], name_threshold: f64) -> Pairing
                 }
                 // The edit distance is at least the difference in length, so this bound on the
                 // similarity (computed as `item_similarity` does) rules a pair out exactly.
-                let longest = a_len.max(*b_len);
+                let longest = a_len.max(b_len);
                 if longest > 0 {
-                    let bound = 1.0 - (a_len.abs_diff(*b_len) as f64) / (longest as f64);
+                    let bound = 1.0 - (a_len.abs_diff(b_len) as f64) / (longest as f64);
                     if bound < name_threshold {
                         continue;
                     }
                 }
-                let s = item_similarity(a, b);
-                if s >= name_threshold {
-                    cands.push((s, i, j));
+                if a == *b {
+                    // item_similarity is 1 for equal names (not reached: equal names have
+                    // equal bare names), kept for exactness.
+                    if 1.0 >= name_threshold {
+                        cands.push((1.0, i, j));
+                    }
+                    continue;
+                }
+                // item_similarity (1 − distance / longest), with the distance computed only as
+                // far as it can still reach the threshold.
+                let Some(max) = max_distance(longest, name_threshold) else {
+                    continue;
+                };
+                if let Some(d) = levenshtein_within(&a_chars, b_chars, max, &mut row) {
+                    let s = 1.0 - (d as f64) / (longest as f64);
+                    if s >= name_threshold {
+                        cands.push((s, i, j));
+                    }
                 }
             }
         }
@@ -194,6 +212,52 @@ impl Chain {
 struct CodeSlot<'a> {
     code: &'a str,
     chains: [Chain; 2],
+}
+
+/// The largest edit distance `d` for which `1 − d / longest` (as `item_similarity` computes it)
+/// is at least `threshold`; `None` when not even 0 is.
+fn max_distance(longest: usize, threshold: f64) -> Option<usize> {
+    let ok = |d: usize| 1.0 - (d as f64) / (longest as f64) >= threshold;
+    if longest == 0 || !ok(0) {
+        return None;
+    }
+    // An estimate, then the exact bound by the same float formula.
+    let mut d = (((1.0 - threshold) * longest as f64).floor().max(0.0) as usize).min(longest);
+    while d < longest && ok(d + 1) {
+        d += 1;
+    }
+    while d > 0 && !ok(d) {
+        d -= 1;
+    }
+    Some(d)
+}
+
+/// The Levenshtein distance of `a` and `b` (over characters, as strsim) when it is at most
+/// `max`, else `None`: the rows of the table are given up once every cell of one exceeds `max`
+/// (cells never decrease along a path). `row` is scratch space.
+fn levenshtein_within(a: &[char], b: &[char], max: usize, row: &mut Vec<usize>) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    row.clear();
+    row.extend(0..=b.len());
+    for (i, &ca) in a.iter().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        let mut least = row[0];
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            let cell = if ca == cb { diag } else { 1 + diag.min(above).min(row[j]) };
+            diag = above;
+            row[j + 1] = cell;
+            least = least.min(cell);
+        }
+        if least > max {
+            return None;
+        }
+    }
+    let d = row[b.len()];
+    (d <= max).then_some(d)
 }
 
 /// A normalised name without its bracketed parts (normalisation unified brackets to ASCII).
@@ -523,6 +587,27 @@ mod tests {
             cs.dedup();
             proptest::prop_assert_eq!(rs.len(), h.len());
             proptest::prop_assert_eq!(cs.len(), h.len());
+        }
+    }
+
+    proptest::proptest! {
+        /// The bounded distance is strsim's whenever it is within the bound, and the bound is
+        /// exactly where item_similarity crosses the threshold.
+        #[test]
+        fn bounded_levenshtein_is_exact(a in "[对食品药经营许可的行政处罚()]{0,12}", b in "[对食品药经营许可的行政处罚()]{0,12}", t in 0.0f64..1.2) {
+            let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            let longest = ac.len().max(bc.len());
+            let d = strsim::levenshtein(&a, &b);
+            let mut row = Vec::new();
+            for max in 0..=longest + 1 {
+                let got = levenshtein_within(&ac, &bc, max, &mut row);
+                proptest::prop_assert_eq!(got, (d <= max).then_some(d));
+            }
+            if longest > 0 {
+                let reaches = item_similarity(&a, &b) >= t;
+                let within = max_distance(longest, t).is_some_and(|m| d <= m);
+                proptest::prop_assert!(a == b || reaches == within);
+            }
         }
     }
 
