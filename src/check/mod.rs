@@ -350,8 +350,14 @@ fn check_member(ctx: &Ctx, g: &Group, name: &Str, member: &Member, sink: &mut Si
 /// standard, and presence.
 fn check_group(ctx: &Ctx, g: &Group, name: &Str, sink: &mut Sink) {
     let std_item = g.standard.and_then(|i| ctx.std.map(|s| &s.items[i]));
-    let g_display = Group { name: name.clone(), ..g.clone() };
-    let g = &g_display;
+    // Without a standard the shown name is the group's own: no copy of the members then.
+    let g_display;
+    let g = if std::sync::Arc::ptr_eq(name, &g.name) {
+        g
+    } else {
+        g_display = Group { name: name.clone(), ..g.clone() };
+        &g_display
+    };
     if ctx.std.is_none() {
         peer_consensus(ctx, g, sink);
     }
