@@ -705,8 +705,9 @@ fn inspect_writes_its_report_to_a_file() {
     assert!(err.contains("text or json"), "{err}");
 }
 
-/// Every fixture read in tiny pieces in parallel (`QINGDAN_PIECE_BYTES`) loads exactly as when
-/// read whole: the same counts, the same diagnostics at the same lines, the same findings.
+/// Every fixture read in tiny pieces in parallel (`QINGDAN_PIECE_BYTES`) and in small windows
+/// (`QINGDAN_BLOCK_BYTES`) loads exactly as when read whole: the same counts, the same
+/// diagnostics at the same lines, the same findings.
 #[test]
 fn files_read_in_pieces_load_as_when_read_whole() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -724,11 +725,14 @@ fn files_read_in_pieces_load_as_when_read_whole() {
         .collect();
     hostile.sort();
     dirs.extend(hostile);
-    let run = |args: &[&str], piece: Option<&str>| {
+    let run = |args: &[&str], piece: Option<(&str, Option<&str>)>| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_qingdan"));
-        cmd.args(args).env_remove("QINGDAN_PIECE_BYTES");
-        if let Some(p) = piece {
+        cmd.args(args).env_remove("QINGDAN_PIECE_BYTES").env_remove("QINGDAN_BLOCK_BYTES");
+        if let Some((p, block)) = piece {
             cmd.env("QINGDAN_PIECE_BYTES", p);
+            if let Some(b) = block {
+                cmd.env("QINGDAN_BLOCK_BYTES", b);
+            }
         }
         let out = cmd.output().unwrap();
         (out.status.code(), out.stdout, out.stderr)
@@ -756,8 +760,21 @@ fn files_read_in_pieces_load_as_when_read_whole() {
                 out.push('\n');
             }
         }
+        if name == "jurisdictions.csv" {
+            // A repeated jurisdiction after the rows the header is searched among.
+            let last = text.lines().last().unwrap();
+            out.push_str(&format!("{last}\n"));
+        }
         std::fs::write(spread.path().join(name), out).unwrap();
     }
+    let v = inspect_json(spread.path(), &[]);
+    let dups = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == "jurisdictions.csv" && d["line"] == 12)
+        .count();
+    assert_eq!(dups, 1, "the repeated jurisdiction on line 12 is reported: {}", v["diagnostics"]);
     dirs.push(spread.path().to_path_buf());
     let mut compared = 0;
     for dir in &dirs {
@@ -767,12 +784,12 @@ fn files_read_in_pieces_load_as_when_read_whole() {
             vec!["check", d, "--format", "jsonl", "--fail-on", "never"],
         ] {
             let whole = run(&args, None);
-            for piece in ["1", "64", "1000"] {
-                let pieces = run(&args, Some(piece));
+            for (piece, block) in [("1", None), ("64", Some("128")), ("1000", Some("4096"))] {
+                let pieces = run(&args, Some((piece, block)));
                 assert_eq!(
                     (pieces.0, String::from_utf8_lossy(&pieces.1)),
                     (whole.0, String::from_utf8_lossy(&whole.1)),
-                    "{args:?} in pieces of {piece} bytes"
+                    "{args:?} in pieces of {piece} bytes, windows of {block:?}"
                 );
             }
             compared += 1;

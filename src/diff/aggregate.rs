@@ -2,8 +2,7 @@
 //! unchanged / more complicated, what was removed, the before/after rates the reform is judged
 //! by (承诺时限压缩率, 即办件, 最多跑一次, 零跑动), and the ranking for 绩效考评.
 
-use std::collections::BTreeMap;
-
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::{Facts, ItemDiff, Measures, Status};
@@ -211,14 +210,15 @@ pub struct Summary {
 
 /// Aggregates the item diffs. Groups are sorted by key; rankings by score (desc), then key.
 pub fn summarize(items: &[ItemDiff], old: &Dataset, new: &Dataset) -> Summary {
+    // Accumulated in the order of `items` (float sums depend on it), keyed by borrowed strings
+    // (no allocation per item), sorted by key at the end.
     let mut all = Acc::default();
-    let mut by_j: BTreeMap<String, Acc> = BTreeMap::new();
-    let mut by_d: BTreeMap<(String, String), Acc> = BTreeMap::new();
+    let mut by_j: FxHashMap<&str, Acc> = FxHashMap::default();
+    let mut by_d: FxHashMap<(&str, &str), Acc> = FxHashMap::default();
     for d in items {
         all.add(d);
-        by_j.entry(d.jurisdiction.to_string()).or_default().add(d);
-        let dept = crate::value::name::normalize(&d.department);
-        by_d.entry((dept, d.jurisdiction.to_string())).or_default().add(d);
+        by_j.entry(&d.jurisdiction).or_default().add(d);
+        by_d.entry((&d.department_norm, &d.jurisdiction)).or_default().add(d);
     }
     let jname = |code: &str| {
         new.jurisdiction(code)
@@ -226,13 +226,17 @@ pub fn summarize(items: &[ItemDiff], old: &Dataset, new: &Dataset) -> Summary {
             .map(|j| j.name.to_string())
             .unwrap_or_default()
     };
+    let mut by_j: Vec<(&str, Acc)> = by_j.into_iter().collect();
+    by_j.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut by_d: Vec<((&str, &str), Acc)> = by_d.into_iter().collect();
+    by_d.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let by_jurisdiction: Vec<Group> = by_j
         .into_iter()
-        .map(|(k, a)| Group { label: jname(&k), key: k, totals: a.finish() })
+        .map(|(k, a)| Group { label: jname(k), key: k.to_string(), totals: a.finish() })
         .collect();
     let by_department: Vec<Group> = by_d
         .into_iter()
-        .map(|((k, j), a)| Group { key: k, label: j, totals: a.finish() })
+        .map(|((k, j), a)| Group { key: k.to_string(), label: j.to_string(), totals: a.finish() })
         .collect();
     let ranking =
         Ranking { jurisdictions: rank(&by_jurisdiction), departments: rank(&by_department) };

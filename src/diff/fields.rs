@@ -7,12 +7,22 @@ use similar::{capture_diff_slices, Algorithm, DiffOp};
 use super::matching::assign_names;
 use super::measures::charged;
 use super::Change;
-use crate::model::{FeeValue, Field, Item, LawRef, LimitValue, TimeLimit};
+use crate::model::{FeeValue, Field, Item, LawRef, LimitValue, Material, TimeLimit};
 use crate::value::name::normalize;
 
 /// Every change between `old` and `new`, in field order (DATA.md), sub-changes of steps and
 /// materials in list order. Also returns how many materials were reworded.
 pub fn changes(old: &Item, new: &Item, threshold: f64) -> (Vec<Change>, u64) {
+    changes_with_stamps(old, new, threshold, (old.stamps(), new.stamps()))
+}
+
+/// `changes`, given the stamps measure of both versions (already counted for the measures).
+pub fn changes_with_stamps(
+    old: &Item,
+    new: &Item,
+    threshold: f64,
+    stamps: (u64, u64),
+) -> (Vec<Change>, u64) {
     let mut out = Vec::new();
     let mut push = |field: Field, o: &str, n: &str| out.push(Change::new(field, o, n));
 
@@ -66,11 +76,16 @@ pub fn changes(old: &Item, new: &Item, threshold: f64) -> (Vec<Change>, u64) {
     if visits_differ {
         push(Field::Visits, &old.visits.raw, &new.visits.raw);
     }
-    let mut oi = old.intermediaries.list.clone();
-    let mut ni = new.intermediaries.list.clone();
-    oi.sort();
-    ni.sort();
-    if oi != ni {
+    // Compared as multisets; sorted copies only when the lists differ as given.
+    let (ol, nl) = (&old.intermediaries.list, &new.intermediaries.list);
+    let inter_differ = ol != nl && {
+        let mut oi: Vec<&str> = ol.iter().map(|s| s.as_ref()).collect();
+        let mut ni: Vec<&str> = nl.iter().map(|s| s.as_ref()).collect();
+        oi.sort_unstable();
+        ni.sort_unstable();
+        oi != ni
+    };
+    if inter_differ {
         push(Field::Intermediaries, &old.intermediaries.raw, &new.intermediaries.raw);
     }
     let kind_differs = match (old.kind, new.kind) {
@@ -81,7 +96,7 @@ pub fn changes(old: &Item, new: &Item, threshold: f64) -> (Vec<Change>, u64) {
         push(Field::Kind, &old.kind_raw, &new.kind_raw);
     }
     step_changes(old, new, threshold, &mut out);
-    let (os, ns) = (old.stamps(), new.stamps());
+    let (os, ns) = stamps;
     if os != ns {
         out.push(Change::new(Field::Stamps, &os.to_string(), &ns.to_string()));
     }
@@ -133,11 +148,13 @@ fn basis_changes(old: &Item, new: &Item, out: &mut Vec<Change>) {
         }
         return;
     }
-    let key = |r: &LawRef| (r.key.clone(), r.article, r.paragraph, r.item);
+    let same = |a: &LawRef, b: &LawRef| {
+        a.key == b.key && a.article == b.article && a.paragraph == b.paragraph && a.item == b.item
+    };
     let mut removed: Vec<&LawRef> =
-        o.refs.iter().filter(|r| !n.refs.iter().any(|x| key(x) == key(r))).collect();
+        o.refs.iter().filter(|r| !n.refs.iter().any(|x| same(x, r))).collect();
     let mut added: Vec<&LawRef> =
-        n.refs.iter().filter(|r| !o.refs.iter().any(|x| key(x) == key(r))).collect();
+        n.refs.iter().filter(|r| !o.refs.iter().any(|x| same(x, r))).collect();
     // Renumbered: a removed and an added reference to the same law, paired in order.
     let mut renumbered = Vec::new();
     let mut i = 0;
@@ -167,6 +184,12 @@ fn basis_changes(old: &Item, new: &Item, out: &mut Vec<Change>) {
 /// Steps as a sequence: a step deleted and inserted elsewhere is reordered; an unmatched pair of
 /// similar names is reworded; the rest are removed or added.
 fn step_changes(old: &Item, new: &Item, threshold: f64, out: &mut Vec<Change>) {
+    // The usual case: the same steps in the same order, nothing to diff.
+    if old.steps.len() == new.steps.len()
+        && old.steps.iter().zip(&new.steps).all(|(a, b)| a.name.norm == b.name.norm)
+    {
+        return;
+    }
     let on: Vec<&str> = old.steps.iter().map(|s| s.name.norm.as_ref()).collect();
     let nn: Vec<&str> = new.steps.iter().map(|s| s.name.norm.as_ref()).collect();
     let mut deleted = Vec::new();
@@ -233,13 +256,23 @@ fn step_changes(old: &Item, new: &Item, threshold: f64, out: &mut Vec<Change>) {
 
 /// Materials matched allowing rewording; returns how many were reworded.
 fn material_changes(old: &Item, new: &Item, threshold: f64, out: &mut Vec<Change>) -> u64 {
+    // The usual case: the same names in the same order. `assign_names` pairs equal names first,
+    // in order, so each material is paired with the one at its own place; only the flags can
+    // differ.
+    if old.materials.len() == new.materials.len()
+        && old.materials.iter().zip(&new.materials).all(|(a, b)| a.name.norm == b.name.norm)
+    {
+        for (om, nm) in old.materials.iter().zip(&new.materials) {
+            flag_changes(om, nm, out);
+        }
+        return 0;
+    }
     let on: Vec<&str> = old.materials.iter().map(|m| m.name.norm.as_ref()).collect();
     let nn: Vec<&str> = new.materials.iter().map(|m| m.name.norm.as_ref()).collect();
     let pairs = assign_names(&on, &nn, threshold);
     let mut o_used = vec![false; on.len()];
     let mut n_used = vec![false; nn.len()];
     let mut reworded = 0;
-    let yn = |b: bool| if b { "是" } else { "否" };
     for &(i, j, similar) in &pairs {
         o_used[i] = true;
         n_used[j] = true;
@@ -253,23 +286,7 @@ fn material_changes(old: &Item, new: &Item, threshold: f64, out: &mut Vec<Change
                 Some(nm.name.raw.to_string()),
             ));
         }
-        if om.is_required() != nm.is_required() {
-            out.push(Change::sub(
-                Field::Materials,
-                "required",
-                Some(format!("{}：必要={}", om.name.raw, yn(om.is_required()))),
-                Some(format!("{}：必要={}", nm.name.raw, yn(nm.is_required()))),
-            ));
-        }
-        let (os, ns) = (om.stamped.value == Some(true), nm.stamped.value == Some(true));
-        if os != ns {
-            out.push(Change::sub(
-                Field::Materials,
-                "stamped",
-                Some(format!("{}：盖章={}", om.name.raw, yn(os))),
-                Some(format!("{}：盖章={}", nm.name.raw, yn(ns))),
-            ));
-        }
+        flag_changes(om, nm, out);
     }
     for (i, m) in old.materials.iter().enumerate() {
         if !o_used[i] {
@@ -282,4 +299,26 @@ fn material_changes(old: &Item, new: &Item, threshold: f64, out: &mut Vec<Change
         }
     }
     reworded
+}
+
+/// The flags of a matched pair of materials: required (是否必要) and stamped (需盖章).
+fn flag_changes(om: &Material, nm: &Material, out: &mut Vec<Change>) {
+    let yn = |b: bool| if b { "是" } else { "否" };
+    if om.is_required() != nm.is_required() {
+        out.push(Change::sub(
+            Field::Materials,
+            "required",
+            Some(format!("{}：必要={}", om.name.raw, yn(om.is_required()))),
+            Some(format!("{}：必要={}", nm.name.raw, yn(nm.is_required()))),
+        ));
+    }
+    let (os, ns) = (om.stamped.value == Some(true), nm.stamped.value == Some(true));
+    if os != ns {
+        out.push(Change::sub(
+            Field::Materials,
+            "stamped",
+            Some(format!("{}：盖章={}", om.name.raw, yn(os))),
+            Some(format!("{}：盖章={}", nm.name.raw, yn(ns))),
+        ));
+    }
 }

@@ -56,34 +56,50 @@ pub fn match_items(old: &[&Item], new: &[&Item], name_threshold: f64) -> Pairing
     let mut old_used = vec![false; old.len()];
     let mut new_used = vec![false; new.len()];
 
-    // Pass 1: same code. Rows without a code wait for the name passes.
-    let mut old_by_code: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-    let mut new_by_code: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-    for (i, it) in old.iter().enumerate() {
-        if !it.code.is_empty() {
-            old_by_code.entry(&it.code.norm).or_default().push(i);
+    // Pass 1: same code. Rows without a code wait for the name passes. One hash entry per code
+    // and the rows of a code chained in file order (no list allocated per code: a province
+    // has ~0.7 M of them).
+    let mut slot_of: FxHashMap<&str, usize> =
+        FxHashMap::with_capacity_and_hasher(old.len().max(new.len()), Default::default());
+    let mut slots: Vec<CodeSlot> = Vec::with_capacity(old.len().max(new.len()));
+    let mut old_next = vec![NONE; old.len()];
+    let mut new_next = vec![NONE; new.len()];
+    for (side, items, next) in [(0, old, &mut old_next), (1, new, &mut new_next)] {
+        for (i, it) in items.iter().enumerate() {
+            if it.code.is_empty() {
+                continue;
+            }
+            let k = *slot_of.entry(&it.code.norm).or_insert_with(|| {
+                slots.push(CodeSlot { code: &it.code.norm, chains: [Chain::EMPTY; 2] });
+                slots.len() - 1
+            });
+            let chain = &mut slots[k].chains[side];
+            if chain.len == 0 {
+                chain.head = i;
+            } else {
+                next[chain.tail] = i;
+            }
+            chain.tail = i;
+            chain.len += 1;
         }
     }
-    for (j, it) in new.iter().enumerate() {
-        if !it.code.is_empty() {
-            new_by_code.entry(&it.code.norm).or_default().push(j);
+    drop(slot_of);
+    for slot in &slots {
+        let [o, n] = &slot.chains;
+        if o.len > 1 || n.len > 1 {
+            pairing.duplicates.push((slot.code.to_string(), o.len, n.len));
         }
-    }
-    let mut codes: Vec<&str> = old_by_code.keys().chain(new_by_code.keys()).copied().collect();
-    codes.sort_unstable();
-    codes.dedup();
-    for code in codes {
-        let os = old_by_code.get(code).map(Vec::as_slice).unwrap_or(&[]);
-        let ns = new_by_code.get(code).map(Vec::as_slice).unwrap_or(&[]);
-        if os.len() > 1 || ns.len() > 1 {
-            pairing.duplicates.push((code.to_string(), os.len(), ns.len()));
-        }
-        for (&i, &j) in os.iter().zip(ns) {
+        let (mut i, mut j) = (o.head, n.head);
+        for _ in 0..o.len.min(n.len) {
             old_used[i] = true;
             new_used[j] = true;
             pairing.pairs.push((i, j, MatchedBy::Code));
+            i = old_next[i];
+            j = new_next[j];
         }
     }
+    // Reported in code order, whatever the order the codes were met in.
+    pairing.duplicates.sort_unstable();
 
     // Pass 2: same normalised name (the code changed or was missing), in file order.
     let mut new_by_name: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
@@ -110,17 +126,35 @@ pub fn match_items(old: &[&Item], new: &[&Item], name_threshold: f64) -> Pairing
     let rest_old: Vec<usize> = (0..old.len()).filter(|&i| !old_used[i]).collect();
     let rest_new: Vec<usize> = (0..new.len()).filter(|&j| !new_used[j]).collect();
     if !rest_old.is_empty() && !rest_new.is_empty() {
+        // What each name is compared by, worked out once per item rather than once per pair.
+        fn prep(it: &Item) -> (&str, String, usize) {
+            let norm: &str = &it.name.norm;
+            (norm, without_brackets(norm), norm.chars().count())
+        }
+        let new_prep: Vec<_> = rest_new.iter().map(|&j| prep(new[j])).collect();
         let mut cands = Vec::new();
         for &i in &rest_old {
-            for &j in &rest_new {
-                if old[i].category != new[j].category || old[i].name.is_empty() {
+            if old[i].name.is_empty() {
+                continue;
+            }
+            let (a, a_bare, a_len) = prep(old[i]);
+            for (&j, (b, b_bare, b_len)) in rest_new.iter().zip(&new_prep) {
+                if old[i].category != new[j].category {
                     continue;
                 }
-                let (a, b) = (&old[i].name.norm, &new[j].name.norm);
                 // Names that differ only in the bracketed qualifier are sibling sub-items
                 // (食品经营许可(新办) / (延续)), never one item renamed.
-                if without_brackets(a) == without_brackets(b) {
+                if a_bare == *b_bare {
                     continue;
+                }
+                // The edit distance is at least the difference in length, so this bound on the
+                // similarity (computed as `item_similarity` does) rules a pair out exactly.
+                let longest = a_len.max(*b_len);
+                if longest > 0 {
+                    let bound = 1.0 - (a_len.abs_diff(*b_len) as f64) / (longest as f64);
+                    if bound < name_threshold {
+                        continue;
+                    }
                 }
                 let s = item_similarity(a, b);
                 if s >= name_threshold {
@@ -139,6 +173,27 @@ pub fn match_items(old: &[&Item], new: &[&Item], name_threshold: f64) -> Pairing
     pairing.old_only = (0..old.len()).filter(|&i| !old_used[i]).collect();
     pairing.new_only = (0..new.len()).filter(|&j| !new_used[j]).collect();
     pairing
+}
+
+/// End of a chain of rows.
+const NONE: usize = usize::MAX;
+
+/// The rows of one version that carry one code: first, last, how many (linked by `*_next`).
+#[derive(Clone, Copy)]
+struct Chain {
+    head: usize,
+    tail: usize,
+    len: usize,
+}
+
+impl Chain {
+    const EMPTY: Chain = Chain { head: NONE, tail: NONE, len: 0 };
+}
+
+/// One code and its rows in the old (0) and the new (1) version.
+struct CodeSlot<'a> {
+    code: &'a str,
+    chains: [Chain; 2],
 }
 
 /// A normalised name without its bracketed parts (normalisation unified brackets to ASCII).
@@ -364,6 +419,36 @@ mod tests {
         assert_eq!(p.pairs, vec![(0, 0, MatchedBy::Code)]);
         assert_eq!(p.old_only, vec![1]);
         assert_eq!(p.duplicates, vec![("000101001000".to_string(), 2, 1)]);
+    }
+
+    #[test]
+    fn duplicates_are_reported_in_code_order_and_paired_in_file_order() {
+        let old = [
+            item("450102", "000101002000", "乙"),
+            item("450102", "000101001000", "甲"),
+            item("450102", "000101002000", "乙"),
+            item("450102", "000101001000", "甲"),
+        ];
+        let new = [
+            item("450102", "000101001000", "甲"),
+            item("450102", "000101002000", "乙"),
+            item("450102", "000101002000", "乙"),
+            item("450102", "000101002000", "乙"),
+        ];
+        let o: Vec<&Item> = old.iter().collect();
+        let n: Vec<&Item> = new.iter().collect();
+        let p = match_items(&o, &n, 0.9);
+        assert_eq!(
+            p.duplicates,
+            vec![("000101001000".to_string(), 2, 1), ("000101002000".to_string(), 2, 3)]
+        );
+        // 乙: old rows 0, 2 with new rows 1, 2; 甲: old row 1 with new row 0. Old 甲 (3) and
+        // new 乙 (3) are left over: their names differ.
+        assert_eq!(
+            p.pairs,
+            vec![(0, 1, MatchedBy::Code), (1, 0, MatchedBy::Code), (2, 2, MatchedBy::Code)]
+        );
+        assert_eq!((p.old_only, p.new_only), (vec![3], vec![3]));
     }
 
     #[test]

@@ -460,8 +460,6 @@ struct KeyMemo {
     /// The same for the current row (kept to reuse its allocation).
     scratch: Vec<u8>,
     id: Option<u32>,
-    /// Key ids by the key cells' bytes, for rows whose item is not the previous row's.
-    ids: FxHashMap<Box<[u8]>, u32>,
 }
 
 /// Writes the bytes of the cells `cols` of `row` into `buf`, each preceded by its length, so that
@@ -489,16 +487,7 @@ fn row_key_id<T>(
         return memo.id;
     }
     std::mem::swap(&mut memo.raw, &mut memo.scratch);
-    let id = match memo.ids.get(memo.raw.as_slice()) {
-        Some(id) => Some(*id),
-        None => {
-            let id = item_key(t, row, line, diags).map(|key| children.key_id(key));
-            if let Some(id) = id {
-                memo.ids.insert(memo.raw.as_slice().into(), id);
-            }
-            id
-        }
-    };
+    let id = item_key(t, row, line, diags).map(|key| children.key_id(key));
     memo.id = id;
     id
 }

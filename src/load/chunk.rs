@@ -31,6 +31,28 @@ pub(crate) fn split(text: &[u8], start: usize, delimiter: u8, parts: usize) -> V
     cuts.windows(2).filter_map(|w| Some((*w.first()?, *w.get(1)?))).collect()
 }
 
+/// The end of the last complete record in `text[start..]` (just past its line end), when the text
+/// may continue beyond its end: `Ok(None)` when no record is complete yet, `Err(())` when the
+/// quoting is irregular (see [`split`]). A quoted field still open at the end keeps its record
+/// out.
+pub(crate) fn last_boundary(text: &[u8], start: usize, delimiter: u8) -> Result<Option<usize>, ()> {
+    let (quoted, open) = scan_quotes(text, start, delimiter).ok_or(())?;
+    // Line ends after an unclosed quote are inside its field.
+    let limit = open.unwrap_or(text.len());
+    let mut end = limit;
+    loop {
+        let Some(nl) = memchr::memrchr(b'\n', text.get(start..end).unwrap_or_default()) else {
+            return Ok(None);
+        };
+        let nl = start + nl;
+        let i = quoted.partition_point(|&(o, _)| o < nl);
+        match i.checked_sub(1).and_then(|j| quoted.get(j)) {
+            Some(&(o, close)) if close > nl => end = o,
+            _ => return Ok(Some(nl + 1)),
+        }
+    }
+}
+
 /// The first record start at or after `from`: just past a `\n` that is not inside a quoted
 /// stretch.
 fn boundary_after(text: &[u8], mut from: usize, quoted: &[(usize, usize)]) -> Option<usize> {
@@ -48,6 +70,20 @@ fn boundary_after(text: &[u8], mut from: usize, quoted: &[(usize, usize)]) -> Op
 /// The (open, close) byte positions of the quote marks of every quoted field after `start`, or
 /// `None` when some quote mark is not where a well-formed field puts it.
 fn quoted_stretches(text: &[u8], start: usize, delimiter: u8) -> Option<Vec<(usize, usize)>> {
+    match scan_quotes(text, start, delimiter)? {
+        (quoted, None) => Some(quoted),
+        (_, Some(_)) => None,
+    }
+}
+
+/// The quoted stretches after `start`, and the position of a quote still open at the end of the
+/// text; `None` when some quote mark is not where a well-formed field puts it.
+#[allow(clippy::type_complexity)]
+fn scan_quotes(
+    text: &[u8],
+    start: usize,
+    delimiter: u8,
+) -> Option<(Vec<(usize, usize)>, Option<usize>)> {
     let field_start = |i: usize| {
         i == start
             || matches!(text.get(i.wrapping_sub(1)), Some(&b) if b == delimiter || b == b'\n' || b == b'\r')
@@ -64,7 +100,9 @@ fn quoted_stretches(text: &[u8], start: usize, delimiter: u8) -> Option<Vec<(usi
         }
         // Inside the field: pairs "" are escaped quotes; a lone one closes the field.
         let close = loop {
-            let q = quotes.next()?;
+            let Some(q) = quotes.next() else {
+                return Some((out, Some(open)));
+            };
             if text.get(q + 1) == Some(&b'"') {
                 quotes.next();
                 continue;
@@ -76,7 +114,7 @@ fn quoted_stretches(text: &[u8], start: usize, delimiter: u8) -> Option<Vec<(usi
         }
         out.push((open, close));
     }
-    Some(out)
+    Some((out, None))
 }
 
 #[cfg(test)]
@@ -134,6 +172,36 @@ mod tests {
         assert_eq!(ranges.last().map(|r| r.1), Some(text.len()));
         assert_eq!(ranges.len(), 2);
         assert_eq!(split(text.as_bytes(), text.len(), b',', 4), vec![(text.len(), text.len())]);
+    }
+
+    #[test]
+    fn last_boundary_keeps_an_open_record_out() {
+        let t = b"a,1\nb,\"x\ny\",2\nc,\"open\n";
+        let end = last_boundary(t, 0, b',').unwrap().unwrap();
+        assert_eq!(&t[..end], b"a,1\nb,\"x\ny\",2\n");
+        assert_eq!(last_boundary(b"a,1", 0, b','), Ok(None));
+        assert_eq!(last_boundary(b"a,\"1\n2", 0, b','), Ok(None));
+        assert_eq!(last_boundary(b"a,b\"c\n", 0, b','), Err(()));
+        assert_eq!(last_boundary(b"x\na,1\n", 2, b','), Ok(Some(6)));
+    }
+
+    proptest::proptest! {
+        /// Cutting at the last boundary and reading on from there reads like the whole.
+        #[test]
+        fn stream_cuts_read_like_the_whole(
+            rows in proptest::collection::vec(
+                proptest::collection::vec("[a\",\n é]{0,6}", 1..4), 0..30),
+            cut in 0usize..400,
+        ) {
+            let text: String = rows.iter().map(|r| r.join(",") + "\n").collect();
+            let bytes = text.as_bytes();
+            let window = &bytes[..cut.min(bytes.len())];
+            if let Ok(Some(end)) = last_boundary(window, 0, b',') {
+                let mut joined = records(&bytes[..end]);
+                joined.extend(records(&bytes[end..]));
+                proptest::prop_assert_eq!(joined, records(bytes));
+            }
+        }
     }
 
     proptest::proptest! {

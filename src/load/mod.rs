@@ -21,8 +21,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use self::build::{
-    Children, ItemKey, ItemsVisitor, JurisdictionRow, JurisdictionsVisitor, MaterialsVisitor,
-    StepsVisitor,
+    ItemKey, ItemsVisitor, JurisdictionRow, JurisdictionsVisitor, MaterialsVisitor, StepsVisitor,
 };
 use self::columns::{Columns, Table};
 use self::diag::{Diags, Msg};
@@ -51,9 +50,51 @@ pub struct LoadOptions {
 enum Rows {
     Jurisdictions(Vec<JurisdictionRow>),
     Items(Vec<Item>),
-    /// One `Children` per piece of the file, in file order.
-    Steps(Vec<Children<Step>>),
-    Materials(Vec<Children<Material>>),
+    Steps(ChildRows<Step>),
+    Materials(ChildRows<Material>),
+}
+
+/// Items or jurisdictions, in file order.
+struct Drained<T>(Vec<T>);
+
+impl read::Drain<ItemsVisitor<'_>> for Drained<Item> {
+    fn take(&mut self, _k: usize, v: &mut ItemsVisitor<'_>) {
+        self.0.append(&mut v.items);
+    }
+    fn reset(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl read::Drain<JurisdictionsVisitor<'_>> for Drained<JurisdictionRow> {
+    fn take(&mut self, _k: usize, v: &mut JurisdictionsVisitor<'_>) {
+        self.0.append(&mut v.rows);
+    }
+    fn reset(&mut self) {
+        self.0.clear();
+    }
+}
+
+/// Rows of steps.csv or materials.csv with the id of their key, in file order.
+type Chunks<T> = Vec<Vec<(u32, T)>>;
+
+/// The rows of steps.csv or materials.csv: (visitor, its chunks of (key id, row)) in file
+/// order, and each visitor's keys.
+struct ChildRows<T> {
+    parts: Vec<(usize, Chunks<T>)>,
+    keys: Vec<Vec<ItemKey>>,
+}
+
+impl<T> read::Drain<build::ChildVisitor<'_, T>> for ChildRows<T> {
+    fn take(&mut self, k: usize, v: &mut build::ChildVisitor<'_, T>) {
+        let chunks = std::mem::take(&mut v.rows.chunks);
+        if !chunks.is_empty() {
+            self.parts.push((k, chunks));
+        }
+    }
+    fn reset(&mut self) {
+        self.parts.clear();
+    }
 }
 
 struct TableOut {
@@ -76,9 +117,18 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
 
     // CSV files are read one after the other, each in pieces in parallel, so that only one
     // file's text is held at a time; sheets (already in memory) are typed in parallel.
+    let mut profile = profile::Profile::from_env("load");
     let read = |(table, src): &(Table, Source)| read_table(*table, src, &columns, opts, forced);
     let outs: Vec<TableOut> = if found.tables.iter().all(|(_, s)| matches!(s, Source::Csv { .. })) {
-        found.tables.iter().map(read).collect()
+        found
+            .tables
+            .iter()
+            .map(|t| {
+                let out = read(t);
+                profile.stage(t.0.stem());
+                out
+            })
+            .collect()
     } else {
         found.tables.par_iter().map(read).collect()
     };
@@ -135,6 +185,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
         g.rejected.iter().for_each(|(line, key)| reject(report, diags, *line, key));
     }
     drop(index);
+    profile.stage("gather");
     // Steps in 序号 order; rows without a readable 序号 keep file order, after the numbered ones.
     items.par_iter_mut().for_each(|item| item.steps.sort_by_key(|s| s.seq.unwrap_or(u32::MAX)));
 
@@ -182,19 +233,19 @@ struct Gathered<T> {
 
 fn gather<T>(
     n_items: usize,
-    parts: Vec<Children<T>>,
+    rows: ChildRows<T>,
     index: &ItemIndex,
     line: impl Fn(&T) -> u64,
 ) -> Gathered<T> {
     let targets: Vec<Vec<Option<usize>>> =
-        parts.iter().map(|p| p.keys.iter().map(|k| index.find(k)).collect()).collect();
+        rows.keys.iter().map(|keys| keys.iter().map(|k| index.find(k)).collect()).collect();
+    let target =
+        |k: usize, id: u32| targets.get(k).and_then(|t| t.get(id as usize)).copied().flatten();
     let mut sizes = vec![0usize; n_items];
-    for (part, target) in parts.iter().zip(&targets) {
-        for (id, _) in part.chunks.iter().flatten() {
-            if let Some(Some(i)) = target.get(*id as usize) {
-                if let Some(size) = sizes.get_mut(*i) {
-                    *size += 1;
-                }
+    for (k, chunks) in &rows.parts {
+        for (id, _) in chunks.iter().flatten() {
+            if let Some(size) = target(*k, *id).and_then(|i| sizes.get_mut(i)) {
+                *size += 1;
             }
         }
     }
@@ -204,10 +255,10 @@ fn gather<T>(
     let mut lists: Vec<Vec<T>> = Vec::new();
     lists.resize_with(n_items, Vec::new);
     let mut rejected = Vec::new();
-    for (part, target) in parts.into_iter().zip(&targets) {
-        for chunk in part.chunks {
+    for (k, chunks) in rows.parts {
+        for chunk in chunks {
             for (id, row) in chunk {
-                let at = target.get(id as usize).copied().flatten();
+                let at = target(k, id);
                 match at.and_then(|i| Some((lists.get_mut(i)?, sizes.get(i).copied().unwrap_or(0))))
                 {
                     Some((list, size)) => {
@@ -217,7 +268,7 @@ fn gather<T>(
                         list.push(row)
                     }
                     None => {
-                        if let Some(key) = part.keys.get(id as usize) {
+                        if let Some(key) = rows.keys.get(k).and_then(|keys| keys.get(id as usize)) {
                             rejected.push((line(&row), key.clone()));
                         }
                     }
@@ -251,32 +302,34 @@ fn read_table(
     let rows = match table {
         Table::Jurisdictions => {
             let new = || JurisdictionsVisitor::new(columns, opts, file.clone());
-            let vs = read::visit(src, forced, &new, false, &mut diags, &mut report);
-            report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
+            let mut out = Drained(Vec::new());
             // A small table, read in one piece (duplicates are found within a visitor).
-            Rows::Jurisdictions(vs.into_iter().flat_map(|v| v.rows).collect())
+            let vs = read::visit(src, forced, &new, false, &mut diags, &mut report, &mut out);
+            report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
+            Rows::Jurisdictions(out.0)
         }
         Table::Items => {
             let new = || ItemsVisitor::new(columns, opts, file.clone());
-            let vs = read::visit(src, forced, &new, true, &mut diags, &mut report);
+            let mut out = Drained(Vec::new());
+            let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
-            let mut items = Vec::with_capacity(vs.iter().map(|v| v.items.len()).sum());
-            for v in vs {
-                items.extend(v.items);
-            }
-            Rows::Items(items)
+            Rows::Items(out.0)
         }
         Table::Steps => {
             let new = || StepsVisitor::new(columns, opts, file.clone());
-            let vs = read::visit(src, forced, &new, true, &mut diags, &mut report);
+            let mut out = ChildRows { parts: Vec::new(), keys: Vec::new() };
+            let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
-            Rows::Steps(vs.into_iter().map(|v| v.rows).collect())
+            out.keys = vs.into_iter().map(|v| v.rows.keys).collect();
+            Rows::Steps(out)
         }
         Table::Materials => {
             let new = || MaterialsVisitor::new(columns, opts, file.clone());
-            let vs = read::visit(src, forced, &new, true, &mut diags, &mut report);
+            let mut out = ChildRows { parts: Vec::new(), keys: Vec::new() };
+            let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
-            Rows::Materials(vs.into_iter().map(|v| v.rows).collect())
+            out.keys = vs.into_iter().map(|v| v.rows.keys).collect();
+            Rows::Materials(out)
         }
     };
     TableOut { rows, report, diags }

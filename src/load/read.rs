@@ -92,6 +92,15 @@ pub(crate) trait Visitor {
     fn row(&mut self, line: u64, row: &Row<'_>, diags: &mut Diags) -> bool;
 }
 
+/// Where the rows typed by the visitors of one file go, in file order.
+pub(crate) trait Drain<V> {
+    /// Takes the rows visitor `k` has typed since it was last drained (called in file order,
+    /// after each stretch of the file).
+    fn take(&mut self, k: usize, visitor: &mut V);
+    /// Forgets everything taken: the file is read again from the start another way.
+    fn reset(&mut self);
+}
+
 /// Reads every row of `source` into visitors made by `new`, filling the counts and encoding of
 /// `report`. A large CSV file is cut into pieces read in parallel, each by its own visitor; the
 /// visitors are returned in file order (the first one saw the header and the rows next to it).
@@ -102,6 +111,7 @@ pub(crate) fn visit<V: Visitor + Send>(
     parallel: bool,
     diags: &mut Diags,
     report: &mut FileReport,
+    drain: &mut dyn Drain<V>,
 ) -> Vec<V> {
     let mut visitor = new();
     match source {
@@ -129,9 +139,24 @@ pub(crate) fn visit<V: Visitor + Send>(
                     report.rows_rejected += 1;
                 }
             }
+            drain.take(0, &mut visitor);
             vec![visitor]
         }
         Source::Csv { path, .. } => {
+            if forced.is_none() || forced == Some(encoding_rs::UTF_8) {
+                let mut d = Diags::new(diags.file());
+                let mut r = FileReport::default();
+                let bom = forced.is_none();
+                if let Some(vs) = stream_utf8(path, bom, new, parallel, &mut d, &mut r, drain) {
+                    diags.absorb(d);
+                    report.encoding = r.encoding;
+                    report.rows_read += r.rows_read;
+                    report.rows_loaded += r.rows_loaded;
+                    report.rows_rejected += r.rows_rejected;
+                    return vs;
+                }
+                drain.reset();
+            }
             let bytes = match std::fs::read(path) {
                 Ok(b) => b,
                 Err(e) => {
@@ -141,7 +166,7 @@ pub(crate) fn visit<V: Visitor + Send>(
             };
             let (text, encoding) = decode_text(bytes, forced, diags);
             report.encoding = encoding;
-            visit_csv(text.as_str(), visitor, new, parallel, diags, report)
+            visit_csv(text.as_str(), visitor, new, parallel, diags, report, drain)
         }
     }
 }
@@ -200,6 +225,134 @@ fn piece_count(len: usize) -> usize {
     }
 }
 
+/// Bytes read at a time from a UTF-8 file: the text is held a window at a time, not whole.
+const BLOCK: usize = 16 << 20;
+
+/// Reads a UTF-8 CSV file a window at a time, each window's complete records in pieces in
+/// parallel. `None` when the file turns out not to be UTF-8 (or its quoting cannot be followed
+/// from the start): then nothing was kept, and the caller reads the whole file as text.
+fn stream_utf8<V: Visitor + Send>(
+    path: &std::path::Path,
+    bom_allowed: bool,
+    new: &(dyn Fn() -> V + Sync),
+    parallel: bool,
+    diags: &mut Diags,
+    report: &mut FileReport,
+    drain: &mut dyn Drain<V>,
+) -> Option<Vec<V>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut buf: Vec<u8> = Vec::new();
+    // `QINGDAN_BLOCK_BYTES=N`: the tests read small files in many small windows.
+    let block = std::env::var("QINGDAN_BLOCK_BYTES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(BLOCK)
+        .max(1);
+    // Fills `buf` by up to `block` more bytes; true at the end of the file.
+    let fill = |file: &mut std::fs::File, buf: &mut Vec<u8>| -> Option<bool> {
+        let want = buf.len() + block;
+        buf.reserve(block);
+        while buf.len() < want {
+            let n = (&mut *file).take((want - buf.len()) as u64).read_to_end(buf).ok()?;
+            if n == 0 {
+                return Some(true);
+            }
+        }
+        Some(false)
+    };
+    let mut eof = fill(&mut file, &mut buf)?;
+    while !eof && buf.len() < 4 {
+        eof = fill(&mut file, &mut buf)?;
+    }
+    let mut pos = 0;
+    report.encoding = "UTF-8".to_string();
+    if buf.starts_with(b"\xEF\xBB\xBF") {
+        pos = 3;
+        if bom_allowed {
+            report.encoding = "UTF-8 (BOM)".to_string();
+        }
+    } else if encoding_rs::Encoding::for_bom(&buf).is_some() {
+        return None;
+    }
+    // The first window must hold the header search rows whole (or the whole file).
+    // The delimiter is told from the first lines: 64 KB hold them (a cut character is lost).
+    let first = buf.get(pos..buf.len().min(pos + (64 << 10))).unwrap_or_default();
+    let delimiter = delimiter(&String::from_utf8_lossy(first));
+    let end = loop {
+        let end = if eof {
+            buf.len()
+        } else {
+            match super::chunk::last_boundary(&buf, pos, delimiter) {
+                Ok(Some(end)) => end,
+                Ok(None) => 0,
+                Err(()) => return None,
+            }
+        };
+        if eof || count_records(buf.get(pos..end).unwrap_or_default(), delimiter) > HEADER_SEARCH {
+            break end;
+        }
+        eof = fill(&mut file, &mut buf)?;
+    };
+    let text = simdutf8::basic::from_utf8(buf.get(pos..end)?).ok()?;
+    let mut visitor = new();
+    let head = read_head(text, delimiter, &mut visitor, diags, report);
+    drain.take(0, &mut visitor);
+    let mut visitors = vec![visitor];
+    let Some(body) = head else {
+        return Some(visitors);
+    };
+    let mut start = pos + body.rest;
+    let mut line = body.line;
+    let mut end = end;
+    loop {
+        let stretch = buf.get(start..end)?;
+        simdutf8::basic::from_utf8(stretch).ok()?;
+        line =
+            body.read(&buf, (start, end), line, parallel, new, &mut visitors, diags, report, drain);
+        if eof {
+            return Some(visitors);
+        }
+        buf.drain(..end);
+        start = 0;
+        eof = fill(&mut file, &mut buf)?;
+        end = if eof {
+            buf.len()
+        } else {
+            match super::chunk::last_boundary(&buf, 0, delimiter) {
+                Ok(Some(end)) => end,
+                Ok(None) => 0,
+                // Quoting the pieces cannot follow: the rest of the file, read whole, in one piece.
+                Err(()) => {
+                    file.read_to_end(&mut buf).ok()?;
+                    let stretch = buf.get(..)?;
+                    simdutf8::basic::from_utf8(stretch).ok()?;
+                    let whole = (0, buf.len());
+                    body.read(&buf, whole, line, false, new, &mut visitors, diags, report, drain);
+                    return Some(visitors);
+                }
+            }
+        };
+    }
+}
+
+/// How many records `text` holds, counting up to `HEADER_SEARCH + 1`.
+fn count_records(text: &[u8], delimiter: u8) -> usize {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text);
+    let mut rec = ByteRecord::new();
+    let mut n = 0;
+    while n <= HEADER_SEARCH && matches!(reader.read_byte_record(&mut rec), Ok(true)) {
+        n += 1;
+    }
+    n
+}
+
+/// Reads a whole CSV text (one that is not UTF-8, decoded): the header and first rows, then the
+/// rest in pieces in parallel.
 fn visit_csv<V: Visitor + Send>(
     text: &str,
     mut visitor: V,
@@ -207,8 +360,40 @@ fn visit_csv<V: Visitor + Send>(
     parallel: bool,
     diags: &mut Diags,
     report: &mut FileReport,
+    drain: &mut dyn Drain<V>,
 ) -> Vec<V> {
     let delimiter = delimiter(text);
+    let head = read_head(text, delimiter, &mut visitor, diags, report);
+    drain.take(0, &mut visitor);
+    let mut visitors = vec![visitor];
+    let Some(body) = head else {
+        return visitors;
+    };
+    let bytes = text.as_bytes();
+    let all = (body.rest, bytes.len());
+    body.read(bytes, all, body.line, parallel, new, &mut visitors, diags, report, drain);
+    visitors
+}
+
+/// What the rows after the first ones are read with.
+struct Body {
+    delimiter: u8,
+    header: Vec<String>,
+    ok: bool,
+    /// Where the rows after the first ones start (a record boundary), and on which line.
+    rest: usize,
+    line: u64,
+}
+
+/// Reads the first rows of a CSV text, finds the header among them, and types the data rows
+/// among them. `None` when nothing more is to be read (an empty file, malformed CSV).
+fn read_head<V: Visitor>(
+    text: &str,
+    delimiter: u8,
+    visitor: &mut V,
+    diags: &mut Diags,
+    report: &mut FileReport,
+) -> Option<Body> {
     let bytes = text.as_bytes();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -217,7 +402,6 @@ fn visit_csv<V: Visitor + Send>(
         .from_reader(bytes);
     let mut lines = LineCounter { bytes, at: 0, line: 1 };
     let mut rec = ByteRecord::new();
-    // The first rows, to find the header among them.
     let mut head: Vec<(u64, ByteRecord)> = Vec::new();
     let mut failed = false;
     while head.len() < HEADER_SEARCH {
@@ -239,7 +423,7 @@ fn visit_csv<V: Visitor + Send>(
         if !failed {
             diags.push_at(None, None, None, Msg::EmptyFile);
         }
-        return vec![visitor];
+        return None;
     }
     let candidates: Vec<Vec<String>> = head
         .iter()
@@ -247,65 +431,96 @@ fn visit_csv<V: Visitor + Send>(
             r.iter().map(|f| truncate(&String::from_utf8_lossy(f)).trim().to_string()).collect()
         })
         .collect();
-    let hi = pick_header(&candidates, &visitor, diags, |i| head.get(i).map(|h| h.0));
+    let hi = pick_header(&candidates, visitor, diags, |i| head.get(i).map(|h| h.0));
     let header = candidates.get(hi).cloned().unwrap_or_default();
     let ok = visitor.header(&header, diags);
     for (line, r) in head.iter().skip(hi + 1) {
-        data_row(*line, r, &header, ok, &mut visitor, diags, report);
+        data_row(*line, r, &header, ok, visitor, diags, report);
     }
     if failed {
-        return vec![visitor];
+        return None;
     }
-    // The rest of the file, from the record after the first rows, in pieces.
     let rest = usize::try_from(reader.position().byte()).unwrap_or(bytes.len()).min(bytes.len());
-    let pieces = if ok && parallel {
-        super::chunk::split(bytes, rest, delimiter, piece_count(bytes.len() - rest))
-    } else {
-        vec![(rest, bytes.len())]
-    };
-    if pieces.len() == 1 {
-        let piece = Piece { bytes, start: rest, end: bytes.len(), line: lines.line_at_start(rest) };
-        piece.read(delimiter, &header, ok, &mut visitor, diags, report);
-        return vec![visitor];
-    }
-    // Line numbers where the pieces start: one count of line ends per piece, then a running sum.
-    let newlines: Vec<u64> = pieces
-        .par_iter()
-        .map(|&(a, b)| {
-            memchr::memchr_iter(b'\n', bytes.get(a..b).unwrap_or_default()).count() as u64
-        })
-        .collect();
-    let first_line = lines.line_at_start(rest);
-    let mut starts = Vec::with_capacity(pieces.len());
-    let mut line = first_line;
-    for ((a, _), n) in pieces.iter().zip(&newlines) {
-        starts.push((*a, line));
-        line += n;
-    }
-    let parts: Vec<(V, Diags, FileReport)> = pieces
-        .par_iter()
-        .zip(starts.par_iter())
-        .map(|(&(start, end), &(_, line))| {
+    let line = lines.line_at_start(rest);
+    Some(Body { delimiter, header, ok, rest, line })
+}
+
+impl Body {
+    /// Reads `bytes[start..end]` (whole records, starting on `line`) in pieces in parallel, piece
+    /// k by visitor k + 1 (made when first needed, then kept with its caches for the next
+    /// stretch), and drains the visitors in order; returns the line after the stretch.
+    #[allow(clippy::too_many_arguments)]
+    fn read<V: Visitor + Send>(
+        &self,
+        bytes: &[u8],
+        (start, end): (usize, usize),
+        line: u64,
+        parallel: bool,
+        new: &(dyn Fn() -> V + Sync),
+        visitors: &mut Vec<V>,
+        diags: &mut Diags,
+        report: &mut FileReport,
+        drain: &mut dyn Drain<V>,
+    ) -> u64 {
+        let window = bytes.get(..end).unwrap_or_default();
+        if !parallel {
+            // One visitor for the whole file (the jurisdictions table finds duplicates within it).
+            let Some(v) = visitors.first_mut() else { return line };
+            let piece = Piece { bytes: window, start, end, line };
+            piece.read(self.delimiter, &self.header, self.ok, v, diags, report);
+            drain.take(0, v);
+            let lines = window.get(start..).unwrap_or_default();
+            return line + memchr::memchr_iter(b'\n', lines).count() as u64;
+        }
+        let pieces = if self.ok {
+            super::chunk::split(window, start, self.delimiter, piece_count(end - start))
+        } else {
+            vec![(start, end)]
+        };
+        // Line numbers where the pieces start: a count of line ends per piece, a running sum.
+        let newlines: Vec<u64> = pieces
+            .par_iter()
+            .map(|&(a, b)| {
+                memchr::memchr_iter(b'\n', window.get(a..b).unwrap_or_default()).count() as u64
+            })
+            .collect();
+        let mut starts = Vec::with_capacity(pieces.len());
+        let mut next = line;
+        for n in &newlines {
+            starts.push(next);
+            next += n;
+        }
+        while visitors.len() <= pieces.len() {
             let mut v = new();
-            // The header's own diagnostics were reported above, once.
+            // The header's own diagnostics were reported when it was read, once.
             let mut quiet = Diags::new(diags.file());
-            v.header(&header, &mut quiet);
-            let mut d = Diags::new(diags.file());
-            let mut r = FileReport::default();
-            Piece { bytes, start, end, line }.read(delimiter, &header, ok, &mut v, &mut d, &mut r);
-            (v, d, r)
-        })
-        .collect();
-    let mut out = Vec::with_capacity(parts.len() + 1);
-    out.push(visitor);
-    for (v, d, r) in parts {
-        diags.absorb(d);
-        report.rows_read += r.rows_read;
-        report.rows_loaded += r.rows_loaded;
-        report.rows_rejected += r.rows_rejected;
-        out.push(v);
+            v.header(&self.header, &mut quiet);
+            visitors.push(v);
+        }
+        let parts: Vec<(Diags, FileReport)> = visitors
+            .get_mut(1..=pieces.len())
+            .unwrap_or_default()
+            .par_iter_mut()
+            .zip(pieces.par_iter().zip(starts.par_iter()))
+            .map(|(v, (&(a, b), &line))| {
+                let mut d = Diags::new(diags.file());
+                let mut r = FileReport::default();
+                let piece = Piece { bytes: window, start: a, end: b, line };
+                piece.read(self.delimiter, &self.header, self.ok, v, &mut d, &mut r);
+                (d, r)
+            })
+            .collect();
+        for (d, r) in parts {
+            diags.absorb(d);
+            report.rows_read += r.rows_read;
+            report.rows_loaded += r.rows_loaded;
+            report.rows_rejected += r.rows_rejected;
+        }
+        for (k, v) in visitors.iter_mut().enumerate().take(pieces.len() + 1).skip(1) {
+            drain.take(k, v);
+        }
+        next
     }
-    out
 }
 
 /// A stretch of a CSV file that starts at a record boundary, and the line it starts on.

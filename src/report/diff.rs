@@ -3,7 +3,9 @@
 //! words, so a word diff would be useless). They render; they decide nothing.
 
 use std::fmt::Write as _;
+use std::io::Write;
 
+use rayon::prelude::*;
 use similar::{ChangeTag, TextDiff};
 
 use super::{csv_safe, Format, Lang};
@@ -24,7 +26,11 @@ pub enum Markup {
 /// A character-level inline diff of `old` → `new`: equal runs as they are, deleted and inserted
 /// runs marked.
 pub fn inline_diff(old: &str, new: &str, markup: Markup) -> String {
-    let diff = TextDiff::from_chars(old, new);
+    inline_of(&TextDiff::from_chars(old, new), markup)
+}
+
+/// `inline_diff` of a character diff already made.
+fn inline_of(diff: &TextDiff<'_, '_, str>, markup: Markup) -> String {
     let mut out = String::new();
     let mut run = String::new();
     let mut tag = ChangeTag::Equal;
@@ -83,34 +89,309 @@ fn escape_md(s: &str) -> String {
 
 /// Renders the diff in `format`.
 pub fn render(r: &DiffReport, format: Format, lang: Lang, old: &str, new: &str) -> Result<Vec<u8>> {
-    Ok(match format {
-        Format::Json => {
-            let mut v = serde_json::to_vec_pretty(r).map_err(json_err)?;
-            v.push(b'\n');
-            v
-        }
-        Format::Jsonl => {
-            let mut v = Vec::new();
-            for it in &r.items {
-                serde_json::to_writer(&mut v, it).map_err(json_err)?;
-                v.push(b'\n');
-            }
-            v
-        }
-        Format::Csv => csv(r, false)?,
-        Format::Text => text(r, lang, old, new, Markup::Text).into_bytes(),
-        Format::Md => text(r, lang, old, new, Markup::Md).into_bytes(),
-        Format::Html => html(r, lang, old, new).into_bytes(),
-        Format::Xlsx => {
-            return Err(Error::Usage(
-                lang.pick(
-                    "diff 暂不支持 xlsx 输出，请用 csv",
-                    "diff has no xlsx output yet; use csv",
-                )
+    let mut v = Vec::new();
+    write(r, format, lang, old, new, false, &mut v)?;
+    Ok(v)
+}
+
+/// Writes the diff in `format` into `w` (`raw`: csv cells as they are). json, jsonl and csv are
+/// streamed item by item, never held whole in memory (a province diff is over 600 MB of
+/// JSON); the other formats are rendered, then written.
+pub fn write<W: Write>(
+    r: &DiffReport,
+    format: Format,
+    lang: Lang,
+    old: &str,
+    new: &str,
+    raw: bool,
+    w: &mut W,
+) -> Result<()> {
+    match format {
+        Format::Json => write_json(r, w),
+        Format::Jsonl => write_jsonl(r, w),
+        Format::Csv => write_csv(r, raw, w),
+        Format::Text => text(r, lang, old, new, Markup::Text, w).map_err(io_err),
+        Format::Md => text(r, lang, old, new, Markup::Md, w).map_err(io_err),
+        Format::Html => write_all(w, html(r, lang, old, new).as_bytes()),
+        Format::Xlsx => Err(Error::Usage(
+            lang.pick("diff 暂不支持 xlsx 输出，请用 csv", "diff has no xlsx output yet; use csv")
                 .into(),
-            ))
+        )),
+    }
+}
+
+fn write_all<W: Write>(w: &mut W, bytes: &[u8]) -> Result<()> {
+    w.write_all(bytes).map_err(io_err)
+}
+
+fn io_err(e: std::io::Error) -> Error {
+    Error::io("<output>", e)
+}
+
+/// The json report (pretty, one trailing newline), streamed into `w`: the bytes
+/// `serde_json::to_writer_pretty` gives, the items written by `json::item` (a province has
+/// ~0.7 M of them; serde_json spent most of its time escaping the same keys again and again),
+/// the summary and warnings by serde_json.
+pub fn write_json<W: Write>(r: &DiffReport, w: &mut W) -> Result<()> {
+    let io = io_err;
+    w.write_all(b"{\n  \"items\": ").map_err(io)?;
+    if r.items.is_empty() {
+        w.write_all(b"[]").map_err(io)?;
+    } else {
+        w.write_all(b"[").map_err(io)?;
+        for (k, it) in r.items.iter().enumerate() {
+            if k > 0 {
+                w.write_all(b",").map_err(io)?;
+            }
+            json::newline(w, true, 2).map_err(io)?;
+            json::item(w, it, true, 2).map_err(io)?;
         }
-    })
+        json::newline(w, true, 1).map_err(io)?;
+        w.write_all(b"]").map_err(io)?;
+    }
+    // The rest of the report object as serde_json writes it: a struct of the remaining fields,
+    // its opening brace left out, is exactly what follows the items.
+    #[derive(serde::Serialize)]
+    struct Rest<'a> {
+        summary: &'a crate::diff::Summary,
+        warnings: &'a [crate::diff::Warning],
+    }
+    w.write_all(b",").map_err(io)?;
+    let rest = Rest { summary: &r.summary, warnings: &r.warnings };
+    serde_json::to_writer_pretty(json::SkipFirst { w: &mut *w, skipped: false }, &rest)
+        .map_err(json_err)?;
+    write_all(w, b"\n")
+}
+
+/// The jsonl report (one item per line), streamed into `w`: the bytes `serde_json::to_writer`
+/// gives for each item.
+pub fn write_jsonl<W: Write>(r: &DiffReport, w: &mut W) -> Result<()> {
+    for it in &r.items {
+        json::item(w, it, false, 0).map_err(io_err)?;
+        write_all(w, b"\n")?;
+    }
+    Ok(())
+}
+
+/// Item diffs as JSON, written directly: the same bytes as serde_json (compact, or pretty with
+/// two-space indents), checked against it by the tests below.
+mod json {
+    use std::io::{Result, Write};
+
+    use crate::diff::{Change, ItemDiff, Measures};
+
+    const SPACES: &[u8; 64] = b"                                                                ";
+
+    /// Skips the first byte written (the opening brace of a struct continued elsewhere).
+    pub struct SkipFirst<W> {
+        pub w: W,
+        pub skipped: bool,
+    }
+
+    impl<W: Write> Write for SkipFirst<W> {
+        fn write(&mut self, buf: &[u8]) -> Result<usize> {
+            if !self.skipped && !buf.is_empty() {
+                self.skipped = true;
+                self.w.write_all(&buf[1..])?;
+                return Ok(buf.len());
+            }
+            self.w.write(buf)
+        }
+
+        fn flush(&mut self) -> Result<()> {
+            self.w.flush()
+        }
+    }
+
+    /// Pretty: a new line indented to `level`; compact: nothing.
+    pub fn newline<W: Write>(w: &mut W, pretty: bool, level: usize) -> Result<()> {
+        if pretty {
+            w.write_all(b"\n")?;
+            let mut n = level * 2;
+            while n > 0 {
+                let k = n.min(SPACES.len());
+                w.write_all(&SPACES[..k])?;
+                n -= k;
+            }
+        }
+        Ok(())
+    }
+
+    /// `"key": ` (`"key":` compact) on its own line at `level`, after a comma unless first.
+    /// Keys are plain ASCII field names: nothing to escape.
+    fn key<W: Write>(w: &mut W, pretty: bool, level: usize, first: bool, k: &str) -> Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        newline(w, pretty, level)?;
+        w.write_all(b"\"")?;
+        w.write_all(k.as_bytes())?;
+        w.write_all(if pretty { b"\": " } else { b"\":" })
+    }
+
+    /// A JSON string escaped as serde_json does: `"` `\\` and the C0 controls only (\b \f \n
+    /// \r \t by name, the others as \u00xx), everything else as it is.
+    pub fn string<W: Write>(w: &mut W, s: &str) -> Result<()> {
+        w.write_all(b"\"")?;
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b >= 0x20 && b != b'"' && b != b'\\' {
+                continue;
+            }
+            w.write_all(&bytes[start..i])?;
+            start = i + 1;
+            let named: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                _ => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    let e =
+                        [b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]];
+                    w.write_all(&e)?;
+                    continue;
+                }
+            };
+            w.write_all(named)?;
+        }
+        w.write_all(&bytes[start..])?;
+        w.write_all(b"\"")
+    }
+
+    fn opt_string<W: Write>(w: &mut W, s: Option<&str>) -> Result<()> {
+        match s {
+            Some(s) => string(w, s),
+            None => w.write_all(b"null"),
+        }
+    }
+
+    fn uint<W: Write>(w: &mut W, mut n: u64) -> Result<()> {
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        w.write_all(&buf[i..])
+    }
+
+    fn boolean<W: Write>(w: &mut W, b: bool) -> Result<()> {
+        w.write_all(if b { b"true" } else { b"false" })
+    }
+
+    /// A float as serde_json writes it (its own formatter; null when not finite).
+    fn float<W: Write>(w: &mut W, x: f64) -> Result<()> {
+        if x.is_finite() {
+            serde_json::ser::Formatter::write_f64(&mut serde_json::ser::CompactFormatter, w, x)
+        } else {
+            w.write_all(b"null")
+        }
+    }
+
+    /// One item diff as an object whose braces are at `level` (fields at `level + 1`).
+    pub fn item<W: Write>(w: &mut W, d: &ItemDiff, pretty: bool, level: usize) -> Result<()> {
+        let l = level + 1;
+        w.write_all(b"{")?;
+        key(w, pretty, l, true, "jurisdiction")?;
+        string(w, &d.jurisdiction)?;
+        key(w, pretty, l, false, "item")?;
+        string(w, &d.item)?;
+        key(w, pretty, l, false, "status")?;
+        string(w, d.status.as_str())?;
+        key(w, pretty, l, false, "recoded")?;
+        boolean(w, d.recoded)?;
+        key(w, pretty, l, false, "old_code")?;
+        opt_string(w, d.old_code.as_deref())?;
+        key(w, pretty, l, false, "new_code")?;
+        opt_string(w, d.new_code.as_deref())?;
+        key(w, pretty, l, false, "name")?;
+        string(w, &d.name)?;
+        key(w, pretty, l, false, "department")?;
+        string(w, &d.department)?;
+        key(w, pretty, l, false, "changes")?;
+        if d.changes.is_empty() {
+            w.write_all(b"[]")?;
+        } else {
+            w.write_all(b"[")?;
+            for (k, c) in d.changes.iter().enumerate() {
+                if k > 0 {
+                    w.write_all(b",")?;
+                }
+                newline(w, pretty, l + 1)?;
+                change(w, c, pretty, l + 1)?;
+            }
+            newline(w, pretty, l)?;
+            w.write_all(b"]")?;
+        }
+        key(w, pretty, l, false, "before")?;
+        measures(w, d.before.as_ref(), pretty, l)?;
+        key(w, pretty, l, false, "after")?;
+        measures(w, d.after.as_ref(), pretty, l)?;
+        key(w, pretty, l, false, "score")?;
+        float(w, d.score)?;
+        key(w, pretty, l, false, "reworded_materials")?;
+        uint(w, d.reworded_materials)?;
+        newline(w, pretty, level)?;
+        w.write_all(b"}")
+    }
+
+    fn change<W: Write>(w: &mut W, c: &Change, pretty: bool, level: usize) -> Result<()> {
+        let l = level + 1;
+        w.write_all(b"{")?;
+        key(w, pretty, l, true, "field")?;
+        string(w, c.field.as_str())?;
+        key(w, pretty, l, false, "old")?;
+        opt_string(w, c.old.as_deref())?;
+        key(w, pretty, l, false, "new")?;
+        opt_string(w, c.new.as_deref())?;
+        if let Some(kind) = c.kind {
+            key(w, pretty, l, false, "kind")?;
+            string(w, kind)?;
+        }
+        newline(w, pretty, level)?;
+        w.write_all(b"}")
+    }
+
+    fn measures<W: Write>(
+        w: &mut W,
+        m: Option<&Measures>,
+        pretty: bool,
+        level: usize,
+    ) -> Result<()> {
+        let Some(m) = m else {
+            return w.write_all(b"null");
+        };
+        let l = level + 1;
+        w.write_all(b"{")?;
+        key(w, pretty, l, true, "steps")?;
+        uint(w, m.steps)?;
+        key(w, pretty, l, false, "stamps")?;
+        uint(w, m.stamps)?;
+        key(w, pretty, l, false, "materials")?;
+        uint(w, m.materials)?;
+        key(w, pretty, l, false, "committed_days")?;
+        match m.committed_days {
+            Some(d) => uint(w, d)?,
+            None => w.write_all(b"null")?,
+        }
+        key(w, pretty, l, false, "visits")?;
+        uint(w, m.visits)?;
+        key(w, pretty, l, false, "intermediaries")?;
+        uint(w, m.intermediaries)?;
+        key(w, pretty, l, false, "charged")?;
+        boolean(w, m.charged)?;
+        newline(w, pretty, level)?;
+        w.write_all(b"}")
+    }
 }
 
 fn json_err(e: serde_json::Error) -> Error {
@@ -147,75 +428,124 @@ pub const CSV_HEADER: [&str; 26] = [
     "changes",
 ];
 
-fn measure_cells(m: Option<&Measures>) -> [String; 7] {
-    match m {
-        None => Default::default(),
-        Some(m) => [
-            m.steps.to_string(),
-            m.stamps.to_string(),
-            m.materials.to_string(),
-            m.committed_days.map(|d| d.to_string()).unwrap_or_default(),
-            m.visits.to_string(),
-            m.intermediaries.to_string(),
-            m.charged.to_string(),
-        ],
+/// The seven measure cells of CSV_HEADER written into `cells` (empty without measures).
+fn measure_cells_into(m: Option<&Measures>, cells: &mut [String; 7]) {
+    for c in cells.iter_mut() {
+        c.clear();
+    }
+    if let Some(m) = m {
+        let _ = write!(cells[0], "{}", m.steps);
+        let _ = write!(cells[1], "{}", m.stamps);
+        let _ = write!(cells[2], "{}", m.materials);
+        if let Some(d) = m.committed_days {
+            let _ = write!(cells[3], "{d}");
+        }
+        let _ = write!(cells[4], "{}", m.visits);
+        let _ = write!(cells[5], "{}", m.intermediaries);
+        cells[6].push_str(if m.charged { "true" } else { "false" });
     }
 }
 
 /// The csv report; `raw` leaves text cells as they are (`--raw`), else a cell beginning with
 /// = + - @ is prefixed with '.
 pub fn csv(r: &DiffReport, raw: bool) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut v = Vec::new();
+    write_csv(r, raw, &mut v)?;
+    Ok(v)
+}
+
+/// The csv report (`csv`), streamed into `w` one row at a time.
+pub fn write_csv<W: Write>(r: &DiffReport, raw: bool, w: &mut W) -> Result<()> {
+    let mut w = csv::Writer::from_writer(w);
     let err = |e: csv::Error| Error::Usage(format!("cannot render CSV: {e}"));
     w.write_record(CSV_HEADER).map_err(err)?;
-    for it in &r.items {
-        let b = measure_cells(it.before.as_ref());
-        let a = measure_cells(it.after.as_ref());
-        let mut fields: Vec<&str> = it.changes.iter().map(|c| c.field.as_str()).collect();
-        fields.dedup();
-        let changes: Vec<String> =
-            it.changes.iter().map(|c| change_line(c, Lang::Zh, Markup::Text)).collect();
-        let mut row: Vec<String> = vec![
-            it.jurisdiction.to_string(),
-            it.item.clone(),
-            it.status.as_str().into(),
-            it.recoded.to_string(),
-            it.old_code.clone().unwrap_or_default(),
-            it.new_code.clone().unwrap_or_default(),
-            it.name.clone(),
-            it.department.clone(),
-            fmt_num(it.score),
-        ];
-        for k in 0..7 {
-            row.push(b[k].clone());
-            row.push(a[k].clone());
+    // Text cells are defused; the score stays a number (a negative score is not a formula,
+    // and '-4 would not sort as one).
+    let text = |w: &mut csv::Writer<&mut W>, c: &str| {
+        if raw {
+            w.write_field(c)
+        } else {
+            w.write_field(csv_safe(c).as_bytes())
         }
-        row.push(it.reworded_materials.to_string());
-        row.push(fields.join(";"));
-        row.push(changes.join("\n"));
-        // Text cells are defused; the score stays a number (a negative score is not a
-        // formula, and '-4 would not sort as one).
-        let score_col = 8;
-        let cells = row.iter().enumerate().map(|(k, c)| {
-            if k == score_col || raw {
-                c.clone()
-            } else {
-                csv_safe(c).into_owned()
+    };
+    let mut b: [String; 7] = Default::default();
+    let mut a: [String; 7] = Default::default();
+    let mut num = String::new();
+    let mut fields = String::new();
+    // The changes cell (character diffs) is made in parallel a window of rows at a time; the
+    // rows are written in order.
+    let windows = r.items.chunks(TEXT_WINDOW).map(|window| {
+        let cells: Vec<String> = window.par_iter().map(changes_cell).collect();
+        window.iter().zip(cells)
+    });
+    for (it, changes) in windows.flatten() {
+        measure_cells_into(it.before.as_ref(), &mut b);
+        measure_cells_into(it.after.as_ref(), &mut a);
+        fields.clear();
+        let mut last = None;
+        for c in &it.changes {
+            // Consecutive repeats once (as `dedup`).
+            if last != Some(c.field) {
+                if last.is_some() {
+                    fields.push(';');
+                }
+                fields.push_str(c.field.as_str());
+                last = Some(c.field);
             }
-        });
-        w.write_record(cells).map_err(err)?;
+        }
+        text(&mut w, &it.jurisdiction).map_err(err)?;
+        text(&mut w, &it.item).map_err(err)?;
+        text(&mut w, it.status.as_str()).map_err(err)?;
+        text(&mut w, if it.recoded { "true" } else { "false" }).map_err(err)?;
+        text(&mut w, it.old_code.as_deref().unwrap_or("")).map_err(err)?;
+        text(&mut w, it.new_code.as_deref().unwrap_or("")).map_err(err)?;
+        text(&mut w, &it.name).map_err(err)?;
+        text(&mut w, &it.department).map_err(err)?;
+        num.clear();
+        push_num(&mut num, it.score);
+        w.write_field(&num).map_err(err)?;
+        for k in 0..7 {
+            text(&mut w, &b[k]).map_err(err)?;
+            text(&mut w, &a[k]).map_err(err)?;
+        }
+        num.clear();
+        let _ = write!(num, "{}", it.reworded_materials);
+        text(&mut w, &num).map_err(err)?;
+        text(&mut w, &fields).map_err(err)?;
+        text(&mut w, &changes).map_err(err)?;
+        w.write_record(None::<&[u8]>).map_err(err)?;
     }
-    w.into_inner().map_err(|e| Error::Usage(format!("cannot render CSV: {e}")))
+    w.flush().map_err(io_err)
+}
+
+/// The `changes` cell of a csv row: one line per change.
+fn changes_cell(it: &ItemDiff) -> String {
+    let mut changes = String::new();
+    for (k, c) in it.changes.iter().enumerate() {
+        if k > 0 {
+            changes.push('\n');
+        }
+        changes.push_str(&change_line(c, Lang::Zh, Markup::Text));
+    }
+    changes
 }
 
 /// A number without float noise: integers without a fraction, otherwise up to 3 decimals.
 pub fn fmt_num(x: f64) -> String {
-    let s = format!("{x:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
-    if s == "-0" {
-        "0".into()
-    } else {
-        s
+    let mut s = String::new();
+    push_num(&mut s, x);
+    s
+}
+
+/// `fmt_num` appended to `out`.
+pub fn push_num(out: &mut String, x: f64) {
+    let start = out.len();
+    let _ = write!(out, "{x:.3}");
+    let kept = out[start..].trim_end_matches('0').trim_end_matches('.').len();
+    out.truncate(start + kept);
+    if &out[start..] == "-0" {
+        out.truncate(start);
+        out.push('0');
     }
 }
 
@@ -262,8 +592,10 @@ fn change_line(c: &Change, lang: Lang, markup: Markup) -> String {
             let o1 = o.trim();
             let n1 = n.trim();
             // Related texts read best as one inline diff; unrelated ones as old → new.
-            if TextDiff::from_chars(o1, n1).ratio() >= 0.3 {
-                inline_diff(o1, n1, markup)
+            // One character diff serves both the choice and the inline rendering.
+            let diff = TextDiff::from_chars(o1, n1);
+            if diff.ratio() >= 0.3 {
+                inline_of(&diff, markup)
             } else {
                 format!("{}{}{} → {}{}{}", del.0, esc(o1), del.1, ins.0, esc(n1), ins.1)
             }
@@ -279,6 +611,13 @@ fn change_line(c: &Change, lang: Lang, markup: Markup) -> String {
 }
 
 fn measures_line(b: Option<&Measures>, a: Option<&Measures>, lang: Lang) -> String {
+    let mut out = String::new();
+    push_measures_line(&mut out, b, a, lang);
+    out
+}
+
+/// `measures_line` appended to `out`, without a string per cell (it runs once per item).
+fn push_measures_line(out: &mut String, b: Option<&Measures>, a: Option<&Measures>, lang: Lang) {
     let names = [
         lang.pick("环节", "steps"),
         lang.pick("盖章", "stamps"),
@@ -288,27 +627,52 @@ fn measures_line(b: Option<&Measures>, a: Option<&Measures>, lang: Lang) -> Stri
         lang.pick("中介", "intermediaries"),
         lang.pick("收费", "charged"),
     ];
-    let yes_no = |mut cells: [String; 7]| {
-        cells[6] = match cells[6].as_str() {
-            "true" => lang.pick("是", "yes").into(),
-            "false" => lang.pick("否", "no").into(),
-            other => other.into(),
+    // The cell text of measure `k` (empty without measures or without a committed limit).
+    let cell = |m: Option<&Measures>, k: usize, buf: &mut String| {
+        buf.clear();
+        let Some(m) = m else { return };
+        let _ = match k {
+            0 => write!(buf, "{}", m.steps),
+            1 => write!(buf, "{}", m.stamps),
+            2 => write!(buf, "{}", m.materials),
+            3 => match m.committed_days {
+                Some(d) => write!(buf, "{d}"),
+                None => Ok(()),
+            },
+            4 => write!(buf, "{}", m.visits),
+            5 => write!(buf, "{}", m.intermediaries),
+            _ => {
+                buf.push_str(if m.charged {
+                    lang.pick("是", "yes")
+                } else {
+                    lang.pick("否", "no")
+                });
+                Ok(())
+            }
         };
-        cells
     };
-    let bc = yes_no(measure_cells(b));
-    let ac = yes_no(measure_cells(a));
-    let mut parts = Vec::new();
-    for k in 0..7 {
-        let (x, y) = (&bc[k], &ac[k]);
-        let show = |s: &str| if s.is_empty() { "—".to_string() } else { s.to_string() };
-        if x == y {
-            parts.push(format!("{} {}", names[k], show(x)));
+    fn show(s: &str) -> &str {
+        if s.is_empty() {
+            "—"
         } else {
-            parts.push(format!("{} {}→{}", names[k], show(x), show(y)));
+            s
         }
     }
-    parts.join(lang.pick("，", ", "))
+    let (mut x, mut y) = (String::new(), String::new());
+    for (k, name) in names.iter().enumerate() {
+        if k > 0 {
+            out.push_str(lang.pick("，", ", "));
+        }
+        cell(b, k, &mut x);
+        cell(a, k, &mut y);
+        out.push_str(name);
+        out.push(' ');
+        out.push_str(show(&x));
+        if x != y {
+            out.push('→');
+            out.push_str(show(&y));
+        }
+    }
 }
 
 fn totals_lines(t: &Totals, lang: Lang, md: bool) -> String {
@@ -480,7 +844,14 @@ fn group_rows(groups: &[Group], lang: Lang) -> Vec<Vec<String>> {
 
 /// Text and Markdown share one layout: overall figures, regressions first, the other changed,
 /// added and removed items, the groups and the ranking. Unchanged items are only counted.
-fn text(r: &DiffReport, lang: Lang, old: &str, new: &str, markup: Markup) -> String {
+fn text<W: Write>(
+    r: &DiffReport,
+    lang: Lang,
+    old: &str,
+    new: &str,
+    markup: Markup,
+    w: &mut W,
+) -> std::io::Result<()> {
     let md = markup == Markup::Md;
     let h = |level: usize, s: &str| {
         if md {
@@ -535,21 +906,17 @@ fn text(r: &DiffReport, lang: Lang, old: &str, new: &str, markup: Markup) -> Str
             Lang::En => format!("{title} ({})", items.len()),
         };
         out.push_str(&h(2, &count));
-        for it in items {
-            if md {
-                let _ = writeln!(out, "- **{}**", escape_md(&item_head(it, lang)));
-            } else {
-                let _ = writeln!(out, "{}", item_head(it, lang));
+        // Item blocks are rendered in parallel a window at a time (the character diffs of a
+        // province take a second on one core), written in order, and the text is handed on
+        // as it grows, so memory stays bounded.
+        for window in items.chunks(TEXT_WINDOW) {
+            let blocks: Vec<String> =
+                window.par_iter().map(|it| item_block(it, lang, markup)).collect();
+            for b in blocks {
+                out.push_str(&b);
             }
-            let ind = if md { "  - " } else { "    " };
-            let _ = writeln!(
-                out,
-                "{ind}{}",
-                measures_line(it.before.as_ref(), it.after.as_ref(), lang)
-            );
-            for c in &it.changes {
-                let _ = writeln!(out, "{ind}{}", change_line(c, lang, markup));
-            }
+            w.write_all(out.as_bytes())?;
+            out.clear();
         }
         out.push('\n');
     }
@@ -587,6 +954,28 @@ fn text(r: &DiffReport, lang: Lang, old: &str, new: &str, markup: Markup) -> Str
     table(&mut out, md, &rh, &rank_rows(&r.summary.ranking.jurisdictions));
     out.push_str(&h(2, lang.pick("绩效考评排名：部门", "Ranking: departments")));
     table(&mut out, md, &rh, &rank_rows(&r.summary.ranking.departments));
+    w.write_all(out.as_bytes())
+}
+
+/// Item diffs rendered in parallel at a time (text and csv).
+const TEXT_WINDOW: usize = 8192;
+
+/// One item of the text or Markdown report: its head, its measures and its changes.
+fn item_block(it: &ItemDiff, lang: Lang, markup: Markup) -> String {
+    let md = markup == Markup::Md;
+    let mut out = String::new();
+    if md {
+        let _ = writeln!(out, "- **{}**", escape_md(&item_head(it, lang)));
+    } else {
+        let _ = writeln!(out, "{}", item_head(it, lang));
+    }
+    let ind = if md { "  - " } else { "    " };
+    out.push_str(ind);
+    push_measures_line(&mut out, it.before.as_ref(), it.after.as_ref(), lang);
+    out.push('\n');
+    for c in &it.changes {
+        let _ = writeln!(out, "{ind}{}", change_line(c, lang, markup));
+    }
     out
 }
 
@@ -658,6 +1047,78 @@ mod tests {
         assert_eq!(inline_diff("申请书", "申请表", Markup::Text), "申请[-书-]{+表+}");
         assert_eq!(inline_diff("10个工作日", "5个工作日", Markup::Md), "~~10~~**5**个工作日");
         assert_eq!(inline_diff("<a>", "<b>", Markup::Html), "&lt;<del>a</del><ins>b</ins>&gt;");
+    }
+
+    /// A report with every shape an item diff takes: changed (sub-changes with and without a
+    /// kind), recoded, added, removed, unchanged, no committed limit, text needing escapes.
+    fn varied_report() -> DiffReport {
+        use crate::diff::testutil::*;
+        use crate::diff::{diff, Scoring};
+        use crate::model::*;
+        let mut a = item("450102", "000101001000", "食品经营许可\"甲\"");
+        a.steps = vec![step(1, "受理", 1), step(2, "审查\\复核", 0), step(3, "决定", 1)];
+        a.materials = vec![material("申请书", true, true), material("营业执照复印件", true, false)];
+        let mut a2 = a.clone();
+        a2.steps = vec![step(1, "受理", 1), step(2, "决定", 1)];
+        a2.materials =
+            vec![material("申请表", true, false), material("场所证明\t(复印件)", false, false)];
+        a2.visits = Count::parse("0".into()).into();
+        a2.committed_limit = days("5个工作日\n(含公示)", 5).into();
+        let b = item("450102", "000101002000", "药品经营许可");
+        let b2 = item("450102", "450101002000", "药品经营许可");
+        let c = item("450103", "000101003000", "取消的事项\u{1}\u{7f}");
+        let mut d = item("450103", "000101004000", "新增的事项 é 𝄞");
+        d.committed_limit = TimeLimit { raw: "".into(), value: LimitValue::None }.into();
+        let e = item("450104", "000101005000", "未变");
+        diff(&dataset(vec![a, b, c, e.clone()]), &dataset(vec![a2, b2, d, e]), &Scoring::default())
+    }
+
+    #[test]
+    fn json_is_what_serde_json_writes() {
+        let mut r = varied_report();
+        assert!(r.items.len() >= 5 && r.items.iter().any(|d| d.changes.len() > 3));
+        let check = |r: &DiffReport| {
+            let mut want = serde_json::to_vec_pretty(r).unwrap();
+            want.push(b'\n');
+            let mut got = Vec::new();
+            write_json(r, &mut got).unwrap();
+            assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap());
+            let mut want = Vec::new();
+            for it in &r.items {
+                serde_json::to_writer(&mut want, it).unwrap();
+                want.push(b'\n');
+            }
+            let mut got = Vec::new();
+            write_jsonl(r, &mut got).unwrap();
+            assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap());
+        };
+        check(&r);
+        r.items[0].score = f64::NAN;
+        r.items[1].score = -0.1 + 0.30000000000000004;
+        r.items[2].score = 1e21;
+        check(&r);
+        r.items.clear();
+        check(&r);
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_does() {
+        let mut all: String = (0u8..0x80).map(char::from).collect();
+        all.push_str("é中𝄞\u{2028}\u{feff}");
+        for s in [all.as_str(), "", "\"", "\\", "plain"] {
+            let mut got = Vec::new();
+            json::string(&mut got, s).unwrap();
+            assert_eq!(got, serde_json::to_vec(s).unwrap(), "{s:?}");
+        }
+        for f in [
+            crate::model::Field::Presence,
+            crate::model::Field::StatutoryLimit,
+            crate::model::Field::CommittedLimit,
+            crate::model::Field::Intermediaries,
+            crate::model::Field::Materials,
+        ] {
+            assert_eq!(serde_json::to_string(&f).unwrap(), format!("\"{}\"", f.as_str()));
+        }
     }
 
     #[test]

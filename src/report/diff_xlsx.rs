@@ -151,9 +151,9 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
         for c in &it.changes {
             rows.push(vec![
                 it.jurisdiction.to_string(),
-                it.item.clone(),
-                it.name.clone(),
-                it.department.clone(),
+                it.item.to_string(),
+                it.name.to_string(),
+                it.department.to_string(),
                 lang.pick(c.field.zh(), c.field.as_str()).to_string(),
                 c.kind.unwrap_or("").to_string(),
                 c.old.clone().unwrap_or_default(),
@@ -184,9 +184,9 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
         .map(|it| {
             let mut row = vec![
                 it.jurisdiction.to_string(),
-                it.item.clone(),
-                it.name.clone(),
-                it.department.clone(),
+                it.item.to_string(),
+                it.name.to_string(),
+                it.department.to_string(),
                 lang.pick(it.status.zh(), it.status.as_str()).to_string(),
                 fmt_num(it.score),
             ];

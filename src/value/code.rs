@@ -55,7 +55,7 @@ fn is_code_byte(b: u8) -> bool {
 pub struct Code {
     pub raw: Str,
     pub norm: Str,
-    pub base: Option<BaseCode>,
+    pub base: Option<Box<BaseCode>>,
 }
 
 /// Why a base code is malformed.
@@ -105,11 +105,11 @@ impl Code {
     pub fn parse(raw: Str) -> Code {
         // Most codes are already in normal form (digits and capital letters): share the text.
         if raw.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
-            let base = BaseCode::split(&raw);
+            let base = BaseCode::split(&raw).map(Box::new);
             return Code { norm: raw.clone(), raw, base };
         }
         let norm = normalize_code(&raw);
-        let base = BaseCode::split(&norm);
+        let base = BaseCode::split(&norm).map(Box::new);
         Code { raw, norm: norm.into(), base }
     }
 
