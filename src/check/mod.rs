@@ -350,8 +350,14 @@ fn check_member(ctx: &Ctx, g: &Group, name: &Str, member: &Member, sink: &mut Si
 /// standard, and presence.
 fn check_group(ctx: &Ctx, g: &Group, name: &Str, sink: &mut Sink) {
     let std_item = g.standard.and_then(|i| ctx.std.map(|s| &s.items[i]));
-    let g_display = Group { name: name.clone(), ..g.clone() };
-    let g = &g_display;
+    // Without a standard the shown name is the group's own: no copy of the members then.
+    let g_display;
+    let g = if std::sync::Arc::ptr_eq(name, &g.name) {
+        g
+    } else {
+        g_display = Group { name: name.clone(), ..g.clone() };
+        &g_display
+    };
     if ctx.std.is_none() {
         peer_consensus(ctx, g, sink);
     }
@@ -691,25 +697,36 @@ fn group_presence(ctx: &Ctx, g: &Group, std_item: Option<&crate::model::Item>, s
     }
 }
 
+/// The first 16 bytes of `s` as a big-endian number (zero-padded): comparing these numbers
+/// orders as comparing the strings does, up to ties that the strings then break.
+fn prefix16(s: &str) -> u128 {
+    let mut b = [0u8; 16];
+    for (d, &x) in b.iter_mut().zip(s.as_bytes()) {
+        *d = x;
+    }
+    u128::from_be_bytes(b)
+}
+
 /// The same code twice in one list: reported on the rows that, by name, are another item (they
 /// carry the wrong code), or once on the code when all rows are the same item.
 fn duplicates(ctx: &Ctx, grouping: &Grouping, sink: &mut Sink) {
-    // Sorting (jurisdiction, code, row) and scanning runs finds the same duplicates, in the same
-    // order, as a map of lists, without a list allocated for each of a province's items (perf:
-    // the map was ~6% of a province check).
-    let mut rows: Vec<(&str, &str, usize)> = ctx
+    // Sorting (place, code, row) and scanning runs finds the same duplicates, in the same order,
+    // as a map of lists, without a list allocated for each of a province's items (perf: the map
+    // was ~6% of a province check). Places are numbered in code order, and the code's first 16
+    // bytes as a big-endian number order as the code does, so most comparisons are of integers.
+    let mut rows: Vec<(usize, u128, &str, usize)> = ctx
         .ds
         .items
-        .iter()
+        .par_iter()
         .enumerate()
         .filter(|(_, item)| !item.code.is_empty())
-        .map(|(i, item)| (&*item.jurisdiction, &*item.code.norm, i))
+        .map(|(i, item)| (ctx.item_place[i], prefix16(&item.code.norm), &*item.code.norm, i))
         .collect();
     rows.par_sort_unstable();
     let mut dups: Vec<((&str, &str), Vec<usize>)> = Vec::new();
-    for run in rows.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
+    for run in rows.chunk_by(|a, b| a.0 == b.0 && a.2 == b.2) {
         if let [first, _, ..] = run {
-            dups.push(((first.0, first.1), run.iter().map(|r| r.2).collect()));
+            dups.push(((&*ctx.places[first.0].code, first.2), run.iter().map(|r| r.3).collect()));
         }
     }
     for ((jurisdiction, code_norm), items) in dups {
