@@ -544,18 +544,31 @@ fn own_fields(table: Table) -> &'static [Col] {
 
 /// A step or material: typed once per distinct content, then copied with its own origin.
 pub(crate) trait Child: Clone {
-    fn set_origin(&mut self, origin: Origin);
+    /// A copy of `self`'s content at `origin` (without cloning `self`'s origin only to drop it).
+    fn at(&self, origin: Origin) -> Self;
 }
 
 impl Child for Step {
-    fn set_origin(&mut self, origin: Origin) {
-        self.origin = origin;
+    fn at(&self, origin: Origin) -> Step {
+        Step {
+            seq: self.seq,
+            name: self.name.clone(),
+            limit: self.limit.clone(),
+            stamps: self.stamps.clone(),
+            origin,
+        }
     }
 }
 
 impl Child for Material {
-    fn set_origin(&mut self, origin: Origin) {
-        self.origin = origin;
+    fn at(&self, origin: Origin) -> Material {
+        Material {
+            name: self.name.clone(),
+            required: self.required.clone(),
+            copies: self.copies.clone(),
+            stamped: self.stamped.clone(),
+            origin,
+        }
     }
 }
 
@@ -641,11 +654,7 @@ impl<T: Child> Visitor for ChildVisitor<'_, T> {
         };
         cells_into(&mut self.scratch, row, &self.t.own_cols);
         let child = match self.protos.get(self.scratch.as_slice()) {
-            Some(proto) => {
-                let mut child = proto.clone();
-                child.set_origin(self.t.origin(line));
-                child
-            }
+            Some(proto) => proto.at(self.t.origin(line)),
             None => {
                 let child = (self.make)(&mut self.t, row, line);
                 if self.protos.len() < MAX_PROTOS {
