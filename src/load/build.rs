@@ -418,6 +418,9 @@ pub(crate) struct Children<T> {
     ids: FxHashMap<(usize, usize, usize), u32>,
     /// (key id, row), in file order.
     pub(crate) chunks: Vec<Vec<(u32, T)>>,
+    /// Rows per key id (so that the lists they are gathered into are sized without a pass over
+    /// the rows).
+    pub(crate) counts: Vec<u32>,
 }
 
 /// Rows per chunk of `Children`.
@@ -425,7 +428,12 @@ const CHUNK: usize = 1 << 16;
 
 impl<T> Children<T> {
     fn new() -> Self {
-        Children { keys: Vec::new(), ids: FxHashMap::default(), chunks: Vec::new() }
+        Children {
+            keys: Vec::new(),
+            ids: FxHashMap::default(),
+            chunks: Vec::new(),
+            counts: Vec::new(),
+        }
     }
 
     /// The id of a key, adding it when new.
@@ -437,11 +445,15 @@ impl<T> Children<T> {
         let id = *self.ids.entry(parts).or_insert(next);
         if id == next {
             self.keys.push(key);
+            self.counts.push(0);
         }
         id
     }
 
     fn push(&mut self, id: u32, row: T) {
+        if let Some(n) = self.counts.get_mut(id as usize) {
+            *n += 1;
+        }
         if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
             self.chunks.push(Vec::with_capacity(CHUNK));
         }

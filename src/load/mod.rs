@@ -83,6 +83,8 @@ type Chunks<T> = Vec<Vec<(u32, T)>>;
 struct ChildRows<T> {
     parts: Vec<(usize, Chunks<T>)>,
     keys: Vec<Vec<ItemKey>>,
+    /// Rows per key, per visitor.
+    counts: Vec<Vec<u32>>,
 }
 
 impl<T> read::Drain<build::ChildVisitor<'_, T>> for ChildRows<T> {
@@ -242,10 +244,10 @@ fn gather<T>(
     let target =
         |k: usize, id: u32| targets.get(k).and_then(|t| t.get(id as usize)).copied().flatten();
     let mut sizes = vec![0usize; n_items];
-    for (k, chunks) in &rows.parts {
-        for (id, _) in chunks.iter().flatten() {
-            if let Some(size) = target(*k, *id).and_then(|i| sizes.get_mut(i)) {
-                *size += 1;
+    for (k, counts) in rows.counts.iter().enumerate() {
+        for (id, n) in counts.iter().enumerate() {
+            if let Some(size) = target(k, id as u32).and_then(|i| sizes.get_mut(i)) {
+                *size += *n as usize;
             }
         }
     }
@@ -317,18 +319,18 @@ fn read_table(
         }
         Table::Steps => {
             let new = || StepsVisitor::new(columns, opts, file.clone());
-            let mut out = ChildRows { parts: Vec::new(), keys: Vec::new() };
+            let mut out = ChildRows { parts: Vec::new(), keys: Vec::new(), counts: Vec::new() };
             let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
-            out.keys = vs.into_iter().map(|v| v.rows.keys).collect();
+            (out.keys, out.counts) = vs.into_iter().map(|v| (v.rows.keys, v.rows.counts)).unzip();
             Rows::Steps(out)
         }
         Table::Materials => {
             let new = || MaterialsVisitor::new(columns, opts, file.clone());
-            let mut out = ChildRows { parts: Vec::new(), keys: Vec::new() };
+            let mut out = ChildRows { parts: Vec::new(), keys: Vec::new(), counts: Vec::new() };
             let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
-            out.keys = vs.into_iter().map(|v| v.rows.keys).collect();
+            (out.keys, out.counts) = vs.into_iter().map(|v| (v.rows.keys, v.rows.counts)).unzip();
             Rows::Materials(out)
         }
     };
@@ -347,30 +349,41 @@ struct ItemIndex {
 
 impl ItemIndex {
     fn new(items: &[Item]) -> ItemIndex {
-        let mut by_code: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
-        let mut by_name: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
-        let mut codeless: FxHashMap<Str, Option<usize>> = FxHashMap::default();
-        for (i, item) in items.iter().enumerate() {
-            if item.code.norm.is_empty() {
-                codeless
-                    .entry(item.jurisdiction.clone())
-                    .and_modify(|one| *one = None)
-                    .or_insert(Some(i));
-            } else {
-                by_code
-                    .entry(item.jurisdiction.clone())
-                    .or_default()
-                    .entry(item.code.norm.clone())
-                    .or_insert(i);
-            }
-            if !item.name.norm.is_empty() {
+        // The code maps and the name map are built side by side.
+        let ((by_code, codeless), by_name) = rayon::join(
+            || {
+                let mut by_code: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
+                let mut codeless: FxHashMap<Str, Option<usize>> = FxHashMap::default();
+                for (i, item) in items.iter().enumerate() {
+                    if item.code.norm.is_empty() {
+                        codeless
+                            .entry(item.jurisdiction.clone())
+                            .and_modify(|one| *one = None)
+                            .or_insert(Some(i));
+                    } else {
+                        by_code
+                            .entry(item.jurisdiction.clone())
+                            .or_default()
+                            .entry(item.code.norm.clone())
+                            .or_insert(i);
+                    }
+                }
+                (by_code, codeless)
+            },
+            || {
+                let mut by_name: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
+                for (i, item) in items.iter().enumerate() {
+                    if !item.name.norm.is_empty() {
+                        by_name
+                            .entry(item.jurisdiction.clone())
+                            .or_default()
+                            .entry(item.name.norm.clone())
+                            .or_insert(i);
+                    }
+                }
                 by_name
-                    .entry(item.jurisdiction.clone())
-                    .or_default()
-                    .entry(item.name.norm.clone())
-                    .or_insert(i);
-            }
-        }
+            },
+        );
         ItemIndex { by_code, by_name, codeless }
     }
 
