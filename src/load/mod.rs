@@ -349,41 +349,30 @@ struct ItemIndex {
 
 impl ItemIndex {
     fn new(items: &[Item]) -> ItemIndex {
-        // The code maps and the name map are built side by side.
-        let ((by_code, codeless), by_name) = rayon::join(
-            || {
-                let mut by_code: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
-                let mut codeless: FxHashMap<Str, Option<usize>> = FxHashMap::default();
-                for (i, item) in items.iter().enumerate() {
-                    if item.code.norm.is_empty() {
-                        codeless
-                            .entry(item.jurisdiction.clone())
-                            .and_modify(|one| *one = None)
-                            .or_insert(Some(i));
-                    } else {
-                        by_code
-                            .entry(item.jurisdiction.clone())
-                            .or_default()
-                            .entry(item.code.norm.clone())
-                            .or_insert(i);
-                    }
-                }
-                (by_code, codeless)
-            },
-            || {
-                let mut by_name: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
-                for (i, item) in items.iter().enumerate() {
-                    if !item.name.norm.is_empty() {
-                        by_name
-                            .entry(item.jurisdiction.clone())
-                            .or_default()
-                            .entry(item.name.norm.clone())
-                            .or_insert(i);
-                    }
-                }
+        let mut by_code: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
+        let mut by_name: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
+        let mut codeless: FxHashMap<Str, Option<usize>> = FxHashMap::default();
+        for (i, item) in items.iter().enumerate() {
+            if item.code.norm.is_empty() {
+                codeless
+                    .entry(item.jurisdiction.clone())
+                    .and_modify(|one| *one = None)
+                    .or_insert(Some(i));
+            } else {
+                by_code
+                    .entry(item.jurisdiction.clone())
+                    .or_default()
+                    .entry(item.code.norm.clone())
+                    .or_insert(i);
+            }
+            if !item.name.norm.is_empty() {
                 by_name
-            },
-        );
+                    .entry(item.jurisdiction.clone())
+                    .or_default()
+                    .entry(item.name.norm.clone())
+                    .or_insert(i);
+            }
+        }
         ItemIndex { by_code, by_name, codeless }
     }
 
