@@ -336,13 +336,19 @@ fn stream_utf8<V: Visitor + Send>(
     }
 }
 
-/// How many records `text` holds, counting up to `HEADER_SEARCH + 1`.
-fn count_records(text: &[u8], delimiter: u8) -> usize {
-    let mut reader = csv::ReaderBuilder::new()
+/// A csv reader as every table is read: no header row (it is found among the first rows), rows
+/// of any length (counted and reported, not refused).
+fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(text);
+        .from_reader(bytes)
+}
+
+/// How many records `text` holds, counting up to `HEADER_SEARCH + 1`.
+fn count_records(text: &[u8], delimiter: u8) -> usize {
+    let mut reader = csv_reader(text, delimiter);
     let mut rec = ByteRecord::new();
     let mut n = 0;
     while n <= HEADER_SEARCH && matches!(reader.read_byte_record(&mut rec), Ok(true)) {
@@ -395,11 +401,7 @@ fn read_head<V: Visitor>(
     report: &mut FileReport,
 ) -> Option<Body> {
     let bytes = text.as_bytes();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(bytes);
+    let mut reader = csv_reader(bytes, delimiter);
     let mut lines = LineCounter { bytes, at: 0, line: 1 };
     let mut rec = ByteRecord::new();
     let mut head: Vec<(u64, ByteRecord)> = Vec::new();
@@ -542,11 +544,7 @@ impl Piece<'_> {
         report: &mut FileReport,
     ) {
         let bytes = self.bytes.get(self.start..self.end).unwrap_or_default();
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(bytes);
+        let mut reader = csv_reader(bytes, delimiter);
         let mut rec = ByteRecord::new();
         loop {
             match reader.read_byte_record(&mut rec) {

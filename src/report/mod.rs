@@ -66,16 +66,26 @@ pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
 /// Writes `bytes` to a temporary file beside `path`, syncs it and renames it over `path`, so a
 /// reader never sees a half-written report and a killed run leaves the previous one intact.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = temp_beside(path)?;
+    tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
+    persist(tmp, path)
+}
+
+/// A temporary file in the folder of `path` (same file system, so the rename is atomic).
+fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
+    tempfile::Builder::new()
         .prefix(".qingdan-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
+        .map_err(|e| Error::io(dir, e))
+}
+
+/// Syncs a fully written temporary file and renames it over `path`.
+fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
     // A temporary file is created 0600; a report is for others to read too. Keep the mode of the
     // report being replaced, else use the usual 0644.
     #[cfg(unix)]
@@ -240,15 +250,7 @@ pub fn write_atomic_with<F>(path: &Path, render: F) -> Result<()>
 where
     F: FnOnce(&mut Stream<'_>) -> Result<()>,
 {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".qingdan-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
+    let mut tmp = temp_beside(path)?;
     let tmp_path = tmp.path().to_path_buf();
     match stream(tmp.as_file_mut(), render) {
         (Ok(()), None) => {}
@@ -256,19 +258,7 @@ where
         (_, Some(e)) => return Err(Error::io(&tmp_path, e)),
         (Err(e), None) => return Err(e),
     }
-    // A temporary file is created 0600; keep the mode of the report being replaced, else 0644.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode =
-            std::fs::metadata(path).map(|m| m.permissions().mode() & 0o7777).unwrap_or(0o644);
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
-            .map_err(|e| Error::io(&tmp_path, e))?;
-    }
-    tmp.as_file().sync_all().map_err(|e| Error::io(&tmp_path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    persist(tmp, path)
 }
 
 /// Makes a cell safe for spreadsheets: text beginning with = + - @, tab or carriage return is
