@@ -31,23 +31,23 @@ pub(crate) fn basis(raw: &str, refs: Vec<LawRef>) -> Basis {
 }
 
 pub(crate) fn step(name: &str, stamps: u64) -> Step {
-    Step {
+    let body = StepBody {
         seq: None,
         name: Name::new(name.into()).into(),
         limit: limit("", LimitValue::None).into(),
         stamps: Count { raw: stamps.to_string().into(), value: Some(stamps) }.into(),
-        origin: Origin { file: "steps.csv".into(), line: 2 },
-    }
+    };
+    Step::new(body.into(), 2)
 }
 
 pub(crate) fn material(name: &str) -> Material {
-    Material {
+    let body = MaterialBody {
         name: Name::new(name.into()).into(),
         required: Flag::parse("是".into()).into(),
         copies: Count { raw: "1".into(), value: Some(1) }.into(),
         stamped: Flag::parse("否".into()).into(),
-        origin: Origin { file: "materials.csv".into(), line: 2 },
-    }
+    };
+    Material::new(body.into(), 2)
 }
 
 /// An item as a clean county list carries it: a licence with a basis, limits, no fee, steps and

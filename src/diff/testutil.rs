@@ -44,25 +44,25 @@ pub fn days(raw: &str, n: u32) -> TimeLimit {
 
 /// A step with `stamps` seals.
 pub fn step(seq: u32, name: &str, stamps: u64) -> Step {
-    Step {
+    let body = StepBody {
         seq: Some(seq),
         name: Name::new(name.into()).into(),
         limit: TimeLimit { raw: "".into(), value: LimitValue::None }.into(),
         stamps: Count::parse(stamps.to_string().into()).into(),
-        origin: origin(),
-    }
+    };
+    Step::new(body.into(), 2)
 }
 
 /// A material, required or optional, stamped or not.
 pub fn material(name: &str, required: bool, stamped: bool) -> Material {
     let yn = |b: bool| if b { "是" } else { "否" };
-    Material {
+    let body = MaterialBody {
         name: Name::new(name.into()).into(),
         required: Flag::parse(yn(required).into()).into(),
         copies: Count::parse("1".into()).into(),
         stamped: Flag::parse(yn(stamped).into()).into(),
-        origin: origin(),
-    }
+    };
+    Material::new(body.into(), 2)
 }
 
 /// A reference 《title》第article条.

@@ -12,7 +12,7 @@ use super::read::{Row, Visitor};
 use super::LoadOptions;
 use crate::model::{
     Basis, Category, Code, Count, Fee, Flag, Intermediaries, Item, Kind, Level, Levels, Material,
-    Name, Origin, Step, Str, TimeLimit,
+    MaterialBody, Name, Origin, Step, StepBody, Str, TimeLimit,
 };
 
 /// Parses a value once per distinct raw string.
@@ -554,33 +554,24 @@ fn own_fields(table: Table) -> &'static [Col] {
     }
 }
 
-/// A step or material: typed once per distinct content, then copied with its own origin.
-pub(crate) trait Child: Clone {
-    /// A copy of `self`'s content at `origin` (without cloning `self`'s origin only to drop it).
-    fn at(&self, origin: Origin) -> Self;
+/// A step or material: its body typed once per distinct content, then shared by every row
+/// that says the same.
+pub(crate) trait Child {
+    type Body;
+    fn make(body: Arc<Self::Body>, line: u64) -> Self;
 }
 
 impl Child for Step {
-    fn at(&self, origin: Origin) -> Step {
-        Step {
-            seq: self.seq,
-            name: self.name.clone(),
-            limit: self.limit.clone(),
-            stamps: self.stamps.clone(),
-            origin,
-        }
+    type Body = StepBody;
+    fn make(body: Arc<StepBody>, line: u64) -> Step {
+        Step::new(body, line)
     }
 }
 
 impl Child for Material {
-    fn at(&self, origin: Origin) -> Material {
-        Material {
-            name: self.name.clone(),
-            required: self.required.clone(),
-            copies: self.copies.clone(),
-            stamped: self.stamped.clone(),
-            origin,
-        }
+    type Body = MaterialBody;
+    fn make(body: Arc<MaterialBody>, line: u64) -> Material {
+        Material::new(body, line)
     }
 }
 
@@ -590,15 +581,15 @@ const MAX_PROTOS: usize = 1 << 18;
 
 /// Types the rows of a table that hangs off items (steps.csv, materials.csv): the key that joins a
 /// row to its item is read the same way for both; only the typing of the rest differs.
-pub(crate) struct ChildVisitor<'a, T> {
+pub(crate) struct ChildVisitor<'a, T: Child> {
     t: Typer<'a>,
     memo: KeyMemo,
     pub(crate) rows: Children<T>,
     /// Types one row's own fields.
-    make: fn(&mut Typer<'a>, &Row<'_>, u64) -> T,
-    /// Typed rows by the bytes of their own cells: the same step (受理, 1个工作日, 1) recurs in
+    make: fn(&mut Typer<'a>, &Row<'_>) -> T::Body,
+    /// Typed bodies by the bytes of their own cells: the same step (受理, 1个工作日, 1) recurs in
     /// every county, and one lookup of the row replaces one per field.
-    protos: FxHashMap<Box<[u8]>, T>,
+    protos: FxHashMap<Box<[u8]>, Arc<T::Body>>,
     scratch: Vec<u8>,
 }
 
@@ -607,13 +598,13 @@ pub(crate) type StepsVisitor<'a> = ChildVisitor<'a, Step>;
 /// Types materials.csv rows.
 pub(crate) type MaterialsVisitor<'a> = ChildVisitor<'a, Material>;
 
-impl<'a, T> ChildVisitor<'a, T> {
+impl<'a, T: Child> ChildVisitor<'a, T> {
     /// Header names that map to no field.
     pub(crate) fn ignored(&self) -> Vec<String> {
         self.t.map.as_ref().map(|m| m.ignored.clone()).unwrap_or_default()
     }
 
-    fn with(t: Typer<'a>, make: fn(&mut Typer<'a>, &Row<'_>, u64) -> T) -> Self {
+    fn with(t: Typer<'a>, make: fn(&mut Typer<'a>, &Row<'_>) -> T::Body) -> Self {
         ChildVisitor {
             t,
             memo: KeyMemo::default(),
@@ -627,24 +618,22 @@ impl<'a, T> ChildVisitor<'a, T> {
 
 impl<'a> ChildVisitor<'a, Step> {
     pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
-        Self::with(Typer::new(columns, Table::Steps, opts, file), |t, row, line| Step {
+        Self::with(Typer::new(columns, Table::Steps, opts, file), |t, row| StepBody {
             seq: field!(t, row, Col::Seq, seq),
             name: field!(t, row, Col::Step, name),
             limit: t.limit(row, Col::StepLimit),
             stamps: field!(t, row, Col::Stamps, count),
-            origin: t.origin(line),
         })
     }
 }
 
 impl<'a> ChildVisitor<'a, Material> {
     pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
-        Self::with(Typer::new(columns, Table::Materials, opts, file), |t, row, line| Material {
+        Self::with(Typer::new(columns, Table::Materials, opts, file), |t, row| MaterialBody {
             name: field!(t, row, Col::Material, name),
             required: field!(t, row, Col::Required, flag),
             copies: field!(t, row, Col::Copies, count),
             stamped: field!(t, row, Col::Stamped, flag),
-            origin: t.origin(line),
         })
     }
 }
@@ -665,17 +654,17 @@ impl<T: Child> Visitor for ChildVisitor<'_, T> {
             return false;
         };
         cells_into(&mut self.scratch, row, &self.t.own_cols);
-        let child = match self.protos.get(self.scratch.as_slice()) {
-            Some(proto) => proto.at(self.t.origin(line)),
+        let body = match self.protos.get(self.scratch.as_slice()) {
+            Some(body) => body.clone(),
             None => {
-                let child = (self.make)(&mut self.t, row, line);
+                let body = Arc::new((self.make)(&mut self.t, row));
                 if self.protos.len() < MAX_PROTOS {
-                    self.protos.insert(self.scratch.as_slice().into(), child.clone());
+                    self.protos.insert(self.scratch.as_slice().into(), body.clone());
                 }
-                child
+                body
             }
         };
-        self.rows.push(id, child);
+        self.rows.push(id, T::make(body, line));
         true
     }
 }

@@ -87,7 +87,7 @@ struct ChildRows<T> {
     counts: Vec<Vec<u32>>,
 }
 
-impl<T> read::Drain<build::ChildVisitor<'_, T>> for ChildRows<T> {
+impl<T: build::Child> read::Drain<build::ChildVisitor<'_, T>> for ChildRows<T> {
     fn take(&mut self, k: usize, v: &mut build::ChildVisitor<'_, T>) {
         let chunks = std::mem::take(&mut v.rows.chunks);
         if !chunks.is_empty() {
@@ -166,11 +166,8 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     let index = ItemIndex::new(&items);
     let n = items.len();
     let (steps, materials) = rayon::join(
-        || steps.map(|(rows, slot)| (gather(n, rows, &index, |s: &Step| s.origin.line), slot)),
-        || {
-            materials
-                .map(|(rows, slot)| (gather(n, rows, &index, |m: &Material| m.origin.line), slot))
-        },
+        || steps.map(|(rows, slot)| (gather(n, rows, &index, |s: &Step| s.line), slot)),
+        || materials.map(|(rows, slot)| (gather(n, rows, &index, |m: &Material| m.line), slot)),
     );
     if let Some((g, slot)) = steps {
         for (item, list) in items.iter_mut().zip(g.lists) {
