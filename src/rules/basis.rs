@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::laws::{LawRegistry, LawStatus};
+use crate::laws::LawRegistry;
 use crate::model::{Basis, Field, Item, LawRef, Severity};
 
 use super::{Cmp, Rule, Sink, Subject};
@@ -175,10 +175,12 @@ fn articles(set: &BTreeSet<u32>) -> String {
 /// Compares the item's basis with the reference's.
 pub fn compare(sink: &mut Sink, c: &Cmp) {
     let (a, r) = (&c.item.basis, &c.reference.basis);
-    if r.is_empty() {
+    // The reference's very basis (a peer in the same piece of the file shares it): nothing
+    // differs. A basis with references is not blank, so the text is read only without them.
+    if std::sync::Arc::ptr_eq(a, r) || (r.refs.is_empty() && r.is_empty()) {
         return;
     }
-    if a.is_empty() {
+    if a.refs.is_empty() && a.is_empty() {
         sink.emit(
             &BASIS_EMPTY,
             None,
@@ -257,7 +259,9 @@ pub fn compare(sink: &mut Sink, c: &Cmp) {
 /// The basis checks needing no reference: repealed laws cited, unreadable basis.
 pub fn within(sink: &mut Sink, item: &Item, subject: &Subject, laws: &LawRegistry) {
     let b = &item.basis;
-    if b.is_empty() {
+    // References are read from the text, so a basis with references is not blank: its text is
+    // only read when it has none.
+    if b.refs.is_empty() && b.is_empty() {
         return;
     }
     if !readable(b) {
@@ -275,15 +279,17 @@ pub fn within(sink: &mut Sink, item: &Item, subject: &Subject, laws: &LawRegistr
         );
         return;
     }
-    let mut seen = BTreeSet::new();
-    for r in &b.refs {
-        if !seen.insert((r.key.as_str(), r.article)) {
+    for (n, r) in b.refs.iter().enumerate() {
+        // Most laws cited are in force: the sink remembers each title's answer, so the registry
+        // (and its shared memo) is asked once per title per batch of rows.
+        if !sink.repealed(laws, &r.title) {
+            continue;
+        }
+        // A reference cited twice (same law and article) is reported once.
+        if b.refs[..n].iter().any(|p| p.key == r.key && p.article == r.article) {
             continue;
         }
         let Some(law) = laws.lookup(&r.title) else { continue };
-        if !matches!(law.status, LawStatus::Repealed | LawStatus::Expired) {
-            continue;
-        }
         let when = law.repealed_on.as_deref().map(|d| format!("（{d}）")).unwrap_or_default();
         let when_en = law.repealed_on.as_deref().map(|d| format!(" on {d}")).unwrap_or_default();
         let moved = r.article.and_then(|a| laws.renumbered(&r.title, a));

@@ -4,7 +4,7 @@
 
 use crate::model::{Category, Field, Item, Level, Severity};
 use crate::report::Lang;
-use crate::value::code::CodeLayouts;
+use crate::value::code::{CharClass, Code, CodeLayouts, FieldSpec, ImplCode};
 
 use super::{Rule, Sink, Source, Subject};
 
@@ -272,30 +272,139 @@ pub fn within(
         }
     }
     if let (Some(implementation), Some(level)) = (&item.implementation_code, level) {
-        implementation_code(sink, item, &implementation.raw, subject, level, layouts);
+        implementation_code(sink, item, implementation, subject, level, layouts);
+    }
+}
+
+/// The parts of an implementation code that the rules read, borrowed from its normalised text:
+/// what `CodeLayouts::parse` gives when a layout fits, without its three owned strings.
+struct ImplParts<'a> {
+    base: &'a str,
+    level: u8,
+    division: Option<&'a str>,
+}
+
+/// `CodeLayouts::parse` on a code already normalised (`Code::norm` is `normalize_code` of the
+/// raw text), borrowing the parts; `None` when no layout fits (the caller then asks
+/// `CodeLayouts::parse` for the reasons). Tries the layouts in order, as `parse` does.
+fn parse_normalised<'a>(layouts: &CodeLayouts, code: &'a str) -> Option<ImplParts<'a>> {
+    if code.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<&'a str> = Vec::with_capacity(8);
+    for layout in &layouts.layouts {
+        parts.clear();
+        let fits = if layout.separator.is_empty() {
+            code.is_ascii() && fit_fixed(code, &layout.fields, &mut parts)
+        } else {
+            parts.extend(code.split(layout.separator.as_str()));
+            parts.len() == layout.fields.len()
+                && parts
+                    .iter()
+                    .zip(&layout.fields)
+                    .all(|(p, f)| f.len.contains(&p.chars().count()) && chars_allowed(p, f.chars))
+        };
+        if !fits {
+            continue;
+        }
+        let field = |name: &str| {
+            layout.fields.iter().zip(&parts).find(|(f, _)| f.name == name).map(|(_, p)| *p)
+        };
+        let credit = field("credit").unwrap_or("");
+        let base = field("base").unwrap_or("");
+        let level = field("level").and_then(|l| l.parse().ok()).unwrap_or(0);
+        let placeholder =
+            layouts.placeholder_prefixes.iter().any(|p| credit.starts_with(p.as_str()));
+        let division = match field("division") {
+            Some(d) => Some(short_division(d)),
+            None if placeholder => None,
+            None => credit.get(2..8).filter(|d| d.bytes().all(|b| b.is_ascii_digit())),
+        };
+        return Some(ImplParts { base, level, division });
+    }
+    None
+}
+
+/// Whether every character of `part` is of `class` (`CharClass::allows`).
+fn chars_allowed(part: &str, class: CharClass) -> bool {
+    match class {
+        CharClass::Digits => part.bytes().all(|b| b.is_ascii_digit()),
+        CharClass::Alnum => part.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()),
+    }
+}
+
+/// The fixed-width fit of `CodeLayouts::parse` (backtracking over each field's lengths, the
+/// same order), on ASCII text.
+fn fit_fixed<'a>(rest: &'a str, fields: &[FieldSpec], parts: &mut Vec<&'a str>) -> bool {
+    let Some((f, more)) = fields.split_first() else { return rest.is_empty() };
+    for &n in &f.len {
+        let (Some(part), Some(tail)) = (rest.get(..n), rest.get(n..)) else { continue };
+        let min_tail: usize = more.iter().filter_map(|f| f.len.iter().min()).sum();
+        let max_tail: usize = more.iter().filter_map(|f| f.len.iter().max()).sum();
+        if tail.len() < min_tail || tail.len() > max_tail || !chars_allowed(part, f.chars) {
+            continue;
+        }
+        parts.push(part);
+        if fit_fixed(tail, more, parts) {
+            return true;
+        }
+        parts.pop();
+    }
+    false
+}
+
+/// A 12-digit division without its trailing zero groups (as `CodeLayouts::parse` shortens it):
+/// 511602000000 → 511602, 450721101000 → 450721101.
+fn short_division(d: &str) -> &str {
+    let zero = |s: Option<&str>| s.is_some_and(|s| s.bytes().all(|b| b == b'0'));
+    if d.len() == 12 && zero(d.get(6..)) {
+        d.get(..6).unwrap_or(d)
+    } else if d.len() == 12 && zero(d.get(9..)) {
+        d.get(..9).unwrap_or(d)
+    } else {
+        d
     }
 }
 
 fn implementation_code(
     sink: &mut Sink,
     item: &Item,
-    raw: &str,
+    implementation: &Code,
     subject: &Subject,
     level: Level,
     layouts: &CodeLayouts,
 ) {
-    if raw.trim().is_empty() {
+    let raw: &str = &implementation.raw;
+    // A non-empty normal form has a character that is not whitespace, so the raw text is not
+    // blank either: the raw text is only read when the normal form is empty.
+    if implementation.norm.is_empty() && raw.trim().is_empty() {
         return;
     }
     let mut problems_zh = Vec::new();
     let mut problems_en = Vec::new();
-    let shown = raw.trim();
-    match layouts.parse(raw) {
+    // Most codes fit a layout: their parts are read borrowed from the normal form; only a code
+    // fitting none goes through `CodeLayouts::parse`, for the reasons it gives.
+    let owned: ImplCode;
+    let parsed = match parse_normalised(layouts, &implementation.norm) {
+        Some(parts) => Ok(parts),
+        None => match layouts.parse(raw) {
+            Ok((code, _)) => {
+                owned = code;
+                Ok(ImplParts {
+                    base: &owned.base,
+                    level: owned.level,
+                    division: owned.division.as_deref(),
+                })
+            }
+            Err(e) => Err(e),
+        },
+    };
+    match parsed {
         Err(e) => {
             problems_zh.push(e.message(Lang::Zh));
             problems_en.push(e.message(Lang::En));
         }
-        Ok((parsed, _)) => {
+        Ok(parsed) => {
             if let Some(base) = item.code.base.as_ref().map(|_| &*item.code.norm) {
                 if parsed.base != base {
                     problems_zh.push(format!("内含基本编码{}与事项编码{base}不同", parsed.base));
@@ -331,6 +440,7 @@ fn implementation_code(
     if problems_zh.is_empty() {
         return;
     }
+    let shown = raw.trim();
     sink.emit(
         &IMPLEMENTATION_CODE_MISMATCH,
         None,
@@ -452,6 +562,37 @@ pub fn should_carry(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The borrowed parse reads the same parts as `CodeLayouts::parse`, and fits exactly the
+    /// codes it fits, on both built-in layouts and on codes that fit neither.
+    #[test]
+    fn borrowed_parse_agrees_with_layouts() {
+        let layouts = CodeLayouts::builtin();
+        let codes = [
+            "11450102MB1234567X4450101001000",
+            "11450102mb1234567x 4 450101001000",
+            "TE450102MB1234567X5450101001000",
+            "11450102MB1234567X44501010010",
+            "11450102MB1234567X4450101001000X",
+            "450101001000-450102000000-000-11450102MB1234567X-1-01",
+            "45010100100012-450102101000-000-11450102MB1234567X-1-01",
+            "450101001000-450102000000-000-11450102MB1234567X-1",
+            "450101001000－450102000000－000－11450102MB1234567X－1－01",
+            "450101001000-45010200000A-000-11450102MB1234567X-1-01",
+            "１１450102MB1234567X4450101001000",
+            "11450102MB1234567X4450101001事项",
+            "-",
+            "",
+        ];
+        for raw in codes {
+            let code = Code::parse(raw.into());
+            let borrowed = parse_normalised(layouts, &code.norm)
+                .map(|p| (p.base.to_string(), p.level, p.division.map(str::to_string)));
+            let owned = layouts.parse(raw).ok().map(|(c, _)| (c.base, c.level, c.division));
+            assert_eq!(borrowed, owned, "{raw}");
+        }
+        assert!(parse_normalised(layouts, "11450102MB1234567X4450101001000").is_some());
+    }
 
     #[test]
     fn divisions() {

@@ -17,6 +17,9 @@ pub mod limits;
 /// Missing, unknown, misplaced items.
 pub mod presence;
 
+use rustc_hash::FxHashMap;
+
+use crate::laws::{LawRegistry, LawStatus};
 use crate::model::{Field, Finding, Severity, Str};
 
 /// One rule: permanent id, a kebab-case name that names the problem, its default severity, the
@@ -172,12 +175,28 @@ pub struct Sink<'a> {
     settings: &'a dyn Fn(&Rule) -> RuleSetting,
     /// Findings so far, unsorted.
     pub findings: Vec<Finding>,
+    /// Per law title cited, whether the registry has it repealed or expired: a sink serves one
+    /// batch of rows, which cite a few hundred titles many times over, and the registry's own
+    /// memo sits behind a lock every thread takes.
+    repealed: FxHashMap<Box<str>, bool>,
 }
 
 impl<'a> Sink<'a> {
     /// A sink that asks `settings` how each rule is set.
     pub fn new(settings: &'a dyn Fn(&Rule) -> RuleSetting) -> Sink<'a> {
-        Sink { settings, findings: Vec::new() }
+        Sink { settings, findings: Vec::new(), repealed: FxHashMap::default() }
+    }
+
+    /// True when `laws` has the law titled `title` repealed or expired.
+    pub fn repealed(&mut self, laws: &LawRegistry, title: &str) -> bool {
+        if let Some(&known) = self.repealed.get(title) {
+            return known;
+        }
+        let repealed = laws
+            .lookup(title)
+            .is_some_and(|law| matches!(law.status, LawStatus::Repealed | LawStatus::Expired));
+        self.repealed.insert(title.into(), repealed);
+        repealed
     }
 
     /// True when `rule` is enabled in this run (callers may skip expensive work otherwise).
