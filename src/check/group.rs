@@ -58,6 +58,9 @@ pub struct Grouping {
     pub groups: Vec<Group>,
     /// Group index of each item of the dataset.
     pub of_item: Vec<usize>,
+    /// How each item of the dataset joined its group, and its similarity (its `Member`'s `how`
+    /// and `sim`), by item index.
+    pub joined: Vec<(How, f64)>,
 }
 
 /// A catalogue entry items can join: a standard item, or (without a standard) a code group.
@@ -77,9 +80,39 @@ enum Target {
 
 /// Groups `dataset` against `standard` (or against the dataset's own codes when `None`).
 pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig) -> Grouping {
+    build_ranked(dataset, standard, config, &jurisdiction_ranks(dataset))
+}
+
+/// Per item of `ds`, a number that orders as its jurisdiction's code does (equal for equal
+/// codes).
+pub fn jurisdiction_ranks(ds: &Dataset) -> Vec<usize> {
+    let mut codes: Vec<&str> = Vec::new();
+    let mut last: Option<&str> = None;
+    for item in &ds.items {
+        // A list's rows come together: most rows repeat the previous row's jurisdiction.
+        let j: &str = &item.jurisdiction;
+        if last != Some(j) {
+            codes.push(j);
+            last = Some(j);
+        }
+    }
+    codes.sort_unstable();
+    codes.dedup();
+    let rank: FxHashMap<&str, usize> = codes.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    ds.items.par_iter().map(|item| rank.get(&*item.jurisdiction).copied().unwrap_or(0)).collect()
+}
+
+/// [`build`], given `item_rank` from [`jurisdiction_ranks`] (or any numbering of the items'
+/// jurisdictions in code order).
+pub fn build_ranked(
+    dataset: &Dataset,
+    standard: Option<&Dataset>,
+    config: &CheckConfig,
+    item_rank: &[usize],
+) -> Grouping {
     let entries = match standard {
         Some(std) => standard_entries(std),
-        None => peer_entries(dataset),
+        None => peer_entries(dataset, item_rank),
     };
     let by_code: FxHashMap<&str, usize> =
         entries.iter().enumerate().map(|(i, e)| (&*e.key, i)).collect();
@@ -124,7 +157,11 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
                         // Without a standard, the same name carried under another code by many
                         // more jurisdictions makes this code the minority's wrong one (found by
                         // exact name: cheap enough for every row of a province).
-                        if let Some(&b) = largest_by_name.get(&(name, item.category)) {
+                        let largest = match consensus {
+                            true => largest_by_name.get(&(name, item.category)),
+                            false => None,
+                        };
+                        if let Some(&b) = largest {
                             let (sa, sb) = (entries[a].size, entries[b].size);
                             if consensus
                                 && b != a
@@ -179,14 +216,13 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
             members: Vec::new(),
         })
         .collect();
+    // Each item's group, in item order (a group of its own takes its name from its first row).
     let mut own: FxHashMap<Str, usize> = FxHashMap::default();
     let mut of_item = Vec::with_capacity(targets.len());
+    let mut joined = Vec::with_capacity(targets.len());
     for (i, t) in targets.into_iter().enumerate() {
-        let g = match t {
-            Target::Entry(e, how, sim) => {
-                groups[e].members.push(Member { item: i, how, sim });
-                e
-            }
+        let (g, how, sim) = match t {
+            Target::Entry(e, how, sim) => (e, how, sim),
             Target::Own { closest } => {
                 let item = &dataset.items[i];
                 let key: Str = if item.code.is_empty() {
@@ -206,13 +242,13 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
                     });
                     groups.len() - 1
                 });
-                groups[g].members.push(Member { item: i, how: How::Code, sim: 1.0 });
-                g
+                (g, How::Code, 1.0)
             }
         };
         of_item.push(g);
+        joined.push((how, sim));
     }
-    // Sort groups by key (and members by jurisdiction), remapping the items' group indices.
+    // Sort groups by key, remapping the items' group indices.
     let mut order: Vec<usize> = (0..groups.len()).collect();
     order.sort_by(|&a, &b| groups[a].key.cmp(&groups[b].key).then(a.cmp(&b)));
     let mut new_index = vec![0; groups.len()];
@@ -221,16 +257,57 @@ pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig
     }
     let mut slots: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
     let mut groups: Vec<Group> = order.iter().filter_map(|&old| slots[old].take()).collect();
-    for g in &mut groups {
-        g.members.sort_by(|a, b| {
-            dataset.items[a.item]
-                .jurisdiction
-                .cmp(&dataset.items[b.item].jurisdiction)
-                .then(a.item.cmp(&b.item))
-        });
+    let of_item: Vec<usize> = of_item.into_par_iter().map(|g| new_index[g]).collect();
+    // Members sorted by jurisdiction, then item: the items in that order (a stable counting
+    // sort by jurisdiction rank, no string compared), sorted stably by group, are every
+    // group's members in order, one run per group.
+    let ranks = item_rank.iter().copied().max().map_or(0, |m| m + 1);
+    let mut start = vec![0usize; ranks + 1];
+    for &r in item_rank {
+        start[r + 1] += 1;
     }
-    let of_item = of_item.into_iter().map(|g| new_index[g]).collect();
-    Grouping { groups, of_item }
+    for r in 0..ranks {
+        start[r + 1] += start[r];
+    }
+    let mut by_jurisdiction = vec![0usize; item_rank.len()];
+    for (i, &r) in item_rank.iter().enumerate() {
+        by_jurisdiction[start[r]] = i;
+        start[r] += 1;
+    }
+    let mut sizes = vec![0usize; groups.len() + 1];
+    for &g in &of_item {
+        sizes[g + 1] += 1;
+    }
+    for g in 0..groups.len() {
+        sizes[g + 1] += sizes[g];
+    }
+    let mut sorted = vec![0usize; of_item.len()];
+    let mut next = sizes.clone();
+    for &i in &by_jurisdiction {
+        let g = of_item[i];
+        sorted[next[g]] = i;
+        next[g] += 1;
+    }
+    groups.par_iter_mut().enumerate().for_each(|(g, group)| {
+        group.members = sorted[sizes[g]..sizes[g + 1]]
+            .iter()
+            .map(|&i| {
+                let (how, sim) = joined[i];
+                Member { item: i, how, sim }
+            })
+            .collect();
+    });
+    Grouping { groups, of_item, joined }
+}
+
+/// The first 16 bytes of `s` as a big-endian number, zero-padded: for texts of at most 16
+/// bytes without NUL, equal numbers are equal texts and the numbers order as the texts do.
+fn code_number(s: &str) -> u128 {
+    let mut b = [0u8; 16];
+    for (d, &x) in b.iter_mut().zip(s.as_bytes()) {
+        *d = x;
+    }
+    u128::from_be_bytes(b)
 }
 
 /// Whether a row whose code is unknown may be the entry its name resembles. A row without a
@@ -275,24 +352,34 @@ fn standard_entries(std: &Dataset) -> Vec<Entry> {
 
 /// One entry per well-formed code of the dataset, named and categorised by the majority of the
 /// rows carrying it (ties to the smaller value).
-fn peer_entries(ds: &Dataset) -> Vec<Entry> {
-    let mut by_code: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-    for (i, item) in ds.items.iter().enumerate() {
-        if item.code.base.is_some() {
-            by_code.entry(&item.code.norm).or_default().push(i);
-        }
-    }
-    let mut out: Vec<Entry> = by_code
+fn peer_entries(ds: &Dataset, item_rank: &[usize]) -> Vec<Entry> {
+    // A well-formed code is 12 ASCII characters: as a big-endian number (zero-padded to 16
+    // bytes) it is the code itself, ordered as the text is, so the rows of each code are found
+    // by sorting numbers in parallel rather than by a map filled one row at a time.
+    let mut rows: Vec<(u128, usize)> = ds
+        .items
+        .par_iter()
+        .enumerate()
+        .filter(|(_, item)| item.code.base.is_some())
+        .map(|(i, item)| (code_number(&item.code.norm), i))
+        .collect();
+    rows.par_sort_unstable();
+    let runs: Vec<&[(u128, usize)]> = rows.chunk_by(|a, b| a.0 == b.0).collect();
+    let mut out: Vec<Entry> = runs
         .into_par_iter()
-        .map(|(code, rows)| {
+        .map(|run| {
+            let key: Str =
+                run.first().map_or_else(|| "".into(), |&(_, i)| ds.items[i].code.norm.clone());
+            let code: &str = &key;
+            let rows = run.iter().map(|&(_, i)| i);
             let mut names: FxHashMap<&str, usize> = FxHashMap::default();
             let mut cats: FxHashMap<Option<Category>, usize> = FxHashMap::default();
-            let mut jurs: Vec<&str> = Vec::with_capacity(rows.len());
-            for &r in &rows {
+            let mut jurs: Vec<usize> = Vec::with_capacity(run.len());
+            for r in rows {
                 let it = &ds.items[r];
                 *names.entry(&it.name.norm).or_insert(0) += 1;
                 *cats.entry(it.category).or_insert(0) += 1;
-                jurs.push(&it.jurisdiction);
+                jurs.push(item_rank.get(r).copied().unwrap_or(0));
             }
             jurs.sort_unstable();
             jurs.dedup();
@@ -311,7 +398,7 @@ fn peer_entries(ds: &Dataset) -> Vec<Entry> {
                 })
                 .and_then(|(c, _)| c);
             Entry {
-                key: code.into(),
+                key: key.clone(),
                 name: name.into(),
                 category,
                 standard: None,

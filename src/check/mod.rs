@@ -96,8 +96,11 @@ impl<'a> Ctx<'a> {
         let mut known: FxHashSet<&str> = ds.jurisdictions.iter().map(|j| &*j.code).collect();
         let mut last: Option<&str> = None;
         for item in &ds.items {
-            // A list's rows come together: most rows repeat the previous row's jurisdiction.
-            if last == Some(&*item.jurisdiction) {
+            // A list's rows come together: most rows repeat the previous row's jurisdiction (the
+            // same shared text, so the pointers are compared first).
+            if last
+                .is_some_and(|l| std::ptr::eq(l, &*item.jurisdiction) || l == &*item.jurisdiction)
+            {
                 continue;
             }
             last = Some(&item.jurisdiction);
@@ -193,22 +196,15 @@ pub fn run_profiled(
     prof: &mut Profile,
 ) -> CheckReport {
     let ctx = Ctx::new(dataset, standard, config);
-    let grouping = group::build(dataset, standard, config);
+    let grouping = group::build_ranked(dataset, standard, config, &ctx.item_place);
     prof.stage("group");
     let settings = ctx.settings();
     // The rules about one row run in the dataset's order, not group by group: a row's steps and
     // materials are then read where the loader put them, one after the other, instead of at a
     // random place per member (memory waits were most of the rules stage). Findings are sorted
     // at the end, so the order they are found in does not show.
-    let names: Vec<Str> = grouping.groups.iter().map(|g| display_name(&ctx, g)).collect();
-    let mut joined: Vec<(How, f64)> = vec![(How::Code, 0.0); dataset.items.len()];
-    for g in &grouping.groups {
-        for m in &g.members {
-            if let Some(slot) = joined.get_mut(m.item) {
-                *slot = (m.how, m.sim);
-            }
-        }
-    }
+    let names: Vec<Str> = grouping.groups.par_iter().map(|g| display_name(&ctx, g)).collect();
+    let joined = &grouping.joined;
     const ROWS_PER_TASK: usize = 2048;
     let mut findings: Vec<Finding> = dataset
         .items
