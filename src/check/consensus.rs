@@ -20,6 +20,31 @@ pub struct FieldCheck {
     pub same: fn(&Item, &Item) -> bool,
     /// Runs the field's rules on one item against its reference.
     pub compare: fn(&mut Sink, &Cmp),
+    /// A number naming an item's value without reading it, where there is one: equal numbers
+    /// are the same value (the same shared value the loader made, so the same key). An
+    /// [`Ident::Exact`] number is moreover different for different keys.
+    pub ident: fn(&Item) -> Ident,
+}
+
+/// What [`FieldCheck::ident`] knows of an item's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ident {
+    /// Nothing: only `same` and `key` tell.
+    Unknown,
+    /// Equal numbers, equal keys (different numbers may still be equal keys).
+    Shared(u128),
+    /// Equal numbers exactly when the keys are equal.
+    Exact(u128),
+}
+
+/// The address of a shared value: the loader parses each distinct text once per piece of a
+/// file and shares it, so most peers' values are one of a few addresses.
+fn addr<T: ?Sized>(a: &std::sync::Arc<T>) -> u128 {
+    std::sync::Arc::as_ptr(a) as *const u8 as usize as u128
+}
+
+fn unknown(_: &Item) -> Ident {
+    Ident::Unknown
 }
 
 fn limit_key(l: &TimeLimit) -> String {
@@ -53,6 +78,7 @@ pub static FIELDS: &[FieldCheck] = &[
         field: Field::Name,
         key: |i, _| i.name.norm.to_string(),
         same: |a, b| a.name.norm == b.name.norm,
+        ident: |i| Ident::Shared(addr(&i.name)),
         compare: item_rules::compare_name,
     },
     FieldCheck {
@@ -64,6 +90,10 @@ pub static FIELDS: &[FieldCheck] = &[
         same: |a, b| {
             a.category == b.category && (a.category.is_some() || a.category_raw == b.category_raw)
         },
+        ident: |i| match i.category {
+            Some(c) => Ident::Exact(c as u128),
+            None => Ident::Unknown,
+        },
         compare: item_rules::compare_category,
     },
     FieldCheck {
@@ -71,12 +101,14 @@ pub static FIELDS: &[FieldCheck] = &[
         key: |i, j| item_rules::department_key(&i.department.raw, j),
         // The key depends on the jurisdiction's name, which `same` does not see.
         same: |_, _| false,
+        ident: unknown,
         compare: item_rules::compare_department,
     },
     FieldCheck {
         field: Field::Levels,
         key: |i, _| i.levels.display(),
         same: |a, b| a.levels.levels == b.levels.levels,
+        ident: |i| Ident::Shared(addr(&i.levels)),
         compare: item_rules::compare_levels,
     },
     FieldCheck {
@@ -105,42 +137,52 @@ pub static FIELDS: &[FieldCheck] = &[
                         .all(|(x, y)| x.key == y.key && x.article == y.article)
             }
         },
+        ident: |i| Ident::Shared(addr(&i.basis)),
         compare: basis::compare,
     },
     FieldCheck {
         field: Field::StatutoryLimit,
         key: |i, _| limit_key(&i.statutory_limit),
         same: |a, b| same_limit(&a.statutory_limit, &b.statutory_limit),
+        ident: |i| Ident::Shared(addr(&i.statutory_limit)),
         compare: limits::compare_statutory,
     },
     FieldCheck {
         field: Field::CommittedLimit,
         key: |i, _| limit_key(&i.committed_limit),
         same: |a, b| same_limit(&a.committed_limit, &b.committed_limit),
+        ident: |i| Ident::Shared(addr(&i.committed_limit)),
         compare: limits::compare_committed,
     },
     FieldCheck {
         field: Field::Fee,
         key: |i, _| format!("{:?}/{:?}", fee::charges(i), i.fee.value),
         same: |a, b| a.fee.value == b.fee.value && fee::charges(a) == fee::charges(b),
+        ident: |i| Ident::Shared(addr(&i.charged) << 64 | addr(&i.fee)),
         compare: fee::compare,
     },
     FieldCheck {
         field: Field::Visits,
         key: |i, _| format!("{:?}", i.visits.value),
         same: |a, b| a.visits.value == b.visits.value,
+        ident: |i| Ident::Shared(addr(&i.visits)),
         compare: burden::compare_visits,
     },
     FieldCheck {
         field: Field::Intermediaries,
         key: |i, _| joined(i.intermediaries.list.iter().map(String::as_str), true),
         same: |a, b| a.intermediaries.list == b.intermediaries.list,
+        ident: |i| Ident::Shared(addr(&i.intermediaries)),
         compare: burden::compare_intermediaries,
     },
     FieldCheck {
         field: Field::Kind,
         key: |i, _| format!("{:?}", i.kind),
         same: |a, b| a.kind == b.kind,
+        ident: |i| match i.kind {
+            None => Ident::Exact(0),
+            Some(k) => Ident::Exact(k as u128 + 1),
+        },
         compare: item_rules::compare_kind,
     },
     FieldCheck {
@@ -148,20 +190,33 @@ pub static FIELDS: &[FieldCheck] = &[
         key: |i, _| joined(i.steps.iter().map(|s| &*s.name.norm), false),
         same: |a, b| {
             a.steps.len() == b.steps.len()
-                && a.steps.iter().zip(b.steps.iter()).all(|(x, y)| x.name.norm == y.name.norm)
+                && a.steps.iter().zip(b.steps.iter()).all(|(x, y)| {
+                    std::sync::Arc::ptr_eq(x.body(), y.body()) || x.name.norm == y.name.norm
+                })
         },
+        ident: unknown,
         compare: burden::compare_steps,
     },
     FieldCheck {
         field: Field::Stamps,
         key: |i, _| i.stamps().to_string(),
         same: |a, b| a.stamps() == b.stamps(),
+        ident: unknown,
         compare: burden::compare_stamps,
     },
     FieldCheck {
         field: Field::Materials,
         key: |i, _| joined(required_names(i), true),
-        same: |a, b| required_names(a).eq(required_names(b)),
+        same: |a, b| {
+            // The very same materials (shared bodies) first: nothing to read.
+            (a.materials.len() == b.materials.len()
+                && a.materials
+                    .iter()
+                    .zip(b.materials.iter())
+                    .all(|(x, y)| std::sync::Arc::ptr_eq(x.body(), y.body())))
+                || required_names(a).eq(required_names(b))
+        },
+        ident: unknown,
         compare: burden::compare_materials,
     },
 ];

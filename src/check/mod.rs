@@ -21,7 +21,7 @@ use crate::model::{Dataset, Field, Finding, Level, Severity, Str};
 use crate::rules::{code, presence, Cmp, RuleSetting, Sink, Source, Subject};
 
 pub use config::CheckConfig;
-use consensus::{decide, is_minority, Decision, FIELDS};
+use consensus::{decide, is_minority, Decision, Ident, FIELDS};
 use group::{Group, Grouping, How, Member};
 
 /// What a check run produced.
@@ -78,6 +78,9 @@ struct Ctx<'a> {
     by_level: FxHashMap<Level, Vec<usize>>,
     /// The standard's region name, normalised.
     std_region_norm: String,
+    /// Without a standard: each item's stamps (`Item::stamps`), counted once in dataset order
+    /// for the peers' votes rather than once per comparison.
+    stamps: Vec<u64>,
 }
 
 impl<'a> Ctx<'a> {
@@ -147,7 +150,12 @@ impl<'a> Ctx<'a> {
                 })
             })
             .collect();
+        let stamps = match std {
+            Some(_) => Vec::new(),
+            None => ds.items.par_iter().map(|item| item.stamps()).collect(),
+        };
         Ctx {
+            stamps,
             ds,
             std,
             config,
@@ -395,31 +403,29 @@ fn peer_consensus(ctx: &Ctx, g: &Group, sink: &mut Sink) {
     let c = &ctx.config.consensus;
     // One vote per jurisdiction: a row listed twice (duplicate-code-in-list reports it) must not
     // outvote its peers; the first row in file order speaks for its list.
+    // Members are sorted by jurisdiction: a new place starts a new voter.
     let mut voters: Vec<(usize, Option<Level>)> = Vec::with_capacity(g.members.len());
-    let mut last: Option<&str> = None;
+    let mut last: Option<usize> = None;
     for member in &g.members {
-        let j: &str = &ctx.ds.items[member.item].jurisdiction;
-        if last != Some(j) {
+        let p = ctx.item_place[member.item];
+        if last != Some(p) {
             voters.push((member.item, ctx.item_level(member.item)));
-            last = Some(j);
+            last = Some(p);
         }
     }
-    let mut field_voters: Vec<usize> = Vec::with_capacity(voters.len());
-    let mut values = Values::default();
-    for f in FIELDS {
-        if f.field == Field::Department && !sink.on(&crate::rules::item::DEPARTMENT_DIFFERS) {
-            continue;
-        }
-        // A row with neither steps nor materials has none attached (e.g. its code is missing, so
-        // steps.csv and materials.csv cannot name it): it abstains on the process fields rather
-        // than voting for an empty process.
-        let process = matches!(f.field, Field::Steps | Field::Stamps | Field::Materials);
-        field_voters.clear();
+    // The voters of a field and their positions per level are the same for every field but the
+    // process ones, where a row with neither steps nor materials has none attached (e.g. its
+    // code is missing, so steps.csv and materials.csv cannot name it): it abstains rather than
+    // voting for an empty process. Both sets are made once per group.
+    let electorate = |process: bool| {
+        let mut field_voters: Vec<usize> = Vec::with_capacity(voters.len());
         let mut by_level: Vec<(Level, Vec<usize>)> = Vec::new();
         for &(i, level) in &voters {
-            let it = &ctx.ds.items[i];
-            if process && it.steps.is_empty() && it.materials.is_empty() {
-                continue;
+            if process {
+                let it = &ctx.ds.items[i];
+                if it.steps.is_empty() && it.materials.is_empty() {
+                    continue;
+                }
             }
             let pos = field_voters.len();
             field_voters.push(i);
@@ -429,22 +435,39 @@ fn peer_consensus(ctx: &Ctx, g: &Group, sink: &mut Sink) {
                 None => by_level.push((level, vec![pos])),
             }
         }
-        values.of(ctx, f, &field_voters);
         by_level.sort_by_key(|(l, _)| *l);
         // Levels with too few peers of their own are compared with every jurisdiction carrying
         // the item (the standard's form is the same at every level).
         let mut few: Vec<usize> = Vec::new();
-        for (level, positions) in &by_level {
+        for (_, positions) in &by_level {
             if positions.len() < c.min_peers {
                 few.extend(positions.iter().map(|&p| field_voters[p]));
-            } else {
+            }
+        }
+        few.sort_unstable();
+        (field_voters, by_level, few)
+    };
+    let plain = electorate(false);
+    let process = electorate(true);
+    let mut values = Values::default();
+    for f in FIELDS {
+        if f.field == Field::Department && !sink.on(&crate::rules::item::DEPARTMENT_DIFFERS) {
+            continue;
+        }
+        let (field_voters, by_level, few) =
+            match matches!(f.field, Field::Steps | Field::Stamps | Field::Materials) {
+                true => &process,
+                false => &plain,
+            };
+        values.of(ctx, f, field_voters);
+        for (level, positions) in by_level {
+            if positions.len() >= c.min_peers {
                 vote_and_compare(ctx, g, f, &values, positions, None, Some(*level), sink);
             }
         }
         if !few.is_empty() && field_voters.len() >= c.min_peers {
-            few.sort_unstable();
             let all: Vec<usize> = (0..field_voters.len()).collect();
-            vote_and_compare(ctx, g, f, &values, &all, Some(&few), None, sink);
+            vote_and_compare(ctx, g, f, &values, &all, Some(few), None, sink);
         }
     }
 }
@@ -464,6 +487,8 @@ struct Values {
     kid: Vec<usize>,
     /// The distinct keys, sorted (so comparing indices compares keys).
     keys: Vec<String>,
+    /// The class of each value number (`FieldCheck::ident`) met so far.
+    seen: FxHashMap<u128, usize>,
 }
 
 impl Values {
@@ -474,19 +499,43 @@ impl Values {
         self.items.clear();
         self.items.extend_from_slice(voters);
         self.kid.clear();
+        // Any split of the voters into classes of equal keys gives the same numbering below:
+        // a value number met before names its class without reading the value; otherwise the
+        // value is compared with the classes' first voters (`same`).
         let mut reps: Vec<usize> = Vec::new();
+        self.seen.clear();
         for &i in voters {
-            let found = reps
-                .iter()
-                .take(MAX_CLASSES_SEARCHED)
-                .position(|&r| (f.same)(&items[r], &items[i]));
-            match found {
-                Some(class) => self.kid.push(class),
+            let ident = match f.field {
+                Field::Stamps => Ident::Exact(u128::from(
+                    ctx.stamps.get(i).copied().unwrap_or_else(|| items[i].stamps()),
+                )),
+                _ => (f.ident)(&items[i]),
+            };
+            let known = match ident {
+                Ident::Shared(n) | Ident::Exact(n) => self.seen.get(&n).copied(),
+                Ident::Unknown => None,
+            };
+            let class = match known {
+                Some(class) => class,
                 None => {
-                    self.kid.push(reps.len());
-                    reps.push(i);
+                    let found = match ident {
+                        Ident::Exact(_) => None,
+                        _ => reps
+                            .iter()
+                            .take(MAX_CLASSES_SEARCHED)
+                            .position(|&r| (f.same)(&items[r], &items[i])),
+                    };
+                    let class = found.unwrap_or_else(|| {
+                        reps.push(i);
+                        reps.len() - 1
+                    });
+                    if let Ident::Shared(n) | Ident::Exact(n) = ident {
+                        self.seen.insert(n, class);
+                    }
+                    class
                 }
-            }
+            };
+            self.kid.push(class);
         }
         let jur_name = |i: usize| -> &str { &ctx.item_place(i).name };
         let class_keys: Vec<String> =
