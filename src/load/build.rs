@@ -11,8 +11,8 @@ use super::diag::{Diags, Msg};
 use super::read::{Row, Visitor};
 use super::LoadOptions;
 use crate::model::{
-    Basis, Category, Code, Count, Fee, Flag, Intermediaries, Item, Kind, Level, Levels, Material,
-    MaterialBody, Name, Origin, Step, StepBody, Str, TimeLimit,
+    Basis, Category, Code, Count, Fee, Flag, Intermediaries, Item, ItemBody, Kind, Level, Levels,
+    Material, MaterialBody, Name, Origin, Step, StepBody, Str, TimeLimit,
 };
 
 /// Parses a value once per distinct raw string.
@@ -118,6 +118,17 @@ struct Typer<'a> {
     key_cols: Vec<usize>,
     /// The columns a step or material row's own fields are read from.
     own_cols: Vec<usize>,
+    /// The first and last of `key_cols` and of `own_cols`, when they are side by side in order:
+    /// then a line's bytes from one to the other stand for those cells (see [`Row::span`]).
+    key_span: Option<(usize, usize)>,
+    own_span: Option<(usize, usize)>,
+}
+
+/// The first and last of `cols` when they are consecutive and in order.
+fn side_by_side(cols: &[usize]) -> Option<(usize, usize)> {
+    let first = *cols.first()?;
+    let consecutive = cols.iter().enumerate().all(|(k, &c)| c == first + k);
+    consecutive.then(|| (first, first + cols.len() - 1))
 }
 
 impl<'a> Typer<'a> {
@@ -136,6 +147,8 @@ impl<'a> Typer<'a> {
             cache: Cache::default(),
             key_cols: Vec::new(),
             own_cols: Vec::new(),
+            key_span: None,
+            own_span: None,
         }
     }
 
@@ -171,6 +184,8 @@ impl<'a> Typer<'a> {
         for c in map.composites.iter().filter(|c| own.contains(&c.col)) {
             self.own_cols.extend([c.amount, c.unit]);
         }
+        self.key_span = side_by_side(&self.key_cols);
+        self.own_span = side_by_side(&self.own_cols);
         self.map = Some(map);
         ok
     }
@@ -236,7 +251,7 @@ pub(crate) struct ItemsVisitor<'a> {
     t: Typer<'a>,
     pub(crate) items: Vec<Item>,
     /// Item bodies by the bytes of their cells.
-    bodies: FxHashMap<Box<[u8]>, ItemBody>,
+    bodies: FxHashMap<Box<[u8]>, Arc<ItemBody>>,
     scratch: Vec<u8>,
 }
 
@@ -302,7 +317,7 @@ impl Visitor for ItemsVisitor<'_> {
         let body = match self.bodies.get(self.scratch.as_slice()) {
             Some(body) => body.clone(),
             None => {
-                let body = ItemBody::read(t, row);
+                let body = Arc::new(read_body(t, row));
                 if self.bodies.len() < MAX_PROTOS {
                     self.bodies.insert(self.scratch.as_slice().into(), body.clone());
                 }
@@ -314,20 +329,8 @@ impl Visitor for ItemsVisitor<'_> {
             code,
             implementation_code,
             name,
-            category_raw: body.category_raw,
-            category: body.category,
             department,
-            levels: body.levels,
-            basis: body.basis,
-            statutory_limit: body.statutory_limit,
-            committed_limit: body.committed_limit,
-            charged: body.charged,
-            fee: body.fee,
-            fee_basis: body.fee_basis,
-            visits: body.visits,
-            intermediaries: body.intermediaries,
-            kind_raw: body.kind_raw,
-            kind: body.kind,
+            body,
             steps: Vec::new(),
             materials: Vec::new(),
             origin: t.origin(line),
@@ -337,44 +340,25 @@ impl Visitor for ItemsVisitor<'_> {
     }
 }
 
-/// The fields of an item row that do not name the item or its body: the same in every
+/// The fields of an item row that do not name the item or its implementer: the same in every
 /// jurisdiction implementing a standard item, so read once per distinct combination.
-#[derive(Clone)]
-struct ItemBody {
-    category_raw: Str,
-    category: Option<Category>,
-    levels: Arc<Levels>,
-    basis: Arc<Basis>,
-    statutory_limit: Arc<TimeLimit>,
-    committed_limit: Arc<TimeLimit>,
-    charged: Arc<Flag>,
-    fee: Arc<Fee>,
-    fee_basis: Str,
-    visits: Arc<Count>,
-    intermediaries: Arc<Intermediaries>,
-    kind_raw: Str,
-    kind: Option<Kind>,
-}
-
-impl ItemBody {
-    fn read(t: &mut Typer<'_>, row: &Row<'_>) -> ItemBody {
-        let (category_raw, category) = field!(t, row, Col::Category, category);
-        let (kind_raw, kind) = field!(t, row, Col::Kind, kind);
-        ItemBody {
-            category_raw,
-            category,
-            levels: field!(t, row, Col::Levels, levels),
-            basis: field!(t, row, Col::Basis, basis),
-            statutory_limit: t.limit(row, Col::StatutoryLimit),
-            committed_limit: t.limit(row, Col::CommittedLimit),
-            charged: field!(t, row, Col::Charged, flag),
-            fee: field!(t, row, Col::Fee, fee),
-            fee_basis: field!(t, row, Col::FeeBasis, str),
-            visits: field!(t, row, Col::Visits, count),
-            intermediaries: field!(t, row, Col::Intermediaries, inters),
-            kind_raw,
-            kind,
-        }
+fn read_body(t: &mut Typer<'_>, row: &Row<'_>) -> ItemBody {
+    let (category_raw, category) = field!(t, row, Col::Category, category);
+    let (kind_raw, kind) = field!(t, row, Col::Kind, kind);
+    ItemBody {
+        category_raw,
+        category,
+        levels: field!(t, row, Col::Levels, levels),
+        basis: field!(t, row, Col::Basis, basis),
+        statutory_limit: t.limit(row, Col::StatutoryLimit),
+        committed_limit: t.limit(row, Col::CommittedLimit),
+        charged: field!(t, row, Col::Charged, flag),
+        fee: field!(t, row, Col::Fee, fee),
+        fee_basis: field!(t, row, Col::FeeBasis, str),
+        visits: field!(t, row, Col::Visits, count),
+        intermediaries: field!(t, row, Col::Intermediaries, inters),
+        kind_raw,
+        kind,
     }
 }
 
@@ -467,11 +451,25 @@ impl<T> Children<T> {
 /// item are usually adjacent, so most rows reuse the previous key without any hashing.
 #[derive(Default)]
 struct KeyMemo {
-    /// The key cells of the previous row, as [`cells_into`] writes them.
+    /// The key cells of the previous row, as [`key_into`] writes them.
     raw: Vec<u8>,
     /// The same for the current row (kept to reuse its allocation).
     scratch: Vec<u8>,
     id: Option<u32>,
+}
+
+/// Writes bytes into `buf` that two rows write alike exactly when their cells `cols` are equal:
+/// the line's bytes across them when it is a line of text and they are side by side (`span`),
+/// else each cell preceded by its length; a first byte tells the two forms apart.
+fn key_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize], span: Option<(usize, usize)>) {
+    if let Some(bytes) = span.and_then(|(a, b)| row.span(a, b)) {
+        buf.clear();
+        buf.push(0);
+        buf.extend_from_slice(bytes);
+    } else {
+        cells_into(buf, row, cols);
+        buf.insert(0, 1);
+    }
 }
 
 /// Writes the bytes of the cells `cols` of `row` into `buf`, each preceded by its length, so that
@@ -494,7 +492,7 @@ fn row_key_id<T>(
     line: u64,
     diags: &mut Diags,
 ) -> Option<u32> {
-    cells_into(&mut memo.scratch, row, &t.key_cols);
+    key_into(&mut memo.scratch, row, &t.key_cols, t.key_span);
     if memo.id.is_some() && memo.scratch == memo.raw {
         return memo.id;
     }
@@ -590,6 +588,8 @@ pub(crate) struct ChildVisitor<'a, T: Child> {
     /// Typed bodies by the bytes of their own cells: the same step (受理, 1个工作日, 1) recurs in
     /// every county, and one lookup of the row replaces one per field.
     protos: FxHashMap<Box<[u8]>, Arc<T::Body>>,
+    /// The same by the line's bytes across the own cells (see [`Row::span`]): no copy to look up.
+    spans: FxHashMap<Box<[u8]>, Arc<T::Body>>,
     scratch: Vec<u8>,
 }
 
@@ -611,8 +611,29 @@ impl<'a, T: Child> ChildVisitor<'a, T> {
             rows: Children::new(),
             make,
             protos: FxHashMap::default(),
+            spans: FxHashMap::default(),
             scratch: Vec::new(),
         }
+    }
+
+    /// The body of a row, typed when its own cells were not seen before.
+    fn body(&mut self, row: &Row<'_>) -> Arc<T::Body> {
+        let span = self.t.own_span.and_then(|(a, b)| row.span(a, b));
+        let (protos, key) = match span {
+            Some(span) => (&mut self.spans, span),
+            None => {
+                cells_into(&mut self.scratch, row, &self.t.own_cols);
+                (&mut self.protos, self.scratch.as_slice())
+            }
+        };
+        if let Some(body) = protos.get(key) {
+            return body.clone();
+        }
+        let body = Arc::new((self.make)(&mut self.t, row));
+        if protos.len() < MAX_PROTOS {
+            protos.insert(key.into(), body.clone());
+        }
+        body
     }
 }
 
@@ -653,17 +674,7 @@ impl<T: Child> Visitor for ChildVisitor<'_, T> {
         else {
             return false;
         };
-        cells_into(&mut self.scratch, row, &self.t.own_cols);
-        let body = match self.protos.get(self.scratch.as_slice()) {
-            Some(body) => body.clone(),
-            None => {
-                let body = Arc::new((self.make)(&mut self.t, row));
-                if self.protos.len() < MAX_PROTOS {
-                    self.protos.insert(self.scratch.as_slice().into(), body.clone());
-                }
-                body
-            }
-        };
+        let body = self.body(row);
         self.rows.push(id, T::make(body, line));
         true
     }
