@@ -9,7 +9,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::columns::{Col, Columns, HeaderMap, Table};
 use super::diag::{Diags, Msg};
 use super::read::{Row, Visitor};
-use super::LoadOptions;
+use super::{ItemIndex, LoadOptions};
 use crate::model::{
     Basis, Category, Code, Count, Fee, Flag, Intermediaries, Item, ItemBody, Kind, Level, Levels,
     Material, MaterialBody, Name, Origin, Step, StepBody, Str, TimeLimit,
@@ -392,19 +392,11 @@ impl ItemKey {
     }
 }
 
-/// The rows of steps.csv or materials.csv, each with the id of its item key. Keys are stored
-/// once each (a province has millions of steps but only as many keys as items), and rows are
-/// kept in fixed-size chunks so that growing never copies millions of rows.
+/// The rows of steps.csv or materials.csv, each with the index of its item, kept in
+/// fixed-size chunks so that growing never copies millions of rows.
 pub(crate) struct Children<T> {
-    /// The distinct keys, indexed by id.
-    pub(crate) keys: Vec<ItemKey>,
-    /// Key id by the addresses of its interned parts (equal text → same `Arc` within a file).
-    ids: FxHashMap<(usize, usize, usize), u32>,
-    /// (key id, row), in file order.
+    /// (item index, row), in file order.
     pub(crate) chunks: Vec<Vec<(u32, T)>>,
-    /// Rows per key id (so that the lists they are gathered into are sized without a pass over
-    /// the rows).
-    pub(crate) counts: Vec<u32>,
 }
 
 /// Rows per chunk of `Children`.
@@ -412,42 +404,28 @@ const CHUNK: usize = 1 << 16;
 
 impl<T> Children<T> {
     fn new() -> Self {
-        Children {
-            keys: Vec::new(),
-            ids: FxHashMap::default(),
-            chunks: Vec::new(),
-            counts: Vec::new(),
-        }
+        Children { chunks: Vec::new() }
     }
 
-    /// The id of a key, adding it when new.
-    fn key_id(&mut self, key: ItemKey) -> u32 {
-        let addr = |s: &Str| Arc::as_ptr(s) as *const u8 as usize;
-        let parts =
-            (addr(&key.jurisdiction), addr(&key.code), key.name.as_ref().map(addr).unwrap_or(0));
-        let next = self.keys.len() as u32;
-        let id = *self.ids.entry(parts).or_insert(next);
-        if id == next {
-            self.keys.push(key);
-            self.counts.push(0);
-        }
-        id
-    }
-
-    fn push(&mut self, id: u32, row: T) {
-        if let Some(n) = self.counts.get_mut(id as usize) {
-            *n += 1;
-        }
+    fn push(&mut self, item: u32, row: T) {
         if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
             self.chunks.push(Vec::with_capacity(CHUNK));
         }
         if let Some(chunk) = self.chunks.last_mut() {
-            chunk.push((id, row));
+            chunk.push((item, row));
         }
     }
 }
 
-/// The raw key cells of the previous step or material row and their key id: the rows of one
+/// What the key cells of a step or material row lead to.
+enum Target {
+    /// The item at this index.
+    Item(u32),
+    /// No item: the key, described for the diagnostic of each such row.
+    Missing(String),
+}
+
+/// The raw key cells of the previous step or material row and where they led: the rows of one
 /// item are usually adjacent, so most rows reuse the previous key without any hashing.
 #[derive(Default)]
 struct KeyMemo {
@@ -455,7 +433,7 @@ struct KeyMemo {
     raw: Vec<u8>,
     /// The same for the current row (kept to reuse its allocation).
     scratch: Vec<u8>,
-    id: Option<u32>,
+    target: Option<Target>,
 }
 
 /// Writes bytes into `buf` that two rows write alike exactly when their cells `cols` are equal:
@@ -483,23 +461,36 @@ fn cells_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize]) {
     }
 }
 
-/// The key id of a step or material row (None, reported, when it has no jurisdiction).
-fn row_key_id<T>(
+/// The index of the item a step or material row belongs to; `None` (reported) when the row has
+/// no jurisdiction or no such item exists.
+fn row_item(
     t: &mut Typer<'_>,
     memo: &mut KeyMemo,
-    children: &mut Children<T>,
+    index: &ItemIndex,
     row: &Row<'_>,
     line: u64,
     diags: &mut Diags,
 ) -> Option<u32> {
     key_into(&mut memo.scratch, row, &t.key_cols, t.key_span);
-    if memo.id.is_some() && memo.scratch == memo.raw {
-        return memo.id;
+    if memo.scratch != memo.raw || memo.target.is_none() {
+        std::mem::swap(&mut memo.raw, &mut memo.scratch);
+        memo.target = None;
+        // A row without a jurisdiction is reported (and not remembered: each such row is).
+        let key = item_key(t, row, line, diags)?;
+        let found = index.find(&key).and_then(|i| u32::try_from(i).ok());
+        memo.target = Some(match found {
+            Some(i) => Target::Item(i),
+            None => Target::Missing(key.describe()),
+        });
     }
-    std::mem::swap(&mut memo.raw, &mut memo.scratch);
-    let id = item_key(t, row, line, diags).map(|key| children.key_id(key));
-    memo.id = id;
-    id
+    match &memo.target {
+        Some(Target::Item(i)) => Some(*i),
+        Some(Target::Missing(key)) => {
+            diags.push_at(Some(line), Some("事项编码".into()), Some(key.clone()), Msg::NoItem);
+            None
+        }
+        None => None,
+    }
 }
 
 fn item_key(t: &mut Typer<'_>, row: &Row<'_>, line: u64, diags: &mut Diags) -> Option<ItemKey> {
@@ -581,6 +572,8 @@ const MAX_PROTOS: usize = 1 << 18;
 /// row to its item is read the same way for both; only the typing of the rest differs.
 pub(crate) struct ChildVisitor<'a, T: Child> {
     t: Typer<'a>,
+    /// The items the rows join (read before them).
+    index: &'a ItemIndex,
     memo: KeyMemo,
     pub(crate) rows: Children<T>,
     /// Types one row's own fields.
@@ -604,9 +597,14 @@ impl<'a, T: Child> ChildVisitor<'a, T> {
         self.t.map.as_ref().map(|m| m.ignored.clone()).unwrap_or_default()
     }
 
-    fn with(t: Typer<'a>, make: fn(&mut Typer<'a>, &Row<'_>) -> T::Body) -> Self {
+    fn with(
+        t: Typer<'a>,
+        index: &'a ItemIndex,
+        make: fn(&mut Typer<'a>, &Row<'_>) -> T::Body,
+    ) -> Self {
         ChildVisitor {
             t,
+            index,
             memo: KeyMemo::default(),
             rows: Children::new(),
             make,
@@ -638,8 +636,13 @@ impl<'a, T: Child> ChildVisitor<'a, T> {
 }
 
 impl<'a> ChildVisitor<'a, Step> {
-    pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
-        Self::with(Typer::new(columns, Table::Steps, opts, file), |t, row| StepBody {
+    pub(crate) fn new(
+        columns: &'a Columns,
+        opts: &LoadOptions,
+        file: Str,
+        index: &'a ItemIndex,
+    ) -> Self {
+        Self::with(Typer::new(columns, Table::Steps, opts, file), index, |t, row| StepBody {
             seq: field!(t, row, Col::Seq, seq),
             name: field!(t, row, Col::Step, name),
             limit: t.limit(row, Col::StepLimit),
@@ -649,8 +652,14 @@ impl<'a> ChildVisitor<'a, Step> {
 }
 
 impl<'a> ChildVisitor<'a, Material> {
-    pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
-        Self::with(Typer::new(columns, Table::Materials, opts, file), |t, row| MaterialBody {
+    pub(crate) fn new(
+        columns: &'a Columns,
+        opts: &LoadOptions,
+        file: Str,
+        index: &'a ItemIndex,
+    ) -> Self {
+        let t = Typer::new(columns, Table::Materials, opts, file);
+        Self::with(t, index, |t, row| MaterialBody {
             name: field!(t, row, Col::Material, name),
             required: field!(t, row, Col::Required, flag),
             copies: field!(t, row, Col::Copies, count),
@@ -670,12 +679,11 @@ impl<T: Child> Visitor for ChildVisitor<'_, T> {
     }
 
     fn row(&mut self, line: u64, row: &Row<'_>, diags: &mut Diags) -> bool {
-        let Some(id) = row_key_id(&mut self.t, &mut self.memo, &mut self.rows, row, line, diags)
-        else {
+        let Some(item) = row_item(&mut self.t, &mut self.memo, self.index, row, line, diags) else {
             return false;
         };
         let body = self.body(row);
-        self.rows.push(id, T::make(body, line));
+        self.rows.push(item, T::make(body, line));
         true
     }
 }
