@@ -434,6 +434,8 @@ struct KeyMemo {
     /// The same for the current row (kept to reuse its allocation).
     scratch: Vec<u8>,
     target: Option<Target>,
+    /// The item the last found key led to.
+    last: Option<u32>,
 }
 
 /// Writes bytes into `buf` that two rows write alike exactly when their cells `cols` are equal:
@@ -466,7 +468,7 @@ fn cells_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize]) {
 fn row_item(
     t: &mut Typer<'_>,
     memo: &mut KeyMemo,
-    index: &ItemIndex,
+    index: &ItemIndex<'_>,
     row: &Row<'_>,
     line: u64,
     diags: &mut Diags,
@@ -475,11 +477,19 @@ fn row_item(
     if memo.scratch != memo.raw || memo.target.is_none() {
         std::mem::swap(&mut memo.raw, &mut memo.scratch);
         memo.target = None;
+        if let Some(i) = memo.last.and_then(|prev| next_item(t, index, prev, row)) {
+            memo.target = Some(Target::Item(i));
+            memo.last = Some(i);
+            return Some(i);
+        }
         // A row without a jurisdiction is reported (and not remembered: each such row is).
         let key = item_key(t, row, line, diags)?;
         let found = index.find(&key).and_then(|i| u32::try_from(i).ok());
         memo.target = Some(match found {
-            Some(i) => Target::Item(i),
+            Some(i) => {
+                memo.last = Some(i);
+                Target::Item(i)
+            }
             None => Target::Missing(key.describe()),
         });
     }
@@ -491,6 +501,20 @@ fn row_item(
         }
         None => None,
     }
+}
+
+/// The item after `prev`, when the row's 区划代码 (plain digits) and 事项编码 (digits and capital
+/// letters) are written in normal form, as they usually are, and name it.
+fn next_item(t: &Typer<'_>, index: &ItemIndex<'_>, prev: u32, row: &Row<'_>) -> Option<u32> {
+    let jurisdiction = raw_in(&t.map, row, Col::Jurisdiction);
+    let code = raw_in(&t.map, row, Col::Code);
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let code_like =
+        |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
+    if !digits(jurisdiction) || !code_like(code) {
+        return None;
+    }
+    index.next_after(prev, jurisdiction, code)
 }
 
 fn item_key(t: &mut Typer<'_>, row: &Row<'_>, line: u64, diags: &mut Diags) -> Option<ItemKey> {
@@ -573,7 +597,7 @@ const MAX_PROTOS: usize = 1 << 18;
 pub(crate) struct ChildVisitor<'a, T: Child> {
     t: Typer<'a>,
     /// The items the rows join (read before them).
-    index: &'a ItemIndex,
+    index: &'a ItemIndex<'a>,
     memo: KeyMemo,
     pub(crate) rows: Children<T>,
     /// Types one row's own fields.
@@ -599,7 +623,7 @@ impl<'a, T: Child> ChildVisitor<'a, T> {
 
     fn with(
         t: Typer<'a>,
-        index: &'a ItemIndex,
+        index: &'a ItemIndex<'a>,
         make: fn(&mut Typer<'a>, &Row<'_>) -> T::Body,
     ) -> Self {
         ChildVisitor {
@@ -640,7 +664,7 @@ impl<'a> ChildVisitor<'a, Step> {
         columns: &'a Columns,
         opts: &LoadOptions,
         file: Str,
-        index: &'a ItemIndex,
+        index: &'a ItemIndex<'a>,
     ) -> Self {
         Self::with(Typer::new(columns, Table::Steps, opts, file), index, |t, row| StepBody {
             seq: field!(t, row, Col::Seq, seq),
@@ -656,7 +680,7 @@ impl<'a> ChildVisitor<'a, Material> {
         columns: &'a Columns,
         opts: &LoadOptions,
         file: Str,
-        index: &'a ItemIndex,
+        index: &'a ItemIndex<'a>,
     ) -> Self {
         let t = Typer::new(columns, Table::Materials, opts, file);
         Self::with(t, index, |t, row| MaterialBody {

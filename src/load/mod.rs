@@ -111,7 +111,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     let mut profile = profile::Profile::from_env("load");
     let sheets = !found.tables.iter().all(|(_, s)| matches!(s, Source::Csv { .. }));
     let read_all = |tables: &[&(Table, Source)],
-                    index: Option<&ItemIndex>,
+                    index: Option<&ItemIndex<'_>>,
                     profile: &mut profile::Profile|
      -> Vec<TableOut> {
         let read = |(table, src): &&(Table, Source)| {
@@ -255,7 +255,7 @@ fn read_table(
     columns: &Columns,
     opts: &LoadOptions,
     forced: Option<&'static encoding_rs::Encoding>,
-    index: Option<&ItemIndex>,
+    index: Option<&ItemIndex<'_>>,
 ) -> TableOut {
     let file: Str = src.label().into();
     let mut diags = Diags::new(file.clone());
@@ -305,18 +305,23 @@ fn read_table(
 /// Finds the item a step or material belongs to: by (区划代码, 事项编码), or by (区划代码,
 /// 事项名称) when the row has no code, or, when it has neither, the jurisdiction's one item
 /// without a code. With duplicate keys the first item in file order wins.
-pub(crate) struct ItemIndex {
+pub(crate) struct ItemIndex<'a> {
+    items: &'a [Item],
+    /// Per item: true when it is the first with its (区划代码, 事项编码), the one `find` gives.
+    first: Vec<bool>,
     by_code: FxHashMap<Str, FxHashMap<Str, usize>>,
     by_name: FxHashMap<Str, FxHashMap<Str, usize>>,
     /// Per jurisdiction: its item without a code, `None` when it has several.
     codeless: FxHashMap<Str, Option<usize>>,
 }
 
-impl ItemIndex {
-    fn new(items: &[Item]) -> ItemIndex {
+impl<'a> ItemIndex<'a> {
+    fn new(items: &'a [Item]) -> ItemIndex<'a> {
+        use std::collections::hash_map::Entry;
         let mut by_code: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
         let mut by_name: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
         let mut codeless: FxHashMap<Str, Option<usize>> = FxHashMap::default();
+        let mut first = vec![false; items.len()];
         for (i, item) in items.iter().enumerate() {
             if item.code.norm.is_empty() {
                 codeless
@@ -324,11 +329,13 @@ impl ItemIndex {
                     .and_modify(|one| *one = None)
                     .or_insert(Some(i));
             } else {
-                by_code
-                    .entry(item.jurisdiction.clone())
-                    .or_default()
-                    .entry(item.code.norm.clone())
-                    .or_insert(i);
+                let codes = by_code.entry(item.jurisdiction.clone()).or_default();
+                if let Entry::Vacant(v) = codes.entry(item.code.norm.clone()) {
+                    v.insert(i);
+                    if let Some(f) = first.get_mut(i) {
+                        *f = true;
+                    }
+                }
             }
             if !item.name.norm.is_empty() {
                 by_name
@@ -338,7 +345,17 @@ impl ItemIndex {
                     .or_insert(i);
             }
         }
-        ItemIndex { by_code, by_name, codeless }
+        ItemIndex { items, first, by_code, by_name, codeless }
+    }
+
+    /// The item after `prev` when it is the one `find` gives for (`jurisdiction`, `code`) (both
+    /// in normal form, the code not empty): steps and materials usually come in the order of
+    /// their items, so most keys are found without hashing.
+    pub(crate) fn next_after(&self, prev: u32, jurisdiction: &str, code: &str) -> Option<u32> {
+        let next = prev.checked_add(1)?;
+        let item = self.items.get(next as usize)?;
+        let first = self.first.get(next as usize).copied().unwrap_or(false);
+        (first && *item.code.norm == *code && *item.jurisdiction == *jurisdiction).then_some(next)
     }
 
     pub(crate) fn find(&self, key: &ItemKey) -> Option<usize> {
