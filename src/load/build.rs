@@ -246,10 +246,62 @@ fn raw_in<'r>(map: &'r Option<HeaderMap>, row: &'r Row<'_>, col: Col) -> &'r str
 // ---------------------------------------------------------------------------------------------
 // Items
 
+/// The (区划代码, 事项编码) of items, one after the other in one buffer: read in item order when
+/// steps and materials are joined, they stay in the cache where the items' own values (shared
+/// objects all over memory) would not.
+#[derive(Default)]
+pub(crate) struct ItemKeys {
+    bytes: Vec<u8>,
+    /// Where each item's key ends in `bytes`.
+    ends: Vec<usize>,
+}
+
+/// Between the 区划代码 and the 事项编码 of a key: a byte no UTF-8 text holds.
+const KEY_SEPARATOR: u8 = 0xFF;
+
+impl ItemKeys {
+    fn push(&mut self, jurisdiction: &str, code: &str) {
+        self.bytes.extend_from_slice(jurisdiction.as_bytes());
+        self.bytes.push(KEY_SEPARATOR);
+        self.bytes.extend_from_slice(code.as_bytes());
+        self.ends.push(self.bytes.len());
+    }
+
+    /// Moves the keys of `other` (the items after these) to the end.
+    pub(crate) fn append(&mut self, other: &mut ItemKeys) {
+        let base = self.bytes.len();
+        self.bytes.append(&mut other.bytes);
+        self.ends.extend(other.ends.drain(..).map(|e| e + base));
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+    }
+
+    /// True when item `i` has this key.
+    pub(crate) fn is(&self, i: usize, jurisdiction: &str, code: &str) -> bool {
+        let start = match i.checked_sub(1) {
+            Some(p) => self.ends.get(p).copied().unwrap_or(usize::MAX),
+            None => 0,
+        };
+        let Some(key) = self.ends.get(i).and_then(|&end| self.bytes.get(start..end)) else {
+            return false;
+        };
+        let j = jurisdiction.len();
+        key.len() == j + 1 + code.len()
+            && key.get(..j) == Some(jurisdiction.as_bytes())
+            && key.get(j) == Some(&KEY_SEPARATOR)
+            && key.get(j + 1..) == Some(code.as_bytes())
+    }
+}
+
 /// Types items.csv rows into `Item`s (steps and materials are joined later).
 pub(crate) struct ItemsVisitor<'a> {
     t: Typer<'a>,
     pub(crate) items: Vec<Item>,
+    /// The key of each item of `items`.
+    pub(crate) keys: ItemKeys,
     /// Item bodies by the bytes of their cells.
     bodies: FxHashMap<Box<[u8]>, Arc<ItemBody>>,
     scratch: Vec<u8>,
@@ -265,6 +317,7 @@ impl<'a> ItemsVisitor<'a> {
         ItemsVisitor {
             t: Typer::new(columns, Table::Items, opts, file),
             items: Vec::new(),
+            keys: ItemKeys::default(),
             bodies: FxHashMap::default(),
             scratch: Vec::new(),
         }
@@ -335,6 +388,7 @@ impl Visitor for ItemsVisitor<'_> {
             materials: Vec::new(),
             origin: t.origin(line),
         };
+        self.keys.push(&item.jurisdiction, &item.code.norm);
         self.items.push(item);
         true
     }
@@ -468,7 +522,7 @@ fn cells_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize]) {
 fn row_item(
     t: &mut Typer<'_>,
     memo: &mut KeyMemo,
-    index: &ItemIndex<'_>,
+    index: &ItemIndex,
     row: &Row<'_>,
     line: u64,
     diags: &mut Diags,
@@ -505,7 +559,7 @@ fn row_item(
 
 /// The item after `prev`, when the row's 区划代码 (plain digits) and 事项编码 (digits and capital
 /// letters) are written in normal form, as they usually are, and name it.
-fn next_item(t: &Typer<'_>, index: &ItemIndex<'_>, prev: u32, row: &Row<'_>) -> Option<u32> {
+fn next_item(t: &Typer<'_>, index: &ItemIndex, prev: u32, row: &Row<'_>) -> Option<u32> {
     let jurisdiction = raw_in(&t.map, row, Col::Jurisdiction);
     let code = raw_in(&t.map, row, Col::Code);
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -597,7 +651,7 @@ const MAX_PROTOS: usize = 1 << 18;
 pub(crate) struct ChildVisitor<'a, T: Child> {
     t: Typer<'a>,
     /// The items the rows join (read before them).
-    index: &'a ItemIndex<'a>,
+    index: &'a ItemIndex,
     memo: KeyMemo,
     pub(crate) rows: Children<T>,
     /// Types one row's own fields.
@@ -623,7 +677,7 @@ impl<'a, T: Child> ChildVisitor<'a, T> {
 
     fn with(
         t: Typer<'a>,
-        index: &'a ItemIndex<'a>,
+        index: &'a ItemIndex,
         make: fn(&mut Typer<'a>, &Row<'_>) -> T::Body,
     ) -> Self {
         ChildVisitor {
@@ -664,7 +718,7 @@ impl<'a> ChildVisitor<'a, Step> {
         columns: &'a Columns,
         opts: &LoadOptions,
         file: Str,
-        index: &'a ItemIndex<'a>,
+        index: &'a ItemIndex,
     ) -> Self {
         Self::with(Typer::new(columns, Table::Steps, opts, file), index, |t, row| StepBody {
             seq: field!(t, row, Col::Seq, seq),
@@ -680,7 +734,7 @@ impl<'a> ChildVisitor<'a, Material> {
         columns: &'a Columns,
         opts: &LoadOptions,
         file: Str,
-        index: &'a ItemIndex<'a>,
+        index: &'a ItemIndex,
     ) -> Self {
         let t = Typer::new(columns, Table::Materials, opts, file);
         Self::with(t, index, |t, row| MaterialBody {

@@ -21,7 +21,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use self::build::{
-    ItemKey, ItemsVisitor, JurisdictionRow, JurisdictionsVisitor, MaterialsVisitor, StepsVisitor,
+    ItemKey, ItemKeys, ItemsVisitor, JurisdictionRow, JurisdictionsVisitor, MaterialsVisitor,
+    StepsVisitor,
 };
 use self::columns::{Columns, Table};
 use self::diag::{Diags, Msg};
@@ -49,7 +50,7 @@ pub struct LoadOptions {
 /// What reading one table produced.
 enum Rows {
     Jurisdictions(Vec<JurisdictionRow>),
-    Items(Vec<Item>),
+    Items(DrainedItems),
     Steps(ChildRows<Step>),
     Materials(ChildRows<Material>),
 }
@@ -57,12 +58,21 @@ enum Rows {
 /// Items or jurisdictions, in file order.
 struct Drained<T>(Vec<T>);
 
-impl read::Drain<ItemsVisitor<'_>> for Drained<Item> {
+/// Items and their keys, in file order.
+#[derive(Default)]
+struct DrainedItems {
+    items: Vec<Item>,
+    keys: ItemKeys,
+}
+
+impl read::Drain<ItemsVisitor<'_>> for DrainedItems {
     fn take(&mut self, _k: usize, v: &mut ItemsVisitor<'_>) {
-        self.0.append(&mut v.items);
+        self.items.append(&mut v.items);
+        self.keys.append(&mut v.keys);
     }
     fn reset(&mut self) {
-        self.0.clear();
+        self.items.clear();
+        self.keys.clear();
     }
 }
 
@@ -111,7 +121,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     let mut profile = profile::Profile::from_env("load");
     let sheets = !found.tables.iter().all(|(_, s)| matches!(s, Source::Csv { .. }));
     let read_all = |tables: &[&(Table, Source)],
-                    index: Option<&ItemIndex<'_>>,
+                    index: Option<&ItemIndex>,
                     profile: &mut profile::Profile|
      -> Vec<TableOut> {
         let read = |(table, src): &&(Table, Source)| {
@@ -137,8 +147,8 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
         Rows::Items(items) => Some(std::mem::take(items)),
         _ => None,
     });
-    let mut items = items.unwrap_or_default();
-    let index = ItemIndex::new(&items);
+    let DrainedItems { mut items, keys } = items.unwrap_or_default();
+    let index = ItemIndex::new(&items, keys);
     let children: Vec<&(Table, Source)> =
         found.tables.iter().filter(|(t, _)| is_child(t)).collect();
     outs.extend(read_all(&children, Some(&index), &mut profile));
@@ -255,7 +265,7 @@ fn read_table(
     columns: &Columns,
     opts: &LoadOptions,
     forced: Option<&'static encoding_rs::Encoding>,
-    index: Option<&ItemIndex<'_>>,
+    index: Option<&ItemIndex>,
 ) -> TableOut {
     let file: Str = src.label().into();
     let mut diags = Diags::new(file.clone());
@@ -265,7 +275,7 @@ fn read_table(
         ..FileReport::default()
     };
     // Steps or materials read without their items find none.
-    let empty = ItemIndex::new(&[]);
+    let empty = ItemIndex::new(&[], ItemKeys::default());
     let rows = match table {
         Table::Jurisdictions => {
             let new = || JurisdictionsVisitor::new(columns, opts, file.clone());
@@ -277,10 +287,10 @@ fn read_table(
         }
         Table::Items => {
             let new = || ItemsVisitor::new(columns, opts, file.clone());
-            let mut out = Drained(Vec::new());
+            let mut out = DrainedItems::default();
             let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
-            Rows::Items(out.0)
+            Rows::Items(out)
         }
         Table::Steps => {
             let index = index.unwrap_or(&empty);
@@ -305,8 +315,9 @@ fn read_table(
 /// Finds the item a step or material belongs to: by (区划代码, 事项编码), or by (区划代码,
 /// 事项名称) when the row has no code, or, when it has neither, the jurisdiction's one item
 /// without a code. With duplicate keys the first item in file order wins.
-pub(crate) struct ItemIndex<'a> {
-    items: &'a [Item],
+pub(crate) struct ItemIndex {
+    /// The items' keys, side by side.
+    keys: ItemKeys,
     /// Per item: true when it is the first with its (区划代码, 事项编码), the one `find` gives.
     first: Vec<bool>,
     by_code: FxHashMap<Str, FxHashMap<Str, usize>>,
@@ -315,8 +326,8 @@ pub(crate) struct ItemIndex<'a> {
     codeless: FxHashMap<Str, Option<usize>>,
 }
 
-impl<'a> ItemIndex<'a> {
-    fn new(items: &'a [Item]) -> ItemIndex<'a> {
+impl ItemIndex {
+    fn new(items: &[Item], keys: ItemKeys) -> ItemIndex {
         use std::collections::hash_map::Entry;
         let mut by_code: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
         let mut by_name: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
@@ -345,7 +356,7 @@ impl<'a> ItemIndex<'a> {
                     .or_insert(i);
             }
         }
-        ItemIndex { items, first, by_code, by_name, codeless }
+        ItemIndex { keys, first, by_code, by_name, codeless }
     }
 
     /// The item after `prev` when it is the one `find` gives for (`jurisdiction`, `code`) (both
@@ -353,9 +364,8 @@ impl<'a> ItemIndex<'a> {
     /// their items, so most keys are found without hashing.
     pub(crate) fn next_after(&self, prev: u32, jurisdiction: &str, code: &str) -> Option<u32> {
         let next = prev.checked_add(1)?;
-        let item = self.items.get(next as usize)?;
         let first = self.first.get(next as usize).copied().unwrap_or(false);
-        (first && *item.code.norm == *code && *item.jurisdiction == *jurisdiction).then_some(next)
+        (first && self.keys.is(next as usize, jurisdiction, code)).then_some(next)
     }
 
     pub(crate) fn find(&self, key: &ItemKey) -> Option<usize> {

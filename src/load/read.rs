@@ -493,7 +493,6 @@ impl Body {
         report: &mut FileReport,
         drain: &mut dyn Drain<V>,
     ) -> Option<u64> {
-        let lines = memchr::memchr_iter(b'\n', stretch).count() as u64;
         if !parallel {
             // One visitor for the whole file (the jurisdictions table finds duplicates within it).
             let text = simdutf8::basic::from_utf8(stretch).ok()?;
@@ -501,7 +500,7 @@ impl Body {
             let piece = Piece { text, line };
             piece.read(self.delimiter, &self.header, self.ok, v, diags, report);
             drain.take(0, v);
-            return Some(line + lines);
+            return Some(line + memchr::memchr_iter(b'\n', stretch).count() as u64);
         }
         let pieces = if self.ok {
             super::chunk::split(stretch, 0, self.delimiter, piece_count(stretch.len()))
