@@ -503,7 +503,9 @@ impl MaterialBody {
 }
 
 /// One administrative power as one jurisdiction implements it: one row of items.csv with its
-/// steps and materials.
+/// steps and materials. What does not name the item or its implementer (type, basis, limits,
+/// fees, ...) is its body, shared by the rows that say the same (every county implementing a
+/// standard item as the standard has it); its fields read as the item's own through `Deref`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Item {
     /// 区划代码 of the implementing jurisdiction.
@@ -514,11 +516,23 @@ pub struct Item {
     pub implementation_code: Option<Code>,
     /// 事项名称.
     pub name: Arc<Name>,
+    /// 实施主体.
+    pub department: Arc<Name>,
+    #[serde(flatten)]
+    pub body: Arc<ItemBody>,
+    /// 流程, in 序号 order.
+    pub steps: Vec<Step>,
+    /// 材料, in file order.
+    pub materials: Vec<Material>,
+    pub origin: Origin,
+}
+
+/// What an item says besides its name, code and implementer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemBody {
     /// 事项类型, raw and parsed.
     pub category_raw: Str,
     pub category: Option<Category>,
-    /// 实施主体.
-    pub department: Arc<Name>,
     /// 行使层级.
     pub levels: Arc<Levels>,
     /// 设定依据.
@@ -540,11 +554,20 @@ pub struct Item {
     /// 办件类型, raw and parsed.
     pub kind_raw: Str,
     pub kind: Option<Kind>,
-    /// 流程, in 序号 order.
-    pub steps: Vec<Step>,
-    /// 材料, in file order.
-    pub materials: Vec<Material>,
-    pub origin: Origin,
+}
+
+impl std::ops::Deref for Item {
+    type Target = ItemBody;
+    fn deref(&self) -> &ItemBody {
+        &self.body
+    }
+}
+
+/// Changing a field of an item's body changes its own copy (the others that shared it keep theirs).
+impl std::ops::DerefMut for Item {
+    fn deref_mut(&mut self) -> &mut ItemBody {
+        Arc::make_mut(&mut self.body)
+    }
 }
 
 impl Item {
