@@ -302,8 +302,14 @@ pub(crate) struct ItemsVisitor<'a> {
     pub(crate) items: Vec<Item>,
     /// The key of each item of `items`.
     pub(crate) keys: ItemKeys,
-    /// Item bodies by the bytes of their cells.
-    bodies: FxHashMap<Box<[u8]>, Arc<ItemBody>>,
+    /// Item codes, names and bodies by the bytes of their cells: the same standard item recurs in
+    /// every county, and one lookup replaces one per field.
+    bodies: FxHashMap<Box<[u8]>, (Arc<Code>, Arc<Name>, Arc<ItemBody>)>,
+    /// The columns of those cells: 事项编码, 事项名称 and the body's.
+    body_cols: Vec<usize>,
+    /// The 区划代码 cell of the previous row and what it gave (rows of one jurisdiction come
+    /// together).
+    last_jurisdiction: (Vec<u8>, Option<Str>),
     scratch: Vec<u8>,
 }
 
@@ -319,6 +325,8 @@ impl<'a> ItemsVisitor<'a> {
             items: Vec::new(),
             keys: ItemKeys::default(),
             bodies: FxHashMap::default(),
+            body_cols: Vec::new(),
+            last_jurisdiction: (Vec::new(), None),
             scratch: Vec::new(),
         }
     }
@@ -335,12 +343,24 @@ impl Visitor for ItemsVisitor<'_> {
         if self.t.fill_jurisdiction.is_none() {
             needs.push(&[(Col::Jurisdiction, "区划代码")]);
         }
-        self.t.header(header, &needs, diags)
+        let ok = self.t.header(header, &needs, diags);
+        let map = self.t.map.as_ref();
+        self.body_cols = [Col::Code, Col::Name].iter().filter_map(|c| map?.get(*c)).collect();
+        self.body_cols.extend_from_slice(&self.t.own_cols);
+        ok
     }
 
     fn row(&mut self, line: u64, row: &Row<'_>, diags: &mut Diags) -> bool {
         let t = &mut self.t;
-        let Some(jurisdiction) = t.jurisdiction(row) else {
+        let jurisdiction_cell = t.map.as_ref().and_then(|m| m.get(Col::Jurisdiction));
+        let cell = jurisdiction_cell.map(|i| row.bytes(i)).unwrap_or_default();
+        let last = &mut self.last_jurisdiction;
+        if last.1.is_none() || last.0 != cell {
+            last.0.clear();
+            last.0.extend_from_slice(cell);
+            last.1 = t.jurisdiction(row);
+        }
+        let Some(jurisdiction) = last.1.clone() else {
             diags.push_at(
                 Some(line),
                 Some("区划代码".into()),
@@ -349,8 +369,19 @@ impl Visitor for ItemsVisitor<'_> {
             );
             return false;
         };
-        let code = field!(t, row, Col::Code, code);
-        let name = field!(t, row, Col::Name, name);
+        cells_into(&mut self.scratch, row, &self.body_cols);
+        let (code, name, body) = match self.bodies.get(self.scratch.as_slice()) {
+            Some(known) => known.clone(),
+            None => {
+                let code = field!(t, row, Col::Code, code);
+                let name = field!(t, row, Col::Name, name);
+                let known = (code, name, Arc::new(read_body(t, row)));
+                if self.bodies.len() < MAX_PROTOS {
+                    self.bodies.insert(self.scratch.as_slice().into(), known.clone());
+                }
+                known
+            }
+        };
         if code.is_empty() && name.is_empty() {
             diags.push_at(
                 Some(line),
@@ -366,17 +397,6 @@ impl Visitor for ItemsVisitor<'_> {
         let implementation_code =
             if impl_raw.trim().is_empty() { None } else { Some(Code::parse(impl_raw.into())) };
         let department = field!(t, row, Col::Department, name);
-        cells_into(&mut self.scratch, row, &t.own_cols);
-        let body = match self.bodies.get(self.scratch.as_slice()) {
-            Some(body) => body.clone(),
-            None => {
-                let body = Arc::new(read_body(t, row));
-                if self.bodies.len() < MAX_PROTOS {
-                    self.bodies.insert(self.scratch.as_slice().into(), body.clone());
-                }
-                body
-            }
-        };
         let item = Item {
             jurisdiction,
             code,
