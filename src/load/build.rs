@@ -296,6 +296,9 @@ impl ItemKeys {
     }
 }
 
+/// An item's code, name and body, as typed from their cells.
+type Known = (Arc<Code>, Arc<Name>, Arc<ItemBody>);
+
 /// Types items.csv rows into `Item`s (steps and materials are joined later).
 pub(crate) struct ItemsVisitor<'a> {
     t: Typer<'a>,
@@ -304,7 +307,7 @@ pub(crate) struct ItemsVisitor<'a> {
     pub(crate) keys: ItemKeys,
     /// Item codes, names and bodies by the bytes of their cells: the same standard item recurs in
     /// every county, and one lookup replaces one per field.
-    bodies: FxHashMap<Box<[u8]>, (Arc<Code>, Arc<Name>, Arc<ItemBody>)>,
+    bodies: FxHashMap<Box<[u8]>, Known>,
     /// The columns of those cells: 事项编码, 事项名称 and the body's.
     body_cols: Vec<usize>,
     /// The 区划代码 cell of the previous row and what it gave (rows of one jurisdiction come
