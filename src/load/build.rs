@@ -279,6 +279,33 @@ impl ItemKeys {
         self.ends.clear();
     }
 
+    /// The key of item `i`, as written by `push`.
+    fn get(&self, i: usize) -> Option<&[u8]> {
+        let start = match i.checked_sub(1) {
+            Some(p) => *self.ends.get(p)?,
+            None => 0,
+        };
+        self.bytes.get(start..*self.ends.get(i)?)
+    }
+
+    /// How many items have a key here.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The hash of item `i`'s key (what [`ItemKeys::hash_of`] gives for its parts).
+    pub(crate) fn hash(&self, i: usize) -> u64 {
+        let key = self.get(i).unwrap_or_default();
+        let cut = memchr::memchr(KEY_SEPARATOR, key).unwrap_or(key.len());
+        let code = key.get(cut + 1..).unwrap_or_default();
+        hash_parts(key.get(..cut).unwrap_or_default(), code)
+    }
+
+    /// The hash of the key (`jurisdiction`, `code`).
+    pub(crate) fn hash_of(jurisdiction: &str, code: &str) -> u64 {
+        hash_parts(jurisdiction.as_bytes(), code.as_bytes())
+    }
+
     /// True when item `i` has this key.
     pub(crate) fn is(&self, i: usize, jurisdiction: &str, code: &str) -> bool {
         let start = match i.checked_sub(1) {
@@ -298,6 +325,16 @@ impl ItemKeys {
 
 /// An item's code, name and body, as typed from their cells.
 type Known = (Arc<Code>, Arc<Name>, Arc<ItemBody>);
+
+/// The hash of a key from its two parts (hashed apart: the same whether they come from a row or
+/// from [`ItemKeys`]).
+fn hash_parts(jurisdiction: &[u8], code: &[u8]) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    jurisdiction.hash(&mut h);
+    code.hash(&mut h);
+    h.finish()
+}
 
 /// Types items.csv rows into `Item`s (steps and materials are joined later).
 pub(crate) struct ItemsVisitor<'a> {
@@ -545,7 +582,7 @@ fn cells_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize]) {
 fn row_item(
     t: &mut Typer<'_>,
     memo: &mut KeyMemo,
-    index: &ItemIndex,
+    index: &ItemIndex<'_>,
     row: &Row<'_>,
     line: u64,
     diags: &mut Diags,
@@ -582,7 +619,7 @@ fn row_item(
 
 /// The item after `prev`, when the row's 区划代码 (plain digits) and 事项编码 (digits and capital
 /// letters) are written in normal form, as they usually are, and name it.
-fn next_item(t: &Typer<'_>, index: &ItemIndex, prev: u32, row: &Row<'_>) -> Option<u32> {
+fn next_item(t: &Typer<'_>, index: &ItemIndex<'_>, prev: u32, row: &Row<'_>) -> Option<u32> {
     let jurisdiction = raw_in(&t.map, row, Col::Jurisdiction);
     let code = raw_in(&t.map, row, Col::Code);
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -674,7 +711,7 @@ const MAX_PROTOS: usize = 1 << 18;
 pub(crate) struct ChildVisitor<'a, T: Child> {
     t: Typer<'a>,
     /// The items the rows join (read before them).
-    index: &'a ItemIndex,
+    index: &'a ItemIndex<'a>,
     memo: KeyMemo,
     pub(crate) rows: Children<T>,
     /// Types one row's own fields.
@@ -700,7 +737,7 @@ impl<'a, T: Child> ChildVisitor<'a, T> {
 
     fn with(
         t: Typer<'a>,
-        index: &'a ItemIndex,
+        index: &'a ItemIndex<'a>,
         make: fn(&mut Typer<'a>, &Row<'_>) -> T::Body,
     ) -> Self {
         ChildVisitor {
@@ -741,7 +778,7 @@ impl<'a> ChildVisitor<'a, Step> {
         columns: &'a Columns,
         opts: &LoadOptions,
         file: Str,
-        index: &'a ItemIndex,
+        index: &'a ItemIndex<'a>,
     ) -> Self {
         Self::with(Typer::new(columns, Table::Steps, opts, file), index, |t, row| StepBody {
             seq: field!(t, row, Col::Seq, seq),
@@ -757,7 +794,7 @@ impl<'a> ChildVisitor<'a, Material> {
         columns: &'a Columns,
         opts: &LoadOptions,
         file: Str,
-        index: &'a ItemIndex,
+        index: &'a ItemIndex<'a>,
     ) -> Self {
         let t = Typer::new(columns, Table::Materials, opts, file);
         Self::with(t, index, |t, row| MaterialBody {
