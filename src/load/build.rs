@@ -279,6 +279,33 @@ impl ItemKeys {
         self.ends.clear();
     }
 
+    /// The key of item `i`, as written by `push`.
+    fn get(&self, i: usize) -> Option<&[u8]> {
+        let start = match i.checked_sub(1) {
+            Some(p) => *self.ends.get(p)?,
+            None => 0,
+        };
+        self.bytes.get(start..*self.ends.get(i)?)
+    }
+
+    /// How many items have a key here.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The hash of item `i`'s key (what [`ItemKeys::hash_of`] gives for its parts).
+    pub(crate) fn hash(&self, i: usize) -> u64 {
+        let key = self.get(i).unwrap_or_default();
+        let cut = memchr::memchr(KEY_SEPARATOR, key).unwrap_or(key.len());
+        let code = key.get(cut + 1..).unwrap_or_default();
+        hash_parts(key.get(..cut).unwrap_or_default(), code)
+    }
+
+    /// The hash of the key (`jurisdiction`, `code`).
+    pub(crate) fn hash_of(jurisdiction: &str, code: &str) -> u64 {
+        hash_parts(jurisdiction.as_bytes(), code.as_bytes())
+    }
+
     /// True when item `i` has this key.
     pub(crate) fn is(&self, i: usize, jurisdiction: &str, code: &str) -> bool {
         let start = match i.checked_sub(1) {
@@ -296,14 +323,33 @@ impl ItemKeys {
     }
 }
 
+/// An item's code, name and body, as typed from their cells.
+type Known = (Arc<Code>, Arc<Name>, Arc<ItemBody>);
+
+/// The hash of a key from its two parts (hashed apart: the same whether they come from a row or
+/// from [`ItemKeys`]).
+fn hash_parts(jurisdiction: &[u8], code: &[u8]) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    jurisdiction.hash(&mut h);
+    code.hash(&mut h);
+    h.finish()
+}
+
 /// Types items.csv rows into `Item`s (steps and materials are joined later).
 pub(crate) struct ItemsVisitor<'a> {
     t: Typer<'a>,
     pub(crate) items: Vec<Item>,
     /// The key of each item of `items`.
     pub(crate) keys: ItemKeys,
-    /// Item bodies by the bytes of their cells.
-    bodies: FxHashMap<Box<[u8]>, Arc<ItemBody>>,
+    /// Item codes, names and bodies by the bytes of their cells: the same standard item recurs in
+    /// every county, and one lookup replaces one per field.
+    bodies: FxHashMap<Box<[u8]>, Known>,
+    /// The columns of those cells: 事项编码, 事项名称 and the body's.
+    body_cols: Vec<usize>,
+    /// The 区划代码 cell of the previous row and what it gave (rows of one jurisdiction come
+    /// together).
+    last_jurisdiction: (Vec<u8>, Option<Str>),
     scratch: Vec<u8>,
 }
 
@@ -319,6 +365,8 @@ impl<'a> ItemsVisitor<'a> {
             items: Vec::new(),
             keys: ItemKeys::default(),
             bodies: FxHashMap::default(),
+            body_cols: Vec::new(),
+            last_jurisdiction: (Vec::new(), None),
             scratch: Vec::new(),
         }
     }
@@ -335,12 +383,24 @@ impl Visitor for ItemsVisitor<'_> {
         if self.t.fill_jurisdiction.is_none() {
             needs.push(&[(Col::Jurisdiction, "区划代码")]);
         }
-        self.t.header(header, &needs, diags)
+        let ok = self.t.header(header, &needs, diags);
+        let map = self.t.map.as_ref();
+        self.body_cols = [Col::Code, Col::Name].iter().filter_map(|c| map?.get(*c)).collect();
+        self.body_cols.extend_from_slice(&self.t.own_cols);
+        ok
     }
 
     fn row(&mut self, line: u64, row: &Row<'_>, diags: &mut Diags) -> bool {
         let t = &mut self.t;
-        let Some(jurisdiction) = t.jurisdiction(row) else {
+        let jurisdiction_cell = t.map.as_ref().and_then(|m| m.get(Col::Jurisdiction));
+        let cell = jurisdiction_cell.map(|i| row.bytes(i)).unwrap_or_default();
+        let last = &mut self.last_jurisdiction;
+        if last.1.is_none() || last.0 != cell {
+            last.0.clear();
+            last.0.extend_from_slice(cell);
+            last.1 = t.jurisdiction(row);
+        }
+        let Some(jurisdiction) = last.1.clone() else {
             diags.push_at(
                 Some(line),
                 Some("区划代码".into()),
@@ -349,8 +409,19 @@ impl Visitor for ItemsVisitor<'_> {
             );
             return false;
         };
-        let code = field!(t, row, Col::Code, code);
-        let name = field!(t, row, Col::Name, name);
+        cells_into(&mut self.scratch, row, &self.body_cols);
+        let (code, name, body) = match self.bodies.get(self.scratch.as_slice()) {
+            Some(known) => known.clone(),
+            None => {
+                let code = field!(t, row, Col::Code, code);
+                let name = field!(t, row, Col::Name, name);
+                let known = (code, name, Arc::new(read_body(t, row)));
+                if self.bodies.len() < MAX_PROTOS {
+                    self.bodies.insert(self.scratch.as_slice().into(), known.clone());
+                }
+                known
+            }
+        };
         if code.is_empty() && name.is_empty() {
             diags.push_at(
                 Some(line),
@@ -366,17 +437,6 @@ impl Visitor for ItemsVisitor<'_> {
         let implementation_code =
             if impl_raw.trim().is_empty() { None } else { Some(Code::parse(impl_raw.into())) };
         let department = field!(t, row, Col::Department, name);
-        cells_into(&mut self.scratch, row, &t.own_cols);
-        let body = match self.bodies.get(self.scratch.as_slice()) {
-            Some(body) => body.clone(),
-            None => {
-                let body = Arc::new(read_body(t, row));
-                if self.bodies.len() < MAX_PROTOS {
-                    self.bodies.insert(self.scratch.as_slice().into(), body.clone());
-                }
-                body
-            }
-        };
         let item = Item {
             jurisdiction,
             code,
@@ -522,7 +582,7 @@ fn cells_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize]) {
 fn row_item(
     t: &mut Typer<'_>,
     memo: &mut KeyMemo,
-    index: &ItemIndex,
+    index: &ItemIndex<'_>,
     row: &Row<'_>,
     line: u64,
     diags: &mut Diags,
@@ -559,7 +619,7 @@ fn row_item(
 
 /// The item after `prev`, when the row's 区划代码 (plain digits) and 事项编码 (digits and capital
 /// letters) are written in normal form, as they usually are, and name it.
-fn next_item(t: &Typer<'_>, index: &ItemIndex, prev: u32, row: &Row<'_>) -> Option<u32> {
+fn next_item(t: &Typer<'_>, index: &ItemIndex<'_>, prev: u32, row: &Row<'_>) -> Option<u32> {
     let jurisdiction = raw_in(&t.map, row, Col::Jurisdiction);
     let code = raw_in(&t.map, row, Col::Code);
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -651,7 +711,7 @@ const MAX_PROTOS: usize = 1 << 18;
 pub(crate) struct ChildVisitor<'a, T: Child> {
     t: Typer<'a>,
     /// The items the rows join (read before them).
-    index: &'a ItemIndex,
+    index: &'a ItemIndex<'a>,
     memo: KeyMemo,
     pub(crate) rows: Children<T>,
     /// Types one row's own fields.
@@ -677,7 +737,7 @@ impl<'a, T: Child> ChildVisitor<'a, T> {
 
     fn with(
         t: Typer<'a>,
-        index: &'a ItemIndex,
+        index: &'a ItemIndex<'a>,
         make: fn(&mut Typer<'a>, &Row<'_>) -> T::Body,
     ) -> Self {
         ChildVisitor {
@@ -718,7 +778,7 @@ impl<'a> ChildVisitor<'a, Step> {
         columns: &'a Columns,
         opts: &LoadOptions,
         file: Str,
-        index: &'a ItemIndex,
+        index: &'a ItemIndex<'a>,
     ) -> Self {
         Self::with(Typer::new(columns, Table::Steps, opts, file), index, |t, row| StepBody {
             seq: field!(t, row, Col::Seq, seq),
@@ -734,7 +794,7 @@ impl<'a> ChildVisitor<'a, Material> {
         columns: &'a Columns,
         opts: &LoadOptions,
         file: Str,
-        index: &'a ItemIndex,
+        index: &'a ItemIndex<'a>,
     ) -> Self {
         let t = Typer::new(columns, Table::Materials, opts, file);
         Self::with(t, index, |t, row| MaterialBody {

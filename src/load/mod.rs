@@ -121,7 +121,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     let mut profile = profile::Profile::from_env("load");
     let sheets = !found.tables.iter().all(|(_, s)| matches!(s, Source::Csv { .. }));
     let read_all = |tables: &[&(Table, Source)],
-                    index: Option<&ItemIndex>,
+                    index: Option<&ItemIndex<'_>>,
                     profile: &mut profile::Profile|
      -> Vec<TableOut> {
         let read = |(table, src): &&(Table, Source)| {
@@ -149,10 +149,12 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     });
     let DrainedItems { mut items, keys } = items.unwrap_or_default();
     let index = ItemIndex::new(&items, keys);
+    profile.stage("item index");
     let children: Vec<&(Table, Source)> =
         found.tables.iter().filter(|(t, _)| is_child(t)).collect();
     outs.extend(read_all(&children, Some(&index), &mut profile));
     drop(index);
+    profile.stage("drop index");
 
     let mut pre: Vec<Diagnostic> = Vec::new();
     for (file, msg, text) in found.notes {
@@ -265,7 +267,7 @@ fn read_table(
     columns: &Columns,
     opts: &LoadOptions,
     forced: Option<&'static encoding_rs::Encoding>,
-    index: Option<&ItemIndex>,
+    index: Option<&ItemIndex<'_>>,
 ) -> TableOut {
     let file: Str = src.label().into();
     let mut diags = Diags::new(file.clone());
@@ -315,48 +317,70 @@ fn read_table(
 /// Finds the item a step or material belongs to: by (区划代码, 事项编码), or by (区划代码,
 /// 事项名称) when the row has no code, or, when it has neither, the jurisdiction's one item
 /// without a code. With duplicate keys the first item in file order wins.
-pub(crate) struct ItemIndex {
+pub(crate) struct ItemIndex<'a> {
+    items: &'a [Item],
     /// The items' keys, side by side.
     keys: ItemKeys,
     /// Per item: true when it is the first with its (区划代码, 事项编码), the one `find` gives.
     first: Vec<bool>,
-    by_code: FxHashMap<Str, FxHashMap<Str, usize>>,
+    /// The items with a code, by the hash of their key, each the first with its key.
+    by_code: hashbrown::HashTable<u32>,
+    /// The rest, made when first needed (rows without a code, or whose code is not found, are
+    /// rare).
+    by_name: std::sync::OnceLock<Names>,
+}
+
+/// Items by (区划代码, 事项名称), and each jurisdiction's item without a code (`None` when it
+/// has several).
+#[derive(Default)]
+struct Names {
     by_name: FxHashMap<Str, FxHashMap<Str, usize>>,
-    /// Per jurisdiction: its item without a code, `None` when it has several.
     codeless: FxHashMap<Str, Option<usize>>,
 }
 
-impl ItemIndex {
-    fn new(items: &[Item], keys: ItemKeys) -> ItemIndex {
-        use std::collections::hash_map::Entry;
-        let mut by_code: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
-        let mut by_name: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
-        let mut codeless: FxHashMap<Str, Option<usize>> = FxHashMap::default();
-        let mut first = vec![false; items.len()];
-        for (i, item) in items.iter().enumerate() {
+impl<'a> ItemIndex<'a> {
+    fn new(items: &'a [Item], keys: ItemKeys) -> ItemIndex<'a> {
+        let mut by_code = hashbrown::HashTable::with_capacity(keys.len());
+        let mut first = vec![false; keys.len()];
+        for (i, item) in items.iter().enumerate().take(keys.len()) {
+            let Ok(id) = u32::try_from(i) else { break };
             if item.code.norm.is_empty() {
-                codeless
-                    .entry(item.jurisdiction.clone())
-                    .and_modify(|one| *one = None)
-                    .or_insert(Some(i));
-            } else {
-                let codes = by_code.entry(item.jurisdiction.clone()).or_default();
-                if let Entry::Vacant(v) = codes.entry(item.code.norm.clone()) {
-                    v.insert(i);
-                    if let Some(f) = first.get_mut(i) {
-                        *f = true;
-                    }
+                continue;
+            }
+            let same = |j: &u32| keys.is(*j as usize, &item.jurisdiction, &item.code.norm);
+            let entry = by_code.entry(keys.hash(i), same, |j: &u32| keys.hash(*j as usize));
+            if let hashbrown::hash_table::Entry::Vacant(v) = entry {
+                v.insert(id);
+                if let Some(f) = first.get_mut(i) {
+                    *f = true;
                 }
             }
-            if !item.name.norm.is_empty() {
-                by_name
-                    .entry(item.jurisdiction.clone())
-                    .or_default()
-                    .entry(item.name.norm.clone())
-                    .or_insert(i);
-            }
         }
-        ItemIndex { keys, first, by_code, by_name, codeless }
+        ItemIndex { items, keys, first, by_code, by_name: std::sync::OnceLock::new() }
+    }
+
+    fn names(&self) -> &Names {
+        self.by_name.get_or_init(|| {
+            let mut names = Names::default();
+            for (i, item) in self.items.iter().enumerate() {
+                if item.code.norm.is_empty() {
+                    names
+                        .codeless
+                        .entry(item.jurisdiction.clone())
+                        .and_modify(|one| *one = None)
+                        .or_insert(Some(i));
+                }
+                if !item.name.norm.is_empty() {
+                    names
+                        .by_name
+                        .entry(item.jurisdiction.clone())
+                        .or_default()
+                        .entry(item.name.norm.clone())
+                        .or_insert(i);
+                }
+            }
+            names
+        })
     }
 
     /// The item after `prev` when it is the one `find` gives for (`jurisdiction`, `code`) (both
@@ -370,14 +394,18 @@ impl ItemIndex {
 
     pub(crate) fn find(&self, key: &ItemKey) -> Option<usize> {
         if !key.code.is_empty() {
-            let found = self.by_code.get(&*key.jurisdiction).and_then(|m| m.get(&*key.code));
-            if found.is_some() {
-                return found.copied();
+            let hash = ItemKeys::hash_of(&key.jurisdiction, &key.code);
+            let same = |j: &u32| self.keys.is(*j as usize, &key.jurisdiction, &key.code);
+            if let Some(&i) = self.by_code.find(hash, same) {
+                return Some(i as usize);
             }
         }
+        let names = self.names();
         match key.name.as_deref() {
-            Some(name) => self.by_name.get(&*key.jurisdiction).and_then(|m| m.get(name)).copied(),
-            None if key.code.is_empty() => self.codeless.get(&*key.jurisdiction).copied().flatten(),
+            Some(name) => names.by_name.get(&*key.jurisdiction).and_then(|m| m.get(name)).copied(),
+            None if key.code.is_empty() => {
+                names.codeless.get(&*key.jurisdiction).copied().flatten()
+            }
             None => None,
         }
     }

@@ -577,9 +577,14 @@ impl Piece<'_> {
         report: &mut FileReport,
     ) {
         let bytes = self.text.as_bytes();
-        let mut at = 0;
-        let mut line = self.line;
         let mut cells: Vec<(u32, u32)> = Vec::new();
+        // Without carriage returns (files with LF line ends), one scan finds every delimiter,
+        // line end and quote mark.
+        let (mut at, mut line) = if memchr::memchr(b'\r', bytes).is_none() {
+            self.read_plain(delimiter, header, ok, visitor, diags, report, &mut cells)
+        } else {
+            (0, self.line)
+        };
         while at < bytes.len() {
             let rest = bytes.get(at..).unwrap_or_default();
             let (len, next) = match memchr::memchr(b'\n', rest) {
@@ -613,6 +618,60 @@ impl Piece<'_> {
             let rest = Piece { text: self.text.get(at..).unwrap_or_default(), line };
             rest.read_csv(delimiter, header, ok, visitor, diags, report);
         }
+    }
+
+    /// Types the lines of a piece without carriage returns, up to the first line with a quote
+    /// mark; returns where that line starts (the end when there is none) and its number.
+    #[allow(clippy::too_many_arguments)]
+    fn read_plain<V: Visitor>(
+        &self,
+        delimiter: u8,
+        header: &[String],
+        ok: bool,
+        visitor: &mut V,
+        diags: &mut Diags,
+        report: &mut FileReport,
+        cells: &mut Vec<(u32, u32)>,
+    ) -> (usize, u64) {
+        let bytes = self.text.as_bytes();
+        let mut line = self.line;
+        // Cell offsets are kept as u32: a longer piece goes line by line.
+        if bytes.len() >= u32::MAX as usize {
+            return (0, line);
+        }
+        let (mut start, mut cell) = (0usize, 0usize);
+        cells.clear();
+        let mut row = |start: usize, end: usize, line: u64, cells: &[(u32, u32)]| {
+            // A blank line is no record (as for the csv crate).
+            if end > start {
+                if let Some(text) = self.text.get(start..end) {
+                    data_row(line, &Row::Text(text, cells), header, ok, visitor, diags, report);
+                }
+            }
+        };
+        for i in memchr::memchr3_iter(delimiter, b'\n', b'"', bytes) {
+            match bytes.get(i) {
+                Some(b'"') => return (start, line),
+                Some(b'\n') => {
+                    cells.push(((cell - start) as u32, (i - start) as u32));
+                    row(start, i, line, cells);
+                    cells.clear();
+                    line += 1;
+                    start = i + 1;
+                    cell = i + 1;
+                }
+                _ => {
+                    cells.push(((cell - start) as u32, (i - start) as u32));
+                    cell = i + 1;
+                }
+            }
+        }
+        if start < bytes.len() {
+            cells.push(((cell - start) as u32, (bytes.len() - start) as u32));
+            row(start, bytes.len(), line, cells);
+            line += 1;
+        }
+        (bytes.len(), line)
     }
 
     /// Types the records of the piece as the csv crate reads them.
