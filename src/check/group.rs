@@ -80,7 +80,32 @@ enum Target {
 
 /// Groups `dataset` against `standard` (or against the dataset's own codes when `None`).
 pub fn build(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig) -> Grouping {
-    build_ranked(dataset, standard, config, &jurisdiction_ranks(dataset))
+    build_ranked(dataset, standard, config, &jurisdiction_ranks(dataset), &ItemCodes::of(dataset))
+}
+
+/// What grouping reads of each item's code, read once in dataset order (each read of a code
+/// elsewhere is a memory wait per row).
+pub struct ItemCodes {
+    /// The normalised code as a number ([`code_number`]) where that names it alone (at most 16
+    /// bytes without NUL: 0 for no code), else [`ItemCodes::LONG`].
+    pub num: Vec<u128>,
+    /// Whether the code is a well-formed base code.
+    pub base: Vec<bool>,
+}
+
+impl ItemCodes {
+    /// No UTF-8 text holds the byte 0xFF, so no code's number is this one.
+    pub const LONG: u128 = u128::MAX;
+
+    /// The codes of `ds`'s items.
+    pub fn of(ds: &Dataset) -> ItemCodes {
+        let (num, base) = ds
+            .items
+            .par_iter()
+            .map(|item| (short(&item.code.norm).unwrap_or(Self::LONG), item.code.base.is_some()))
+            .unzip();
+        ItemCodes { num, base }
+    }
 }
 
 /// Per item of `ds`, a number that orders as its jurisdiction's code does (equal for equal
@@ -109,13 +134,13 @@ pub fn build_ranked(
     standard: Option<&Dataset>,
     config: &CheckConfig,
     item_rank: &[usize],
+    codes: &ItemCodes,
 ) -> Grouping {
     let entries = match standard {
         Some(std) => standard_entries(std),
-        None => peer_entries(dataset, item_rank),
+        None => peer_entries(dataset, item_rank, codes),
     };
-    let by_code: FxHashMap<&str, usize> =
-        entries.iter().enumerate().map(|(i, e)| (&*e.key, i)).collect();
+    let by_code = CodeMap::new(entries.iter().enumerate().map(|(i, e)| (&*e.key, i)));
     // Candidates in order of preference for equal similarity: the code more jurisdictions carry
     // first (a miscoded copy of an item never wins over the item), then by code.
     let mut order: Vec<usize> = (0..entries.len()).collect();
@@ -137,12 +162,17 @@ pub fn build_ranked(
     let targets: Vec<Target> = dataset
         .items
         .par_iter()
-        .map(|item| {
-            let code: &str = &item.code.norm;
-            let own = if code.is_empty() || (consensus && item.code.base.is_none()) {
+        .enumerate()
+        .map(|(i, item)| {
+            let num = codes.num.get(i).copied().unwrap_or(ItemCodes::LONG);
+            let well_formed = codes.base.get(i).copied().unwrap_or(false);
+            // Number 0 is the empty code; a long code is looked up by its text.
+            let own = if num == 0 || (consensus && !well_formed) {
                 None
+            } else if num == ItemCodes::LONG {
+                by_code.long.get(&*item.code.norm).copied()
             } else {
-                by_code.get(code).copied()
+                by_code.short.get(&num).copied()
             };
             let name: &str = &item.name.norm;
             let best = |skip: Option<usize>| {
@@ -261,19 +291,26 @@ pub fn build_ranked(
     // Members sorted by jurisdiction, then item: the items in that order (a stable counting
     // sort by jurisdiction rank, no string compared), sorted stably by group, are every
     // group's members in order, one run per group.
-    let ranks = item_rank.iter().copied().max().map_or(0, |m| m + 1);
-    let mut start = vec![0usize; ranks + 1];
-    for &r in item_rank {
-        start[r + 1] += 1;
-    }
-    for r in 0..ranks {
-        start[r + 1] += start[r];
-    }
-    let mut by_jurisdiction = vec![0usize; item_rank.len()];
-    for (i, &r) in item_rank.iter().enumerate() {
-        by_jurisdiction[start[r]] = i;
-        start[r] += 1;
-    }
+    // Lists usually come in code order already: then the items are in that order as they are.
+    let in_order = item_rank.par_windows(2).all(|w| w[0] <= w[1]);
+    let by_jurisdiction: Vec<usize> = if in_order {
+        (0..item_rank.len()).collect()
+    } else {
+        let ranks = item_rank.iter().copied().max().map_or(0, |m| m + 1);
+        let mut start = vec![0usize; ranks + 1];
+        for &r in item_rank {
+            start[r + 1] += 1;
+        }
+        for r in 0..ranks {
+            start[r + 1] += start[r];
+        }
+        let mut by_jurisdiction = vec![0usize; item_rank.len()];
+        for (i, &r) in item_rank.iter().enumerate() {
+            by_jurisdiction[start[r]] = i;
+            start[r] += 1;
+        }
+        by_jurisdiction
+    };
     let mut sizes = vec![0usize; groups.len() + 1];
     for &g in &of_item {
         sizes[g + 1] += 1;
@@ -298,6 +335,33 @@ pub fn build_ranked(
             .collect();
     });
     Grouping { groups, of_item, joined }
+}
+
+/// Entries by code. Codes of at most 16 bytes without NUL (every well-formed one) are kept as
+/// numbers ([`code_number`]), so finding one compares numbers, not the entry's text (which
+/// would be one more memory read per row).
+struct CodeMap<'a> {
+    short: FxHashMap<u128, usize>,
+    long: FxHashMap<&'a str, usize>,
+}
+
+impl<'a> CodeMap<'a> {
+    /// The map of `pairs`; a code given twice keeps its last entry.
+    fn new(pairs: impl Iterator<Item = (&'a str, usize)>) -> CodeMap<'a> {
+        let mut map = CodeMap { short: FxHashMap::default(), long: FxHashMap::default() };
+        for (code, e) in pairs {
+            match short(code) {
+                Some(n) => map.short.insert(n, e),
+                None => map.long.insert(code, e),
+            };
+        }
+        map
+    }
+}
+
+/// [`code_number`] of `code` when the number names the code alone (at most 16 bytes, no NUL).
+fn short(code: &str) -> Option<u128> {
+    (code.len() <= 16 && !code.as_bytes().contains(&0)).then(|| code_number(code))
 }
 
 /// The first 16 bytes of `s` as a big-endian number, zero-padded: for texts of at most 16
@@ -352,16 +416,14 @@ fn standard_entries(std: &Dataset) -> Vec<Entry> {
 
 /// One entry per well-formed code of the dataset, named and categorised by the majority of the
 /// rows carrying it (ties to the smaller value).
-fn peer_entries(ds: &Dataset, item_rank: &[usize]) -> Vec<Entry> {
+fn peer_entries(ds: &Dataset, item_rank: &[usize], codes: &ItemCodes) -> Vec<Entry> {
     // A well-formed code is 12 ASCII characters: as a big-endian number (zero-padded to 16
     // bytes) it is the code itself, ordered as the text is, so the rows of each code are found
     // by sorting numbers in parallel rather than by a map filled one row at a time.
-    let mut rows: Vec<(u128, usize)> = ds
-        .items
-        .par_iter()
-        .enumerate()
-        .filter(|(_, item)| item.code.base.is_some())
-        .map(|(i, item)| (code_number(&item.code.norm), i))
+    let mut rows: Vec<(u128, usize)> = (0..ds.items.len())
+        .into_par_iter()
+        .filter(|&i| codes.base.get(i).copied().unwrap_or(false))
+        .filter_map(|i| codes.num.get(i).map(|&n| (n, i)))
         .collect();
     rows.par_sort_unstable();
     let runs: Vec<&[(u128, usize)]> = rows.chunk_by(|a, b| a.0 == b.0).collect();
@@ -408,4 +470,48 @@ fn peer_entries(ds: &Dataset, item_rank: &[usize]) -> Vec<Entry> {
         .collect();
     out.sort_by(|a, b| a.key.cmp(&b.key));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Codes as numbers (or, when long, their first 16 bytes then their text) sort and compare
+    /// as the texts do, which the peer codes and the duplicate scan rely on.
+    #[test]
+    fn code_numbers_order_as_texts() {
+        let codes = [
+            "",
+            "450101001000",
+            "450101001001",
+            "45010100100",
+            "4501010010001234",
+            "45010100100012345",
+            "4501010010001234\u{0}",
+            "ABC",
+            "ABC\u{0}",
+            "ABC\u{0}D",
+            "事项",
+            "事项编码事项编码事项编码",
+        ];
+        let key = |c: &'static str| match short(c) {
+            Some(n) => (n, None),
+            None => (code_number(c), Some(c)),
+        };
+        for a in codes {
+            for b in codes {
+                assert_eq!(key(a).cmp(&key(b)), a.cmp(b), "{a:?} / {b:?}");
+            }
+            assert_eq!(short(a) == Some(0), a.is_empty(), "{a:?}");
+            assert_ne!(short(a), Some(ItemCodes::LONG), "{a:?}");
+        }
+        let map = CodeMap::new(codes.iter().enumerate().map(|(i, c)| (*c, i)));
+        for (i, c) in codes.iter().enumerate() {
+            let found = match short(c) {
+                Some(n) => map.short.get(&n),
+                None => map.long.get(c),
+            };
+            assert_eq!(found, Some(&i), "{c:?}");
+        }
+    }
 }

@@ -44,13 +44,20 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
     }
-    let grams = |s: &str| -> Vec<(char, char)> {
-        let c: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
-        let mut g: Vec<(char, char)> = c.windows(2).map(|w| (w[0], w[1])).collect();
-        g.sort_unstable();
-        g
-    };
-    let (x, y) = (grams(a), grams(b));
+    dice(&grams(a), &grams(b))
+}
+
+/// The bigrams [`similarity`] compares: of the characters other than whitespace, sorted (a
+/// multiset).
+fn grams(s: &str) -> Vec<(char, char)> {
+    let c: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut g: Vec<(char, char)> = c.windows(2).map(|w| (w[0], w[1])).collect();
+    g.sort_unstable();
+    g
+}
+
+/// Sørensen–Dice of two sorted bigram multisets; 0 when either is empty.
+fn dice(x: &[(char, char)], y: &[(char, char)]) -> f64 {
     if x.is_empty() || y.is_empty() {
         return 0.0;
     }
@@ -73,6 +80,8 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 #[derive(Debug, Default)]
 pub struct NameIndex {
     names: Vec<(String, Option<Category>)>,
+    /// Each candidate's bigrams as [`similarity`] compares them, made once.
+    grams: Vec<Vec<(char, char)>>,
     postings: FxHashMap<Key, Vec<u32>>,
 }
 
@@ -85,6 +94,7 @@ impl NameIndex {
                 index.postings.entry((cat_key(cat), a, b)).or_default().push(i as u32);
             }
             index.names.push((name.to_string(), cat));
+            index.grams.push(grams(name));
         }
         index
     }
@@ -110,13 +120,19 @@ impl NameIndex {
         max_candidates: usize,
         skip: impl Fn(usize) -> bool,
     ) -> Option<(usize, f64)> {
-        let cats: Vec<u8> = match category {
-            Some(c) => vec![cat_key(Some(c)), u8::MAX],
-            None => (0..=Category::PublicService as u8).chain(std::iter::once(u8::MAX)).collect(),
+        const ANY: usize = Category::PublicService as usize + 2;
+        let mut every = [u8::MAX; ANY];
+        for (k, c) in every.iter_mut().zip(0..=Category::PublicService as u8) {
+            *k = c;
+        }
+        let one = [cat_key(category), u8::MAX];
+        let cats: &[u8] = match category {
+            Some(_) => &one,
+            None => &every,
         };
         let mut shared: FxHashMap<u32, u32> = FxHashMap::default();
         for (a, b) in bigrams(name) {
-            for &c in &cats {
+            for &c in cats {
                 if let Some(list) = self.postings.get(&(c, a, b)) {
                     for &id in list {
                         *shared.entry(id).or_insert(0) += 1;
@@ -128,9 +144,16 @@ impl NameIndex {
             shared.into_iter().filter(|(id, _)| !skip(*id as usize)).collect();
         ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.truncate(max_candidates);
+        // `similarity` with the name's bigrams made once and the candidates' made at indexing.
+        let mine = grams(name);
+        let score = |id: usize| match (self.names.get(id), self.grams.get(id)) {
+            (Some((theirs, _)), _) if theirs == name => 1.0,
+            (Some(_), Some(g)) => dice(&mine, g),
+            _ => similarity(name, self.names.get(id).map_or("", |n| n.0.as_str())),
+        };
         ranked
             .into_iter()
-            .map(|(id, _)| (id as usize, similarity(name, &self.names[id as usize].0)))
+            .map(|(id, _)| (id as usize, score(id as usize)))
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
     }
 }
@@ -153,6 +176,22 @@ mod tests {
         let (pos, _) = idx.best("食品经营许可", Some(Category::Inspection), 10, |_| false).unwrap();
         assert_eq!(pos, 2);
         assert!(idx.best("殡葬", Some(Category::Licensing), 10, |_| false).is_none());
+    }
+
+    /// `best` scores with bigrams made once (the name's per call, the candidates' at indexing):
+    /// the very figures `similarity` gives, including the one-character and blank cases.
+    #[test]
+    fn best_scores_as_similarity_does() {
+        let names = ["食品经营许可", "食品经营许可证核发", "药品 零售许可", "食", "", "经营许可"];
+        let idx = NameIndex::new(names.iter().map(|n| (*n, None)));
+        for query in ["食品经营许可(新办)", "食", "药品零售许可", "经营 许可", "许可"]
+        {
+            if let Some((pos, sim)) = idx.best(query, None, 10, |_| false) {
+                assert_eq!(sim, similarity(query, names[pos]), "{query} / {}", names[pos]);
+            }
+        }
+        let (pos, sim) = idx.best("食", None, 10, |_| false).unwrap();
+        assert_eq!((names[pos], sim), ("食", 1.0));
     }
 
     /// Part of the measurement behind the choice of Dice: the lowest score of a true pair (same

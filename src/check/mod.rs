@@ -74,12 +74,14 @@ struct Ctx<'a> {
     place_of: FxHashMap<Str, usize>,
     /// The place of each item of `ds` (index into `places`), looked up once.
     item_place: Vec<usize>,
+    /// Each item's code as grouping reads it, read once.
+    codes: group::ItemCodes,
     /// Jurisdictions per level, sorted by code.
     by_level: FxHashMap<Level, Vec<usize>>,
     /// The standard's region name, normalised.
     std_region_norm: String,
     /// Without a standard: each item's stamps (`Item::stamps`), counted once in dataset order
-    /// for the peers' votes rather than once per comparison.
+    /// for the peers' votes rather than once per comparison (empty until the rules stage).
     stamps: Vec<u64>,
 }
 
@@ -150,12 +152,9 @@ impl<'a> Ctx<'a> {
                 })
             })
             .collect();
-        let stamps = match std {
-            Some(_) => Vec::new(),
-            None => ds.items.par_iter().map(|item| item.stamps()).collect(),
-        };
         Ctx {
-            stamps,
+            codes: group::ItemCodes::of(ds),
+            stamps: Vec::new(),
             ds,
             std,
             config,
@@ -203,9 +202,13 @@ pub fn run_profiled(
     config: &CheckConfig,
     prof: &mut Profile,
 ) -> CheckReport {
-    let ctx = Ctx::new(dataset, standard, config);
-    let grouping = group::build_ranked(dataset, standard, config, &ctx.item_place);
+    let mut ctx = Ctx::new(dataset, standard, config);
+    let grouping = group::build_ranked(dataset, standard, config, &ctx.item_place, &ctx.codes);
     prof.stage("group");
+    if standard.is_none() {
+        ctx.stamps = dataset.items.par_iter().map(|item| item.stamps()).collect();
+    }
+    let ctx = ctx;
     let settings = ctx.settings();
     // The rules about one row run in the dataset's order, not group by group: a row's steps and
     // materials are then read where the loader put them, one after the other, instead of at a
@@ -218,17 +221,22 @@ pub fn run_profiled(
         .items
         .par_chunks(ROWS_PER_TASK)
         .enumerate()
-        .flat_map_iter(|(chunk, rows)| {
-            let mut sink = Sink::new(&settings);
-            for k in 0..rows.len() {
-                let i = chunk * ROWS_PER_TASK + k;
-                let gi = grouping.of_item[i];
-                let (how, sim) = joined[i];
-                let member = Member { item: i, how, sim };
-                check_member(&ctx, &grouping.groups[gi], &names[gi], &member, &mut sink);
-            }
-            sink.findings
-        })
+        // One sink per run of chunks a thread takes (not per chunk): what it remembers (laws,
+        // bases) serves many lists. Findings keep the rows' order.
+        .fold(
+            || Sink::new(&settings),
+            |mut sink, (chunk, rows)| {
+                for k in 0..rows.len() {
+                    let i = chunk * ROWS_PER_TASK + k;
+                    let gi = grouping.of_item[i];
+                    let (how, sim) = joined[i];
+                    let member = Member { item: i, how, sim };
+                    check_member(&ctx, &grouping.groups[gi], &names[gi], &member, &mut sink);
+                }
+                sink
+            },
+        )
+        .flat_map_iter(|sink| sink.findings)
         .collect();
     findings.extend(
         grouping
@@ -759,19 +767,29 @@ fn duplicates(ctx: &Ctx, grouping: &Grouping, sink: &mut Sink) {
     // as a map of lists, without a list allocated for each of a province's items (perf: the map
     // was ~6% of a province check). Places are numbered in code order, and the code's first 16
     // bytes as a big-endian number order as the code does, so most comparisons are of integers.
-    let mut rows: Vec<(usize, u128, &str, usize)> = ctx
-        .ds
-        .items
-        .par_iter()
-        .enumerate()
-        .filter(|(_, item)| !item.code.is_empty())
-        .map(|(i, item)| (ctx.item_place[i], prefix16(&item.code.norm), &*item.code.norm, i))
+    // Codes read as numbers once already (`ItemCodes`) are not read again; only the rare long
+    // code is, and sorts by its text after the numbers equal to its first 16 bytes.
+    let codes = &ctx.codes;
+    let mut rows: Vec<(usize, u128, Option<&str>, usize)> = (0..ctx.ds.items.len())
+        .into_par_iter()
+        .filter_map(|i| {
+            let num = codes.num.get(i).copied().unwrap_or(group::ItemCodes::LONG);
+            match num {
+                0 => None,
+                group::ItemCodes::LONG => {
+                    let norm: &str = &ctx.ds.items[i].code.norm;
+                    Some((ctx.item_place[i], prefix16(norm), Some(norm), i))
+                }
+                n => Some((ctx.item_place[i], n, None, i)),
+            }
+        })
         .collect();
     rows.par_sort_unstable();
     let mut dups: Vec<((&str, &str), Vec<usize>)> = Vec::new();
-    for run in rows.chunk_by(|a, b| a.0 == b.0 && a.2 == b.2) {
+    for run in rows.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1 && a.2 == b.2) {
         if let [first, _, ..] = run {
-            dups.push(((&*ctx.places[first.0].code, first.2), run.iter().map(|r| r.3).collect()));
+            let code: &str = &ctx.ds.items[first.3].code.norm;
+            dups.push(((&*ctx.places[first.0].code, code), run.iter().map(|r| r.3).collect()));
         }
     }
     for ((jurisdiction, code_norm), items) in dups {

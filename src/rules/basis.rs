@@ -259,6 +259,11 @@ pub fn compare(sink: &mut Sink, c: &Cmp) {
 /// The basis checks needing no reference: repealed laws cited, unreadable basis.
 pub fn within(sink: &mut Sink, item: &Item, subject: &Subject, laws: &LawRegistry) {
     let b = &item.basis;
+    // The same basis met before (another row of the same piece of the file citing the same
+    // text) and found readable, citing no repealed law: nothing to read again.
+    if sink.is_clean(b) {
+        return;
+    }
     // References are read from the text, so a basis with references is not blank: its text is
     // only read when it has none.
     if b.refs.is_empty() && b.is_empty() {
@@ -279,12 +284,14 @@ pub fn within(sink: &mut Sink, item: &Item, subject: &Subject, laws: &LawRegistr
         );
         return;
     }
+    let mut clean = true;
     for (n, r) in b.refs.iter().enumerate() {
         // Most laws cited are in force: the sink remembers each title's answer, so the registry
         // (and its shared memo) is asked once per title per batch of rows.
         if !sink.repealed(laws, &r.title) {
             continue;
         }
+        clean = false;
         // A reference cited twice (same law and article) is reported once.
         if b.refs[..n].iter().any(|p| p.key == r.key && p.article == r.article) {
             continue;
@@ -319,5 +326,8 @@ pub fn within(sink: &mut Sink, item: &Item, subject: &Subject, laws: &LawRegistr
                 r.title
             ),
         );
+    }
+    if clean {
+        sink.mark_clean(b);
     }
 }

@@ -17,7 +17,7 @@ pub mod limits;
 /// Missing, unknown, misplaced items.
 pub mod presence;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::laws::{LawRegistry, LawStatus};
 use crate::model::{Field, Finding, Severity, Str};
@@ -172,19 +172,38 @@ pub struct Subject {
 
 /// Collects the findings of rules, applying the run's settings (enabled, severity).
 pub struct Sink<'a> {
-    settings: &'a dyn Fn(&Rule) -> RuleSetting,
+    settings: &'a (dyn Fn(&Rule) -> RuleSetting + Sync),
     /// Findings so far, unsorted.
     pub findings: Vec<Finding>,
     /// Per law title cited, whether the registry has it repealed or expired: a sink serves one
     /// batch of rows, which cite a few hundred titles many times over, and the registry's own
     /// memo sits behind a lock every thread takes.
     repealed: FxHashMap<Box<str>, bool>,
+    /// Addresses of the bases (shared by every row of a piece of the file citing the same
+    /// text) already found readable and citing no repealed law. A sink serves the rows of one dataset,
+    /// which outlives it, so an address stays that basis's.
+    clean_bases: FxHashSet<usize>,
 }
 
 impl<'a> Sink<'a> {
     /// A sink that asks `settings` how each rule is set.
-    pub fn new(settings: &'a dyn Fn(&Rule) -> RuleSetting) -> Sink<'a> {
-        Sink { settings, findings: Vec::new(), repealed: FxHashMap::default() }
+    pub fn new(settings: &'a (dyn Fn(&Rule) -> RuleSetting + Sync)) -> Sink<'a> {
+        Sink {
+            settings,
+            findings: Vec::new(),
+            repealed: FxHashMap::default(),
+            clean_bases: FxHashSet::default(),
+        }
+    }
+
+    /// True when `basis` was marked clean by [`mark_clean`](Self::mark_clean).
+    pub fn is_clean(&self, basis: &std::sync::Arc<crate::model::Basis>) -> bool {
+        self.clean_bases.contains(&(std::sync::Arc::as_ptr(basis) as usize))
+    }
+
+    /// Remembers that `basis` is readable and cites no repealed law.
+    pub fn mark_clean(&mut self, basis: &std::sync::Arc<crate::model::Basis>) {
+        self.clean_bases.insert(std::sync::Arc::as_ptr(basis) as usize);
     }
 
     /// True when `laws` has the law titled `title` repealed or expired.
