@@ -272,12 +272,8 @@ pub fn run_profiled(
     }
 }
 
-fn subject(jurisdiction: &Str, g: &Group) -> Subject {
-    Subject {
-        jurisdiction: Some(jurisdiction.clone()),
-        item: Some(g.key.clone()),
-        item_name: Some(g.name.clone()),
-    }
+fn subject<'a>(jurisdiction: &'a Str, g: &'a Group) -> Subject<'a> {
+    Subject { jurisdiction: Some(jurisdiction), item: Some(&g.key), item_name: Some(&g.name) }
 }
 
 /// The name findings about group `g` show: the standard's item name as written, else the
@@ -294,10 +290,12 @@ fn check_member(ctx: &Ctx, g: &Group, name: &Str, member: &Member, sink: &mut Si
     let m = &ctx.config.matching;
     let std_item = g.standard.and_then(|i| ctx.std.map(|s| &s.items[i]));
     let item = &ds.items[member.item];
+    // Borrowed: the shared texts are copied (a count on memory both threads touch) only
+    // into the findings made.
     let subj = Subject {
-        jurisdiction: Some(item.jurisdiction.clone()),
-        item: Some(g.key.clone()),
-        item_name: Some(name.clone()),
+        jurisdiction: Some(&item.jurisdiction),
+        item: Some(&g.key),
+        item_name: Some(name),
     };
     let level = ctx.item_level(member.item);
     match member.how {
@@ -362,18 +360,11 @@ fn check_member(ctx: &Ctx, g: &Group, name: &Str, member: &Member, sink: &mut Si
 /// standard, and presence.
 fn check_group(ctx: &Ctx, g: &Group, name: &Str, sink: &mut Sink) {
     let std_item = g.standard.and_then(|i| ctx.std.map(|s| &s.items[i]));
-    // Without a standard the shown name is the group's own: no copy of the members then.
-    let g_display;
-    let g = if std::sync::Arc::ptr_eq(name, &g.name) {
-        g
-    } else {
-        g_display = Group { name: name.clone(), ..g.clone() };
-        &g_display
-    };
     if ctx.std.is_none() {
+        // Without a standard the shown name is the group's own.
         peer_consensus(ctx, g, sink);
     }
-    group_presence(ctx, g, std_item, sink);
+    group_presence(ctx, g, name, std_item, sink);
 }
 
 /// Distinct jurisdictions holding the group, as places.
@@ -603,11 +594,7 @@ fn vote_and_compare(
                     (shown_value(f.field, &ctx.ds.items[values.items[first_with(k)]]), n)
                 })
                 .collect();
-            let subj = Subject {
-                jurisdiction: None,
-                item: Some(g.key.clone()),
-                item_name: Some(g.name.clone()),
-            };
+            let subj = Subject { jurisdiction: None, item: Some(&g.key), item_name: Some(&g.name) };
             crate::rules::item::split(sink, f.field, &subj, level, of, &shown);
         }
         Decision::Majority { agree, of } => {
@@ -670,17 +657,23 @@ fn shown_value(field: Field, item: &crate::model::Item) -> String {
 
 /// Missing items (standard levels, or the peers' majority), rare items, and town items whose
 /// county lacks them.
-fn group_presence(ctx: &Ctx, g: &Group, std_item: Option<&crate::model::Item>, sink: &mut Sink) {
+fn group_presence<'a>(
+    ctx: &'a Ctx,
+    g: &'a Group,
+    name: &'a Str,
+    std_item: Option<&crate::model::Item>,
+    sink: &mut Sink,
+) {
     if !g.known {
         return;
     }
     let held = holders(ctx, g);
     let c = &ctx.config.consensus;
     let mut county_expected = false;
-    let missing_subject = |p: &Place| Subject {
-        jurisdiction: Some(p.code.clone()),
-        item: Some(g.key.clone()),
-        item_name: Some(g.name.clone()),
+    let missing_subject = |p: &'a Place| Subject {
+        jurisdiction: Some(&p.code),
+        item: Some(&g.key),
+        item_name: Some(name),
     };
     match std_item {
         Some(s) => {
@@ -785,11 +778,11 @@ fn duplicates(ctx: &Ctx, grouping: &Grouping, sink: &mut Sink) {
         })
         .collect();
     rows.par_sort_unstable();
-    let mut dups: Vec<((&str, &str), Vec<usize>)> = Vec::new();
+    let mut dups: Vec<((&Str, &str), Vec<usize>)> = Vec::new();
     for run in rows.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1 && a.2 == b.2) {
         if let [first, _, ..] = run {
             let code: &str = &ctx.ds.items[first.3].code.norm;
-            dups.push(((&*ctx.places[first.0].code, code), run.iter().map(|r| r.3).collect()));
+            dups.push(((&ctx.places[first.0].code, code), run.iter().map(|r| r.3).collect()));
         }
     }
     for ((jurisdiction, code_norm), items) in dups {
@@ -803,9 +796,9 @@ fn duplicates(ctx: &Ctx, grouping: &Grouping, sink: &mut Sink) {
         for i in report_on {
             let g = &grouping.groups[grouping.of_item[i]];
             let subj = Subject {
-                jurisdiction: Some(jurisdiction.into()),
-                item: Some(g.key.clone()),
-                item_name: Some(g.name.clone()),
+                jurisdiction: Some(jurisdiction),
+                item: Some(&g.key),
+                item_name: Some(&g.name),
             };
             code::duplicate(sink, &subj, code_norm, &ctx.ds.items[i].name.raw, count);
         }

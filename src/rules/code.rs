@@ -518,8 +518,8 @@ pub fn should_carry(
     sim: f64,
     source: Source,
 ) {
-    let expected = subject.item.as_deref().unwrap_or("").to_string();
-    let name = subject.item_name.as_deref().unwrap_or("").to_string();
+    let expected = subject.item.map(|s| &**s).unwrap_or("").to_string();
+    let name = subject.item_name.map(|s| &**s).unwrap_or("").to_string();
     if row_code.is_empty() {
         sink.emit(
             &CODE_MISSING,

@@ -161,13 +161,13 @@ pub fn plural(level: crate::model::Level) -> &'static str {
 /// What a finding is about: the jurisdiction, the item key (the standard's code where matched)
 /// and the item's reference name.
 #[derive(Debug, Clone)]
-pub struct Subject {
+pub struct Subject<'a> {
     /// 区划代码; `None` for findings about the whole region (splits).
-    pub jurisdiction: Option<Str>,
+    pub jurisdiction: Option<&'a Str>,
     /// The item key: the standard's code where matched, else the row's code or name.
-    pub item: Option<Str>,
+    pub item: Option<&'a Str>,
     /// The reference name of the item, for readers.
-    pub item_name: Option<Str>,
+    pub item_name: Option<&'a Str>,
 }
 
 /// Collects the findings of rules, applying the run's settings (enabled, severity).
@@ -251,9 +251,9 @@ impl<'a> Sink<'a> {
             name: rule.name,
             severity: setting.severity,
             field,
-            jurisdiction: subject.jurisdiction.clone(),
-            item: subject.item.clone(),
-            item_name: subject.item_name.clone(),
+            jurisdiction: subject.jurisdiction.cloned(),
+            item: subject.item.cloned(),
+            item_name: subject.item_name.cloned(),
             expected,
             actual,
             message,
@@ -272,7 +272,7 @@ pub struct Cmp<'a> {
     /// Where the reference came from (for messages).
     pub source: Source,
     /// What the findings are about.
-    pub subject: Subject,
+    pub subject: Subject<'a>,
     /// Normalised names (`value::name::normalize`) of the item's and the reference's
     /// jurisdictions (for department comparisons).
     pub jurisdiction_norms: (&'a str, &'a str),

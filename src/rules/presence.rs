@@ -134,8 +134,8 @@ region or exercised at the wrong level.
 
 /// QD001: `subject` lacks the item; `expected` is the item's name.
 pub fn missing(sink: &mut Sink, subject: &Subject, source: Source, level: Level) {
-    let name = subject.item_name.as_deref().unwrap_or("").to_string();
-    let code = subject.item.as_deref().unwrap_or("").to_string();
+    let name = subject.item_name.map(|s| &**s).unwrap_or("").to_string();
+    let code = subject.item.map(|s| &**s).unwrap_or("").to_string();
     let (zh, en) = match source {
         Source::Standard => (
             format!("缺少标准目录要求{}实施的事项“{name}”（{code}）。", level.zh_level()),
@@ -180,7 +180,7 @@ pub fn unknown(
 
 /// QD003: exercised at `level`, the standard gives `given`.
 pub fn at_level_not_given(sink: &mut Sink, subject: &Subject, level: Level, given: &str) {
-    let name = subject.item_name.as_deref().unwrap_or("");
+    let name = subject.item_name.map(|s| &**s).unwrap_or("");
     sink.emit(
         &ITEM_AT_LEVEL_NOT_GIVEN,
         None,
@@ -197,7 +197,7 @@ pub fn at_level_not_given(sink: &mut Sink, subject: &Subject, level: Level, give
 
 /// QD004: a town item whose parent county `county` lacks it.
 pub fn town_without_county(sink: &mut Sink, subject: &Subject, county: &str) {
-    let name = subject.item_name.as_deref().unwrap_or("");
+    let name = subject.item_name.map(|s| &**s).unwrap_or("");
     sink.emit(
         &TOWN_ITEM_WITHOUT_COUNTY_COUNTERPART,
         None,
@@ -211,7 +211,7 @@ pub fn town_without_county(sink: &mut Sink, subject: &Subject, county: &str) {
 
 /// QD005: only `holders` of `of` peers at `level` carry the item.
 pub fn rare(sink: &mut Sink, subject: &Subject, holders: usize, of: usize, level: Level) {
-    let name = subject.item_name.as_deref().unwrap_or("");
+    let name = subject.item_name.map(|s| &**s).unwrap_or("");
     sink.emit(
         &ITEM_RARE_AMONG_PEERS,
         None,
