@@ -58,20 +58,33 @@ enum Rows {
 /// Items or jurisdictions, in file order.
 struct Drained<T>(Vec<T>);
 
-/// Items and their keys, in file order.
+/// Items (in the parts the visitors typed them, joined once at the end) and their keys, in
+/// file order.
 #[derive(Default)]
 struct DrainedItems {
-    items: Vec<Item>,
+    parts: Vec<Vec<Item>>,
     keys: ItemKeys,
+}
+
+impl DrainedItems {
+    fn join(self) -> (Vec<Item>, ItemKeys) {
+        let mut items = Vec::with_capacity(self.parts.iter().map(Vec::len).sum());
+        for mut part in self.parts {
+            items.append(&mut part);
+        }
+        (items, self.keys)
+    }
 }
 
 impl read::Drain<ItemsVisitor<'_>> for DrainedItems {
     fn take(&mut self, _k: usize, v: &mut ItemsVisitor<'_>) {
-        self.items.append(&mut v.items);
+        if !v.items.is_empty() {
+            self.parts.push(std::mem::take(&mut v.items));
+        }
         self.keys.append(&mut v.keys);
     }
     fn reset(&mut self) {
-        self.items.clear();
+        self.parts.clear();
         self.keys.clear();
     }
 }
@@ -147,7 +160,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
         Rows::Items(items) => Some(std::mem::take(items)),
         _ => None,
     });
-    let DrainedItems { mut items, keys } = items.unwrap_or_default();
+    let (mut items, keys) = items.unwrap_or_default().join();
     let index = ItemIndex::new(&items, keys);
     profile.stage("item index");
     let children: Vec<&(Table, Source)> =
