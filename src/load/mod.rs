@@ -338,26 +338,25 @@ pub(crate) struct ItemIndex<'a> {
     first: Vec<bool>,
     /// The items with a code, by the hash of their key, each the first with its key.
     by_code: hashbrown::HashTable<u32>,
-    /// The rest, made when first needed (rows without a code, or whose code is not found, are
-    /// rare).
-    by_name: std::sync::OnceLock<Names>,
-}
-
-/// Items by (区划代码, 事项名称), and each jurisdiction's item without a code (`None` when it
-/// has several).
-#[derive(Default)]
-struct Names {
-    by_name: FxHashMap<Str, FxHashMap<Str, usize>>,
+    /// Per jurisdiction: its item without a code, `None` when it has several.
     codeless: FxHashMap<Str, Option<usize>>,
+    /// Items by (区划代码, 事项名称), made when first needed: rows that name their item but
+    /// whose code finds none are rare.
+    by_name: std::sync::OnceLock<FxHashMap<Str, FxHashMap<Str, usize>>>,
 }
 
 impl<'a> ItemIndex<'a> {
     fn new(items: &'a [Item], keys: ItemKeys) -> ItemIndex<'a> {
         let mut by_code = hashbrown::HashTable::with_capacity(keys.len());
         let mut first = vec![false; keys.len()];
+        let mut codeless = FxHashMap::default();
         for (i, item) in items.iter().enumerate().take(keys.len()) {
             let Ok(id) = u32::try_from(i) else { break };
             if item.code.norm.is_empty() {
+                codeless
+                    .entry(item.jurisdiction.clone())
+                    .and_modify(|one: &mut Option<usize>| *one = None)
+                    .or_insert(Some(i));
                 continue;
             }
             let same = |j: &u32| keys.is(*j as usize, &item.jurisdiction, &item.code.norm);
@@ -369,30 +368,23 @@ impl<'a> ItemIndex<'a> {
                 }
             }
         }
-        ItemIndex { items, keys, first, by_code, by_name: std::sync::OnceLock::new() }
+        let by_name = std::sync::OnceLock::new();
+        ItemIndex { items, keys, first, by_code, codeless, by_name }
     }
 
-    fn names(&self) -> &Names {
+    fn by_name(&self) -> &FxHashMap<Str, FxHashMap<Str, usize>> {
         self.by_name.get_or_init(|| {
-            let mut names = Names::default();
+            let mut by_name: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
             for (i, item) in self.items.iter().enumerate() {
-                if item.code.norm.is_empty() {
-                    names
-                        .codeless
-                        .entry(item.jurisdiction.clone())
-                        .and_modify(|one| *one = None)
-                        .or_insert(Some(i));
-                }
                 if !item.name.norm.is_empty() {
-                    names
-                        .by_name
+                    by_name
                         .entry(item.jurisdiction.clone())
                         .or_default()
                         .entry(item.name.norm.clone())
                         .or_insert(i);
                 }
             }
-            names
+            by_name
         })
     }
 
@@ -413,12 +405,9 @@ impl<'a> ItemIndex<'a> {
                 return Some(i as usize);
             }
         }
-        let names = self.names();
         match key.name.as_deref() {
-            Some(name) => names.by_name.get(&*key.jurisdiction).and_then(|m| m.get(name)).copied(),
-            None if key.code.is_empty() => {
-                names.codeless.get(&*key.jurisdiction).copied().flatten()
-            }
+            Some(name) => self.by_name().get(&*key.jurisdiction).and_then(|m| m.get(name)).copied(),
+            None if key.code.is_empty() => self.codeless.get(&*key.jurisdiction).copied().flatten(),
             None => None,
         }
     }
