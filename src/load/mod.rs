@@ -293,7 +293,7 @@ fn read_table(
     let empty = ItemIndex::new(&[], ItemKeys::default());
     let rows = match table {
         Table::Jurisdictions => {
-            let new = || JurisdictionsVisitor::new(columns, opts, file.clone());
+            let new = || JurisdictionsVisitor::new(columns, opts);
             let mut out = Drained(Vec::new());
             // A small table, read in one piece (duplicates are found within a visitor).
             let vs = read::visit(src, forced, &new, false, &mut diags, &mut report, &mut out);
@@ -301,7 +301,7 @@ fn read_table(
             Rows::Jurisdictions(out.0)
         }
         Table::Items => {
-            let new = || ItemsVisitor::new(columns, opts, file.clone());
+            let new = || ItemsVisitor::new(columns, opts);
             let mut out = DrainedItems::default();
             let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
@@ -309,7 +309,7 @@ fn read_table(
         }
         Table::Steps => {
             let index = index.unwrap_or(&empty);
-            let new = || StepsVisitor::new(columns, opts, file.clone(), index);
+            let new = || StepsVisitor::new(columns, opts, index);
             let mut out = ChildRows(Vec::new());
             let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
@@ -317,7 +317,7 @@ fn read_table(
         }
         Table::Materials => {
             let index = index.unwrap_or(&empty);
-            let new = || MaterialsVisitor::new(columns, opts, file.clone(), index);
+            let new = || MaterialsVisitor::new(columns, opts, index);
             let mut out = ChildRows(Vec::new());
             let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
@@ -465,7 +465,7 @@ fn settle_jurisdictions(
             .or_else(|| Level::from_division_code(&code))
             .unwrap_or_else(|| {
                 item_diags.push_at(
-                    Some(item.origin.line),
+                    Some(item.line),
                     Some("区划代码".into()),
                     Some(code.to_string()),
                     Msg::NotADivisionCode,
@@ -474,7 +474,7 @@ fn settle_jurisdictions(
             });
         if listed {
             item_diags.push_at(
-                Some(item.origin.line),
+                Some(item.line),
                 Some("区划代码".into()),
                 Some(code.to_string()),
                 Msg::JurisdictionNotListed,
