@@ -98,12 +98,14 @@ impl read::Drain<JurisdictionsVisitor<'_>> for Drained<JurisdictionRow> {
     }
 }
 
-/// The rows of steps.csv or materials.csv: chunks of (item index, row), in file order.
-struct ChildRows<T>(Vec<Vec<(u32, T)>>);
+/// The rows of steps.csv or materials.csv, as the visitors typed them, in file order.
+struct ChildRows<T>(Vec<build::Children<T>>);
 
 impl<T: build::Child> read::Drain<build::ChildVisitor<'_, T>> for ChildRows<T> {
     fn take(&mut self, _k: usize, v: &mut build::ChildVisitor<'_, T>) {
-        self.0.append(&mut v.rows.chunks);
+        if !v.rows.rows.is_empty() {
+            self.0.push(v.rows.take());
+        }
     }
     fn reset(&mut self) {
         self.0.clear();
@@ -248,26 +250,30 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
 /// once at its size.
 fn gather<T>(n_items: usize, rows: ChildRows<T>) -> Vec<Vec<T>> {
     let mut sizes = vec![0usize; n_items];
-    for chunk in &rows.0 {
-        for (i, _) in chunk {
-            if let Some(size) = sizes.get_mut(*i as usize) {
-                *size += 1;
+    for part in &rows.0 {
+        for &(i, n) in &part.runs {
+            if let Some(size) = sizes.get_mut(i as usize) {
+                *size += n as usize;
             }
         }
     }
-    // Each list is allocated (at its final size) when its first row arrives, not all up front:
-    // the rows come chunk by chunk and each chunk is freed once moved, so the lists reuse the
-    // memory of the chunks before them and the rows are held about once, not twice, at the peak.
+    // Each list is allocated (at its final size) when its first run arrives, not all up front:
+    // each part is freed once moved, so the lists reuse the memory of the parts before them and
+    // the rows are held about once, not twice, at the peak.
     let mut lists: Vec<Vec<T>> = Vec::new();
     lists.resize_with(n_items, Vec::new);
-    for chunk in rows.0 {
-        for (i, row) in chunk {
+    for part in rows.0 {
+        let mut rows = part.rows.into_iter();
+        for (i, n) in part.runs {
             let i = i as usize;
+            let run = rows.by_ref().take(n as usize);
             if let (Some(list), Some(&size)) = (lists.get_mut(i), sizes.get(i)) {
                 if list.capacity() == 0 {
                     list.reserve_exact(size);
                 }
-                list.push(row);
+                list.extend(run);
+            } else {
+                run.for_each(drop);
             }
         }
     }
