@@ -130,34 +130,27 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     }
     let found = source::find(path)?;
 
-    // CSV files are read one after the other, each in pieces in parallel, so that only one
-    // file's text is held at a time; sheets (already in memory) are typed in parallel. Items are
-    // read first: steps and materials find their item as they are read.
+    // Each CSV file is read in pieces in parallel; the jurisdictions and the items first, one
+    // after the other, then steps and materials side by side (each finds its items as it reads,
+    // and one file's waits at the end of a window are filled by the other's work). Sheets,
+    // already in memory, are typed in parallel.
     let mut profile = profile::Profile::from_env("load");
     let sheets = !found.tables.iter().all(|(_, s)| matches!(s, Source::Csv { .. }));
-    let read_all = |tables: &[&(Table, Source)],
-                    index: Option<&ItemIndex<'_>>,
-                    profile: &mut profile::Profile|
-     -> Vec<TableOut> {
-        let read = |(table, src): &&(Table, Source)| {
-            read_table(*table, src, &columns, opts, forced, index)
-        };
-        if sheets {
-            tables.par_iter().map(read).collect()
-        } else {
-            tables
-                .iter()
-                .map(|t| {
-                    let out = read(t);
-                    profile.stage(t.0.stem());
-                    out
-                })
-                .collect()
-        }
+    let read = |(table, src): &&(Table, Source), index: Option<&ItemIndex<'_>>| {
+        read_table(*table, src, &columns, opts, forced, index)
     };
     let is_child = |t: &Table| matches!(t, Table::Steps | Table::Materials);
     let heads: Vec<&(Table, Source)> = found.tables.iter().filter(|(t, _)| !is_child(t)).collect();
-    let mut outs = read_all(&heads, None, &mut profile);
+    let mut outs: Vec<TableOut> = if sheets {
+        heads.par_iter().map(|t| read(t, None)).collect()
+    } else {
+        let mut outs = Vec::new();
+        for t in &heads {
+            outs.push(read(t, None));
+            profile.stage(t.0.stem());
+        }
+        outs
+    };
     let items = outs.iter_mut().find_map(|o| match &mut o.rows {
         Rows::Items(items) => Some(std::mem::take(items)),
         _ => None,
@@ -167,7 +160,8 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     profile.stage("item index");
     let children: Vec<&(Table, Source)> =
         found.tables.iter().filter(|(t, _)| is_child(t)).collect();
-    outs.extend(read_all(&children, Some(&index), &mut profile));
+    outs.par_extend(children.par_iter().map(|t| read(t, Some(&index))));
+    profile.stage("steps + materials");
     drop(index);
     profile.stage("drop index");
 
