@@ -399,9 +399,19 @@ pub struct Origin {
     pub line: u64,
 }
 
-/// One step of an item's process (流程).
+/// One step of an item's process (流程): what it says, shared by every row that says the same (a
+/// province repeats 受理, 1个工作日, 1 in every county), and the line it was read from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Step {
+    #[serde(flatten)]
+    body: Arc<StepBody>,
+    /// 1-based line of the row in steps.csv (or its sheet); 0 when not read from a file.
+    pub line: u64,
+}
+
+/// What a step says.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepBody {
     /// 序号; `None` when missing or unreadable (rows then keep file order).
     pub seq: Option<u32>,
     /// 环节名称, raw.
@@ -410,12 +420,46 @@ pub struct Step {
     pub limit: Arc<TimeLimit>,
     /// 盖章数.
     pub stamps: Arc<Count>,
-    pub origin: Origin,
 }
 
-/// One required (or optional) material (材料).
+impl Step {
+    /// A step saying `body`, read from `line`.
+    pub fn new(body: Arc<StepBody>, line: u64) -> Step {
+        Step { body, line }
+    }
+
+    /// The shared body (to make more steps that say the same).
+    pub fn body(&self) -> &Arc<StepBody> {
+        &self.body
+    }
+}
+
+impl std::ops::Deref for Step {
+    type Target = StepBody;
+    fn deref(&self) -> &StepBody {
+        &self.body
+    }
+}
+
+/// Changing a step changes its own copy of the body (the others that shared it keep theirs).
+impl std::ops::DerefMut for Step {
+    fn deref_mut(&mut self) -> &mut StepBody {
+        Arc::make_mut(&mut self.body)
+    }
+}
+
+/// One required (or optional) material (材料): what it says, shared like a step's, and its line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Material {
+    #[serde(flatten)]
+    body: Arc<MaterialBody>,
+    /// 1-based line of the row in materials.csv (or its sheet); 0 when not read from a file.
+    pub line: u64,
+}
+
+/// What a material says.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MaterialBody {
     pub name: Arc<Name>,
     /// 是否必要.
     pub required: Arc<Flag>,
@@ -423,10 +467,35 @@ pub struct Material {
     pub copies: Arc<Count>,
     /// 需盖章.
     pub stamped: Arc<Flag>,
-    pub origin: Origin,
 }
 
 impl Material {
+    /// A material saying `body`, read from `line`.
+    pub fn new(body: Arc<MaterialBody>, line: u64) -> Material {
+        Material { body, line }
+    }
+
+    /// The shared body (to make more materials that say the same).
+    pub fn body(&self) -> &Arc<MaterialBody> {
+        &self.body
+    }
+}
+
+impl std::ops::Deref for Material {
+    type Target = MaterialBody;
+    fn deref(&self) -> &MaterialBody {
+        &self.body
+    }
+}
+
+/// Changing a material changes its own copy of the body (the others that shared it keep theirs).
+impl std::ops::DerefMut for Material {
+    fn deref_mut(&mut self) -> &mut MaterialBody {
+        Arc::make_mut(&mut self.body)
+    }
+}
+
+impl MaterialBody {
     /// Required unless 是否必要 says 否 (an empty cell counts as required, as the systems do).
     pub fn is_required(&self) -> bool {
         self.required.value != Some(false)
@@ -434,7 +503,9 @@ impl Material {
 }
 
 /// One administrative power as one jurisdiction implements it: one row of items.csv with its
-/// steps and materials.
+/// steps and materials. What does not name the item or its implementer (type, basis, limits,
+/// fees, ...) is its body, shared by the rows that say the same (every county implementing a
+/// standard item as the standard has it); its fields read as the item's own through `Deref`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Item {
     /// 区划代码 of the implementing jurisdiction.
@@ -445,11 +516,23 @@ pub struct Item {
     pub implementation_code: Option<Code>,
     /// 事项名称.
     pub name: Arc<Name>,
+    /// 实施主体.
+    pub department: Arc<Name>,
+    #[serde(flatten)]
+    pub body: Arc<ItemBody>,
+    /// 流程, in 序号 order.
+    pub steps: Vec<Step>,
+    /// 材料, in file order.
+    pub materials: Vec<Material>,
+    pub origin: Origin,
+}
+
+/// What an item says besides its name, code and implementer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemBody {
     /// 事项类型, raw and parsed.
     pub category_raw: Str,
     pub category: Option<Category>,
-    /// 实施主体.
-    pub department: Arc<Name>,
     /// 行使层级.
     pub levels: Arc<Levels>,
     /// 设定依据.
@@ -471,11 +554,20 @@ pub struct Item {
     /// 办件类型, raw and parsed.
     pub kind_raw: Str,
     pub kind: Option<Kind>,
-    /// 流程, in 序号 order.
-    pub steps: Vec<Step>,
-    /// 材料, in file order.
-    pub materials: Vec<Material>,
-    pub origin: Origin,
+}
+
+impl std::ops::Deref for Item {
+    type Target = ItemBody;
+    fn deref(&self) -> &ItemBody {
+        &self.body
+    }
+}
+
+/// Changing a field of an item's body changes its own copy (the others that shared it keep theirs).
+impl std::ops::DerefMut for Item {
+    fn deref_mut(&mut self) -> &mut ItemBody {
+        Arc::make_mut(&mut self.body)
+    }
 }
 
 impl Item {

@@ -31,23 +31,23 @@ pub(crate) fn basis(raw: &str, refs: Vec<LawRef>) -> Basis {
 }
 
 pub(crate) fn step(name: &str, stamps: u64) -> Step {
-    Step {
+    let body = StepBody {
         seq: None,
         name: Name::new(name.into()).into(),
         limit: limit("", LimitValue::None).into(),
         stamps: Count { raw: stamps.to_string().into(), value: Some(stamps) }.into(),
-        origin: Origin { file: "steps.csv".into(), line: 2 },
-    }
+    };
+    Step::new(body.into(), 2)
 }
 
 pub(crate) fn material(name: &str) -> Material {
-    Material {
+    let body = MaterialBody {
         name: Name::new(name.into()).into(),
         required: Flag::parse("是".into()).into(),
         copies: Count { raw: "1".into(), value: Some(1) }.into(),
         stamped: Flag::parse("否".into()).into(),
-        origin: Origin { file: "materials.csv".into(), line: 2 },
-    }
+    };
+    Material::new(body.into(), 2)
 }
 
 /// An item as a clean county list carries it: a licence with a basis, limits, no fee, steps and
@@ -58,24 +58,27 @@ pub(crate) fn item(jurisdiction: &str, code: &str, name: &str) -> Item {
         code: Code::parse(code.into()).into(),
         implementation_code: None,
         name: Name::new(name.into()).into(),
-        category_raw: "行政许可".into(),
-        category: Some(Category::Licensing),
         department: Name::new("市场监督管理局".into()).into(),
-        levels: Levels::parse("".into()).into(),
-        basis: basis(
-            "《中华人民共和国食品安全法》第三十五条",
-            vec![law("中华人民共和国食品安全法", 35)],
-        )
+        body: ItemBody {
+            category_raw: "行政许可".into(),
+            category: Some(Category::Licensing),
+            levels: Levels::parse("".into()).into(),
+            basis: basis(
+                "《中华人民共和国食品安全法》第三十五条",
+                vec![law("中华人民共和国食品安全法", 35)],
+            )
+            .into(),
+            statutory_limit: days("20个工作日", 20).into(),
+            committed_limit: days("5个工作日", 5).into(),
+            charged: Flag::parse("否".into()).into(),
+            fee: Fee { raw: "不收费".into(), value: FeeValue::Free }.into(),
+            fee_basis: "".into(),
+            visits: Count { raw: "1".into(), value: Some(1) }.into(),
+            intermediaries: Intermediaries::parse("无".into()).into(),
+            kind_raw: "承诺件".into(),
+            kind: Some(Kind::Committed),
+        }
         .into(),
-        statutory_limit: days("20个工作日", 20).into(),
-        committed_limit: days("5个工作日", 5).into(),
-        charged: Flag::parse("否".into()).into(),
-        fee: Fee { raw: "不收费".into(), value: FeeValue::Free }.into(),
-        fee_basis: "".into(),
-        visits: Count { raw: "1".into(), value: Some(1) }.into(),
-        intermediaries: Intermediaries::parse("无".into()).into(),
-        kind_raw: "承诺件".into(),
-        kind: Some(Kind::Committed),
         steps: vec![step("受理", 0), step("审查", 0), step("决定", 1)],
         materials: vec![material("营业执照复印件"), material("申请书")],
         origin: Origin { file: "items.csv".into(), line: 2 },

@@ -14,20 +14,23 @@ pub fn item(jurisdiction: &str, code: &str, name: &str) -> Item {
         code: Code::parse(code.into()).into(),
         implementation_code: None,
         name: Name::new(name.into()).into(),
-        category_raw: "行政许可".into(),
-        category: Some(Category::Licensing),
         department: Name::new("兴宁区市场监督管理局".into()).into(),
-        levels: Levels::parse("".into()).into(),
-        basis: Basis { raw: "".into(), refs: Vec::new() }.into(),
-        statutory_limit: days("20个工作日", 20).into(),
-        committed_limit: days("10个工作日", 10).into(),
-        charged: Flag::parse("否".into()).into(),
-        fee: Fee { raw: "不收费".into(), value: FeeValue::Free }.into(),
-        fee_basis: "".into(),
-        visits: Count::parse("1".into()).into(),
-        intermediaries: Intermediaries::parse("无".into()).into(),
-        kind_raw: "承诺件".into(),
-        kind: Some(Kind::Committed),
+        body: ItemBody {
+            category_raw: "行政许可".into(),
+            category: Some(Category::Licensing),
+            levels: Levels::parse("".into()).into(),
+            basis: Basis { raw: "".into(), refs: Vec::new() }.into(),
+            statutory_limit: days("20个工作日", 20).into(),
+            committed_limit: days("10个工作日", 10).into(),
+            charged: Flag::parse("否".into()).into(),
+            fee: Fee { raw: "不收费".into(), value: FeeValue::Free }.into(),
+            fee_basis: "".into(),
+            visits: Count::parse("1".into()).into(),
+            intermediaries: Intermediaries::parse("无".into()).into(),
+            kind_raw: "承诺件".into(),
+            kind: Some(Kind::Committed),
+        }
+        .into(),
         steps: Vec::new(),
         materials: Vec::new(),
         origin: origin(),
@@ -44,25 +47,25 @@ pub fn days(raw: &str, n: u32) -> TimeLimit {
 
 /// A step with `stamps` seals.
 pub fn step(seq: u32, name: &str, stamps: u64) -> Step {
-    Step {
+    let body = StepBody {
         seq: Some(seq),
         name: Name::new(name.into()).into(),
         limit: TimeLimit { raw: "".into(), value: LimitValue::None }.into(),
         stamps: Count::parse(stamps.to_string().into()).into(),
-        origin: origin(),
-    }
+    };
+    Step::new(body.into(), 2)
 }
 
 /// A material, required or optional, stamped or not.
 pub fn material(name: &str, required: bool, stamped: bool) -> Material {
     let yn = |b: bool| if b { "是" } else { "否" };
-    Material {
+    let body = MaterialBody {
         name: Name::new(name.into()).into(),
         required: Flag::parse(yn(required).into()).into(),
         copies: Count::parse("1".into()).into(),
         stamped: Flag::parse(yn(stamped).into()).into(),
-        origin: origin(),
-    }
+    };
+    Material::new(body.into(), 2)
 }
 
 /// A reference 《title》第article条.

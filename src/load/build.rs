@@ -9,10 +9,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::columns::{Col, Columns, HeaderMap, Table};
 use super::diag::{Diags, Msg};
 use super::read::{Row, Visitor};
-use super::LoadOptions;
+use super::{ItemIndex, LoadOptions};
 use crate::model::{
-    Basis, Category, Code, Count, Fee, Flag, Intermediaries, Item, Kind, Level, Levels, Material,
-    Name, Origin, Step, Str, TimeLimit,
+    Basis, Category, Code, Count, Fee, Flag, Intermediaries, Item, ItemBody, Kind, Level, Levels,
+    Material, MaterialBody, Name, Origin, Step, StepBody, Str, TimeLimit,
 };
 
 /// Parses a value once per distinct raw string.
@@ -118,6 +118,17 @@ struct Typer<'a> {
     key_cols: Vec<usize>,
     /// The columns a step or material row's own fields are read from.
     own_cols: Vec<usize>,
+    /// The first and last of `key_cols` and of `own_cols`, when they are side by side in order:
+    /// then a line's bytes from one to the other stand for those cells (see [`Row::span`]).
+    key_span: Option<(usize, usize)>,
+    own_span: Option<(usize, usize)>,
+}
+
+/// The first and last of `cols` when they are consecutive and in order.
+fn side_by_side(cols: &[usize]) -> Option<(usize, usize)> {
+    let first = *cols.first()?;
+    let consecutive = cols.iter().enumerate().all(|(k, &c)| c == first + k);
+    consecutive.then(|| (first, first + cols.len() - 1))
 }
 
 impl<'a> Typer<'a> {
@@ -136,6 +147,8 @@ impl<'a> Typer<'a> {
             cache: Cache::default(),
             key_cols: Vec::new(),
             own_cols: Vec::new(),
+            key_span: None,
+            own_span: None,
         }
     }
 
@@ -171,6 +184,8 @@ impl<'a> Typer<'a> {
         for c in map.composites.iter().filter(|c| own.contains(&c.col)) {
             self.own_cols.extend([c.amount, c.unit]);
         }
+        self.key_span = side_by_side(&self.key_cols);
+        self.own_span = side_by_side(&self.own_cols);
         self.map = Some(map);
         ok
     }
@@ -231,12 +246,110 @@ fn raw_in<'r>(map: &'r Option<HeaderMap>, row: &'r Row<'_>, col: Col) -> &'r str
 // ---------------------------------------------------------------------------------------------
 // Items
 
+/// The (区划代码, 事项编码) of items, one after the other in one buffer: read in item order when
+/// steps and materials are joined, they stay in the cache where the items' own values (shared
+/// objects all over memory) would not.
+#[derive(Default)]
+pub(crate) struct ItemKeys {
+    bytes: Vec<u8>,
+    /// Where each item's key ends in `bytes`.
+    ends: Vec<usize>,
+}
+
+/// Between the 区划代码 and the 事项编码 of a key: a byte no UTF-8 text holds.
+const KEY_SEPARATOR: u8 = 0xFF;
+
+impl ItemKeys {
+    fn push(&mut self, jurisdiction: &str, code: &str) {
+        self.bytes.extend_from_slice(jurisdiction.as_bytes());
+        self.bytes.push(KEY_SEPARATOR);
+        self.bytes.extend_from_slice(code.as_bytes());
+        self.ends.push(self.bytes.len());
+    }
+
+    /// Moves the keys of `other` (the items after these) to the end.
+    pub(crate) fn append(&mut self, other: &mut ItemKeys) {
+        let base = self.bytes.len();
+        self.bytes.append(&mut other.bytes);
+        self.ends.extend(other.ends.drain(..).map(|e| e + base));
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+    }
+
+    /// The key of item `i`, as written by `push`.
+    fn get(&self, i: usize) -> Option<&[u8]> {
+        let start = match i.checked_sub(1) {
+            Some(p) => *self.ends.get(p)?,
+            None => 0,
+        };
+        self.bytes.get(start..*self.ends.get(i)?)
+    }
+
+    /// How many items have a key here.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The hash of item `i`'s key (what [`ItemKeys::hash_of`] gives for its parts).
+    pub(crate) fn hash(&self, i: usize) -> u64 {
+        let key = self.get(i).unwrap_or_default();
+        let cut = memchr::memchr(KEY_SEPARATOR, key).unwrap_or(key.len());
+        let code = key.get(cut + 1..).unwrap_or_default();
+        hash_parts(key.get(..cut).unwrap_or_default(), code)
+    }
+
+    /// The hash of the key (`jurisdiction`, `code`).
+    pub(crate) fn hash_of(jurisdiction: &str, code: &str) -> u64 {
+        hash_parts(jurisdiction.as_bytes(), code.as_bytes())
+    }
+
+    /// True when item `i` has this key.
+    pub(crate) fn is(&self, i: usize, jurisdiction: &str, code: &str) -> bool {
+        let start = match i.checked_sub(1) {
+            Some(p) => self.ends.get(p).copied().unwrap_or(usize::MAX),
+            None => 0,
+        };
+        let Some(key) = self.ends.get(i).and_then(|&end| self.bytes.get(start..end)) else {
+            return false;
+        };
+        let j = jurisdiction.len();
+        key.len() == j + 1 + code.len()
+            && key.get(..j) == Some(jurisdiction.as_bytes())
+            && key.get(j) == Some(&KEY_SEPARATOR)
+            && key.get(j + 1..) == Some(code.as_bytes())
+    }
+}
+
+/// An item's code, name and body, as typed from their cells.
+type Known = (Arc<Code>, Arc<Name>, Arc<ItemBody>);
+
+/// The hash of a key from its two parts (hashed apart: the same whether they come from a row or
+/// from [`ItemKeys`]).
+fn hash_parts(jurisdiction: &[u8], code: &[u8]) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    jurisdiction.hash(&mut h);
+    code.hash(&mut h);
+    h.finish()
+}
+
 /// Types items.csv rows into `Item`s (steps and materials are joined later).
 pub(crate) struct ItemsVisitor<'a> {
     t: Typer<'a>,
     pub(crate) items: Vec<Item>,
-    /// Item bodies by the bytes of their cells.
-    bodies: FxHashMap<Box<[u8]>, ItemBody>,
+    /// The key of each item of `items`.
+    pub(crate) keys: ItemKeys,
+    /// Item codes, names and bodies by the bytes of their cells: the same standard item recurs in
+    /// every county, and one lookup replaces one per field.
+    bodies: FxHashMap<Box<[u8]>, Known>,
+    /// The columns of those cells: 事项编码, 事项名称 and the body's.
+    body_cols: Vec<usize>,
+    /// The 区划代码 cell of the previous row and what it gave (rows of one jurisdiction come
+    /// together).
+    last_jurisdiction: (Vec<u8>, Option<Str>),
     scratch: Vec<u8>,
 }
 
@@ -250,7 +363,10 @@ impl<'a> ItemsVisitor<'a> {
         ItemsVisitor {
             t: Typer::new(columns, Table::Items, opts, file),
             items: Vec::new(),
+            keys: ItemKeys::default(),
             bodies: FxHashMap::default(),
+            body_cols: Vec::new(),
+            last_jurisdiction: (Vec::new(), None),
             scratch: Vec::new(),
         }
     }
@@ -267,12 +383,24 @@ impl Visitor for ItemsVisitor<'_> {
         if self.t.fill_jurisdiction.is_none() {
             needs.push(&[(Col::Jurisdiction, "区划代码")]);
         }
-        self.t.header(header, &needs, diags)
+        let ok = self.t.header(header, &needs, diags);
+        let map = self.t.map.as_ref();
+        self.body_cols = [Col::Code, Col::Name].iter().filter_map(|c| map?.get(*c)).collect();
+        self.body_cols.extend_from_slice(&self.t.own_cols);
+        ok
     }
 
     fn row(&mut self, line: u64, row: &Row<'_>, diags: &mut Diags) -> bool {
         let t = &mut self.t;
-        let Some(jurisdiction) = t.jurisdiction(row) else {
+        let jurisdiction_cell = t.map.as_ref().and_then(|m| m.get(Col::Jurisdiction));
+        let cell = jurisdiction_cell.map(|i| row.bytes(i)).unwrap_or_default();
+        let last = &mut self.last_jurisdiction;
+        if last.1.is_none() || last.0 != cell {
+            last.0.clear();
+            last.0.extend_from_slice(cell);
+            last.1 = t.jurisdiction(row);
+        }
+        let Some(jurisdiction) = last.1.clone() else {
             diags.push_at(
                 Some(line),
                 Some("区划代码".into()),
@@ -281,8 +409,19 @@ impl Visitor for ItemsVisitor<'_> {
             );
             return false;
         };
-        let code = field!(t, row, Col::Code, code);
-        let name = field!(t, row, Col::Name, name);
+        cells_into(&mut self.scratch, row, &self.body_cols);
+        let (code, name, body) = match self.bodies.get(self.scratch.as_slice()) {
+            Some(known) => known.clone(),
+            None => {
+                let code = field!(t, row, Col::Code, code);
+                let name = field!(t, row, Col::Name, name);
+                let known = (code, name, Arc::new(read_body(t, row)));
+                if self.bodies.len() < MAX_PROTOS {
+                    self.bodies.insert(self.scratch.as_slice().into(), known.clone());
+                }
+                known
+            }
+        };
         if code.is_empty() && name.is_empty() {
             diags.push_at(
                 Some(line),
@@ -298,83 +437,42 @@ impl Visitor for ItemsVisitor<'_> {
         let implementation_code =
             if impl_raw.trim().is_empty() { None } else { Some(Code::parse(impl_raw.into())) };
         let department = field!(t, row, Col::Department, name);
-        cells_into(&mut self.scratch, row, &t.own_cols);
-        let body = match self.bodies.get(self.scratch.as_slice()) {
-            Some(body) => body.clone(),
-            None => {
-                let body = ItemBody::read(t, row);
-                if self.bodies.len() < MAX_PROTOS {
-                    self.bodies.insert(self.scratch.as_slice().into(), body.clone());
-                }
-                body
-            }
-        };
         let item = Item {
             jurisdiction,
             code,
             implementation_code,
             name,
-            category_raw: body.category_raw,
-            category: body.category,
             department,
-            levels: body.levels,
-            basis: body.basis,
-            statutory_limit: body.statutory_limit,
-            committed_limit: body.committed_limit,
-            charged: body.charged,
-            fee: body.fee,
-            fee_basis: body.fee_basis,
-            visits: body.visits,
-            intermediaries: body.intermediaries,
-            kind_raw: body.kind_raw,
-            kind: body.kind,
+            body,
             steps: Vec::new(),
             materials: Vec::new(),
             origin: t.origin(line),
         };
+        self.keys.push(&item.jurisdiction, &item.code.norm);
         self.items.push(item);
         true
     }
 }
 
-/// The fields of an item row that do not name the item or its body: the same in every
+/// The fields of an item row that do not name the item or its implementer: the same in every
 /// jurisdiction implementing a standard item, so read once per distinct combination.
-#[derive(Clone)]
-struct ItemBody {
-    category_raw: Str,
-    category: Option<Category>,
-    levels: Arc<Levels>,
-    basis: Arc<Basis>,
-    statutory_limit: Arc<TimeLimit>,
-    committed_limit: Arc<TimeLimit>,
-    charged: Arc<Flag>,
-    fee: Arc<Fee>,
-    fee_basis: Str,
-    visits: Arc<Count>,
-    intermediaries: Arc<Intermediaries>,
-    kind_raw: Str,
-    kind: Option<Kind>,
-}
-
-impl ItemBody {
-    fn read(t: &mut Typer<'_>, row: &Row<'_>) -> ItemBody {
-        let (category_raw, category) = field!(t, row, Col::Category, category);
-        let (kind_raw, kind) = field!(t, row, Col::Kind, kind);
-        ItemBody {
-            category_raw,
-            category,
-            levels: field!(t, row, Col::Levels, levels),
-            basis: field!(t, row, Col::Basis, basis),
-            statutory_limit: t.limit(row, Col::StatutoryLimit),
-            committed_limit: t.limit(row, Col::CommittedLimit),
-            charged: field!(t, row, Col::Charged, flag),
-            fee: field!(t, row, Col::Fee, fee),
-            fee_basis: field!(t, row, Col::FeeBasis, str),
-            visits: field!(t, row, Col::Visits, count),
-            intermediaries: field!(t, row, Col::Intermediaries, inters),
-            kind_raw,
-            kind,
-        }
+fn read_body(t: &mut Typer<'_>, row: &Row<'_>) -> ItemBody {
+    let (category_raw, category) = field!(t, row, Col::Category, category);
+    let (kind_raw, kind) = field!(t, row, Col::Kind, kind);
+    ItemBody {
+        category_raw,
+        category,
+        levels: field!(t, row, Col::Levels, levels),
+        basis: field!(t, row, Col::Basis, basis),
+        statutory_limit: t.limit(row, Col::StatutoryLimit),
+        committed_limit: t.limit(row, Col::CommittedLimit),
+        charged: field!(t, row, Col::Charged, flag),
+        fee: field!(t, row, Col::Fee, fee),
+        fee_basis: field!(t, row, Col::FeeBasis, str),
+        visits: field!(t, row, Col::Visits, count),
+        intermediaries: field!(t, row, Col::Intermediaries, inters),
+        kind_raw,
+        kind,
     }
 }
 
@@ -408,19 +506,11 @@ impl ItemKey {
     }
 }
 
-/// The rows of steps.csv or materials.csv, each with the id of its item key. Keys are stored
-/// once each (a province has millions of steps but only as many keys as items), and rows are
-/// kept in fixed-size chunks so that growing never copies millions of rows.
+/// The rows of steps.csv or materials.csv, each with the index of its item, kept in
+/// fixed-size chunks so that growing never copies millions of rows.
 pub(crate) struct Children<T> {
-    /// The distinct keys, indexed by id.
-    pub(crate) keys: Vec<ItemKey>,
-    /// Key id by the addresses of its interned parts (equal text → same `Arc` within a file).
-    ids: FxHashMap<(usize, usize, usize), u32>,
-    /// (key id, row), in file order.
+    /// (item index, row), in file order.
     pub(crate) chunks: Vec<Vec<(u32, T)>>,
-    /// Rows per key id (so that the lists they are gathered into are sized without a pass over
-    /// the rows).
-    pub(crate) counts: Vec<u32>,
 }
 
 /// Rows per chunk of `Children`.
@@ -428,50 +518,52 @@ const CHUNK: usize = 1 << 16;
 
 impl<T> Children<T> {
     fn new() -> Self {
-        Children {
-            keys: Vec::new(),
-            ids: FxHashMap::default(),
-            chunks: Vec::new(),
-            counts: Vec::new(),
-        }
+        Children { chunks: Vec::new() }
     }
 
-    /// The id of a key, adding it when new.
-    fn key_id(&mut self, key: ItemKey) -> u32 {
-        let addr = |s: &Str| Arc::as_ptr(s) as *const u8 as usize;
-        let parts =
-            (addr(&key.jurisdiction), addr(&key.code), key.name.as_ref().map(addr).unwrap_or(0));
-        let next = self.keys.len() as u32;
-        let id = *self.ids.entry(parts).or_insert(next);
-        if id == next {
-            self.keys.push(key);
-            self.counts.push(0);
-        }
-        id
-    }
-
-    fn push(&mut self, id: u32, row: T) {
-        if let Some(n) = self.counts.get_mut(id as usize) {
-            *n += 1;
-        }
+    fn push(&mut self, item: u32, row: T) {
         if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
             self.chunks.push(Vec::with_capacity(CHUNK));
         }
         if let Some(chunk) = self.chunks.last_mut() {
-            chunk.push((id, row));
+            chunk.push((item, row));
         }
     }
 }
 
-/// The raw key cells of the previous step or material row and their key id: the rows of one
+/// What the key cells of a step or material row lead to.
+enum Target {
+    /// The item at this index.
+    Item(u32),
+    /// No item: the key, described for the diagnostic of each such row.
+    Missing(String),
+}
+
+/// The raw key cells of the previous step or material row and where they led: the rows of one
 /// item are usually adjacent, so most rows reuse the previous key without any hashing.
 #[derive(Default)]
 struct KeyMemo {
-    /// The key cells of the previous row, as [`cells_into`] writes them.
+    /// The key cells of the previous row, as [`key_into`] writes them.
     raw: Vec<u8>,
     /// The same for the current row (kept to reuse its allocation).
     scratch: Vec<u8>,
-    id: Option<u32>,
+    target: Option<Target>,
+    /// The item the last found key led to.
+    last: Option<u32>,
+}
+
+/// Writes bytes into `buf` that two rows write alike exactly when their cells `cols` are equal:
+/// the line's bytes across them when it is a line of text and they are side by side (`span`),
+/// else each cell preceded by its length; a first byte tells the two forms apart.
+fn key_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize], span: Option<(usize, usize)>) {
+    if let Some(bytes) = span.and_then(|(a, b)| row.span(a, b)) {
+        buf.clear();
+        buf.push(0);
+        buf.extend_from_slice(bytes);
+    } else {
+        cells_into(buf, row, cols);
+        buf.insert(0, 1);
+    }
 }
 
 /// Writes the bytes of the cells `cols` of `row` into `buf`, each preceded by its length, so that
@@ -485,23 +577,58 @@ fn cells_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize]) {
     }
 }
 
-/// The key id of a step or material row (None, reported, when it has no jurisdiction).
-fn row_key_id<T>(
+/// The index of the item a step or material row belongs to; `None` (reported) when the row has
+/// no jurisdiction or no such item exists.
+fn row_item(
     t: &mut Typer<'_>,
     memo: &mut KeyMemo,
-    children: &mut Children<T>,
+    index: &ItemIndex<'_>,
     row: &Row<'_>,
     line: u64,
     diags: &mut Diags,
 ) -> Option<u32> {
-    cells_into(&mut memo.scratch, row, &t.key_cols);
-    if memo.id.is_some() && memo.scratch == memo.raw {
-        return memo.id;
+    key_into(&mut memo.scratch, row, &t.key_cols, t.key_span);
+    if memo.scratch != memo.raw || memo.target.is_none() {
+        std::mem::swap(&mut memo.raw, &mut memo.scratch);
+        memo.target = None;
+        if let Some(i) = memo.last.and_then(|prev| next_item(t, index, prev, row)) {
+            memo.target = Some(Target::Item(i));
+            memo.last = Some(i);
+            return Some(i);
+        }
+        // A row without a jurisdiction is reported (and not remembered: each such row is).
+        let key = item_key(t, row, line, diags)?;
+        let found = index.find(&key).and_then(|i| u32::try_from(i).ok());
+        memo.target = Some(match found {
+            Some(i) => {
+                memo.last = Some(i);
+                Target::Item(i)
+            }
+            None => Target::Missing(key.describe()),
+        });
     }
-    std::mem::swap(&mut memo.raw, &mut memo.scratch);
-    let id = item_key(t, row, line, diags).map(|key| children.key_id(key));
-    memo.id = id;
-    id
+    match &memo.target {
+        Some(Target::Item(i)) => Some(*i),
+        Some(Target::Missing(key)) => {
+            diags.push_at(Some(line), Some("事项编码".into()), Some(key.clone()), Msg::NoItem);
+            None
+        }
+        None => None,
+    }
+}
+
+/// The item after `prev`, when the row's 区划代码 (plain digits) and 事项编码 (digits and capital
+/// letters) are written in normal form, as they usually are, and name it.
+fn next_item(t: &Typer<'_>, index: &ItemIndex<'_>, prev: u32, row: &Row<'_>) -> Option<u32> {
+    let jurisdiction = raw_in(&t.map, row, Col::Jurisdiction);
+    let code = raw_in(&t.map, row, Col::Code);
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let code_like =
+        |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
+    if !digits(jurisdiction) || !code_like(code) {
+        return None;
+    }
+    index.next_after(prev, jurisdiction, code)
 }
 
 fn item_key(t: &mut Typer<'_>, row: &Row<'_>, line: u64, diags: &mut Diags) -> Option<ItemKey> {
@@ -554,33 +681,24 @@ fn own_fields(table: Table) -> &'static [Col] {
     }
 }
 
-/// A step or material: typed once per distinct content, then copied with its own origin.
-pub(crate) trait Child: Clone {
-    /// A copy of `self`'s content at `origin` (without cloning `self`'s origin only to drop it).
-    fn at(&self, origin: Origin) -> Self;
+/// A step or material: its body typed once per distinct content, then shared by every row
+/// that says the same.
+pub(crate) trait Child {
+    type Body;
+    fn make(body: Arc<Self::Body>, line: u64) -> Self;
 }
 
 impl Child for Step {
-    fn at(&self, origin: Origin) -> Step {
-        Step {
-            seq: self.seq,
-            name: self.name.clone(),
-            limit: self.limit.clone(),
-            stamps: self.stamps.clone(),
-            origin,
-        }
+    type Body = StepBody;
+    fn make(body: Arc<StepBody>, line: u64) -> Step {
+        Step::new(body, line)
     }
 }
 
 impl Child for Material {
-    fn at(&self, origin: Origin) -> Material {
-        Material {
-            name: self.name.clone(),
-            required: self.required.clone(),
-            copies: self.copies.clone(),
-            stamped: self.stamped.clone(),
-            origin,
-        }
+    type Body = MaterialBody;
+    fn make(body: Arc<MaterialBody>, line: u64) -> Material {
+        Material::new(body, line)
     }
 }
 
@@ -590,15 +708,19 @@ const MAX_PROTOS: usize = 1 << 18;
 
 /// Types the rows of a table that hangs off items (steps.csv, materials.csv): the key that joins a
 /// row to its item is read the same way for both; only the typing of the rest differs.
-pub(crate) struct ChildVisitor<'a, T> {
+pub(crate) struct ChildVisitor<'a, T: Child> {
     t: Typer<'a>,
+    /// The items the rows join (read before them).
+    index: &'a ItemIndex<'a>,
     memo: KeyMemo,
     pub(crate) rows: Children<T>,
     /// Types one row's own fields.
-    make: fn(&mut Typer<'a>, &Row<'_>, u64) -> T,
-    /// Typed rows by the bytes of their own cells: the same step (受理, 1个工作日, 1) recurs in
+    make: fn(&mut Typer<'a>, &Row<'_>) -> T::Body,
+    /// Typed bodies by the bytes of their own cells: the same step (受理, 1个工作日, 1) recurs in
     /// every county, and one lookup of the row replaces one per field.
-    protos: FxHashMap<Box<[u8]>, T>,
+    protos: FxHashMap<Box<[u8]>, Arc<T::Body>>,
+    /// The same by the line's bytes across the own cells (see [`Row::span`]): no copy to look up.
+    spans: FxHashMap<Box<[u8]>, Arc<T::Body>>,
     scratch: Vec<u8>,
 }
 
@@ -607,44 +729,79 @@ pub(crate) type StepsVisitor<'a> = ChildVisitor<'a, Step>;
 /// Types materials.csv rows.
 pub(crate) type MaterialsVisitor<'a> = ChildVisitor<'a, Material>;
 
-impl<'a, T> ChildVisitor<'a, T> {
+impl<'a, T: Child> ChildVisitor<'a, T> {
     /// Header names that map to no field.
     pub(crate) fn ignored(&self) -> Vec<String> {
         self.t.map.as_ref().map(|m| m.ignored.clone()).unwrap_or_default()
     }
 
-    fn with(t: Typer<'a>, make: fn(&mut Typer<'a>, &Row<'_>, u64) -> T) -> Self {
+    fn with(
+        t: Typer<'a>,
+        index: &'a ItemIndex<'a>,
+        make: fn(&mut Typer<'a>, &Row<'_>) -> T::Body,
+    ) -> Self {
         ChildVisitor {
             t,
+            index,
             memo: KeyMemo::default(),
             rows: Children::new(),
             make,
             protos: FxHashMap::default(),
+            spans: FxHashMap::default(),
             scratch: Vec::new(),
         }
+    }
+
+    /// The body of a row, typed when its own cells were not seen before.
+    fn body(&mut self, row: &Row<'_>) -> Arc<T::Body> {
+        let span = self.t.own_span.and_then(|(a, b)| row.span(a, b));
+        let (protos, key) = match span {
+            Some(span) => (&mut self.spans, span),
+            None => {
+                cells_into(&mut self.scratch, row, &self.t.own_cols);
+                (&mut self.protos, self.scratch.as_slice())
+            }
+        };
+        if let Some(body) = protos.get(key) {
+            return body.clone();
+        }
+        let body = Arc::new((self.make)(&mut self.t, row));
+        if protos.len() < MAX_PROTOS {
+            protos.insert(key.into(), body.clone());
+        }
+        body
     }
 }
 
 impl<'a> ChildVisitor<'a, Step> {
-    pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
-        Self::with(Typer::new(columns, Table::Steps, opts, file), |t, row, line| Step {
+    pub(crate) fn new(
+        columns: &'a Columns,
+        opts: &LoadOptions,
+        file: Str,
+        index: &'a ItemIndex<'a>,
+    ) -> Self {
+        Self::with(Typer::new(columns, Table::Steps, opts, file), index, |t, row| StepBody {
             seq: field!(t, row, Col::Seq, seq),
             name: field!(t, row, Col::Step, name),
             limit: t.limit(row, Col::StepLimit),
             stamps: field!(t, row, Col::Stamps, count),
-            origin: t.origin(line),
         })
     }
 }
 
 impl<'a> ChildVisitor<'a, Material> {
-    pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
-        Self::with(Typer::new(columns, Table::Materials, opts, file), |t, row, line| Material {
+    pub(crate) fn new(
+        columns: &'a Columns,
+        opts: &LoadOptions,
+        file: Str,
+        index: &'a ItemIndex<'a>,
+    ) -> Self {
+        let t = Typer::new(columns, Table::Materials, opts, file);
+        Self::with(t, index, |t, row| MaterialBody {
             name: field!(t, row, Col::Material, name),
             required: field!(t, row, Col::Required, flag),
             copies: field!(t, row, Col::Copies, count),
             stamped: field!(t, row, Col::Stamped, flag),
-            origin: t.origin(line),
         })
     }
 }
@@ -660,22 +817,11 @@ impl<T: Child> Visitor for ChildVisitor<'_, T> {
     }
 
     fn row(&mut self, line: u64, row: &Row<'_>, diags: &mut Diags) -> bool {
-        let Some(id) = row_key_id(&mut self.t, &mut self.memo, &mut self.rows, row, line, diags)
-        else {
+        let Some(item) = row_item(&mut self.t, &mut self.memo, self.index, row, line, diags) else {
             return false;
         };
-        cells_into(&mut self.scratch, row, &self.t.own_cols);
-        let child = match self.protos.get(self.scratch.as_slice()) {
-            Some(proto) => proto.at(self.t.origin(line)),
-            None => {
-                let child = (self.make)(&mut self.t, row, line);
-                if self.protos.len() < MAX_PROTOS {
-                    self.protos.insert(self.scratch.as_slice().into(), child.clone());
-                }
-                child
-            }
-        };
-        self.rows.push(id, child);
+        let body = self.body(row);
+        self.rows.push(item, T::make(body, line));
         true
     }
 }

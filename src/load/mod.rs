@@ -21,7 +21,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use self::build::{
-    ItemKey, ItemsVisitor, JurisdictionRow, JurisdictionsVisitor, MaterialsVisitor, StepsVisitor,
+    ItemKey, ItemKeys, ItemsVisitor, JurisdictionRow, JurisdictionsVisitor, MaterialsVisitor,
+    StepsVisitor,
 };
 use self::columns::{Columns, Table};
 use self::diag::{Diags, Msg};
@@ -49,7 +50,7 @@ pub struct LoadOptions {
 /// What reading one table produced.
 enum Rows {
     Jurisdictions(Vec<JurisdictionRow>),
-    Items(Vec<Item>),
+    Items(DrainedItems),
     Steps(ChildRows<Step>),
     Materials(ChildRows<Material>),
 }
@@ -57,12 +58,21 @@ enum Rows {
 /// Items or jurisdictions, in file order.
 struct Drained<T>(Vec<T>);
 
-impl read::Drain<ItemsVisitor<'_>> for Drained<Item> {
+/// Items and their keys, in file order.
+#[derive(Default)]
+struct DrainedItems {
+    items: Vec<Item>,
+    keys: ItemKeys,
+}
+
+impl read::Drain<ItemsVisitor<'_>> for DrainedItems {
     fn take(&mut self, _k: usize, v: &mut ItemsVisitor<'_>) {
-        self.0.append(&mut v.items);
+        self.items.append(&mut v.items);
+        self.keys.append(&mut v.keys);
     }
     fn reset(&mut self) {
-        self.0.clear();
+        self.items.clear();
+        self.keys.clear();
     }
 }
 
@@ -75,27 +85,15 @@ impl read::Drain<JurisdictionsVisitor<'_>> for Drained<JurisdictionRow> {
     }
 }
 
-/// Rows of steps.csv or materials.csv with the id of their key, in file order.
-type Chunks<T> = Vec<Vec<(u32, T)>>;
+/// The rows of steps.csv or materials.csv: chunks of (item index, row), in file order.
+struct ChildRows<T>(Vec<Vec<(u32, T)>>);
 
-/// The rows of steps.csv or materials.csv: (visitor, its chunks of (key id, row)) in file
-/// order, and each visitor's keys.
-struct ChildRows<T> {
-    parts: Vec<(usize, Chunks<T>)>,
-    keys: Vec<Vec<ItemKey>>,
-    /// Rows per key, per visitor.
-    counts: Vec<Vec<u32>>,
-}
-
-impl<T> read::Drain<build::ChildVisitor<'_, T>> for ChildRows<T> {
-    fn take(&mut self, k: usize, v: &mut build::ChildVisitor<'_, T>) {
-        let chunks = std::mem::take(&mut v.rows.chunks);
-        if !chunks.is_empty() {
-            self.parts.push((k, chunks));
-        }
+impl<T: build::Child> read::Drain<build::ChildVisitor<'_, T>> for ChildRows<T> {
+    fn take(&mut self, _k: usize, v: &mut build::ChildVisitor<'_, T>) {
+        self.0.append(&mut v.rows.chunks);
     }
     fn reset(&mut self) {
-        self.parts.clear();
+        self.0.clear();
     }
 }
 
@@ -118,22 +116,45 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     let found = source::find(path)?;
 
     // CSV files are read one after the other, each in pieces in parallel, so that only one
-    // file's text is held at a time; sheets (already in memory) are typed in parallel.
+    // file's text is held at a time; sheets (already in memory) are typed in parallel. Items are
+    // read first: steps and materials find their item as they are read.
     let mut profile = profile::Profile::from_env("load");
-    let read = |(table, src): &(Table, Source)| read_table(*table, src, &columns, opts, forced);
-    let outs: Vec<TableOut> = if found.tables.iter().all(|(_, s)| matches!(s, Source::Csv { .. })) {
-        found
-            .tables
-            .iter()
-            .map(|t| {
-                let out = read(t);
-                profile.stage(t.0.stem());
-                out
-            })
-            .collect()
-    } else {
-        found.tables.par_iter().map(read).collect()
+    let sheets = !found.tables.iter().all(|(_, s)| matches!(s, Source::Csv { .. }));
+    let read_all = |tables: &[&(Table, Source)],
+                    index: Option<&ItemIndex<'_>>,
+                    profile: &mut profile::Profile|
+     -> Vec<TableOut> {
+        let read = |(table, src): &&(Table, Source)| {
+            read_table(*table, src, &columns, opts, forced, index)
+        };
+        if sheets {
+            tables.par_iter().map(read).collect()
+        } else {
+            tables
+                .iter()
+                .map(|t| {
+                    let out = read(t);
+                    profile.stage(t.0.stem());
+                    out
+                })
+                .collect()
+        }
     };
+    let is_child = |t: &Table| matches!(t, Table::Steps | Table::Materials);
+    let heads: Vec<&(Table, Source)> = found.tables.iter().filter(|(t, _)| !is_child(t)).collect();
+    let mut outs = read_all(&heads, None, &mut profile);
+    let items = outs.iter_mut().find_map(|o| match &mut o.rows {
+        Rows::Items(items) => Some(std::mem::take(items)),
+        _ => None,
+    });
+    let DrainedItems { mut items, keys } = items.unwrap_or_default();
+    let index = ItemIndex::new(&items, keys);
+    profile.stage("item index");
+    let children: Vec<&(Table, Source)> =
+        found.tables.iter().filter(|(t, _)| is_child(t)).collect();
+    outs.extend(read_all(&children, Some(&index), &mut profile));
+    drop(index);
+    profile.stage("drop index");
 
     let mut pre: Vec<Diagnostic> = Vec::new();
     for (file, msg, text) in found.notes {
@@ -143,7 +164,6 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     }
 
     let mut jur_rows = None;
-    let mut items = Vec::new();
     let mut items_slot = 0;
     let mut steps = None;
     let mut materials = None;
@@ -152,41 +172,27 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
         let slot = parts.len();
         match out.rows {
             Rows::Jurisdictions(r) => jur_rows = Some((r, slot)),
-            Rows::Items(r) => {
-                items = r;
-                items_slot = slot;
-            }
-            Rows::Steps(r) => steps = Some((r, slot)),
-            Rows::Materials(r) => materials = Some((r, slot)),
+            Rows::Items(_) => items_slot = slot,
+            Rows::Steps(r) => steps = Some(r),
+            Rows::Materials(r) => materials = Some(r),
         }
         parts.push((out.report, out.diags));
     }
 
     // Steps and materials are gathered per item in parallel, then moved into the items.
-    let index = ItemIndex::new(&items);
     let n = items.len();
-    let (steps, materials) = rayon::join(
-        || steps.map(|(rows, slot)| (gather(n, rows, &index, |s: &Step| s.origin.line), slot)),
-        || {
-            materials
-                .map(|(rows, slot)| (gather(n, rows, &index, |m: &Material| m.origin.line), slot))
-        },
-    );
-    if let Some((g, slot)) = steps {
-        for (item, list) in items.iter_mut().zip(g.lists) {
+    let (steps, materials) =
+        rayon::join(|| steps.map(|rows| gather(n, rows)), || materials.map(|rows| gather(n, rows)));
+    if let Some(lists) = steps {
+        for (item, list) in items.iter_mut().zip(lists) {
             item.steps = list;
         }
-        let (report, diags) = &mut parts[slot];
-        g.rejected.iter().for_each(|(line, key)| reject(report, diags, *line, key));
     }
-    if let Some((g, slot)) = materials {
-        for (item, list) in items.iter_mut().zip(g.lists) {
+    if let Some(lists) = materials {
+        for (item, list) in items.iter_mut().zip(lists) {
             item.materials = list;
         }
-        let (report, diags) = &mut parts[slot];
-        g.rejected.iter().for_each(|(line, key)| reject(report, diags, *line, key));
     }
-    drop(index);
     profile.stage("gather");
     // Steps in 序号 order; rows without a readable 序号 keep file order, after the numbered ones.
     items.par_iter_mut().for_each(|item| item.steps.sort_by_key(|s| s.seq.unwrap_or(u32::MAX)));
@@ -225,29 +231,14 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     })
 }
 
-/// Steps or materials sorted out per item, and the rows whose item does not exist.
-struct Gathered<T> {
-    /// One list per item, in item order, each allocated once at its size.
-    lists: Vec<Vec<T>>,
-    /// (line, key) of the rows whose item does not exist.
-    rejected: Vec<(u64, ItemKey)>,
-}
-
-fn gather<T>(
-    n_items: usize,
-    rows: ChildRows<T>,
-    index: &ItemIndex,
-    line: impl Fn(&T) -> u64,
-) -> Gathered<T> {
-    let targets: Vec<Vec<Option<usize>>> =
-        rows.keys.iter().map(|keys| keys.iter().map(|k| index.find(k)).collect()).collect();
-    let target =
-        |k: usize, id: u32| targets.get(k).and_then(|t| t.get(id as usize)).copied().flatten();
+/// Steps or materials sorted out per item: one list per item, in item order, each allocated
+/// once at its size.
+fn gather<T>(n_items: usize, rows: ChildRows<T>) -> Vec<Vec<T>> {
     let mut sizes = vec![0usize; n_items];
-    for (k, counts) in rows.counts.iter().enumerate() {
-        for (id, n) in counts.iter().enumerate() {
-            if let Some(size) = target(k, id as u32).and_then(|i| sizes.get_mut(i)) {
-                *size += *n as usize;
+    for chunk in &rows.0 {
+        for (i, _) in chunk {
+            if let Some(size) = sizes.get_mut(*i as usize) {
+                *size += 1;
             }
         }
     }
@@ -256,35 +247,18 @@ fn gather<T>(
     // memory of the chunks before them and the rows are held about once, not twice, at the peak.
     let mut lists: Vec<Vec<T>> = Vec::new();
     lists.resize_with(n_items, Vec::new);
-    let mut rejected = Vec::new();
-    for (k, chunks) in rows.parts {
-        for chunk in chunks {
-            for (id, row) in chunk {
-                let at = target(k, id);
-                match at.and_then(|i| Some((lists.get_mut(i)?, sizes.get(i).copied().unwrap_or(0))))
-                {
-                    Some((list, size)) => {
-                        if list.capacity() == 0 {
-                            list.reserve_exact(size);
-                        }
-                        list.push(row)
-                    }
-                    None => {
-                        if let Some(key) = rows.keys.get(k).and_then(|keys| keys.get(id as usize)) {
-                            rejected.push((line(&row), key.clone()));
-                        }
-                    }
+    for chunk in rows.0 {
+        for (i, row) in chunk {
+            let i = i as usize;
+            if let (Some(list), Some(&size)) = (lists.get_mut(i), sizes.get(i)) {
+                if list.capacity() == 0 {
+                    list.reserve_exact(size);
                 }
+                list.push(row);
             }
         }
     }
-    Gathered { lists, rejected }
-}
-
-fn reject(report: &mut FileReport, diags: &mut Diags, line: u64, key: &ItemKey) {
-    report.rows_loaded = report.rows_loaded.saturating_sub(1);
-    report.rows_rejected += 1;
-    diags.push_at(Some(line), Some("事项编码".into()), Some(key.describe()), Msg::NoItem);
+    lists
 }
 
 fn read_table(
@@ -293,6 +267,7 @@ fn read_table(
     columns: &Columns,
     opts: &LoadOptions,
     forced: Option<&'static encoding_rs::Encoding>,
+    index: Option<&ItemIndex<'_>>,
 ) -> TableOut {
     let file: Str = src.label().into();
     let mut diags = Diags::new(file.clone());
@@ -301,6 +276,8 @@ fn read_table(
         table: table.stem().to_string(),
         ..FileReport::default()
     };
+    // Steps or materials read without their items find none.
+    let empty = ItemIndex::new(&[], ItemKeys::default());
     let rows = match table {
         Table::Jurisdictions => {
             let new = || JurisdictionsVisitor::new(columns, opts, file.clone());
@@ -312,25 +289,25 @@ fn read_table(
         }
         Table::Items => {
             let new = || ItemsVisitor::new(columns, opts, file.clone());
-            let mut out = Drained(Vec::new());
+            let mut out = DrainedItems::default();
             let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
-            Rows::Items(out.0)
+            Rows::Items(out)
         }
         Table::Steps => {
-            let new = || StepsVisitor::new(columns, opts, file.clone());
-            let mut out = ChildRows { parts: Vec::new(), keys: Vec::new(), counts: Vec::new() };
+            let index = index.unwrap_or(&empty);
+            let new = || StepsVisitor::new(columns, opts, file.clone(), index);
+            let mut out = ChildRows(Vec::new());
             let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
-            (out.keys, out.counts) = vs.into_iter().map(|v| (v.rows.keys, v.rows.counts)).unzip();
             Rows::Steps(out)
         }
         Table::Materials => {
-            let new = || MaterialsVisitor::new(columns, opts, file.clone());
-            let mut out = ChildRows { parts: Vec::new(), keys: Vec::new(), counts: Vec::new() };
+            let index = index.unwrap_or(&empty);
+            let new = || MaterialsVisitor::new(columns, opts, file.clone(), index);
+            let mut out = ChildRows(Vec::new());
             let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
-            (out.keys, out.counts) = vs.into_iter().map(|v| (v.rows.keys, v.rows.counts)).unzip();
             Rows::Materials(out)
         }
     };
@@ -340,52 +317,95 @@ fn read_table(
 /// Finds the item a step or material belongs to: by (区划代码, 事项编码), or by (区划代码,
 /// 事项名称) when the row has no code, or, when it has neither, the jurisdiction's one item
 /// without a code. With duplicate keys the first item in file order wins.
-struct ItemIndex {
-    by_code: FxHashMap<Str, FxHashMap<Str, usize>>,
+pub(crate) struct ItemIndex<'a> {
+    items: &'a [Item],
+    /// The items' keys, side by side.
+    keys: ItemKeys,
+    /// Per item: true when it is the first with its (区划代码, 事项编码), the one `find` gives.
+    first: Vec<bool>,
+    /// The items with a code, by the hash of their key, each the first with its key.
+    by_code: hashbrown::HashTable<u32>,
+    /// The rest, made when first needed (rows without a code, or whose code is not found, are
+    /// rare).
+    by_name: std::sync::OnceLock<Names>,
+}
+
+/// Items by (区划代码, 事项名称), and each jurisdiction's item without a code (`None` when it
+/// has several).
+#[derive(Default)]
+struct Names {
     by_name: FxHashMap<Str, FxHashMap<Str, usize>>,
-    /// Per jurisdiction: its item without a code, `None` when it has several.
     codeless: FxHashMap<Str, Option<usize>>,
 }
 
-impl ItemIndex {
-    fn new(items: &[Item]) -> ItemIndex {
-        let mut by_code: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
-        let mut by_name: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
-        let mut codeless: FxHashMap<Str, Option<usize>> = FxHashMap::default();
-        for (i, item) in items.iter().enumerate() {
+impl<'a> ItemIndex<'a> {
+    fn new(items: &'a [Item], keys: ItemKeys) -> ItemIndex<'a> {
+        let mut by_code = hashbrown::HashTable::with_capacity(keys.len());
+        let mut first = vec![false; keys.len()];
+        for (i, item) in items.iter().enumerate().take(keys.len()) {
+            let Ok(id) = u32::try_from(i) else { break };
             if item.code.norm.is_empty() {
-                codeless
-                    .entry(item.jurisdiction.clone())
-                    .and_modify(|one| *one = None)
-                    .or_insert(Some(i));
-            } else {
-                by_code
-                    .entry(item.jurisdiction.clone())
-                    .or_default()
-                    .entry(item.code.norm.clone())
-                    .or_insert(i);
+                continue;
             }
-            if !item.name.norm.is_empty() {
-                by_name
-                    .entry(item.jurisdiction.clone())
-                    .or_default()
-                    .entry(item.name.norm.clone())
-                    .or_insert(i);
+            let same = |j: &u32| keys.is(*j as usize, &item.jurisdiction, &item.code.norm);
+            let entry = by_code.entry(keys.hash(i), same, |j: &u32| keys.hash(*j as usize));
+            if let hashbrown::hash_table::Entry::Vacant(v) = entry {
+                v.insert(id);
+                if let Some(f) = first.get_mut(i) {
+                    *f = true;
+                }
             }
         }
-        ItemIndex { by_code, by_name, codeless }
+        ItemIndex { items, keys, first, by_code, by_name: std::sync::OnceLock::new() }
     }
 
-    fn find(&self, key: &ItemKey) -> Option<usize> {
+    fn names(&self) -> &Names {
+        self.by_name.get_or_init(|| {
+            let mut names = Names::default();
+            for (i, item) in self.items.iter().enumerate() {
+                if item.code.norm.is_empty() {
+                    names
+                        .codeless
+                        .entry(item.jurisdiction.clone())
+                        .and_modify(|one| *one = None)
+                        .or_insert(Some(i));
+                }
+                if !item.name.norm.is_empty() {
+                    names
+                        .by_name
+                        .entry(item.jurisdiction.clone())
+                        .or_default()
+                        .entry(item.name.norm.clone())
+                        .or_insert(i);
+                }
+            }
+            names
+        })
+    }
+
+    /// The item after `prev` when it is the one `find` gives for (`jurisdiction`, `code`) (both
+    /// in normal form, the code not empty): steps and materials usually come in the order of
+    /// their items, so most keys are found without hashing.
+    pub(crate) fn next_after(&self, prev: u32, jurisdiction: &str, code: &str) -> Option<u32> {
+        let next = prev.checked_add(1)?;
+        let first = self.first.get(next as usize).copied().unwrap_or(false);
+        (first && self.keys.is(next as usize, jurisdiction, code)).then_some(next)
+    }
+
+    pub(crate) fn find(&self, key: &ItemKey) -> Option<usize> {
         if !key.code.is_empty() {
-            let found = self.by_code.get(&*key.jurisdiction).and_then(|m| m.get(&*key.code));
-            if found.is_some() {
-                return found.copied();
+            let hash = ItemKeys::hash_of(&key.jurisdiction, &key.code);
+            let same = |j: &u32| self.keys.is(*j as usize, &key.jurisdiction, &key.code);
+            if let Some(&i) = self.by_code.find(hash, same) {
+                return Some(i as usize);
             }
         }
+        let names = self.names();
         match key.name.as_deref() {
-            Some(name) => self.by_name.get(&*key.jurisdiction).and_then(|m| m.get(name)).copied(),
-            None if key.code.is_empty() => self.codeless.get(&*key.jurisdiction).copied().flatten(),
+            Some(name) => names.by_name.get(&*key.jurisdiction).and_then(|m| m.get(name)).copied(),
+            None if key.code.is_empty() => {
+                names.codeless.get(&*key.jurisdiction).copied().flatten()
+            }
             None => None,
         }
     }

@@ -20,6 +20,9 @@ pub(crate) enum Row<'a> {
     /// and unescapes at ASCII bytes only), and its text, checked when first needed: rows whose
     /// cells are all remembered by the visitor are never read as text.
     Csv(&'a ByteRecord, std::cell::OnceCell<Option<&'a str>>),
+    /// A line of text without quote marks, and the byte ranges of its cells (split at the
+    /// delimiter: what the csv crate reads from such a line, without copying it).
+    Text(&'a str, &'a [(u32, u32)]),
     Cells(&'a [String]),
 }
 
@@ -33,6 +36,9 @@ impl Row<'_> {
                     None => rec.get(i).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or(""),
                 }
             }
+            Row::Text(line, cells) => {
+                cells.get(i).and_then(|&(a, b)| line.get(a as usize..b as usize)).unwrap_or("")
+            }
             Row::Cells(cells) => cells.get(i).map(String::as_str).unwrap_or(""),
         };
         truncate(s)
@@ -43,14 +49,42 @@ impl Row<'_> {
     pub(crate) fn bytes(&self, i: usize) -> &[u8] {
         match self {
             Row::Csv(rec, _) => rec.get(i).unwrap_or_default(),
+            Row::Text(line, cells) => cells
+                .get(i)
+                .and_then(|&(a, b)| line.as_bytes().get(a as usize..b as usize))
+                .unwrap_or_default(),
             Row::Cells(cells) => cells.get(i).map(String::as_bytes).unwrap_or_default(),
+        }
+    }
+
+    /// The raw bytes from the start of cell `first` to the end of cell `last` with the delimiters
+    /// between, when the row is a line of text: they tell those cells apart as well as the cells
+    /// themselves do (no quote marks), without copying them.
+    pub(crate) fn span(&self, first: usize, last: usize) -> Option<&[u8]> {
+        match self {
+            Row::Text(line, cells) => {
+                let a = cells.get(first)?.0 as usize;
+                let b = cells.get(last)?.1 as usize;
+                line.as_bytes().get(a..b)
+            }
+            _ => None,
         }
     }
 
     fn len(&self) -> usize {
         match self {
             Row::Csv(rec, _) => rec.len(),
+            Row::Text(_, cells) => cells.len(),
             Row::Cells(cells) => cells.len(),
+        }
+    }
+
+    /// The bytes of all the cells together.
+    fn byte_len(&self) -> usize {
+        match self {
+            Row::Csv(rec, _) => rec.as_slice().len(),
+            Row::Text(line, _) => line.len(),
+            Row::Cells(cells) => cells.iter().map(String::len).sum(),
         }
     }
 
@@ -307,9 +341,7 @@ fn stream_utf8<V: Visitor + Send>(
     let mut end = end;
     loop {
         let stretch = buf.get(start..end)?;
-        simdutf8::basic::from_utf8(stretch).ok()?;
-        line =
-            body.read(&buf, (start, end), line, parallel, new, &mut visitors, diags, report, drain);
+        line = body.read(stretch, line, parallel, new, &mut visitors, diags, report, drain)?;
         if eof {
             return Some(visitors);
         }
@@ -325,10 +357,7 @@ fn stream_utf8<V: Visitor + Send>(
                 // Quoting the pieces cannot follow: the rest of the file, read whole, in one piece.
                 Err(()) => {
                     file.read_to_end(&mut buf).ok()?;
-                    let stretch = buf.get(..)?;
-                    simdutf8::basic::from_utf8(stretch).ok()?;
-                    let whole = (0, buf.len());
-                    body.read(&buf, whole, line, false, new, &mut visitors, diags, report, drain);
+                    body.read(&buf, line, false, new, &mut visitors, diags, report, drain)?;
                     return Some(visitors);
                 }
             }
@@ -375,9 +404,8 @@ fn visit_csv<V: Visitor + Send>(
     let Some(body) = head else {
         return visitors;
     };
-    let bytes = text.as_bytes();
-    let all = (body.rest, bytes.len());
-    body.read(bytes, all, body.line, parallel, new, &mut visitors, diags, report, drain);
+    let rest = text.as_bytes().get(body.rest..).unwrap_or_default();
+    body.read(rest, body.line, parallel, new, &mut visitors, diags, report, drain);
     visitors
 }
 
@@ -437,7 +465,8 @@ fn read_head<V: Visitor>(
     let header = candidates.get(hi).cloned().unwrap_or_default();
     let ok = visitor.header(&header, diags);
     for (line, r) in head.iter().skip(hi + 1) {
-        data_row(*line, r, &header, ok, visitor, diags, report);
+        let row = Row::Csv(r, std::cell::OnceCell::new());
+        data_row(*line, &row, &header, ok, visitor, diags, report);
     }
     if failed {
         return None;
@@ -448,14 +477,14 @@ fn read_head<V: Visitor>(
 }
 
 impl Body {
-    /// Reads `bytes[start..end]` (whole records, starting on `line`) in pieces in parallel, piece
-    /// k by visitor k + 1 (made when first needed, then kept with its caches for the next
-    /// stretch), and drains the visitors in order; returns the line after the stretch.
+    /// Reads `stretch` (whole records, starting on `line`) in pieces in parallel, piece k by
+    /// visitor k + 1 (made when first needed, then kept with its caches for the next stretch),
+    /// and drains the visitors in order; returns the line after the stretch, or `None` when the
+    /// stretch is not UTF-8 (then what the visitors typed of it is to be thrown away).
     #[allow(clippy::too_many_arguments)]
     fn read<V: Visitor + Send>(
         &self,
-        bytes: &[u8],
-        (start, end): (usize, usize),
+        stretch: &[u8],
         line: u64,
         parallel: bool,
         new: &(dyn Fn() -> V + Sync),
@@ -463,27 +492,26 @@ impl Body {
         diags: &mut Diags,
         report: &mut FileReport,
         drain: &mut dyn Drain<V>,
-    ) -> u64 {
-        let window = bytes.get(..end).unwrap_or_default();
+    ) -> Option<u64> {
         if !parallel {
             // One visitor for the whole file (the jurisdictions table finds duplicates within it).
-            let Some(v) = visitors.first_mut() else { return line };
-            let piece = Piece { bytes: window, start, end, line };
+            let text = simdutf8::basic::from_utf8(stretch).ok()?;
+            let Some(v) = visitors.first_mut() else { return Some(line) };
+            let piece = Piece { text, line };
             piece.read(self.delimiter, &self.header, self.ok, v, diags, report);
             drain.take(0, v);
-            let lines = window.get(start..).unwrap_or_default();
-            return line + memchr::memchr_iter(b'\n', lines).count() as u64;
+            return Some(line + memchr::memchr_iter(b'\n', stretch).count() as u64);
         }
         let pieces = if self.ok {
-            super::chunk::split(window, start, self.delimiter, piece_count(end - start))
+            super::chunk::split(stretch, 0, self.delimiter, piece_count(stretch.len()))
         } else {
-            vec![(start, end)]
+            vec![(0, stretch.len())]
         };
         // Line numbers where the pieces start: a count of line ends per piece, a running sum.
         let newlines: Vec<u64> = pieces
             .par_iter()
             .map(|&(a, b)| {
-                memchr::memchr_iter(b'\n', window.get(a..b).unwrap_or_default()).count() as u64
+                memchr::memchr_iter(b'\n', stretch.get(a..b).unwrap_or_default()).count() as u64
             })
             .collect();
         let mut starts = Vec::with_capacity(pieces.len());
@@ -499,19 +527,23 @@ impl Body {
             v.header(&self.header, &mut quiet);
             visitors.push(v);
         }
-        let parts: Vec<(Diags, FileReport)> = visitors
+        // Each piece is checked for UTF-8 on its own thread (the pieces end at line ends, so at
+        // character boundaries).
+        let parts: Vec<Option<(Diags, FileReport)>> = visitors
             .get_mut(1..=pieces.len())
             .unwrap_or_default()
             .par_iter_mut()
             .zip(pieces.par_iter().zip(starts.par_iter()))
             .map(|(v, (&(a, b), &line))| {
+                let text = simdutf8::basic::from_utf8(stretch.get(a..b)?).ok()?;
                 let mut d = Diags::new(diags.file());
                 let mut r = FileReport::default();
-                let piece = Piece { bytes: window, start: a, end: b, line };
+                let piece = Piece { text, line };
                 piece.read(self.delimiter, &self.header, self.ok, v, &mut d, &mut r);
-                (d, r)
+                Some((d, r))
             })
             .collect();
+        let parts: Vec<(Diags, FileReport)> = parts.into_iter().collect::<Option<_>>()?;
         for (d, r) in parts {
             diags.absorb(d);
             report.rows_read += r.rows_read;
@@ -521,19 +553,20 @@ impl Body {
         for (k, v) in visitors.iter_mut().enumerate().take(pieces.len() + 1).skip(1) {
             drain.take(k, v);
         }
-        next
+        Some(next)
     }
 }
 
 /// A stretch of a CSV file that starts at a record boundary, and the line it starts on.
 struct Piece<'a> {
-    bytes: &'a [u8],
-    start: usize,
-    end: usize,
+    text: &'a str,
     line: u64,
 }
 
 impl Piece<'_> {
+    /// Types the records of the piece: lines without quote marks split at the delimiter, and
+    /// from the first line with a quote mark (or a lone carriage return) on, whatever the csv
+    /// crate reads.
     fn read<V: Visitor>(
         &self,
         delimiter: u8,
@@ -543,8 +576,115 @@ impl Piece<'_> {
         diags: &mut Diags,
         report: &mut FileReport,
     ) {
-        let bytes = self.bytes.get(self.start..self.end).unwrap_or_default();
-        let mut reader = csv_reader(bytes, delimiter);
+        let bytes = self.text.as_bytes();
+        let mut cells: Vec<(u32, u32)> = Vec::new();
+        // Without carriage returns (files with LF line ends), one scan finds every delimiter,
+        // line end and quote mark.
+        let (mut at, mut line) = if memchr::memchr(b'\r', bytes).is_none() {
+            self.read_plain(delimiter, header, ok, visitor, diags, report, &mut cells)
+        } else {
+            (0, self.line)
+        };
+        while at < bytes.len() {
+            let rest = bytes.get(at..).unwrap_or_default();
+            let (len, next) = match memchr::memchr(b'\n', rest) {
+                Some(i) => (i, i + 1),
+                None => (rest.len(), rest.len()),
+            };
+            let mut text = rest.get(..len).unwrap_or_default();
+            if let Some(t) = text.strip_suffix(b"\r") {
+                text = t;
+            }
+            // Cell offsets are kept as u32: a longer line goes to the csv reader.
+            if memchr::memchr2(b'"', b'\r', text).is_some() || text.len() >= u32::MAX as usize {
+                break;
+            }
+            if !text.is_empty() {
+                cells.clear();
+                let mut from = 0;
+                for i in memchr::memchr_iter(delimiter, text) {
+                    cells.push((from as u32, i as u32));
+                    from = i + 1;
+                }
+                cells.push((from as u32, text.len() as u32));
+                // The line ends at an ASCII byte, so at a character boundary.
+                let Some(text) = self.text.get(at..at + text.len()) else { break };
+                data_row(line, &Row::Text(text, &cells), header, ok, visitor, diags, report);
+            }
+            line += 1;
+            at += next;
+        }
+        if at < bytes.len() {
+            let rest = Piece { text: self.text.get(at..).unwrap_or_default(), line };
+            rest.read_csv(delimiter, header, ok, visitor, diags, report);
+        }
+    }
+
+    /// Types the lines of a piece without carriage returns, up to the first line with a quote
+    /// mark; returns where that line starts (the end when there is none) and its number.
+    #[allow(clippy::too_many_arguments)]
+    fn read_plain<V: Visitor>(
+        &self,
+        delimiter: u8,
+        header: &[String],
+        ok: bool,
+        visitor: &mut V,
+        diags: &mut Diags,
+        report: &mut FileReport,
+        cells: &mut Vec<(u32, u32)>,
+    ) -> (usize, u64) {
+        let bytes = self.text.as_bytes();
+        let mut line = self.line;
+        // Cell offsets are kept as u32: a longer piece goes line by line.
+        if bytes.len() >= u32::MAX as usize {
+            return (0, line);
+        }
+        let (mut start, mut cell) = (0usize, 0usize);
+        cells.clear();
+        let mut row = |start: usize, end: usize, line: u64, cells: &[(u32, u32)]| {
+            // A blank line is no record (as for the csv crate).
+            if end > start {
+                if let Some(text) = self.text.get(start..end) {
+                    data_row(line, &Row::Text(text, cells), header, ok, visitor, diags, report);
+                }
+            }
+        };
+        for i in memchr::memchr3_iter(delimiter, b'\n', b'"', bytes) {
+            match bytes.get(i) {
+                Some(b'"') => return (start, line),
+                Some(b'\n') => {
+                    cells.push(((cell - start) as u32, (i - start) as u32));
+                    row(start, i, line, cells);
+                    cells.clear();
+                    line += 1;
+                    start = i + 1;
+                    cell = i + 1;
+                }
+                _ => {
+                    cells.push(((cell - start) as u32, (i - start) as u32));
+                    cell = i + 1;
+                }
+            }
+        }
+        if start < bytes.len() {
+            cells.push(((cell - start) as u32, (bytes.len() - start) as u32));
+            row(start, bytes.len(), line, cells);
+            line += 1;
+        }
+        (bytes.len(), line)
+    }
+
+    /// Types the records of the piece as the csv crate reads them.
+    fn read_csv<V: Visitor>(
+        &self,
+        delimiter: u8,
+        header: &[String],
+        ok: bool,
+        visitor: &mut V,
+        diags: &mut Diags,
+        report: &mut FileReport,
+    ) {
+        let mut reader = csv_reader(self.text.as_bytes(), delimiter);
         let mut rec = ByteRecord::new();
         loop {
             match reader.read_byte_record(&mut rec) {
@@ -557,7 +697,8 @@ impl Piece<'_> {
                 }
             }
             let line = rec.position().map(|p| self.line_of(p)).unwrap_or(0);
-            data_row(line, &rec, header, ok, visitor, diags, report);
+            let row = Row::Csv(&rec, std::cell::OnceCell::new());
+            data_row(line, &row, header, ok, visitor, diags, report);
         }
     }
 
@@ -565,9 +706,10 @@ impl Piece<'_> {
     /// the position can be at the previous record's terminator (the `\n` of a `\r\n`, blank lines):
     /// the record starts after those.
     fn line_of(&self, p: &csv::Position) -> u64 {
-        let mut at = usize::try_from(p.byte()).unwrap_or(usize::MAX).saturating_add(self.start);
+        let bytes = self.text.as_bytes();
+        let mut at = usize::try_from(p.byte()).unwrap_or(usize::MAX);
         let mut line = p.line() + self.line - 1;
-        while let Some(&b) = self.bytes.get(at).filter(|_| at < self.end) {
+        while let Some(&b) = bytes.get(at) {
             match b {
                 b'\n' => line += 1,
                 b'\r' => {}
@@ -582,7 +724,7 @@ impl Piece<'_> {
 /// One data row of a CSV file: counted, checked for its field count, typed.
 fn data_row(
     line: u64,
-    rec: &ByteRecord,
+    row: &Row<'_>,
     header: &[String],
     ok: bool,
     visitor: &mut impl Visitor,
@@ -590,35 +732,35 @@ fn data_row(
     report: &mut FileReport,
 ) {
     report.rows_read += 1;
-    let row = Row::Csv(rec, std::cell::OnceCell::new());
-    if rec.as_slice().len() > MAX_FIELD {
-        check_long_cells(&row, header, line, diags);
+    if row.byte_len() > MAX_FIELD {
+        check_long_cells(row, header, line, diags);
     }
     if !ok {
         report.rows_rejected += 1;
         return;
     }
-    if rec.len() != header.len() {
+    let len = row.len();
+    if len != header.len() {
         // Trailing empty fields (a trailing comma) are harmless; anything else shifts columns.
         let extra_empty =
-            rec.len() > header.len() && rec.iter().skip(header.len()).all(|f| f.is_empty());
+            len > header.len() && (header.len()..len).all(|i| row.bytes(i).is_empty());
         if !extra_empty {
-            let column = if rec.len() < header.len() {
-                header.get(rec.len()).cloned().unwrap_or_default()
+            let column = if len < header.len() {
+                header.get(len).cloned().unwrap_or_default()
             } else {
                 format!("{}", header.len() + 1)
             };
             diags.push_at(
                 Some(line),
                 Some(column),
-                Some(format!("[{}/{}] {}", rec.len(), header.len(), row.joined())),
+                Some(format!("[{}/{}] {}", len, header.len(), row.joined())),
                 Msg::FieldCount,
             );
             report.rows_rejected += 1;
             return;
         }
     }
-    if visitor.row(line, &row, diags) {
+    if visitor.row(line, row, diags) {
         report.rows_loaded += 1;
     } else {
         report.rows_rejected += 1;
@@ -661,12 +803,8 @@ impl LineCounter<'_> {
 }
 
 fn check_long_cells(row: &Row<'_>, header: &[String], line: u64, diags: &mut Diags) {
-    let long = |i: usize| match row {
-        Row::Csv(rec, _) => rec.get(i).map(|f| f.len()).unwrap_or(0) > MAX_FIELD,
-        Row::Cells(cells) => cells.get(i).map(|c| c.len()).unwrap_or(0) > MAX_FIELD,
-    };
     for i in 0..row.len() {
-        if long(i) {
+        if row.bytes(i).len() > MAX_FIELD {
             let column = header.get(i).cloned().unwrap_or_else(|| format!("{}", i + 1));
             diags.push_at(
                 Some(line),
