@@ -1180,6 +1180,28 @@ mod tests {
     }
 
     #[test]
+    fn strings_with_escapes_anywhere_are_escaped_as_serde_json_does() {
+        // Every byte that needs an escape (and a few that do not) at every place of a word,
+        // among Chinese, ASCII and boundary bytes, so that the eight-byte test is checked
+        // against the byte-wise one.
+        let specials = ['\u{0}', '\u{1f}', ' ', '"', '\\', '\n', '\u{7f}', '!', ']', '#'];
+        for fill in ["中文字", "abcdefgh", "\u{7f}\u{7f}\u{7f}", "!!!!!!!!!"] {
+            for c in specials {
+                for at in 0..=fill.chars().count() {
+                    for len in [at + 1, fill.chars().count() * 3] {
+                        let mut s: String = fill.chars().cycle().take(len).collect();
+                        let pos = s.char_indices().nth(at).map_or(s.len(), |(k, _)| k);
+                        s.insert(pos, c);
+                        let mut got = Vec::new();
+                        json::string(&mut got, &s).unwrap();
+                        assert_eq!(got, serde_json::to_vec(&s).unwrap(), "{s:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn batches_are_written_in_order() {
         let items: Vec<usize> = (0..PART * PARTS * 3 + 17).collect();
         for len in [0, 1, PART, PART * PARTS, PART * PARTS + 1, items.len()] {
