@@ -350,13 +350,19 @@ pub fn sort_items(items: &mut [ItemDiff]) {
     // step), then moving each item diff to its place once. A key holds what decides most
     // comparisons; a tie on it falls back to the full order, so the order is exactly
     // `report_order`, and the sort being stable it is the order a stable sort of the items gives.
-    let mut jurisdictions: Vec<&str> = items.iter().map(|d| &*d.jurisdiction).collect();
-    jurisdictions.par_sort_unstable();
+    // The items of a jurisdiction mostly come together: one entry per run, then sorted.
+    let mut jurisdictions: Vec<&str> = Vec::new();
+    for d in items.iter() {
+        if jurisdictions.last() != Some(&&*d.jurisdiction) {
+            jurisdictions.push(&d.jurisdiction);
+        }
+    }
+    jurisdictions.sort_unstable();
     jurisdictions.dedup();
     let rank: FxHashMap<&str, u32> =
         jurisdictions.iter().enumerate().map(|(k, j)| (*j, k as u32)).collect();
     let mut keys: Vec<SortKey> = items
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(pos, d)| SortKey {
             regression: d.is_regression(),
