@@ -390,15 +390,6 @@ impl Intermediaries {
     }
 }
 
-/// Where a row came from, for diagnostics and reports.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Origin {
-    /// The file (or `workbook.xlsx#sheet`).
-    pub file: Str,
-    /// 1-based line of the row in the file (the header is line 1).
-    pub line: u64,
-}
-
 /// One step of an item's process (流程): what it says, shared by every row that says the same (a
 /// province repeats 受理, 1个工作日, 1 in every county), and the line it was read from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -524,7 +515,9 @@ pub struct Item {
     pub steps: Vec<Step>,
     /// 材料, in file order.
     pub materials: Vec<Material>,
-    pub origin: Origin,
+    /// 1-based line of the row in items.csv (or its sheet; the header is line 1); 0 when not
+    /// read from a file.
+    pub line: u64,
 }
 
 /// What an item says besides its name, code and implementer.

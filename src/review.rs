@@ -692,7 +692,7 @@ mod tests {
             .into(),
             steps: Vec::new(),
             materials: Vec::new(),
-            origin: Origin { file: "items.csv".into(), line: 2 },
+            line: 2,
         }
     }
 

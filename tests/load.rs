@@ -189,11 +189,11 @@ fn library_joins_steps_in_seq_order_and_materials() {
     assert_eq!(item.materials.len(), 3);
     assert_eq!(item.required_materials(), 2);
     assert_eq!(item.stamps(), 2);
-    assert_eq!(item.origin.line, 2);
+    assert_eq!(item.line, 2);
     // The quoted multi-line 中介服务 cell stays one field of one row.
     let town = ds.items.iter().find(|i| &*i.jurisdiction == "450102001").unwrap();
     assert_eq!(town.intermediaries.list.len(), 2);
-    assert_eq!(town.origin.line, 6);
+    assert_eq!(town.line, 6);
     // Jurisdictions sorted by code, with levels and parents.
     let codes: Vec<&str> = ds.jurisdictions.iter().map(|j| &*j.code).collect();
     assert_eq!(codes, ["450100", "450102", "450102001", "450103"]);
@@ -448,7 +448,7 @@ fn guangxi_system_export_loads_through_the_mapping() {
     assert_eq!(first.charged.value, Some(false));
     assert_eq!(&*first.charged.raw, "否");
     assert_eq!(first.levels.levels, [qingdan::model::Level::County]);
-    assert_eq!(first.origin.line, 2);
+    assert_eq!(first.line, 2);
     // Row 2: 全民健身设施… category 10 = 其他行政权力, 66/24 working days as the system stores them.
     assert_eq!(ds.items[1].category, Some(qingdan::model::Category::Other));
     assert_eq!(&*ds.items[1].statutory_limit.raw, "66个工作日");
@@ -596,7 +596,7 @@ fn a_title_row_above_the_header_is_skipped_and_reported() {
     assert!(d["message_en"].as_str().unwrap().contains("not the first row"));
     assert!(d["text"].as_str().unwrap().starts_with("兴宁区行政权力事项实施清单"));
     let ds = qingdan::load::load(dir.path(), &Default::default()).unwrap();
-    assert_eq!(ds.items[1].origin.line, 5);
+    assert_eq!(ds.items[1].line, 5);
 
     // The same in a workbook, tab-separated text is read too.
     let book = dir.path().join("list.xlsx");
@@ -616,7 +616,7 @@ fn a_title_row_above_the_header_is_skipped_and_reported() {
     assert_eq!(diag(&v, "list.xlsx#事项", Some(2))["file"], "list.xlsx#事项");
     let ds = qingdan::load::load(&book, &Default::default()).unwrap();
     assert_eq!(&*ds.items[0].jurisdiction, "450102");
-    assert_eq!(ds.items[0].origin.line, 3);
+    assert_eq!(ds.items[0].line, 3);
 
     let tsv = tempfile::tempdir().unwrap();
     std::fs::write(

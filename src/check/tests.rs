@@ -81,7 +81,7 @@ pub(crate) fn item(jurisdiction: &str, code: &str, name: &str) -> Item {
         .into(),
         steps: vec![step("受理", 0), step("审查", 0), step("决定", 1)],
         materials: vec![material("营业执照复印件"), material("申请书")],
-        origin: Origin { file: "items.csv".into(), line: 2 },
+        line: 2,
     }
 }
 

@@ -12,7 +12,7 @@ use super::read::{Row, Visitor};
 use super::{ItemIndex, LoadOptions};
 use crate::model::{
     Basis, Category, Code, Count, Fee, Flag, Intermediaries, Item, ItemBody, Kind, Level, Levels,
-    Material, MaterialBody, Name, Origin, Step, StepBody, Str, TimeLimit,
+    Material, MaterialBody, Name, Step, StepBody, Str, TimeLimit,
 };
 
 /// Parses a value once per distinct raw string.
@@ -111,7 +111,6 @@ struct Typer<'a> {
     columns: &'a Columns,
     table: Table,
     fill_jurisdiction: Option<Str>,
-    file: Str,
     map: Option<HeaderMap>,
     cache: Cache,
     /// The columns that join a step or material row to its item (区划代码, 事项编码, 事项名称).
@@ -132,17 +131,13 @@ fn side_by_side(cols: &[usize]) -> Option<(usize, usize)> {
 }
 
 impl<'a> Typer<'a> {
-    fn new(columns: &'a Columns, table: Table, opts: &LoadOptions, file: Str) -> Typer<'a> {
+    fn new(columns: &'a Columns, table: Table, opts: &LoadOptions) -> Typer<'a> {
         let fill_jurisdiction =
             opts.jurisdiction.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(Str::from);
-        // A copy of the name per typer: the pieces of a file are typed on different threads, and
-        // one shared `Arc` would have both cores bump its count for every row.
-        let file = Str::from(&*file);
         Typer {
             columns,
             table,
             fill_jurisdiction,
-            file,
             map: None,
             cache: Cache::default(),
             key_cols: Vec::new(),
@@ -214,10 +209,6 @@ impl<'a> Typer<'a> {
             }
             None => self.cache.limit(direct),
         }
-    }
-
-    fn origin(&self, line: u64) -> Origin {
-        Origin { file: self.file.clone(), line }
     }
 }
 
@@ -359,9 +350,9 @@ impl<'a> ItemsVisitor<'a> {
         self.t.map.as_ref().map(|m| m.ignored.clone()).unwrap_or_default()
     }
 
-    pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
+    pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions) -> Self {
         ItemsVisitor {
-            t: Typer::new(columns, Table::Items, opts, file),
+            t: Typer::new(columns, Table::Items, opts),
             items: Vec::new(),
             keys: ItemKeys::default(),
             bodies: FxHashMap::default(),
@@ -446,7 +437,7 @@ impl Visitor for ItemsVisitor<'_> {
             body,
             steps: Vec::new(),
             materials: Vec::new(),
-            origin: t.origin(line),
+            line,
         };
         self.keys.push(&item.jurisdiction, &item.code.norm);
         self.items.push(item);
@@ -774,13 +765,8 @@ impl<'a, T: Child> ChildVisitor<'a, T> {
 }
 
 impl<'a> ChildVisitor<'a, Step> {
-    pub(crate) fn new(
-        columns: &'a Columns,
-        opts: &LoadOptions,
-        file: Str,
-        index: &'a ItemIndex<'a>,
-    ) -> Self {
-        Self::with(Typer::new(columns, Table::Steps, opts, file), index, |t, row| StepBody {
+    pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, index: &'a ItemIndex<'a>) -> Self {
+        Self::with(Typer::new(columns, Table::Steps, opts), index, |t, row| StepBody {
             seq: field!(t, row, Col::Seq, seq),
             name: field!(t, row, Col::Step, name),
             limit: t.limit(row, Col::StepLimit),
@@ -790,13 +776,8 @@ impl<'a> ChildVisitor<'a, Step> {
 }
 
 impl<'a> ChildVisitor<'a, Material> {
-    pub(crate) fn new(
-        columns: &'a Columns,
-        opts: &LoadOptions,
-        file: Str,
-        index: &'a ItemIndex<'a>,
-    ) -> Self {
-        let t = Typer::new(columns, Table::Materials, opts, file);
+    pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, index: &'a ItemIndex<'a>) -> Self {
+        let t = Typer::new(columns, Table::Materials, opts);
         Self::with(t, index, |t, row| MaterialBody {
             name: field!(t, row, Col::Material, name),
             required: field!(t, row, Col::Required, flag),
@@ -868,9 +849,9 @@ impl<'a> JurisdictionsVisitor<'a> {
         self.t.map.as_ref().map(|m| m.ignored.clone()).unwrap_or_default()
     }
 
-    pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, file: Str) -> Self {
+    pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions) -> Self {
         JurisdictionsVisitor {
-            t: Typer::new(columns, Table::Jurisdictions, opts, file),
+            t: Typer::new(columns, Table::Jurisdictions, opts),
             seen: FxHashSet::default(),
             rows: Vec::new(),
         }

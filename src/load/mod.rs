@@ -58,20 +58,33 @@ enum Rows {
 /// Items or jurisdictions, in file order.
 struct Drained<T>(Vec<T>);
 
-/// Items and their keys, in file order.
+/// Items (in the parts the visitors typed them, joined once at the end) and their keys, in
+/// file order.
 #[derive(Default)]
 struct DrainedItems {
-    items: Vec<Item>,
+    parts: Vec<Vec<Item>>,
     keys: ItemKeys,
+}
+
+impl DrainedItems {
+    fn join(self) -> (Vec<Item>, ItemKeys) {
+        let mut items = Vec::with_capacity(self.parts.iter().map(Vec::len).sum());
+        for mut part in self.parts {
+            items.append(&mut part);
+        }
+        (items, self.keys)
+    }
 }
 
 impl read::Drain<ItemsVisitor<'_>> for DrainedItems {
     fn take(&mut self, _k: usize, v: &mut ItemsVisitor<'_>) {
-        self.items.append(&mut v.items);
+        if !v.items.is_empty() {
+            self.parts.push(std::mem::take(&mut v.items));
+        }
         self.keys.append(&mut v.keys);
     }
     fn reset(&mut self) {
-        self.items.clear();
+        self.parts.clear();
         self.keys.clear();
     }
 }
@@ -147,7 +160,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
         Rows::Items(items) => Some(std::mem::take(items)),
         _ => None,
     });
-    let DrainedItems { mut items, keys } = items.unwrap_or_default();
+    let (mut items, keys) = items.unwrap_or_default().join();
     let index = ItemIndex::new(&items, keys);
     profile.stage("item index");
     let children: Vec<&(Table, Source)> =
@@ -280,7 +293,7 @@ fn read_table(
     let empty = ItemIndex::new(&[], ItemKeys::default());
     let rows = match table {
         Table::Jurisdictions => {
-            let new = || JurisdictionsVisitor::new(columns, opts, file.clone());
+            let new = || JurisdictionsVisitor::new(columns, opts);
             let mut out = Drained(Vec::new());
             // A small table, read in one piece (duplicates are found within a visitor).
             let vs = read::visit(src, forced, &new, false, &mut diags, &mut report, &mut out);
@@ -288,7 +301,7 @@ fn read_table(
             Rows::Jurisdictions(out.0)
         }
         Table::Items => {
-            let new = || ItemsVisitor::new(columns, opts, file.clone());
+            let new = || ItemsVisitor::new(columns, opts);
             let mut out = DrainedItems::default();
             let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
@@ -296,7 +309,7 @@ fn read_table(
         }
         Table::Steps => {
             let index = index.unwrap_or(&empty);
-            let new = || StepsVisitor::new(columns, opts, file.clone(), index);
+            let new = || StepsVisitor::new(columns, opts, index);
             let mut out = ChildRows(Vec::new());
             let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
@@ -304,7 +317,7 @@ fn read_table(
         }
         Table::Materials => {
             let index = index.unwrap_or(&empty);
-            let new = || MaterialsVisitor::new(columns, opts, file.clone(), index);
+            let new = || MaterialsVisitor::new(columns, opts, index);
             let mut out = ChildRows(Vec::new());
             let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
@@ -325,26 +338,25 @@ pub(crate) struct ItemIndex<'a> {
     first: Vec<bool>,
     /// The items with a code, by the hash of their key, each the first with its key.
     by_code: hashbrown::HashTable<u32>,
-    /// The rest, made when first needed (rows without a code, or whose code is not found, are
-    /// rare).
-    by_name: std::sync::OnceLock<Names>,
-}
-
-/// Items by (区划代码, 事项名称), and each jurisdiction's item without a code (`None` when it
-/// has several).
-#[derive(Default)]
-struct Names {
-    by_name: FxHashMap<Str, FxHashMap<Str, usize>>,
+    /// Per jurisdiction: its item without a code, `None` when it has several.
     codeless: FxHashMap<Str, Option<usize>>,
+    /// Items by (区划代码, 事项名称), made when first needed: rows that name their item but
+    /// whose code finds none are rare.
+    by_name: std::sync::OnceLock<FxHashMap<Str, FxHashMap<Str, usize>>>,
 }
 
 impl<'a> ItemIndex<'a> {
     fn new(items: &'a [Item], keys: ItemKeys) -> ItemIndex<'a> {
         let mut by_code = hashbrown::HashTable::with_capacity(keys.len());
         let mut first = vec![false; keys.len()];
+        let mut codeless = FxHashMap::default();
         for (i, item) in items.iter().enumerate().take(keys.len()) {
             let Ok(id) = u32::try_from(i) else { break };
             if item.code.norm.is_empty() {
+                codeless
+                    .entry(item.jurisdiction.clone())
+                    .and_modify(|one: &mut Option<usize>| *one = None)
+                    .or_insert(Some(i));
                 continue;
             }
             let same = |j: &u32| keys.is(*j as usize, &item.jurisdiction, &item.code.norm);
@@ -356,30 +368,23 @@ impl<'a> ItemIndex<'a> {
                 }
             }
         }
-        ItemIndex { items, keys, first, by_code, by_name: std::sync::OnceLock::new() }
+        let by_name = std::sync::OnceLock::new();
+        ItemIndex { items, keys, first, by_code, codeless, by_name }
     }
 
-    fn names(&self) -> &Names {
+    fn by_name(&self) -> &FxHashMap<Str, FxHashMap<Str, usize>> {
         self.by_name.get_or_init(|| {
-            let mut names = Names::default();
+            let mut by_name: FxHashMap<Str, FxHashMap<Str, usize>> = FxHashMap::default();
             for (i, item) in self.items.iter().enumerate() {
-                if item.code.norm.is_empty() {
-                    names
-                        .codeless
-                        .entry(item.jurisdiction.clone())
-                        .and_modify(|one| *one = None)
-                        .or_insert(Some(i));
-                }
                 if !item.name.norm.is_empty() {
-                    names
-                        .by_name
+                    by_name
                         .entry(item.jurisdiction.clone())
                         .or_default()
                         .entry(item.name.norm.clone())
                         .or_insert(i);
                 }
             }
-            names
+            by_name
         })
     }
 
@@ -400,12 +405,9 @@ impl<'a> ItemIndex<'a> {
                 return Some(i as usize);
             }
         }
-        let names = self.names();
         match key.name.as_deref() {
-            Some(name) => names.by_name.get(&*key.jurisdiction).and_then(|m| m.get(name)).copied(),
-            None if key.code.is_empty() => {
-                names.codeless.get(&*key.jurisdiction).copied().flatten()
-            }
+            Some(name) => self.by_name().get(&*key.jurisdiction).and_then(|m| m.get(name)).copied(),
+            None if key.code.is_empty() => self.codeless.get(&*key.jurisdiction).copied().flatten(),
             None => None,
         }
     }
@@ -463,7 +465,7 @@ fn settle_jurisdictions(
             .or_else(|| Level::from_division_code(&code))
             .unwrap_or_else(|| {
                 item_diags.push_at(
-                    Some(item.origin.line),
+                    Some(item.line),
                     Some("区划代码".into()),
                     Some(code.to_string()),
                     Msg::NotADivisionCode,
@@ -472,7 +474,7 @@ fn settle_jurisdictions(
             });
         if listed {
             item_diags.push_at(
-                Some(item.origin.line),
+                Some(item.line),
                 Some("区划代码".into()),
                 Some(code.to_string()),
                 Msg::JurisdictionNotListed,

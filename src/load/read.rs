@@ -145,7 +145,7 @@ pub(crate) fn visit<V: Visitor + Send>(
     parallel: bool,
     diags: &mut Diags,
     report: &mut FileReport,
-    drain: &mut dyn Drain<V>,
+    drain: &mut (dyn Drain<V> + Send),
 ) -> Vec<V> {
     let mut visitor = new();
     match source {
@@ -272,7 +272,7 @@ fn stream_utf8<V: Visitor + Send>(
     parallel: bool,
     diags: &mut Diags,
     report: &mut FileReport,
-    drain: &mut dyn Drain<V>,
+    drain: &mut (dyn Drain<V> + Send),
 ) -> Option<Vec<V>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path).ok()?;
@@ -339,15 +339,24 @@ fn stream_utf8<V: Visitor + Send>(
     let mut start = pos + body.rest;
     let mut line = body.line;
     let mut end = end;
+    // The next window is read (after the incomplete record that ends this one) while this one
+    // is typed: copying the file's bytes is then no longer a wait of its own.
+    let mut next: Vec<u8> = Vec::new();
     loop {
         let stretch = buf.get(start..end)?;
-        line = body.read(stretch, line, parallel, new, &mut visitors, diags, report, drain)?;
+        next.clear();
+        next.extend_from_slice(buf.get(end..).unwrap_or_default());
+        let (read, filled) = rayon::join(
+            || body.read(stretch, line, parallel, new, &mut visitors, diags, report, drain),
+            || if eof { Some(true) } else { fill(&mut file, &mut next) },
+        );
+        line = read?;
         if eof {
             return Some(visitors);
         }
-        buf.drain(..end);
+        std::mem::swap(&mut buf, &mut next);
         start = 0;
-        eof = fill(&mut file, &mut buf)?;
+        eof = filled?;
         end = if eof {
             buf.len()
         } else {
@@ -395,7 +404,7 @@ fn visit_csv<V: Visitor + Send>(
     parallel: bool,
     diags: &mut Diags,
     report: &mut FileReport,
-    drain: &mut dyn Drain<V>,
+    drain: &mut (dyn Drain<V> + Send),
 ) -> Vec<V> {
     let delimiter = delimiter(text);
     let head = read_head(text, delimiter, &mut visitor, diags, report);
@@ -491,7 +500,7 @@ impl Body {
         visitors: &mut Vec<V>,
         diags: &mut Diags,
         report: &mut FileReport,
-        drain: &mut dyn Drain<V>,
+        drain: &mut (dyn Drain<V> + Send),
     ) -> Option<u64> {
         if !parallel {
             // One visitor for the whole file (the jurisdictions table finds duplicates within it).
