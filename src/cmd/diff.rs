@@ -63,7 +63,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     // json, jsonl and csv go straight into the output file as they are rendered (a province
     // diff is over 600 MB of JSON: building it in memory first cost a second and its size in
     // memory).
-    report::write_output_with(args.output.as_deref(), |w| match args.format {
+    report::direct::write_output_with(args.output.as_deref(), |w| match args.format {
         Format::Html => {
             let html = report::diff_html::render(&report, global.lang, &old.source, &new.source);
             w.write_all(html.as_bytes()).map_err(|e| crate::error::Error::io("<output>", e))

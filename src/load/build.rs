@@ -497,27 +497,35 @@ impl ItemKey {
     }
 }
 
-/// The rows of steps.csv or materials.csv, each with the index of its item, kept in
-/// fixed-size chunks so that growing never copies millions of rows.
+/// The rows of steps.csv or materials.csv typed by one visitor since it was last drained, in
+/// file order, and the runs of consecutive rows that belong to one item (the rows of an item are
+/// usually together, so there are about as many runs as items, not as rows).
 pub(crate) struct Children<T> {
-    /// (item index, row), in file order.
-    pub(crate) chunks: Vec<Vec<(u32, T)>>,
+    pub(crate) rows: Vec<T>,
+    /// (item index, how many rows), covering `rows` in order.
+    pub(crate) runs: Vec<(u32, u32)>,
 }
-
-/// Rows per chunk of `Children`.
-const CHUNK: usize = 1 << 16;
 
 impl<T> Children<T> {
     fn new() -> Self {
-        Children { chunks: Vec::new() }
+        Children { rows: Vec::new(), runs: Vec::new() }
     }
 
     fn push(&mut self, item: u32, row: T) {
-        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
-            self.chunks.push(Vec::with_capacity(CHUNK));
+        match self.runs.last_mut() {
+            Some((i, n)) if *i == item && *n < u32::MAX => *n += 1,
+            _ => self.runs.push((item, 1)),
         }
-        if let Some(chunk) = self.chunks.last_mut() {
-            chunk.push((item, row));
+        self.rows.push(row);
+    }
+
+    /// Takes what was typed, leaving room for as much again.
+    pub(crate) fn take(&mut self) -> Children<T> {
+        let rows = Vec::with_capacity(self.rows.len());
+        let runs = Vec::with_capacity(self.runs.len());
+        Children {
+            rows: std::mem::replace(&mut self.rows, rows),
+            runs: std::mem::replace(&mut self.runs, runs),
         }
     }
 }

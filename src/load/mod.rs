@@ -98,12 +98,14 @@ impl read::Drain<JurisdictionsVisitor<'_>> for Drained<JurisdictionRow> {
     }
 }
 
-/// The rows of steps.csv or materials.csv: chunks of (item index, row), in file order.
-struct ChildRows<T>(Vec<Vec<(u32, T)>>);
+/// The rows of steps.csv or materials.csv, as the visitors typed them, in file order.
+struct ChildRows<T>(Vec<build::Children<T>>);
 
 impl<T: build::Child> read::Drain<build::ChildVisitor<'_, T>> for ChildRows<T> {
     fn take(&mut self, _k: usize, v: &mut build::ChildVisitor<'_, T>) {
-        self.0.append(&mut v.rows.chunks);
+        if !v.rows.rows.is_empty() {
+            self.0.push(v.rows.take());
+        }
     }
     fn reset(&mut self) {
         self.0.clear();
@@ -128,34 +130,27 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     }
     let found = source::find(path)?;
 
-    // CSV files are read one after the other, each in pieces in parallel, so that only one
-    // file's text is held at a time; sheets (already in memory) are typed in parallel. Items are
-    // read first: steps and materials find their item as they are read.
+    // Each CSV file is read in pieces in parallel; the jurisdictions and the items first, one
+    // after the other, then steps and materials side by side (each finds its items as it reads,
+    // and one file's waits at the end of a window are filled by the other's work). Sheets,
+    // already in memory, are typed in parallel.
     let mut profile = profile::Profile::from_env("load");
     let sheets = !found.tables.iter().all(|(_, s)| matches!(s, Source::Csv { .. }));
-    let read_all = |tables: &[&(Table, Source)],
-                    index: Option<&ItemIndex<'_>>,
-                    profile: &mut profile::Profile|
-     -> Vec<TableOut> {
-        let read = |(table, src): &&(Table, Source)| {
-            read_table(*table, src, &columns, opts, forced, index)
-        };
-        if sheets {
-            tables.par_iter().map(read).collect()
-        } else {
-            tables
-                .iter()
-                .map(|t| {
-                    let out = read(t);
-                    profile.stage(t.0.stem());
-                    out
-                })
-                .collect()
-        }
+    let read = |(table, src): &&(Table, Source), index: Option<&ItemIndex<'_>>| {
+        read_table(*table, src, &columns, opts, forced, index)
     };
     let is_child = |t: &Table| matches!(t, Table::Steps | Table::Materials);
     let heads: Vec<&(Table, Source)> = found.tables.iter().filter(|(t, _)| !is_child(t)).collect();
-    let mut outs = read_all(&heads, None, &mut profile);
+    let mut outs: Vec<TableOut> = if sheets {
+        heads.par_iter().map(|t| read(t, None)).collect()
+    } else {
+        let mut outs = Vec::new();
+        for t in &heads {
+            outs.push(read(t, None));
+            profile.stage(t.0.stem());
+        }
+        outs
+    };
     let items = outs.iter_mut().find_map(|o| match &mut o.rows {
         Rows::Items(items) => Some(std::mem::take(items)),
         _ => None,
@@ -165,7 +160,8 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     profile.stage("item index");
     let children: Vec<&(Table, Source)> =
         found.tables.iter().filter(|(t, _)| is_child(t)).collect();
-    outs.extend(read_all(&children, Some(&index), &mut profile));
+    outs.par_extend(children.par_iter().map(|t| read(t, Some(&index))));
+    profile.stage("steps + materials");
     drop(index);
     profile.stage("drop index");
 
@@ -248,26 +244,30 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
 /// once at its size.
 fn gather<T>(n_items: usize, rows: ChildRows<T>) -> Vec<Vec<T>> {
     let mut sizes = vec![0usize; n_items];
-    for chunk in &rows.0 {
-        for (i, _) in chunk {
-            if let Some(size) = sizes.get_mut(*i as usize) {
-                *size += 1;
+    for part in &rows.0 {
+        for &(i, n) in &part.runs {
+            if let Some(size) = sizes.get_mut(i as usize) {
+                *size += n as usize;
             }
         }
     }
-    // Each list is allocated (at its final size) when its first row arrives, not all up front:
-    // the rows come chunk by chunk and each chunk is freed once moved, so the lists reuse the
-    // memory of the chunks before them and the rows are held about once, not twice, at the peak.
+    // Each list is allocated (at its final size) when its first run arrives, not all up front:
+    // each part is freed once moved, so the lists reuse the memory of the parts before them and
+    // the rows are held about once, not twice, at the peak.
     let mut lists: Vec<Vec<T>> = Vec::new();
     lists.resize_with(n_items, Vec::new);
-    for chunk in rows.0 {
-        for (i, row) in chunk {
+    for part in rows.0 {
+        let mut rows = part.rows.into_iter();
+        for (i, n) in part.runs {
             let i = i as usize;
+            let run = rows.by_ref().take(n as usize);
             if let (Some(list), Some(&size)) = (lists.get_mut(i), sizes.get(i)) {
                 if list.capacity() == 0 {
                     list.reserve_exact(size);
                 }
-                list.push(row);
+                list.extend(run);
+            } else {
+                run.for_each(drop);
             }
         }
     }

@@ -139,13 +139,16 @@ pub fn write_json<W: Write>(r: &DiffReport, w: &mut W) -> Result<()> {
         w.write_all(b"[]").map_err(io)?;
     } else {
         w.write_all(b"[").map_err(io)?;
-        for (k, it) in r.items.iter().enumerate() {
-            if k > 0 {
-                w.write_all(b",").map_err(io)?;
+        write_batched(&r.items, w, |first, part, buf| {
+            for (k, it) in part.iter().enumerate() {
+                if first + k > 0 {
+                    buf.push(b',');
+                }
+                json::newline(buf, true, 2).map_err(io)?;
+                json::item(buf, it, true, 2).map_err(io)?;
             }
-            json::newline(w, true, 2).map_err(io)?;
-            json::item(w, it, true, 2).map_err(io)?;
-        }
+            Ok(())
+        })?;
         json::newline(w, true, 1).map_err(io)?;
         w.write_all(b"]").map_err(io)?;
     }
@@ -166,9 +169,61 @@ pub fn write_json<W: Write>(r: &DiffReport, w: &mut W) -> Result<()> {
 /// The jsonl report (one item per line), streamed into `w`: the bytes `serde_json::to_writer`
 /// gives for each item.
 pub fn write_jsonl<W: Write>(r: &DiffReport, w: &mut W) -> Result<()> {
-    for it in &r.items {
-        json::item(w, it, false, 0).map_err(io_err)?;
-        write_all(w, b"\n")?;
+    write_batched(&r.items, w, |_, part, buf| {
+        for it in part {
+            json::item(buf, it, false, 0).map_err(io_err)?;
+            buf.push(b'\n');
+        }
+        Ok(())
+    })
+}
+
+/// Item diffs rendered into one buffer (a part) at a time.
+const PART: usize = 1024;
+
+/// Parts rendered side by side in one round.
+const PARTS: usize = 8;
+
+/// Writes `items` into `w` in order, rendered by `render` (given the index of a part's first
+/// item, the part and a buffer to append to) a part per task: the parts of a round render in
+/// parallel while the current thread writes the previous round, so memory stays bounded (two
+/// rounds of buffers, reused) and the output is exactly what rendering the items one after the
+/// other into `w` gives.
+fn write_batched<T, W, F>(items: &[T], w: &mut W, render: F) -> Result<()>
+where
+    T: Sync,
+    W: Write,
+    F: Fn(usize, &[T], &mut Vec<u8>) -> Result<()> + Sync,
+{
+    let render_round = |round: usize, bufs: &mut Vec<Vec<u8>>| -> Result<()> {
+        let first = round * PART * PARTS;
+        let window = items.get(first..).unwrap_or_default();
+        let window = &window[..window.len().min(PART * PARTS)];
+        bufs.resize_with(window.len().div_ceil(PART), Vec::new);
+        bufs.par_iter_mut().zip(window.par_chunks(PART)).enumerate().try_for_each(
+            |(p, (buf, part))| {
+                buf.clear();
+                render(first + p * PART, part, buf)
+            },
+        )
+    };
+    let rounds = items.len().div_ceil(PART * PARTS);
+    let mut ready: Vec<Vec<u8>> = Vec::new();
+    let mut next: Vec<Vec<u8>> = Vec::new();
+    if rounds > 0 {
+        render_round(0, &mut ready)?;
+    }
+    for round in 1..=rounds {
+        let mut rendered = Ok(());
+        let written = rayon::in_place_scope(|s| {
+            // The next round renders in the pool while this thread writes.
+            if round < rounds {
+                s.spawn(|_| rendered = render_round(round, &mut next));
+            }
+            ready.iter().try_for_each(|b| w.write_all(b)).map_err(io_err)
+        });
+        written.and(rendered)?;
+        std::mem::swap(&mut ready, &mut next);
     }
     Ok(())
 }
@@ -454,14 +509,29 @@ pub fn csv(r: &DiffReport, raw: bool) -> Result<Vec<u8>> {
     Ok(v)
 }
 
-/// The csv report (`csv`), streamed into `w` one row at a time.
+/// The csv report (`csv`), streamed into `w`: rows rendered in parallel a part at a time
+/// (`write_batched`), each part by its own csv writer (a record's bytes depend on the record
+/// alone), written in order.
 pub fn write_csv<W: Write>(r: &DiffReport, raw: bool, w: &mut W) -> Result<()> {
-    let mut w = csv::Writer::from_writer(w);
-    let err = |e: csv::Error| Error::Usage(format!("cannot render CSV: {e}"));
-    w.write_record(CSV_HEADER).map_err(err)?;
+    let mut head = csv::Writer::from_writer(&mut *w);
+    head.write_record(CSV_HEADER).map_err(csv_err)?;
+    head.flush().map_err(io_err)?;
+    drop(head);
+    write_batched(&r.items, w, |_, part, buf| csv_rows(part, raw, buf))?;
+    w.flush().map_err(io_err)
+}
+
+fn csv_err(e: csv::Error) -> Error {
+    Error::Usage(format!("cannot render CSV: {e}"))
+}
+
+/// The csv rows of `items` appended to `buf`.
+fn csv_rows(items: &[ItemDiff], raw: bool, buf: &mut Vec<u8>) -> Result<()> {
+    let err = csv_err;
+    let mut w = csv::Writer::from_writer(buf);
     // Text cells are defused; the score stays a number (a negative score is not a formula,
     // and '-4 would not sort as one).
-    let text = |w: &mut csv::Writer<&mut W>, c: &str| {
+    let text = |w: &mut csv::Writer<&mut Vec<u8>>, c: &str| {
         if raw {
             w.write_field(c)
         } else {
@@ -472,13 +542,8 @@ pub fn write_csv<W: Write>(r: &DiffReport, raw: bool, w: &mut W) -> Result<()> {
     let mut a: [String; 7] = Default::default();
     let mut num = String::new();
     let mut fields = String::new();
-    // The changes cell (character diffs) is made in parallel a window of rows at a time; the
-    // rows are written in order.
-    let windows = r.items.chunks(TEXT_WINDOW).map(|window| {
-        let cells: Vec<String> = window.par_iter().map(changes_cell).collect();
-        window.iter().zip(cells)
-    });
-    for (it, changes) in windows.flatten() {
+    for it in items {
+        let changes = changes_cell(it);
         measure_cells_into(it.before.as_ref(), &mut b);
         measure_cells_into(it.after.as_ref(), &mut a);
         fields.clear();
@@ -1099,6 +1164,59 @@ mod tests {
         check(&r);
         r.items.clear();
         check(&r);
+        // Enough items for several parts and rounds, the last of each partial, every item
+        // distinct so that one out of place shows.
+        let base = varied_report();
+        let n = PART * PARTS * 2 + PART + 3;
+        r.items = (0..n)
+            .map(|k| {
+                let mut d = base.items[k % base.items.len()].clone();
+                d.item = format!("{}-{k}", d.item).into();
+                d.score = k as f64 / 8.0 - 100.0;
+                d
+            })
+            .collect();
+        check(&r);
+    }
+
+    #[test]
+    fn strings_with_escapes_anywhere_are_escaped_as_serde_json_does() {
+        // Every byte that needs an escape (and a few that do not) at every place of a word,
+        // among Chinese, ASCII and boundary bytes, so that the eight-byte test is checked
+        // against the byte-wise one.
+        let specials = ['\u{0}', '\u{1f}', ' ', '"', '\\', '\n', '\u{7f}', '!', ']', '#'];
+        for fill in ["中文字", "abcdefgh", "\u{7f}\u{7f}\u{7f}", "!!!!!!!!!"] {
+            for c in specials {
+                for at in 0..=fill.chars().count() {
+                    for len in [at + 1, fill.chars().count() * 3] {
+                        let mut s: String = fill.chars().cycle().take(len).collect();
+                        let pos = s.char_indices().nth(at).map_or(s.len(), |(k, _)| k);
+                        s.insert(pos, c);
+                        let mut got = Vec::new();
+                        json::string(&mut got, &s).unwrap();
+                        assert_eq!(got, serde_json::to_vec(&s).unwrap(), "{s:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn batches_are_written_in_order() {
+        let items: Vec<usize> = (0..PART * PARTS * 3 + 17).collect();
+        for len in [0, 1, PART, PART * PARTS, PART * PARTS + 1, items.len()] {
+            let mut got = Vec::new();
+            write_batched(&items[..len], &mut got, |first, part, buf| {
+                for (k, x) in part.iter().enumerate() {
+                    assert_eq!(first + k, *x);
+                    buf.extend_from_slice(format!("{x},").as_bytes());
+                }
+                Ok(())
+            })
+            .unwrap();
+            let want: String = items[..len].iter().map(|x| format!("{x},")).collect();
+            assert_eq!(String::from_utf8(got).unwrap(), want);
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod check_xlsx;
 pub mod diff;
 pub mod diff_html;
 pub mod diff_xlsx;
+pub mod direct;
 pub mod findings;
 pub mod html;
 pub mod review;
