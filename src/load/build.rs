@@ -297,6 +297,16 @@ impl ItemKeys {
         hash_parts(jurisdiction.as_bytes(), code.as_bytes())
     }
 
+    /// True when items `i` and `j` have the same key.
+    pub(crate) fn same(&self, i: usize, j: usize) -> bool {
+        self.get(i).is_some() && self.get(i) == self.get(j)
+    }
+
+    /// True when item `i` has no 事项编码.
+    pub(crate) fn code_is_empty(&self, i: usize) -> bool {
+        self.get(i).is_some_and(|key| key.last() == Some(&KEY_SEPARATOR))
+    }
+
     /// True when item `i` has this key.
     pub(crate) fn is(&self, i: usize, jurisdiction: &str, code: &str) -> bool {
         let start = match i.checked_sub(1) {

@@ -58,33 +58,22 @@ enum Rows {
 /// Items or jurisdictions, in file order.
 struct Drained<T>(Vec<T>);
 
-/// Items (in the parts the visitors typed them, joined once at the end) and their keys, in
-/// file order.
+/// Items and their keys, in file order.
 #[derive(Default)]
 struct DrainedItems {
-    parts: Vec<Vec<Item>>,
+    items: Vec<Item>,
     keys: ItemKeys,
-}
-
-impl DrainedItems {
-    fn join(self) -> (Vec<Item>, ItemKeys) {
-        let mut items = Vec::with_capacity(self.parts.iter().map(Vec::len).sum());
-        for mut part in self.parts {
-            items.append(&mut part);
-        }
-        (items, self.keys)
-    }
 }
 
 impl read::Drain<ItemsVisitor<'_>> for DrainedItems {
     fn take(&mut self, _k: usize, v: &mut ItemsVisitor<'_>) {
-        if !v.items.is_empty() {
-            self.parts.push(std::mem::take(&mut v.items));
-        }
+        // Moved, not taken: the visitor keeps its list's memory for the next window, and a
+        // large list grows in place (the allocator remaps it), so each item is copied once.
+        self.items.append(&mut v.items);
         self.keys.append(&mut v.keys);
     }
     fn reset(&mut self) {
-        self.parts.clear();
+        self.items.clear();
         self.keys.clear();
     }
 }
@@ -155,7 +144,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
         Rows::Items(items) => Some(std::mem::take(items)),
         _ => None,
     });
-    let (mut items, keys) = items.unwrap_or_default().join();
+    let DrainedItems { mut items, keys } = items.unwrap_or_default();
     let index = ItemIndex::new(&items, keys);
     profile.stage("item index");
     let children: Vec<&(Table, Source)> =
@@ -347,22 +336,26 @@ pub(crate) struct ItemIndex<'a> {
 
 impl<'a> ItemIndex<'a> {
     fn new(items: &'a [Item], keys: ItemKeys) -> ItemIndex<'a> {
-        let mut by_code = hashbrown::HashTable::with_capacity(keys.len());
-        let mut first = vec![false; keys.len()];
+        // The hashes in parallel; the table filled in item order (the first item of a key wins).
+        let n = keys.len().min(items.len()).min(u32::MAX as usize);
+        let hashes: Vec<u64> = (0..n).into_par_iter().map(|i| keys.hash(i)).collect();
+        let hash = |j: &u32| hashes.get(*j as usize).copied().unwrap_or(0);
+        let mut by_code = hashbrown::HashTable::with_capacity(n);
+        let mut first = vec![false; n];
         let mut codeless = FxHashMap::default();
-        for (i, item) in items.iter().enumerate().take(keys.len()) {
-            let Ok(id) = u32::try_from(i) else { break };
-            if item.code.norm.is_empty() {
-                codeless
-                    .entry(item.jurisdiction.clone())
-                    .and_modify(|one: &mut Option<usize>| *one = None)
-                    .or_insert(Some(i));
+        for (i, &h) in hashes.iter().enumerate() {
+            if keys.code_is_empty(i) {
+                if let Some(item) = items.get(i) {
+                    codeless
+                        .entry(item.jurisdiction.clone())
+                        .and_modify(|one: &mut Option<usize>| *one = None)
+                        .or_insert(Some(i));
+                }
                 continue;
             }
-            let same = |j: &u32| keys.is(*j as usize, &item.jurisdiction, &item.code.norm);
-            let entry = by_code.entry(keys.hash(i), same, |j: &u32| keys.hash(*j as usize));
+            let entry = by_code.entry(h, |j: &u32| keys.same(*j as usize, i), hash);
             if let hashbrown::hash_table::Entry::Vacant(v) = entry {
-                v.insert(id);
+                v.insert(i as u32);
                 if let Some(f) = first.get_mut(i) {
                     *f = true;
                 }
