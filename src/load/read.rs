@@ -507,7 +507,8 @@ impl Body {
             let text = simdutf8::basic::from_utf8(stretch).ok()?;
             let Some(v) = visitors.first_mut() else { return Some(line) };
             let piece = Piece { text, line };
-            piece.read(self.delimiter, &self.header, self.ok, v, diags, report);
+            let mut out = Typing { header: &self.header, ok: self.ok, visitor: v, diags, report };
+            piece.read(self.delimiter, &mut out);
             drain.take(0, v);
             return Some(line + memchr::memchr_iter(b'\n', stretch).count() as u64);
         }
@@ -548,7 +549,9 @@ impl Body {
                 let mut d = Diags::new(diags.file());
                 let mut r = FileReport::default();
                 let piece = Piece { text, line };
-                piece.read(self.delimiter, &self.header, self.ok, v, &mut d, &mut r);
+                let (header, ok) = (&self.header, self.ok);
+                let mut out = Typing { header, ok, visitor: v, diags: &mut d, report: &mut r };
+                piece.read(self.delimiter, &mut out);
                 Some((d, r))
             })
             .collect();
@@ -576,21 +579,13 @@ impl Piece<'_> {
     /// Types the records of the piece: lines without quote marks split at the delimiter, and
     /// from the first line with a quote mark (or a lone carriage return) on, whatever the csv
     /// crate reads.
-    fn read<V: Visitor>(
-        &self,
-        delimiter: u8,
-        header: &[String],
-        ok: bool,
-        visitor: &mut V,
-        diags: &mut Diags,
-        report: &mut FileReport,
-    ) {
+    fn read<V: Visitor>(&self, delimiter: u8, out: &mut Typing<'_, V>) {
         let bytes = self.text.as_bytes();
         let mut cells: Vec<(u32, u32)> = Vec::new();
         // Without carriage returns (files with LF line ends), one scan finds every delimiter,
         // line end and quote mark.
         let (mut at, mut line) = if memchr::memchr(b'\r', bytes).is_none() {
-            self.read_plain(delimiter, header, ok, visitor, diags, report, &mut cells)
+            self.read_plain(delimiter, out, &mut cells)
         } else {
             (0, self.line)
         };
@@ -618,28 +613,23 @@ impl Piece<'_> {
                 cells.push((from as u32, text.len() as u32));
                 // The line ends at an ASCII byte, so at a character boundary.
                 let Some(text) = self.text.get(at..at + text.len()) else { break };
-                data_row(line, &Row::Text(text, &cells), header, ok, visitor, diags, report);
+                out.row(line, &Row::Text(text, &cells));
             }
             line += 1;
             at += next;
         }
         if at < bytes.len() {
             let rest = Piece { text: self.text.get(at..).unwrap_or_default(), line };
-            rest.read_csv(delimiter, header, ok, visitor, diags, report);
+            rest.read_csv(delimiter, out);
         }
     }
 
     /// Types the lines of a piece without carriage returns, up to the first line with a quote
     /// mark; returns where that line starts (the end when there is none) and its number.
-    #[allow(clippy::too_many_arguments)]
     fn read_plain<V: Visitor>(
         &self,
         delimiter: u8,
-        header: &[String],
-        ok: bool,
-        visitor: &mut V,
-        diags: &mut Diags,
-        report: &mut FileReport,
+        out: &mut Typing<'_, V>,
         cells: &mut Vec<(u32, u32)>,
     ) -> (usize, u64) {
         let bytes = self.text.as_bytes();
@@ -654,7 +644,7 @@ impl Piece<'_> {
             // A blank line is no record (as for the csv crate).
             if end > start {
                 if let Some(text) = self.text.get(start..end) {
-                    data_row(line, &Row::Text(text, cells), header, ok, visitor, diags, report);
+                    out.row(line, &Row::Text(text, cells));
                 }
             }
         };
@@ -684,15 +674,7 @@ impl Piece<'_> {
     }
 
     /// Types the records of the piece as the csv crate reads them.
-    fn read_csv<V: Visitor>(
-        &self,
-        delimiter: u8,
-        header: &[String],
-        ok: bool,
-        visitor: &mut V,
-        diags: &mut Diags,
-        report: &mut FileReport,
-    ) {
+    fn read_csv<V: Visitor>(&self, delimiter: u8, out: &mut Typing<'_, V>) {
         let mut reader = csv_reader(self.text.as_bytes(), delimiter);
         let mut rec = ByteRecord::new();
         loop {
@@ -701,13 +683,13 @@ impl Piece<'_> {
                 Ok(false) => break,
                 Err(e) => {
                     let line = e.position().map(|p| p.line() + self.line - 1);
-                    diags.push_at(line, None, Some(e.to_string()), Msg::CsvError);
+                    out.diags.push_at(line, None, Some(e.to_string()), Msg::CsvError);
                     break;
                 }
             }
             let line = rec.position().map(|p| self.line_of(p)).unwrap_or(0);
             let row = Row::Csv(&rec, std::cell::OnceCell::new());
-            data_row(line, &row, header, ok, visitor, diags, report);
+            out.row(line, &row);
         }
     }
 
@@ -727,6 +709,22 @@ impl Piece<'_> {
             at += 1;
         }
         line
+    }
+}
+
+/// Where the data rows of a piece go: counted into `report`, checked against the header, typed
+/// by `visitor` (none when the header lacks a required column).
+struct Typing<'a, V> {
+    header: &'a [String],
+    ok: bool,
+    visitor: &'a mut V,
+    diags: &'a mut Diags,
+    report: &'a mut FileReport,
+}
+
+impl<V: Visitor> Typing<'_, V> {
+    fn row(&mut self, line: u64, row: &Row<'_>) {
+        data_row(line, row, self.header, self.ok, self.visitor, self.diags, self.report);
     }
 }
 

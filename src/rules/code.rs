@@ -4,7 +4,7 @@
 
 use crate::model::{Category, Field, Item, Level, Severity};
 use crate::report::Lang;
-use crate::value::code::{CharClass, Code, CodeLayouts, FieldSpec, ImplCode};
+use crate::value::code::{short_division, CharClass, Code, CodeLayouts, FieldSpec, ImplCode};
 
 use super::{Rule, Sink, Source, Subject};
 
@@ -351,19 +351,6 @@ fn fit_fixed<'a>(rest: &'a str, fields: &[FieldSpec], parts: &mut Vec<&'a str>) 
         parts.pop();
     }
     false
-}
-
-/// A 12-digit division without its trailing zero groups (as `CodeLayouts::parse` shortens it):
-/// 511602000000 → 511602, 450721101000 → 450721101.
-fn short_division(d: &str) -> &str {
-    let zero = |s: Option<&str>| s.is_some_and(|s| s.bytes().all(|b| b == b'0'));
-    if d.len() == 12 && zero(d.get(6..)) {
-        d.get(..6).unwrap_or(d)
-    } else if d.len() == 12 && zero(d.get(9..)) {
-        d.get(..9).unwrap_or(d)
-    } else {
-        d
-    }
 }
 
 fn implementation_code(

@@ -404,7 +404,7 @@ impl CodeLayouts {
 
 /// A 12-digit division without its trailing zero groups: 511602000000 → 511602,
 /// 450721101000 → 450721101.
-fn short_division(d: &str) -> &str {
+pub(crate) fn short_division(d: &str) -> &str {
     let zero = |s: Option<&str>| s.is_some_and(|s| s.bytes().all(|b| b == b'0'));
     if d.len() == 12 && zero(d.get(6..)) {
         d.get(..6).unwrap_or(d)
