@@ -265,13 +265,6 @@ impl ItemKeys {
         self.ends.extend(other.ends.drain(..).map(|e| e + base));
     }
 
-    /// Room for the keys of `items` more items (of ~20 bytes each), when the system gives it.
-    pub(crate) fn try_reserve(&mut self, items: usize) {
-        if self.ends.try_reserve_exact(items).is_ok() {
-            let _ = self.bytes.try_reserve_exact(items.saturating_mul(20));
-        }
-    }
-
     pub(crate) fn clear(&mut self) {
         self.bytes.clear();
         self.ends.clear();

@@ -292,15 +292,6 @@ fn read_table(
         Table::Items => {
             let new = || ItemsVisitor::new(columns, opts);
             let mut out = DrainedItems::default();
-            // Room for as many items as the file could hold at 128 bytes a row (a province's
-            // rows are ~300): address space only until used, and the list then never moves
-            // as it grows. Not reserved when the system refuses so much.
-            if let Source::Csv { path, .. } = src {
-                let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-                let rows = usize::try_from(len / 128).unwrap_or(0);
-                let _ = out.items.try_reserve_exact(rows);
-                out.keys.try_reserve(rows);
-            }
             let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
             Rows::Items(out)
