@@ -140,6 +140,33 @@ fn bom_and_crlf_copy_gives_the_same_counts() {
     assert_eq!(shape(&v), shape(&inspect_json(&fixture("small"), &[])));
 }
 
+/// A carriage return inside a line ends a record for the csv crate, and so for the loader's own
+/// line splitter, which hands such a line to the csv crate: the rows count as if it were a line
+/// end (CRLF line ends around it stay line ends).
+#[test]
+fn a_lone_carriage_return_ends_a_record_as_a_line_end_does() {
+    let with_cr = tempfile::tempdir().unwrap();
+    let with_lf = tempfile::tempdir().unwrap();
+    for (dir, cut) in [(&with_cr, "\r"), (&with_lf, "\n")] {
+        copy_small(dir.path(), |s| {
+            let mut text = s.replace('\n', "\r\n");
+            // A step whose name is cut in two, in the middle of the file.
+            if s.starts_with("区划代码,事项编码,序号") {
+                let at = text.find("\r\n450103").unwrap_or(text.len());
+                text.insert_str(at, &format!("\r\n450102,000101001000,9,孤{cut}立,1个工作日,0"));
+            }
+            text.into_bytes()
+        });
+    }
+    let (cr, lf) = (inspect_json(with_cr.path(), &[]), inspect_json(with_lf.path(), &[]));
+    assert_eq!(counts(&cr), counts(&lf));
+    let steps = counts(&cr).into_iter().find(|c| c.0 == "steps").unwrap();
+    let small = counts(&inspect_json(&fixture("small"), &[]));
+    let before = small.into_iter().find(|c| c.0 == "steps").unwrap();
+    assert_eq!(steps.1, before.1 + 2, "the cut line is read as two rows");
+    assert_eq!(steps.3, before.3 + 2, "both halves lack fields: {steps:?}");
+}
+
 /// Writes the small fixture as one workbook with Chinese sheet names; division codes as numbers,
 /// as spreadsheets store them.
 fn write_small_xlsx(path: &Path) {
@@ -752,6 +779,8 @@ fn files_read_in_pieces_load_as_when_read_whole() {
                     ",000101001000,,\"多行\n名称，含逗号\"\"引号\"\"\",行政许可,,,,,,,,,,,\n",
                 );
                 out.push_str("450102,999999999999,1,\"孤立\n环节\",1个工作日,0\n");
+                // A lone carriage return: the csv crate ends a record there.
+                out.push_str("450102,000101001000,9,孤\r立,1个工作日,0\n");
                 let mut fields: Vec<String> = line.split(',').map(str::to_string).collect();
                 if let Some(f) = fields.get_mut(3) {
                     *f = format!("\"{f}\n（续）\"");

@@ -580,66 +580,29 @@ impl Piece<'_> {
     /// from the first line with a quote mark (or a lone carriage return) on, whatever the csv
     /// crate reads.
     fn read<V: Visitor>(&self, delimiter: u8, out: &mut Typing<'_, V>) {
-        let bytes = self.text.as_bytes();
-        let mut cells: Vec<(u32, u32)> = Vec::new();
-        // Without carriage returns (files with LF line ends), one scan finds every delimiter,
-        // line end and quote mark.
-        let (mut at, mut line) = if memchr::memchr(b'\r', bytes).is_none() {
-            self.read_plain(delimiter, out, &mut cells)
-        } else {
-            (0, self.line)
-        };
-        while at < bytes.len() {
-            let rest = bytes.get(at..).unwrap_or_default();
-            let (len, next) = match memchr::memchr(b'\n', rest) {
-                Some(i) => (i, i + 1),
-                None => (rest.len(), rest.len()),
-            };
-            let mut text = rest.get(..len).unwrap_or_default();
-            if let Some(t) = text.strip_suffix(b"\r") {
-                text = t;
-            }
-            // Cell offsets are kept as u32: a longer line goes to the csv reader.
-            if memchr::memchr2(b'"', b'\r', text).is_some() || text.len() >= u32::MAX as usize {
-                break;
-            }
-            if !text.is_empty() {
-                cells.clear();
-                let mut from = 0;
-                for i in memchr::memchr_iter(delimiter, text) {
-                    cells.push((from as u32, i as u32));
-                    from = i + 1;
-                }
-                cells.push((from as u32, text.len() as u32));
-                // The line ends at an ASCII byte, so at a character boundary.
-                let Some(text) = self.text.get(at..at + text.len()) else { break };
-                out.row(line, &Row::Text(text, &cells));
-            }
-            line += 1;
-            at += next;
-        }
-        if at < bytes.len() {
+        let (at, line) = self.read_plain(delimiter, out);
+        if at < self.text.len() {
             let rest = Piece { text: self.text.get(at..).unwrap_or_default(), line };
             rest.read_csv(delimiter, out);
         }
     }
 
-    /// Types the lines of a piece without carriage returns, up to the first line with a quote
-    /// mark; returns where that line starts (the end when there is none) and its number.
-    fn read_plain<V: Visitor>(
-        &self,
-        delimiter: u8,
-        out: &mut Typing<'_, V>,
-        cells: &mut Vec<(u32, u32)>,
-    ) -> (usize, u64) {
+    /// Types the lines of the piece (LF or CRLF line ends), found with the delimiters in one scan,
+    /// up to the first line with a quote mark or a carriage return not before a line end; returns
+    /// where that line starts (the end when there is none) and its number.
+    fn read_plain<V: Visitor>(&self, delimiter: u8, out: &mut Typing<'_, V>) -> (usize, u64) {
         let bytes = self.text.as_bytes();
         let mut line = self.line;
-        // Cell offsets are kept as u32: a longer piece goes line by line.
+        // Cell offsets are kept as u32: a longer piece goes to the csv reader.
         if bytes.len() >= u32::MAX as usize {
             return (0, line);
         }
+        // The csv crate ends a record at a lone carriage return too: from its line on, it reads.
+        let lone_cr = memchr::memchr_iter(b'\r', bytes)
+            .find(|&r| bytes.get(r + 1) != Some(&b'\n'))
+            .unwrap_or(bytes.len());
         let (mut start, mut cell) = (0usize, 0usize);
-        cells.clear();
+        let mut cells: Vec<(u32, u32)> = Vec::new();
         let mut row = |start: usize, end: usize, line: u64, cells: &[(u32, u32)]| {
             // A blank line is no record (as for the csv crate).
             if end > start {
@@ -652,8 +615,13 @@ impl Piece<'_> {
             match bytes.get(i) {
                 Some(b'"') => return (start, line),
                 Some(b'\n') => {
-                    cells.push(((cell - start) as u32, (i - start) as u32));
-                    row(start, i, line, cells);
+                    if lone_cr < i {
+                        return (start, line);
+                    }
+                    let end = if bytes.get(i.wrapping_sub(1)) == Some(&b'\r') { i - 1 } else { i };
+                    let end = end.max(cell);
+                    cells.push(((cell - start) as u32, (end - start) as u32));
+                    row(start, end, line, &cells);
                     cells.clear();
                     line += 1;
                     start = i + 1;
@@ -666,8 +634,11 @@ impl Piece<'_> {
             }
         }
         if start < bytes.len() {
+            if lone_cr < bytes.len() {
+                return (start, line);
+            }
             cells.push(((cell - start) as u32, (bytes.len() - start) as u32));
-            row(start, bytes.len(), line, cells);
+            row(start, bytes.len(), line, &cells);
             line += 1;
         }
         (bytes.len(), line)
