@@ -732,8 +732,8 @@ fn inspect_writes_its_report_to_a_file() {
     assert!(err.contains("text or json"), "{err}");
 }
 
-/// Every fixture read in tiny pieces in parallel (`QINGDAN_PIECE_BYTES`) and in small windows
-/// (`QINGDAN_BLOCK_BYTES`) loads exactly as when read whole: the same counts, the same
+/// Every fixture read in tiny pieces in parallel (`QINGDAN_PIECE_BYTES`), mapped or in small
+/// windows (`QINGDAN_BLOCK_BYTES`, `QINGDAN_NO_MMAP`), loads exactly as when read whole: the same counts, the same
 /// diagnostics at the same lines, the same findings.
 #[test]
 fn files_read_in_pieces_load_as_when_read_whole() {
@@ -752,15 +752,13 @@ fn files_read_in_pieces_load_as_when_read_whole() {
         .collect();
     hostile.sort();
     dirs.extend(hostile);
-    let run = |args: &[&str], piece: Option<(&str, Option<&str>)>| {
+    let run = |args: &[&str], env: &[(&str, &str)]| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_qingdan"));
-        cmd.args(args).env_remove("QINGDAN_PIECE_BYTES").env_remove("QINGDAN_BLOCK_BYTES");
-        if let Some((p, block)) = piece {
-            cmd.env("QINGDAN_PIECE_BYTES", p);
-            if let Some(b) = block {
-                cmd.env("QINGDAN_BLOCK_BYTES", b);
-            }
+        cmd.args(args);
+        for var in ["QINGDAN_PIECE_BYTES", "QINGDAN_BLOCK_BYTES", "QINGDAN_NO_MMAP"] {
+            cmd.env_remove(var);
         }
+        cmd.envs(env.iter().copied());
         let out = cmd.output().unwrap();
         (out.status.code(), out.stdout, out.stderr)
     };
@@ -812,13 +810,22 @@ fn files_read_in_pieces_load_as_when_read_whole() {
             vec!["inspect", d, "--format", "json"],
             vec!["check", d, "--format", "jsonl", "--fail-on", "never"],
         ] {
-            let whole = run(&args, None);
-            for (piece, block) in [("1", None), ("64", Some("128")), ("1000", Some("4096"))] {
-                let pieces = run(&args, Some((piece, block)));
+            let whole = run(&args, &[]);
+            // Mapped files in pieces of 1 and 100 bytes (files with quote marks are cut again
+            // where their quoting allows), files read through windows (not mapped) in pieces.
+            let ways: [&[(&str, &str)]; 5] = [
+                &[("QINGDAN_PIECE_BYTES", "1")],
+                &[("QINGDAN_PIECE_BYTES", "100")],
+                &[("QINGDAN_NO_MMAP", "1")],
+                &[("QINGDAN_PIECE_BYTES", "64"), ("QINGDAN_BLOCK_BYTES", "128")],
+                &[("QINGDAN_PIECE_BYTES", "1000"), ("QINGDAN_BLOCK_BYTES", "4096")],
+            ];
+            for env in ways {
+                let pieces = run(&args, env);
                 assert_eq!(
                     (pieces.0, String::from_utf8_lossy(&pieces.1)),
                     (whole.0, String::from_utf8_lossy(&whole.1)),
-                    "{args:?} in pieces of {piece} bytes, windows of {block:?}"
+                    "{args:?} read with {env:?}"
                 );
             }
             compared += 1;

@@ -66,11 +66,21 @@ struct DrainedItems {
 }
 
 impl read::Drain<ItemsVisitor<'_>> for DrainedItems {
-    fn take(&mut self, _k: usize, v: &mut ItemsVisitor<'_>) {
-        // Moved, not taken: the visitor keeps its list's memory for the next window, and a
+    type Part = DrainedItems;
+    fn take(&mut self, v: &mut ItemsVisitor<'_>) {
+        // Moved, not taken: the visitor keeps its list's memory for the next piece, and a
         // large list grows in place (the allocator remaps it), so each item is copied once.
         self.items.append(&mut v.items);
         self.keys.append(&mut v.keys);
+    }
+    fn part(v: &mut ItemsVisitor<'_>) -> DrainedItems {
+        let mut part = DrainedItems::default();
+        part.take(v);
+        part
+    }
+    fn put(&mut self, mut part: DrainedItems) {
+        self.items.append(&mut part.items);
+        self.keys.append(&mut part.keys);
     }
     fn reset(&mut self) {
         self.items.clear();
@@ -79,8 +89,15 @@ impl read::Drain<ItemsVisitor<'_>> for DrainedItems {
 }
 
 impl read::Drain<JurisdictionsVisitor<'_>> for Drained<JurisdictionRow> {
-    fn take(&mut self, _k: usize, v: &mut JurisdictionsVisitor<'_>) {
+    type Part = Vec<JurisdictionRow>;
+    fn take(&mut self, v: &mut JurisdictionsVisitor<'_>) {
         self.0.append(&mut v.rows);
+    }
+    fn part(v: &mut JurisdictionsVisitor<'_>) -> Vec<JurisdictionRow> {
+        std::mem::take(&mut v.rows)
+    }
+    fn put(&mut self, mut part: Vec<JurisdictionRow>) {
+        self.0.append(&mut part);
     }
     fn reset(&mut self) {
         self.0.clear();
@@ -90,10 +107,18 @@ impl read::Drain<JurisdictionsVisitor<'_>> for Drained<JurisdictionRow> {
 /// The rows of steps.csv or materials.csv, as the visitors typed them, in file order.
 struct ChildRows<T>(Vec<build::Children<T>>);
 
-impl<T: build::Child> read::Drain<build::ChildVisitor<'_, T>> for ChildRows<T> {
-    fn take(&mut self, _k: usize, v: &mut build::ChildVisitor<'_, T>) {
-        if !v.rows.rows.is_empty() {
-            self.0.push(v.rows.take());
+impl<T: build::Child + Send> read::Drain<build::ChildVisitor<'_, T>> for ChildRows<T> {
+    type Part = build::Children<T>;
+    fn take(&mut self, v: &mut build::ChildVisitor<'_, T>) {
+        let part = Self::part(v);
+        self.put(part);
+    }
+    fn part(v: &mut build::ChildVisitor<'_, T>) -> build::Children<T> {
+        v.rows.take()
+    }
+    fn put(&mut self, part: build::Children<T>) {
+        if !part.rows.is_empty() {
+            self.0.push(part);
         }
     }
     fn reset(&mut self) {

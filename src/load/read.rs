@@ -5,6 +5,7 @@
 use csv::ByteRecord;
 use encoding_rs::Encoding;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
 
 use super::diag::{Diags, Msg};
 use super::source::{decode_text, Source};
@@ -128,9 +129,14 @@ pub(crate) trait Visitor {
 
 /// Where the rows typed by the visitors of one file go, in file order.
 pub(crate) trait Drain<V> {
-    /// Takes the rows visitor `k` has typed since it was last drained (called in file order,
-    /// after each stretch of the file).
-    fn take(&mut self, k: usize, visitor: &mut V);
+    /// The rows one visitor typed from one piece, held until the pieces before it are drained.
+    type Part: Send;
+    /// Takes the rows `visitor` has typed since it was last drained (called in file order).
+    fn take(&mut self, visitor: &mut V);
+    /// Takes the rows `visitor` has typed since it was last drained, to be put later.
+    fn part(visitor: &mut V) -> Self::Part;
+    /// Puts rows taken with [`Drain::part`] (called in file order, as `take`).
+    fn put(&mut self, part: Self::Part);
     /// Forgets everything taken: the file is read again from the start another way.
     fn reset(&mut self);
 }
@@ -138,14 +144,14 @@ pub(crate) trait Drain<V> {
 /// Reads every row of `source` into visitors made by `new`, filling the counts and encoding of
 /// `report`. A large CSV file is cut into pieces read in parallel, each by its own visitor; the
 /// visitors are returned in file order (the first one saw the header and the rows next to it).
-pub(crate) fn visit<V: Visitor + Send>(
+pub(crate) fn visit<V: Visitor + Send, D: Drain<V> + Send>(
     source: &Source,
     forced: Option<&'static Encoding>,
     new: &(dyn Fn() -> V + Sync),
     parallel: bool,
     diags: &mut Diags,
     report: &mut FileReport,
-    drain: &mut (dyn Drain<V> + Send),
+    drain: &mut D,
 ) -> Vec<V> {
     let mut visitor = new();
     match source {
@@ -173,11 +179,20 @@ pub(crate) fn visit<V: Visitor + Send>(
                     report.rows_rejected += 1;
                 }
             }
-            drain.take(0, &mut visitor);
+            drain.take(&mut visitor);
             vec![visitor]
         }
         Source::Csv { path, .. } => {
+            let mut whole = false;
             if forced.is_none() || forced == Some(encoding_rs::UTF_8) {
+                let bom = forced.is_none();
+                match map_utf8(path, bom, new, parallel, diags, report, drain) {
+                    Mapped::Read(vs) => return vs,
+                    Mapped::Whole => whole = true,
+                    Mapped::Unmapped => {}
+                }
+            }
+            if !whole && (forced.is_none() || forced == Some(encoding_rs::UTF_8)) {
                 let mut d = Diags::new(diags.file());
                 let mut r = FileReport::default();
                 let bom = forced.is_none();
@@ -265,14 +280,14 @@ const BLOCK: usize = 16 << 20;
 /// Reads a UTF-8 CSV file a window at a time, each window's complete records in pieces in
 /// parallel. `None` when the file turns out not to be UTF-8 (or its quoting cannot be followed
 /// from the start): then nothing was kept, and the caller reads the whole file as text.
-fn stream_utf8<V: Visitor + Send>(
+fn stream_utf8<V: Visitor + Send, D: Drain<V> + Send>(
     path: &std::path::Path,
     bom_allowed: bool,
     new: &(dyn Fn() -> V + Sync),
     parallel: bool,
     diags: &mut Diags,
     report: &mut FileReport,
-    drain: &mut (dyn Drain<V> + Send),
+    drain: &mut D,
 ) -> Option<Vec<V>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path).ok()?;
@@ -331,7 +346,7 @@ fn stream_utf8<V: Visitor + Send>(
     let text = simdutf8::basic::from_utf8(buf.get(pos..end)?).ok()?;
     let mut visitor = new();
     let head = read_head(text, delimiter, &mut visitor, diags, report);
-    drain.take(0, &mut visitor);
+    drain.take(&mut visitor);
     let mut visitors = vec![visitor];
     let Some(body) = head else {
         return Some(visitors);
@@ -374,6 +389,259 @@ fn stream_utf8<V: Visitor + Send>(
     }
 }
 
+/// How a mapped file was read.
+enum Mapped<V> {
+    /// Every row was typed, by these visitors (the first saw the header).
+    Read(Vec<V>),
+    /// Not UTF-8, or quoted in a way that cannot be followed from the start: nothing was kept,
+    /// and the caller reads the whole file as text.
+    Whole,
+    /// Not mapped (not a regular file, empty, or mapping refused or turned off): nothing was
+    /// kept, and the caller reads it a window at a time.
+    Unmapped,
+}
+
+/// Why the pieces of a mapped file stopped being typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Halt {
+    /// A quote mark: the line ends the pieces were cut at may be inside quoted fields.
+    Quote,
+    /// See [`Mapped::Whole`].
+    Whole,
+}
+
+/// About how long a piece of a mapped file is. Each thread keeps one visitor (and its caches)
+/// for all the pieces it types, so pieces can be small: the threads finish together.
+const MAPPED_PIECE: usize = 2 << 20;
+
+/// How many pieces a mapped stretch of `len` bytes is typed in (`QINGDAN_PIECE_BYTES=N`: of
+/// about N bytes, for the tests).
+fn mapped_piece_count(len: usize) -> usize {
+    let forced = std::env::var("QINGDAN_PIECE_BYTES").ok().and_then(|v| v.parse::<usize>().ok());
+    len / forced.unwrap_or(MAPPED_PIECE).max(1) + 1
+}
+
+/// Reads a UTF-8 CSV file mapped into memory, not copied: the rows after the first ones in pieces
+/// typed by every thread, taken in file order and drained in file order, each piece's pages let
+/// go once typed (so the file is never resident whole on its account). The pieces are first cut
+/// at line ends; if one holds a quote mark (a line end may then be inside a quoted field), the
+/// file is read again cut where its quote marks allow.
+///
+/// `QINGDAN_NO_MMAP=1` (or a window size for the tests, `QINGDAN_BLOCK_BYTES`) turns mapping off.
+fn map_utf8<V: Visitor + Send, D: Drain<V> + Send>(
+    path: &std::path::Path,
+    bom_allowed: bool,
+    new: &(dyn Fn() -> V + Sync),
+    parallel: bool,
+    diags: &mut Diags,
+    report: &mut FileReport,
+    drain: &mut D,
+) -> Mapped<V> {
+    if std::env::var_os("QINGDAN_NO_MMAP").is_some()
+        || std::env::var_os("QINGDAN_BLOCK_BYTES").is_some()
+    {
+        return Mapped::Unmapped;
+    }
+    let Ok(file) = std::fs::File::open(path) else { return Mapped::Unmapped };
+    match file.metadata() {
+        Ok(m) if m.is_file() && m.len() > 0 => {}
+        _ => return Mapped::Unmapped,
+    }
+    // SAFETY: the mapping is read only. Were the file truncated or rewritten by another process
+    // while it is read, the bytes under the typed text could change (or vanish); the list files
+    // of a run are not rewritten during it, and each piece is checked for UTF-8 as it is typed.
+    let Ok(map) = (unsafe { memmap2::Mmap::map(&file) }) else { return Mapped::Unmapped };
+    let release = |a: usize, b: usize| release_pages(&map, a, b);
+    for cut_at_quotes in [false, true] {
+        let mut d = Diags::new(diags.file());
+        let mut r = FileReport::default();
+        let read = read_mapped(
+            &map,
+            bom_allowed,
+            cut_at_quotes,
+            new,
+            parallel,
+            &mut d,
+            &mut r,
+            drain,
+            &release,
+        );
+        match read {
+            Ok(visitors) => {
+                diags.absorb(d);
+                report.encoding = r.encoding;
+                report.rows_read += r.rows_read;
+                report.rows_loaded += r.rows_loaded;
+                report.rows_rejected += r.rows_rejected;
+                return Mapped::Read(visitors);
+            }
+            Err(Halt::Quote) => drain.reset(),
+            Err(Halt::Whole) => {
+                drain.reset();
+                return Mapped::Whole;
+            }
+        }
+    }
+    Mapped::Whole
+}
+
+/// Lets go of the pages wholly inside `bytes[a..b]` of a mapped file: they are dropped from the
+/// process (its resident size), not from the page cache, and read again from it if touched.
+fn release_pages(map: &memmap2::Mmap, a: usize, b: usize) {
+    const PAGE: usize = 4096;
+    let (first, last) = (a.div_ceil(PAGE) * PAGE, b / PAGE * PAGE);
+    #[cfg(unix)]
+    if last > first {
+        // SAFETY: the mapping is a read-only view of a file: after MADV_DONTNEED a page touched
+        // again is read again from the page cache, with the same bytes. Nothing is lost.
+        let _ = unsafe {
+            map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, first, last - first)
+        };
+    }
+    #[cfg(not(unix))]
+    let _ = (map, first, last);
+}
+
+/// One attempt at reading a mapped file: its first rows (the header among them) as text, then
+/// the rest in pieces cut at line ends (`cut_at_quotes` false: halts at a quote mark) or where
+/// the quote marks allow.
+#[allow(clippy::too_many_arguments)]
+fn read_mapped<V: Visitor + Send, D: Drain<V> + Send>(
+    bytes: &[u8],
+    bom_allowed: bool,
+    cut_at_quotes: bool,
+    new: &(dyn Fn() -> V + Sync),
+    parallel: bool,
+    diags: &mut Diags,
+    report: &mut FileReport,
+    drain: &mut D,
+    release: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<V>, Halt> {
+    let mut pos = 0;
+    report.encoding = "UTF-8".to_string();
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        pos = 3;
+        if bom_allowed {
+            report.encoding = "UTF-8 (BOM)".to_string();
+        }
+    } else if encoding_rs::Encoding::for_bom(bytes).is_some() {
+        return Err(Halt::Whole);
+    }
+    let first = bytes.get(pos..bytes.len().min(pos + (64 << 10))).unwrap_or_default();
+    let delimiter = delimiter(&String::from_utf8_lossy(first));
+    // The first rows: the shortest stretch from the start that holds the header search rows.
+    let mut span = 64usize << 10;
+    let end = loop {
+        let stop = pos.saturating_add(span);
+        if stop >= bytes.len() {
+            break bytes.len();
+        }
+        let end = match super::chunk::last_boundary(
+            bytes.get(..stop).unwrap_or_default(),
+            pos,
+            delimiter,
+        ) {
+            Ok(Some(end)) => end,
+            Ok(None) => pos,
+            Err(()) => return Err(Halt::Whole),
+        };
+        if count_records(bytes.get(pos..end).unwrap_or_default(), delimiter) > HEADER_SEARCH {
+            break end;
+        }
+        span = span.saturating_mul(2);
+    };
+    let head_bytes = bytes.get(pos..end).unwrap_or_default();
+    let text = simdutf8::basic::from_utf8(head_bytes).map_err(|_| Halt::Whole)?;
+    let mut visitor = new();
+    let head = read_head(text, delimiter, &mut visitor, diags, report);
+    drain.take(&mut visitor);
+    let mut visitors = vec![visitor];
+    let Some(body) = head else {
+        return Ok(visitors);
+    };
+    let start = pos + body.rest;
+    let rest = bytes.get(start..).unwrap_or_default();
+    if !parallel {
+        body.read(rest, body.line, false, new, &mut visitors, diags, report, drain)
+            .ok_or(Halt::Whole)?;
+        return Ok(visitors);
+    }
+    let n = mapped_piece_count(rest.len());
+    let pieces = if cut_at_quotes {
+        super::chunk::split(bytes, start, delimiter, n)
+    } else {
+        cut_at_line_ends(bytes, start, n)
+    };
+    let job = Pieces { bytes, pieces: &pieces, line: body.line, halt_at_quote: !cut_at_quotes };
+    body.read_pieces(&job, new, &mut visitors, diags, report, drain, release)?;
+    Ok(visitors)
+}
+
+/// `bytes[start..]` cut into about `n` pieces of about the same length, each cut just past a
+/// line end (a record boundary unless the line end is inside a quoted field).
+fn cut_at_line_ends(bytes: &[u8], start: usize, n: usize) -> Vec<(usize, usize)> {
+    let len = bytes.len().saturating_sub(start);
+    let mut cuts = vec![start];
+    for k in 1..n.max(1) {
+        let target = start + len / n * k;
+        let from = target.max(*cuts.last().unwrap_or(&start));
+        let Some(nl) = memchr::memchr(b'\n', bytes.get(from..).unwrap_or_default()) else {
+            break;
+        };
+        let cut = from + nl + 1;
+        if cut < bytes.len() && cut > *cuts.last().unwrap_or(&start) {
+            cuts.push(cut);
+        }
+    }
+    cuts.push(bytes.len());
+    cuts.windows(2).filter_map(|w| Some((*w.first()?, *w.get(1)?))).collect()
+}
+
+/// The pieces of a mapped file to type.
+struct Pieces<'a> {
+    bytes: &'a [u8],
+    /// Byte ranges of `bytes`, in order, each starting at a record boundary.
+    pieces: &'a [(usize, usize)],
+    /// The line the first piece starts on.
+    line: u64,
+    /// True when the pieces were cut at line ends without regard to quote marks.
+    halt_at_quote: bool,
+}
+
+/// Typed pieces waiting for the ones before them, and where they go once those are drained.
+struct InOrder<'a, P, D> {
+    next: usize,
+    waiting: std::collections::BTreeMap<usize, (P, Diags, FileReport)>,
+    drain: &'a mut D,
+    diags: &'a mut Diags,
+    report: &'a mut FileReport,
+}
+
+impl<P, D> InOrder<'_, P, D> {
+    fn absorb(&mut self, d: Diags, r: FileReport) {
+        self.diags.absorb(d);
+        self.report.rows_read += r.rows_read;
+        self.report.rows_loaded += r.rows_loaded;
+        self.report.rows_rejected += r.rows_rejected;
+    }
+}
+
+/// The line piece `k` starts on, once the thread typing the piece before it has counted that
+/// piece's lines (it does so first thing); `None` when the reading halted meanwhile.
+fn start_line(starts: &[AtomicU64], k: usize, halt: &AtomicU8) -> Option<u64> {
+    let slot = starts.get(k)?;
+    loop {
+        let line = slot.load(Ordering::Acquire);
+        if line != u64::MAX {
+            return Some(line);
+        }
+        if halt.load(Ordering::Relaxed) != 0 {
+            return None;
+        }
+        std::thread::yield_now();
+    }
+}
+
 /// A csv reader as every table is read: no header row (it is found among the first rows), rows
 /// of any length (counted and reported, not refused).
 fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
@@ -397,18 +665,18 @@ fn count_records(text: &[u8], delimiter: u8) -> usize {
 
 /// Reads a whole CSV text (one that is not UTF-8, decoded): the header and first rows, then the
 /// rest in pieces in parallel.
-fn visit_csv<V: Visitor + Send>(
+fn visit_csv<V: Visitor + Send, D: Drain<V> + Send>(
     text: &str,
     mut visitor: V,
     new: &(dyn Fn() -> V + Sync),
     parallel: bool,
     diags: &mut Diags,
     report: &mut FileReport,
-    drain: &mut (dyn Drain<V> + Send),
+    drain: &mut D,
 ) -> Vec<V> {
     let delimiter = delimiter(text);
     let head = read_head(text, delimiter, &mut visitor, diags, report);
-    drain.take(0, &mut visitor);
+    drain.take(&mut visitor);
     let mut visitors = vec![visitor];
     let Some(body) = head else {
         return visitors;
@@ -491,7 +759,7 @@ impl Body {
     /// and drains the visitors in order; returns the line after the stretch, or `None` when the
     /// stretch is not UTF-8 (then what the visitors typed of it is to be thrown away).
     #[allow(clippy::too_many_arguments)]
-    fn read<V: Visitor + Send>(
+    fn read<V: Visitor + Send, D: Drain<V> + Send>(
         &self,
         stretch: &[u8],
         line: u64,
@@ -500,7 +768,7 @@ impl Body {
         visitors: &mut Vec<V>,
         diags: &mut Diags,
         report: &mut FileReport,
-        drain: &mut (dyn Drain<V> + Send),
+        drain: &mut D,
     ) -> Option<u64> {
         if !parallel {
             // One visitor for the whole file (the jurisdictions table finds duplicates within it).
@@ -509,7 +777,7 @@ impl Body {
             let piece = Piece { text, line };
             let mut out = Typing { header: &self.header, ok: self.ok, visitor: v, diags, report };
             piece.read(self.delimiter, &mut out);
-            drain.take(0, v);
+            drain.take(v);
             return Some(line + memchr::memchr_iter(b'\n', stretch).count() as u64);
         }
         let pieces = if self.ok {
@@ -562,10 +830,107 @@ impl Body {
             report.rows_loaded += r.rows_loaded;
             report.rows_rejected += r.rows_rejected;
         }
-        for (k, v) in visitors.iter_mut().enumerate().take(pieces.len() + 1).skip(1) {
-            drain.take(k, v);
+        for v in visitors.iter_mut().take(pieces.len() + 1).skip(1) {
+            drain.take(v);
         }
         Some(next)
+    }
+}
+
+impl Body {
+    /// Types the pieces of a mapped file on every thread. Each thread takes the next piece in
+    /// file order, types it with its own visitor (made when first needed, kept for its next
+    /// pieces with its caches), lets the piece's pages go, and drains what it typed, in file
+    /// order: at once when the pieces before it are drained, else when they are.
+    #[allow(clippy::too_many_arguments)]
+    fn read_pieces<V: Visitor + Send, D: Drain<V> + Send>(
+        &self,
+        job: &Pieces<'_>,
+        new: &(dyn Fn() -> V + Sync),
+        visitors: &mut Vec<V>,
+        diags: &mut Diags,
+        report: &mut FileReport,
+        drain: &mut D,
+        release: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<(), Halt> {
+        const GOING: u8 = 0;
+        const QUOTE: u8 = 1;
+        const WHOLE: u8 = 2;
+        let n = job.pieces.len();
+        let claimed = AtomicUsize::new(0);
+        let halt = AtomicU8::new(GOING);
+        // The line each piece starts on, known once the piece before it is counted.
+        let starts: Vec<AtomicU64> = (0..=n).map(|_| AtomicU64::new(u64::MAX)).collect();
+        if let Some(first) = starts.first() {
+            first.store(job.line, Ordering::Release);
+        }
+        let file = diags.file();
+        let order = std::sync::Mutex::new(InOrder::<D::Part, D> {
+            next: 0,
+            waiting: std::collections::BTreeMap::new(),
+            drain,
+            diags,
+            report,
+        });
+        let workers = rayon::current_num_threads().clamp(1, n.max(1));
+        let made: Vec<Option<V>> = (0..workers)
+            .into_par_iter()
+            .map(|_| {
+                let mut visitor: Option<V> = None;
+                while halt.load(Ordering::Relaxed) == GOING {
+                    let k = claimed.fetch_add(1, Ordering::Relaxed);
+                    let Some(&(a, b)) = job.pieces.get(k) else { break };
+                    let piece = job.bytes.get(a..b).unwrap_or_default();
+                    let lines = memchr::memchr_iter(b'\n', piece).count() as u64;
+                    let Some(line) = start_line(&starts, k, &halt) else { break };
+                    if let Some(next) = starts.get(k + 1) {
+                        next.store(line + lines, Ordering::Release);
+                    }
+                    if job.halt_at_quote && memchr::memchr(b'"', piece).is_some() {
+                        halt.store(QUOTE, Ordering::Relaxed);
+                        break;
+                    }
+                    let Ok(text) = simdutf8::basic::from_utf8(piece) else {
+                        halt.store(WHOLE, Ordering::Relaxed);
+                        break;
+                    };
+                    let v = visitor.get_or_insert_with(|| {
+                        let mut v = new();
+                        // The header's own diagnostics were reported when it was read, once.
+                        v.header(&self.header, &mut Diags::new(file.clone()));
+                        v
+                    });
+                    let mut d = Diags::new(file.clone());
+                    let mut r = FileReport::default();
+                    let (header, ok) = (&self.header, self.ok);
+                    let mut out = Typing { header, ok, visitor: v, diags: &mut d, report: &mut r };
+                    Piece { text, line }.read(self.delimiter, &mut out);
+                    release(a, b);
+                    let mut o = order.lock().unwrap_or_else(|e| e.into_inner());
+                    if o.next == k {
+                        o.drain.take(v);
+                        o.absorb(d, r);
+                        o.next += 1;
+                        loop {
+                            let next = o.next;
+                            let Some((part, d, r)) = o.waiting.remove(&next) else { break };
+                            o.drain.put(part);
+                            o.absorb(d, r);
+                            o.next += 1;
+                        }
+                    } else {
+                        o.waiting.insert(k, (D::part(v), d, r));
+                    }
+                }
+                visitor
+            })
+            .collect();
+        visitors.extend(made.into_iter().flatten());
+        match halt.load(Ordering::Relaxed) {
+            GOING => Ok(()),
+            QUOTE => Err(Halt::Quote),
+            _ => Err(Halt::Whole),
+        }
     }
 }
 
