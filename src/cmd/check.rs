@@ -71,10 +71,13 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     };
     let mut prof = crate::load::profile::Profile::from_env("check");
     let stage = progress.stage(global.lang.pick("读取数据", "loading"));
-    let dataset = load::load(&args.dataset, &opts)?;
-    prof.stage("load");
-    let standard = args.standard.as_deref().map(|p| load::load(p, &opts)).transpose()?;
-    prof.stage("load standard");
+    // The standard (small, read mostly on one thread) is read beside the dataset.
+    let (dataset, standard) = rayon::join(
+        || load::load(&args.dataset, &opts),
+        || args.standard.as_deref().map(|p| load::load(p, &opts)).transpose(),
+    );
+    let (dataset, standard) = (dataset?, standard?);
+    prof.stage("load (and the standard)");
     stage.done();
     let stage = progress.stage(global.lang.pick("检查", "checking"));
     let result = check::run_profiled(&dataset, standard.as_ref(), &config, &mut prof);

@@ -348,6 +348,7 @@ pub(crate) struct ItemsVisitor<'a> {
     bodies: FxHashMap<Box<[u8]>, Known>,
     /// The columns of those cells: 事项编码, 事项名称 and the body's.
     body_cols: Vec<usize>,
+
     /// The 区划代码 cell of the previous row and what it gave (rows of one jurisdiction come
     /// together).
     last_jurisdiction: (Vec<u8>, Option<Str>),
@@ -554,8 +555,6 @@ enum Target {
 struct KeyMemo {
     /// The key cells of the previous row, as [`key_into`] writes them.
     raw: Vec<u8>,
-    /// The same for the current row (kept to reuse its allocation).
-    scratch: Vec<u8>,
     target: Option<Target>,
     /// The item the last found key led to.
     last: Option<u32>,
@@ -573,6 +572,31 @@ fn key_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize], span: Option<(usiz
         cells_into(buf, row, cols);
         buf.insert(0, 1);
     }
+}
+
+/// True when `buf` is what [`key_into`] writes for `row` (compared in place, nothing copied).
+fn key_equal(buf: &[u8], row: &Row<'_>, cols: &[usize], span: Option<(usize, usize)>) -> bool {
+    if let Some(bytes) = span.and_then(|(a, b)| row.span(a, b)) {
+        return buf.first() == Some(&0) && buf.get(1..) == Some(bytes);
+    }
+    buf.first() == Some(&1) && cells_equal(buf.get(1..).unwrap_or_default(), row, cols)
+}
+
+/// True when `buf` is what [`cells_into`] writes for `row` (compared in place, nothing copied).
+fn cells_equal(buf: &[u8], row: &Row<'_>, cols: &[usize]) -> bool {
+    let mut at = 0;
+    for &i in cols {
+        let cell = row.bytes(i);
+        let len = (cell.len() as u64).to_le_bytes();
+        let Some(end) = (at + len.len()).checked_add(cell.len()) else { return false };
+        if buf.get(at..at + len.len()) != Some(&len[..])
+            || buf.get(at + len.len()..end) != Some(cell)
+        {
+            return false;
+        }
+        at = end;
+    }
+    at == buf.len()
 }
 
 /// Writes the bytes of the cells `cols` of `row` into `buf`, each preceded by its length, so that
@@ -596,9 +620,8 @@ fn row_item(
     line: u64,
     diags: &mut Diags,
 ) -> Option<u32> {
-    key_into(&mut memo.scratch, row, &t.key_cols, t.key_span);
-    if memo.scratch != memo.raw || memo.target.is_none() {
-        std::mem::swap(&mut memo.raw, &mut memo.scratch);
+    if memo.target.is_none() || !key_equal(&memo.raw, row, &t.key_cols, t.key_span) {
+        key_into(&mut memo.raw, row, &t.key_cols, t.key_span);
         memo.target = None;
         if let Some(i) = memo.last.and_then(|prev| next_item(t, index, prev, row)) {
             memo.target = Some(Target::Item(i));

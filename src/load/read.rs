@@ -886,10 +886,6 @@ impl Body {
                     if let Some(next) = starts.get(k + 1) {
                         next.store(line + lines, Ordering::Release);
                     }
-                    if job.halt_at_quote && memchr::memchr(b'"', piece).is_some() {
-                        halt.store(QUOTE, Ordering::Relaxed);
-                        break;
-                    }
                     let Ok(text) = simdutf8::basic::from_utf8(piece) else {
                         halt.store(WHOLE, Ordering::Relaxed);
                         break;
@@ -904,7 +900,12 @@ impl Body {
                     let mut r = FileReport::default();
                     let (header, ok) = (&self.header, self.ok);
                     let mut out = Typing { header, ok, visitor: v, diags: &mut d, report: &mut r };
-                    Piece { text, line }.read(self.delimiter, &mut out);
+                    let plain = Piece { text, line }.read(self.delimiter, &mut out);
+                    // Not split at the delimiter alone: a quote mark (or a lone carriage return).
+                    if !plain && job.halt_at_quote && memchr::memchr(b'"', piece).is_some() {
+                        halt.store(QUOTE, Ordering::Relaxed);
+                        break;
+                    }
                     release(a, b);
                     let mut o = order.lock().unwrap_or_else(|e| e.into_inner());
                     if o.next == k {
@@ -944,12 +945,16 @@ impl Piece<'_> {
     /// Types the records of the piece: lines without quote marks split at the delimiter, and
     /// from the first line with a quote mark (or a lone carriage return) on, whatever the csv
     /// crate reads.
-    fn read<V: Visitor>(&self, delimiter: u8, out: &mut Typing<'_, V>) {
+    /// Returns true when every line was split at the delimiter (no quote mark, no lone carriage
+    /// return).
+    fn read<V: Visitor>(&self, delimiter: u8, out: &mut Typing<'_, V>) -> bool {
         let (at, line) = self.read_plain(delimiter, out);
         if at < self.text.len() {
             let rest = Piece { text: self.text.get(at..).unwrap_or_default(), line };
             rest.read_csv(delimiter, out);
+            return false;
         }
+        true
     }
 
     /// Types the lines of the piece (LF or CRLF line ends), found with the delimiters in one scan,
