@@ -12,6 +12,7 @@ mod columns;
 mod diag;
 pub mod profile;
 mod read;
+mod scan;
 mod source;
 
 use std::collections::BTreeMap;

@@ -981,7 +981,7 @@ impl Piece<'_> {
                 }
             }
         };
-        for i in memchr::memchr3_iter(delimiter, b'\n', b'"', bytes) {
+        for i in super::scan::Specials::new(bytes, delimiter) {
             match bytes.get(i) {
                 Some(b'"') => return (start, line),
                 Some(b'\n') => {
