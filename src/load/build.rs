@@ -327,6 +327,71 @@ impl ItemKeys {
 /// An item's code, name and body, as typed from their cells.
 type Known = (Arc<Code>, Arc<Name>, Arc<ItemBody>);
 
+/// The code, name and body typed from one set of cells, the cells (as [`body_key_into`] writes
+/// them), and the prototype that followed it last.
+struct Proto {
+    key: Box<[u8]>,
+    known: Known,
+    next: Option<u32>,
+}
+
+/// The runs of consecutive columns among `cols`, as (first, last), in column order.
+fn runs_of(cols: &[usize]) -> Vec<(usize, usize)> {
+    let mut sorted = cols.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for c in sorted {
+        match runs.last_mut() {
+            Some((_, last)) if *last + 1 == c => *last = c,
+            _ => runs.push((c, c)),
+        }
+    }
+    runs
+}
+
+/// Writes bytes into `buf` that two rows write alike exactly when their cells `cols` are equal:
+/// when the row is a line of text, the line's bytes across each run of consecutive columns of
+/// `runs` (each preceded by its length), else each cell (see [`cells_into`]); a first byte tells
+/// the two forms apart.
+fn body_key_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize], runs: &[(usize, usize)]) {
+    if matches!(row, Row::Text(..)) {
+        buf.clear();
+        buf.push(0);
+        for &(a, b) in runs {
+            let span = row.span(a, b).unwrap_or_default();
+            buf.extend_from_slice(&(span.len() as u64).to_le_bytes());
+            buf.extend_from_slice(span);
+        }
+    } else {
+        cells_into(buf, row, cols);
+        buf.insert(0, 1);
+    }
+}
+
+/// True when `buf` is what [`body_key_into`] writes for `row` (compared in place).
+fn body_key_equal(buf: &[u8], row: &Row<'_>, cols: &[usize], runs: &[(usize, usize)]) -> bool {
+    if !matches!(row, Row::Text(..)) {
+        return buf.first() == Some(&1) && cells_equal(buf.get(1..).unwrap_or_default(), row, cols);
+    }
+    if buf.first() != Some(&0) {
+        return false;
+    }
+    let mut at = 1;
+    for &(a, b) in runs {
+        let span = row.span(a, b).unwrap_or_default();
+        let len = (span.len() as u64).to_le_bytes();
+        let Some(end) = (at + len.len()).checked_add(span.len()) else { return false };
+        if buf.get(at..at + len.len()) != Some(&len[..])
+            || buf.get(at + len.len()..end) != Some(span)
+        {
+            return false;
+        }
+        at = end;
+    }
+    at == buf.len()
+}
+
 /// The hash of a key from its two parts (hashed apart: the same whether they come from a row or
 /// from [`ItemKeys`]).
 fn hash_parts(jurisdiction: &[u8], code: &[u8]) -> u64 {
@@ -343,11 +408,18 @@ pub(crate) struct ItemsVisitor<'a> {
     pub(crate) items: Vec<Item>,
     /// The key of each item of `items`.
     pub(crate) keys: ItemKeys,
-    /// Item codes, names and bodies by the bytes of their cells: the same standard item recurs in
-    /// every county, and one lookup replaces one per field.
-    bodies: FxHashMap<Box<[u8]>, Known>,
-    /// The columns of those cells: 事项编码, 事项名称 and the body's.
+    /// Item codes, names and bodies by the bytes of their cells (see [`body_key_into`]): the
+    /// same standard item recurs in every county, and one lookup replaces one per field.
+    bodies: FxHashMap<Box<[u8]>, u32>,
+    /// What `bodies` leads to, in the order first seen.
+    protos: Vec<Proto>,
+    /// The prototype of the previous row: the next row is most likely the one that followed it
+    /// last time (counties list the standard items in the same order), checked in place.
+    last_proto: Option<u32>,
+    /// The columns of those cells: 事项编码, 事项名称 and the body's; and the runs of consecutive
+    /// columns among them.
     body_cols: Vec<usize>,
+    body_runs: Vec<(usize, usize)>,
 
     /// The 区划代码 cell of the previous row and what it gave (rows of one jurisdiction come
     /// together).
@@ -367,7 +439,10 @@ impl<'a> ItemsVisitor<'a> {
             items: Vec::new(),
             keys: ItemKeys::default(),
             bodies: FxHashMap::default(),
+            protos: Vec::new(),
+            last_proto: None,
             body_cols: Vec::new(),
+            body_runs: Vec::new(),
             last_jurisdiction: (Vec::new(), None),
             scratch: Vec::new(),
         }
@@ -389,6 +464,7 @@ impl Visitor for ItemsVisitor<'_> {
         let map = self.t.map.as_ref();
         self.body_cols = [Col::Code, Col::Name].iter().filter_map(|c| map?.get(*c)).collect();
         self.body_cols.extend_from_slice(&self.t.own_cols);
+        self.body_runs = runs_of(&self.body_cols);
         ok
     }
 
@@ -411,18 +487,46 @@ impl Visitor for ItemsVisitor<'_> {
             );
             return false;
         };
-        cells_into(&mut self.scratch, row, &self.body_cols);
-        let (code, name, body) = match self.bodies.get(self.scratch.as_slice()) {
-            Some(known) => known.clone(),
+        let (cols, runs) = (&self.body_cols, &self.body_runs);
+        let protos = &mut self.protos;
+        let predicted = self.last_proto.and_then(|p| protos.get(p as usize)?.next);
+        let hit = predicted.filter(|&n| {
+            protos.get(n as usize).is_some_and(|p| body_key_equal(&p.key, row, cols, runs))
+        });
+        let (found, typed) = match hit {
+            Some(n) => (Some(n), None),
             None => {
-                let code = field!(t, row, Col::Code, code);
-                let name = field!(t, row, Col::Name, name);
-                let known = (code, name, Arc::new(read_body(t, row)));
-                if self.bodies.len() < MAX_PROTOS {
-                    self.bodies.insert(self.scratch.as_slice().into(), known.clone());
+                body_key_into(&mut self.scratch, row, cols, runs);
+                match self.bodies.get(self.scratch.as_slice()) {
+                    Some(&i) => (Some(i), None),
+                    None => {
+                        let code = field!(t, row, Col::Code, code);
+                        let name = field!(t, row, Col::Name, name);
+                        let known = (code, name, Arc::new(read_body(t, row)));
+                        match u32::try_from(protos.len()) {
+                            Ok(i) if protos.len() < MAX_PROTOS => {
+                                let key: Box<[u8]> = self.scratch.as_slice().into();
+                                self.bodies.insert(key.clone(), i);
+                                protos.push(Proto { key, known, next: None });
+                                (Some(i), None)
+                            }
+                            _ => (None, Some(known)),
+                        }
+                    }
                 }
-                known
             }
+        };
+        if hit.is_none() {
+            if let (Some(p), Some(i)) = (self.last_proto, found) {
+                if let Some(prev) = protos.get_mut(p as usize) {
+                    prev.next = Some(i);
+                }
+            }
+        }
+        self.last_proto = found;
+        let known = found.and_then(|i| protos.get(i as usize)).map(|p| p.known.clone());
+        let Some((code, name, body)) = known.or(typed) else {
+            return false;
         };
         if code.is_empty() && name.is_empty() {
             diags.push_at(
