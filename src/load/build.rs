@@ -327,12 +327,80 @@ impl ItemKeys {
 /// An item's code, name and body, as typed from their cells.
 type Known = (Arc<Code>, Arc<Name>, Arc<ItemBody>);
 
-/// The code, name and body typed from one set of cells, the cells (as [`body_key_into`] writes
-/// them), and the prototype that followed it last.
-struct Proto {
+/// Values typed from one set of cells, the cells (as [`body_key_into`] writes them), and the
+/// prototype that followed it last.
+struct Proto<K> {
     key: Box<[u8]>,
-    known: Known,
+    known: K,
     next: Option<u32>,
+}
+
+/// Values typed from a row's cells, remembered by those cells: the same standard item recurs in
+/// every county, and one lookup of the row replaces one per field. The row after one typed like
+/// prototype P is first compared in place with the prototype that followed P last time (counties
+/// list the standard items in the same order: 87% of the province's item rows); only when that
+/// fails are its cells copied and looked up. (Steps and materials are not foretold as well: there
+/// it cost more than it saved.)
+pub(crate) struct Protos<K> {
+    by_key: FxHashMap<Box<[u8]>, u32>,
+    list: Vec<Proto<K>>,
+    last: Option<u32>,
+    scratch: Vec<u8>,
+}
+
+impl<K> Default for Protos<K> {
+    fn default() -> Self {
+        Protos { by_key: FxHashMap::default(), list: Vec::new(), last: None, scratch: Vec::new() }
+    }
+}
+
+impl<K: Clone> Protos<K> {
+    /// The values of `row`'s cells `cols` (with `runs`, their runs of neighbouring columns),
+    /// typed by `make` when these cells were not seen before.
+    fn get(
+        &mut self,
+        row: &Row<'_>,
+        cols: &[usize],
+        runs: &[(usize, usize)],
+        make: impl FnOnce() -> K,
+    ) -> K {
+        let predicted = self.last.and_then(|p| self.list.get(p as usize)?.next);
+        if let Some(n) = predicted {
+            if let Some(p) = self.list.get(n as usize) {
+                if body_key_equal(&p.key, row, cols, runs) {
+                    self.last = Some(n);
+                    return p.known.clone();
+                }
+            }
+        }
+        body_key_into(&mut self.scratch, row, cols, runs);
+        let (found, known) = match self.by_key.get(self.scratch.as_slice()) {
+            Some(&i) => match self.list.get(i as usize) {
+                Some(p) => (i, p.known.clone()),
+                None => (i, make()),
+            },
+            None => {
+                let known = make();
+                match u32::try_from(self.list.len()) {
+                    Ok(i) if self.list.len() < MAX_PROTOS => {
+                        let key: Box<[u8]> = self.scratch.as_slice().into();
+                        self.by_key.insert(key.clone(), i);
+                        self.list.push(Proto { key, known: known.clone(), next: None });
+                        (i, known)
+                    }
+                    _ => {
+                        self.last = None;
+                        return known;
+                    }
+                }
+            }
+        };
+        if let Some(prev) = self.last.and_then(|p| self.list.get_mut(p as usize)) {
+            prev.next = Some(found);
+        }
+        self.last = Some(found);
+        known
+    }
 }
 
 /// The runs of consecutive columns among `cols`, as (first, last), in column order.
@@ -408,14 +476,8 @@ pub(crate) struct ItemsVisitor<'a> {
     pub(crate) items: Vec<Item>,
     /// The key of each item of `items`.
     pub(crate) keys: ItemKeys,
-    /// Item codes, names and bodies by the bytes of their cells (see [`body_key_into`]): the
-    /// same standard item recurs in every county, and one lookup replaces one per field.
-    bodies: FxHashMap<Box<[u8]>, u32>,
-    /// What `bodies` leads to, in the order first seen.
-    protos: Vec<Proto>,
-    /// The prototype of the previous row: the next row is most likely the one that followed it
-    /// last time (counties list the standard items in the same order), checked in place.
-    last_proto: Option<u32>,
+    /// Item codes, names and bodies by their cells.
+    bodies: Protos<Known>,
     /// The columns of those cells: 事项编码, 事项名称 and the body's; and the runs of consecutive
     /// columns among them.
     body_cols: Vec<usize>,
@@ -424,7 +486,6 @@ pub(crate) struct ItemsVisitor<'a> {
     /// The 区划代码 cell of the previous row and what it gave (rows of one jurisdiction come
     /// together).
     last_jurisdiction: (Vec<u8>, Option<Str>),
-    scratch: Vec<u8>,
 }
 
 impl<'a> ItemsVisitor<'a> {
@@ -438,13 +499,10 @@ impl<'a> ItemsVisitor<'a> {
             t: Typer::new(columns, Table::Items, opts),
             items: Vec::new(),
             keys: ItemKeys::default(),
-            bodies: FxHashMap::default(),
-            protos: Vec::new(),
-            last_proto: None,
+            bodies: Protos::default(),
             body_cols: Vec::new(),
             body_runs: Vec::new(),
             last_jurisdiction: (Vec::new(), None),
-            scratch: Vec::new(),
         }
     }
 }
@@ -487,47 +545,11 @@ impl Visitor for ItemsVisitor<'_> {
             );
             return false;
         };
-        let (cols, runs) = (&self.body_cols, &self.body_runs);
-        let protos = &mut self.protos;
-        let predicted = self.last_proto.and_then(|p| protos.get(p as usize)?.next);
-        let hit = predicted.filter(|&n| {
-            protos.get(n as usize).is_some_and(|p| body_key_equal(&p.key, row, cols, runs))
+        let (code, name, body) = self.bodies.get(row, &self.body_cols, &self.body_runs, || {
+            let code = field!(t, row, Col::Code, code);
+            let name = field!(t, row, Col::Name, name);
+            (code, name, Arc::new(read_body(t, row)))
         });
-        let (found, typed) = match hit {
-            Some(n) => (Some(n), None),
-            None => {
-                body_key_into(&mut self.scratch, row, cols, runs);
-                match self.bodies.get(self.scratch.as_slice()) {
-                    Some(&i) => (Some(i), None),
-                    None => {
-                        let code = field!(t, row, Col::Code, code);
-                        let name = field!(t, row, Col::Name, name);
-                        let known = (code, name, Arc::new(read_body(t, row)));
-                        match u32::try_from(protos.len()) {
-                            Ok(i) if protos.len() < MAX_PROTOS => {
-                                let key: Box<[u8]> = self.scratch.as_slice().into();
-                                self.bodies.insert(key.clone(), i);
-                                protos.push(Proto { key, known, next: None });
-                                (Some(i), None)
-                            }
-                            _ => (None, Some(known)),
-                        }
-                    }
-                }
-            }
-        };
-        if hit.is_none() {
-            if let (Some(p), Some(i)) = (self.last_proto, found) {
-                if let Some(prev) = protos.get_mut(p as usize) {
-                    prev.next = Some(i);
-                }
-            }
-        }
-        self.last_proto = found;
-        let known = found.and_then(|i| protos.get(i as usize)).map(|p| p.known.clone());
-        let Some((code, name, body)) = known.or(typed) else {
-            return false;
-        };
         if code.is_empty() && name.is_empty() {
             diags.push_at(
                 Some(line),
@@ -853,7 +875,8 @@ pub(crate) struct ChildVisitor<'a, T: Child> {
     /// Types one row's own fields.
     make: fn(&mut Typer<'a>, &Row<'_>) -> T::Body,
     /// Typed bodies by the bytes of their own cells: the same step (受理, 1个工作日, 1) recurs in
-    /// every county, and one lookup of the row replaces one per field.
+    /// every county, and one lookup of the row replaces one per field. (Unlike items, a step is
+    /// not well foretold by the one before it.)
     protos: FxHashMap<Box<[u8]>, Arc<T::Body>>,
     /// The same by the line's bytes across the own cells (see [`Row::span`]): no copy to look up.
     spans: FxHashMap<Box<[u8]>, Arc<T::Body>>,
