@@ -426,11 +426,7 @@ fn body_key_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize], runs: &[(usiz
     if matches!(row, Row::Text(..)) {
         buf.clear();
         buf.push(0);
-        for &(a, b) in runs {
-            let span = row.span(a, b).unwrap_or_default();
-            buf.extend_from_slice(&(span.len() as u64).to_le_bytes());
-            buf.extend_from_slice(span);
-        }
+        chunks_into(buf, runs.iter().map(|&(a, b)| row.span(a, b).unwrap_or_default()));
     } else {
         cells_into(buf, row, cols);
         buf.insert(0, 1);
@@ -439,25 +435,15 @@ fn body_key_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize], runs: &[(usiz
 
 /// True when `buf` is what [`body_key_into`] writes for `row` (compared in place).
 fn body_key_equal(buf: &[u8], row: &Row<'_>, cols: &[usize], runs: &[(usize, usize)]) -> bool {
-    if !matches!(row, Row::Text(..)) {
-        return buf.first() == Some(&1) && cells_equal(buf.get(1..).unwrap_or_default(), row, cols);
-    }
-    if buf.first() != Some(&0) {
-        return false;
-    }
-    let mut at = 1;
-    for &(a, b) in runs {
-        let span = row.span(a, b).unwrap_or_default();
-        let len = (span.len() as u64).to_le_bytes();
-        let Some(end) = (at + len.len()).checked_add(span.len()) else { return false };
-        if buf.get(at..at + len.len()) != Some(&len[..])
-            || buf.get(at + len.len()..end) != Some(span)
-        {
-            return false;
+    let rest = buf.get(1..).unwrap_or_default();
+    match (row, buf.first()) {
+        (Row::Text(..), Some(0)) => {
+            chunks_equal(rest, runs.iter().map(|&(a, b)| row.span(a, b).unwrap_or_default()))
         }
-        at = end;
+        (Row::Text(..), _) => false,
+        (_, Some(1)) => cells_equal(rest, row, cols),
+        _ => false,
     }
-    at == buf.len()
 }
 
 /// The hash of a key from its two parts (hashed apart: the same whether they come from a row or
@@ -710,13 +696,17 @@ fn key_equal(buf: &[u8], row: &Row<'_>, cols: &[usize], span: Option<(usize, usi
 
 /// True when `buf` is what [`cells_into`] writes for `row` (compared in place, nothing copied).
 fn cells_equal(buf: &[u8], row: &Row<'_>, cols: &[usize]) -> bool {
+    chunks_equal(buf, cols.iter().map(|&i| row.bytes(i)))
+}
+
+/// True when `buf` is what [`chunks_into`] writes for `chunks`.
+fn chunks_equal<'a>(buf: &[u8], chunks: impl Iterator<Item = &'a [u8]>) -> bool {
     let mut at = 0;
-    for &i in cols {
-        let cell = row.bytes(i);
-        let len = (cell.len() as u64).to_le_bytes();
-        let Some(end) = (at + len.len()).checked_add(cell.len()) else { return false };
+    for chunk in chunks {
+        let len = (chunk.len() as u64).to_le_bytes();
+        let Some(end) = (at + len.len()).checked_add(chunk.len()) else { return false };
         if buf.get(at..at + len.len()) != Some(&len[..])
-            || buf.get(at + len.len()..end) != Some(cell)
+            || buf.get(at + len.len()..end) != Some(chunk)
         {
             return false;
         }
@@ -725,15 +715,20 @@ fn cells_equal(buf: &[u8], row: &Row<'_>, cols: &[usize]) -> bool {
     at == buf.len()
 }
 
+/// Appends each chunk to `buf` preceded by its length, so that two sequences of chunks write the
+/// same bytes exactly when they are equal.
+fn chunks_into<'a>(buf: &mut Vec<u8>, chunks: impl Iterator<Item = &'a [u8]>) {
+    for chunk in chunks {
+        buf.extend_from_slice(&(chunk.len() as u64).to_le_bytes());
+        buf.extend_from_slice(chunk);
+    }
+}
+
 /// Writes the bytes of the cells `cols` of `row` into `buf`, each preceded by its length, so that
 /// two rows write the same bytes exactly when those cells are equal.
 fn cells_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize]) {
     buf.clear();
-    for &i in cols {
-        let cell = row.bytes(i);
-        buf.extend_from_slice(&(cell.len() as u64).to_le_bytes());
-        buf.extend_from_slice(cell);
-    }
+    chunks_into(buf, cols.iter().map(|&i| row.bytes(i)));
 }
 
 /// The index of the item a step or material row belongs to; `None` (reported) when the row has

@@ -198,10 +198,8 @@ pub(crate) fn visit<V: Visitor + Send, D: Drain<V> + Send>(
                 let bom = forced.is_none();
                 if let Some(vs) = stream_utf8(path, bom, new, parallel, &mut d, &mut r, drain) {
                     diags.absorb(d);
+                    add_counts(report, &r);
                     report.encoding = r.encoding;
-                    report.rows_read += r.rows_read;
-                    report.rows_loaded += r.rows_loaded;
-                    report.rows_rejected += r.rows_rejected;
                     return vs;
                 }
                 drain.reset();
@@ -274,6 +272,31 @@ fn piece_count(len: usize) -> usize {
     }
 }
 
+/// Adds the rows read, loaded and rejected of `part` (of the same file) to `report`.
+fn add_counts(report: &mut FileReport, part: &FileReport) {
+    report.rows_read += part.rows_read;
+    report.rows_loaded += part.rows_loaded;
+    report.rows_rejected += part.rows_rejected;
+}
+
+/// Where the text of a file taken for UTF-8 starts (after a byte order mark, which `report`'s
+/// encoding then names when `bom_allowed`) and its delimiter, told from the first lines (64 KB
+/// hold them; a cut character is lost). `None` for a UTF-16 or UTF-32 byte order mark.
+fn utf8_start(bytes: &[u8], bom_allowed: bool, report: &mut FileReport) -> Option<(usize, u8)> {
+    let mut pos = 0;
+    report.encoding = "UTF-8".to_string();
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        pos = 3;
+        if bom_allowed {
+            report.encoding = "UTF-8 (BOM)".to_string();
+        }
+    } else if encoding_rs::Encoding::for_bom(bytes).is_some() {
+        return None;
+    }
+    let first = bytes.get(pos..bytes.len().min(pos + (64 << 10))).unwrap_or_default();
+    Some((pos, delimiter(&String::from_utf8_lossy(first))))
+}
+
 /// Bytes read at a time from a UTF-8 file: the text is held a window at a time, not whole.
 const BLOCK: usize = 16 << 20;
 
@@ -314,20 +337,8 @@ fn stream_utf8<V: Visitor + Send, D: Drain<V> + Send>(
     while !eof && buf.len() < 4 {
         eof = fill(&mut file, &mut buf)?;
     }
-    let mut pos = 0;
-    report.encoding = "UTF-8".to_string();
-    if buf.starts_with(b"\xEF\xBB\xBF") {
-        pos = 3;
-        if bom_allowed {
-            report.encoding = "UTF-8 (BOM)".to_string();
-        }
-    } else if encoding_rs::Encoding::for_bom(&buf).is_some() {
-        return None;
-    }
+    let (pos, delimiter) = utf8_start(&buf, bom_allowed, report)?;
     // The first window must hold the header search rows whole (or the whole file).
-    // The delimiter is told from the first lines: 64 KB hold them (a cut character is lost).
-    let first = buf.get(pos..buf.len().min(pos + (64 << 10))).unwrap_or_default();
-    let delimiter = delimiter(&String::from_utf8_lossy(first));
     let end = loop {
         let end = if eof {
             buf.len()
@@ -469,10 +480,8 @@ fn map_utf8<V: Visitor + Send, D: Drain<V> + Send>(
         match read {
             Ok(visitors) => {
                 diags.absorb(d);
+                add_counts(report, &r);
                 report.encoding = r.encoding;
-                report.rows_read += r.rows_read;
-                report.rows_loaded += r.rows_loaded;
-                report.rows_rejected += r.rows_rejected;
                 return Mapped::Read(visitors);
             }
             Err(Halt::Quote) => drain.reset(),
@@ -517,18 +526,7 @@ fn read_mapped<V: Visitor + Send, D: Drain<V> + Send>(
     drain: &mut D,
     release: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<V>, Halt> {
-    let mut pos = 0;
-    report.encoding = "UTF-8".to_string();
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        pos = 3;
-        if bom_allowed {
-            report.encoding = "UTF-8 (BOM)".to_string();
-        }
-    } else if encoding_rs::Encoding::for_bom(bytes).is_some() {
-        return Err(Halt::Whole);
-    }
-    let first = bytes.get(pos..bytes.len().min(pos + (64 << 10))).unwrap_or_default();
-    let delimiter = delimiter(&String::from_utf8_lossy(first));
+    let (pos, delimiter) = utf8_start(bytes, bom_allowed, report).ok_or(Halt::Whole)?;
     // The first rows: the shortest stretch from the start that holds the header search rows.
     let mut span = 64usize << 10;
     let end = loop {
@@ -620,9 +618,7 @@ struct InOrder<'a, P, D> {
 impl<P, D> InOrder<'_, P, D> {
     fn absorb(&mut self, d: Diags, r: FileReport) {
         self.diags.absorb(d);
-        self.report.rows_read += r.rows_read;
-        self.report.rows_loaded += r.rows_loaded;
-        self.report.rows_rejected += r.rows_rejected;
+        add_counts(self.report, &r);
     }
 }
 
@@ -826,9 +822,7 @@ impl Body {
         let parts: Vec<(Diags, FileReport)> = parts.into_iter().collect::<Option<_>>()?;
         for (d, r) in parts {
             diags.absorb(d);
-            report.rows_read += r.rows_read;
-            report.rows_loaded += r.rows_loaded;
-            report.rows_rejected += r.rows_rejected;
+            add_counts(report, &r);
         }
         for v in visitors.iter_mut().take(pieces.len() + 1).skip(1) {
             drain.take(v);
