@@ -133,49 +133,110 @@ fn io_err(e: std::io::Error) -> Error {
 /// ~0.7 M of them; serde_json spent most of its time escaping the same keys again and again),
 /// the summary and warnings by serde_json.
 pub fn write_json<W: Write>(r: &DiffReport, w: &mut W) -> Result<()> {
-    let io = io_err;
-    w.write_all(b"{\n  \"items\": ").map_err(io)?;
-    if r.items.is_empty() {
-        w.write_all(b"[]").map_err(io)?;
-    } else {
-        w.write_all(b"[").map_err(io)?;
-        write_batched(&r.items, w, |first, part, buf| {
-            for (k, it) in part.iter().enumerate() {
-                if first + k > 0 {
-                    buf.push(b',');
-                }
-                json::newline(buf, true, 2).map_err(io)?;
-                json::item(buf, it, true, 2).map_err(io)?;
-            }
-            Ok(())
-        })?;
-        json::newline(w, true, 1).map_err(io)?;
-        w.write_all(b"]").map_err(io)?;
-    }
-    // The rest of the report object as serde_json writes it: a struct of the remaining fields,
-    // its opening brace left out, is exactly what follows the items.
-    #[derive(serde::Serialize)]
-    struct Rest<'a> {
-        summary: &'a crate::diff::Summary,
-        warnings: &'a [crate::diff::Warning],
-    }
-    w.write_all(b",").map_err(io)?;
-    let rest = Rest { summary: &r.summary, warnings: &r.warnings };
-    serde_json::to_writer_pretty(json::SkipFirst { w: &mut *w, skipped: false }, &rest)
-        .map_err(json_err)?;
-    write_all(w, b"\n")
+    write_streamed(r, Format::Json, false, w)
 }
 
 /// The jsonl report (one item per line), streamed into `w`: the bytes `serde_json::to_writer`
 /// gives for each item.
 pub fn write_jsonl<W: Write>(r: &DiffReport, w: &mut W) -> Result<()> {
-    write_batched(&r.items, w, |_, part, buf| {
-        for it in part {
-            json::item(buf, it, false, 0).map_err(io_err)?;
-            buf.push(b'\n');
+    write_streamed(r, Format::Jsonl, false, w)
+}
+
+/// A report of a format that streams (json, jsonl, csv) from a whole diff: the head, the items
+/// rendered a part at a time in parallel, the tail.
+fn write_streamed<W: Write>(r: &DiffReport, format: Format, raw: bool, w: &mut W) -> Result<()> {
+    stream_head(format, r.items.len(), w)?;
+    write_batched(&r.items, w, |first, part, buf| stream_items(format, raw, first, part, buf))?;
+    stream_tail(format, r.items.len(), &r.summary, &r.warnings, w)
+}
+
+/// Whether `format` is written item by item (`stream_head`, `stream_items`, `stream_tail`).
+pub fn streams(format: Format) -> bool {
+    matches!(format, Format::Json | Format::Jsonl | Format::Csv)
+}
+
+/// What a streamed report (json, jsonl, csv) begins with, before its `total` item diffs: the
+/// opening of the json object, the csv header, nothing for jsonl.
+pub fn stream_head<W: Write>(format: Format, total: usize, w: &mut W) -> Result<()> {
+    match format {
+        Format::Json => {
+            w.write_all(b"{\n  \"items\": ").map_err(io_err)?;
+            w.write_all(if total == 0 { b"[]" } else { b"[" }).map_err(io_err)
         }
-        Ok(())
-    })
+        Format::Csv => {
+            let mut head = csv::Writer::from_writer(&mut *w);
+            head.write_record(CSV_HEADER).map_err(csv_err)?;
+            head.flush().map_err(io_err)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Item diffs of a streamed report appended to `buf`, the first being the report's item
+/// `first` (`raw`: csv cells as they are). The bytes depend on the items and `first` alone, so
+/// parts render side by side and are written in order.
+pub fn stream_items(
+    format: Format,
+    raw: bool,
+    first: usize,
+    items: &[ItemDiff],
+    buf: &mut Vec<u8>,
+) -> Result<()> {
+    match format {
+        Format::Json => {
+            for (k, it) in items.iter().enumerate() {
+                if first + k > 0 {
+                    buf.push(b',');
+                }
+                json::newline(buf, true, 2).map_err(io_err)?;
+                json::item(buf, it, true, 2).map_err(io_err)?;
+            }
+            Ok(())
+        }
+        Format::Jsonl => {
+            for it in items {
+                json::item(buf, it, false, 0).map_err(io_err)?;
+                buf.push(b'\n');
+            }
+            Ok(())
+        }
+        Format::Csv => csv_rows(items, raw, buf),
+        _ => Err(Error::Usage(format!("{format:?} is not written item by item"))),
+    }
+}
+
+/// What a streamed report ends with after its `total` item diffs: for json the closing of the
+/// items, the summary and the warnings.
+pub fn stream_tail<W: Write>(
+    format: Format,
+    total: usize,
+    summary: &crate::diff::Summary,
+    warnings: &[crate::diff::Warning],
+    w: &mut W,
+) -> Result<()> {
+    let io = io_err;
+    match format {
+        Format::Json => {
+            if total > 0 {
+                json::newline(w, true, 1).map_err(io)?;
+                w.write_all(b"]").map_err(io)?;
+            }
+            // The rest of the report object as serde_json writes it: a struct of the remaining
+            // fields, its opening brace left out, is exactly what follows the items.
+            #[derive(serde::Serialize)]
+            struct Rest<'a> {
+                summary: &'a crate::diff::Summary,
+                warnings: &'a [crate::diff::Warning],
+            }
+            w.write_all(b",").map_err(io)?;
+            let rest = Rest { summary, warnings };
+            serde_json::to_writer_pretty(json::SkipFirst { w: &mut *w, skipped: false }, &rest)
+                .map_err(json_err)?;
+            write_all(w, b"\n")
+        }
+        Format::Csv => w.flush().map_err(io),
+        _ => Ok(()),
+    }
 }
 
 /// Item diffs rendered into one buffer (a part) at a time.
@@ -513,12 +574,7 @@ pub fn csv(r: &DiffReport, raw: bool) -> Result<Vec<u8>> {
 /// (`write_batched`), each part by its own csv writer (a record's bytes depend on the record
 /// alone), written in order.
 pub fn write_csv<W: Write>(r: &DiffReport, raw: bool, w: &mut W) -> Result<()> {
-    let mut head = csv::Writer::from_writer(&mut *w);
-    head.write_record(CSV_HEADER).map_err(csv_err)?;
-    head.flush().map_err(io_err)?;
-    drop(head);
-    write_batched(&r.items, w, |_, part, buf| csv_rows(part, raw, buf))?;
-    w.flush().map_err(io_err)
+    write_streamed(r, Format::Csv, raw, w)
 }
 
 fn csv_err(e: csv::Error) -> Error {
