@@ -184,18 +184,17 @@ pub fn stream_items(
 ) -> Result<()> {
     match format {
         Format::Json => {
+            let layout = json::Layout::new(true, 2);
             for (k, it) in items.iter().enumerate() {
-                if first + k > 0 {
-                    buf.push(b',');
-                }
-                json::newline(buf, true, 2).map_err(io_err)?;
-                json::item(buf, it, true, 2).map_err(io_err)?;
+                buf.extend_from_slice(if first + k > 0 { &layout.sep } else { &layout.sep_first });
+                layout.item(buf, it);
             }
             Ok(())
         }
         Format::Jsonl => {
+            let layout = json::Layout::new(false, 0);
             for it in items {
-                json::item(buf, it, false, 0).map_err(io_err)?;
+                layout.item(buf, it);
                 buf.push(b'\n');
             }
             Ok(())
@@ -352,7 +351,7 @@ mod json {
         let bytes = s.as_bytes();
         let mut start = 0;
         for (i, &b) in bytes.iter().enumerate() {
-            if b >= 0x20 && b != b'"' && b != b'\\' {
+            if !escaped(b) {
                 continue;
             }
             w.write_all(&bytes[start..i])?;
@@ -379,10 +378,36 @@ mod json {
         w.write_all(b"\"")
     }
 
-    fn opt_string<W: Write>(w: &mut W, s: Option<&str>) -> Result<()> {
+    /// Whether serde_json escapes the byte.
+    fn escaped(b: u8) -> bool {
+        b < 0x20 || b == b'"' || b == b'\\'
+    }
+
+    /// `string` into a buffer: a string with nothing to escape (nearly all) is copied whole,
+    /// found so a block of bytes at a time without a branch per byte.
+    fn string_into(buf: &mut Vec<u8>, s: &str) {
+        let bytes = s.as_bytes();
+        let mut blocks = bytes.chunks_exact(16);
+        let mut any = false;
+        for block in &mut blocks {
+            any |= block.iter().fold(false, |acc, &b| acc | escaped(b));
+        }
+        any |= blocks.remainder().iter().fold(false, |acc, &b| acc | escaped(b));
+        if any {
+            // Writing into a Vec cannot fail.
+            let _ = string(buf, s);
+            return;
+        }
+        buf.reserve(bytes.len() + 2);
+        buf.push(b'"');
+        buf.extend_from_slice(bytes);
+        buf.push(b'"');
+    }
+
+    fn opt_string_into(buf: &mut Vec<u8>, s: Option<&str>) {
         match s {
-            Some(s) => string(w, s),
-            None => w.write_all(b"null"),
+            Some(s) => string_into(buf, s),
+            None => buf.extend_from_slice(b"null"),
         }
     }
 
@@ -400,8 +425,16 @@ mod json {
         w.write_all(&buf[i..])
     }
 
-    fn boolean<W: Write>(w: &mut W, b: bool) -> Result<()> {
-        w.write_all(if b { b"true" } else { b"false" })
+    fn uint_into(buf: &mut Vec<u8>, n: u64) {
+        if n < 10 {
+            buf.push(b'0' + n as u8);
+        } else {
+            let _ = uint(buf, n);
+        }
+    }
+
+    fn boolean_into(buf: &mut Vec<u8>, b: bool) {
+        buf.extend_from_slice(if b { b"true" } else { b"false" });
     }
 
     /// A float as serde_json writes it (its own formatter; null when not finite).
@@ -413,100 +446,187 @@ mod json {
         }
     }
 
-    /// One item diff as an object whose braces are at `level` (fields at `level + 1`).
-    pub fn item<W: Write>(w: &mut W, d: &ItemDiff, pretty: bool, level: usize) -> Result<()> {
-        let l = level + 1;
-        w.write_all(b"{")?;
-        key(w, pretty, l, true, "jurisdiction")?;
-        string(w, &d.jurisdiction)?;
-        key(w, pretty, l, false, "item")?;
-        string(w, &d.item)?;
-        key(w, pretty, l, false, "status")?;
-        string(w, d.status.as_str())?;
-        key(w, pretty, l, false, "recoded")?;
-        boolean(w, d.recoded)?;
-        key(w, pretty, l, false, "old_code")?;
-        opt_string(w, d.old_code.as_deref())?;
-        key(w, pretty, l, false, "new_code")?;
-        opt_string(w, d.new_code.as_deref())?;
-        key(w, pretty, l, false, "name")?;
-        string(w, &d.name)?;
-        key(w, pretty, l, false, "department")?;
-        string(w, &d.department)?;
-        key(w, pretty, l, false, "changes")?;
-        if d.changes.is_empty() {
-            w.write_all(b"[]")?;
-        } else {
-            w.write_all(b"[")?;
-            for (k, c) in d.changes.iter().enumerate() {
-                if k > 0 {
-                    w.write_all(b",")?;
-                }
-                newline(w, pretty, l + 1)?;
-                change(w, c, pretty, l + 1)?;
+    /// The bytes between the values of an item diff at one indent level, worked out once: a
+    /// key is then one copy, not a comma, a newline, an indent and a quoted name.
+    pub struct Layout {
+        /// Before each item diff but the first of the report, and before the first.
+        pub sep: Vec<u8>,
+        pub sep_first: Vec<u8>,
+        keys: [Vec<u8>; 13],
+        close: Vec<u8>,
+        change_sep: Vec<u8>,
+        change_sep_first: Vec<u8>,
+        changes_close: Vec<u8>,
+        change_keys: [Vec<u8>; 4],
+        change_close: Vec<u8>,
+        measure_keys: [Vec<u8>; 7],
+        measures_close: Vec<u8>,
+    }
+
+    impl Layout {
+        /// Item diffs whose braces are at `level` (pretty) or compact, each after a newline
+        /// at `level` when pretty (the items of the json report).
+        pub fn new(pretty: bool, level: usize) -> Layout {
+            let bytes = |f: &dyn Fn(&mut Vec<u8>) -> Result<()>| {
+                let mut v = Vec::new();
+                // Writing into a Vec cannot fail.
+                let _ = f(&mut v);
+                v
+            };
+            let keys_at = |l: usize, names: &[&str]| -> Vec<Vec<u8>> {
+                names
+                    .iter()
+                    .enumerate()
+                    .map(|(k, n)| bytes(&|v| key(v, pretty, l, k == 0, n)))
+                    .collect()
+            };
+            let l = level + 1;
+            let keys = keys_at(
+                l,
+                &[
+                    "jurisdiction",
+                    "item",
+                    "status",
+                    "recoded",
+                    "old_code",
+                    "new_code",
+                    "name",
+                    "department",
+                    "changes",
+                    "before",
+                    "after",
+                    "score",
+                    "reworded_materials",
+                ],
+            );
+            let change_keys = keys_at(l + 2, &["field", "old", "new", "kind"]);
+            let measure_keys = keys_at(
+                l + 1,
+                &[
+                    "steps",
+                    "stamps",
+                    "materials",
+                    "committed_days",
+                    "visits",
+                    "intermediaries",
+                    "charged",
+                ],
+            );
+            let closing = |lv: usize, c: &'static [u8]| {
+                bytes(&|v| {
+                    newline(v, pretty, lv)?;
+                    v.write_all(c)
+                })
+            };
+            Layout {
+                sep: bytes(&|v| {
+                    v.write_all(b",")?;
+                    newline(v, pretty, level)
+                }),
+                sep_first: bytes(&|v| newline(v, pretty, level)),
+                keys: keys.try_into().unwrap_or_default(),
+                close: closing(level, b"}"),
+                change_sep: bytes(&|v| {
+                    v.write_all(b",")?;
+                    newline(v, pretty, l + 1)
+                }),
+                change_sep_first: bytes(&|v| newline(v, pretty, l + 1)),
+                changes_close: closing(l, b"]"),
+                change_keys: change_keys.try_into().unwrap_or_default(),
+                change_close: closing(l + 1, b"}"),
+                measure_keys: measure_keys.try_into().unwrap_or_default(),
+                measures_close: closing(l, b"}"),
             }
-            newline(w, pretty, l)?;
-            w.write_all(b"]")?;
         }
-        key(w, pretty, l, false, "before")?;
-        measures(w, d.before.as_ref(), pretty, l)?;
-        key(w, pretty, l, false, "after")?;
-        measures(w, d.after.as_ref(), pretty, l)?;
-        key(w, pretty, l, false, "score")?;
-        float(w, d.score)?;
-        key(w, pretty, l, false, "reworded_materials")?;
-        uint(w, d.reworded_materials)?;
-        newline(w, pretty, level)?;
-        w.write_all(b"}")
-    }
 
-    fn change<W: Write>(w: &mut W, c: &Change, pretty: bool, level: usize) -> Result<()> {
-        let l = level + 1;
-        w.write_all(b"{")?;
-        key(w, pretty, l, true, "field")?;
-        string(w, c.field.as_str())?;
-        key(w, pretty, l, false, "old")?;
-        opt_string(w, c.old.as_deref())?;
-        key(w, pretty, l, false, "new")?;
-        opt_string(w, c.new.as_deref())?;
-        if let Some(kind) = c.kind {
-            key(w, pretty, l, false, "kind")?;
-            string(w, kind)?;
+        /// One item diff (its braces at the layout's level), as `item` writes it.
+        pub fn item(&self, buf: &mut Vec<u8>, d: &ItemDiff) {
+            let k = &self.keys;
+            buf.push(b'{');
+            buf.extend_from_slice(&k[0]);
+            string_into(buf, &d.jurisdiction);
+            buf.extend_from_slice(&k[1]);
+            string_into(buf, &d.item);
+            buf.extend_from_slice(&k[2]);
+            string_into(buf, d.status.as_str());
+            buf.extend_from_slice(&k[3]);
+            boolean_into(buf, d.recoded);
+            buf.extend_from_slice(&k[4]);
+            opt_string_into(buf, d.old_code.as_deref());
+            buf.extend_from_slice(&k[5]);
+            opt_string_into(buf, d.new_code.as_deref());
+            buf.extend_from_slice(&k[6]);
+            string_into(buf, &d.name);
+            buf.extend_from_slice(&k[7]);
+            string_into(buf, &d.department);
+            buf.extend_from_slice(&k[8]);
+            if d.changes.is_empty() {
+                buf.extend_from_slice(b"[]");
+            } else {
+                buf.push(b'[');
+                for (n, c) in d.changes.iter().enumerate() {
+                    buf.extend_from_slice(if n > 0 {
+                        &self.change_sep
+                    } else {
+                        &self.change_sep_first
+                    });
+                    self.change(buf, c);
+                }
+                buf.extend_from_slice(&self.changes_close);
+            }
+            buf.extend_from_slice(&k[9]);
+            self.measures(buf, d.before.as_ref());
+            buf.extend_from_slice(&k[10]);
+            self.measures(buf, d.after.as_ref());
+            buf.extend_from_slice(&k[11]);
+            let _ = float(buf, d.score);
+            buf.extend_from_slice(&k[12]);
+            uint_into(buf, d.reworded_materials);
+            buf.extend_from_slice(&self.close);
         }
-        newline(w, pretty, level)?;
-        w.write_all(b"}")
-    }
 
-    fn measures<W: Write>(
-        w: &mut W,
-        m: Option<&Measures>,
-        pretty: bool,
-        level: usize,
-    ) -> Result<()> {
-        let Some(m) = m else {
-            return w.write_all(b"null");
-        };
-        let l = level + 1;
-        w.write_all(b"{")?;
-        key(w, pretty, l, true, "steps")?;
-        uint(w, m.steps)?;
-        key(w, pretty, l, false, "stamps")?;
-        uint(w, m.stamps)?;
-        key(w, pretty, l, false, "materials")?;
-        uint(w, m.materials)?;
-        key(w, pretty, l, false, "committed_days")?;
-        match m.committed_days {
-            Some(d) => uint(w, d)?,
-            None => w.write_all(b"null")?,
+        fn change(&self, buf: &mut Vec<u8>, c: &Change) {
+            let k = &self.change_keys;
+            buf.push(b'{');
+            buf.extend_from_slice(&k[0]);
+            string_into(buf, c.field.as_str());
+            buf.extend_from_slice(&k[1]);
+            opt_string_into(buf, c.old.as_deref());
+            buf.extend_from_slice(&k[2]);
+            opt_string_into(buf, c.new.as_deref());
+            if let Some(kind) = c.kind {
+                buf.extend_from_slice(&k[3]);
+                string_into(buf, kind);
+            }
+            buf.extend_from_slice(&self.change_close);
         }
-        key(w, pretty, l, false, "visits")?;
-        uint(w, m.visits)?;
-        key(w, pretty, l, false, "intermediaries")?;
-        uint(w, m.intermediaries)?;
-        key(w, pretty, l, false, "charged")?;
-        boolean(w, m.charged)?;
-        newline(w, pretty, level)?;
-        w.write_all(b"}")
+
+        fn measures(&self, buf: &mut Vec<u8>, m: Option<&Measures>) {
+            let Some(m) = m else {
+                buf.extend_from_slice(b"null");
+                return;
+            };
+            let k = &self.measure_keys;
+            buf.push(b'{');
+            buf.extend_from_slice(&k[0]);
+            uint_into(buf, m.steps);
+            buf.extend_from_slice(&k[1]);
+            uint_into(buf, m.stamps);
+            buf.extend_from_slice(&k[2]);
+            uint_into(buf, m.materials);
+            buf.extend_from_slice(&k[3]);
+            match m.committed_days {
+                Some(d) => uint_into(buf, d),
+                None => buf.extend_from_slice(b"null"),
+            }
+            buf.extend_from_slice(&k[4]);
+            uint_into(buf, m.visits);
+            buf.extend_from_slice(&k[5]);
+            uint_into(buf, m.intermediaries);
+            buf.extend_from_slice(&k[6]);
+            boolean_into(buf, m.charged);
+            buf.extend_from_slice(&self.measures_close);
+        }
     }
 }
 
