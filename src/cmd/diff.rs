@@ -68,6 +68,8 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let mut streamed: Option<(Summary, Vec<Warning>)> = None;
     let mut whole: Option<diff::DiffReport> = None;
     report::direct::write_output_with(args.output.as_deref(), |w| {
+        let mut w = w;
+        let w = &mut w;
         if report::diff::streams(args.format) {
             report::diff::stream_head(args.format, plan.len(), w)?;
             let mut sum = Summarizer::default();

@@ -383,17 +383,10 @@ mod json {
         b < 0x20 || b == b'"' || b == b'\\'
     }
 
-    /// `string` into a buffer: a string with nothing to escape (nearly all) is copied whole,
-    /// found so a block of bytes at a time without a branch per byte.
-    fn string_into(buf: &mut Vec<u8>, s: &str) {
+    /// `string` into a buffer: a string with nothing to escape (nearly all) is copied whole.
+    pub fn string_into(buf: &mut Vec<u8>, s: &str) {
         let bytes = s.as_bytes();
-        let mut blocks = bytes.chunks_exact(16);
-        let mut any = false;
-        for block in &mut blocks {
-            any |= block.iter().fold(false, |acc, &b| acc | escaped(b));
-        }
-        any |= blocks.remainder().iter().fold(false, |acc, &b| acc | escaped(b));
-        if any {
+        if any_escaped(bytes) {
             // Writing into a Vec cannot fail.
             let _ = string(buf, s);
             return;
@@ -402,6 +395,26 @@ mod json {
         buf.push(b'"');
         buf.extend_from_slice(bytes);
         buf.push(b'"');
+    }
+
+    /// Whether any byte of `bytes` is `escaped`, eight bytes at a time: a word has a byte
+    /// below 0x20, or equal to `"` or `\\`, exactly when the classic "has a byte less than n" and
+    /// "has a zero byte" tests say so (exact for n <= 128, no false answer either way).
+    fn any_escaped(bytes: &[u8]) -> bool {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let less = |x: u64, n: u8| x.wrapping_sub(ONES * n as u64) & !x & HIGH != 0;
+        let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(w);
+            let x = u64::from_le_bytes(a);
+            if less(x, 0x20) || zero(x ^ (ONES * b'"' as u64)) || zero(x ^ (ONES * b'\\' as u64)) {
+                return true;
+            }
+        }
+        words.remainder().iter().any(|&b| escaped(b))
     }
 
     fn opt_string_into(buf: &mut Vec<u8>, s: Option<&str>) {
@@ -1371,6 +1384,9 @@ mod tests {
                         let mut got = Vec::new();
                         json::string(&mut got, &s).unwrap();
                         assert_eq!(got, serde_json::to_vec(&s).unwrap(), "{s:?}");
+                        got.clear();
+                        json::string_into(&mut got, &s);
+                        assert_eq!(got, serde_json::to_vec(&s).unwrap(), "{s:?}");
                     }
                 }
             }
@@ -1403,6 +1419,19 @@ mod tests {
             let mut got = Vec::new();
             json::string(&mut got, s).unwrap();
             assert_eq!(got, serde_json::to_vec(s).unwrap(), "{s:?}");
+            got.clear();
+            json::string_into(&mut got, s);
+            assert_eq!(got, serde_json::to_vec(s).unwrap(), "{s:?}");
+        }
+        // Each byte alone and at each place of a word, for the eight-byte test.
+        for b in 0u8..0x80 {
+            for at in 0..17 {
+                let mut s: String = "x".repeat(16);
+                s.insert(at, char::from(b));
+                let mut got = Vec::new();
+                json::string_into(&mut got, &s);
+                assert_eq!(got, serde_json::to_vec(&s).unwrap(), "{s:?}");
+            }
         }
         for f in [
             crate::model::Field::Presence,
