@@ -193,15 +193,17 @@ impl<'a> Plan<'a> {
                 let r = k * CHUNK..((k + 1) * CHUNK).min(self.regressions.len());
                 return render(r.start, &self.regressions[r], buf);
             }
+            // A jurisdiction at a time, made, sorted and rendered while its item diffs and the
+            // strings they share with the datasets are still in the cache.
             let g = self.chunks[k - reg_chunks].clone();
-            let r = self.starts[g.start]..self.starts[g.end];
-            let first = self.regressions.len() + r.start;
-            items
-                .extend(self.rest[r.clone()].iter().map(|&t| self.tasks[t as usize].diff(scoring)));
             for w in self.starts[g.start..=g.end].windows(2) {
-                sort_jurisdiction(&mut items[w[0] - r.start..w[1] - r.start]);
+                let at = items.len();
+                let tasks = &self.rest[w[0]..w[1]];
+                items.extend(tasks.iter().map(|&t| self.tasks[t as usize].diff(scoring)));
+                sort_jurisdiction(&mut items[at..]);
+                render(self.regressions.len() + w[0], &items[at..], buf)?;
             }
-            render(first, items, buf)
+            Ok(())
         };
         std::thread::scope(|scope| {
             for _ in 0..threads {
