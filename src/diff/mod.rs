@@ -11,6 +11,7 @@ pub mod stream;
 #[cfg(test)]
 pub mod testutil;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -236,14 +237,14 @@ fn one_sided(item: &Item, added: bool) -> ItemDiff {
 type Versions<'a> = (&'a str, Vec<&'a Item>, Vec<&'a Item>);
 
 /// Groups the items of both versions by trimmed jurisdiction, in key order. Rows of one
-/// jurisdiction mostly come together, so the last group is tried before the hash.
+/// jurisdiction mostly come together: the runs of one are found in parallel (reading every
+/// item is what costs), then each run is added to its group whole.
 fn by_jurisdiction<'a>(old: &'a Dataset, new: &'a Dataset) -> Vec<Versions<'a>> {
     let mut index: FxHashMap<&'a str, usize> = FxHashMap::default();
     let mut groups: Vec<Versions<'a>> = Vec::new();
     for (side, items) in [(0, &old.items), (1, &new.items)] {
         let mut last: Option<(&str, usize)> = None;
-        for it in items.iter() {
-            let j = it.jurisdiction.trim();
+        for (run, j) in runs(items) {
             let g = match last {
                 Some((k, g)) if k == j => g,
                 _ => {
@@ -255,15 +256,39 @@ fn by_jurisdiction<'a>(old: &'a Dataset, new: &'a Dataset) -> Vec<Versions<'a>> 
                     g
                 }
             };
+            let rows = items[run].iter();
             if side == 0 {
-                groups[g].1.push(it);
+                groups[g].1.extend(rows);
             } else {
-                groups[g].2.push(it);
+                groups[g].2.extend(rows);
             }
         }
     }
     groups.sort_unstable_by(|a, b| a.0.cmp(b.0));
     groups
+}
+
+/// The runs of items with one trimmed jurisdiction, in order (a run may be cut where the
+/// items were split between threads; the next one then has the same jurisdiction).
+fn runs(items: &[Item]) -> Vec<(std::ops::Range<usize>, &str)> {
+    const PART: usize = 16 * 1024;
+    let parts: Vec<Vec<(std::ops::Range<usize>, &str)>> = items
+        .par_chunks(PART)
+        .enumerate()
+        .map(|(p, part)| {
+            let base = p * PART;
+            let mut out: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
+            for (k, it) in part.iter().enumerate() {
+                let j = it.jurisdiction.trim();
+                match out.last_mut() {
+                    Some((run, last)) if *last == j => run.end = base + k + 1,
+                    _ => out.push((base + k..base + k + 1, j)),
+                }
+            }
+            out
+        })
+        .collect();
+    parts.into_iter().flatten().collect()
 }
 
 /// Compares two versions: the items matched per jurisdiction in parallel, the item diffs made

@@ -103,46 +103,63 @@ impl<'a> Plan<'a> {
     /// regressions and decides the order of the rest.
     pub fn new(old: &'a Dataset, new: &'a Dataset, scoring: &Scoring) -> Plan<'a> {
         let groups = by_jurisdiction(old, new);
-        let pairings: Vec<Pairing> = groups
+        // Per jurisdiction, in parallel: the matching, then the regressions (only a matched
+        // pair can score below zero, and the score needs the measures alone, so only the
+        // regressions are diffed now: a few percent of a province), and the jurisdiction as
+        // written when all its items have the same (nearly always).
+        let matched: Vec<Matched<'a>> = groups
             .par_iter()
-            .map(|(_, o, n)| matching::match_items(o, n, scoring.item_name_threshold))
+            .map(|(_, o, n)| {
+                let pairing = matching::match_items(o, n, scoring.item_name_threshold);
+                let regressions = pairing
+                    .pairs
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, &(i, j, _))| {
+                        let (a, b) = (o[i], n[j]);
+                        if scoring.score(&Measures::of(a), &Measures::of(b)) >= 0.0 {
+                            return None;
+                        }
+                        let d = diff_pair(a, b, scoring);
+                        d.is_regression().then_some((k, d))
+                    })
+                    .collect();
+                let first = o.first().or(n.first()).map(|it| &*it.jurisdiction);
+                let same = first.filter(|f| o.iter().chain(n).all(|it| &*it.jurisdiction == *f));
+                Matched { pairing, regressions, same }
+            })
             .collect();
-        let warnings = warnings(&groups, &pairings);
+        let warnings = warnings(&groups, &matched);
         // One task per item diff, in the order of the jurisdictions and, within one, the
-        // pairs, then the removed, then the added items.
-        let total =
-            pairings.iter().map(|p| p.pairs.len() + p.old_only.len() + p.new_only.len()).sum();
+        // pairs, then the removed, then the added items; with each its jurisdiction as
+        // written.
+        let total = matched
+            .iter()
+            .map(|m| m.pairing.pairs.len() + m.pairing.old_only.len() + m.pairing.new_only.len())
+            .sum();
         let mut tasks: Vec<Task<'a>> = Vec::with_capacity(total);
-        for ((_, o, n), p) in groups.iter().zip(&pairings) {
+        let mut jurisdictions: Vec<&'a str> = Vec::with_capacity(total);
+        let mut is_regression = vec![false; total];
+        let mut regressions = Vec::new();
+        for ((_, o, n), m) in groups.iter().zip(matched) {
+            let at = tasks.len();
+            let p = &m.pairing;
             tasks.extend(p.pairs.iter().map(|&(i, k, _)| Task::Pair(o[i], n[k])));
             tasks.extend(p.old_only.iter().map(|&i| Task::Removed(o[i])));
             tasks.extend(p.new_only.iter().map(|&k| Task::Added(n[k])));
+            match m.same {
+                Some(j) => jurisdictions.resize(tasks.len(), j),
+                None => jurisdictions.extend(tasks[at..].iter().map(|t| t.jurisdiction())),
+            }
+            for (k, d) in m.regressions {
+                is_regression[at + k] = true;
+                regressions.push(d);
+            }
         }
-        drop(pairings);
         drop(groups);
-        // The regressions: only a matched pair can score below zero, and the score needs the
-        // measures alone, so only the regressions are diffed now (a few percent of a
-        // province); collected in task order.
-        let found: Vec<(usize, ItemDiff)> = tasks
-            .par_iter()
-            .enumerate()
-            .filter_map(|(k, t)| match *t {
-                Task::Pair(a, b) if scoring.score(&Measures::of(a), &Measures::of(b)) < 0.0 => {
-                    let d = diff_pair(a, b, scoring);
-                    d.is_regression().then_some((k, d))
-                }
-                _ => None,
-            })
-            .collect();
-        let mut is_regression = vec![false; tasks.len()];
-        let mut regressions = Vec::with_capacity(found.len());
-        for (k, d) in found {
-            is_regression[k] = true;
-            regressions.push(d);
-        }
         // Stable, as the report order is a stable sort of the item diffs in task order.
         regressions.par_sort_by(report_order);
-        let (rest, starts, chunks) = order_rest(&tasks, &is_regression);
+        let (rest, starts, chunks) = order_rest(&jurisdictions, &is_regression);
         Plan { tasks, regressions, rest, starts, chunks, warnings }
     }
 
@@ -330,11 +347,19 @@ struct State {
     stop: bool,
 }
 
+/// One jurisdiction matched: the pairing, the regressions among its pairs (with their index
+/// in `pairing.pairs`, in order), and the jurisdiction as written when all its items have it.
+struct Matched<'a> {
+    pairing: Pairing,
+    regressions: Vec<(usize, ItemDiff)>,
+    same: Option<&'a str>,
+}
+
 /// The duplicate codes of every jurisdiction as warnings, sorted by jurisdiction and code.
-fn warnings(groups: &[Versions<'_>], pairings: &[Pairing]) -> Vec<Warning> {
+fn warnings(groups: &[Versions<'_>], matched: &[Matched<'_>]) -> Vec<Warning> {
     let mut warnings = Vec::new();
-    for ((j, _, _), p) in groups.iter().zip(pairings) {
-        warnings.extend(p.duplicates.iter().map(|(code, no, nn)| Warning {
+    for ((j, _, _), m) in groups.iter().zip(matched) {
+        warnings.extend(m.pairing.duplicates.iter().map(|(code, no, nn)| Warning {
             jurisdiction: (*j).into(),
             item: code.clone(),
             message: format!("事项编码重复：旧版本 {no} 行，新版本 {nn} 行，按文件顺序配对"),
@@ -400,13 +425,12 @@ fn apply_order<T>(items: &mut [T], order: &[usize]) {
 /// after the regressions), each jurisdiction's in task order (a stable counting sort); and
 /// chunks of them made of whole jurisdictions.
 fn order_rest(
-    tasks: &[Task<'_>],
+    jurisdictions: &[&str],
     is_regression: &[bool],
 ) -> (Vec<u32>, Vec<usize>, Vec<Range<usize>>) {
     // The jurisdictions: tasks of one come together, so one entry per run, then sorted.
     let mut names: Vec<&str> = Vec::new();
-    for (t, &r) in tasks.iter().zip(is_regression) {
-        let j = t.jurisdiction();
+    for (&j, &r) in jurisdictions.iter().zip(is_regression) {
         if !r && names.last() != Some(&j) {
             names.push(j);
         }
@@ -415,14 +439,13 @@ fn order_rest(
     names.dedup();
     let rank: FxHashMap<&str, u32> =
         names.iter().enumerate().map(|(k, j)| (*j, k as u32)).collect();
-    let mut of_task: Vec<u32> = vec![u32::MAX; tasks.len()];
+    let mut of_task: Vec<u32> = vec![u32::MAX; jurisdictions.len()];
     let mut counts = vec![0usize; names.len() + 1];
     let mut last: Option<(&str, u32)> = None;
-    for (k, (t, &r)) in tasks.iter().zip(is_regression).enumerate() {
+    for (k, (&j, &r)) in jurisdictions.iter().zip(is_regression).enumerate() {
         if r {
             continue;
         }
-        let j = t.jurisdiction();
         let g = match last {
             Some((name, g)) if name == j => g,
             _ => {
