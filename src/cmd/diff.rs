@@ -86,12 +86,15 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
                     w.write_all(piece.bytes).map_err(|e| crate::error::Error::io("<output>", e))
                 },
             )?;
+            prof.stage("items");
             let summary = sum.finish(&old, &new);
             report::diff::stream_tail(args.format, plan.len(), &summary, &plan.warnings, w)?;
+            prof.stage("summary");
             streamed = Some((summary, plan.warnings.clone()));
             return Ok(());
         }
         let report = diff::diff(&old, &new, &scoring);
+        prof.stage("compare");
         let written = match args.format {
             Format::Html => {
                 let html =
@@ -115,7 +118,9 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         whole = Some(report);
         written
     })?;
-    prof.stage("compare + write");
+    // The last block written, the file synced and renamed (streamed formats); the whole
+    // report rendered and written (the others).
+    prof.stage("write");
     prof.finish();
     stage.done();
     // As the datasets below: ~0.7 M item diffs are not worth freeing one by one at exit.
