@@ -184,17 +184,15 @@ pub fn stream_items(
 ) -> Result<()> {
     match format {
         Format::Json => {
-            let layout = json::Layout::new(true, 2);
             for (k, it) in items.iter().enumerate() {
-                buf.extend_from_slice(if first + k > 0 { &layout.sep } else { &layout.sep_first });
-                layout.item(buf, it);
+                buf.extend_from_slice(if first + k > 0 { json::SEP } else { json::SEP_FIRST });
+                json::item::<true>(buf, it);
             }
             Ok(())
         }
         Format::Jsonl => {
-            let layout = json::Layout::new(false, 0);
             for it in items {
-                layout.item(buf, it);
+                json::item::<false>(buf, it);
                 buf.push(b'\n');
             }
             Ok(())
@@ -332,18 +330,6 @@ mod json {
         Ok(())
     }
 
-    /// `"key": ` (`"key":` compact) on its own line at `level`, after a comma unless first.
-    /// Keys are plain ASCII field names: nothing to escape.
-    fn key<W: Write>(w: &mut W, pretty: bool, level: usize, first: bool, k: &str) -> Result<()> {
-        if !first {
-            w.write_all(b",")?;
-        }
-        newline(w, pretty, level)?;
-        w.write_all(b"\"")?;
-        w.write_all(k.as_bytes())?;
-        w.write_all(if pretty { b"\": " } else { b"\":" })
-    }
-
     /// A JSON string escaped as serde_json does: `"` `\\` and the C0 controls only (\b \f \n
     /// \r \t by name, the others as \u00xx), everything else as it is.
     pub fn string<W: Write>(w: &mut W, s: &str) -> Result<()> {
@@ -459,187 +445,130 @@ mod json {
         }
     }
 
-    /// The bytes between the values of an item diff at one indent level, worked out once: a
-    /// key is then one copy, not a comma, a newline, an indent and a quoted name.
-    pub struct Layout {
-        /// Before each item diff but the first of the report, and before the first.
-        pub sep: Vec<u8>,
-        pub sep_first: Vec<u8>,
-        keys: [Vec<u8>; 13],
-        close: Vec<u8>,
-        change_sep: Vec<u8>,
-        change_sep_first: Vec<u8>,
-        changes_close: Vec<u8>,
-        change_keys: [Vec<u8>; 4],
-        change_close: Vec<u8>,
-        measure_keys: [Vec<u8>; 7],
-        measures_close: Vec<u8>,
+    /// The bytes before a value of an item diff: `,` (unless first), for pretty JSON a newline
+    /// and the indent of `$ind` levels (the report's items are at level 2, their fields at 3),
+    /// the quoted key and `: ` (`:` compact). Literals, so that each is a copy of known length.
+    macro_rules! key {
+        ($p:expr, first, $ind:literal, $name:literal) => {
+            if $p {
+                concat!("\n", $ind, "\"", $name, "\": ").as_bytes()
+            } else {
+                concat!("\"", $name, "\":").as_bytes()
+            }
+        };
+        ($p:expr, $ind:literal, $name:literal) => {
+            if $p {
+                concat!(",\n", $ind, "\"", $name, "\": ").as_bytes()
+            } else {
+                concat!(",\"", $name, "\":").as_bytes()
+            }
+        };
     }
 
-    impl Layout {
-        /// Item diffs whose braces are at `level` (pretty) or compact, each after a newline
-        /// at `level` when pretty (the items of the json report).
-        pub fn new(pretty: bool, level: usize) -> Layout {
-            let bytes = |f: &dyn Fn(&mut Vec<u8>) -> Result<()>| {
-                let mut v = Vec::new();
-                // Writing into a Vec cannot fail.
-                let _ = f(&mut v);
-                v
-            };
-            let keys_at = |l: usize, names: &[&str]| -> Vec<Vec<u8>> {
-                names
-                    .iter()
-                    .enumerate()
-                    .map(|(k, n)| bytes(&|v| key(v, pretty, l, k == 0, n)))
-                    .collect()
-            };
-            let l = level + 1;
-            let keys = keys_at(
-                l,
-                &[
-                    "jurisdiction",
-                    "item",
-                    "status",
-                    "recoded",
-                    "old_code",
-                    "new_code",
-                    "name",
-                    "department",
-                    "changes",
-                    "before",
-                    "after",
-                    "score",
-                    "reworded_materials",
-                ],
-            );
-            let change_keys = keys_at(l + 2, &["field", "old", "new", "kind"]);
-            let measure_keys = keys_at(
-                l + 1,
-                &[
-                    "steps",
-                    "stamps",
-                    "materials",
-                    "committed_days",
-                    "visits",
-                    "intermediaries",
-                    "charged",
-                ],
-            );
-            let closing = |lv: usize, c: &'static [u8]| {
-                bytes(&|v| {
-                    newline(v, pretty, lv)?;
-                    v.write_all(c)
-                })
-            };
-            Layout {
-                sep: bytes(&|v| {
-                    v.write_all(b",")?;
-                    newline(v, pretty, level)
-                }),
-                sep_first: bytes(&|v| newline(v, pretty, level)),
-                keys: keys.try_into().unwrap_or_default(),
-                close: closing(level, b"}"),
-                change_sep: bytes(&|v| {
-                    v.write_all(b",")?;
-                    newline(v, pretty, l + 1)
-                }),
-                change_sep_first: bytes(&|v| newline(v, pretty, l + 1)),
-                changes_close: closing(l, b"]"),
-                change_keys: change_keys.try_into().unwrap_or_default(),
-                change_close: closing(l + 1, b"}"),
-                measure_keys: measure_keys.try_into().unwrap_or_default(),
-                measures_close: closing(l, b"}"),
-            }
-        }
-
-        /// One item diff (its braces at the layout's level), as `item` writes it.
-        pub fn item(&self, buf: &mut Vec<u8>, d: &ItemDiff) {
-            let k = &self.keys;
-            buf.push(b'{');
-            buf.extend_from_slice(&k[0]);
-            string_into(buf, &d.jurisdiction);
-            buf.extend_from_slice(&k[1]);
-            string_into(buf, &d.item);
-            buf.extend_from_slice(&k[2]);
-            string_into(buf, d.status.as_str());
-            buf.extend_from_slice(&k[3]);
-            boolean_into(buf, d.recoded);
-            buf.extend_from_slice(&k[4]);
-            opt_string_into(buf, d.old_code.as_deref());
-            buf.extend_from_slice(&k[5]);
-            opt_string_into(buf, d.new_code.as_deref());
-            buf.extend_from_slice(&k[6]);
-            string_into(buf, &d.name);
-            buf.extend_from_slice(&k[7]);
-            string_into(buf, &d.department);
-            buf.extend_from_slice(&k[8]);
-            if d.changes.is_empty() {
-                buf.extend_from_slice(b"[]");
+    /// A closing bracket: for pretty JSON on its own line at the indent `$ind`.
+    macro_rules! close {
+        ($p:expr, $ind:literal, $c:literal) => {
+            if $p {
+                concat!("\n", $ind, $c).as_bytes()
             } else {
-                buf.push(b'[');
-                for (n, c) in d.changes.iter().enumerate() {
-                    buf.extend_from_slice(if n > 0 {
-                        &self.change_sep
-                    } else {
-                        &self.change_sep_first
-                    });
-                    self.change(buf, c);
+                $c.as_bytes()
+            }
+        };
+    }
+
+    /// Before an item diff of the json report (pretty, at level 2) but the first, and before
+    /// the first.
+    pub const SEP: &[u8] = b",\n    ";
+    pub const SEP_FIRST: &[u8] = b"\n    ";
+
+    /// One item diff as serde_json writes it: pretty with its braces at level 2 (the items of
+    /// the json report), or compact (`P` false: a line of the jsonl report).
+    pub fn item<const P: bool>(buf: &mut Vec<u8>, d: &ItemDiff) {
+        buf.push(b'{');
+        buf.extend_from_slice(key!(P, first, "      ", "jurisdiction"));
+        string_into(buf, &d.jurisdiction);
+        buf.extend_from_slice(key!(P, "      ", "item"));
+        string_into(buf, &d.item);
+        buf.extend_from_slice(key!(P, "      ", "status"));
+        string_into(buf, d.status.as_str());
+        buf.extend_from_slice(key!(P, "      ", "recoded"));
+        boolean_into(buf, d.recoded);
+        buf.extend_from_slice(key!(P, "      ", "old_code"));
+        opt_string_into(buf, d.old_code.as_deref());
+        buf.extend_from_slice(key!(P, "      ", "new_code"));
+        opt_string_into(buf, d.new_code.as_deref());
+        buf.extend_from_slice(key!(P, "      ", "name"));
+        string_into(buf, &d.name);
+        buf.extend_from_slice(key!(P, "      ", "department"));
+        string_into(buf, &d.department);
+        buf.extend_from_slice(key!(P, "      ", "changes"));
+        if d.changes.is_empty() {
+            buf.extend_from_slice(b"[]");
+        } else {
+            buf.push(b'[');
+            for (n, c) in d.changes.iter().enumerate() {
+                if n > 0 {
+                    buf.push(b',');
                 }
-                buf.extend_from_slice(&self.changes_close);
+                if P {
+                    buf.extend_from_slice(b"\n        ");
+                }
+                change::<P>(buf, c);
             }
-            buf.extend_from_slice(&k[9]);
-            self.measures(buf, d.before.as_ref());
-            buf.extend_from_slice(&k[10]);
-            self.measures(buf, d.after.as_ref());
-            buf.extend_from_slice(&k[11]);
-            let _ = float(buf, d.score);
-            buf.extend_from_slice(&k[12]);
-            uint_into(buf, d.reworded_materials);
-            buf.extend_from_slice(&self.close);
+            buf.extend_from_slice(close!(P, "      ", "]"));
         }
+        buf.extend_from_slice(key!(P, "      ", "before"));
+        measures::<P>(buf, d.before.as_ref());
+        buf.extend_from_slice(key!(P, "      ", "after"));
+        measures::<P>(buf, d.after.as_ref());
+        buf.extend_from_slice(key!(P, "      ", "score"));
+        let _ = float(buf, d.score);
+        buf.extend_from_slice(key!(P, "      ", "reworded_materials"));
+        uint_into(buf, d.reworded_materials);
+        buf.extend_from_slice(close!(P, "    ", "}"));
+    }
 
-        fn change(&self, buf: &mut Vec<u8>, c: &Change) {
-            let k = &self.change_keys;
-            buf.push(b'{');
-            buf.extend_from_slice(&k[0]);
-            string_into(buf, c.field.as_str());
-            buf.extend_from_slice(&k[1]);
-            opt_string_into(buf, c.old.as_deref());
-            buf.extend_from_slice(&k[2]);
-            opt_string_into(buf, c.new.as_deref());
-            if let Some(kind) = c.kind {
-                buf.extend_from_slice(&k[3]);
-                string_into(buf, kind);
-            }
-            buf.extend_from_slice(&self.change_close);
+    /// A change (braces at level 4).
+    fn change<const P: bool>(buf: &mut Vec<u8>, c: &Change) {
+        buf.push(b'{');
+        buf.extend_from_slice(key!(P, first, "          ", "field"));
+        string_into(buf, c.field.as_str());
+        buf.extend_from_slice(key!(P, "          ", "old"));
+        opt_string_into(buf, c.old.as_deref());
+        buf.extend_from_slice(key!(P, "          ", "new"));
+        opt_string_into(buf, c.new.as_deref());
+        if let Some(kind) = c.kind {
+            buf.extend_from_slice(key!(P, "          ", "kind"));
+            string_into(buf, kind);
         }
+        buf.extend_from_slice(close!(P, "        ", "}"));
+    }
 
-        fn measures(&self, buf: &mut Vec<u8>, m: Option<&Measures>) {
-            let Some(m) = m else {
-                buf.extend_from_slice(b"null");
-                return;
-            };
-            let k = &self.measure_keys;
-            buf.push(b'{');
-            buf.extend_from_slice(&k[0]);
-            uint_into(buf, m.steps);
-            buf.extend_from_slice(&k[1]);
-            uint_into(buf, m.stamps);
-            buf.extend_from_slice(&k[2]);
-            uint_into(buf, m.materials);
-            buf.extend_from_slice(&k[3]);
-            match m.committed_days {
-                Some(d) => uint_into(buf, d),
-                None => buf.extend_from_slice(b"null"),
-            }
-            buf.extend_from_slice(&k[4]);
-            uint_into(buf, m.visits);
-            buf.extend_from_slice(&k[5]);
-            uint_into(buf, m.intermediaries);
-            buf.extend_from_slice(&k[6]);
-            boolean_into(buf, m.charged);
-            buf.extend_from_slice(&self.measures_close);
+    /// Measures (braces at level 3), or null.
+    fn measures<const P: bool>(buf: &mut Vec<u8>, m: Option<&Measures>) {
+        let Some(m) = m else {
+            buf.extend_from_slice(b"null");
+            return;
+        };
+        buf.push(b'{');
+        buf.extend_from_slice(key!(P, first, "        ", "steps"));
+        uint_into(buf, m.steps);
+        buf.extend_from_slice(key!(P, "        ", "stamps"));
+        uint_into(buf, m.stamps);
+        buf.extend_from_slice(key!(P, "        ", "materials"));
+        uint_into(buf, m.materials);
+        buf.extend_from_slice(key!(P, "        ", "committed_days"));
+        match m.committed_days {
+            Some(d) => uint_into(buf, d),
+            None => buf.extend_from_slice(b"null"),
         }
+        buf.extend_from_slice(key!(P, "        ", "visits"));
+        uint_into(buf, m.visits);
+        buf.extend_from_slice(key!(P, "        ", "intermediaries"));
+        uint_into(buf, m.intermediaries);
+        buf.extend_from_slice(key!(P, "        ", "charged"));
+        boolean_into(buf, m.charged);
+        buf.extend_from_slice(close!(P, "      ", "}"));
     }
 }
 
