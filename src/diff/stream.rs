@@ -216,6 +216,9 @@ impl<'a> Plan<'a> {
             for w in self.starts[g.start..=g.end].windows(2) {
                 let at = items.len();
                 let tasks = &self.rest[w[0]..w[1]];
+                // Diffed in task order, then sorted: the pairs come in the order of the old
+                // file, so the items are read in the order they lie in memory (diffing in
+                // report order instead cost ~0.1 s of CPU more in a province).
                 items.extend(tasks.iter().map(|&t| self.tasks[t as usize].diff(scoring)));
                 sort_jurisdiction(&mut items[at..]);
                 render(self.regressions.len() + w[0], &items[at..], buf)?;
@@ -513,9 +516,11 @@ mod tests {
         let (mut old, mut new) = (Vec::new(), Vec::new());
         for k in 0..7000usize {
             let j = js[(k / 300) % js.len()];
+            // Duplicate codes in one jurisdiction only: the others take the way without ties.
             let code = match k % 23 {
                 0 => String::new(),
-                1 => "000101001000".to_string(),
+                1 if j == "450101" => "000101001000".to_string(),
+                2 => format!(" {:06}{:06} ", k % 97, k),
                 _ => format!("{:06}{:06}", k % 97, k),
             };
             let name = format!("事项{}号", k % 1300);
