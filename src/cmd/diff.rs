@@ -65,12 +65,19 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     // of jurisdictions at a time (a province diff is over 600 MB of JSON: made whole, then
     // rendered, the disk stood idle through the comparison, and holding the item diffs cost
     // ~250 MB); the other formats need the whole report first.
+    let (plan, whole) = if report::diff::streams(args.format) {
+        (Some(plan), None)
+    } else {
+        let r = diff::report(plan, &old, &new, &scoring);
+        prof.stage("compare");
+        (None, Some(r))
+    };
     let mut streamed: Option<(Summary, Vec<Warning>)> = None;
-    let mut whole: Option<diff::DiffReport> = None;
     report::direct::write_output_with(args.output.as_deref(), |w| {
         let mut w = w;
         let w = &mut w;
-        if report::diff::streams(args.format) {
+        let io = |e| crate::error::Error::io("<output>", e);
+        if let Some(plan) = &plan {
             report::diff::stream_head(args.format, plan.len(), w)?;
             let mut sum = Summarizer::default();
             plan.run(
@@ -83,7 +90,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
                     for d in piece.items.as_slice() {
                         sum.add(d);
                     }
-                    w.write_all(piece.bytes).map_err(|e| crate::error::Error::io("<output>", e))
+                    w.write_all(piece.bytes).map_err(io)
                 },
             )?;
             prof.stage("items");
@@ -93,20 +100,18 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
             streamed = Some((summary, plan.warnings.clone()));
             return Ok(());
         }
-        let report = diff::diff(&old, &new, &scoring);
-        prof.stage("compare");
-        let written = match args.format {
+        let Some(report) = &whole else { return Ok(()) };
+        match args.format {
             Format::Html => {
-                let html =
-                    report::diff_html::render(&report, global.lang, &old.source, &new.source);
-                w.write_all(html.as_bytes()).map_err(|e| crate::error::Error::io("<output>", e))
+                let html = report::diff_html::render(report, global.lang, &old.source, &new.source);
+                w.write_all(html.as_bytes()).map_err(io)
             }
             Format::Xlsx => {
-                let bytes = report::diff_xlsx::render(&report, global.lang)?;
-                w.write_all(&bytes).map_err(|e| crate::error::Error::io("<output>", e))
+                let bytes = report::diff_xlsx::render(report, global.lang)?;
+                w.write_all(&bytes).map_err(io)
             }
             format => report::diff::write(
-                &report,
+                report,
                 format,
                 global.lang,
                 &old.source,
@@ -114,9 +119,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
                 args.raw,
                 w,
             ),
-        };
-        whole = Some(report);
-        written
+        }
     })?;
     // The last block written, the file synced and renamed (streamed formats); the whole
     // report rendered and written (the others).

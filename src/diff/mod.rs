@@ -296,7 +296,12 @@ fn runs(items: &[Item]) -> Vec<(std::ops::Range<usize>, &str)> {
 /// score first), then by jurisdiction, item and status (`stream::Plan`, which also streams them
 /// to a renderer without holding them all).
 pub fn diff(old: &Dataset, new: &Dataset, scoring: &Scoring) -> DiffReport {
-    let plan = stream::Plan::new(old, new, scoring);
+    report(stream::Plan::new(old, new, scoring), old, new, scoring)
+}
+
+/// The whole report of a plan of `old` and `new`: every item diff made, in report order, and
+/// the summary.
+pub fn report(plan: Plan<'_>, old: &Dataset, new: &Dataset, scoring: &Scoring) -> DiffReport {
     let (items, warnings) = plan.collect(scoring, rayon::current_num_threads());
     let summary = aggregate::summarize(&items, old, new);
     DiffReport { items, summary, warnings }
