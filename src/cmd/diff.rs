@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::diff::{self, Scoring};
+use crate::diff::{self, DiffReport, Scoring, Summarizer, Summary, Warning};
 use crate::error::Result;
 use crate::load::{self, LoadOptions};
 use crate::report::{self, Format};
@@ -56,29 +56,86 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     prof.stage("load both");
     stage.done();
     let stage = progress.stage(global.lang.pick("比较", "comparing"));
-    let report = diff::diff(&old, &new, &scoring);
-    prof.stage("match + compare");
+    let plan = diff::Plan::new(&old, &new, &scoring);
+    prof.stage("match");
     stage.done();
     let stage = progress.stage(global.lang.pick("生成报告", "writing the report"));
-    // json, jsonl and csv go straight into the output file as they are rendered (a province
-    // diff is over 600 MB of JSON: building it in memory first cost a second and its size in
-    // memory).
-    report::direct::write_output_with(args.output.as_deref(), |w| match args.format {
-        Format::Html => {
-            let html = report::diff_html::render(&report, global.lang, &old.source, &new.source);
-            w.write_all(html.as_bytes()).map_err(|e| crate::error::Error::io("<output>", e))
+    let threads = rayon::current_num_threads();
+    // json, jsonl and csv go straight into the output file as the item diffs are made, a chunk
+    // of jurisdictions at a time (a province diff is over 600 MB of JSON: made whole, then
+    // rendered, the disk stood idle through the comparison, and holding the item diffs cost
+    // ~250 MB); the other formats need the whole report first.
+    let (plan, whole) = if report::diff::streams(args.format) {
+        (Some(plan), None)
+    } else {
+        let r = diff::report(plan, &old, &new, &scoring);
+        prof.stage("compare");
+        (None, Some(r))
+    };
+    let mut streamed: Option<(Summary, Vec<Warning>)> = None;
+    report::direct::write_output_with(args.output.as_deref(), |w| {
+        let mut w = w;
+        let w = &mut w;
+        let io = |e| crate::error::Error::io("<output>", e);
+        if let Some(plan) = &plan {
+            report::diff::stream_head(args.format, plan.len(), w)?;
+            let mut sum = Summarizer::default();
+            plan.run(
+                &scoring,
+                threads,
+                |first, items, buf| {
+                    report::diff::stream_items(args.format, args.raw, first, items, buf)
+                },
+                |piece| {
+                    for d in piece.items.as_slice() {
+                        sum.add(d);
+                    }
+                    w.write_all(piece.bytes).map_err(io)
+                },
+            )?;
+            prof.stage("items");
+            let summary = sum.finish(&old, &new);
+            report::diff::stream_tail(args.format, plan.len(), &summary, &plan.warnings, w)?;
+            prof.stage("summary");
+            streamed = Some((summary, plan.warnings.clone()));
+            return Ok(());
         }
-        Format::Xlsx => {
-            let bytes = report::diff_xlsx::render(&report, global.lang)?;
-            w.write_all(&bytes).map_err(|e| crate::error::Error::io("<output>", e))
-        }
-        format => {
-            report::diff::write(&report, format, global.lang, &old.source, &new.source, args.raw, w)
+        let Some(report) = &whole else { return Ok(()) };
+        match args.format {
+            Format::Html => {
+                let html = report::diff_html::render(report, global.lang, &old.source, &new.source);
+                w.write_all(html.as_bytes()).map_err(io)
+            }
+            Format::Xlsx => {
+                let bytes = report::diff_xlsx::render(report, global.lang)?;
+                w.write_all(&bytes).map_err(io)
+            }
+            format => report::diff::write(
+                report,
+                format,
+                global.lang,
+                &old.source,
+                &new.source,
+                args.raw,
+                w,
+            ),
         }
     })?;
-    prof.stage("render + write");
+    // The last block written, the file synced and renamed (streamed formats); the whole
+    // report rendered and written (the others).
+    prof.stage("write");
     prof.finish();
     stage.done();
+    // As the datasets below: ~0.7 M item diffs are not worth freeing one by one at exit.
+    let (summary, warnings) = match whole {
+        Some(r) => {
+            let DiffReport { items, summary, warnings } = r;
+            std::mem::forget(items);
+            (summary, warnings)
+        }
+        None => streamed.unwrap_or_else(|| (Summary::default(), Vec::new())),
+    };
+    std::mem::forget(plan);
     let read = old.report.rows_read() + new.report.rows_read();
     let rejected = old.report.rows_rejected() + new.report.rows_rejected();
     // Freeing millions of small allocations one by one costs seconds (perf); the process ends
@@ -88,12 +145,12 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         // Warnings first: the run ends with its one summary line.
         // The first few on stderr; all of them are in the report.
         const SHOWN: usize = 10;
-        for w in report.warnings.iter().take(SHOWN) {
+        for w in warnings.iter().take(SHOWN) {
             let msg = global.lang.pick(&w.message, &w.message_en);
             eprintln!("qingdan diff: {} {}: {msg}", w.jurisdiction, w.item);
         }
-        if report.warnings.len() > SHOWN {
-            let more = report.warnings.len() - SHOWN;
+        if warnings.len() > SHOWN {
+            let more = warnings.len() - SHOWN;
             eprintln!(
                 "qingdan diff: {}",
                 match global.lang {
@@ -102,7 +159,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
                 }
             );
         }
-        let t = &report.summary.totals;
+        let t = &summary.totals;
         let secs = start.elapsed().as_secs_f64();
         eprintln!(
             "{}",
@@ -120,7 +177,5 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
             }
         );
     }
-    // As the datasets above: ~0.7 M item diffs are not worth freeing one by one at exit.
-    std::mem::forget(report);
     Ok(0)
 }

@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::{Facts, ItemDiff, Measures, Status};
-use crate::model::Dataset;
+use crate::model::{Dataset, Str};
 
 /// Net reductions over matched items (before − after; negative when things were added).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -199,7 +199,7 @@ pub struct Ranking {
 
 /// `summary` of the JSON output: the overall totals (flattened), per jurisdiction, per
 /// department and the ranking.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Summary {
     #[serde(flatten)]
     pub totals: Totals,
@@ -210,37 +210,73 @@ pub struct Summary {
 
 /// Aggregates the item diffs. Groups are sorted by key; rankings by score (desc), then key.
 pub fn summarize(items: &[ItemDiff], old: &Dataset, new: &Dataset) -> Summary {
-    // Accumulated in the order of `items` (float sums depend on it), keyed by borrowed strings
-    // (no allocation per item), sorted by key at the end.
-    let mut all = Acc::default();
-    let mut by_j: FxHashMap<&str, Acc> = FxHashMap::default();
-    let mut by_d: FxHashMap<(&str, &str), Acc> = FxHashMap::default();
+    let mut s = Summarizer::default();
     for d in items {
-        all.add(d);
-        by_j.entry(&d.jurisdiction).or_default().add(d);
-        by_d.entry((&d.department_norm, &d.jurisdiction)).or_default().add(d);
+        s.add(d);
     }
-    let jname = |code: &str| {
-        new.jurisdiction(code)
-            .or_else(|| old.jurisdiction(code))
-            .map(|j| j.name.to_string())
-            .unwrap_or_default()
-    };
-    let mut by_j: Vec<(&str, Acc)> = by_j.into_iter().collect();
-    by_j.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut by_d: Vec<((&str, &str), Acc)> = by_d.into_iter().collect();
-    by_d.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let by_jurisdiction: Vec<Group> = by_j
-        .into_iter()
-        .map(|(k, a)| Group { label: jname(k), key: k.to_string(), totals: a.finish() })
-        .collect();
-    let by_department: Vec<Group> = by_d
-        .into_iter()
-        .map(|((k, j), a)| Group { key: k.to_string(), label: j.to_string(), totals: a.finish() })
-        .collect();
-    let ranking =
-        Ranking { jurisdictions: rank(&by_jurisdiction), departments: rank(&by_department) };
-    Summary { totals: all.finish(), by_jurisdiction, by_department, ranking }
+    s.finish(old, new)
+}
+
+/// The aggregates accumulated item diff by item diff, in report order (float sums depend on
+/// it), so that a streamed report need not hold its item diffs: `summarize` of the same items.
+#[derive(Default)]
+pub struct Summarizer {
+    all: Acc,
+    /// Per jurisdiction: the position in `jurisdictions`.
+    by_j: FxHashMap<Str, usize>,
+    jurisdictions: Vec<(Str, Acc)>,
+    by_d: FxHashMap<(Str, Str), Acc>,
+}
+
+impl Summarizer {
+    /// Adds the next item diff of the report.
+    pub fn add(&mut self, d: &ItemDiff) {
+        self.all.add(d);
+        // Item diffs of one jurisdiction mostly come together: the last one is tried first.
+        let g = match self.jurisdictions.last() {
+            Some((j, _)) if *j == d.jurisdiction => self.jurisdictions.len() - 1,
+            _ => match self.by_j.get(&d.jurisdiction) {
+                Some(&g) => g,
+                None => {
+                    self.jurisdictions.push((d.jurisdiction.clone(), Acc::default()));
+                    self.by_j.insert(d.jurisdiction.clone(), self.jurisdictions.len() - 1);
+                    self.jurisdictions.len() - 1
+                }
+            },
+        };
+        self.jurisdictions[g].1.add(d);
+        let key = (d.department_norm.clone(), d.jurisdiction.clone());
+        self.by_d.entry(key).or_default().add(d);
+    }
+
+    /// The summary (jurisdiction names from `new`, else `old`).
+    pub fn finish(self, old: &Dataset, new: &Dataset) -> Summary {
+        let jname = |code: &str| {
+            new.jurisdiction(code)
+                .or_else(|| old.jurisdiction(code))
+                .map(|j| j.name.to_string())
+                .unwrap_or_default()
+        };
+        let mut by_j = self.jurisdictions;
+        by_j.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut by_d: Vec<((Str, Str), Acc)> = self.by_d.into_iter().collect();
+        by_d.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let by_jurisdiction: Vec<Group> = by_j
+            .into_iter()
+            .map(|(k, a)| Group { label: jname(&k), key: k.to_string(), totals: a.finish() })
+            .collect();
+        let by_department: Vec<Group> = by_d
+            .into_iter()
+            .map(|((k, j), a)| Group {
+                key: k.to_string(),
+                label: j.to_string(),
+                totals: a.finish(),
+            })
+            .collect();
+        let ranking =
+            Ranking { jurisdictions: rank(&by_jurisdiction), departments: rank(&by_department) };
+        Summary { totals: self.all.finish(), by_jurisdiction, by_department, ranking }
+    }
 }
 
 fn rank(groups: &[Group]) -> Vec<RankRow> {

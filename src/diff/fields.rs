@@ -151,6 +151,11 @@ fn basis_changes(old: &Item, new: &Item, out: &mut Vec<Change>) {
     let same = |a: &LawRef, b: &LawRef| {
         a.key == b.key && a.article == b.article && a.paragraph == b.paragraph && a.item == b.item
     };
+    // The usual case, the same references in the same order: nothing removed or added, found
+    // without comparing every reference with every other.
+    if o.refs.len() == n.refs.len() && o.refs.iter().zip(&n.refs).all(|(a, b)| same(a, b)) {
+        return;
+    }
     let mut removed: Vec<&LawRef> =
         o.refs.iter().filter(|r| !n.refs.iter().any(|x| same(x, r))).collect();
     let mut added: Vec<&LawRef> =

@@ -7,6 +7,7 @@ pub mod fields;
 pub mod matching;
 pub mod measures;
 pub mod score;
+pub mod stream;
 #[cfg(test)]
 pub mod testutil;
 
@@ -14,9 +15,10 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-pub use aggregate::{Group, RankRow, Rates, Summary, Totals};
+pub use aggregate::{Group, RankRow, Rates, Summarizer, Summary, Totals};
 pub use measures::Measures;
 pub use score::Scoring;
+pub use stream::Plan;
 
 use crate::model::{Dataset, Field, Item, Kind, Str};
 
@@ -235,14 +237,14 @@ fn one_sided(item: &Item, added: bool) -> ItemDiff {
 type Versions<'a> = (&'a str, Vec<&'a Item>, Vec<&'a Item>);
 
 /// Groups the items of both versions by trimmed jurisdiction, in key order. Rows of one
-/// jurisdiction mostly come together, so the last group is tried before the hash.
+/// jurisdiction mostly come together: the runs of one are found in parallel (reading every
+/// item is what costs), then each run is added to its group whole.
 fn by_jurisdiction<'a>(old: &'a Dataset, new: &'a Dataset) -> Vec<Versions<'a>> {
     let mut index: FxHashMap<&'a str, usize> = FxHashMap::default();
     let mut groups: Vec<Versions<'a>> = Vec::new();
     for (side, items) in [(0, &old.items), (1, &new.items)] {
         let mut last: Option<(&str, usize)> = None;
-        for it in items.iter() {
-            let j = it.jurisdiction.trim();
+        for (run, j) in runs(items) {
             let g = match last {
                 Some((k, g)) if k == j => g,
                 _ => {
@@ -254,10 +256,11 @@ fn by_jurisdiction<'a>(old: &'a Dataset, new: &'a Dataset) -> Vec<Versions<'a>> 
                     g
                 }
             };
+            let rows = items[run].iter();
             if side == 0 {
-                groups[g].1.push(it);
+                groups[g].1.extend(rows);
             } else {
-                groups[g].2.push(it);
+                groups[g].2.extend(rows);
             }
         }
     }
@@ -265,60 +268,43 @@ fn by_jurisdiction<'a>(old: &'a Dataset, new: &'a Dataset) -> Vec<Versions<'a>> 
     groups
 }
 
-/// Compares two versions. Jurisdictions are matched in parallel, then the item diffs made in
-/// parallel straight into one list; the output is sorted, so it never depends on thread
-/// timing: regressions first (lowest score first), then by jurisdiction, item and status.
-pub fn diff(old: &Dataset, new: &Dataset, scoring: &Scoring) -> DiffReport {
-    let groups = by_jurisdiction(old, new);
-    let pairings: Vec<matching::Pairing> = groups
-        .par_iter()
-        .map(|(_, o, n)| matching::match_items(o, n, scoring.item_name_threshold))
-        .collect();
-    let mut warnings = Vec::new();
-    for ((j, _, _), p) in groups.iter().zip(&pairings) {
-        warnings.extend(p.duplicates.iter().map(|(code, no, nn)| Warning {
-            jurisdiction: (*j).into(),
-            item: code.clone(),
-            message: format!("事项编码重复：旧版本 {no} 行，新版本 {nn} 行，按文件顺序配对"),
-            message_en: format!(
-                "duplicate item code: {no} rows in the old version, {nn} in the new; paired in file order"
-            ),
-        }));
-    }
-    // One task per item diff, in the order of the jurisdictions and, within one, the pairs,
-    // then the removed, then the added items: the item diffs are made in parallel into one
-    // list in that order (no list per jurisdiction to concatenate: a province's item diffs are
-    // ~250 MB, and memory touched for the first time is slow).
-    let total = pairings.iter().map(|p| p.pairs.len() + p.old_only.len() + p.new_only.len()).sum();
-    let mut tasks: Vec<Task<'_>> = Vec::with_capacity(total);
-    for ((_, o, n), p) in groups.iter().zip(&pairings) {
-        tasks.extend(p.pairs.iter().map(|&(i, k, _)| Task::Pair(o[i], n[k])));
-        tasks.extend(p.old_only.iter().map(|&i| Task::Removed(o[i])));
-        tasks.extend(p.new_only.iter().map(|&k| Task::Added(n[k])));
-    }
-    drop(pairings);
-    // An indexed parallel map: collected in place, in order.
-    let mut items: Vec<ItemDiff> = tasks
-        .par_iter()
-        .map(|t| match *t {
-            Task::Pair(a, b) => diff_pair(a, b, scoring),
-            Task::Removed(a) => one_sided(a, false),
-            Task::Added(b) => one_sided(b, true),
+/// The runs of items with one trimmed jurisdiction, in order (a run may be cut where the
+/// items were split between threads; the next one then has the same jurisdiction).
+fn runs(items: &[Item]) -> Vec<(std::ops::Range<usize>, &str)> {
+    const PART: usize = 16 * 1024;
+    let parts: Vec<Vec<(std::ops::Range<usize>, &str)>> = items
+        .par_chunks(PART)
+        .enumerate()
+        .map(|(p, part)| {
+            let base = p * PART;
+            let mut out: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
+            for (k, it) in part.iter().enumerate() {
+                let j = it.jurisdiction.trim();
+                match out.last_mut() {
+                    Some((run, last)) if *last == j => run.end = base + k + 1,
+                    _ => out.push((base + k..base + k + 1, j)),
+                }
+            }
+            out
         })
         .collect();
-    drop(tasks);
-    drop(groups);
-    sort_items(&mut items);
-    warnings.sort_by(|a, b| (&a.jurisdiction, &a.item).cmp(&(&b.jurisdiction, &b.item)));
-    let summary = aggregate::summarize(&items, old, new);
-    DiffReport { items, summary, warnings }
+    parts.into_iter().flatten().collect()
 }
 
-/// One item diff to make.
-enum Task<'a> {
-    Pair(&'a Item, &'a Item),
-    Removed(&'a Item),
-    Added(&'a Item),
+/// Compares two versions: the items matched per jurisdiction in parallel, the item diffs made
+/// in parallel, in an order that never depends on thread timing: regressions first (lowest
+/// score first), then by jurisdiction, item and status (`stream::Plan`, which also streams them
+/// to a renderer without holding them all).
+pub fn diff(old: &Dataset, new: &Dataset, scoring: &Scoring) -> DiffReport {
+    report(stream::Plan::new(old, new, scoring), old, new, scoring)
+}
+
+/// The whole report of a plan of `old` and `new`: every item diff made, in report order, and
+/// the summary.
+pub fn report(plan: Plan<'_>, old: &Dataset, new: &Dataset, scoring: &Scoring) -> DiffReport {
+    let (items, warnings) = plan.collect(scoring, rayon::current_num_threads());
+    let summary = aggregate::summarize(&items, old, new);
+    DiffReport { items, summary, warnings }
 }
 
 /// The report order: regressions first (lowest score first), then jurisdiction, item, status,
@@ -343,95 +329,6 @@ fn report_order(a: &ItemDiff, b: &ItemDiff) -> std::cmp::Ordering {
         .then_with(|| a.old_code.cmp(&b.old_code))
 }
 
-/// Regressions first (lowest score first), then jurisdiction, item, status, name; stable.
-pub fn sort_items(items: &mut [ItemDiff]) {
-    // Sorting small keys, not the item diffs (336 bytes each, ~0.7 M in a province: a merge
-    // sort moved them ~20 times, and comparing through positions missed the cache at every
-    // step), then moving each item diff to its place once. A key holds what decides most
-    // comparisons; a tie on it falls back to the full order, so the order is exactly
-    // `report_order`, and the sort being stable it is the order a stable sort of the items gives.
-    // The items of a jurisdiction mostly come together: one entry per run, then sorted.
-    let mut jurisdictions: Vec<&str> = Vec::new();
-    for d in items.iter() {
-        if jurisdictions.last() != Some(&&*d.jurisdiction) {
-            jurisdictions.push(&d.jurisdiction);
-        }
-    }
-    jurisdictions.sort_unstable();
-    jurisdictions.dedup();
-    let rank: FxHashMap<&str, u32> =
-        jurisdictions.iter().enumerate().map(|(k, j)| (*j, k as u32)).collect();
-    let mut keys: Vec<SortKey> = items
-        .par_iter()
-        .enumerate()
-        .map(|(pos, d)| SortKey {
-            regression: d.is_regression(),
-            score: d.score,
-            jurisdiction: rank.get(&*d.jurisdiction).copied().unwrap_or(u32::MAX),
-            item: prefix(&d.item),
-            pos,
-        })
-        .collect();
-    keys.par_sort_by(|a, b| {
-        b.regression
-            .cmp(&a.regression)
-            .then_with(|| {
-                if a.regression && b.regression {
-                    a.score.total_cmp(&b.score)
-                } else {
-                    std::cmp::Ordering::Equal
-                }
-            })
-            .then_with(|| a.jurisdiction.cmp(&b.jurisdiction))
-            .then_with(|| a.item.cmp(&b.item))
-            .then_with(|| report_order(&items[a.pos], &items[b.pos]))
-    });
-    let order: Vec<usize> = keys.into_iter().map(|k| k.pos).collect();
-    apply_order(items, &order);
-}
-
-/// What decides most comparisons of `report_order`, in its order: the jurisdiction as its rank
-/// among the jurisdictions, the item by its first 16 bytes.
-struct SortKey {
-    regression: bool,
-    score: f64,
-    jurisdiction: u32,
-    item: u128,
-    pos: usize,
-}
-
-/// The first 16 bytes of `s`, big-endian, zero-padded: when two prefixes differ, the strings
-/// compare the same way (a shorter string is a prefix of the other, or differs at that byte).
-fn prefix(s: &str) -> u128 {
-    let mut b = [0u8; 16];
-    let n = s.len().min(16);
-    b[..n].copy_from_slice(&s.as_bytes()[..n]);
-    u128::from_be_bytes(b)
-}
-
-/// Rearranges `items` so that `items[k]` becomes the old `items[order[k]]` (`order` is a
-/// permutation), cycle by cycle.
-fn apply_order<T>(items: &mut [T], order: &[usize]) {
-    let mut placed = vec![false; items.len()];
-    for start in 0..items.len() {
-        if placed[start] {
-            continue;
-        }
-        let mut at = start;
-        loop {
-            placed[at] = true;
-            let from = order[at];
-            if from == start {
-                break;
-            }
-            // `items[from]` still holds its original value: every position the cycle already
-            // filled was taken from a later link of it.
-            items.swap(at, from);
-            at = from;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::testutil::*;
@@ -444,61 +341,6 @@ mod tests {
             .filter(|c| c.field == field)
             .map(|c| (c.kind, c.old.as_deref(), c.new.as_deref()))
             .collect()
-    }
-
-    #[test]
-    fn sorting_by_keys_gives_the_report_order() {
-        let mut v = Vec::new();
-        let js = ["450103", "450102", " 450102", "450102"];
-        let codes = ["000101001000", "000101001000", "0001010010001", "000101002000", ""];
-        let scores = [0.0, -1.0, 2.0, -3.5, -1.0, 0.0];
-        for k in 0..120usize {
-            let j = js[k % js.len()];
-            let name = ["甲", "乙", "丙"][k % 3];
-            let mut d = one_sided(&item(j, codes[k % codes.len()], name), k % 7 == 0);
-            d.score = scores[k % scores.len()];
-            d.status = [Status::Changed, Status::Unchanged, d.status][k % 3];
-            v.push(d);
-        }
-        let mut want = v.clone();
-        want.sort_by(report_order);
-        sort_items(&mut v);
-        assert_eq!(v, want);
-    }
-
-    #[test]
-    fn prefixes_order_as_the_strings() {
-        let words = [
-            "",
-            "0",
-            "00",
-            "000101001000",
-            "000101001000x",
-            "0001010010001234567",
-            "1",
-            "事项",
-            "a\u{0}",
-        ];
-        for a in words {
-            for b in words {
-                let (pa, pb) = (prefix(a), prefix(b));
-                if pa != pb {
-                    assert_eq!(pa.cmp(&pb), a.cmp(b), "{a:?} {b:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn items_are_moved_to_the_sorted_order() {
-        let mut v: Vec<u32> = vec![50, 10, 40, 20, 30, 10];
-        let mut order: Vec<usize> = (0..v.len()).collect();
-        order.sort_by_key(|&k| v[k]);
-        apply_order(&mut v, &order);
-        assert_eq!(v, vec![10, 10, 20, 30, 40, 50]);
-        let mut w = vec!['a', 'b', 'c', 'd'];
-        apply_order(&mut w, &[3, 0, 1, 2]);
-        assert_eq!(w, vec!['d', 'a', 'b', 'c']);
     }
 
     #[test]

@@ -133,49 +133,107 @@ fn io_err(e: std::io::Error) -> Error {
 /// ~0.7 M of them; serde_json spent most of its time escaping the same keys again and again),
 /// the summary and warnings by serde_json.
 pub fn write_json<W: Write>(r: &DiffReport, w: &mut W) -> Result<()> {
-    let io = io_err;
-    w.write_all(b"{\n  \"items\": ").map_err(io)?;
-    if r.items.is_empty() {
-        w.write_all(b"[]").map_err(io)?;
-    } else {
-        w.write_all(b"[").map_err(io)?;
-        write_batched(&r.items, w, |first, part, buf| {
-            for (k, it) in part.iter().enumerate() {
-                if first + k > 0 {
-                    buf.push(b',');
-                }
-                json::newline(buf, true, 2).map_err(io)?;
-                json::item(buf, it, true, 2).map_err(io)?;
-            }
-            Ok(())
-        })?;
-        json::newline(w, true, 1).map_err(io)?;
-        w.write_all(b"]").map_err(io)?;
-    }
-    // The rest of the report object as serde_json writes it: a struct of the remaining fields,
-    // its opening brace left out, is exactly what follows the items.
-    #[derive(serde::Serialize)]
-    struct Rest<'a> {
-        summary: &'a crate::diff::Summary,
-        warnings: &'a [crate::diff::Warning],
-    }
-    w.write_all(b",").map_err(io)?;
-    let rest = Rest { summary: &r.summary, warnings: &r.warnings };
-    serde_json::to_writer_pretty(json::SkipFirst { w: &mut *w, skipped: false }, &rest)
-        .map_err(json_err)?;
-    write_all(w, b"\n")
+    write_streamed(r, Format::Json, false, w)
 }
 
 /// The jsonl report (one item per line), streamed into `w`: the bytes `serde_json::to_writer`
 /// gives for each item.
 pub fn write_jsonl<W: Write>(r: &DiffReport, w: &mut W) -> Result<()> {
-    write_batched(&r.items, w, |_, part, buf| {
-        for it in part {
-            json::item(buf, it, false, 0).map_err(io_err)?;
-            buf.push(b'\n');
+    write_streamed(r, Format::Jsonl, false, w)
+}
+
+/// A report of a format that streams (json, jsonl, csv) from a whole diff: the head, the items
+/// rendered a part at a time in parallel, the tail.
+fn write_streamed<W: Write>(r: &DiffReport, format: Format, raw: bool, w: &mut W) -> Result<()> {
+    stream_head(format, r.items.len(), w)?;
+    write_batched(&r.items, w, |first, part, buf| stream_items(format, raw, first, part, buf))?;
+    stream_tail(format, r.items.len(), &r.summary, &r.warnings, w)
+}
+
+/// Whether `format` is written item by item (`stream_head`, `stream_items`, `stream_tail`).
+pub fn streams(format: Format) -> bool {
+    matches!(format, Format::Json | Format::Jsonl | Format::Csv)
+}
+
+/// What a streamed report (json, jsonl, csv) begins with, before its `total` item diffs: the
+/// opening of the json object, the csv header, nothing for jsonl.
+pub fn stream_head<W: Write>(format: Format, total: usize, w: &mut W) -> Result<()> {
+    match format {
+        Format::Json => {
+            w.write_all(b"{\n  \"items\": ").map_err(io_err)?;
+            w.write_all(if total == 0 { b"[]" } else { b"[" }).map_err(io_err)
         }
-        Ok(())
-    })
+        Format::Csv => {
+            let mut head = csv::Writer::from_writer(&mut *w);
+            head.write_record(CSV_HEADER).map_err(csv_err)?;
+            head.flush().map_err(io_err)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Item diffs of a streamed report appended to `buf`, the first being the report's item
+/// `first` (`raw`: csv cells as they are). The bytes depend on the items and `first` alone, so
+/// parts render side by side and are written in order.
+pub fn stream_items(
+    format: Format,
+    raw: bool,
+    first: usize,
+    items: &[ItemDiff],
+    buf: &mut Vec<u8>,
+) -> Result<()> {
+    match format {
+        Format::Json => {
+            for (k, it) in items.iter().enumerate() {
+                buf.extend_from_slice(if first + k > 0 { json::SEP } else { json::SEP_FIRST });
+                json::item::<true>(buf, it);
+            }
+            Ok(())
+        }
+        Format::Jsonl => {
+            for it in items {
+                json::item::<false>(buf, it);
+                buf.push(b'\n');
+            }
+            Ok(())
+        }
+        Format::Csv => csv_rows(items, raw, buf),
+        _ => Err(Error::Usage(format!("{format:?} is not written item by item"))),
+    }
+}
+
+/// What a streamed report ends with after its `total` item diffs: for json the closing of the
+/// items, the summary and the warnings.
+pub fn stream_tail<W: Write>(
+    format: Format,
+    total: usize,
+    summary: &crate::diff::Summary,
+    warnings: &[crate::diff::Warning],
+    w: &mut W,
+) -> Result<()> {
+    let io = io_err;
+    match format {
+        Format::Json => {
+            if total > 0 {
+                json::newline(w, true, 1).map_err(io)?;
+                w.write_all(b"]").map_err(io)?;
+            }
+            // The rest of the report object as serde_json writes it: a struct of the remaining
+            // fields, its opening brace left out, is exactly what follows the items.
+            #[derive(serde::Serialize)]
+            struct Rest<'a> {
+                summary: &'a crate::diff::Summary,
+                warnings: &'a [crate::diff::Warning],
+            }
+            w.write_all(b",").map_err(io)?;
+            let rest = Rest { summary, warnings };
+            serde_json::to_writer_pretty(json::SkipFirst { w: &mut *w, skipped: false }, &rest)
+                .map_err(json_err)?;
+            write_all(w, b"\n")
+        }
+        Format::Csv => w.flush().map_err(io),
+        _ => Ok(()),
+    }
 }
 
 /// Item diffs rendered into one buffer (a part) at a time.
@@ -272,18 +330,6 @@ mod json {
         Ok(())
     }
 
-    /// `"key": ` (`"key":` compact) on its own line at `level`, after a comma unless first.
-    /// Keys are plain ASCII field names: nothing to escape.
-    fn key<W: Write>(w: &mut W, pretty: bool, level: usize, first: bool, k: &str) -> Result<()> {
-        if !first {
-            w.write_all(b",")?;
-        }
-        newline(w, pretty, level)?;
-        w.write_all(b"\"")?;
-        w.write_all(k.as_bytes())?;
-        w.write_all(if pretty { b"\": " } else { b"\":" })
-    }
-
     /// A JSON string escaped as serde_json does: `"` `\\` and the C0 controls only (\b \f \n
     /// \r \t by name, the others as \u00xx), everything else as it is.
     pub fn string<W: Write>(w: &mut W, s: &str) -> Result<()> {
@@ -291,7 +337,7 @@ mod json {
         let bytes = s.as_bytes();
         let mut start = 0;
         for (i, &b) in bytes.iter().enumerate() {
-            if b >= 0x20 && b != b'"' && b != b'\\' {
+            if !escaped(b) {
                 continue;
             }
             w.write_all(&bytes[start..i])?;
@@ -318,10 +364,49 @@ mod json {
         w.write_all(b"\"")
     }
 
-    fn opt_string<W: Write>(w: &mut W, s: Option<&str>) -> Result<()> {
+    /// Whether serde_json escapes the byte.
+    fn escaped(b: u8) -> bool {
+        b < 0x20 || b == b'"' || b == b'\\'
+    }
+
+    /// `string` into a buffer: a string with nothing to escape (nearly all) is copied whole.
+    pub fn string_into(buf: &mut Vec<u8>, s: &str) {
+        let bytes = s.as_bytes();
+        if any_escaped(bytes) {
+            // Writing into a Vec cannot fail.
+            let _ = string(buf, s);
+            return;
+        }
+        buf.reserve(bytes.len() + 2);
+        buf.push(b'"');
+        buf.extend_from_slice(bytes);
+        buf.push(b'"');
+    }
+
+    /// Whether any byte of `bytes` is `escaped`, eight bytes at a time: a word has a byte
+    /// below 0x20, or equal to `"` or `\\`, exactly when the classic "has a byte less than n" and
+    /// "has a zero byte" tests say so (exact for n <= 128, no false answer either way).
+    fn any_escaped(bytes: &[u8]) -> bool {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let less = |x: u64, n: u8| x.wrapping_sub(ONES * n as u64) & !x & HIGH != 0;
+        let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(w);
+            let x = u64::from_le_bytes(a);
+            if less(x, 0x20) || zero(x ^ (ONES * b'"' as u64)) || zero(x ^ (ONES * b'\\' as u64)) {
+                return true;
+            }
+        }
+        words.remainder().iter().any(|&b| escaped(b))
+    }
+
+    fn opt_string_into(buf: &mut Vec<u8>, s: Option<&str>) {
         match s {
-            Some(s) => string(w, s),
-            None => w.write_all(b"null"),
+            Some(s) => string_into(buf, s),
+            None => buf.extend_from_slice(b"null"),
         }
     }
 
@@ -339,8 +424,16 @@ mod json {
         w.write_all(&buf[i..])
     }
 
-    fn boolean<W: Write>(w: &mut W, b: bool) -> Result<()> {
-        w.write_all(if b { b"true" } else { b"false" })
+    fn uint_into(buf: &mut Vec<u8>, n: u64) {
+        if n < 10 {
+            buf.push(b'0' + n as u8);
+        } else {
+            let _ = uint(buf, n);
+        }
+    }
+
+    fn boolean_into(buf: &mut Vec<u8>, b: bool) {
+        buf.extend_from_slice(if b { b"true" } else { b"false" });
     }
 
     /// A float as serde_json writes it (its own formatter; null when not finite).
@@ -352,100 +445,130 @@ mod json {
         }
     }
 
-    /// One item diff as an object whose braces are at `level` (fields at `level + 1`).
-    pub fn item<W: Write>(w: &mut W, d: &ItemDiff, pretty: bool, level: usize) -> Result<()> {
-        let l = level + 1;
-        w.write_all(b"{")?;
-        key(w, pretty, l, true, "jurisdiction")?;
-        string(w, &d.jurisdiction)?;
-        key(w, pretty, l, false, "item")?;
-        string(w, &d.item)?;
-        key(w, pretty, l, false, "status")?;
-        string(w, d.status.as_str())?;
-        key(w, pretty, l, false, "recoded")?;
-        boolean(w, d.recoded)?;
-        key(w, pretty, l, false, "old_code")?;
-        opt_string(w, d.old_code.as_deref())?;
-        key(w, pretty, l, false, "new_code")?;
-        opt_string(w, d.new_code.as_deref())?;
-        key(w, pretty, l, false, "name")?;
-        string(w, &d.name)?;
-        key(w, pretty, l, false, "department")?;
-        string(w, &d.department)?;
-        key(w, pretty, l, false, "changes")?;
-        if d.changes.is_empty() {
-            w.write_all(b"[]")?;
-        } else {
-            w.write_all(b"[")?;
-            for (k, c) in d.changes.iter().enumerate() {
-                if k > 0 {
-                    w.write_all(b",")?;
-                }
-                newline(w, pretty, l + 1)?;
-                change(w, c, pretty, l + 1)?;
+    /// The bytes before a value of an item diff: `,` (unless first), for pretty JSON a newline
+    /// and the indent of `$ind` levels (the report's items are at level 2, their fields at 3),
+    /// the quoted key and `: ` (`:` compact). Literals, so that each is a copy of known length.
+    macro_rules! key {
+        ($p:expr, first, $ind:literal, $name:literal) => {
+            if $p {
+                concat!("\n", $ind, "\"", $name, "\": ").as_bytes()
+            } else {
+                concat!("\"", $name, "\":").as_bytes()
             }
-            newline(w, pretty, l)?;
-            w.write_all(b"]")?;
-        }
-        key(w, pretty, l, false, "before")?;
-        measures(w, d.before.as_ref(), pretty, l)?;
-        key(w, pretty, l, false, "after")?;
-        measures(w, d.after.as_ref(), pretty, l)?;
-        key(w, pretty, l, false, "score")?;
-        float(w, d.score)?;
-        key(w, pretty, l, false, "reworded_materials")?;
-        uint(w, d.reworded_materials)?;
-        newline(w, pretty, level)?;
-        w.write_all(b"}")
-    }
-
-    fn change<W: Write>(w: &mut W, c: &Change, pretty: bool, level: usize) -> Result<()> {
-        let l = level + 1;
-        w.write_all(b"{")?;
-        key(w, pretty, l, true, "field")?;
-        string(w, c.field.as_str())?;
-        key(w, pretty, l, false, "old")?;
-        opt_string(w, c.old.as_deref())?;
-        key(w, pretty, l, false, "new")?;
-        opt_string(w, c.new.as_deref())?;
-        if let Some(kind) = c.kind {
-            key(w, pretty, l, false, "kind")?;
-            string(w, kind)?;
-        }
-        newline(w, pretty, level)?;
-        w.write_all(b"}")
-    }
-
-    fn measures<W: Write>(
-        w: &mut W,
-        m: Option<&Measures>,
-        pretty: bool,
-        level: usize,
-    ) -> Result<()> {
-        let Some(m) = m else {
-            return w.write_all(b"null");
         };
-        let l = level + 1;
-        w.write_all(b"{")?;
-        key(w, pretty, l, true, "steps")?;
-        uint(w, m.steps)?;
-        key(w, pretty, l, false, "stamps")?;
-        uint(w, m.stamps)?;
-        key(w, pretty, l, false, "materials")?;
-        uint(w, m.materials)?;
-        key(w, pretty, l, false, "committed_days")?;
-        match m.committed_days {
-            Some(d) => uint(w, d)?,
-            None => w.write_all(b"null")?,
+        ($p:expr, $ind:literal, $name:literal) => {
+            if $p {
+                concat!(",\n", $ind, "\"", $name, "\": ").as_bytes()
+            } else {
+                concat!(",\"", $name, "\":").as_bytes()
+            }
+        };
+    }
+
+    /// A closing bracket: for pretty JSON on its own line at the indent `$ind`.
+    macro_rules! close {
+        ($p:expr, $ind:literal, $c:literal) => {
+            if $p {
+                concat!("\n", $ind, $c).as_bytes()
+            } else {
+                $c.as_bytes()
+            }
+        };
+    }
+
+    /// Before an item diff of the json report (pretty, at level 2) but the first, and before
+    /// the first.
+    pub const SEP: &[u8] = b",\n    ";
+    pub const SEP_FIRST: &[u8] = b"\n    ";
+
+    /// One item diff as serde_json writes it: pretty with its braces at level 2 (the items of
+    /// the json report), or compact (`P` false: a line of the jsonl report).
+    pub fn item<const P: bool>(buf: &mut Vec<u8>, d: &ItemDiff) {
+        buf.push(b'{');
+        buf.extend_from_slice(key!(P, first, "      ", "jurisdiction"));
+        string_into(buf, &d.jurisdiction);
+        buf.extend_from_slice(key!(P, "      ", "item"));
+        string_into(buf, &d.item);
+        buf.extend_from_slice(key!(P, "      ", "status"));
+        string_into(buf, d.status.as_str());
+        buf.extend_from_slice(key!(P, "      ", "recoded"));
+        boolean_into(buf, d.recoded);
+        buf.extend_from_slice(key!(P, "      ", "old_code"));
+        opt_string_into(buf, d.old_code.as_deref());
+        buf.extend_from_slice(key!(P, "      ", "new_code"));
+        opt_string_into(buf, d.new_code.as_deref());
+        buf.extend_from_slice(key!(P, "      ", "name"));
+        string_into(buf, &d.name);
+        buf.extend_from_slice(key!(P, "      ", "department"));
+        string_into(buf, &d.department);
+        buf.extend_from_slice(key!(P, "      ", "changes"));
+        if d.changes.is_empty() {
+            buf.extend_from_slice(b"[]");
+        } else {
+            buf.push(b'[');
+            for (n, c) in d.changes.iter().enumerate() {
+                if n > 0 {
+                    buf.push(b',');
+                }
+                if P {
+                    buf.extend_from_slice(b"\n        ");
+                }
+                change::<P>(buf, c);
+            }
+            buf.extend_from_slice(close!(P, "      ", "]"));
         }
-        key(w, pretty, l, false, "visits")?;
-        uint(w, m.visits)?;
-        key(w, pretty, l, false, "intermediaries")?;
-        uint(w, m.intermediaries)?;
-        key(w, pretty, l, false, "charged")?;
-        boolean(w, m.charged)?;
-        newline(w, pretty, level)?;
-        w.write_all(b"}")
+        buf.extend_from_slice(key!(P, "      ", "before"));
+        measures::<P>(buf, d.before.as_ref());
+        buf.extend_from_slice(key!(P, "      ", "after"));
+        measures::<P>(buf, d.after.as_ref());
+        buf.extend_from_slice(key!(P, "      ", "score"));
+        let _ = float(buf, d.score);
+        buf.extend_from_slice(key!(P, "      ", "reworded_materials"));
+        uint_into(buf, d.reworded_materials);
+        buf.extend_from_slice(close!(P, "    ", "}"));
+    }
+
+    /// A change (braces at level 4).
+    fn change<const P: bool>(buf: &mut Vec<u8>, c: &Change) {
+        buf.push(b'{');
+        buf.extend_from_slice(key!(P, first, "          ", "field"));
+        string_into(buf, c.field.as_str());
+        buf.extend_from_slice(key!(P, "          ", "old"));
+        opt_string_into(buf, c.old.as_deref());
+        buf.extend_from_slice(key!(P, "          ", "new"));
+        opt_string_into(buf, c.new.as_deref());
+        if let Some(kind) = c.kind {
+            buf.extend_from_slice(key!(P, "          ", "kind"));
+            string_into(buf, kind);
+        }
+        buf.extend_from_slice(close!(P, "        ", "}"));
+    }
+
+    /// Measures (braces at level 3), or null.
+    fn measures<const P: bool>(buf: &mut Vec<u8>, m: Option<&Measures>) {
+        let Some(m) = m else {
+            buf.extend_from_slice(b"null");
+            return;
+        };
+        buf.push(b'{');
+        buf.extend_from_slice(key!(P, first, "        ", "steps"));
+        uint_into(buf, m.steps);
+        buf.extend_from_slice(key!(P, "        ", "stamps"));
+        uint_into(buf, m.stamps);
+        buf.extend_from_slice(key!(P, "        ", "materials"));
+        uint_into(buf, m.materials);
+        buf.extend_from_slice(key!(P, "        ", "committed_days"));
+        match m.committed_days {
+            Some(d) => uint_into(buf, d),
+            None => buf.extend_from_slice(b"null"),
+        }
+        buf.extend_from_slice(key!(P, "        ", "visits"));
+        uint_into(buf, m.visits);
+        buf.extend_from_slice(key!(P, "        ", "intermediaries"));
+        uint_into(buf, m.intermediaries);
+        buf.extend_from_slice(key!(P, "        ", "charged"));
+        boolean_into(buf, m.charged);
+        buf.extend_from_slice(close!(P, "      ", "}"));
     }
 }
 
@@ -513,12 +636,7 @@ pub fn csv(r: &DiffReport, raw: bool) -> Result<Vec<u8>> {
 /// (`write_batched`), each part by its own csv writer (a record's bytes depend on the record
 /// alone), written in order.
 pub fn write_csv<W: Write>(r: &DiffReport, raw: bool, w: &mut W) -> Result<()> {
-    let mut head = csv::Writer::from_writer(&mut *w);
-    head.write_record(CSV_HEADER).map_err(csv_err)?;
-    head.flush().map_err(io_err)?;
-    drop(head);
-    write_batched(&r.items, w, |_, part, buf| csv_rows(part, raw, buf))?;
-    w.flush().map_err(io_err)
+    write_streamed(r, Format::Csv, raw, w)
 }
 
 fn csv_err(e: csv::Error) -> Error {
@@ -1195,6 +1313,9 @@ mod tests {
                         let mut got = Vec::new();
                         json::string(&mut got, &s).unwrap();
                         assert_eq!(got, serde_json::to_vec(&s).unwrap(), "{s:?}");
+                        got.clear();
+                        json::string_into(&mut got, &s);
+                        assert_eq!(got, serde_json::to_vec(&s).unwrap(), "{s:?}");
                     }
                 }
             }
@@ -1227,6 +1348,19 @@ mod tests {
             let mut got = Vec::new();
             json::string(&mut got, s).unwrap();
             assert_eq!(got, serde_json::to_vec(s).unwrap(), "{s:?}");
+            got.clear();
+            json::string_into(&mut got, s);
+            assert_eq!(got, serde_json::to_vec(s).unwrap(), "{s:?}");
+        }
+        // Each byte alone and at each place of a word, for the eight-byte test.
+        for b in 0u8..0x80 {
+            for at in 0..17 {
+                let mut s: String = "x".repeat(16);
+                s.insert(at, char::from(b));
+                let mut got = Vec::new();
+                json::string_into(&mut got, &s);
+                assert_eq!(got, serde_json::to_vec(&s).unwrap(), "{s:?}");
+            }
         }
         for f in [
             crate::model::Field::Presence,

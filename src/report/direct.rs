@@ -8,7 +8,9 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::{persist, stream, temp_beside, Stream};
+use std::sync::mpsc;
+
+use super::{persist, temp_beside};
 use crate::error::{Error, Result};
 
 /// `open(2)`'s O_DIRECT, which std does not name (its value depends on the architecture).
@@ -30,27 +32,90 @@ const ALIGN: usize = 4096;
 /// 600 MB ~20% faster than 1 MB here), small enough to be nothing next to the report.
 const BLOCK: usize = 4 << 20;
 
+/// Full blocks on their way to the disk at most (with the one being filled, the memory used is
+/// this many blocks plus one).
+const QUEUED: usize = 2;
+
 /// `super::write_output_with` for a large report: the same atomic file (temporary file beside
-/// `path`, synced, renamed) and the same stdout behaviour, the file written with O_DIRECT when
-/// it can be opened so (else as `write_output_with` writes it).
+/// `path`, synced, renamed) and the same stdout behaviour. `render` writes into aligned blocks
+/// (one copy), which a second thread writes to the file with O_DIRECT when it can be opened so
+/// (else through the plain handle) while rendering goes on.
 pub fn write_output_with<F>(path: Option<&Path>, render: F) -> Result<()>
 where
-    F: FnOnce(&mut Stream<'_>) -> Result<()>,
+    F: FnOnce(&mut dyn Write) -> Result<()>,
 {
     let Some(path) = path else {
-        return super::write_output_with(None, render);
+        return super::write_output_with(None, |w| render(w));
     };
     let tmp = temp_beside(path)?;
     let tmp_path = tmp.path().to_path_buf();
     let plain = tmp.as_file().try_clone().map_err(|e| Error::io(&tmp_path, e))?;
-    let file = DirectFile::new(open_direct(&tmp_path), plain);
-    match stream(file, render) {
+    let direct = open_direct(&tmp_path);
+    match write_blocks(direct, plain, render) {
         (Ok(()), None) => {}
         // Dropping `tmp` removes the temporary file.
         (_, Some(e)) => return Err(Error::io(&tmp_path, e)),
         (Err(e), None) => return Err(e),
     }
     persist(tmp, path)
+}
+
+/// Renders into `Blocks` whose full blocks a second thread writes at their offsets (through
+/// `direct` when there is one and the system takes it, else `plain`), then writes the last
+/// partial block and cuts the file to its length. Returns the outcome of rendering and the first
+/// I/O error met writing, if any (that error, not what the renderer made of it, is what the user
+/// must see).
+fn write_blocks<F>(direct: Option<File>, plain: File, render: F) -> (Result<()>, Option<io::Error>)
+where
+    F: FnOnce(&mut dyn Write) -> Result<()>,
+{
+    let (full_tx, full_rx) = mpsc::sync_channel::<(Block, u64)>(QUEUED);
+    let (empty_tx, empty_rx) = mpsc::channel::<Block>();
+    std::thread::scope(|scope| {
+        let plain = &plain;
+        let writer = scope.spawn(move || -> io::Result<()> {
+            let mut direct = direct;
+            for (block, offset) in full_rx {
+                // A partial block (the last) goes padded with zeros to the alignment; the file
+                // is cut to its length afterwards.
+                let n = if block.aligned { block.len.div_ceil(ALIGN) * ALIGN } else { block.len };
+                let data = &block.buf[block.start..block.start + n];
+                let via_direct = if block.aligned { direct.as_ref() } else { None };
+                if let Some(f) = via_direct {
+                    match write_all_at(f, data, offset) {
+                        Ok(()) => {
+                            let _ = empty_tx.send(block);
+                            continue;
+                        }
+                        // The file system took the open but not the write: go on without it.
+                        Err(e) if e.kind() == io::ErrorKind::InvalidInput => direct = None,
+                        Err(e) => return Err(e),
+                    }
+                }
+                write_all_at(plain, data, offset)?;
+                let _ = empty_tx.send(block);
+            }
+            Ok(())
+        });
+        let mut out = Blocks {
+            block: Block::new(),
+            offset: 0,
+            full: Some(full_tx),
+            empty: empty_rx,
+            made: 1,
+        };
+        let r = render(&mut out).and_then(|()| out.finish().map_err(|e| Error::io("<output>", e)));
+        let length = out.offset;
+        drop(out);
+        let written = match writer.join() {
+            Ok(w) => w.err(),
+            Err(_) => Some(io::Error::other("the report writer panicked")),
+        };
+        match (r, written) {
+            (Ok(()), None) => (plain.set_len(length).map_err(|e| Error::io("<output>", e)), None),
+            (r, w) => (r, w),
+        }
+    })
 }
 
 /// `path` opened for writing with O_DIRECT; `None` where there is no such flag or the file
@@ -69,71 +134,92 @@ fn open_direct(path: &Path) -> Option<File> {
     }
 }
 
-/// A file written in aligned blocks through a direct handle, or through the plain handle when
-/// there is none or the system refuses a direct write. Writes are positional, so both handles
-/// can serve one file. `flush` writes the partial last block padded with zeros and cuts the
-/// file to its true length; the block stays buffered, so writing may go on after it.
-struct DirectFile {
-    direct: Option<File>,
-    plain: File,
-    /// BLOCK + ALIGN bytes: the block is the aligned part starting at `start`.
+/// A buffer of BLOCK bytes whose start sits on an ALIGN boundary in memory (when `aligned`).
+struct Block {
+    /// BLOCK + ALIGN bytes: the block is the part starting at `start`.
     buf: Vec<u8>,
     start: usize,
     /// Bytes of the block filled.
     len: usize,
-    /// File offset of the block (a multiple of BLOCK).
-    offset: u64,
+    aligned: bool,
 }
 
-impl DirectFile {
-    fn new(direct: Option<File>, plain: File) -> DirectFile {
+impl Block {
+    fn new() -> Block {
         let buf = vec![0u8; BLOCK + ALIGN];
-        // align_offset may, in principle, give up (usize::MAX); then there is no aligned block
-        // and the plain handle is used.
+        // align_offset may, in principle, give up (usize::MAX); then the block goes through
+        // the plain handle.
         let start = buf.as_ptr().align_offset(ALIGN);
-        let (direct, start) = if start < ALIGN { (direct, start) } else { (None, 0) };
-        DirectFile { direct, plain, buf, start, len: 0, offset: 0 }
-    }
-
-    /// Writes the first `n` bytes of the block (n a multiple of ALIGN, or any n on the plain
-    /// handle) at the block's offset.
-    fn write_block(&mut self, n: usize) -> io::Result<()> {
-        let data = &self.buf[self.start..self.start + n];
-        if let Some(f) = &self.direct {
-            match write_all_at(f, data, self.offset) {
-                Ok(()) => return Ok(()),
-                // The file system took the open but not the write: go on without O_DIRECT.
-                Err(e) if e.kind() == io::ErrorKind::InvalidInput => self.direct = None,
-                Err(e) => return Err(e),
-            }
-        }
-        write_all_at(&self.plain, data, self.offset)
+        let (start, aligned) = if start < ALIGN { (start, true) } else { (0, false) };
+        Block { buf, start, len: 0, aligned }
     }
 }
 
-impl Write for DirectFile {
+/// What a large report is rendered into: full blocks go to the writer thread, which hands
+/// them back once written; a fixed set of blocks goes round (a new one costs page faults).
+struct Blocks {
+    block: Block,
+    /// File offset of `block` (a multiple of BLOCK).
+    offset: u64,
+    full: Option<mpsc::SyncSender<(Block, u64)>>,
+    empty: mpsc::Receiver<Block>,
+    /// Blocks made so far.
+    made: usize,
+}
+
+impl Blocks {
+    /// Sends the block (full, or the last) to the writer and takes an empty one.
+    fn send(&mut self) -> io::Result<()> {
+        let stopped = || io::Error::new(io::ErrorKind::BrokenPipe, "the report writer stopped");
+        let next = match self.empty.try_recv() {
+            Ok(b) => b,
+            Err(_) if self.made < QUEUED + 2 => {
+                self.made += 1;
+                Block::new()
+            }
+            Err(_) => self.empty.recv().map_err(|_| stopped())?,
+        };
+        let mut block = std::mem::replace(&mut self.block, next);
+        let len = block.len;
+        if len < BLOCK {
+            // The padding of a partial block: zeros, not what an earlier round left there.
+            let at = block.start + len;
+            let end = (block.start + len.div_ceil(ALIGN) * ALIGN).min(block.buf.len());
+            block.buf[at..end].fill(0);
+        }
+        let full = self.full.as_ref().ok_or_else(stopped)?;
+        full.send((block, self.offset)).map_err(|_| stopped())?;
+        self.block.len = 0;
+        self.offset += len as u64;
+        Ok(())
+    }
+
+    /// Writes the last partial block and lets the writer stop; `offset` is then the length.
+    fn finish(&mut self) -> io::Result<()> {
+        if self.block.len > 0 {
+            self.send()?;
+        }
+        self.full = None;
+        Ok(())
+    }
+}
+
+impl Write for Blocks {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        let room = BLOCK - self.len;
-        let n = room.min(data.len());
-        let at = self.start + self.len;
-        self.buf[at..at + n].copy_from_slice(&data[..n]);
-        self.len += n;
-        if self.len == BLOCK {
-            self.write_block(BLOCK)?;
-            self.offset += BLOCK as u64;
-            self.len = 0;
+        let b = &mut self.block;
+        let n = (BLOCK - b.len).min(data.len());
+        let at = b.start + b.len;
+        b.buf[at..at + n].copy_from_slice(&data[..n]);
+        b.len += n;
+        if b.len == BLOCK {
+            self.send()?;
         }
         Ok(n)
     }
 
+    /// Nothing: every byte is written when rendering ends (`finish`).
     fn flush(&mut self) -> io::Result<()> {
-        if self.len > 0 {
-            let padded = self.len.div_ceil(ALIGN) * ALIGN;
-            let at = self.start;
-            self.buf[at + self.len..at + padded].fill(0);
-            self.write_block(padded)?;
-        }
-        self.plain.set_len(self.offset + self.len as u64)
+        Ok(())
     }
 }
 
@@ -181,29 +267,51 @@ mod tests {
     }
 
     #[test]
-    fn writing_goes_on_after_a_flush() {
+    fn blocks_go_round_and_a_flush_changes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("r.bin");
+        // More blocks than go round, the last partial: recycled blocks carry the bytes of an
+        // earlier round, which must not show in the padding or the file.
+        let want = pattern(7 * BLOCK + ALIGN + 11);
         let plain = File::create(&p).unwrap();
-        let mut f = DirectFile::new(open_direct(&p), plain);
-        let want = pattern(3 * ALIGN + 100);
-        f.write_all(&want[..ALIGN + 10]).unwrap();
-        f.flush().unwrap();
-        assert_eq!(std::fs::read(&p).unwrap(), &want[..ALIGN + 10]);
-        f.write_all(&want[ALIGN + 10..]).unwrap();
-        f.flush().unwrap();
-        assert_eq!(std::fs::read(&p).unwrap(), want);
+        let (r, e) = write_blocks(open_direct(&p), plain, |w| {
+            for piece in want.chunks(BLOCK / 3 + 5) {
+                w.write_all(piece).map_err(|e| Error::io("<output>", e))?;
+                w.flush().map_err(|e| Error::io("<output>", e))?;
+            }
+            Ok(())
+        });
+        assert!(r.is_ok() && e.is_none(), "{r:?} {e:?}");
+        assert!(std::fs::read(&p).unwrap() == want);
     }
 
     #[test]
     fn without_a_direct_handle_the_plain_one_writes() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("r.bin");
-        let mut f = DirectFile::new(None, File::create(&p).unwrap());
-        let want = pattern(BLOCK + 3);
-        f.write_all(&want).unwrap();
-        f.flush().unwrap();
-        assert_eq!(std::fs::read(&p).unwrap(), want);
+        let want = pattern(2 * BLOCK + 3);
+        let (r, e) = write_blocks(None, File::create(&p).unwrap(), |w| {
+            w.write_all(&want).map_err(|e| Error::io("<output>", e))
+        });
+        assert!(r.is_ok() && e.is_none(), "{r:?} {e:?}");
+        assert!(std::fs::read(&p).unwrap() == want);
+    }
+
+    #[test]
+    fn a_failed_write_is_the_error_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.bin");
+        std::fs::write(&p, b"x").unwrap();
+        // A handle that cannot write: the writer thread fails, rendering stops.
+        let read_only = File::open(&p).unwrap();
+        let (r, e) = write_blocks(None, read_only, |w| {
+            for _ in 0..8 {
+                w.write_all(&pattern(BLOCK)).map_err(|e| Error::io("<output>", e))?;
+            }
+            Ok(())
+        });
+        assert!(r.is_err());
+        assert!(e.is_some());
     }
 
     #[test]
