@@ -64,24 +64,29 @@ struct Drained<T>(Vec<T>);
 struct DrainedItems {
     items: Vec<Item>,
     keys: ItemKeys,
+    /// Emptied lists of pieces put: a piece typed ahead of its turn is swapped into one (its
+    /// visitor typing on into the other), not copied into fresh memory.
+    spare: Vec<(Vec<Item>, ItemKeys)>,
 }
 
 impl read::Drain<ItemsVisitor<'_>> for DrainedItems {
-    type Part = DrainedItems;
+    type Part = (Vec<Item>, ItemKeys);
     fn take(&mut self, v: &mut ItemsVisitor<'_>) {
         // Moved, not taken: the visitor keeps its list's memory for the next piece, and a
         // large list grows in place (the allocator remaps it), so each item is copied once.
         self.items.append(&mut v.items);
         self.keys.append(&mut v.keys);
     }
-    fn part(v: &mut ItemsVisitor<'_>) -> DrainedItems {
-        let mut part = DrainedItems::default();
-        part.take(v);
-        part
+    fn part(&mut self, v: &mut ItemsVisitor<'_>) -> (Vec<Item>, ItemKeys) {
+        let (mut items, mut keys) = self.spare.pop().unwrap_or_default();
+        std::mem::swap(&mut items, &mut v.items);
+        std::mem::swap(&mut keys, &mut v.keys);
+        (items, keys)
     }
-    fn put(&mut self, mut part: DrainedItems) {
-        self.items.append(&mut part.items);
-        self.keys.append(&mut part.keys);
+    fn put(&mut self, (mut items, mut keys): (Vec<Item>, ItemKeys)) {
+        self.items.append(&mut items);
+        self.keys.append(&mut keys);
+        self.spare.push((items, keys));
     }
     fn reset(&mut self) {
         self.items.clear();
@@ -94,7 +99,7 @@ impl read::Drain<JurisdictionsVisitor<'_>> for Drained<JurisdictionRow> {
     fn take(&mut self, v: &mut JurisdictionsVisitor<'_>) {
         self.0.append(&mut v.rows);
     }
-    fn part(v: &mut JurisdictionsVisitor<'_>) -> Vec<JurisdictionRow> {
+    fn part(&mut self, v: &mut JurisdictionsVisitor<'_>) -> Vec<JurisdictionRow> {
         std::mem::take(&mut v.rows)
     }
     fn put(&mut self, mut part: Vec<JurisdictionRow>) {
@@ -111,10 +116,10 @@ struct ChildRows<T>(Vec<build::Children<T>>);
 impl<T: build::Child + Send> read::Drain<build::ChildVisitor<'_, T>> for ChildRows<T> {
     type Part = build::Children<T>;
     fn take(&mut self, v: &mut build::ChildVisitor<'_, T>) {
-        let part = Self::part(v);
+        let part = self.part(v);
         self.put(part);
     }
-    fn part(v: &mut build::ChildVisitor<'_, T>) -> build::Children<T> {
+    fn part(&mut self, v: &mut build::ChildVisitor<'_, T>) -> build::Children<T> {
         v.rows.take()
     }
     fn put(&mut self, part: build::Children<T>) {
@@ -170,7 +175,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
         Rows::Items(items) => Some(std::mem::take(items)),
         _ => None,
     });
-    let DrainedItems { mut items, keys } = items.unwrap_or_default();
+    let DrainedItems { mut items, keys, .. } = items.unwrap_or_default();
     let index = ItemIndex::new(&items, keys);
     profile.stage("item index");
     let children: Vec<&(Table, Source)> =

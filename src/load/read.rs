@@ -134,7 +134,7 @@ pub(crate) trait Drain<V> {
     /// Takes the rows `visitor` has typed since it was last drained (called in file order).
     fn take(&mut self, visitor: &mut V);
     /// Takes the rows `visitor` has typed since it was last drained, to be put later.
-    fn part(visitor: &mut V) -> Self::Part;
+    fn part(&mut self, visitor: &mut V) -> Self::Part;
     /// Puts rows taken with [`Drain::part`] (called in file order, as `take`).
     fn put(&mut self, part: Self::Part);
     /// Forgets everything taken: the file is read again from the start another way.
@@ -914,7 +914,8 @@ impl Body {
                             o.next += 1;
                         }
                     } else {
-                        o.waiting.insert(k, (D::part(v), d, r));
+                        let part = o.drain.part(v);
+                        o.waiting.insert(k, (part, d, r));
                     }
                 }
                 visitor
