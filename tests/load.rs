@@ -811,8 +811,8 @@ fn files_read_in_pieces_load_as_when_read_whole() {
             vec!["check", d, "--format", "jsonl", "--fail-on", "never"],
         ] {
             let whole = run(&args, &[]);
-            // Mapped files in pieces of 1 and 100 bytes (files with quote marks are cut again
-            // where their quoting allows), files read through windows (not mapped) in pieces.
+            // Mapped files in pieces of 1 and 100 bytes (files with quote marks are then read
+            // through windows), files read through windows (not mapped) in pieces.
             let ways: [&[(&str, &str)]; 5] = [
                 &[("QINGDAN_PIECE_BYTES", "1")],
                 &[("QINGDAN_PIECE_BYTES", "100")],

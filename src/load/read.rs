@@ -407,8 +407,8 @@ enum Mapped<V> {
     /// Not UTF-8, or quoted in a way that cannot be followed from the start: nothing was kept,
     /// and the caller reads the whole file as text.
     Whole,
-    /// Not mapped (not a regular file, empty, or mapping refused or turned off): nothing was
-    /// kept, and the caller reads it a window at a time.
+    /// Not mapped (not a regular file, empty, or mapping refused or turned off), or holding quote
+    /// marks: nothing was kept, and the caller reads it a window at a time.
     Unmapped,
 }
 
@@ -434,9 +434,9 @@ fn mapped_piece_count(len: usize) -> usize {
 
 /// Reads a UTF-8 CSV file mapped into memory, not copied: the rows after the first ones in pieces
 /// typed by every thread, taken in file order and drained in file order, each piece's pages let
-/// go once typed (so the file is never resident whole on its account). The pieces are first cut
-/// at line ends; if one holds a quote mark (a line end may then be inside a quoted field), the
-/// file is read again cut where its quote marks allow.
+/// go once typed (so the file is never resident whole on its account). The pieces are cut at
+/// line ends; if one holds a quote mark (a line end may then be inside a quoted field), nothing
+/// is kept and the file is read window by window instead.
 ///
 /// `QINGDAN_NO_MMAP=1` (or a window size for the tests, `QINGDAN_BLOCK_BYTES`) turns mapping off.
 fn map_utf8<V: Visitor + Send, D: Drain<V> + Send>(
@@ -463,35 +463,26 @@ fn map_utf8<V: Visitor + Send, D: Drain<V> + Send>(
     // of a run are not rewritten during it, and each piece is checked for UTF-8 as it is typed.
     let Ok(map) = (unsafe { memmap2::Mmap::map(&file) }) else { return Mapped::Unmapped };
     let release = |a: usize, b: usize| release_pages(&map, a, b);
-    for cut_at_quotes in [false, true] {
-        let mut d = Diags::new(diags.file());
-        let mut r = FileReport::default();
-        let read = read_mapped(
-            &map,
-            bom_allowed,
-            cut_at_quotes,
-            new,
-            parallel,
-            &mut d,
-            &mut r,
-            drain,
-            &release,
-        );
-        match read {
-            Ok(visitors) => {
-                diags.absorb(d);
-                add_counts(report, &r);
-                report.encoding = r.encoding;
-                return Mapped::Read(visitors);
-            }
-            Err(Halt::Quote) => drain.reset(),
-            Err(Halt::Whole) => {
-                drain.reset();
-                return Mapped::Whole;
-            }
+    let mut d = Diags::new(diags.file());
+    let mut r = FileReport::default();
+    match read_mapped(&map, bom_allowed, new, parallel, &mut d, &mut r, drain, &release) {
+        Ok(visitors) => {
+            diags.absorb(d);
+            add_counts(report, &r);
+            report.encoding = r.encoding;
+            Mapped::Read(visitors)
+        }
+        // Quoted fields are followed window by window: the quote marks of a whole file, kept to
+        // cut it, would take more memory than the file.
+        Err(Halt::Quote) => {
+            drain.reset();
+            Mapped::Unmapped
+        }
+        Err(Halt::Whole) => {
+            drain.reset();
+            Mapped::Whole
         }
     }
-    Mapped::Whole
 }
 
 /// Lets go of the pages wholly inside `bytes[a..b]` of a mapped file: they are dropped from the
@@ -511,14 +502,12 @@ fn release_pages(map: &memmap2::Mmap, a: usize, b: usize) {
     let _ = (map, first, last);
 }
 
-/// One attempt at reading a mapped file: its first rows (the header among them) as text, then
-/// the rest in pieces cut at line ends (`cut_at_quotes` false: halts at a quote mark) or where
-/// the quote marks allow.
+/// Reads a mapped file: its first rows (the header among them) as text, then the rest in pieces
+/// cut at line ends (halting at a quote mark in any of them).
 #[allow(clippy::too_many_arguments)]
 fn read_mapped<V: Visitor + Send, D: Drain<V> + Send>(
     bytes: &[u8],
     bom_allowed: bool,
-    cut_at_quotes: bool,
     new: &(dyn Fn() -> V + Sync),
     parallel: bool,
     diags: &mut Diags,
@@ -564,13 +553,8 @@ fn read_mapped<V: Visitor + Send, D: Drain<V> + Send>(
             .ok_or(Halt::Whole)?;
         return Ok(visitors);
     }
-    let n = mapped_piece_count(rest.len());
-    let pieces = if cut_at_quotes {
-        super::chunk::split(bytes, start, delimiter, n)
-    } else {
-        cut_at_line_ends(bytes, start, n)
-    };
-    let job = Pieces { bytes, pieces: &pieces, line: body.line, halt_at_quote: !cut_at_quotes };
+    let pieces = cut_at_line_ends(bytes, start, mapped_piece_count(rest.len()));
+    let job = Pieces { bytes, pieces: &pieces, line: body.line };
     body.read_pieces(&job, new, &mut visitors, diags, report, drain, release)?;
     Ok(visitors)
 }
@@ -602,8 +586,6 @@ struct Pieces<'a> {
     pieces: &'a [(usize, usize)],
     /// The line the first piece starts on.
     line: u64,
-    /// True when the pieces were cut at line ends without regard to quote marks.
-    halt_at_quote: bool,
 }
 
 /// Typed pieces waiting for the ones before them, and where they go once those are drained.
@@ -896,7 +878,7 @@ impl Body {
                     let mut out = Typing { header, ok, visitor: v, diags: &mut d, report: &mut r };
                     let plain = Piece { text, line }.read(self.delimiter, &mut out);
                     // Not split at the delimiter alone: a quote mark (or a lone carriage return).
-                    if !plain && job.halt_at_quote && memchr::memchr(b'"', piece).is_some() {
+                    if !plain && memchr::memchr(b'"', piece).is_some() {
                         halt.store(QUOTE, Ordering::Relaxed);
                         break;
                     }
