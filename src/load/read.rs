@@ -257,19 +257,15 @@ fn pick_header(
     hi
 }
 
-/// The smallest piece of CSV worth reading on its own thread.
-const PIECE: usize = 4 << 20;
+/// About how long a piece of a file is. Each thread keeps one visitor (and its caches) for all
+/// the pieces it types, so pieces can be small: the threads finish together.
+const PIECE: usize = 2 << 20;
 
-/// How many pieces a file of `len` bytes is read in: a few per thread, so that the threads stay
-/// busy to the end, but no more, since each piece parses its distinct values again.
-/// `QINGDAN_PIECE_BYTES=N` sets the piece size and lifts the cap on their number: the tests
-/// read small files in many tiny pieces to show that the pieces add up to the whole.
+/// How many pieces a stretch of `len` bytes is typed in (`QINGDAN_PIECE_BYTES=N`: of about N
+/// bytes; the tests read small files in many tiny pieces to show that they add up to the whole).
 fn piece_count(len: usize) -> usize {
     let forced = std::env::var("QINGDAN_PIECE_BYTES").ok().and_then(|v| v.parse::<usize>().ok());
-    match forced {
-        Some(size) => len / size.max(1) + 1,
-        None => (len / PIECE).clamp(1, 2 * rayon::current_num_threads()),
-    }
+    len / forced.unwrap_or(PIECE).max(1) + 1
 }
 
 /// Adds the rows read, loaded and rejected of `part` (of the same file) to `report`.
@@ -421,17 +417,6 @@ enum Halt {
     Whole,
 }
 
-/// About how long a piece of a mapped file is. Each thread keeps one visitor (and its caches)
-/// for all the pieces it types, so pieces can be small: the threads finish together.
-const MAPPED_PIECE: usize = 2 << 20;
-
-/// How many pieces a mapped stretch of `len` bytes is typed in (`QINGDAN_PIECE_BYTES=N`: of
-/// about N bytes, for the tests).
-fn mapped_piece_count(len: usize) -> usize {
-    let forced = std::env::var("QINGDAN_PIECE_BYTES").ok().and_then(|v| v.parse::<usize>().ok());
-    len / forced.unwrap_or(MAPPED_PIECE).max(1) + 1
-}
-
 /// Reads a UTF-8 CSV file mapped into memory, not copied: the rows after the first ones in pieces
 /// typed by every thread, taken in file order and drained in file order, each piece's pages let
 /// go once typed (so the file is never resident whole on its account). The pieces are cut at
@@ -553,8 +538,8 @@ fn read_mapped<V: Visitor + Send, D: Drain<V> + Send>(
             .ok_or(Halt::Whole)?;
         return Ok(visitors);
     }
-    let pieces = cut_at_line_ends(bytes, start, mapped_piece_count(rest.len()));
-    let job = Pieces { bytes, pieces: &pieces, line: body.line };
+    let pieces = cut_at_line_ends(bytes, start, piece_count(rest.len()));
+    let job = Pieces { bytes, pieces: &pieces, line: body.line, halt_at_quote: true };
     body.read_pieces(&job, new, &mut visitors, diags, report, drain, release)?;
     Ok(visitors)
 }
@@ -586,6 +571,9 @@ struct Pieces<'a> {
     pieces: &'a [(usize, usize)],
     /// The line the first piece starts on.
     line: u64,
+    /// True when the pieces were cut at line ends without regard to quote marks: a piece that
+    /// holds one halts the reading.
+    halt_at_quote: bool,
 }
 
 /// Typed pieces waiting for the ones before them, and where they go once those are drained.
@@ -732,10 +720,10 @@ fn read_head<V: Visitor>(
 }
 
 impl Body {
-    /// Reads `stretch` (whole records, starting on `line`) in pieces in parallel, piece k by
-    /// visitor k + 1 (made when first needed, then kept with its caches for the next stretch),
-    /// and drains the visitors in order; returns the line after the stretch, or `None` when the
-    /// stretch is not UTF-8 (then what the visitors typed of it is to be thrown away).
+    /// Reads `stretch` (whole records, starting on `line`; a window of a file) in pieces cut where
+    /// its quote marks allow, in parallel (see [`Body::read_pieces`]); returns the line after the
+    /// stretch, or `None` when the stretch is not UTF-8 (then what the visitors typed of it is to
+    /// be thrown away).
     #[allow(clippy::too_many_arguments)]
     fn read<V: Visitor + Send, D: Drain<V> + Send>(
         &self,
@@ -763,61 +751,18 @@ impl Body {
         } else {
             vec![(0, stretch.len())]
         };
-        // Line numbers where the pieces start: a count of line ends per piece, a running sum.
-        let newlines: Vec<u64> = pieces
-            .par_iter()
-            .map(|&(a, b)| {
-                memchr::memchr_iter(b'\n', stretch.get(a..b).unwrap_or_default()).count() as u64
-            })
-            .collect();
-        let mut starts = Vec::with_capacity(pieces.len());
-        let mut next = line;
-        for n in &newlines {
-            starts.push(next);
-            next += n;
-        }
-        while visitors.len() <= pieces.len() {
-            let mut v = new();
-            // The header's own diagnostics were reported when it was read, once.
-            let mut quiet = Diags::new(diags.file());
-            v.header(&self.header, &mut quiet);
-            visitors.push(v);
-        }
-        // Each piece is checked for UTF-8 on its own thread (the pieces end at line ends, so at
-        // character boundaries).
-        let parts: Vec<Option<(Diags, FileReport)>> = visitors
-            .get_mut(1..=pieces.len())
-            .unwrap_or_default()
-            .par_iter_mut()
-            .zip(pieces.par_iter().zip(starts.par_iter()))
-            .map(|(v, (&(a, b), &line))| {
-                let text = simdutf8::basic::from_utf8(stretch.get(a..b)?).ok()?;
-                let mut d = Diags::new(diags.file());
-                let mut r = FileReport::default();
-                let piece = Piece { text, line };
-                let (header, ok) = (&self.header, self.ok);
-                let mut out = Typing { header, ok, visitor: v, diags: &mut d, report: &mut r };
-                piece.read(self.delimiter, &mut out);
-                Some((d, r))
-            })
-            .collect();
-        let parts: Vec<(Diags, FileReport)> = parts.into_iter().collect::<Option<_>>()?;
-        for (d, r) in parts {
-            diags.absorb(d);
-            add_counts(report, &r);
-        }
-        for v in visitors.iter_mut().take(pieces.len() + 1).skip(1) {
-            drain.take(v);
-        }
-        Some(next)
+        let job = Pieces { bytes: stretch, pieces: &pieces, line, halt_at_quote: false };
+        self.read_pieces(&job, new, visitors, diags, report, drain, &|_, _| {}).ok()
     }
 }
 
 impl Body {
-    /// Types the pieces of a mapped file on every thread. Each thread takes the next piece in
-    /// file order, types it with its own visitor (made when first needed, kept for its next
-    /// pieces with its caches), lets the piece's pages go, and drains what it typed, in file
-    /// order: at once when the pieces before it are drained, else when they are.
+    /// Types pieces of a file on every thread. Each thread takes the next piece in file order,
+    /// types it with its own visitor (one of `visitors` after the first, or made when first
+    /// needed; kept with its caches for its next pieces and the next call), lets the piece's
+    /// pages go (`release`, for a mapped file), and drains what it typed, in file order: at once
+    /// when the pieces before it are drained, else when they are. Returns the line after the
+    /// last piece.
     #[allow(clippy::too_many_arguments)]
     fn read_pieces<V: Visitor + Send, D: Drain<V> + Send>(
         &self,
@@ -828,7 +773,7 @@ impl Body {
         report: &mut FileReport,
         drain: &mut D,
         release: &(dyn Fn(usize, usize) + Sync),
-    ) -> Result<(), Halt> {
+    ) -> Result<u64, Halt> {
         const GOING: u8 = 0;
         const QUOTE: u8 = 1;
         const WHOLE: u8 = 2;
@@ -848,6 +793,10 @@ impl Body {
             diags,
             report,
         });
+        // The visitors after the first (which saw the header and the rows next to it), free for
+        // the threads to take.
+        let idle = std::sync::Mutex::new(visitors.split_off(visitors.len().min(1)));
+        let take_idle = || idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let workers = rayon::current_num_threads().clamp(1, n.max(1));
         let made: Vec<Option<V>> = (0..workers)
             .into_par_iter()
@@ -867,6 +816,9 @@ impl Body {
                         break;
                     };
                     let v = visitor.get_or_insert_with(|| {
+                        if let Some(v) = take_idle() {
+                            return v;
+                        }
                         let mut v = new();
                         // The header's own diagnostics were reported when it was read, once.
                         v.header(&self.header, &mut Diags::new(file.clone()));
@@ -878,7 +830,7 @@ impl Body {
                     let mut out = Typing { header, ok, visitor: v, diags: &mut d, report: &mut r };
                     let plain = Piece { text, line }.read(self.delimiter, &mut out);
                     // Not split at the delimiter alone: a quote mark (or a lone carriage return).
-                    if !plain && memchr::memchr(b'"', piece).is_some() {
+                    if !plain && job.halt_at_quote && memchr::memchr(b'"', piece).is_some() {
                         halt.store(QUOTE, Ordering::Relaxed);
                         break;
                     }
@@ -904,8 +856,9 @@ impl Body {
             })
             .collect();
         visitors.extend(made.into_iter().flatten());
+        visitors.extend(idle.into_inner().unwrap_or_else(|e| e.into_inner()));
         match halt.load(Ordering::Relaxed) {
-            GOING => Ok(()),
+            GOING => Ok(starts.last().map_or(job.line, |s| s.load(Ordering::Acquire))),
             QUOTE => Err(Halt::Quote),
             _ => Err(Halt::Whole),
         }
