@@ -10,7 +10,7 @@ use std::path::Path;
 
 use std::sync::mpsc;
 
-use super::{persist, temp_beside};
+use super::{settle, temp_beside};
 use crate::error::{Error, Result};
 
 /// `open(2)`'s O_DIRECT, which std does not name (its value depends on the architecture).
@@ -51,13 +51,8 @@ where
     let tmp_path = tmp.path().to_path_buf();
     let plain = tmp.as_file().try_clone().map_err(|e| Error::io(&tmp_path, e))?;
     let direct = open_direct(&tmp_path);
-    match write_blocks(direct, plain, render) {
-        (Ok(()), None) => {}
-        // Dropping `tmp` removes the temporary file.
-        (_, Some(e)) => return Err(Error::io(&tmp_path, e)),
-        (Err(e), None) => return Err(e),
-    }
-    persist(tmp, path)
+    let written = write_blocks(direct, plain, render);
+    settle(tmp, written, path)
 }
 
 /// Renders into `Blocks` whose full blocks a second thread writes at their offsets (through

@@ -252,14 +252,22 @@ where
     F: FnOnce(&mut Stream<'_>) -> Result<()>,
 {
     let mut tmp = temp_beside(path)?;
-    let tmp_path = tmp.path().to_path_buf();
-    match stream(tmp.as_file_mut(), render) {
-        (Ok(()), None) => {}
-        // Dropping `tmp` removes the temporary file.
-        (_, Some(e)) => return Err(Error::io(&tmp_path, e)),
-        (Err(e), None) => return Err(e),
+    let written = stream(tmp.as_file_mut(), render);
+    settle(tmp, written, path)
+}
+
+/// Puts the temporary file written beside `path` in its place, unless rendering (the result) or
+/// writing (the error) failed: then dropping `tmp` removes it and the report in place stays.
+fn settle(
+    tmp: tempfile::NamedTempFile,
+    written: (Result<()>, Option<std::io::Error>),
+    path: &Path,
+) -> Result<()> {
+    match written {
+        (Ok(()), None) => persist(tmp, path),
+        (_, Some(e)) => Err(Error::io(tmp.path(), e)),
+        (Err(e), None) => Err(e),
     }
-    persist(tmp, path)
 }
 
 /// Makes a cell safe for spreadsheets: text beginning with = + - @, tab or carriage return is
