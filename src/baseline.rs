@@ -239,6 +239,8 @@ mod tests {
             actual: Some(actual.into()),
             message: "消息".into(),
             message_en: "message".into(),
+            caused_by: None,
+            evidence: None,
         }
     }
 

@@ -730,9 +730,66 @@ pub struct Finding {
     /// The same sentence in English.
     #[serde(skip)]
     pub message_en: String,
+    /// For a finding that follows from another (a town without its county's item because the
+    /// county misses it, a field compared with the wrong item): the root finding. Such a
+    /// finding is shown under its cause and counts for no summary, `--fail-on` or verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caused_by: Option<Box<Cause>>,
+    /// What the decision behind the finding rested on (the fields that agreed and disagreed
+    /// with the reference item, a score, how many peers hold a value).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Box<Evidence>>,
+}
+
+/// The identity of a root finding (CLI.md `caused_by`): rule, jurisdiction, item, field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Cause {
+    /// The root finding's rule id.
+    pub rule: &'static str,
+    /// Its 区划代码.
+    pub jurisdiction: Option<Str>,
+    /// Its item.
+    pub item: Option<Str>,
+    /// Its field.
+    pub field: Field,
+}
+
+impl Cause {
+    /// The identity of `f`, as a cause of others.
+    pub fn of(f: &Finding) -> Cause {
+        Cause {
+            rule: f.rule,
+            jurisdiction: f.jurisdiction.clone(),
+            item: f.item.clone(),
+            field: f.field,
+        }
+    }
+}
+
+/// The evidence of a finding: which fields of the row agreed with the reference item and
+/// which did not, the name similarity (in thousandths), and for consensus how many agree.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Evidence {
+    /// Fields whose values agree with the reference item's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub agreed: Vec<Field>,
+    /// Fields whose values differ from the reference item's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub disagreed: Vec<Field>,
+    /// Name similarity to the reference, in thousandths (Sørensen–Dice on bigrams).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_score: Option<u32>,
+    /// Jurisdictions holding the reference value, and jurisdictions compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agree_of: Option<(u32, u32)>,
 }
 
 impl Finding {
+    /// True for a finding that counts on its own (not one that follows from another).
+    pub fn is_root(&self) -> bool {
+        self.caused_by.is_none()
+    }
+
     /// Sort key: jurisdiction, item, field, rule, then values, so that output never depends on
     /// thread timing.
     pub fn sort_key(&self) -> impl Ord + '_ {

@@ -450,7 +450,12 @@ pub fn review(
 
     let mut list_findings = Vec::new();
     for f in findings {
-        let action = cfg.action(f);
+        // A finding that follows from another never returns an item on its own: the clerk
+        // fixes the cause (CLI.md `caused_by`).
+        let action = match cfg.action(f) {
+            Action::Return if !f.is_root() => Action::Advise,
+            a => a,
+        };
         if action == Action::Ignore {
             continue;
         }
@@ -717,6 +722,8 @@ mod tests {
             actual: actual.map(String::from),
             message: message.into(),
             message_en: String::new(),
+            caused_by: None,
+            evidence: None,
         }
     }
 

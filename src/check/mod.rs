@@ -44,12 +44,17 @@ pub struct CheckReport {
 impl CheckReport {
     /// The highest severity found, if any.
     pub fn worst(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).max()
+        self.findings.iter().filter(|f| f.is_root()).map(|f| f.severity).max()
     }
 
-    /// Number of findings at `severity`.
+    /// Number of findings at `severity` that count on their own (not those caused by another).
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings.iter().filter(|f| f.is_root() && f.severity == severity).count()
+    }
+
+    /// Number of findings that follow from another (`caused_by`).
+    pub fn caused(&self) -> usize {
+        self.findings.iter().filter(|f| !f.is_root()).count()
     }
 }
 
@@ -670,6 +675,7 @@ fn group_presence<'a>(
     let held = holders(ctx, g);
     let c = &ctx.config.consensus;
     let mut county_expected = false;
+    let first_missing = sink.findings.len();
     let missing_subject = |p: &'a Place| Subject {
         jurisdiction: Some(&p.code),
         item: Some(&g.key),
@@ -724,6 +730,16 @@ fn group_presence<'a>(
     if !county_expected {
         return;
     }
+    // The counties reported missing the item above: a town under one of them lacks its
+    // counterpart because of that one fault, so its finding follows from the county's.
+    let missing_here: FxHashSet<&str> = sink.findings[first_missing..]
+        .iter()
+        .filter(|f| f.rule == presence::REQUIRED_ITEM_MISSING.id)
+        .filter_map(|f| f.jurisdiction.as_deref())
+        .collect::<FxHashSet<&str>>()
+        .into_iter()
+        .filter_map(|j| ctx.place(j).map(|p| &*p.code))
+        .collect();
     let mut reported: FxHashSet<&str> = FxHashSet::default();
     for &p in &held.list {
         let place = &ctx.places[p];
@@ -738,7 +754,17 @@ fn group_presence<'a>(
             continue;
         }
         if reported.insert(j) {
+            let from = sink.findings.len();
             presence::town_without_county(sink, &missing_subject(place), parent);
+            if missing_here.contains(&**parent) {
+                let cause = crate::model::Cause {
+                    rule: presence::REQUIRED_ITEM_MISSING.id,
+                    jurisdiction: Some(parent.clone()),
+                    item: Some(g.key.clone()),
+                    field: Field::Presence,
+                };
+                sink.caused_since(from, &cause);
+            }
         }
     }
 }

@@ -180,7 +180,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         FailOn::Never => None,
     };
     // With a baseline only new findings fail the run.
-    Ok(match (threshold, fresh.iter().map(|f| f.severity).max()) {
+    Ok(match (threshold, fresh.iter().filter(|f| f.is_root()).map(|f| f.severity).max()) {
         (Some(t), Some(w)) if w >= t => 1,
         _ => 0,
     })

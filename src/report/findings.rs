@@ -23,6 +23,10 @@ struct Row<'a> {
     expected: Option<&'a str>,
     actual: Option<&'a str>,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    caused_by: Option<&'a crate::model::Cause>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<&'a crate::model::Evidence>,
 }
 
 /// The column names of csv output (the json keys).
@@ -40,6 +44,8 @@ fn row(f: &Finding, lang: Lang) -> Row<'_> {
         expected: f.expected.as_deref(),
         actual: f.actual.as_deref(),
         message: message(f, lang),
+        caused_by: f.caused_by.as_deref(),
+        evidence: f.evidence.as_deref(),
     }
 }
 
@@ -97,9 +103,12 @@ fn json_error(e: serde_json::Error) -> Error {
 pub fn csv(findings: &[Finding], lang: Lang, raw: bool) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| Error::Usage(format!("cannot render csv: {e}"));
-    w.write_record(KEYS).map_err(err)?;
+    // `caused_by` (CLI.md's optional key) is the last column: rule/jurisdiction/item/field of
+    // the root finding, empty for a finding that counts on its own.
+    w.write_record(KEYS.iter().chain(&["caused_by"])).map_err(err)?;
     for f in findings {
         let r = row(f, lang);
+        let cause = f.caused_by.as_deref().map(cause_text).unwrap_or_default();
         let cells = [
             r.rule,
             r.name,
@@ -110,6 +119,7 @@ pub fn csv(findings: &[Finding], lang: Lang, raw: bool) -> Result<Vec<u8>> {
             r.expected.unwrap_or(""),
             r.actual.unwrap_or(""),
             r.message,
+            &cause,
         ];
         w.write_record(cells.iter().map(|c| {
             if raw {
@@ -121,6 +131,17 @@ pub fn csv(findings: &[Finding], lang: Lang, raw: bool) -> Result<Vec<u8>> {
         .map_err(err)?;
     }
     w.into_inner().map_err(|e| Error::Usage(format!("cannot render csv: {e}")))
+}
+
+/// A cause as one cell: `QD001/450103/000209001000/presence`.
+fn cause_text(c: &crate::model::Cause) -> String {
+    format!(
+        "{}/{}/{}/{}",
+        c.rule,
+        c.jurisdiction.as_deref().unwrap_or(""),
+        c.item.as_deref().unwrap_or(""),
+        c.field.as_str()
+    )
 }
 
 fn severity_word(s: Severity, lang: Lang) -> &'static str {
@@ -140,7 +161,7 @@ fn field_word(f: Field, lang: Lang) -> &'static str {
 /// Counts per field and severity: (error, warning, info).
 fn counts(findings: &[Finding]) -> BTreeMap<Field, [usize; 3]> {
     let mut map: BTreeMap<Field, [usize; 3]> = BTreeMap::new();
-    for f in findings {
+    for f in findings.iter().filter(|f| f.is_root()) {
         let e = map.entry(f.field).or_default();
         let i = match f.severity {
             Severity::Error => 0,
@@ -175,12 +196,30 @@ fn pad(s: &str, w: usize) -> String {
     format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
 }
 
+/// Most consequences listed under their cause in text; the rest are counted.
+const CONSEQUENCES_SHOWN: usize = 10;
+
 fn text(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let mut current_jur: Option<Option<&str>> = None;
     let mut current_item: Option<Option<&str>> = None;
+    // Findings that follow from another are shown under their cause, when the cause is in the
+    // report; otherwise where they fall, marked.
+    let roots: std::collections::HashSet<crate::model::Cause> =
+        findings.iter().filter(|f| f.is_root()).map(crate::model::Cause::of).collect();
+    let mut under: std::collections::HashMap<&crate::model::Cause, Vec<&Finding>> =
+        std::collections::HashMap::new();
     for f in findings {
+        if let Some(c) = f.caused_by.as_deref().filter(|c| roots.contains(*c)) {
+            under.entry(c).or_default().push(f);
+        }
+    }
+    let caused_total = findings.len() - findings.iter().filter(|f| f.is_root()).count();
+    for f in findings {
+        if f.caused_by.as_deref().is_some_and(|c| roots.contains(c)) {
+            continue;
+        }
         let jur = f.jurisdiction.as_deref();
         if current_jur != Some(jur) {
             if current_jur.is_some() {
@@ -205,15 +244,49 @@ fn text(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String 
             let _ = writeln!(out, "  {} {}", item.unwrap_or("-"), name);
             current_item = Some(item);
         }
+        let mark = match (&f.caused_by, lang) {
+            (None, _) => String::new(),
+            (Some(c), Lang::Zh) => format!("（由{}导致，不计入）", cause_text(c)),
+            (Some(c), Lang::En) => format!(" (follows from {}, not counted)", cause_text(c)),
+        };
         let _ = writeln!(
             out,
-            "    {} {}: [{} {}] {}",
+            "    {} {}: [{} {}] {}{}",
             severity_word(f.severity, lang),
             field_word(f.field, lang),
             f.rule,
             f.name,
-            message(f, lang)
+            message(f, lang),
+            mark
         );
+        if let Some(list) = f.is_root().then(|| under.get(&crate::model::Cause::of(f))).flatten() {
+            let _ = writeln!(
+                out,
+                "      {}",
+                match lang {
+                    Lang::Zh => format!("由此导致{}条（不单独计数）：", list.len()),
+                    Lang::En => format!("{} consequences (not counted on their own):", list.len()),
+                }
+            );
+            for c in list.iter().take(CONSEQUENCES_SHOWN) {
+                let _ = writeln!(
+                    out,
+                    "        {} {} [{}] {}",
+                    c.jurisdiction.as_deref().map(|j| place(j, names)).unwrap_or_default(),
+                    c.item.as_deref().unwrap_or("-"),
+                    c.rule,
+                    message(c, lang)
+                );
+            }
+            if list.len() > CONSEQUENCES_SHOWN {
+                let more = list.len() - CONSEQUENCES_SHOWN;
+                let _ = writeln!(
+                    out,
+                    "        {}",
+                    lang.pick(&format!("……另有{more}条"), &format!("… and {more} more"))
+                );
+            }
+        }
     }
     if !findings.is_empty() {
         out.push('\n');
@@ -238,6 +311,18 @@ fn text(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String 
         }
     }
     row(&mut out, lang.pick("合计", "total"), total);
+    if caused_total > 0 {
+        let _ = writeln!(
+            out,
+            "  {}",
+            match lang {
+                Lang::Zh => format!("另有{caused_total}条由其他问题导致，列在其原因之下，未计入合计。"),
+                Lang::En => format!(
+                    "{caused_total} more follow from another finding: listed under their cause, not counted."
+                ),
+            }
+        );
+    }
     out
 }
 
@@ -315,6 +400,8 @@ mod tests {
             actual: Some(msg.into()),
             message: format!("事项名称“{msg}”不一致。"),
             message_en: format!("Name “{msg}” differs."),
+            caused_by: None,
+            evidence: None,
         }
     }
 

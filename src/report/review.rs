@@ -438,6 +438,8 @@ mod tests {
                 actual: Some("25个工作日".into()),
                 message: text.into(),
                 message_en: String::new(),
+                caused_by: None,
+                evidence: None,
             },
             text: text.into(),
             text_en: "committed limit too long".into(),

@@ -258,7 +258,25 @@ impl<'a> Sink<'a> {
             actual,
             message,
             message_en,
+            caused_by: None,
+            evidence: None,
         });
+    }
+
+    /// Marks the findings made since the sink held `from` findings as following from `cause`.
+    pub fn caused_since(&mut self, from: usize, cause: &crate::model::Cause) {
+        for f in self.findings.iter_mut().skip(from) {
+            if f.caused_by.is_none() {
+                f.caused_by = Some(Box::new(cause.clone()));
+            }
+        }
+    }
+
+    /// Attaches `evidence` to the findings made since the sink held `from` findings.
+    pub fn evidence_since(&mut self, from: usize, evidence: &crate::model::Evidence) {
+        for f in self.findings.iter_mut().skip(from) {
+            f.evidence = Some(Box::new(evidence.clone()));
+        }
     }
 }
 
