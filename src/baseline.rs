@@ -241,6 +241,7 @@ mod tests {
             message_en: "message".into(),
             caused_by: None,
             evidence: None,
+            scope: Default::default(),
         }
     }
 

@@ -739,6 +739,32 @@ pub struct Finding {
     /// with the reference item, a score, how many peers hold a value).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Box<Evidence>>,
+    /// Whose defect it is: a row's (the default), the standard's own, or one most
+    /// jurisdictions carrying the item share.
+    #[serde(skip_serializing_if = "Scope::is_row")]
+    pub scope: Scope,
+}
+
+/// Whose defect a finding names (json `scope`, absent for a row's own).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// A row of a jurisdiction's list (a within-row check is `Within` until the run settles it).
+    #[default]
+    Row,
+    /// Found by a check within one row; settled to `Row` or `Shared` at the end of the run.
+    Within,
+    /// The standard's own item: reported once, never blamed on the jurisdictions copying it.
+    Standard,
+    /// Most jurisdictions carrying the item share it (without a standard): reported once.
+    Shared,
+}
+
+impl Scope {
+    /// True for a row's own finding (the json key is then left out).
+    pub fn is_row(&self) -> bool {
+        matches!(self, Scope::Row | Scope::Within)
+    }
 }
 
 /// The identity of a root finding (CLI.md `caused_by`): rule, jurisdiction, item, field.

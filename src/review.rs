@@ -724,6 +724,7 @@ mod tests {
             message_en: String::new(),
             caused_by: None,
             evidence: None,
+            scope: Default::default(),
         }
     }
 

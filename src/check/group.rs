@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::model::{Category, Dataset, Str};
+use crate::model::{Category, Dataset, Field, Str};
 use crate::value::code::BaseCode;
 
 use super::config::CheckConfig;
@@ -76,6 +76,61 @@ struct Entry {
 enum Target {
     Entry(usize, How, f64),
     Own { closest: Option<(usize, f64)> },
+}
+
+/// The fields beside name and code that tell which reference item a row is (record linkage:
+/// each a comparison of its own, counted where the reference has a value).
+pub const IDENTITY_FIELDS: [Field; 7] = [
+    Field::Category,
+    Field::Basis,
+    Field::StatutoryLimit,
+    Field::Kind,
+    Field::Visits,
+    Field::Fee,
+    Field::Intermediaries,
+];
+
+/// The identity fields on which `row` agrees with `reference` and those on which it does not,
+/// leaving out fields the reference leaves empty.
+pub fn identity_evidence(
+    row: &crate::model::Item,
+    reference: &crate::model::Item,
+) -> (Vec<Field>, Vec<Field>) {
+    let (mut agreed, mut disagreed) = (Vec::new(), Vec::new());
+    for field in IDENTITY_FIELDS {
+        let Some(check) = super::consensus::FIELDS.iter().find(|c| c.field == field) else {
+            continue;
+        };
+        if reference_empty(reference, field) {
+            continue;
+        }
+        if (check.same)(row, reference) || (check.key)(row, "") == (check.key)(reference, "") {
+            agreed.push(field);
+        } else {
+            disagreed.push(field);
+        }
+    }
+    (agreed, disagreed)
+}
+
+/// True when the reference gives no value for `field` (nothing to agree with).
+fn reference_empty(r: &crate::model::Item, field: Field) -> bool {
+    match field {
+        Field::Category => r.category.is_none(),
+        Field::Basis => r.basis.raw.trim().is_empty(),
+        Field::StatutoryLimit => r.statutory_limit.raw.trim().is_empty(),
+        Field::Kind => r.kind.is_none(),
+        Field::Visits => r.visits.raw.trim().is_empty(),
+        Field::Fee => r.fee.raw.trim().is_empty() && r.charged.raw.trim().is_empty(),
+        Field::Intermediaries => r.intermediaries.raw.trim().is_empty(),
+        _ => true,
+    }
+}
+
+/// How many identity fields `row` shares with `reference`, less those it does not.
+fn identity_score(row: &crate::model::Item, reference: &crate::model::Item) -> i32 {
+    let (a, d) = identity_evidence(row, reference);
+    a.len() as i32 - d.len() as i32
 }
 
 /// Groups `dataset` against `standard` (or against the dataset's own codes when `None`).
@@ -216,7 +271,21 @@ pub fn build_ranked(
                                                 * (entries[a].size + entries[b].size) as f64)
                                         || (sim_a < m.name_similarity && sim_b > sim_a)
                                 } else {
-                                    sim_b > sim_a
+                                    // A code the standard has is never given up for a name
+                                    // alone: the other item must also be closer on the rest
+                                    // of the evidence (category, basis, limits, visits, fee).
+                                    sim_b > sim_a && {
+                                        let std = standard.map(|s| &s.items);
+                                        let of = |e: usize| {
+                                            entries[e].standard.and_then(|k| std.map(|v| &v[k]))
+                                        };
+                                        match (of(a), of(b)) {
+                                            (Some(ra), Some(rb)) => {
+                                                identity_score(item, rb) > identity_score(item, ra)
+                                            }
+                                            _ => false,
+                                        }
+                                    }
                                 } =>
                         {
                             Target::Entry(b, How::Name { sim: sim_b }, sim_b)
@@ -234,6 +303,37 @@ pub fn build_ranked(
         })
         .collect();
 
+    // Two rows of one list never join the same item when one carries its code: the row that
+    // came by name goes back to its own code (or to a group of its own).
+    let mut targets = targets;
+    {
+        let mut coded: rustc_hash::FxHashSet<(usize, usize)> = rustc_hash::FxHashSet::default();
+        for (i, t) in targets.iter().enumerate() {
+            if let Target::Entry(e, How::Code, _) = t {
+                coded.insert((item_rank.get(i).copied().unwrap_or(0), *e));
+            }
+        }
+        for (i, t) in targets.iter_mut().enumerate() {
+            let Target::Entry(e, How::Name { .. }, _) = *t else { continue };
+            if !coded.contains(&(item_rank.get(i).copied().unwrap_or(0), e)) {
+                continue;
+            }
+            let item = &dataset.items[i];
+            let own = match codes.num.get(i).copied().unwrap_or(ItemCodes::LONG) {
+                0 => None,
+                ItemCodes::LONG => by_code.long.get(&*item.code.norm).copied(),
+                n => by_code.short.get(&n).copied(),
+            };
+            *t = match own.filter(|&a| a != e) {
+                Some(a) => {
+                    Target::Entry(a, How::Code, similarity(&item.name.norm, &entries[a].name))
+                }
+                None => Target::Own {
+                    closest: Some((e, similarity(&item.name.norm, &entries[e].name))),
+                },
+            };
+        }
+    }
     let mut groups: Vec<Group> = entries
         .iter()
         .map(|e| Group {

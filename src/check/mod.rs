@@ -17,7 +17,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::laws::LawRegistry;
 use crate::load::profile::Profile;
-use crate::model::{Dataset, Field, Finding, Level, Severity, Str};
+use crate::model::{Dataset, Field, Finding, Level, Scope, Severity, Str};
 use crate::rules::{code, presence, Cmp, RuleSetting, Sink, Source, Subject};
 
 pub use config::CheckConfig;
@@ -85,6 +85,8 @@ struct Ctx<'a> {
     by_level: FxHashMap<Level, Vec<usize>>,
     /// The standard's region name, normalised.
     std_region_norm: String,
+    /// With a standard: per standard item, the (rule, field) of its own defects.
+    std_defects: Vec<Vec<DefectKey>>,
     /// Without a standard: each item's stamps (`Item::stamps`), counted once in dataset order
     /// for the peers' votes rather than once per comparison (empty until the rules stage).
     stamps: Vec<u64>,
@@ -160,6 +162,7 @@ impl<'a> Ctx<'a> {
         Ctx {
             codes: group::ItemCodes::of(ds),
             stamps: Vec::new(),
+            std_defects: Vec::new(),
             ds,
             std,
             config,
@@ -213,6 +216,14 @@ pub fn run_profiled(
     if standard.is_none() {
         ctx.stamps = dataset.items.par_iter().map(|item| item.stamps()).collect();
     }
+    let (std_findings, std_defects) = match standard {
+        Some(std) => {
+            let settings = ctx.settings();
+            standard_defects(&ctx, std, &settings)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    ctx.std_defects = std_defects;
     let ctx = ctx;
     let settings = ctx.settings();
     // The rules about one row run in the dataset's order, not group by group: a row's steps and
@@ -258,6 +269,8 @@ pub fn run_profiled(
     let mut sink = Sink::new(&settings);
     duplicates(&ctx, &grouping, &mut sink);
     findings.extend(sink.findings);
+    findings.extend(std_findings);
+    settle_within(&ctx, &grouping, &mut findings);
     prof.stage("rules");
     findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.severity.cmp(&b.severity)));
     findings.dedup();
@@ -336,11 +349,19 @@ fn check_member(ctx: &Ctx, g: &Group, name: &Str, member: &Member, sink: &mut Si
         How::Code if g.known => g.category,
         _ => None,
     };
-    code::within(sink, item, &subj, level, joined_category, &ctx.config.layouts);
-    crate::rules::basis::within(sink, item, &subj, ctx.laws);
-    crate::rules::limits::within(sink, item, &subj);
-    crate::rules::fee::within(sink, item, &subj);
-    crate::rules::burden::within(sink, item, &subj);
+    let from = sink.findings.len();
+    within_rules(ctx, item, &subj, level, joined_category, sink);
+    if let Some(s) = std_item {
+        // The standard's own defect, copied: the row holds the standard's value, so the
+        // finding is the standard's (reported once), not the jurisdiction's.
+        let defects = g.standard.map(|si| ctx.std_defects[si].as_slice()).unwrap_or(&[]);
+        if !defects.is_empty() {
+            let tail = sink.findings.split_off(from);
+            sink.findings.extend(tail.into_iter().filter(|f| {
+                !(defects.contains(&(f.rule, f.field)) && copies_standard(f, item, s))
+            }));
+        }
+    }
     if let (Some(s), Some(level)) = (std_item, level) {
         if !s.levels.levels.is_empty() && !s.levels.levels.contains(&level) {
             presence::at_level_not_given(sink, &subj, level, &s.levels.display());
@@ -359,6 +380,162 @@ fn check_member(ctx: &Ctx, g: &Group, name: &Str, member: &Member, sink: &mut Si
             (f.compare)(sink, &cmp);
         }
     }
+}
+
+/// The checks within one row, needing no reference: its code(s), basis, limits, fee and
+/// burden. Their findings are marked [`Scope::Within`] until the run settles whose they are.
+fn within_rules(
+    ctx: &Ctx,
+    item: &crate::model::Item,
+    subj: &Subject,
+    level: Option<Level>,
+    joined_category: Option<crate::model::Category>,
+    sink: &mut Sink,
+) {
+    let from = sink.findings.len();
+    code::within(sink, item, subj, level, joined_category, &ctx.config.layouts);
+    crate::rules::basis::within(sink, item, subj, ctx.laws);
+    crate::rules::limits::within(sink, item, subj);
+    crate::rules::fee::within(sink, item, subj);
+    crate::rules::burden::within(sink, item, subj);
+    for f in &mut sink.findings[from..] {
+        f.scope = Scope::Within;
+    }
+}
+
+/// The fields a within-row finding reads, beyond its own: a limit rule reads both limits and
+/// the kind; a fee rule the flag and the amount (one field).
+fn fields_read(f: &Finding) -> &'static [Field] {
+    match f.field {
+        Field::StatutoryLimit | Field::CommittedLimit | Field::Kind => {
+            &[Field::StatutoryLimit, Field::CommittedLimit, Field::Kind]
+        }
+        Field::Code | Field::Category => &[Field::Code, Field::Category],
+        Field::Basis => &[Field::Basis],
+        Field::Fee => &[Field::Fee],
+        Field::Visits => &[Field::Visits],
+        Field::Intermediaries => &[Field::Intermediaries],
+        Field::Steps | Field::Stamps => &[Field::Steps, Field::Stamps],
+        Field::Materials => &[Field::Materials],
+        _ => &[],
+    }
+}
+
+/// True when `item` holds the standard item `s`'s values in every field finding `f` reads
+/// (formatting aside): the row copies the standard's defect.
+fn copies_standard(f: &Finding, item: &crate::model::Item, s: &crate::model::Item) -> bool {
+    fields_read(f).iter().all(|&field| match field {
+        Field::Code => item.code.norm == s.code.norm,
+        _ => FIELDS
+            .iter()
+            .find(|c| c.field == field)
+            .is_none_or(|c| (c.same)(item, s) || (c.key)(item, "") == (c.key)(s, "")),
+    })
+}
+
+/// A defect of a standard item: the rule and the field of its finding.
+type DefectKey = (&'static str, Field);
+
+/// The standard's own defects: the within-row checks run on every standard item, once. Each
+/// finding names the standard's jurisdiction and the item's code, with [`Scope::Standard`];
+/// the second list gives, per standard item, the (rule, field) of its defects.
+fn standard_defects(
+    ctx: &Ctx,
+    std: &Dataset,
+    settings: &(dyn Fn(&crate::rules::Rule) -> RuleSetting + Sync),
+) -> (Vec<Finding>, Vec<Vec<DefectKey>>) {
+    let per_item: Vec<(Vec<Finding>, Vec<DefectKey>)> = std
+        .items
+        .par_iter()
+        .map(|s| {
+            let mut sink = Sink::new(settings);
+            let key: &Str = if s.code.is_empty() { &s.name.norm } else { &s.code.norm };
+            let name: Str = s.name.raw.trim().into();
+            let subj = Subject {
+                jurisdiction: Some(&s.jurisdiction),
+                item: Some(key),
+                item_name: Some(&name),
+            };
+            within_rules(ctx, s, &subj, None, s.category, &mut sink);
+            let keys = sink.findings.iter().map(|f| (f.rule, f.field)).collect();
+            for f in &mut sink.findings {
+                f.scope = Scope::Standard;
+            }
+            (sink.findings, keys)
+        })
+        .collect();
+    let mut findings = Vec::new();
+    let mut keys = Vec::with_capacity(per_item.len());
+    for (f, k) in per_item {
+        findings.extend(f);
+        keys.push(k);
+    }
+    (findings, keys)
+}
+
+/// Settles whose the within-row findings are. With a standard they are the rows' own (the
+/// standard's copies were left out already). Without one, a defect (rule and field) that more
+/// than the majority share of the jurisdictions carrying an item have, and at least two, is the
+/// item's common form, not each list's fault: it is reported once, with no jurisdiction, as
+/// [`Scope::Shared`], saying how many share it.
+fn settle_within(ctx: &Ctx, grouping: &Grouping, findings: &mut Vec<Finding>) {
+    let share = ctx.config.consensus.majority_share;
+    if ctx.std.is_some() {
+        for f in findings.iter_mut().filter(|f| f.scope == Scope::Within) {
+            f.scope = Scope::Row;
+        }
+        return;
+    }
+    let mut within: Vec<usize> =
+        (0..findings.len()).filter(|&i| findings[i].scope == Scope::Within).collect();
+    if within.is_empty() {
+        return;
+    }
+    let key = |f: &Finding| (f.item.clone(), f.rule, f.field);
+    within.sort_by(|&a, &b| {
+        key(&findings[a])
+            .cmp(&key(&findings[b]))
+            .then(findings[a].sort_key().cmp(&findings[b].sort_key()))
+    });
+    let mut drop = vec![false; findings.len()];
+    let mut shared: Vec<Finding> = Vec::new();
+    for run in within.chunk_by(|&a, &b| key(&findings[a]) == key(&findings[b])) {
+        let first = &findings[run[0]];
+        let Some(item) = first.item.as_deref() else { continue };
+        let Ok(gi) = grouping.groups.binary_search_by(|g| (*g.key).cmp(item)) else { continue };
+        let of = holders(ctx, &grouping.groups[gi]).list.len();
+        let mut with: Vec<&str> =
+            run.iter().filter_map(|&i| findings[i].jurisdiction.as_deref()).collect();
+        with.sort_unstable();
+        with.dedup();
+        let n = with.len();
+        if n < 2 || (n as f64) <= share * of as f64 {
+            continue;
+        }
+        for &i in run {
+            drop[i] = true;
+        }
+        let mut f = first.clone();
+        f.jurisdiction = None;
+        f.scope = Scope::Shared;
+        f.message = format!("有此事项的{of}个区划中{n}个如此：{}", first.message);
+        f.message_en =
+            format!("{n} of the {of} jurisdictions carrying the item: {}", first.message_en);
+        f.evidence = Some(Box::new(crate::model::Evidence {
+            agree_of: Some((n as u32, of as u32)),
+            ..Default::default()
+        }));
+        shared.push(f);
+    }
+    let mut i = 0;
+    findings.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
+    for f in findings.iter_mut().filter(|f| f.scope == Scope::Within) {
+        f.scope = Scope::Row;
+    }
+    findings.extend(shared);
 }
 
 /// The rules about group `g` as a whole (shown as `name`): the peers' consensus without a

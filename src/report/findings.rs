@@ -27,6 +27,8 @@ struct Row<'a> {
     caused_by: Option<&'a crate::model::Cause>,
     #[serde(skip_serializing_if = "Option::is_none")]
     evidence: Option<&'a crate::model::Evidence>,
+    #[serde(skip_serializing_if = "crate::model::Scope::is_row")]
+    scope: crate::model::Scope,
 }
 
 /// The column names of csv output (the json keys).
@@ -46,6 +48,7 @@ fn row(f: &Finding, lang: Lang) -> Row<'_> {
         message: message(f, lang),
         caused_by: f.caused_by.as_deref(),
         evidence: f.evidence.as_deref(),
+        scope: f.scope,
     }
 }
 
@@ -202,7 +205,7 @@ const CONSEQUENCES_SHOWN: usize = 10;
 fn text(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    let mut current_jur: Option<Option<&str>> = None;
+    let mut current_jur: Option<(Option<&str>, bool)> = None;
     let mut current_item: Option<Option<&str>> = None;
     // Findings that follow from another are shown under their cause, when the cause is in the
     // report; otherwise where they fall, marked.
@@ -216,16 +219,35 @@ fn text(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String 
         }
     }
     let caused_total = findings.len() - findings.iter().filter(|f| f.is_root()).count();
-    for f in findings {
+    // The standard's own defects come first, in a section of their own.
+    let of_standard = |f: &&Finding| f.scope == crate::model::Scope::Standard;
+    let ordered: Vec<&Finding> = findings
+        .iter()
+        .filter(of_standard)
+        .chain(findings.iter().filter(|f| !of_standard(f)))
+        .collect();
+    for f in ordered {
         if f.caused_by.as_deref().is_some_and(|c| roots.contains(c)) {
             continue;
         }
         let jur = f.jurisdiction.as_deref();
-        if current_jur != Some(jur) {
+        let standard = f.scope == crate::model::Scope::Standard;
+        if current_jur != Some((jur, standard)) {
             if current_jur.is_some() {
                 out.push('\n');
             }
             match jur {
+                Some(j) if standard => {
+                    let _ = writeln!(
+                        out,
+                        "{} {}",
+                        lang.pick(
+                            "标准目录自身的问题（各区划照录不再重复报告）",
+                            "Defects of the standard itself (not repeated for the jurisdictions copying it)"
+                        ),
+                        place(j, names)
+                    );
+                }
                 Some(j) => {
                     let _ =
                         writeln!(out, "{} {}", lang.pick("区划", "Jurisdiction"), place(j, names));
@@ -235,7 +257,7 @@ fn text(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String 
                         writeln!(out, "{}", lang.pick("全区（同级比较）", "Region-wide (peers)"));
                 }
             }
-            current_jur = Some(jur);
+            current_jur = Some((jur, standard));
             current_item = None;
         }
         let item = f.item.as_deref();
@@ -402,6 +424,7 @@ mod tests {
             message_en: format!("Name “{msg}” differs."),
             caused_by: None,
             evidence: None,
+            scope: Default::default(),
         }
     }
 

@@ -440,6 +440,7 @@ mod tests {
                 message_en: String::new(),
                 caused_by: None,
                 evidence: None,
+                scope: Default::default(),
             },
             text: text.into(),
             text_en: "committed limit too long".into(),

@@ -260,6 +260,7 @@ impl<'a> Sink<'a> {
             message_en,
             caused_by: None,
             evidence: None,
+            scope: Default::default(),
         });
     }
 
