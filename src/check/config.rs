@@ -24,6 +24,9 @@ pub struct Matching {
     pub name_similarity: f64,
     /// Below this, an item carrying a code is a different item (QD105).
     pub different_item_similarity: f64,
+    /// A name match at or above this similarity is certain; below it (and without at least
+    /// two identity fields agreeing and none disagreeing) it is a candidate, reported as info.
+    pub certain_similarity: f64,
     /// Dice similarity at or above which two steps/materials/intermediaries are the same one.
     pub part_similarity: f64,
     /// Candidates scored per name (those sharing the most bigrams).
@@ -35,6 +38,7 @@ impl Default for Matching {
         Matching {
             name_similarity: 0.7,
             different_item_similarity: 0.3,
+            certain_similarity: 0.9,
             part_similarity: 0.6,
             max_candidates: 64,
         }
@@ -130,6 +134,7 @@ impl CheckConfig {
         for (key, v) in [
             ("name-similarity", m.name_similarity),
             ("different-item-similarity", m.different_item_similarity),
+            ("certain-similarity", m.certain_similarity),
             ("part-similarity", m.part_similarity),
             ("majority-share", file.consensus.majority_share),
             ("minority-share", file.consensus.minority_share),

@@ -280,8 +280,17 @@ pub fn build_ranked(
                                             entries[e].standard.and_then(|k| std.map(|v| &v[k]))
                                         };
                                         match (of(a), of(b)) {
+                                            // On even evidence only a near-certain name
+                                            // moves the row (a mis-coded row named exactly
+                                            // as another item); the pass below still keeps
+                                            // it off an item its list carries by code.
                                             (Some(ra), Some(rb)) => {
-                                                identity_score(item, rb) > identity_score(item, ra)
+                                                let (sa, sb) = (
+                                                    identity_score(item, ra),
+                                                    identity_score(item, rb),
+                                                );
+                                                sb > sa
+                                                    || (sb == sa && sim_b >= m.certain_similarity)
                                             }
                                             _ => false,
                                         }

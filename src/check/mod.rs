@@ -316,6 +316,7 @@ fn check_member(ctx: &Ctx, g: &Group, name: &Str, member: &Member, sink: &mut Si
         item_name: Some(name),
     };
     let level = ctx.item_level(member.item);
+    let from_identity = sink.findings.len();
     match member.how {
         How::Name { sim } => {
             let source = match ctx.std {
@@ -336,6 +337,34 @@ fn check_member(ctx: &Ctx, g: &Group, name: &Str, member: &Member, sink: &mut Si
         How::Code => {
             if g.known && member.sim < m.different_item_similarity {
                 code::shared(sink, &subj, &g.key, &item.name.raw, name, member.sim);
+            }
+        }
+    }
+    // What the identity decision rested on, in its findings; a name match that is not certain
+    // is a candidate (info), and the comparisons with its item follow from it.
+    let mut fields_cause: Option<crate::model::Cause> = None;
+    if let Some(s) = std_item {
+        if matches!(member.how, How::Name { .. }) || member.sim < m.name_similarity {
+            let (agreed, disagreed) = group::identity_evidence(item, s);
+            let certain =
+                member.sim >= m.certain_similarity || (agreed.len() >= 2 && disagreed.is_empty());
+            let evidence = crate::model::Evidence {
+                agreed,
+                disagreed,
+                name_score: Some((member.sim * 1000.0).round() as u32),
+                agree_of: None,
+            };
+            sink.evidence_since(from_identity, &evidence);
+            for f in &mut sink.findings[from_identity..] {
+                let candidate = matches!(member.how, How::Name { .. }) && !certain;
+                if candidate && f.caused_by.is_none() {
+                    f.severity = Severity::Info;
+                    f.message = format!("（候选匹配，请核实）{}", f.message);
+                    f.message_en = format!("(Candidate match, to be confirmed) {}", f.message_en);
+                }
+                if candidate || f.rule == code::CODE_SHARED_BY_DIFFERENT_ITEMS.id {
+                    fields_cause.get_or_insert_with(|| crate::model::Cause::of(f));
+                }
             }
         }
     }
@@ -376,8 +405,12 @@ fn check_member(ctx: &Ctx, g: &Group, name: &Str, member: &Member, sink: &mut Si
             jurisdiction_norms: (&ctx.item_place(member.item).norm, &ctx.std_region_norm),
             part_similarity: m.part_similarity,
         };
+        let from = sink.findings.len();
         for f in FIELDS {
             (f.compare)(sink, &cmp);
+        }
+        if let Some(cause) = &fields_cause {
+            sink.caused_since(from, cause);
         }
     }
 }
@@ -646,12 +679,23 @@ fn peer_consensus(ctx: &Ctx, g: &Group, sink: &mut Sink) {
                 vote_and_compare(ctx, g, f, &values, positions, None, Some(*level), sink);
             }
         }
-        if !few.is_empty() && field_voters.len() >= c.min_peers {
+        // The fields every level must hold alike (同一事项、同一标准、上下对应) are compared
+        // across levels down to two jurisdictions: a province and one city that differ on a
+        // 法定时限 is a split to report, not too few peers to say anything.
+        // Fields that legitimately vary by level (committed limit, visits, materials, ...)
+        // keep the same-level comparison only.
+        if !few.is_empty() && field_voters.len() >= 2 && ACROSS_LEVELS.contains(&f.field) {
             let all: Vec<usize> = (0..field_voters.len()).collect();
             vote_and_compare(ctx, g, f, &values, &all, Some(few), None, sink);
         }
     }
 }
+
+/// The fields that must be the same at every level: without a standard, levels with too few
+/// peers of their own are compared with every jurisdiction carrying the item down to two of
+/// them, and a tie is a split reported as a warning.
+const ACROSS_LEVELS: [Field; 4] =
+    [Field::Name, Field::Category, Field::Basis, Field::StatutoryLimit];
 
 /// Most classes of equal values (`FieldCheck::same`) a peer's value is tested against before it
 /// starts a class of its own: peers agree on a few values, and a hostile list of all-different
@@ -766,8 +810,27 @@ fn vote_and_compare(
         counts.iter().enumerate().filter(|(_, e)| e.0 > 0).map(|(k, e)| (k, e.0)).collect();
     let first_with = |k: usize| counts[k].1;
     let count_of = |k: usize| counts[k].0;
-    match decide(&mut tally, positions.len(), c.majority_share, c.min_peers) {
+    let across = level.is_none() && ACROSS_LEVELS.contains(&f.field);
+    let min_peers = if across { 2 } else { c.min_peers };
+    match decide(&mut tally, positions.len(), c.majority_share, min_peers) {
         Decision::Nothing => {}
+        Decision::Split { of } if across => {
+            let values_held: Vec<(String, Vec<Str>)> = tally
+                .iter()
+                .map(|&(k, _)| {
+                    let mut held: Vec<Str> = positions
+                        .iter()
+                        .filter(|&&p| values.kid[p] == k)
+                        .map(|&p| ctx.ds.items[values.items[p]].jurisdiction.clone())
+                        .collect();
+                    held.sort();
+                    held.dedup();
+                    (shown_value(f.field, &ctx.ds.items[values.items[first_with(k)]]), held)
+                })
+                .collect();
+            let subj = Subject { jurisdiction: None, item: Some(&g.key), item_name: Some(&g.name) };
+            crate::rules::item::split_across_levels(sink, f.field, &subj, of, &values_held);
+        }
         Decision::Split { of } => {
             let Some(level) = level else { return };
             let shown: Vec<(String, usize)> = tally
@@ -786,7 +849,7 @@ fn vote_and_compare(
             for &p in positions {
                 let (k, i) = (values.kid[p], values.items[p]);
                 if k == top
-                    || !is_minority(count_of(k), of, c.minority_share)
+                    || (!across && !is_minority(count_of(k), of, c.minority_share))
                     || targets.is_some_and(|t| t.binary_search(&i).is_err())
                 {
                     continue;

@@ -309,3 +309,56 @@ pub fn split(
         ),
     );
 }
+
+/// QD901 across levels: the jurisdictions carrying the item (whatever their level) hold
+/// different values of a field that must be the same at every level (name, category, basis,
+/// 法定时限), and none has a majority (two jurisdictions, a tie). Reported as a warning, with
+/// the values and who holds each: never silence.
+pub fn split_across_levels(
+    sink: &mut Sink,
+    field: Field,
+    subject: &Subject,
+    of: usize,
+    values: &[(String, Vec<crate::model::Str>)],
+) {
+    let holders = |h: &[crate::model::Str]| {
+        let mut shown: Vec<&str> = h.iter().take(5).map(|s| &**s).collect();
+        if h.len() > 5 {
+            shown.push("…");
+        }
+        shown.join("、")
+    };
+    let list_zh: Vec<String> = values
+        .iter()
+        .take(4)
+        .map(|(v, h)| format!("{}（{}）为“{}”", holders(h), h.len(), shown(v)))
+        .collect();
+    let list_en: Vec<String> = values
+        .iter()
+        .take(4)
+        .map(|(v, h)| format!("“{}” in {} ({})", v.trim(), holders(h), h.len()))
+        .collect();
+    let from = sink.findings.len();
+    sink.emit(
+        &PEERS_SPLIT,
+        Some(field),
+        subject,
+        None,
+        None,
+        format!(
+            "有此事项的{of}个区划（不分层级）{}不一致且无多数意见：{}；上下级应同一标准，请核定。",
+            field.zh(),
+            list_zh.join("；")
+        ),
+        format!(
+            "The {of} jurisdictions carrying the item (all levels) differ on {} with no majority: {}; every level must hold the same.",
+            field.as_str(),
+            list_en.join("; ")
+        ),
+    );
+    for f in &mut sink.findings[from..] {
+        if f.severity < Severity::Warning {
+            f.severity = Severity::Warning;
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! Signal, not noise (issue 13): the standard's own defects reported once, consequences
+//! folded under their cause (`caused_by`), item identity that keeps a valid code against a
+//! near-twin name, candidate name matches as info, and consensus across levels down to two
+//! jurisdictions. Each case is a fixture under tests/fixtures/signal/<case>/ run through the
+//! real binary; each shows the rule firing and, on formatting-only noise, silent.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn fixture(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/signal").join(case)
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+fn run(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qingdan")).args(args).output().expect("run qingdan")
+}
+
+fn check(dataset: &Path, standard: Option<&Path>, format: &str) -> (Output, Vec<Value>) {
+    let mut args: Vec<&std::ffi::OsStr> = vec!["check".as_ref(), dataset.as_os_str()];
+    if let Some(s) = standard {
+        args.push("--standard".as_ref());
+        args.push(s.as_os_str());
+    }
+    args.push("--format".as_ref());
+    args.push(format.as_ref());
+    let out = run(&args);
+    let code = out.status.code();
+    assert!(matches!(code, Some(0 | 1)), "exit {code:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let findings = match format {
+        "jsonl" => String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line {l}: {e}")))
+            .collect(),
+        _ => Vec::new(),
+    };
+    (out, findings)
+}
+
+fn of<'a>(findings: &'a [Value], rule: &str, j: Option<&str>, item: &str) -> Vec<&'a Value> {
+    findings
+        .iter()
+        .filter(|f| f["rule"] == rule && f["item"] == item && f["jurisdiction"].as_str() == j)
+        .collect()
+}
+
+/// A standard item that says 承诺件 with 承诺时限 无, copied by two counties (one with only
+/// formatting noise: /, 免费, 20工作日, 《食品安全法》第35条): one QD405 about the standard,
+/// none about the counties; a county whose own row has the defect where the standard has a
+/// limit is still reported.
+#[test]
+fn the_standards_own_defect_is_reported_once_and_never_blamed_on_its_copies() {
+    let case = fixture("standard-defect");
+    let (out, findings) = check(&case.join("region"), Some(&case.join("standard")), "jsonl");
+    let on_standard = of(&findings, "QD405", Some("450000"), "000101001000");
+    assert_eq!(on_standard.len(), 1, "{findings:#?}");
+    assert_eq!(on_standard[0]["scope"], "standard");
+    for j in ["450102", "450103", "450105"] {
+        assert!(of(&findings, "QD405", Some(j), "000101001000").is_empty(), "{j}: {findings:#?}");
+    }
+    // The county's own defect (the standard promises 10个工作日) is the county's.
+    let own = of(&findings, "QD405", Some("450105"), "000105002000");
+    assert_eq!(own.len(), 1, "{findings:#?}");
+    assert!(own[0].get("scope").is_none());
+    // Formatting-only noise in 450105's copy is silent.
+    assert!(
+        findings.iter().all(|f| !(f["jurisdiction"] == "450105" && f["item"] == "000101001000")),
+        "{findings:#?}"
+    );
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    assert_eq!(out.status.code(), Some(0));
+    let (text, _) = check(&case.join("region"), Some(&case.join("standard")), "text");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.starts_with("标准目录自身的问题"), "{text}");
+}
+
+/// A county row keeps its valid code 450911001001 although it was renamed to the exact name
+/// of another standard item the same county lists by code: one name finding on the item its
+/// code names, no QD107, no QD001, no field findings against the other item. (Regression:
+/// qingdan reported the row under 450912001000 with QD107 and four field findings.)
+#[test]
+fn a_valid_code_is_not_overridden_by_a_near_twin_name() {
+    let case = fixture("near-twin");
+    let (_, findings) = check(&case.join("region"), Some(&case.join("standard")), "jsonl");
+    let here: Vec<&Value> = findings.iter().filter(|f| f["jurisdiction"] == "450102").collect();
+    assert_eq!(here.len(), 1, "{here:#?}");
+    assert_eq!(here[0]["rule"], "QD101");
+    assert_eq!(here[0]["item"], "450911001001");
+    assert_eq!(here[0]["actual"], "水事纠纷处理");
+    // A codeless row named exactly as the standard is matched (error: the code is missing).
+    let missing = of(&findings, "QD106", Some("450103"), "000101001000");
+    assert_eq!(missing.len(), 1);
+    assert_eq!(missing[0]["severity"], "error");
+    // A reworded name at 0.73 whose basis and limit disagree is a candidate: info, with the
+    // evidence, and the field findings against the candidate follow from it.
+    let candidate = of(&findings, "QD106", Some("450107"), "450912001000");
+    assert_eq!(candidate.len(), 1, "{findings:#?}");
+    assert_eq!(candidate[0]["severity"], "info");
+    let ev = &candidate[0]["evidence"];
+    assert_eq!(ev["name_score"], 727);
+    assert!(ev["disagreed"].as_array().unwrap().iter().any(|f| f == "basis"), "{ev}");
+    assert!(ev["agreed"].as_array().unwrap().iter().any(|f| f == "category"), "{ev}");
+    let consequences: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["jurisdiction"] == "450107" && f["item"] == "450912001000")
+        .filter(|f| f["rule"] != "QD106")
+        .collect();
+    assert!(!consequences.is_empty());
+    for f in consequences {
+        assert_eq!(f["caused_by"]["rule"], "QD106", "{f}");
+        assert_eq!(f["caused_by"]["jurisdiction"], "450107", "{f}");
+    }
+}
+
+/// A town that lacks its county's item because the county misses it follows from the
+/// county's QD001: it carries `caused_by`, and counts neither in the summary nor for
+/// `--fail-on warning`.
+#[test]
+fn a_town_without_its_countys_item_follows_from_the_county() {
+    let ex = examples();
+    let (out, findings) = check(&ex.join("region"), Some(&ex.join("standard")), "jsonl");
+    let towns: Vec<&Value> = findings.iter().filter(|f| f["rule"] == "QD004").collect();
+    assert!(!towns.is_empty());
+    for f in &towns {
+        assert_eq!(f["caused_by"]["rule"], "QD001", "{f}");
+        let county = f["caused_by"]["jurisdiction"].as_str().unwrap();
+        assert!(f["jurisdiction"].as_str().unwrap().starts_with(county), "{f}");
+        assert!(!of(&findings, "QD001", Some(county), f["item"].as_str().unwrap()).is_empty());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let total = findings.iter().filter(|f| f["severity"] == "warning").count();
+    let counted = total - towns.len();
+    assert!(stderr.contains(&format!("警告{counted}条")), "{stderr}");
+    let (text, _) = check(&ex.join("region"), Some(&ex.join("standard")), "text");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("由此导致"), "{text}");
+    assert!(text.contains("未计入合计"), "{text}");
+}
+
+/// One province and two cities, no standard: no level has three peers, yet a 法定时限 the
+/// province and a city hold differently (60日 against 60个工作日) is a split reported as a
+/// warning naming both, and 20 against two 30s is reported on the city. A committed limit,
+/// which legitimately varies by level, is not compared across levels, and formatting-only
+/// differences (二十个工作日, 20工作日, 《城乡规划法》第40条) are silent.
+#[test]
+fn consensus_reaches_across_levels_down_to_two_jurisdictions() {
+    let (_, findings) = check(&fixture("across-levels").join("region"), None, "jsonl");
+    let split = of(&findings, "QD901", None, "000105002000");
+    assert_eq!(split.len(), 1, "{findings:#?}");
+    assert_eq!(split[0]["severity"], "warning");
+    let msg = split[0]["message"].as_str().unwrap();
+    assert!(msg.contains("450000") && msg.contains("450100"), "{msg}");
+    assert!(msg.contains("60日") && msg.contains("60个工作日"), "{msg}");
+    let city = of(&findings, "QD401", Some("450100"), "000101001000");
+    assert_eq!(city.len(), 1, "{findings:#?}");
+    assert!(findings.iter().all(|f| f["item"] != "000107003000"), "{findings:#?}");
+    assert!(findings.iter().all(|f| f["field"] != "committed_limit"), "{findings:#?}");
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+}
+
+/// Without a standard, a defect most jurisdictions carrying an item share is the item's
+/// common form: reported once with no jurisdiction (scope shared), not once per list.
+#[test]
+fn a_defect_most_peers_share_is_reported_once() {
+    let (_, findings) = check(&fixture("standard-defect").join("region"), None, "jsonl");
+    let shared: Vec<&Value> = findings.iter().filter(|f| f["scope"] == "shared").collect();
+    // 450102 and 450105 write 承诺件 without a limit for 000101001000; 450103 promises 5 days.
+    assert_eq!(shared.len(), 1, "{findings:#?}");
+    assert_eq!(shared[0]["rule"], "QD405");
+    assert!(shared[0]["jurisdiction"].is_null());
+    assert_eq!(shared[0]["evidence"]["agree_of"], serde_json::json!([2, 3]));
+    assert!(of(&findings, "QD405", Some("450102"), "000101001000").is_empty());
+}
