@@ -683,10 +683,33 @@ fn peer_consensus(ctx: &Ctx, g: &Group, sink: &mut Sink) {
         // across levels down to two jurisdictions: a province and one city that differ on a
         // 法定时限 is a split to report, not too few peers to say anything.
         // Fields that legitimately vary by level (committed limit, visits, materials, ...)
-        // keep the same-level comparison only.
-        if !few.is_empty() && field_voters.len() >= 2 && ACROSS_LEVELS.contains(&f.field) {
-            let all: Vec<usize> = (0..field_voters.len()).collect();
-            vote_and_compare(ctx, g, f, &values, &all, Some(few), None, sink);
+        // are never compared between a province or city and the levels below: a county or
+        // town level with too few peers of its own is compared with the counties and towns
+        // carrying the item (one standard form at the grassroots), as before.
+        if ACROSS_LEVELS.contains(&f.field) {
+            if !few.is_empty() && field_voters.len() >= 2 {
+                let all: Vec<usize> = (0..field_voters.len()).collect();
+                vote_and_compare(ctx, g, f, &values, &all, Some(few), None, sink);
+            }
+        } else {
+            let grassroots = |l: &Level| matches!(l, Level::County | Level::Town);
+            let local: Vec<usize> = by_level
+                .iter()
+                .filter(|(l, _)| grassroots(l))
+                .flat_map(|(_, positions)| positions.iter().copied())
+                .collect();
+            let few_local: Vec<usize> = by_level
+                .iter()
+                .filter(|(l, positions)| grassroots(l) && positions.len() < c.min_peers)
+                .flat_map(|(_, positions)| positions.iter().map(|&p| field_voters[p]))
+                .collect();
+            if !few_local.is_empty() && local.len() >= c.min_peers {
+                let mut few_local = few_local;
+                few_local.sort_unstable();
+                let mut local = local;
+                local.sort_unstable();
+                vote_and_compare(ctx, g, f, &values, &local, Some(&few_local), None, sink);
+            }
         }
     }
 }
