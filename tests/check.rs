@@ -189,7 +189,6 @@ fn recall_and_false_positives_on_generated_data() {
         let dir = tempfile::tempdir().unwrap();
         let out =
             run(&["gen", "--small", "--seed", seed, "-o", dir.path().to_str().unwrap(), "-q"]);
-        let err = text(&out.stderr);
         assert!(out.status.success(), "gen failed: {}", text(&out.stderr));
         let truth = read_truth(&dir.path().join("truth.csv"));
         let region = dir.path().join("region");
