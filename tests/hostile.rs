@@ -1006,3 +1006,251 @@ fn xlsx_reader_panic_is_an_unreadable_workbook() {
     }
     assert!(seen > 0, "the crasher is committed under fuzz/artifacts/load_xlsx");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 14, "Reliability, second wave". These cases are built by the tests in a tempdir (none
+// has a folder under tests/hostile/): `fresh` makes the folder, `write_items` its items.csv.
+
+/// A fresh tempdir and a dataset folder `case` inside it.
+fn fresh(case: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join(case);
+    fs::create_dir_all(&dir).expect("mkdir");
+    (tmp, dir)
+}
+
+/// Writes items.csv in `dir`: the header and one row per (jurisdiction, code, name).
+fn write_items(dir: &Path, rows: &[(&str, &str, &str)]) {
+    let mut csv = format!("{HEADER}\n");
+    for (j, c, n) in rows {
+        let _ = writeln!(csv, "{}", item_row(j, c, n));
+    }
+    fs::write(dir.join("items.csv"), csv).unwrap();
+}
+
+/// Three ordinary items in two jurisdictions.
+fn plain_items(dir: &Path) {
+    write_items(
+        dir,
+        &[
+            ("450102", "000105001000", "食品经营许可"),
+            ("450103", "000105001000", "食品经营许可"),
+            ("450103", "000102003000", "建筑工程施工许可"),
+        ],
+    );
+}
+
+fn os(args: &[&str]) -> Vec<OsString> {
+    args.iter().map(OsString::from).collect()
+}
+
+fn run_os(case: &str, args: &[OsString]) -> Run {
+    let argv: Vec<&OsStr> = args.iter().map(OsString::as_os_str).collect();
+    run(case, &argv)
+}
+
+/// Asserts exit 2 with an error naming `name` (and, when given, saying `says`).
+fn assert_refused(case: &str, r: &Run, name: &str, says: &str) {
+    assert_eq!(r.code, 2, "{case}: expected exit 2: {}", r.stderr);
+    assert_names(case, &r.stderr, &[name]);
+    assert!(r.stderr.contains(says), "{case}: the message says {says:?}: {}", r.stderr);
+}
+
+/// No temporary report file of ours left in `dir`.
+fn assert_no_temp(case: &str, dir: &Path) {
+    let left: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".qingdan-") && n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{case}: temporary files left: {left:?}");
+}
+
+/// The four commands that read a dataset, each with `dataset` as the input (and as the
+/// standard of review).
+fn every_command(dataset: &Path) -> Vec<Vec<OsString>> {
+    let d = dataset.as_os_str().to_os_string();
+    vec![
+        vec!["inspect".into(), d.clone()],
+        vec!["check".into(), d.clone()],
+        vec!["review".into(), d.clone(), "--standard".into(), d.clone()],
+        vec!["diff".into(), d.clone(), d.clone()],
+    ]
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status().is_ok_and(|s| s.success());
+    assert!(made, "mkfifo {} failed", path.display());
+}
+
+// --- 1. A CSV file cut or rewritten while it is read.
+
+/// Starts `inspect` on a large items.csv, changes the file while it reads (`change`), and
+/// expects exit 2 naming the file and saying it changed (never SIGBUS, never a report on rows
+/// of neither version).
+fn changed_while_read(case: &str, change: impl FnOnce(&Path)) {
+    let (_tmp, dir) = fresh(case);
+    let mut csv = format!("{HEADER}\n");
+    let mut i = 0u64;
+    while csv.len() < 48 << 20 {
+        let _ = writeln!(csv, "{}", item_row("450102", &format!("0001050{i:05}"), "食品经营许可"));
+        i += 1;
+    }
+    let items = dir.join("items.csv");
+    fs::write(&items, csv).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(["inspect".as_ref(), dir.as_os_str(), "--quiet".as_ref()])
+        // Small windows: the read takes long enough for the change to land in the middle.
+        .env("QINGDAN_BLOCK_BYTES", "65536")
+        .stdout(Stdio::null())
+        .stderr(fs::File::create(out.path().join("err")).unwrap())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(150));
+    change(&items);
+    let status = child.wait().unwrap();
+    let stderr = fs::read_to_string(out.path().join("err")).unwrap();
+    assert_eq!(status.code(), Some(2), "{case}: {status:?} {stderr}");
+    assert!(stderr.contains("items.csv"), "{case}: names the file: {stderr}");
+    assert!(stderr.contains("changed while reading"), "{case}: {stderr}");
+}
+
+#[test]
+fn csv_truncated_while_read() {
+    changed_while_read("csv-truncated-while-read", |items| {
+        let f = fs::OpenOptions::new().write(true).open(items).unwrap();
+        f.set_len(1 << 20).unwrap();
+    });
+}
+
+#[test]
+fn csv_appended_while_read() {
+    changed_while_read("csv-appended-while-read", |items| {
+        use std::io::Write;
+        let mut f = fs::OpenOptions::new().append(true).open(items).unwrap();
+        writeln!(f, "{}", item_row("450109", "000105001000", "食品经营许可")).unwrap();
+    });
+}
+
+#[test]
+fn csv_mapped_on_request_reads_as_unmapped() {
+    // QINGDAN_MMAP=1 maps the files (the caller promises they do not change): same report.
+    let case = "csv-mapped-on-request";
+    let (_tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let plain = run_os(
+        case,
+        &[OsString::from("inspect"), dir.clone().into(), "--format".into(), "json".into()],
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(["inspect".as_ref(), dir.as_os_str(), "--format".as_ref(), "json".as_ref()])
+        .env("QINGDAN_MMAP", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), plain.stdout, "{case}");
+}
+
+// --- 2. Sizes declared inside a workbook.
+
+/// A workbook with one items sheet (`rows` data rows) written by rust_xlsxwriter.
+fn small_workbook(path: &Path, rows: usize) {
+    use rust_xlsxwriter::Workbook;
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("事项").unwrap();
+    for (c, h) in HEADER.split(',').enumerate() {
+        sheet.write_string(0, c as u16, h).unwrap();
+    }
+    for r in 0..rows {
+        let row = item_row(&format!("4501{:02}", r + 2), "000105001000", "食品经营许可");
+        for (c, v) in row.split(',').enumerate() {
+            sheet.write_string(r as u32 + 1, c as u16, v).unwrap();
+        }
+    }
+    book.save(path).unwrap();
+}
+
+/// Rewrites the zip at `path`: each part through `edit` (name, bytes) → new bytes, or `None`
+/// to leave the part out.
+fn edit_zip(path: &Path, edit: impl Fn(&str, Vec<u8>) -> Option<Vec<u8>>) {
+    use std::io::{Read, Write};
+    let bytes = fs::read(path).unwrap();
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if let Some(data) = edit(&name, data) {
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            out.start_file(name, opts).unwrap();
+            out.write_all(&data).unwrap();
+        }
+    }
+    fs::write(path, out.finish().unwrap().into_inner()).unwrap();
+}
+
+fn shared_strings_count(case: &str, count: &str) {
+    let (_tmp, dir) = fresh(case);
+    let book = dir.join("bomb.xlsx");
+    small_workbook(&book, 2);
+    edit_zip(&book, |name, data| {
+        if !name.ends_with("sharedStrings.xml") {
+            return Some(data);
+        }
+        let text = String::from_utf8(data).unwrap();
+        let start = text.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+        let end = start + text[start..].find('"').unwrap();
+        Some(format!("{}{count}{}", &text[..start], &text[end..]).into_bytes())
+    });
+    assert!(fs::metadata(&book).unwrap().len() < 16 << 10, "{case}: a small file");
+    for args in every_command(&book) {
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "bomb.xlsx", "uniqueCount");
+    }
+}
+
+#[test]
+fn xlsx_shared_strings_count_10_to_the_12() {
+    shared_strings_count("xlsx-shared-strings-10e12", "1000000000000");
+}
+
+#[test]
+fn xlsx_shared_strings_count_beyond_usize() {
+    // Larger than any integer: the reader's reserve panicked ("capacity overflow").
+    shared_strings_count("xlsx-shared-strings-huge", "99999999999999999999999999");
+}
+
+#[test]
+fn xlsx_without_shared_strings_part() {
+    // The sheet's cells refer to shared strings that are not there: the error names the 事项
+    // sheet, not "no items sheet".
+    let case = "xlsx-without-shared-strings";
+    let (_tmp, dir) = fresh(case);
+    let book = dir.join("book.xlsx");
+    small_workbook(&book, 2);
+    edit_zip(&book, |name, data| (!name.ends_with("sharedStrings.xml")).then_some(data));
+    let r = run_os(case, &[OsString::from("inspect"), book.clone().into()]);
+    assert!(!r.stderr.contains("no items sheet"), "{case}: the sheet exists: {}", r.stderr);
+    if r.code == 2 {
+        assert!(r.stderr.contains("book.xlsx#事项"), "{case}: names the sheet: {}", r.stderr);
+    }
+}
+
+#[test]
+fn ods_is_refused() {
+    let case = "ods-refused";
+    let (_tmp, dir) = fresh(case);
+    let ods = dir.join("list.ods");
+    fs::write(&ods, b"PK\x03\x04not really").unwrap();
+    for args in every_command(&ods) {
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "list.ods", "save it as .xlsx");
+    }
+}

@@ -34,6 +34,7 @@ use crate::model::{
 };
 
 pub use self::diag::message_en;
+pub(crate) use self::source::kind_of;
 
 /// How to read a dataset.
 #[derive(Debug, Clone, Default)]

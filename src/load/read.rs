@@ -173,7 +173,10 @@ pub(crate) fn visit<V: Visitor + Send, D: Drain<V> + Send>(
                 report.rows_read += 1;
                 let row = Row::Cells(cells);
                 check_long_cells(&row, &header, *line, diags);
-                if ok && visitor.row(*line, &row, diags) {
+                if ok && repeats_header(&row, &header) {
+                    diags.push_at(Some(*line), None, Some(row.joined()), Msg::RepeatedHeader);
+                    report.rows_rejected += 1;
+                } else if ok && visitor.row(*line, &row, diags) {
                     report.rows_loaded += 1;
                 } else {
                     report.rows_rejected += 1;
@@ -1076,6 +1079,11 @@ fn data_row(
         report.rows_rejected += 1;
         return;
     }
+    if repeats_header(row, header) {
+        diags.push_at(Some(line), None, Some(row.joined()), Msg::RepeatedHeader);
+        report.rows_rejected += 1;
+        return;
+    }
     let len = row.len();
     if len != header.len() {
         // Trailing empty fields (a trailing comma) are harmless; anything else shifts columns.
@@ -1102,6 +1110,18 @@ fn data_row(
     } else {
         report.rows_rejected += 1;
     }
+}
+
+/// True when `row` is the header again (files of several exports joined together): every cell
+/// the header's, ignoring surrounding whitespace. The first cell is compared first, so a data
+/// row costs one comparison.
+fn repeats_header(row: &Row<'_>, header: &[String]) -> bool {
+    let Some(first) = header.first().filter(|h| !h.is_empty()) else { return false };
+    if row.bytes(0).trim_ascii() != first.as_bytes() {
+        return false;
+    }
+    row.len() >= header.len()
+        && header.iter().enumerate().all(|(i, h)| row.get(i).trim() == h.as_str())
 }
 
 /// Lines of records, counted from their byte offsets. The csv crate's own line numbers can lag
