@@ -1254,3 +1254,363 @@ fn ods_is_refused() {
         assert_refused(case, &r, "list.ods", "save it as .xlsx");
     }
 }
+
+// --- 3. Where -o and --write-baseline write.
+
+/// `check DATASET --format json` with extra arguments, run in `cwd`.
+fn check_in(cwd: &Path, dataset: &Path, extra: &[&OsStr]) -> Run {
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(["check".as_ref(), dataset.as_os_str(), "--format".as_ref(), "json".as_ref()])
+        .args(extra)
+        .arg("--quiet")
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(out.path().join("o")).unwrap())
+        .stderr(fs::File::create(out.path().join("e")).unwrap())
+        .status()
+        .unwrap();
+    Run {
+        code: status.code().expect("no signal"),
+        stdout: fs::read_to_string(out.path().join("o")).unwrap(),
+        stderr: fs::read_to_string(out.path().join("e")).unwrap(),
+    }
+}
+
+#[test]
+fn output_dash_is_stdout() {
+    let case = "output-dash";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    for flag in ["-o", "--write-baseline"] {
+        let r = check_in(tmp.path(), &dir, &[flag.as_ref(), "-".as_ref()]);
+        assert!(r.code <= 1, "{case}: {}", r.stderr);
+        assert!(r.stdout.starts_with('['), "{case}: {flag} - writes stdout: {}", r.stdout);
+        assert!(!tmp.path().join("-").exists(), "{case}: no file named -");
+        assert_no_temp(case, tmp.path());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn output_onto_fifo_writes_into_it() {
+    let case = "output-fifo";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let fifo = tmp.path().join("report.pipe");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    let r = check_in(tmp.path(), &dir, &["-o".as_ref(), fifo.as_os_str()]);
+    assert!(r.code <= 1, "{case}: {}", r.stderr);
+    let got = reader.join().unwrap();
+    assert!(got.starts_with('['), "{case}: the report went through the pipe: {got}");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo(), "{case}: still a pipe");
+    assert_no_temp(case, tmp.path());
+}
+
+#[cfg(unix)]
+#[test]
+fn output_onto_dev_null_keeps_it_a_device() {
+    // As root a rename over /dev/null replaced the device with a regular file.
+    use std::os::unix::fs::FileTypeExt;
+    let case = "output-dev-null";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let link = tmp.path().join("null-link");
+    std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+    for target in [Path::new("/dev/null"), &link] {
+        for flag in ["-o", "--write-baseline"] {
+            let r = check_in(tmp.path(), &dir, &[flag.as_ref(), target.as_os_str()]);
+            assert!(r.code <= 1, "{case}: {flag} {}: {}", target.display(), r.stderr);
+            let m = fs::metadata("/dev/null").unwrap();
+            assert!(m.file_type().is_char_device(), "{case}: /dev/null is still a device");
+        }
+    }
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_no_temp(case, Path::new("/dev"));
+    assert_no_temp(case, tmp.path());
+}
+
+#[cfg(unix)]
+#[test]
+fn output_onto_symlink_writes_its_target() {
+    let case = "output-symlink";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let reports = tmp.path().join("reports");
+    fs::create_dir(&reports).unwrap();
+    let target = reports.join("today.json");
+    fs::write(&target, "old").unwrap();
+    let link = tmp.path().join("latest.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let r = check_in(tmp.path(), &dir, &["-o".as_ref(), link.as_os_str()]);
+    assert!(r.code <= 1, "{case}: {}", r.stderr);
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "{case}: link kept");
+    assert!(fs::read_to_string(&target).unwrap().starts_with('['), "{case}: target written");
+    // A link to a file that does not exist yet: the file is made.
+    let dangling = tmp.path().join("next.json");
+    std::os::unix::fs::symlink("reports/next.json", &dangling).unwrap();
+    let r = check_in(tmp.path(), &dir, &["--write-baseline".as_ref(), dangling.as_os_str()]);
+    assert!(r.code <= 1, "{case}: {}", r.stderr);
+    assert!(fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
+    assert!(reports.join("next.json").is_file(), "{case}: the link's target is made");
+    assert_no_temp(case, &reports);
+    assert_no_temp(case, tmp.path());
+}
+
+#[test]
+fn output_onto_an_input_is_refused() {
+    // `check DS -o DS/items.csv` replaced the list with its own report.
+    let case = "output-onto-input";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let items = dir.join("items.csv");
+    let before = fs::read(&items).unwrap();
+    for flag in ["-o", "--write-baseline"] {
+        let r = check_in(tmp.path(), &dir, &[flag.as_ref(), items.as_os_str()]);
+        assert_refused(case, &r, "items.csv", "input of this run");
+        assert_eq!(fs::read(&items).unwrap(), before, "{case}: {flag}: the input is intact");
+    }
+    // Through a link to it, and for review and diff.
+    #[cfg(unix)]
+    {
+        let link = tmp.path().join("alias.csv");
+        std::os::unix::fs::symlink(&items, &link).unwrap();
+        let r = check_in(tmp.path(), &dir, &["-o".as_ref(), link.as_os_str()]);
+        assert_refused(case, &r, "alias.csv", "input of this run");
+    }
+    let d = dir.as_os_str().to_os_string();
+    for args in [
+        vec!["review".into(), d.clone(), "--standard".into(), d.clone()],
+        vec!["diff".into(), d.clone(), d.clone()],
+        vec!["inspect".into(), d.clone()],
+    ] {
+        let mut args: Vec<OsString> = args;
+        args.push("-o".into());
+        args.push(items.clone().into());
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "items.csv", "input of this run");
+    }
+    assert_eq!(fs::read(&items).unwrap(), before, "{case}: the input is intact");
+    // A report beside the inputs is fine.
+    let r = check_in(tmp.path(), &dir, &["-o".as_ref(), dir.join("report.json").as_os_str()]);
+    assert!(r.code <= 1, "{case}: {}", r.stderr);
+    assert_no_temp(case, &dir);
+}
+
+// --- 4 and 5. Table files that cannot be read.
+
+#[test]
+fn items_csv_is_a_folder() {
+    // Mode 000 does not stop root (these tests run as root), so an items.csv that cannot be
+    // read is made as a folder named items.csv and as a dangling link; before, the folder was
+    // left out silently (no items table, or `[]` and exit 0 beside a workbook).
+    let case = "items-csv-folder";
+    let (_tmp, dir) = fresh(case);
+    fs::create_dir(dir.join("items.csv")).unwrap();
+    for args in every_command(&dir) {
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "items.csv", "folder");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn items_csv_dangling_link() {
+    let case = "items-csv-dangling";
+    let (_tmp, dir) = fresh(case);
+    std::os::unix::fs::symlink("nowhere.csv", dir.join("items.csv")).unwrap();
+    for args in every_command(&dir) {
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "items.csv", "");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn items_csv_fifo() {
+    let case = "items-csv-fifo";
+    let (_tmp, dir) = fresh(case);
+    mkfifo(&dir.join("items.csv"));
+    for args in every_command(&dir) {
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "items.csv", "named pipe");
+    }
+}
+
+/// A dataset whose `table`.csv is made by `make`: the run reads the items and names the file.
+fn child_table_not_read(case: &str, table: &str, make: impl Fn(&Path), says: &str) {
+    let (_tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let path = dir.join(format!("{table}.csv"));
+    make(&path);
+    let json = inspect(case, &dir, None, &[]).loaded(case);
+    assert_eq!(json["items"]["total"], 3, "{case}: {json:#}");
+    let named = diagnostics(&json).iter().any(|d| {
+        d["file"] == format!("{table}.csv") && d["text"].as_str().is_some_and(|t| t.contains(says))
+    });
+    assert!(named, "{case}: {table}.csv is named in a diagnostic: {json:#}");
+    for args in every_command(&dir).into_iter().skip(1) {
+        let r = run_os(case, &args);
+        assert!(r.code <= 1, "{case}: {args:?} completes: {}", r.stderr);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn steps_csv_fifo_is_named() {
+    child_table_not_read("steps-fifo", "steps", |p| mkfifo(p), "named pipe");
+}
+
+#[cfg(unix)]
+#[test]
+fn materials_csv_fifo_is_named() {
+    child_table_not_read("materials-fifo", "materials", |p| mkfifo(p), "named pipe");
+}
+
+#[cfg(unix)]
+#[test]
+fn steps_csv_dangling_link_is_named() {
+    child_table_not_read(
+        "steps-dangling",
+        "steps",
+        |p| std::os::unix::fs::symlink("gone.csv", p).unwrap(),
+        "No such file",
+    );
+}
+
+#[test]
+fn materials_csv_folder_is_named() {
+    child_table_not_read("materials-folder", "materials", |p| fs::create_dir(p).unwrap(), "folder");
+}
+
+#[cfg(unix)]
+#[test]
+fn steps_csv_dev_zero_is_named() {
+    child_table_not_read(
+        "steps-dev-zero",
+        "steps",
+        |p| std::os::unix::fs::symlink("/dev/zero", p).unwrap(),
+        "device",
+    );
+}
+
+#[test]
+fn gbk_read_as_utf8_loads_nothing_exit_2() {
+    // `--encoding utf-8` on GBK data: every row rejected, and before: `[]`, exit 0.
+    let case = "gbk-forced-utf8";
+    let (_tmp, dir) = fresh(case);
+    let mut csv = format!("{HEADER}\n");
+    let _ = writeln!(csv, "{}", item_row("450102", "000105001000", "食品经营许可"));
+    let (gbk, _, _) = encoding_rs::GBK.encode(&csv);
+    fs::write(dir.join("items.csv"), &gbk).unwrap();
+    for mut args in every_command(&dir) {
+        args.push("--encoding".into());
+        args.push("utf-8".into());
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "items.csv", "no item could be loaded");
+    }
+    // Detected, it loads.
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    assert_eq!(json["items"]["total"], 1);
+}
+
+#[test]
+fn bom_only_items_csv_exit_2() {
+    let case = "bom-only";
+    let (_tmp, dir) = fresh(case);
+    fs::write(dir.join("items.csv"), b"\xEF\xBB\xBF").unwrap();
+    for args in every_command(&dir) {
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "items.csv", "empty");
+    }
+}
+
+#[test]
+fn every_row_rejected_exit_2() {
+    // Rows that all lack 区划代码: nothing loaded, exit 2 with the first reason and its line.
+    let case = "every-row-rejected";
+    let (_tmp, dir) = fresh(case);
+    write_items(&dir, &[("", "000105001000", "食品经营许可"), ("", "000102003000", "建筑")]);
+    for args in every_command(&dir) {
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "items.csv:2", "no item could be loaded");
+    }
+    // A header-only list is an empty list, not an error (header_only).
+}
+
+// --- 9. Inputs that are not files.
+
+#[cfg(unix)]
+#[test]
+fn fifo_inputs_are_refused() {
+    let case = "fifo-inputs";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let fifo = tmp.path().join("input.pipe");
+    mkfifo(&fifo);
+    let d = dir.as_os_str().to_os_string();
+    let f = fifo.as_os_str().to_os_string();
+    let cases: Vec<Vec<OsString>> = vec![
+        vec!["check".into(), f.clone()],
+        vec!["inspect".into(), f.clone()],
+        vec!["check".into(), d.clone(), "--standard".into(), f.clone()],
+        vec!["check".into(), d.clone(), "--baseline".into(), f.clone()],
+        vec!["review".into(), d.clone(), "--standard".into(), f.clone()],
+        vec!["diff".into(), d.clone(), f.clone()],
+    ];
+    for args in cases {
+        let start = Instant::now();
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "input.pipe", "named pipe");
+        assert!(start.elapsed() < Duration::from_secs(20), "{case}: refused at once");
+    }
+    // A rules file that is a pipe.
+    let rules = tmp.path().join("rules");
+    fs::create_dir(&rules).unwrap();
+    mkfifo(&rules.join("check.toml"));
+    let r = run_os(case, &[OsString::from("check"), d.clone(), "--rules".into(), rules.into()]);
+    assert_refused(case, &r, "check.toml", "must be a file");
+}
+
+// --- 12. Errors that say where.
+
+#[test]
+fn baseline_invalid_utf8_names_the_line() {
+    let case = "baseline-invalid-utf8";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let baseline = tmp.path().join("yesterday.jsonl");
+    fs::write(&baseline, b"{\"rule\":\"QD101\"}\n{\"rule\":\"QD\xff\"}\n").unwrap();
+    let r =
+        run_os(case, &[OsString::from("check"), dir.into(), "--baseline".into(), baseline.into()]);
+    assert_refused(case, &r, "yesterday.jsonl:2:", "not UTF-8");
+}
+
+#[test]
+fn repeated_header_row_is_skipped() {
+    // Two exports joined: the second header is a row of data no more (it loaded as a
+    // jurisdiction named 区划代码).
+    let case = "repeated-header";
+    let (_tmp, dir) = fresh(case);
+    let mut csv = format!("{HEADER}\n");
+    let _ = writeln!(csv, "{}", item_row("450102", "000105001000", "食品经营许可"));
+    let _ = writeln!(csv, "{HEADER}");
+    let _ = writeln!(csv, "{}", item_row("450103", "000105001000", "食品经营许可"));
+    fs::write(dir.join("items.csv"), csv).unwrap();
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert_eq!(
+        (count(f, "rows_read"), count(f, "rows_loaded"), count(f, "rows_rejected")),
+        (3, 2, 1)
+    );
+    assert_eq!(json["jurisdictions"]["total"], 2, "{case}: no jurisdiction 区划代码: {json:#}");
+    let said = diagnostics(&json)
+        .iter()
+        .any(|d| d["line"] == 3 && d["message"].as_str().is_some_and(|m| m.contains("表头")));
+    assert!(said, "{case}: line 3 is reported: {json:#}");
+}
