@@ -1040,10 +1040,6 @@ fn plain_items(dir: &Path) {
     );
 }
 
-fn os(args: &[&str]) -> Vec<OsString> {
-    args.iter().map(OsString::from).collect()
-}
-
 fn run_os(case: &str, args: &[OsString]) -> Run {
     let argv: Vec<&OsStr> = args.iter().map(OsString::as_os_str).collect();
     run(case, &argv)
@@ -1463,13 +1459,13 @@ fn child_table_not_read(case: &str, table: &str, make: impl Fn(&Path), says: &st
 #[cfg(unix)]
 #[test]
 fn steps_csv_fifo_is_named() {
-    child_table_not_read("steps-fifo", "steps", |p| mkfifo(p), "named pipe");
+    child_table_not_read("steps-fifo", "steps", mkfifo, "named pipe");
 }
 
 #[cfg(unix)]
 #[test]
 fn materials_csv_fifo_is_named() {
-    child_table_not_read("materials-fifo", "materials", |p| mkfifo(p), "named pipe");
+    child_table_not_read("materials-fifo", "materials", mkfifo, "named pipe");
 }
 
 #[cfg(unix)]
