@@ -1023,7 +1023,9 @@ fn fresh(case: &str) -> (tempfile::TempDir, PathBuf) {
 fn write_items(dir: &Path, rows: &[(&str, &str, &str)]) {
     let mut csv = format!("{HEADER}\n");
     for (j, c, n) in rows {
-        let _ = writeln!(csv, "{}", item_row(j, c, n));
+        // A name with a carriage return is quoted (unquoted, the CR would end the record).
+        let n = if n.contains('\r') { format!("\"{n}\"") } else { n.to_string() };
+        let _ = writeln!(csv, "{}", item_row(j, c, &n));
     }
     fs::write(dir.join("items.csv"), csv).unwrap();
 }
@@ -1609,4 +1611,216 @@ fn repeated_header_row_is_skipped() {
         .iter()
         .any(|d| d["line"] == 3 && d["message"].as_str().is_some_and(|m| m.contains("表头")));
     assert!(said, "{case}: line 3 is reported: {json:#}");
+}
+
+// --- 10. A run stopped while it writes.
+
+/// Two versions of `n` items each, every name reworded: a diff long enough to be stopped in.
+fn two_versions(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
+    let (old, new) = (dir.join("old"), dir.join("new"));
+    for (d, suffix) in [(&old, ""), (&new, "（新）")] {
+        fs::create_dir_all(d).unwrap();
+        let mut csv = format!("{HEADER}\n");
+        for i in 0..n {
+            let j = format!("4501{:02}", i % 90 + 2);
+            let name = format!("食品经营许可第{i}项{suffix}");
+            let _ = writeln!(csv, "{}", item_row(&j, &format!("0001{i:08}"), &name));
+        }
+        fs::write(d.join("items.csv"), csv).unwrap();
+    }
+    (old, new)
+}
+
+#[cfg(unix)]
+fn stopped_while_writing(case: &str, signal: i32, code: i32) {
+    let (tmp, dir) = fresh(case);
+    let (old, new) = two_versions(&dir, 60_000);
+    let out_dir = tmp.path().join("out");
+    fs::create_dir(&out_dir).unwrap();
+    let report = out_dir.join("diff.json");
+    fs::write(&report, "yesterday").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args([
+            "diff".as_ref(),
+            old.as_os_str(),
+            new.as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            "-o".as_ref(),
+            report.as_os_str(),
+            "--quiet".as_ref(),
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait for the temporary file beside the report, then stop the run.
+    let start = Instant::now();
+    let seen = loop {
+        let temp = fs::read_dir(&out_dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().starts_with(".qingdan-"));
+        if temp {
+            break true;
+        }
+        if child.try_wait().unwrap().is_some() || start.elapsed() > LIMIT {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    assert!(seen, "{case}: the run wrote no temporary file before it ended");
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, signal) };
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(code), "{case}: ends as the signal asks: {status:?}");
+    assert_no_temp(case, &out_dir);
+    assert_eq!(fs::read_to_string(&report).unwrap(), "yesterday", "{case}: old report kept");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_while_writing_leaves_no_temp_file() {
+    stopped_while_writing("sigterm-while-writing", libc::SIGTERM, 143);
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_while_writing_leaves_no_temp_file() {
+    stopped_while_writing("sigint-while-writing", libc::SIGINT, 130);
+}
+
+#[test]
+fn stale_temp_files_are_swept() {
+    // Left by a run killed with SIGKILL (its process is gone) or over an hour old: removed at
+    // the next write beside them. A fresh one of a live run, and files not ours, stay.
+    let case = "stale-temp-files";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let dead = out.join(".qingdan-4000000000-AbCdEf.tmp");
+    let old = out.join(".qingdan-Qx12ab.tmp");
+    let fresh_other = out.join(".qingdan-Zz99zz.tmp");
+    let theirs = out.join("notes.tmp");
+    for p in [&dead, &old, &fresh_other, &theirs] {
+        fs::write(p, "x").unwrap();
+    }
+    let f = fs::File::options().write(true).open(&old).unwrap();
+    f.set_modified(std::time::SystemTime::now() - Duration::from_secs(2 * 3600)).unwrap();
+    let r = check_in(tmp.path(), &dir, &["-o".as_ref(), out.join("r.json").as_os_str()]);
+    assert!(r.code <= 1, "{case}: {}", r.stderr);
+    assert!(!dead.exists() && !old.exists(), "{case}: stale files removed");
+    assert!(fresh_other.exists() && theirs.exists(), "{case}: others kept");
+}
+
+// --- 11. Text from the data, written where it could act.
+
+const EVIL: &str = "食品\u{1b}[2J\u{1b}]0;pwned\u{7}经营\r许可<script>alert(1)</script><img src=x onerror=alert(2)>[x](javascript:alert(3))";
+
+/// Three jurisdictions with one item, the third named `EVIL`.
+fn evil_dataset(dir: &Path) {
+    write_items(
+        dir,
+        &[
+            ("450102", "000105001000", "食品经营许可"),
+            ("450103", "000105001000", "食品经营许可"),
+            ("450105", "000105001000", EVIL),
+        ],
+    );
+}
+
+fn assert_inert_text(case: &str, out: &str) {
+    for c in ['\u{1b}', '\u{7}', '\r'] {
+        assert!(!out.contains(c), "{case}: {:?} reached the terminal: {out:?}", c);
+    }
+    assert!(out.contains("\\u{1b}"), "{case}: the escape is shown: {out}");
+}
+
+fn assert_inert_md(case: &str, out: &str) {
+    for bad in ["<script", "<img", "](javascript:", "\u{1b}"] {
+        assert!(!out.contains(bad), "{case}: {bad:?} passed into markdown: {out}");
+    }
+}
+
+#[test]
+fn control_characters_escaped_in_check_text() {
+    let case = "control-check-text";
+    let (_tmp, dir) = fresh(case);
+    evil_dataset(&dir);
+    let r = run_os(case, &[OsString::from("check"), dir.clone().into()]);
+    assert!(r.stdout.contains("450105"), "{case}: the finding is there: {}", r.stdout);
+    assert_inert_text(case, &r.stdout);
+}
+
+#[test]
+fn html_escaped_in_check_md() {
+    let case = "html-check-md";
+    let (_tmp, dir) = fresh(case);
+    evil_dataset(&dir);
+    let r = run_os(case, &[OsString::from("check"), dir.into(), "--format".into(), "md".into()]);
+    assert!(r.stdout.contains("&lt;script&gt;"), "{case}: shown as text: {}", r.stdout);
+    assert_inert_md(case, &r.stdout);
+}
+
+fn review_evil(case: &str, format: &str) -> Run {
+    let (tmp, dir) = fresh(case);
+    write_items(&dir, &[("450105", "000105001000", EVIL)]);
+    let std_dir = tmp.path().join("standard");
+    fs::create_dir(&std_dir).unwrap();
+    write_items(&std_dir, &[("450000", "000105001000", "食品经营许可")]);
+    run_os(
+        case,
+        &[
+            OsString::from("review"),
+            dir.into(),
+            "--standard".into(),
+            std_dir.into(),
+            "--format".into(),
+            format.into(),
+        ],
+    )
+}
+
+#[test]
+fn control_characters_escaped_in_review_text() {
+    let case = "control-review-text";
+    let r = review_evil(case, "text");
+    assert_inert_text(case, &r.stdout);
+}
+
+#[test]
+fn html_escaped_in_review_md() {
+    let case = "html-review-md";
+    let r = review_evil(case, "md");
+    assert!(r.stdout.contains("&lt;script&gt;"), "{case}: shown as text: {}", r.stdout);
+    assert_inert_md(case, &r.stdout);
+}
+
+fn diff_evil(case: &str, format: &str) -> Run {
+    let (tmp, dir) = fresh(case);
+    write_items(&dir, &[("450105", "000105001000", EVIL)]);
+    let old = tmp.path().join("old");
+    fs::create_dir(&old).unwrap();
+    write_items(&old, &[("450105", "000105001000", "食品经营许可")]);
+    run_os(
+        case,
+        &[OsString::from("diff"), old.into(), dir.into(), "--format".into(), format.into()],
+    )
+}
+
+#[test]
+fn control_characters_escaped_in_diff_text() {
+    let case = "control-diff-text";
+    let r = diff_evil(case, "text");
+    assert_inert_text(case, &r.stdout);
+}
+
+#[test]
+fn html_escaped_in_diff_md() {
+    let case = "html-diff-md";
+    let r = diff_evil(case, "md");
+    assert!(r.stdout.contains("&lt;script&gt;"), "{case}: shown as text: {}", r.stdout);
+    assert_inert_md(case, &r.stdout);
 }
