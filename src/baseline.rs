@@ -173,7 +173,19 @@ pub fn compare(findings: &[Finding], baseline: &[Record]) -> Comparison {
 /// Reads a baseline (jsonl, one finding per line; blank lines skipped; or a json array). A line that is not a
 /// finding stops the run naming the file and line.
 pub fn read(path: &Path) -> Result<Vec<Record>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        // Where the bad bytes are: the line and column (in characters) of the first one.
+        let good = e.as_bytes().get(..e.utf8_error().valid_up_to()).unwrap_or_default();
+        let before = String::from_utf8_lossy(good);
+        let (line, column) = crate::rulesdir::line_col(&before, before.len());
+        Error::Input {
+            file: path.display().to_string(),
+            line,
+            column: column.map(|c| c as usize),
+            message: "not UTF-8 text: a baseline is the jsonl that --write-baseline writes".into(),
+        }
+    })?;
     parse(&text, &path.display().to_string())
 }
 

@@ -24,6 +24,13 @@ pub fn rules_file(dir: Option<&Path>, name: &str, embedded: &'static str) -> Res
         }
         let path = dir.join(name);
         if path.exists() {
+            // A named pipe nobody writes to would block the run for ever.
+            if !path.is_file() {
+                return Err(Error::Usage(format!(
+                    "{}: a rules file must be a file",
+                    path.display()
+                )));
+            }
             let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
             return Ok(RulesText { label: path.display().to_string(), text: Cow::Owned(text) });
         }

@@ -1006,3 +1006,821 @@ fn xlsx_reader_panic_is_an_unreadable_workbook() {
     }
     assert!(seen > 0, "the crasher is committed under fuzz/artifacts/load_xlsx");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 14, "Reliability, second wave". These cases are built by the tests in a tempdir (none
+// has a folder under tests/hostile/): `fresh` makes the folder, `write_items` its items.csv.
+
+/// A fresh tempdir and a dataset folder `case` inside it.
+fn fresh(case: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join(case);
+    fs::create_dir_all(&dir).expect("mkdir");
+    (tmp, dir)
+}
+
+/// Writes items.csv in `dir`: the header and one row per (jurisdiction, code, name).
+fn write_items(dir: &Path, rows: &[(&str, &str, &str)]) {
+    let mut csv = format!("{HEADER}\n");
+    for (j, c, n) in rows {
+        // A name with a carriage return is quoted (unquoted, the CR would end the record).
+        let n = if n.contains('\r') { format!("\"{n}\"") } else { n.to_string() };
+        let _ = writeln!(csv, "{}", item_row(j, c, &n));
+    }
+    fs::write(dir.join("items.csv"), csv).unwrap();
+}
+
+/// Three ordinary items in two jurisdictions.
+fn plain_items(dir: &Path) {
+    write_items(
+        dir,
+        &[
+            ("450102", "000105001000", "食品经营许可"),
+            ("450103", "000105001000", "食品经营许可"),
+            ("450103", "000102003000", "建筑工程施工许可"),
+        ],
+    );
+}
+
+fn run_os(case: &str, args: &[OsString]) -> Run {
+    let argv: Vec<&OsStr> = args.iter().map(OsString::as_os_str).collect();
+    run(case, &argv)
+}
+
+/// Asserts exit 2 with an error naming `name` (and, when given, saying `says`).
+fn assert_refused(case: &str, r: &Run, name: &str, says: &str) {
+    assert_eq!(r.code, 2, "{case}: expected exit 2: {}", r.stderr);
+    assert_names(case, &r.stderr, &[name]);
+    assert!(r.stderr.contains(says), "{case}: the message says {says:?}: {}", r.stderr);
+}
+
+/// No temporary report file of ours left in `dir`.
+fn assert_no_temp(case: &str, dir: &Path) {
+    let left: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".qingdan-") && n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{case}: temporary files left: {left:?}");
+}
+
+/// The four commands that read a dataset, each with `dataset` as the input (and as the
+/// standard of review).
+fn every_command(dataset: &Path) -> Vec<Vec<OsString>> {
+    let d = dataset.as_os_str().to_os_string();
+    vec![
+        vec!["inspect".into(), d.clone()],
+        vec!["check".into(), d.clone()],
+        vec!["review".into(), d.clone(), "--standard".into(), d.clone()],
+        vec!["diff".into(), d.clone(), d.clone()],
+    ]
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status().is_ok_and(|s| s.success());
+    assert!(made, "mkfifo {} failed", path.display());
+}
+
+// --- 1. A CSV file cut or rewritten while it is read.
+
+/// Starts `inspect` on a large items.csv, changes the file while it reads (`change`), and
+/// expects exit 2 naming the file and saying it changed (never SIGBUS, never a report on rows
+/// of neither version).
+fn changed_while_read(case: &str, change: impl FnOnce(&Path)) {
+    let (_tmp, dir) = fresh(case);
+    let mut csv = format!("{HEADER}\n");
+    let mut i = 0u64;
+    while csv.len() < 48 << 20 {
+        let _ = writeln!(csv, "{}", item_row("450102", &format!("0001050{i:05}"), "食品经营许可"));
+        i += 1;
+    }
+    let items = dir.join("items.csv");
+    fs::write(&items, csv).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(["inspect".as_ref(), dir.as_os_str(), "--quiet".as_ref()])
+        // Small windows: the read takes long enough for the change to land in the middle.
+        .env("QINGDAN_BLOCK_BYTES", "65536")
+        .stdout(Stdio::null())
+        .stderr(fs::File::create(out.path().join("err")).unwrap())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(150));
+    change(&items);
+    let status = child.wait().unwrap();
+    let stderr = fs::read_to_string(out.path().join("err")).unwrap();
+    assert_eq!(status.code(), Some(2), "{case}: {status:?} {stderr}");
+    assert!(stderr.contains("items.csv"), "{case}: names the file: {stderr}");
+    assert!(stderr.contains("changed while reading"), "{case}: {stderr}");
+}
+
+#[test]
+fn csv_truncated_while_read() {
+    changed_while_read("csv-truncated-while-read", |items| {
+        let f = fs::OpenOptions::new().write(true).open(items).unwrap();
+        f.set_len(1 << 20).unwrap();
+    });
+}
+
+#[test]
+fn csv_appended_while_read() {
+    changed_while_read("csv-appended-while-read", |items| {
+        use std::io::Write;
+        let mut f = fs::OpenOptions::new().append(true).open(items).unwrap();
+        writeln!(f, "{}", item_row("450109", "000105001000", "食品经营许可")).unwrap();
+    });
+}
+
+#[test]
+fn csv_mapped_on_request_reads_as_unmapped() {
+    // QINGDAN_MMAP=1 maps the files (the caller promises they do not change): same report.
+    let case = "csv-mapped-on-request";
+    let (_tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let plain = run_os(
+        case,
+        &[OsString::from("inspect"), dir.clone().into(), "--format".into(), "json".into()],
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(["inspect".as_ref(), dir.as_os_str(), "--format".as_ref(), "json".as_ref()])
+        .env("QINGDAN_MMAP", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), plain.stdout, "{case}");
+}
+
+// --- 2. Sizes declared inside a workbook.
+
+/// A workbook with one items sheet (`rows` data rows) written by rust_xlsxwriter.
+fn small_workbook(path: &Path, rows: usize) {
+    use rust_xlsxwriter::Workbook;
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("事项").unwrap();
+    for (c, h) in HEADER.split(',').enumerate() {
+        sheet.write_string(0, c as u16, h).unwrap();
+    }
+    for r in 0..rows {
+        let row = item_row(&format!("4501{:02}", r + 2), "000105001000", "食品经营许可");
+        for (c, v) in row.split(',').enumerate() {
+            sheet.write_string(r as u32 + 1, c as u16, v).unwrap();
+        }
+    }
+    book.save(path).unwrap();
+}
+
+/// Rewrites the zip at `path`: each part through `edit` (name, bytes) → new bytes, or `None`
+/// to leave the part out.
+fn edit_zip(path: &Path, edit: impl Fn(&str, Vec<u8>) -> Option<Vec<u8>>) {
+    use std::io::{Read, Write};
+    let bytes = fs::read(path).unwrap();
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if let Some(data) = edit(&name, data) {
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            out.start_file(name, opts).unwrap();
+            out.write_all(&data).unwrap();
+        }
+    }
+    fs::write(path, out.finish().unwrap().into_inner()).unwrap();
+}
+
+fn shared_strings_count(case: &str, count: &str) {
+    let (_tmp, dir) = fresh(case);
+    let book = dir.join("bomb.xlsx");
+    small_workbook(&book, 2);
+    edit_zip(&book, |name, data| {
+        if !name.ends_with("sharedStrings.xml") {
+            return Some(data);
+        }
+        let text = String::from_utf8(data).unwrap();
+        let start = text.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+        let end = start + text[start..].find('"').unwrap();
+        Some(format!("{}{count}{}", &text[..start], &text[end..]).into_bytes())
+    });
+    assert!(fs::metadata(&book).unwrap().len() < 16 << 10, "{case}: a small file");
+    for args in every_command(&book) {
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "bomb.xlsx", "uniqueCount");
+    }
+}
+
+#[test]
+fn xlsx_shared_strings_count_10_to_the_12() {
+    shared_strings_count("xlsx-shared-strings-10e12", "1000000000000");
+}
+
+#[test]
+fn xlsx_shared_strings_count_beyond_usize() {
+    // Larger than any integer: the reader's reserve panicked ("capacity overflow").
+    shared_strings_count("xlsx-shared-strings-huge", "99999999999999999999999999");
+}
+
+#[test]
+fn xlsx_without_shared_strings_part() {
+    // The sheet's cells refer to shared strings that are not there: the error names the 事项
+    // sheet, not "no items sheet".
+    let case = "xlsx-without-shared-strings";
+    let (_tmp, dir) = fresh(case);
+    let book = dir.join("book.xlsx");
+    small_workbook(&book, 2);
+    edit_zip(&book, |name, data| (!name.ends_with("sharedStrings.xml")).then_some(data));
+    let r = run_os(case, &[OsString::from("inspect"), book.clone().into()]);
+    assert!(!r.stderr.contains("no items sheet"), "{case}: the sheet exists: {}", r.stderr);
+    if r.code == 2 {
+        assert!(r.stderr.contains("book.xlsx#事项"), "{case}: names the sheet: {}", r.stderr);
+    }
+}
+
+#[test]
+fn ods_is_refused() {
+    let case = "ods-refused";
+    let (_tmp, dir) = fresh(case);
+    let ods = dir.join("list.ods");
+    fs::write(&ods, b"PK\x03\x04not really").unwrap();
+    for args in every_command(&ods) {
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "list.ods", "save it as .xlsx");
+    }
+}
+
+// --- 3. Where -o and --write-baseline write.
+
+/// `check DATASET --format json` with extra arguments, run in `cwd`.
+fn check_in(cwd: &Path, dataset: &Path, extra: &[&OsStr]) -> Run {
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(["check".as_ref(), dataset.as_os_str(), "--format".as_ref(), "json".as_ref()])
+        .args(extra)
+        .arg("--quiet")
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(out.path().join("o")).unwrap())
+        .stderr(fs::File::create(out.path().join("e")).unwrap())
+        .status()
+        .unwrap();
+    Run {
+        code: status.code().expect("no signal"),
+        stdout: fs::read_to_string(out.path().join("o")).unwrap(),
+        stderr: fs::read_to_string(out.path().join("e")).unwrap(),
+    }
+}
+
+#[test]
+fn output_dash_is_stdout() {
+    let case = "output-dash";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    for flag in ["-o", "--write-baseline"] {
+        let r = check_in(tmp.path(), &dir, &[flag.as_ref(), "-".as_ref()]);
+        assert!(r.code <= 1, "{case}: {}", r.stderr);
+        assert!(r.stdout.starts_with('['), "{case}: {flag} - writes stdout: {}", r.stdout);
+        assert!(!tmp.path().join("-").exists(), "{case}: no file named -");
+        assert_no_temp(case, tmp.path());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn output_onto_fifo_writes_into_it() {
+    let case = "output-fifo";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let fifo = tmp.path().join("report.pipe");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    let r = check_in(tmp.path(), &dir, &["-o".as_ref(), fifo.as_os_str()]);
+    assert!(r.code <= 1, "{case}: {}", r.stderr);
+    let got = reader.join().unwrap();
+    assert!(got.starts_with('['), "{case}: the report went through the pipe: {got}");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo(), "{case}: still a pipe");
+    assert_no_temp(case, tmp.path());
+}
+
+#[cfg(unix)]
+#[test]
+fn output_onto_dev_null_keeps_it_a_device() {
+    // As root a rename over /dev/null replaced the device with a regular file.
+    use std::os::unix::fs::FileTypeExt;
+    let case = "output-dev-null";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let link = tmp.path().join("null-link");
+    std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+    for target in [Path::new("/dev/null"), &link] {
+        for flag in ["-o", "--write-baseline"] {
+            let r = check_in(tmp.path(), &dir, &[flag.as_ref(), target.as_os_str()]);
+            assert!(r.code <= 1, "{case}: {flag} {}: {}", target.display(), r.stderr);
+            let m = fs::metadata("/dev/null").unwrap();
+            assert!(m.file_type().is_char_device(), "{case}: /dev/null is still a device");
+        }
+    }
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_no_temp(case, Path::new("/dev"));
+    assert_no_temp(case, tmp.path());
+}
+
+#[cfg(unix)]
+#[test]
+fn output_onto_symlink_writes_its_target() {
+    let case = "output-symlink";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let reports = tmp.path().join("reports");
+    fs::create_dir(&reports).unwrap();
+    let target = reports.join("today.json");
+    fs::write(&target, "old").unwrap();
+    let link = tmp.path().join("latest.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let r = check_in(tmp.path(), &dir, &["-o".as_ref(), link.as_os_str()]);
+    assert!(r.code <= 1, "{case}: {}", r.stderr);
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "{case}: link kept");
+    assert!(fs::read_to_string(&target).unwrap().starts_with('['), "{case}: target written");
+    // A link to a file that does not exist yet: the file is made.
+    let dangling = tmp.path().join("next.json");
+    std::os::unix::fs::symlink("reports/next.json", &dangling).unwrap();
+    let r = check_in(tmp.path(), &dir, &["--write-baseline".as_ref(), dangling.as_os_str()]);
+    assert!(r.code <= 1, "{case}: {}", r.stderr);
+    assert!(fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
+    assert!(reports.join("next.json").is_file(), "{case}: the link's target is made");
+    assert_no_temp(case, &reports);
+    assert_no_temp(case, tmp.path());
+}
+
+#[test]
+fn output_onto_an_input_is_refused() {
+    // `check DS -o DS/items.csv` replaced the list with its own report.
+    let case = "output-onto-input";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let items = dir.join("items.csv");
+    let before = fs::read(&items).unwrap();
+    for flag in ["-o", "--write-baseline"] {
+        let r = check_in(tmp.path(), &dir, &[flag.as_ref(), items.as_os_str()]);
+        assert_refused(case, &r, "items.csv", "input of this run");
+        assert_eq!(fs::read(&items).unwrap(), before, "{case}: {flag}: the input is intact");
+    }
+    // Through a link to it, and for review and diff.
+    #[cfg(unix)]
+    {
+        let link = tmp.path().join("alias.csv");
+        std::os::unix::fs::symlink(&items, &link).unwrap();
+        let r = check_in(tmp.path(), &dir, &["-o".as_ref(), link.as_os_str()]);
+        assert_refused(case, &r, "alias.csv", "input of this run");
+    }
+    let d = dir.as_os_str().to_os_string();
+    for args in [
+        vec!["review".into(), d.clone(), "--standard".into(), d.clone()],
+        vec!["diff".into(), d.clone(), d.clone()],
+        vec!["inspect".into(), d.clone()],
+    ] {
+        let mut args: Vec<OsString> = args;
+        args.push("-o".into());
+        args.push(items.clone().into());
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "items.csv", "input of this run");
+    }
+    assert_eq!(fs::read(&items).unwrap(), before, "{case}: the input is intact");
+    // A report beside the inputs is fine.
+    let r = check_in(tmp.path(), &dir, &["-o".as_ref(), dir.join("report.json").as_os_str()]);
+    assert!(r.code <= 1, "{case}: {}", r.stderr);
+    assert_no_temp(case, &dir);
+}
+
+// --- 4 and 5. Table files that cannot be read.
+
+#[test]
+fn items_csv_is_a_folder() {
+    // Mode 000 does not stop root (these tests run as root), so an items.csv that cannot be
+    // read is made as a folder named items.csv and as a dangling link; before, the folder was
+    // left out silently (no items table, or `[]` and exit 0 beside a workbook).
+    let case = "items-csv-folder";
+    let (_tmp, dir) = fresh(case);
+    fs::create_dir(dir.join("items.csv")).unwrap();
+    for args in every_command(&dir) {
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "items.csv", "folder");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn items_csv_dangling_link() {
+    let case = "items-csv-dangling";
+    let (_tmp, dir) = fresh(case);
+    std::os::unix::fs::symlink("nowhere.csv", dir.join("items.csv")).unwrap();
+    for args in every_command(&dir) {
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "items.csv", "");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn items_csv_fifo() {
+    let case = "items-csv-fifo";
+    let (_tmp, dir) = fresh(case);
+    mkfifo(&dir.join("items.csv"));
+    for args in every_command(&dir) {
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "items.csv", "named pipe");
+    }
+}
+
+/// A dataset whose `table`.csv is made by `make`: the run reads the items and names the file.
+fn child_table_not_read(case: &str, table: &str, make: impl Fn(&Path), says: &str) {
+    let (_tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let path = dir.join(format!("{table}.csv"));
+    make(&path);
+    let json = inspect(case, &dir, None, &[]).loaded(case);
+    assert_eq!(json["items"]["total"], 3, "{case}: {json:#}");
+    let named = diagnostics(&json).iter().any(|d| {
+        d["file"] == format!("{table}.csv") && d["text"].as_str().is_some_and(|t| t.contains(says))
+    });
+    assert!(named, "{case}: {table}.csv is named in a diagnostic: {json:#}");
+    for args in every_command(&dir).into_iter().skip(1) {
+        let r = run_os(case, &args);
+        assert!(r.code <= 1, "{case}: {args:?} completes: {}", r.stderr);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn steps_csv_fifo_is_named() {
+    child_table_not_read("steps-fifo", "steps", mkfifo, "named pipe");
+}
+
+#[cfg(unix)]
+#[test]
+fn materials_csv_fifo_is_named() {
+    child_table_not_read("materials-fifo", "materials", mkfifo, "named pipe");
+}
+
+#[cfg(unix)]
+#[test]
+fn steps_csv_dangling_link_is_named() {
+    child_table_not_read(
+        "steps-dangling",
+        "steps",
+        |p| std::os::unix::fs::symlink("gone.csv", p).unwrap(),
+        "No such file",
+    );
+}
+
+#[test]
+fn materials_csv_folder_is_named() {
+    child_table_not_read("materials-folder", "materials", |p| fs::create_dir(p).unwrap(), "folder");
+}
+
+#[cfg(unix)]
+#[test]
+fn steps_csv_dev_zero_is_named() {
+    child_table_not_read(
+        "steps-dev-zero",
+        "steps",
+        |p| std::os::unix::fs::symlink("/dev/zero", p).unwrap(),
+        "device",
+    );
+}
+
+#[test]
+fn gbk_read_as_utf8_loads_nothing_exit_2() {
+    // `--encoding utf-8` on GBK data: every row rejected, and before: `[]`, exit 0.
+    let case = "gbk-forced-utf8";
+    let (_tmp, dir) = fresh(case);
+    let mut csv = format!("{HEADER}\n");
+    let _ = writeln!(csv, "{}", item_row("450102", "000105001000", "食品经营许可"));
+    let (gbk, _, _) = encoding_rs::GBK.encode(&csv);
+    fs::write(dir.join("items.csv"), &gbk).unwrap();
+    for mut args in every_command(&dir) {
+        args.push("--encoding".into());
+        args.push("utf-8".into());
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "items.csv", "no item could be loaded");
+    }
+    // Detected, it loads.
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    assert_eq!(json["items"]["total"], 1);
+}
+
+#[test]
+fn bom_only_items_csv_exit_2() {
+    let case = "bom-only";
+    let (_tmp, dir) = fresh(case);
+    fs::write(dir.join("items.csv"), b"\xEF\xBB\xBF").unwrap();
+    for args in every_command(&dir) {
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "items.csv", "empty");
+    }
+}
+
+#[test]
+fn every_row_rejected_exit_2() {
+    // Rows that all lack 区划代码: nothing loaded, exit 2 with the first reason and its line.
+    let case = "every-row-rejected";
+    let (_tmp, dir) = fresh(case);
+    write_items(&dir, &[("", "000105001000", "食品经营许可"), ("", "000102003000", "建筑")]);
+    for args in every_command(&dir) {
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "items.csv:2", "no item could be loaded");
+    }
+    // A header-only list is an empty list, not an error (header_only).
+}
+
+// --- 9. Inputs that are not files.
+
+#[cfg(unix)]
+#[test]
+fn fifo_inputs_are_refused() {
+    let case = "fifo-inputs";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let fifo = tmp.path().join("input.pipe");
+    mkfifo(&fifo);
+    let d = dir.as_os_str().to_os_string();
+    let f = fifo.as_os_str().to_os_string();
+    let cases: Vec<Vec<OsString>> = vec![
+        vec!["check".into(), f.clone()],
+        vec!["inspect".into(), f.clone()],
+        vec!["check".into(), d.clone(), "--standard".into(), f.clone()],
+        vec!["check".into(), d.clone(), "--baseline".into(), f.clone()],
+        vec!["review".into(), d.clone(), "--standard".into(), f.clone()],
+        vec!["diff".into(), d.clone(), f.clone()],
+    ];
+    for args in cases {
+        let start = Instant::now();
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "input.pipe", "named pipe");
+        assert!(start.elapsed() < Duration::from_secs(20), "{case}: refused at once");
+    }
+    // A rules file that is a pipe.
+    let rules = tmp.path().join("rules");
+    fs::create_dir(&rules).unwrap();
+    mkfifo(&rules.join("check.toml"));
+    let r = run_os(case, &[OsString::from("check"), d.clone(), "--rules".into(), rules.into()]);
+    assert_refused(case, &r, "check.toml", "must be a file");
+}
+
+// --- 12. Errors that say where.
+
+#[test]
+fn baseline_invalid_utf8_names_the_line() {
+    let case = "baseline-invalid-utf8";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let baseline = tmp.path().join("yesterday.jsonl");
+    fs::write(&baseline, b"{\"rule\":\"QD101\"}\n{\"rule\":\"QD\xff\"}\n").unwrap();
+    let r =
+        run_os(case, &[OsString::from("check"), dir.into(), "--baseline".into(), baseline.into()]);
+    assert_refused(case, &r, "yesterday.jsonl:2:", "not UTF-8");
+}
+
+#[test]
+fn repeated_header_row_is_skipped() {
+    // Two exports joined: the second header is a row of data no more (it loaded as a
+    // jurisdiction named 区划代码).
+    let case = "repeated-header";
+    let (_tmp, dir) = fresh(case);
+    let mut csv = format!("{HEADER}\n");
+    let _ = writeln!(csv, "{}", item_row("450102", "000105001000", "食品经营许可"));
+    let _ = writeln!(csv, "{HEADER}");
+    let _ = writeln!(csv, "{}", item_row("450103", "000105001000", "食品经营许可"));
+    fs::write(dir.join("items.csv"), csv).unwrap();
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert_eq!(
+        (count(f, "rows_read"), count(f, "rows_loaded"), count(f, "rows_rejected")),
+        (3, 2, 1)
+    );
+    assert_eq!(json["jurisdictions"]["total"], 2, "{case}: no jurisdiction 区划代码: {json:#}");
+    let said = diagnostics(&json)
+        .iter()
+        .any(|d| d["line"] == 3 && d["message"].as_str().is_some_and(|m| m.contains("表头")));
+    assert!(said, "{case}: line 3 is reported: {json:#}");
+}
+
+// --- 10. A run stopped while it writes.
+
+/// Two versions of `n` items each, every name reworded: a diff long enough to be stopped in.
+fn two_versions(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
+    let (old, new) = (dir.join("old"), dir.join("new"));
+    for (d, suffix) in [(&old, ""), (&new, "（新）")] {
+        fs::create_dir_all(d).unwrap();
+        let mut csv = format!("{HEADER}\n");
+        for i in 0..n {
+            let j = format!("4501{:02}", i % 90 + 2);
+            let name = format!("食品经营许可第{i}项{suffix}");
+            let _ = writeln!(csv, "{}", item_row(&j, &format!("0001{i:08}"), &name));
+        }
+        fs::write(d.join("items.csv"), csv).unwrap();
+    }
+    (old, new)
+}
+
+#[cfg(unix)]
+fn stopped_while_writing(case: &str, signal: i32, code: i32) {
+    let (tmp, dir) = fresh(case);
+    let (old, new) = two_versions(&dir, 60_000);
+    let out_dir = tmp.path().join("out");
+    fs::create_dir(&out_dir).unwrap();
+    let report = out_dir.join("diff.json");
+    fs::write(&report, "yesterday").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args([
+            "diff".as_ref(),
+            old.as_os_str(),
+            new.as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            "-o".as_ref(),
+            report.as_os_str(),
+            "--quiet".as_ref(),
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait for the temporary file beside the report, then stop the run.
+    let start = Instant::now();
+    let seen = loop {
+        let temp = fs::read_dir(&out_dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().starts_with(".qingdan-"));
+        if temp {
+            break true;
+        }
+        if child.try_wait().unwrap().is_some() || start.elapsed() > LIMIT {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    assert!(seen, "{case}: the run wrote no temporary file before it ended");
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, signal) };
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(code), "{case}: ends as the signal asks: {status:?}");
+    assert_no_temp(case, &out_dir);
+    assert_eq!(fs::read_to_string(&report).unwrap(), "yesterday", "{case}: old report kept");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_while_writing_leaves_no_temp_file() {
+    stopped_while_writing("sigterm-while-writing", libc::SIGTERM, 143);
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_while_writing_leaves_no_temp_file() {
+    stopped_while_writing("sigint-while-writing", libc::SIGINT, 130);
+}
+
+#[test]
+fn stale_temp_files_are_swept() {
+    // Left by a run killed with SIGKILL (its process is gone) or over an hour old: removed at
+    // the next write beside them. A fresh one of a live run, and files not ours, stay.
+    let case = "stale-temp-files";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let dead = out.join(".qingdan-4000000000-AbCdEf.tmp");
+    let old = out.join(".qingdan-Qx12ab.tmp");
+    let fresh_other = out.join(".qingdan-Zz99zz.tmp");
+    let theirs = out.join("notes.tmp");
+    for p in [&dead, &old, &fresh_other, &theirs] {
+        fs::write(p, "x").unwrap();
+    }
+    let f = fs::File::options().write(true).open(&old).unwrap();
+    f.set_modified(std::time::SystemTime::now() - Duration::from_secs(2 * 3600)).unwrap();
+    let r = check_in(tmp.path(), &dir, &["-o".as_ref(), out.join("r.json").as_os_str()]);
+    assert!(r.code <= 1, "{case}: {}", r.stderr);
+    assert!(!dead.exists() && !old.exists(), "{case}: stale files removed");
+    assert!(fresh_other.exists() && theirs.exists(), "{case}: others kept");
+}
+
+// --- 11. Text from the data, written where it could act.
+
+const EVIL: &str = "食品\u{1b}[2J\u{1b}]0;pwned\u{7}经营\r许可<script>alert(1)</script><img src=x onerror=alert(2)>[x](javascript:alert(3))";
+
+/// Three jurisdictions with one item, the third named `EVIL`.
+fn evil_dataset(dir: &Path) {
+    write_items(
+        dir,
+        &[
+            ("450102", "000105001000", "食品经营许可"),
+            ("450103", "000105001000", "食品经营许可"),
+            ("450105", "000105001000", EVIL),
+        ],
+    );
+}
+
+fn assert_inert_text(case: &str, out: &str) {
+    for c in ['\u{1b}', '\u{7}', '\r'] {
+        assert!(!out.contains(c), "{case}: {:?} reached the terminal: {out:?}", c);
+    }
+    assert!(out.contains("\\u{1b}"), "{case}: the escape is shown: {out}");
+}
+
+fn assert_inert_md(case: &str, out: &str) {
+    for bad in ["<script", "<img", "](javascript:", "\u{1b}"] {
+        assert!(!out.contains(bad), "{case}: {bad:?} passed into markdown: {out}");
+    }
+}
+
+#[test]
+fn control_characters_escaped_in_check_text() {
+    let case = "control-check-text";
+    let (_tmp, dir) = fresh(case);
+    evil_dataset(&dir);
+    let r = run_os(case, &[OsString::from("check"), dir.clone().into()]);
+    assert!(r.stdout.contains("450105"), "{case}: the finding is there: {}", r.stdout);
+    assert_inert_text(case, &r.stdout);
+}
+
+#[test]
+fn html_escaped_in_check_md() {
+    let case = "html-check-md";
+    let (_tmp, dir) = fresh(case);
+    evil_dataset(&dir);
+    let r = run_os(case, &[OsString::from("check"), dir.into(), "--format".into(), "md".into()]);
+    assert!(r.stdout.contains("&lt;script&gt;"), "{case}: shown as text: {}", r.stdout);
+    assert_inert_md(case, &r.stdout);
+}
+
+fn review_evil(case: &str, format: &str) -> Run {
+    let (tmp, dir) = fresh(case);
+    write_items(&dir, &[("450105", "000105001000", EVIL)]);
+    let std_dir = tmp.path().join("standard");
+    fs::create_dir(&std_dir).unwrap();
+    write_items(&std_dir, &[("450000", "000105001000", "食品经营许可")]);
+    run_os(
+        case,
+        &[
+            OsString::from("review"),
+            dir.into(),
+            "--standard".into(),
+            std_dir.into(),
+            "--format".into(),
+            format.into(),
+        ],
+    )
+}
+
+#[test]
+fn control_characters_escaped_in_review_text() {
+    let case = "control-review-text";
+    let r = review_evil(case, "text");
+    assert_inert_text(case, &r.stdout);
+}
+
+#[test]
+fn html_escaped_in_review_md() {
+    let case = "html-review-md";
+    let r = review_evil(case, "md");
+    assert!(r.stdout.contains("&lt;script&gt;"), "{case}: shown as text: {}", r.stdout);
+    assert_inert_md(case, &r.stdout);
+}
+
+fn diff_evil(case: &str, format: &str) -> Run {
+    let (tmp, dir) = fresh(case);
+    write_items(&dir, &[("450105", "000105001000", EVIL)]);
+    let old = tmp.path().join("old");
+    fs::create_dir(&old).unwrap();
+    write_items(&old, &[("450105", "000105001000", "食品经营许可")]);
+    run_os(
+        case,
+        &[OsString::from("diff"), old.into(), dir.into(), "--format".into(), format.into()],
+    )
+}
+
+#[test]
+fn control_characters_escaped_in_diff_text() {
+    let case = "control-diff-text";
+    let r = diff_evil(case, "text");
+    assert_inert_text(case, &r.stdout);
+}
+
+#[test]
+fn html_escaped_in_diff_md() {
+    let case = "html-diff-md";
+    let r = diff_evil(case, "md");
+    assert!(r.stdout.contains("&lt;script&gt;"), "{case}: shown as text: {}", r.stdout);
+    assert_inert_md(case, &r.stdout);
+}

@@ -755,7 +755,8 @@ fn files_read_in_pieces_load_as_when_read_whole() {
     let run = |args: &[&str], env: &[(&str, &str)]| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_qingdan"));
         cmd.args(args);
-        for var in ["QINGDAN_PIECE_BYTES", "QINGDAN_BLOCK_BYTES", "QINGDAN_NO_MMAP"] {
+        for var in ["QINGDAN_PIECE_BYTES", "QINGDAN_BLOCK_BYTES", "QINGDAN_NO_MMAP", "QINGDAN_MMAP"]
+        {
             cmd.env_remove(var);
         }
         cmd.envs(env.iter().copied());
@@ -814,8 +815,8 @@ fn files_read_in_pieces_load_as_when_read_whole() {
             // Mapped files in pieces of 1 and 100 bytes (files with quote marks are then read
             // through windows), files read through windows (not mapped) in pieces.
             let ways: [&[(&str, &str)]; 5] = [
-                &[("QINGDAN_PIECE_BYTES", "1")],
-                &[("QINGDAN_PIECE_BYTES", "100")],
+                &[("QINGDAN_PIECE_BYTES", "1"), ("QINGDAN_MMAP", "1")],
+                &[("QINGDAN_PIECE_BYTES", "100"), ("QINGDAN_MMAP", "1")],
                 &[("QINGDAN_NO_MMAP", "1")],
                 &[("QINGDAN_PIECE_BYTES", "64"), ("QINGDAN_BLOCK_BYTES", "128")],
                 &[("QINGDAN_PIECE_BYTES", "1000"), ("QINGDAN_BLOCK_BYTES", "4096")],

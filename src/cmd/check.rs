@@ -59,6 +59,15 @@ pub struct Args {
 
 /// Runs `qingdan check`.
 pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
+    if let Some(b) = &args.baseline {
+        super::regular_input(b, "--baseline")?;
+    }
+    let mut inputs = vec![args.dataset.as_path()];
+    inputs.extend(args.standard.as_deref());
+    inputs.extend(args.baseline.as_deref());
+    inputs.extend(args.rules.as_deref());
+    super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
+    super::output_not_input(args.write_baseline.as_deref(), "--write-baseline", &inputs)?;
     // A bad rules file stops the run before any data is read.
     let config = CheckConfig::load(args.rules.as_deref())?;
     let start = std::time::Instant::now();
@@ -119,6 +128,10 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let mut bytes = bytes;
     if let (Format::Text, Some(c)) = (args.format, &comparison) {
         bytes.extend_from_slice(crate::baseline::resolved_text(c, global.lang).as_bytes());
+    }
+    if args.format == Format::Text {
+        // Control characters of the data (ESC, BEL, CR in a name) are shown, not sent.
+        bytes = report::escape::control_bytes(bytes);
     }
     report::write_output(args.output.as_deref(), &bytes)?;
     if let Some(path) = &args.write_baseline {

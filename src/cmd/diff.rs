@@ -41,6 +41,9 @@ pub struct Args {
 /// Runs `qingdan diff`: 0 when the comparison was made, 2 (an `Err`) when it could not be.
 pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let start = Instant::now();
+    let mut inputs = vec![args.old.as_path(), args.new.as_path()];
+    inputs.extend(args.rules.as_deref());
+    super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
     // Rules first: a bad rules file stops the run before any data is read.
     let scoring = Scoring::load(args.rules.as_deref())?;
     let opts = LoadOptions {
@@ -110,6 +113,17 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
                 let bytes = report::diff_xlsx::render(report, global.lang)?;
                 w.write_all(&bytes).map_err(io)
             }
+            // Control characters of the data (ESC, BEL, CR in a name) are shown, not sent to
+            // the terminal.
+            Format::Text => report::diff::write(
+                report,
+                Format::Text,
+                global.lang,
+                &old.source,
+                &new.source,
+                args.raw,
+                &mut report::escape::Controls(&mut **w),
+            ),
             format => report::diff::write(
                 report,
                 format,

@@ -55,6 +55,9 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         jurisdiction: args.jurisdiction.clone(),
         level: args.level,
     };
+    let mut inputs = vec![args.dataset.as_path()];
+    inputs.extend(args.rules.as_deref());
+    super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
     let dataset = load(&args.dataset, &opts)?;
     let summary = Summary::of(&dataset);
     let bytes = match args.format {

@@ -58,6 +58,64 @@ pub enum Command {
     Gen(gen::Args),
 }
 
+/// Refuses an input named on the command line that is not a regular file: opening a named pipe
+/// nobody writes to blocks for ever, and a device never ends.
+pub(crate) fn regular_input(path: &std::path::Path, what: &str) -> Result<()> {
+    let meta = std::fs::metadata(path).map_err(|e| crate::error::Error::io(path, e))?;
+    if meta.is_file() {
+        return Ok(());
+    }
+    Err(crate::error::Error::input(
+        path.display().to_string(),
+        format!("{what} must be a file, not a {}", crate::load::kind_of(&meta)),
+    ))
+}
+
+/// Refuses `-o` (or `--write-baseline`) naming a file the run reads: `check DS -o DS/items.csv`
+/// would replace the list with the report. `inputs` are datasets (folders: every file in them),
+/// workbooks, baselines and rules folders.
+pub(crate) fn output_not_input(
+    output: Option<&std::path::Path>,
+    flag: &str,
+    inputs: &[&std::path::Path],
+) -> Result<()> {
+    let Some(output) = output.filter(|o| o.as_os_str() != "-") else { return Ok(()) };
+    let Ok(out) = std::fs::metadata(output) else { return Ok(()) };
+    if !out.is_file() {
+        return Ok(());
+    }
+    let same = |p: &std::path::Path| {
+        std::fs::metadata(p).is_ok_and(|m| {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                m.is_file() && m.dev() == out.dev() && m.ino() == out.ino()
+            }
+            #[cfg(not(unix))]
+            {
+                m.is_file() && std::fs::canonicalize(p).ok() == std::fs::canonicalize(output).ok()
+            }
+        })
+    };
+    for input in inputs {
+        let hit = if input.is_dir() {
+            std::fs::read_dir(input)
+                .map(|es| es.flatten().any(|e| same(&e.path())))
+                .unwrap_or(false)
+        } else {
+            same(input)
+        };
+        if hit {
+            return Err(crate::error::Error::Usage(format!(
+                "{flag} {}: that file is an input of this run ({}); the report would replace it",
+                output.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Runs a parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     if let Some(n) = cli.global.threads {

@@ -58,6 +58,9 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     if matches!(args.format, Format::Jsonl | Format::Html) {
         return Err(Error::Usage("review writes text, json, md, csv or xlsx".into()));
     }
+    let mut inputs = vec![args.list.as_path(), args.standard.as_path()];
+    inputs.extend(args.rules.as_deref());
+    super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
     // Rules first: a bad rules file stops the run before any data is read.
     let rules_dir = args.rules.as_deref();
     let review_cfg = crate::review::ReviewConfig::load(rules_dir)?;
@@ -97,7 +100,11 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         .collect();
     let review = crate::review::review(&list, &standard, &keys, &report.findings, &review_cfg);
 
-    let bytes = crate::report::review::render(&review, args.format, global.lang)?;
+    let mut bytes = crate::report::review::render(&review, args.format, global.lang)?;
+    if args.format == Format::Text {
+        // Control characters of the data (ESC, BEL, CR in a name) are shown, not sent.
+        bytes = crate::report::escape::control_bytes(bytes);
+    }
     crate::report::write_output(args.output.as_deref(), &bytes)?;
 
     if !global.quiet {

@@ -33,11 +33,15 @@ pub(crate) enum Msg {
     JurisdictionNotListed,
     ParentCycle,
     NotADivisionCode,
+    NotRegularFile,
+    RepeatedHeader,
+    UnterminatedQuote,
+    TooManyReferences,
     Suppressed,
 }
 
 impl Msg {
-    const ALL: [Msg; 20] = [
+    const ALL: [Msg; 24] = [
         Msg::DuplicateTable,
         Msg::UnreadableSheet,
         Msg::UnreadableFile,
@@ -57,6 +61,10 @@ impl Msg {
         Msg::JurisdictionNotListed,
         Msg::ParentCycle,
         Msg::NotADivisionCode,
+        Msg::NotRegularFile,
+        Msg::RepeatedHeader,
+        Msg::UnterminatedQuote,
+        Msg::TooManyReferences,
         Msg::Suppressed,
     ];
 
@@ -84,6 +92,16 @@ impl Msg {
             Msg::JurisdictionNotListed => "事项所在区划不在区划表中，已按区划代码推断层级后补入",
             Msg::ParentCycle => "上级区划代码构成循环",
             Msg::NotADivisionCode => "区划代码不是6位或9位的区划代码，无法推断层级，暂按县级处理",
+            Msg::NotRegularFile => {
+                "不是普通文件（命名管道、设备、文件夹或失效的链接），未读取，已跳过"
+            }
+            Msg::RepeatedHeader => "表头在数据中间重复出现（多个导出文件拼接），本行已跳过",
+            Msg::UnterminatedQuote => {
+                "引号未闭合：自本行起的内容被并入一个单元格，本行未载入，已从下一行起继续读取"
+            }
+            Msg::TooManyReferences => {
+                "设定依据引用的法律法规过多，只保留前面的引用（括号内为保留条数）"
+            }
             Msg::Suppressed => "同类问题过多，其余未逐条列出（括号内为条数）",
         }
     }
@@ -116,6 +134,18 @@ impl Msg {
             Msg::NotADivisionCode => {
                 "not a 6- or 9-digit division code: its level cannot be inferred, taken as county"
             }
+            Msg::NotRegularFile => {
+                "not a regular file (a named pipe, a device, a folder or a dangling link): not read, skipped"
+            }
+            Msg::RepeatedHeader => {
+                "the header row appears again among the data (files joined together): row skipped"
+            }
+            Msg::UnterminatedQuote => {
+                "unterminated quote: it opened on this line and swallowed the lines after it; this line is not loaded, reading goes on from the next line"
+            }
+            Msg::TooManyReferences => {
+                "the legal basis cites too many laws: only the first references are kept (count in the text)"
+            }
             Msg::Suppressed => "too many of the same kind: the rest are not listed (count in the text)",
         }
     }
@@ -142,11 +172,34 @@ pub(crate) struct Diags {
     /// The diagnostics kept, with their kind (to re-apply the cap when merging).
     list: Vec<(Msg, Diagnostic)>,
     counts: Vec<(Msg, u64)>,
+    /// Why the file cannot be used at all (it changed while it was read): the run stops.
+    fatal: Option<String>,
 }
 
 impl Diags {
     pub(crate) fn new(file: Str) -> Diags {
-        Diags { file, list: Vec::new(), counts: Vec::new() }
+        Diags { file, list: Vec::new(), counts: Vec::new(), fatal: None }
+    }
+
+    /// Records why the file cannot be used at all: the run stops with this message (the first
+    /// one recorded is kept).
+    pub(crate) fn fail(&mut self, why: String) {
+        self.fatal.get_or_insert(why);
+    }
+
+    /// Why the file cannot be used at all, if it cannot.
+    pub(crate) fn fatal(&self) -> Option<&str> {
+        self.fatal.as_deref()
+    }
+
+    /// True when `msg` was reported at least once.
+    pub(crate) fn has(&self, msg: Msg) -> bool {
+        self.counts.iter().any(|(m, n)| *m == msg && *n > 0)
+    }
+
+    /// The first diagnostic kept (in the order reported), for a message that stops the run.
+    pub(crate) fn first(&self) -> Option<&Diagnostic> {
+        self.list.first().map(|(_, d)| d)
     }
 
     /// The file the diagnostics are about.
@@ -186,6 +239,9 @@ impl Diags {
     /// Appends the diagnostics of a later part of the same file (a chunk read in parallel), as
     /// if they had been pushed here: the cap per kind holds over the whole file.
     pub(crate) fn absorb(&mut self, later: Diags) {
+        if let Some(why) = later.fatal {
+            self.fail(why);
+        }
         let mut listed: Vec<(Msg, u64)> = Vec::new();
         for (msg, d) in later.list {
             match listed.iter_mut().find(|(m, _)| *m == msg) {

@@ -34,6 +34,7 @@ use crate::model::{
 };
 
 pub use self::diag::message_en;
+pub(crate) use self::source::kind_of;
 
 /// How to read a dataset.
 #[derive(Debug, Clone, Default)]
@@ -171,6 +172,9 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
         }
         outs
     };
+    for (out, (table, src)) in outs.iter().zip(&heads) {
+        unusable(*table, src, out, path)?;
+    }
     let items = outs.iter_mut().find_map(|o| match &mut o.rows {
         Rows::Items(items) => Some(std::mem::take(items)),
         _ => None,
@@ -180,7 +184,11 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     profile.stage("item index");
     let children: Vec<&(Table, Source)> =
         found.tables.iter().filter(|(t, _)| is_child(t)).collect();
+    let first_child = outs.len();
     outs.par_extend(children.par_iter().map(|t| read(t, Some(&index))));
+    for (out, (table, src)) in outs.iter().skip(first_child).zip(&children) {
+        unusable(*table, src, out, path)?;
+    }
     profile.stage("steps + materials");
     drop(index);
     profile.stage("drop index");
@@ -258,6 +266,52 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
         items,
         report: LoadReport { files, diagnostics },
     })
+}
+
+/// The error that stops the run when a table read cannot be used: a file that changed while it
+/// was read, or an items table that gave no item at all (unreadable, empty, or every row
+/// rejected: a report on it would say "nothing wrong" about a list nobody read).
+fn unusable(table: Table, src: &Source, out: &TableOut, dataset: &Path) -> Result<()> {
+    let name = || match src {
+        Source::Csv { path, .. } => path.display().to_string(),
+        Source::Sheet { label, .. } => {
+            let sheet = label.find('#').and_then(|i| label.get(i..)).unwrap_or("");
+            format!("{}{sheet}", dataset.display())
+        }
+    };
+    if let Some(why) = out.diags.fatal() {
+        return Err(Error::input(name(), why));
+    }
+    if table != Table::Items {
+        return Ok(());
+    }
+    let first = out.diags.first();
+    let reason = || {
+        first
+            .map(|d| {
+                let at = d.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+                let en = diag::message_en(&d.message).unwrap_or(&d.message);
+                let text = d.text.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
+                format!("{at}{en}{text}")
+            })
+            .unwrap_or_default()
+    };
+    let r = &out.report;
+    let why = if out.diags.has(Msg::UnreadableFile) {
+        format!("the items table cannot be read: {}", reason())
+    } else if out.diags.has(Msg::EmptyFile) {
+        "the items table is empty: no header row, so no item was read".to_string()
+    } else if r.rows_read > 0 && r.rows_loaded == 0 {
+        format!(
+            "no item could be loaded: all {} rows were rejected; first: {}",
+            r.rows_read,
+            reason()
+        )
+    } else {
+        return Ok(());
+    };
+    let line = first.and_then(|d| d.line).filter(|_| r.rows_read > 0);
+    Err(Error::Input { file: name(), line, column: None, message: why })
 }
 
 /// Steps or materials sorted out per item: one list per item, in item order, each allocated

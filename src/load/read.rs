@@ -24,7 +24,7 @@ pub(crate) enum Row<'a> {
     /// A line of text without quote marks, and the byte ranges of its cells (split at the
     /// delimiter: what the csv crate reads from such a line, without copying it).
     Text(&'a str, &'a [(u32, u32)]),
-    Cells(&'a [String]),
+    Cells(&'a [crate::model::Str]),
 }
 
 impl Row<'_> {
@@ -40,7 +40,7 @@ impl Row<'_> {
             Row::Text(line, cells) => {
                 cells.get(i).and_then(|&(a, b)| line.get(a as usize..b as usize)).unwrap_or("")
             }
-            Row::Cells(cells) => cells.get(i).map(String::as_str).unwrap_or(""),
+            Row::Cells(cells) => cells.get(i).map(|c| &**c).unwrap_or(""),
         };
         truncate(s)
     }
@@ -54,7 +54,7 @@ impl Row<'_> {
                 .get(i)
                 .and_then(|&(a, b)| line.as_bytes().get(a as usize..b as usize))
                 .unwrap_or_default(),
-            Row::Cells(cells) => cells.get(i).map(String::as_bytes).unwrap_or_default(),
+            Row::Cells(cells) => cells.get(i).map(|c| c.as_bytes()).unwrap_or_default(),
         }
     }
 
@@ -85,7 +85,7 @@ impl Row<'_> {
         match self {
             Row::Csv(rec, _) => rec.as_slice().len(),
             Row::Text(line, _) => line.len(),
-            Row::Cells(cells) => cells.iter().map(String::len).sum(),
+            Row::Cells(cells) => cells.iter().map(|c| c.len()).sum(),
         }
     }
 
@@ -173,7 +173,10 @@ pub(crate) fn visit<V: Visitor + Send, D: Drain<V> + Send>(
                 report.rows_read += 1;
                 let row = Row::Cells(cells);
                 check_long_cells(&row, &header, *line, diags);
-                if ok && visitor.row(*line, &row, diags) {
+                if ok && repeats_header(&row, &header) {
+                    diags.push_at(Some(*line), None, Some(row.joined()), Msg::RepeatedHeader);
+                    report.rows_rejected += 1;
+                } else if ok && visitor.row(*line, &row, diags) {
                     report.rows_loaded += 1;
                 } else {
                     report.rows_rejected += 1;
@@ -183,39 +186,93 @@ pub(crate) fn visit<V: Visitor + Send, D: Drain<V> + Send>(
             vec![visitor]
         }
         Source::Csv { path, .. } => {
-            let mut whole = false;
-            if forced.is_none() || forced == Some(encoding_rs::UTF_8) {
-                let bom = forced.is_none();
-                match map_utf8(path, bom, new, parallel, diags, report, drain) {
-                    Mapped::Read(vs) => return vs,
-                    Mapped::Whole => whole = true,
-                    Mapped::Unmapped => {}
-                }
+            // A file rewritten or cut while it is read (the nightly export being written again)
+            // gives rows of neither version: the run stops rather than report on them.
+            let before = Stamp::of(path);
+            let visitors = visit_file(path, visitor, forced, new, parallel, diags, report, drain);
+            let after = Stamp::of(path);
+            if before.is_some() && before != after {
+                diags.fail(
+                    "the file changed while reading it (rewritten or truncated by another \
+                     program): run again once it is complete"
+                        .to_string(),
+                );
             }
-            if !whole && (forced.is_none() || forced == Some(encoding_rs::UTF_8)) {
-                let mut d = Diags::new(diags.file());
-                let mut r = FileReport::default();
-                let bom = forced.is_none();
-                if let Some(vs) = stream_utf8(path, bom, new, parallel, &mut d, &mut r, drain) {
-                    diags.absorb(d);
-                    add_counts(report, &r);
-                    report.encoding = r.encoding;
-                    return vs;
-                }
-                drain.reset();
-            }
-            let bytes = match std::fs::read(path) {
-                Ok(b) => b,
-                Err(e) => {
-                    diags.push_at(None, None, Some(e.to_string()), Msg::UnreadableFile);
-                    return vec![visitor];
-                }
-            };
-            let (text, encoding) = decode_text(bytes, forced, diags);
-            report.encoding = encoding;
-            visit_csv(text.as_str(), visitor, new, parallel, diags, report, drain)
+            visitors
         }
     }
+}
+
+/// What tells that a file changed: its identity, length and modification time.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode: (u64, u64),
+}
+
+impl Stamp {
+    fn of(path: &std::path::Path) -> Option<Stamp> {
+        let m = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let inode = {
+            use std::os::unix::fs::MetadataExt;
+            (m.dev(), m.ino())
+        };
+        Some(Stamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+            #[cfg(unix)]
+            inode,
+        })
+    }
+}
+
+/// Reads the rows of a CSV file (see [`visit`]): UTF-8 files a window at a time (or mapped,
+/// where asked for), other encodings decoded whole.
+#[allow(clippy::too_many_arguments)]
+fn visit_file<V: Visitor + Send, D: Drain<V> + Send>(
+    path: &std::path::Path,
+    visitor: V,
+    forced: Option<&'static Encoding>,
+    new: &(dyn Fn() -> V + Sync),
+    parallel: bool,
+    diags: &mut Diags,
+    report: &mut FileReport,
+    drain: &mut D,
+) -> Vec<V> {
+    let mut whole = false;
+    if forced.is_none() || forced == Some(encoding_rs::UTF_8) {
+        let bom = forced.is_none();
+        match map_utf8(path, bom, new, parallel, diags, report, drain) {
+            Mapped::Read(vs) => return vs,
+            Mapped::Whole => whole = true,
+            Mapped::Unmapped => {}
+        }
+    }
+    if !whole && (forced.is_none() || forced == Some(encoding_rs::UTF_8)) {
+        let mut d = Diags::new(diags.file());
+        let mut r = FileReport::default();
+        let bom = forced.is_none();
+        if let Some(vs) = stream_utf8(path, bom, new, parallel, &mut d, &mut r, drain) {
+            diags.absorb(d);
+            add_counts(report, &r);
+            report.encoding = r.encoding;
+            return vs;
+        }
+        drain.reset();
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push_at(None, None, Some(e.to_string()), Msg::UnreadableFile);
+            return vec![visitor];
+        }
+    };
+    let (text, encoding) = decode_text(bytes, forced, diags);
+    report.encoding = encoding;
+    visit_csv(text.as_str(), visitor, new, parallel, diags, report, drain)
 }
 
 /// The delimiter of a CSV file: a comma, unless its first lines have more tabs than commas.
@@ -423,7 +480,11 @@ enum Halt {
 /// line ends; if one holds a quote mark (a line end may then be inside a quoted field), nothing
 /// is kept and the file is read window by window instead.
 ///
-/// `QINGDAN_NO_MMAP=1` (or a window size for the tests, `QINGDAN_BLOCK_BYTES`) turns mapping off.
+/// A mapped file that another program cuts while it is read kills the process (SIGBUS on the
+/// pages past the new end), and nothing here can promise that the nightly export is not being
+/// written again: so files are mapped only when `QINGDAN_MMAP=1` asks for it (the caller then
+/// promises that they do not change); `QINGDAN_NO_MMAP=1` or a window size for the tests
+/// (`QINGDAN_BLOCK_BYTES`) keeps mapping off even then.
 fn map_utf8<V: Visitor + Send, D: Drain<V> + Send>(
     path: &std::path::Path,
     bom_allowed: bool,
@@ -433,7 +494,8 @@ fn map_utf8<V: Visitor + Send, D: Drain<V> + Send>(
     report: &mut FileReport,
     drain: &mut D,
 ) -> Mapped<V> {
-    if std::env::var_os("QINGDAN_NO_MMAP").is_some()
+    if std::env::var_os("QINGDAN_MMAP").is_none_or(|v| v != "1")
+        || std::env::var_os("QINGDAN_NO_MMAP").is_some()
         || std::env::var_os("QINGDAN_BLOCK_BYTES").is_some()
     {
         return Mapped::Unmapped;
@@ -1017,6 +1079,11 @@ fn data_row(
         report.rows_rejected += 1;
         return;
     }
+    if repeats_header(row, header) {
+        diags.push_at(Some(line), None, Some(row.joined()), Msg::RepeatedHeader);
+        report.rows_rejected += 1;
+        return;
+    }
     let len = row.len();
     if len != header.len() {
         // Trailing empty fields (a trailing comma) are harmless; anything else shifts columns.
@@ -1043,6 +1110,18 @@ fn data_row(
     } else {
         report.rows_rejected += 1;
     }
+}
+
+/// True when `row` is the header again (files of several exports joined together): every cell
+/// the header's, ignoring surrounding whitespace. The first cell is compared first, so a data
+/// row costs one comparison.
+fn repeats_header(row: &Row<'_>, header: &[String]) -> bool {
+    let Some(first) = header.first().filter(|h| !h.is_empty()) else { return false };
+    if row.bytes(0).trim_ascii() != first.as_bytes() {
+        return false;
+    }
+    row.len() >= header.len()
+        && header.iter().enumerate().all(|(i, h)| row.get(i).trim() == h.as_str())
 }
 
 /// Lines of records, counted from their byte offsets. The csv crate's own line numbers can lag

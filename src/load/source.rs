@@ -9,6 +9,7 @@ use encoding_rs::Encoding;
 use super::columns::Table;
 use super::diag::{Diags, Msg};
 use crate::error::{Error, Result};
+use crate::model::Str;
 
 /// Where one table's rows come from.
 #[derive(Debug, Clone)]
@@ -16,7 +17,7 @@ pub(crate) enum Source {
     /// A CSV file.
     Csv { path: PathBuf, label: String },
     /// Rows already read from a workbook sheet: (1-based row number, cells).
-    Sheet { label: String, rows: Vec<(u64, Vec<String>)> },
+    Sheet { label: String, rows: Vec<(u64, Vec<Str>)> },
 }
 
 impl Source {
@@ -43,6 +44,16 @@ pub(crate) fn find(path: &Path) -> Result<Found> {
     if meta.is_dir() {
         return find_in_folder(path);
     }
+    // Opening a named pipe nobody writes to blocks for ever; a device never ends.
+    if !meta.is_file() {
+        return Err(Error::input(
+            path.display().to_string(),
+            format!(
+                "not a dataset: a {} is neither a folder nor a file (nothing is read from it)",
+                kind_of(&meta)
+            ),
+        ));
+    }
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -56,7 +67,39 @@ pub(crate) fn find(path: &Path) -> Result<Found> {
             )],
             notes: Vec::new(),
         }),
+        // DATA.md names .xlsx workbooks only: the readers of the other kinds read sheets whole
+        // (a 1 KB .ods of repeated columns and rows expands to billions of cells).
+        "ods" | "xls" | "xlsb" | "numbers" | "et" => Err(Error::input(
+            path.display().to_string(),
+            format!("workbooks of type .{ext} are not read: save it as .xlsx (or CSV files)"),
+        )),
         _ => read_workbook(path),
+    }
+}
+
+/// What a file that is not a regular file is, in words.
+pub(crate) fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    if t.is_dir() {
+        return "folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "named pipe (FIFO)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "device";
+        }
+        if t.is_socket() {
+            return "socket";
+        }
+    }
+    if t.is_file() {
+        "file"
+    } else {
+        "special file"
     }
 }
 
@@ -67,10 +110,12 @@ fn file_label(path: &Path) -> String {
 }
 
 fn find_in_folder(dir: &Path) -> Result<Found> {
+    // Every entry, whatever it is: a table file that is a named pipe, a folder or a dangling
+    // link is named in a diagnostic (or, for the items table, stops the run), never left out
+    // without a word.
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
         .collect();
     entries.sort();
     let mut found = Found::default();
@@ -88,7 +133,18 @@ fn find_in_folder(dir: &Path) -> Result<Found> {
             found.notes.push((label, Msg::DuplicateTable, Some(table.stem().to_string())));
             continue;
         }
-        found.tables.push((table, Source::Csv { path, label }));
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => found.tables.push((table, Source::Csv { path, label })),
+            Ok(m) if table == Table::Items => {
+                return Err(Error::input(
+                    path.display().to_string(),
+                    format!("cannot read the items table: it is a {}, not a file", kind_of(&m)),
+                ))
+            }
+            Ok(m) => found.notes.push((label, Msg::NotRegularFile, Some(kind_of(&m).into()))),
+            Err(e) if table == Table::Items => return Err(Error::io(&path, e)),
+            Err(e) => found.notes.push((label, Msg::NotRegularFile, Some(e.to_string()))),
+        }
     }
     if !found.tables.iter().any(|(t, _)| *t == Table::Items) {
         // A folder holding a single workbook is read as that workbook.
@@ -98,6 +154,7 @@ fn find_in_folder(dir: &Path) -> Result<Found> {
             .filter(|p| {
                 p.extension().and_then(|e| e.to_str()).map(|e| e.eq_ignore_ascii_case("xlsx"))
                     == Some(true)
+                    && p.is_file()
             })
             .collect();
         if let [book] = books.as_slice() {
@@ -113,25 +170,116 @@ fn find_in_folder(dir: &Path) -> Result<Found> {
 }
 
 fn read_workbook(path: &Path) -> Result<Found> {
+    // Sizes declared inside the workbook must not size an allocation (calamine reserves room for
+    // the shared strings' uniqueCount: 10^12 of them abort the process for memory).
+    check_declared_sizes(path)?;
     // The xlsx reader is a dependency we cannot audit: a malformed workbook made it panic
     // (fuzz/artifacts/load_xlsx: a multiplication overflow on a cell reference). A panic there
-    // is an unreadable workbook, not a crash of the run.
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook_inner(path))) {
-        Ok(found) => found,
-        Err(_) => Err(Error::input(
+    // is an unreadable workbook, not a crash of the run, and its message is not printed.
+    let read = quiet_panics(|| read_workbook_inner(path));
+    match read {
+        Some(found) => found,
+        None => Err(Error::input(
             path.display().to_string(),
             "not a readable workbook (.xlsx): the workbook reader failed on its contents",
         )),
     }
 }
 
+thread_local! {
+    /// True while this thread runs code whose panics are caught and reported as errors.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into `None` without printing the panic message (the caller
+/// reports the failure in its own words). Other threads' panics are printed as before.
+pub(crate) fn quiet_panics<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    r.ok()
+}
+
+/// Refuses a workbook whose shared strings part declares more strings than its bytes can hold
+/// (each takes at least `<si/>`, five bytes). Only the part's first bytes are read.
+fn check_declared_sizes(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else { return Ok(()) };
+    // Not a zip: the workbook reader says so in its own words.
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else { return Ok(()) };
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .filter(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        .collect();
+    for name in names {
+        let Ok(entry) = zip.by_name(&name) else { continue };
+        let size = entry.size();
+        let mut head = Vec::new();
+        if entry.take(4096).read_to_end(&mut head).is_err() {
+            continue;
+        }
+        let head = String::from_utf8_lossy(&head);
+        let Some(sst) = head.find("<sst").and_then(|i| head.get(i..)) else { continue };
+        let tag = sst.split('>').next().unwrap_or("");
+        for attr in ["uniqueCount", "count"] {
+            let Some(value) = attribute(tag, attr) else { continue };
+            let declared: u128 = value.trim().parse().unwrap_or(u128::MAX);
+            if declared > u128::from(size / 5 + 1) {
+                return Err(Error::input(
+                    path.display().to_string(),
+                    format!(
+                        "not a readable workbook (.xlsx): {name} declares {attr}=\"{}\" shared \
+                         strings, more than its {size} bytes can hold",
+                        super::diag::shorten(value)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The value of attribute `name` in the text of an XML start tag.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let mut rest = tag;
+    while let Some(i) = rest.find(name) {
+        let before = rest.get(..i).and_then(|b| b.chars().last());
+        let after = rest.get(i + name.len()..)?.trim_start();
+        rest = rest.get(i + name.len()..)?;
+        if !before.is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let Some(after) = after.strip_prefix('=') else { continue };
+        let after = after.trim_start();
+        let quote = after.chars().next()?;
+        if quote != '"' && quote != '\'' {
+            continue;
+        }
+        let body = after.get(1..)?;
+        return body.find(quote).and_then(|end| body.get(..end));
+    }
+    None
+}
+
 fn read_workbook_inner(path: &Path) -> Result<Found> {
     use calamine::Reader;
     let name = file_label(path);
-    let mut book = calamine::open_workbook_auto(path).map_err(|e| {
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).map_err(|e| {
         Error::input(path.display().to_string(), format!("not a readable workbook (.xlsx): {e}"))
     })?;
     let mut found = Found::default();
+    // Why each sheet that names a table could not be read.
+    let mut unreadable: Vec<(Table, String, String)> = Vec::new();
     for sheet in book.sheet_names().to_vec() {
         let label = format!("{name}#{sheet}");
         let Some(table) = Table::from_stem(&sheet) else {
@@ -141,21 +289,23 @@ fn read_workbook_inner(path: &Path) -> Result<Found> {
             found.notes.push((label, Msg::DuplicateTable, Some(table.stem().to_string())));
             continue;
         }
-        let rows = match &mut book {
-            // Read .xlsx cell by cell: a dense range of a sheet with one cell at XFD1048576
-            // would be 17 billion cells (hostile suite: abort for memory).
-            calamine::Sheets::Xlsx(xlsx) => sparse_rows(xlsx, &sheet, &label, &mut found.notes),
-            other => other
-                .worksheet_range(&sheet)
-                .map(|range| dense_rows(&range))
-                .map_err(|e| e.to_string()),
-        };
-        match rows {
+        // Read cell by cell: a dense range of a sheet with one cell at XFD1048576 would be 17
+        // billion cells (hostile suite: abort for memory).
+        match sparse_rows(&mut book, &sheet, &label, &mut found.notes) {
             Ok(rows) => found.tables.push((table, Source::Sheet { label, rows })),
-            Err(e) => found.notes.push((label, Msg::UnreadableSheet, Some(e))),
+            Err(e) => {
+                unreadable.push((table, sheet.clone(), e.clone()));
+                found.notes.push((label, Msg::UnreadableSheet, Some(e)));
+            }
         }
     }
     if !found.tables.iter().any(|(t, _)| *t == Table::Items) {
+        if let Some((_, sheet, why)) = unreadable.iter().find(|(t, _, _)| *t == Table::Items) {
+            return Err(Error::input(
+                format!("{}#{sheet}", path.display()),
+                format!("the items sheet cannot be read: {why}"),
+            ));
+        }
         return Err(Error::input(
             path.display().to_string(),
             "no items sheet: expected a sheet named items or 事项",
@@ -170,23 +320,39 @@ fn read_workbook_inner(path: &Path) -> Result<Found> {
 const MAX_SHEET_COLUMNS: u32 = 4096;
 
 /// The non-empty rows of an .xlsx sheet, read cell by cell: (1-based line, cells from column A).
+/// A cell's text is cut a little past the longest cell kept (the reader reports it as too long
+/// and cuts it to that), and the cells showing one shared string share its text: 150 cells of
+/// one 10 MB string are one cut copy, not 150 whole ones.
 fn sparse_rows<RS: std::io::Read + std::io::Seek>(
     xlsx: &mut calamine::Xlsx<RS>,
     sheet: &str,
     label: &str,
     notes: &mut Vec<(String, Msg, Option<String>)>,
-) -> std::result::Result<Vec<(u64, Vec<String>)>, String> {
+) -> std::result::Result<Vec<(u64, Vec<Str>)>, String> {
     let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
-    let mut rows: std::collections::BTreeMap<u32, Vec<(u32, String)>> = Default::default();
+    let mut rows: std::collections::BTreeMap<u32, Vec<(u32, Str)>> = Default::default();
     let mut beyond: Option<(u32, u32)> = None;
+    // Shared strings by their address in the reader's table.
+    let mut shared: rustc_hash::FxHashMap<(usize, usize), Str> = Default::default();
+    let empty: Str = Str::from("");
     while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
         let (r, c) = cell.get_position();
-        let text = cell_text(&calamine::Data::from(cell.get_value().clone()));
-        if text.is_empty() {
-            continue;
-        }
         if c >= MAX_SHEET_COLUMNS {
             beyond.get_or_insert((r, c));
+            continue;
+        }
+        let text: Str = match cell.get_value() {
+            calamine::DataRef::SharedString(s) => {
+                let key = (s.as_ptr() as usize, s.len());
+                shared.entry(key).or_insert_with(|| Str::from(cut(s))).clone()
+            }
+            calamine::DataRef::String(s) => Str::from(cut(s)),
+            other => {
+                let text = cell_text(&calamine::Data::from(other.clone()));
+                Str::from(cut(&text))
+            }
+        };
+        if text.is_empty() {
             continue;
         }
         rows.entry(r).or_default().push((c, text));
@@ -203,33 +369,29 @@ fn sparse_rows<RS: std::io::Read + std::io::Seek>(
         .map(|(r, mut cells)| {
             cells.sort_by_key(|(c, _)| *c);
             let width = cells.last().map(|(c, _)| *c as usize + 1).unwrap_or(0);
-            let mut row = vec![String::new(); width];
+            let mut row = vec![empty.clone(); width];
             for (c, text) in cells {
-                row[c as usize] = text;
+                if let Some(slot) = row.get_mut(c as usize) {
+                    *slot = text;
+                }
             }
             (r as u64 + 1, row)
         })
         .collect())
 }
 
-/// The non-empty rows of a dense range (.xls, .ods): (1-based line, cells from column A).
-fn dense_rows(range: &calamine::Range<calamine::Data>) -> Vec<(u64, Vec<String>)> {
-    let first_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
-    let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
-    range
-        .rows()
-        .enumerate()
-        .map(|(i, row)| {
-            // Cells left of the used range are empty; keep columns aligned with A.
-            let mut cells = vec![String::new(); first_col];
-            cells.extend(row.iter().map(cell_text));
-            while cells.last().is_some_and(|c| c.is_empty()) {
-                cells.pop();
-            }
-            (first_row + i as u64 + 1, cells)
-        })
-        .filter(|(_, cells)| !cells.is_empty())
-        .collect()
+/// A cell's text cut to a few bytes past [`super::read::MAX_FIELD`] (at a character boundary):
+/// enough for the reader to see it is too long.
+fn cut(s: &str) -> &str {
+    let limit = super::read::MAX_FIELD + 4;
+    if s.len() <= limit {
+        return s;
+    }
+    let mut end = limit;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or("")
 }
 
 /// The text of a cell as a clerk sees it: whole numbers without a decimal point (division codes

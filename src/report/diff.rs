@@ -73,6 +73,7 @@ fn escape_html(s: &str) -> String {
 }
 
 fn escape_md(s: &str) -> String {
+    let s = super::escape::markdown(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if matches!(c, '|' | '*' | '~' | '_' | '`' | '\\' | '[' | ']' | '<' | '>') {

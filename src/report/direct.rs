@@ -47,12 +47,17 @@ where
     let Some(path) = path else {
         return super::write_output_with(None, |w| render(w));
     };
-    let tmp = temp_beside(path)?;
+    // Stdout (`-`) and what is not a regular file (a pipe, /dev/null) are written as they are.
+    let path = match super::target(path) {
+        super::Target::Atomic(p) => p,
+        _ => return super::write_output_with(Some(path), |w| render(w)),
+    };
+    let tmp = temp_beside(&path)?;
     let tmp_path = tmp.path().to_path_buf();
     let plain = tmp.as_file().try_clone().map_err(|e| Error::io(&tmp_path, e))?;
     let direct = open_direct(&tmp_path);
     let written = write_blocks(direct, plain, render);
-    settle(tmp, written, path)
+    settle(tmp, written, &path)
 }
 
 /// Renders into `Blocks` whose full blocks a second thread writes at their offsets (through

@@ -350,7 +350,7 @@ fn text(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String 
 
 /// Escapes a table cell: pipes and line breaks would break the row.
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    super::escape::markdown(s).replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
 fn md(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String {

@@ -6,9 +6,11 @@ pub mod diff;
 pub mod diff_html;
 pub mod diff_xlsx;
 pub mod direct;
+pub mod escape;
 pub mod findings;
 pub mod html;
 pub mod review;
+mod temp;
 pub mod xlsx;
 
 use std::io::Write;
@@ -49,40 +51,101 @@ impl Lang {
 }
 
 /// Writes a report to `path` atomically (a temporary file in the same folder, then renamed), or
-/// to stdout when `path` is `None`. A closed stdout (broken pipe) is not an error.
+/// to stdout when `path` is `None` or `-`. A closed stdout (broken pipe) is not an error.
 pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
     match path {
         Some(path) => write_atomic(path, bytes),
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(bytes).and_then(|_| out.flush()) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(Error::io("<stdout>", e)),
-            }
+        None => write_stdout(bytes),
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::io("<stdout>", e)),
+    }
+}
+
+/// Where a report named `path` goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// `-`: standard output.
+    Stdout,
+    /// Something that is not a regular file (a named pipe, a device such as /dev/null or a
+    /// terminal): written in place. Renaming a file over it would replace it.
+    InPlace(std::path::PathBuf),
+    /// A regular file, or nothing yet: written atomically. A symbolic link is followed, so the
+    /// file it points to is replaced, not the link.
+    Atomic(std::path::PathBuf),
+}
+
+/// Where the report named `path` goes (see [`Target`]).
+pub(crate) fn target(path: &Path) -> Target {
+    if path.as_os_str() == "-" {
+        return Target::Stdout;
+    }
+    let mut path = path.to_path_buf();
+    // A chain of links, followed a bounded number of times (a loop is left to the write to
+    // report).
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => match std::fs::read_link(&path) {
+                Ok(to) => {
+                    path = match path.parent() {
+                        Some(dir) if to.is_relative() => dir.join(to),
+                        _ => to,
+                    };
+                }
+                Err(_) => break,
+            },
+            Ok(m) if !m.is_file() => return Target::InPlace(path),
+            _ => break,
         }
     }
+    Target::Atomic(path)
+}
+
+/// Opens what is not a regular file for writing in place (no creating, no truncating).
+fn open_in_place(path: &Path) -> Result<std::fs::File> {
+    std::fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io(path, e))
 }
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it and renames it over `path`, so a
 /// reader never sees a half-written report and a killed run leaves the previous one intact.
+/// (`-` is stdout; a pipe or device is written in place; a link's target is replaced.)
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut tmp = temp_beside(path)?;
+    let path = match target(path) {
+        Target::Stdout => return write_stdout(bytes),
+        Target::InPlace(p) => {
+            let mut f = open_in_place(&p)?;
+            return f.write_all(bytes).and_then(|()| f.flush()).map_err(|e| Error::io(&p, e));
+        }
+        Target::Atomic(p) => p,
+    };
+    let mut tmp = temp_beside(&path)?;
     tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
-    persist(tmp, path)
+    persist(tmp, &path)
 }
 
-/// A temporary file in the folder of `path` (same file system, so the rename is atomic).
+/// A temporary file in the folder of `path` (same file system, so the rename is atomic), named
+/// `.qingdan-<pid>-XXXXXX.tmp` and removed if the run is stopped by SIGINT or SIGTERM. Stale
+/// ones of ours beside it (their run is gone, or they are over an hour old) are removed first.
 fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    tempfile::Builder::new()
-        .prefix(".qingdan-")
-        .suffix(".tmp")
+    temp::sweep(dir);
+    temp::on_signal_remove();
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!("{}{}-", temp::PREFIX, std::process::id()))
+        .suffix(temp::SUFFIX)
         .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))
+        .map_err(|e| Error::io(dir, e))?;
+    temp::register(tmp.path());
+    Ok(tmp)
 }
 
 /// Syncs a fully written temporary file and renames it over `path`.
@@ -99,8 +162,10 @@ fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
             .map_err(|e| Error::io(tmp.path(), e))?;
     }
     tmp.as_file().sync_all().map_err(|e| Error::io(tmp.path(), e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    let tmp_path = tmp.path().to_path_buf();
+    let done = tmp.persist(path).map_err(|e| Error::io(path, e.error));
+    temp::unregister(&tmp_path);
+    done.map(|_| ())
 }
 
 /// Size of the chunks a streamed report is handed over in: large enough that the system calls
@@ -237,12 +302,19 @@ where
 {
     match path {
         Some(path) => write_atomic_with(path, render),
-        None => match stream(std::io::stdout(), render) {
-            (Ok(()), None) => Ok(()),
-            (_, Some(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            (_, Some(e)) => Err(Error::io("<stdout>", e)),
-            (Err(e), None) => Err(e),
-        },
+        None => stream_stdout(render),
+    }
+}
+
+fn stream_stdout<F>(render: F) -> Result<()>
+where
+    F: FnOnce(&mut Stream<'_>) -> Result<()>,
+{
+    match stream(std::io::stdout(), render) {
+        (Ok(()), None) => Ok(()),
+        (_, Some(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        (_, Some(e)) => Err(Error::io("<stdout>", e)),
+        (Err(e), None) => Err(e),
     }
 }
 
@@ -251,9 +323,21 @@ pub fn write_atomic_with<F>(path: &Path, render: F) -> Result<()>
 where
     F: FnOnce(&mut Stream<'_>) -> Result<()>,
 {
-    let mut tmp = temp_beside(path)?;
+    let path = match target(path) {
+        Target::Stdout => return stream_stdout(render),
+        Target::InPlace(p) => {
+            let f = open_in_place(&p)?;
+            return match stream(f, render) {
+                (Ok(()), None) => Ok(()),
+                (_, Some(e)) => Err(Error::io(&p, e)),
+                (Err(e), None) => Err(e),
+            };
+        }
+        Target::Atomic(p) => p,
+    };
+    let mut tmp = temp_beside(&path)?;
     let written = stream(tmp.as_file_mut(), render);
-    settle(tmp, written, path)
+    settle(tmp, written, &path)
 }
 
 /// Puts the temporary file written beside `path` in its place, unless rendering (the result) or
@@ -263,11 +347,14 @@ fn settle(
     written: (Result<()>, Option<std::io::Error>),
     path: &Path,
 ) -> Result<()> {
-    match written {
+    let tmp_path = tmp.path().to_path_buf();
+    let done = match written {
         (Ok(()), None) => persist(tmp, path),
         (_, Some(e)) => Err(Error::io(tmp.path(), e)),
         (Err(e), None) => Err(e),
-    }
+    };
+    temp::unregister(&tmp_path);
+    done
 }
 
 /// Makes a cell safe for spreadsheets: text beginning with = + - @, tab or carriage return is

@@ -242,7 +242,7 @@ fn text(review: &Review, lang: Lang) -> String {
 
 /// Escapes a markdown table cell.
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', "<br>")
+    super::escape::markdown(s).replace('|', "\\|").replace('\n', "<br>")
 }
 
 fn numbered(reasons: &[Reason], lang: Lang, sep: &str) -> String {
