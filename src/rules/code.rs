@@ -4,7 +4,9 @@
 
 use crate::model::{Category, Field, Item, Level, Severity};
 use crate::report::Lang;
-use crate::value::code::{short_division, CharClass, Code, CodeLayouts, FieldSpec, ImplCode};
+use crate::value::code::{
+    BaseCodeError, CategoryRule, Code, CodeLayouts, ImplCode, Layout, Region,
+};
 
 use super::{Rule, Sink, Source, Subject};
 
@@ -191,10 +193,11 @@ of another level or another county files it in the wrong place.
 ",
 };
 
-/// The checks of a row's own code(s), needing no reference: malformed, TT against category, and
-/// the implementation code against the row. `reference_category` is the category of the item the
-/// row joined by its code: when the code's TT digits agree with it, the row's category is what is
-/// wrong and the finding is about the category, not the code.
+/// The checks of a row's own code(s), needing no reference: malformed, category key against
+/// category, and the implementation code against the row. The base code is read by the layouts
+/// and category table of the row's region (`rules/codes.toml`). `reference_category` is the
+/// category of the item the row joined by its code: when the code's category key agrees with
+/// it, the row's category is what is wrong and the finding is about the category, not the code.
 pub fn within(
     sink: &mut Sink,
     item: &Item,
@@ -204,80 +207,121 @@ pub fn within(
     layouts: &CodeLayouts,
 ) {
     let code = &item.code;
-    if !code.is_empty() {
-        if let Err(problem) = code.validate() {
-            sink.emit(
-                &CODE_MALFORMED,
-                None,
-                subject,
-                Some("12位基本编码".to_string()),
-                Some(code.raw.trim().to_string()),
-                format!("事项编码“{}”格式错误：{}。", code.raw.trim(), problem.message(Lang::Zh)),
-                format!(
-                    "Item code “{}” is malformed: {}.",
-                    code.raw.trim(),
-                    problem.message(Lang::En)
-                ),
-            );
+    let region = layouts.region_for(&item.jurisdiction);
+    let mut key: Option<&str> = None;
+    let mut well_formed = false;
+    if let (false, Some(region)) = (code.is_empty(), region) {
+        match layouts.read_base(region, &code.norm) {
+            Ok(parts) => (key, well_formed) = (parts.category, true),
+            Err(e) => malformed(sink, code, subject, region, layouts, &e),
         }
     }
-    if let (Some(tt), Some(cat)) = (code.category_digits(), item.category) {
-        if tt != cat.code() {
-            let named = Category::POWERS
-                .iter()
-                .chain(std::iter::once(&Category::PublicService))
-                .find(|c| c.code() == tt)
-                .map(|c| c.zh())
-                .unwrap_or("未知类型");
-            if reference_category.is_some_and(|r| r.code() == tt) {
-                // The code is the item's own and agrees with its reference: the category is wrong.
-                sink.emit(
-                    &CODE_CATEGORY_MISMATCH,
-                    Some(Field::Category),
-                    subject,
-                    Some(named.to_string()),
-                    Some(cat.zh().to_string()),
-                    format!(
-                        "事项类型“{}”与事项编码{}的类型位{tt}（{named}）不符，应为“{named}”。",
-                        cat.zh(),
-                        code.norm
-                    ),
-                    format!(
-                        "The category {} disagrees with the category digits {tt} of code {}; it should be {named}.",
-                        cat.en(),
-                        code.norm
-                    ),
-                );
-            } else {
-                sink.emit(
-                    &CODE_CATEGORY_MISMATCH,
-                    Some(Field::Code),
-                    subject,
-                    Some(format!("{}（{}）", cat.code(), cat.zh())),
-                    Some(format!("{tt}（{named}）")),
-                    format!(
-                        "事项编码“{}”的类型位{tt}（{named}）与事项类型“{}”（{}）不符。",
-                        code.norm,
-                        cat.zh(),
-                        cat.code()
-                    ),
-                    format!(
-                        "Code {}'s category digits {tt} disagree with the category {} ({}).",
-                        code.norm,
-                        cat.en(),
-                        cat.code()
-                    ),
-                );
-            }
+    if let (Some(key), Some(cat), Some(region)) = (key, item.category, region) {
+        let rule = region.category(key);
+        if rule != Some(CategoryRule::Any) && rule != Some(CategoryRule::Is(cat)) {
+            category_mismatch(sink, code, subject, region, key, cat, rule, reference_category);
         }
     }
     if let (Some(implementation), Some(level)) = (&item.implementation_code, level) {
-        implementation_code(sink, item, implementation, subject, level, layouts);
+        let base = well_formed.then_some(&*code.norm);
+        implementation_code(sink, item, implementation, subject, level, base, layouts);
+    }
+}
+
+/// QD102: the code fits none of its region's base-code layouts.
+fn malformed(
+    sink: &mut Sink,
+    code: &Code,
+    subject: &Subject,
+    region: &Region,
+    layouts: &CodeLayouts,
+    error: &BaseCodeError,
+) {
+    let names: Vec<&Layout> = region
+        .base_layouts
+        .iter()
+        .filter_map(|n| layouts.base_layouts.iter().find(|l| &l.name == n))
+        .collect();
+    let expected: Vec<&str> = names
+        .iter()
+        .map(|l| if l.description.is_empty() { l.name.as_str() } else { l.description.as_str() })
+        .collect();
+    // Under the national layout alone the 12-character problem says it best (事项编码应为12位).
+    let national_only = names.len() == 1 && names[0].name == "national";
+    let (zh, en) = match code.validate() {
+        Err(problem) if national_only => (problem.message(Lang::Zh), problem.message(Lang::En)),
+        _ => (error.message(Lang::Zh), error.message(Lang::En)),
+    };
+    sink.emit(
+        &CODE_MALFORMED,
+        None,
+        subject,
+        Some(expected.join("或")),
+        Some(code.raw.trim().to_string()),
+        format!("事项编码“{}”格式错误：{zh}。", code.raw.trim()),
+        format!("Item code “{}” is malformed: {en}.", code.raw.trim()),
+    );
+}
+
+/// QD103: the code's category key names another category than the row's (or none).
+#[allow(clippy::too_many_arguments)]
+fn category_mismatch(
+    sink: &mut Sink,
+    code: &Code,
+    subject: &Subject,
+    region: &Region,
+    key: &str,
+    cat: Category,
+    rule: Option<CategoryRule>,
+    reference_category: Option<Category>,
+) {
+    let named = match rule {
+        Some(CategoryRule::Is(c)) => c.zh(),
+        _ => "未知类型",
+    };
+    let own_key = region.key_of(cat).unwrap_or(cat.code());
+    if reference_category.is_some_and(|r| rule == Some(CategoryRule::Is(r))) {
+        // The code is the item's own and agrees with its reference: the category is wrong.
+        sink.emit(
+            &CODE_CATEGORY_MISMATCH,
+            Some(Field::Category),
+            subject,
+            Some(named.to_string()),
+            Some(cat.zh().to_string()),
+            format!(
+                "事项类型“{}”与事项编码{}的类型位{key}（{named}）不符，应为“{named}”。",
+                cat.zh(),
+                code.norm
+            ),
+            format!(
+                "The category {} disagrees with the category digits {key} of code {}; it should be {named}.",
+                cat.en(),
+                code.norm
+            ),
+        );
+    } else {
+        sink.emit(
+            &CODE_CATEGORY_MISMATCH,
+            Some(Field::Code),
+            subject,
+            Some(format!("{own_key}（{}）", cat.zh())),
+            Some(format!("{key}（{named}）")),
+            format!(
+                "事项编码“{}”的类型位{key}（{named}）与事项类型“{}”（{own_key}）不符。",
+                code.norm,
+                cat.zh()
+            ),
+            format!(
+                "Code {}'s category digits {key} disagree with the category {} ({own_key}).",
+                code.norm,
+                cat.en()
+            ),
+        );
     }
 }
 
 /// The parts of an implementation code that the rules read, borrowed from its normalised text:
-/// what `CodeLayouts::parse` gives when a layout fits, without its three owned strings.
+/// what `CodeLayouts::parse` gives when a layout fits, without its owned strings.
 struct ImplParts<'a> {
     base: &'a str,
     level: u8,
@@ -286,79 +330,25 @@ struct ImplParts<'a> {
 
 /// `CodeLayouts::parse` on a code already normalised (`Code::norm` is `normalize_code` of the
 /// raw text), borrowing the parts; `None` when no layout fits (the caller then asks
-/// `CodeLayouts::parse` for the reasons). Tries the layouts in order, as `parse` does.
+/// `CodeLayouts::parse` for the reasons).
 fn parse_normalised<'a>(layouts: &CodeLayouts, code: &'a str) -> Option<ImplParts<'a>> {
-    if code.is_empty() {
-        return None;
-    }
-    let mut parts: Vec<&'a str> = Vec::with_capacity(8);
-    for layout in &layouts.layouts {
-        parts.clear();
-        let fits = if layout.separator.is_empty() {
-            code.is_ascii() && fit_fixed(code, &layout.fields, &mut parts)
-        } else {
-            parts.extend(code.split(layout.separator.as_str()));
-            parts.len() == layout.fields.len()
-                && parts
-                    .iter()
-                    .zip(&layout.fields)
-                    .all(|(p, f)| f.len.contains(&p.chars().count()) && chars_allowed(p, f.chars))
-        };
-        if !fits {
-            continue;
-        }
-        let field = |name: &str| {
-            layout.fields.iter().zip(&parts).find(|(f, _)| f.name == name).map(|(_, p)| *p)
-        };
-        let credit = field("credit").unwrap_or("");
-        let base = field("base").unwrap_or("");
-        let level = field("level").and_then(|l| l.parse().ok()).unwrap_or(0);
-        let placeholder =
-            layouts.placeholder_prefixes.iter().any(|p| credit.starts_with(p.as_str()));
-        let division = match field("division") {
-            Some(d) => Some(short_division(d)),
-            None if placeholder => None,
-            None => credit.get(2..8).filter(|d| d.bytes().all(|b| b.is_ascii_digit())),
-        };
-        return Some(ImplParts { base, level, division });
-    }
-    None
+    let (layout, parts) = layouts.fit_implementation(code)?;
+    Some(ImplParts {
+        base: parts.field(layout, "base").unwrap_or(""),
+        level: parts.field(layout, "level").and_then(|l| l.parse().ok()).unwrap_or(0),
+        division: layouts.division(layout, &parts),
+    })
 }
 
-/// Whether every character of `part` is of `class` (`CharClass::allows`).
-fn chars_allowed(part: &str, class: CharClass) -> bool {
-    match class {
-        CharClass::Digits => part.bytes().all(|b| b.is_ascii_digit()),
-        CharClass::Alnum => part.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()),
-    }
-}
-
-/// The fixed-width fit of `CodeLayouts::parse` (backtracking over each field's lengths, the
-/// same order), on ASCII text.
-fn fit_fixed<'a>(rest: &'a str, fields: &[FieldSpec], parts: &mut Vec<&'a str>) -> bool {
-    let Some((f, more)) = fields.split_first() else { return rest.is_empty() };
-    for &n in &f.len {
-        let (Some(part), Some(tail)) = (rest.get(..n), rest.get(n..)) else { continue };
-        let min_tail: usize = more.iter().filter_map(|f| f.len.iter().min()).sum();
-        let max_tail: usize = more.iter().filter_map(|f| f.len.iter().max()).sum();
-        if tail.len() < min_tail || tail.len() > max_tail || !chars_allowed(part, f.chars) {
-            continue;
-        }
-        parts.push(part);
-        if fit_fixed(tail, more, parts) {
-            return true;
-        }
-        parts.pop();
-    }
-    false
-}
-
+/// QD108 on `implementation`; `base` is the row's base code when it is well formed.
+#[allow(clippy::too_many_arguments)]
 fn implementation_code(
     sink: &mut Sink,
     item: &Item,
     implementation: &Code,
     subject: &Subject,
     level: Level,
+    base: Option<&str>,
     layouts: &CodeLayouts,
 ) {
     let raw: &str = &implementation.raw;
@@ -392,12 +382,10 @@ fn implementation_code(
             problems_en.push(e.message(Lang::En));
         }
         Ok(parsed) => {
-            if let Some(base) = item.code.base.as_ref().map(|_| &*item.code.norm) {
-                if parsed.base != base {
-                    problems_zh.push(format!("内含基本编码{}与事项编码{base}不同", parsed.base));
-                    problems_en
-                        .push(format!("it embeds base code {}, not the row's {base}", parsed.base));
-                }
+            if let Some(base) = base.filter(|b| parsed.base != *b) {
+                problems_zh.push(format!("内含基本编码{}与事项编码{base}不同", parsed.base));
+                problems_en
+                    .push(format!("it embeds base code {}, not the row's {base}", parsed.base));
             }
             let want = level.digit();
             if parsed.level != 0 && parsed.level != want {
@@ -413,7 +401,11 @@ fn implementation_code(
                 ));
             }
             if let Some(division) = &parsed.division {
-                if !division_inside(division, &item.jurisdiction) {
+                // Vertically managed bodies and functional zones (rules/bodies.toml) may sit
+                // outside the row's division.
+                if !division_inside(division, &item.jurisdiction)
+                    && !layouts.bodies.may_be_outside(&item.department.norm, Some(division))
+                {
                     problems_zh
                         .push(format!("主体区划{division}不在本区划{}内", item.jurisdiction));
                     problems_en.push(format!(

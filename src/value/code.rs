@@ -1,7 +1,11 @@
-//! Item codes: the 12-character base code PP TT DD MMM SSS and the implementation code (实施编码),
-//! whose layouts (Guangxi's 31 characters = credit code + level digit + base code, Sichuan's
-//! dash-separated form, ...) are configured in `rules/codes.toml`.
+//! Item codes: the base code (基本编码; nationally 12 characters PP TT DD MMM SSS, regionally
+//! Zhejiang's `许可-00077-008-01` or Sichuan's 14 characters) and the implementation code
+//! (实施编码; Guangxi's 31 or 33 characters = credit code + level digit + base code [+ 办理项],
+//! Sichuan's dash-separated form, ...). The layouts, the regions' category tables and the bodies
+//! that may sit outside their row's division are configured in `rules/codes.toml` and
+//! `rules/bodies.toml`.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -9,7 +13,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::Str;
+use crate::model::{Category, Str};
 
 /// The parts of a 12-character base code (基本编码, GB/T 39554.1-2020).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -138,11 +142,21 @@ impl Code {
     }
 }
 
-/// NFKC, whitespace removed, ASCII letters upper-cased.
+/// NFKC, whitespace removed, ASCII letters upper-cased, and every dash a hyphen-minus: a
+/// full-width dash (`许可-00077-025－01`, which NFKC maps) or an em, en or figure dash between
+/// the parts of a code is formatting, not another code.
 pub fn normalize_code(raw: &str) -> String {
     let mut s = crate::value::name::normalize(raw);
     s.make_ascii_uppercase();
+    if !s.is_ascii() && s.contains(is_dash) {
+        s = s.chars().map(|c| if is_dash(c) { '-' } else { c }).collect();
+    }
     s
+}
+
+/// Dashes other than `-` that exports write between the parts of a code.
+fn is_dash(c: char) -> bool {
+    matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}')
 }
 
 /// The parts of an implementation code (实施编码).
@@ -157,6 +171,9 @@ pub struct ImplCode {
     pub level: u8,
     /// The embedded base code.
     pub base: String,
+    /// The 业务办理项 number (the layout's `item` field: the two digits after the 31 characters of
+    /// a 33-character Guangxi code); `None` when the code names no 办理项.
+    pub item: Option<String>,
 }
 
 impl ImplCode {
@@ -173,6 +190,12 @@ impl ImplCode {
     ) -> std::result::Result<ImplCode, ImplCodeError> {
         layouts.parse(s).map(|(code, _)| code)
     }
+
+    /// The 业务办理项 number ("01", "02"), when the code carries one: rows of one base code that
+    /// differ by 办理项 are different handling items of the same item (DATA.md "Codes").
+    pub fn handling_item(&self) -> Option<&str> {
+        self.item.as_deref()
+    }
 }
 
 /// Which characters a field may hold.
@@ -184,13 +207,16 @@ pub enum CharClass {
     /// 0-9 and A-Z.
     #[default]
     Alnum,
+    /// Letters outside ASCII: the Chinese category words of Zhejiang's codes (许可, 审核转报).
+    Han,
 }
 
 impl CharClass {
-    fn allows(self, b: u8) -> bool {
+    fn allows(self, c: char) -> bool {
         match self {
-            CharClass::Digits => b.is_ascii_digit(),
-            CharClass::Alnum => is_code_byte(b),
+            CharClass::Digits => c.is_ascii_digit(),
+            CharClass::Alnum => c.is_ascii() && is_code_byte(c as u8),
+            CharClass::Han => !c.is_ascii() && c.is_alphabetic(),
         }
     }
 }
@@ -199,41 +225,173 @@ impl CharClass {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
-    /// credit, level, base, division, or any other name (checked for shape only).
+    /// credit, level, base, division, category, item, or any other name (checked for shape
+    /// only).
     pub name: String,
     /// The lengths the field may have, in characters.
     pub len: Vec<usize>,
     /// Which characters it may hold.
     #[serde(default)]
     pub chars: CharClass,
+    /// The field may be left out (only trailing fields: Zhejiang's 2-digit 办理项, the 33rd and
+    /// 32nd characters of a Guangxi code).
+    #[serde(default)]
+    pub optional: bool,
+    /// The field must be a key of the region's category table (a category word that is not in
+    /// the table makes the code malformed, not of an unknown category).
+    #[serde(default)]
+    pub known: bool,
 }
 
-/// One layout of implementation codes.
+/// One layout of implementation codes or of base codes.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Layout {
-    /// Its name, for messages (guangxi, sichuan).
+    /// Its name, for messages (guangxi, sichuan, national, zhejiang).
     pub name: String,
+    /// What a clerk should write, for messages (12位基本编码).
+    #[serde(default)]
+    pub description: String,
     /// Between fields; empty for fixed-width layouts.
     #[serde(default)]
     pub separator: String,
     pub fields: Vec<FieldSpec>,
 }
 
-/// The configured layouts (`rules/codes.toml`).
+/// What a key of a region's category table means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CategoryRule {
+    /// The code names this category; the row's 事项类型 must agree.
+    Is(Category),
+    /// The code names no category of the ten (审核转报, 联办事项, Liaoning's 99): not checked.
+    Any,
+}
+
+/// One region's base codes: the layouts they may have and the table of category keys.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    /// Division-code prefixes of the rows this region's tables apply to (`region = "auto"`).
+    #[serde(default)]
+    pub divisions: Vec<String>,
+    /// Names of `[[base_layout]]`s, tried in order.
+    pub base_layouts: Vec<String>,
+    /// Category key (the TT digits, or the category word) → category (行政许可, 许可, 公共服务)
+    /// or `any`. A key ending in `*` matches every key it starts (Sichuan's `2*`).
+    #[serde(default)]
+    pub categories: BTreeMap<String, String>,
+    /// Resolved at load: normalised keys, exact ones first, then prefixes longest first.
+    #[serde(skip)]
+    table: Vec<(String, bool, CategoryRule)>,
+    /// Resolved at load: indices of `base_layouts` in `CodeLayouts::base_layouts`.
+    #[serde(skip)]
+    layout_index: Vec<usize>,
+}
+
+impl Region {
+    /// What the category key `key` (normalised) means; `None` when the table does not hold it.
+    pub fn category(&self, key: &str) -> Option<CategoryRule> {
+        self.table
+            .iter()
+            .find(|(k, prefix, _)| if *prefix { key.starts_with(k.as_str()) } else { k == key })
+            .map(|&(_, _, rule)| rule)
+    }
+
+    /// The first exact key of the table naming `category` (for messages: 01, 许可).
+    pub fn key_of(&self, category: Category) -> Option<&str> {
+        self.table
+            .iter()
+            .find(|(_, prefix, rule)| !prefix && *rule == CategoryRule::Is(category))
+            .map(|(k, _, _)| k.as_str())
+    }
+}
+
+/// Bodies that legitimately sit outside the division of the row listing them
+/// (`rules/bodies.toml`): vertically managed national bodies and functional zones.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bodies {
+    /// Substrings of the normalised 实施主体 (海关, 税务局, 开发区).
+    #[serde(default)]
+    pub departments: Vec<String>,
+    /// The body's division (credit characters 3–8, or the layout's division field): exact
+    /// digits, or digits followed by `*` for every division they start.
+    #[serde(default)]
+    pub divisions: Vec<String>,
+}
+
+impl Bodies {
+    /// Whether a body named `department` (normalised) or of division `division` may sit outside
+    /// its row's division.
+    pub fn may_be_outside(&self, department: &str, division: Option<&str>) -> bool {
+        let by_name = !department.is_empty()
+            && self.departments.iter().any(|p| department.contains(p.as_str()));
+        let by_division = division.is_some_and(|d| {
+            self.divisions.iter().any(|p| match p.strip_suffix('*') {
+                Some(prefix) => d.starts_with(prefix),
+                None => d == p,
+            })
+        });
+        by_name || by_division
+    }
+
+    fn check(&self) -> std::result::Result<(), (String, String)> {
+        if let Some(p) = self.departments.iter().find(|p| p.trim().is_empty()) {
+            return Err((
+                "departments".into(),
+                format!("an empty pattern ({p:?}) matches every body"),
+            ));
+        }
+        for p in &self.divisions {
+            let digits = p.strip_suffix('*').unwrap_or(p);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err((
+                    p.clone(),
+                    "a division pattern is digits, optionally ending in *".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The configured layouts and tables (`rules/codes.toml`, `rules/bodies.toml`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CodeLayouts {
     /// Credit-code prefixes of placeholder bodies, whose division is unknown (TE).
     #[serde(default)]
     pub placeholder_prefixes: Vec<String>,
-    /// Tried in order.
+    /// Implementation-code layouts, tried in order.
     #[serde(rename = "layout", default)]
     pub layouts: Vec<Layout>,
+    /// The region whose base-code tables apply to every row; `auto` (or absent): each row's
+    /// region is the one whose `divisions` hold the longest prefix of its 区划代码, else
+    /// `national`.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The regions by name.
+    #[serde(default)]
+    pub regions: BTreeMap<String, Region>,
+    /// Base-code layouts, named by the regions.
+    #[serde(rename = "base_layout", default)]
+    pub base_layouts: Vec<Layout>,
+    /// `rules/bodies.toml`.
+    #[serde(skip)]
+    pub bodies: Bodies,
+    /// Resolved at load: (division prefix, region name), longest prefix first.
+    #[serde(skip)]
+    by_division: Vec<(String, String)>,
 }
 
 /// The built-in `rules/codes.toml`.
 pub const CODES_TOML: &str = include_str!("../../rules/codes.toml");
+
+/// The built-in `rules/bodies.toml`.
+pub const BODIES_TOML: &str = include_str!("../../rules/bodies.toml");
+
+/// The most fields a layout may have (the parts are kept on the stack).
+pub const MAX_FIELDS: usize = 8;
 
 /// Why a code fits no layout.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,6 +406,105 @@ pub enum LayoutMiss {
     FieldLength { field: String, want: Vec<usize>, got: usize },
     /// A field holds a character it may not.
     FieldChar { field: String, ch: char },
+    /// A `known` field holds a word the region's category table does not have.
+    UnknownKey { field: String, key: String },
+}
+
+impl LayoutMiss {
+    /// The reason in words, Chinese or English.
+    pub fn message(&self, lang: crate::report::Lang) -> String {
+        let zh = lang == crate::report::Lang::Zh;
+        match (self, zh) {
+            (LayoutMiss::Empty, true) => "为空".to_string(),
+            (LayoutMiss::Empty, false) => "empty".to_string(),
+            (LayoutMiss::Length { got }, true) => format!("长度{got}位不符"),
+            (LayoutMiss::Length { got }, false) => format!("length {got} does not fit"),
+            (LayoutMiss::Parts { want, got }, true) => format!("应有{want}段，实有{got}段"),
+            (LayoutMiss::Parts { want, got }, false) => format!("{got} parts instead of {want}"),
+            (LayoutMiss::FieldLength { field, want, got }, true) => {
+                format!("{field}段应为{}位，实为{got}位", join_lens(want))
+            }
+            (LayoutMiss::FieldLength { field, want, got }, false) => {
+                format!("{field} has {got} characters instead of {}", join_lens(want))
+            }
+            (LayoutMiss::FieldChar { field, ch }, true) => format!("{field}段含非法字符「{ch}」"),
+            (LayoutMiss::FieldChar { field, ch }, false) => format!("{field} contains '{ch}'"),
+            (LayoutMiss::UnknownKey { field, key }, true) => {
+                format!("{field}段「{key}」不在本地区的类型表中")
+            }
+            (LayoutMiss::UnknownKey { field, key }, false) => {
+                format!("{field} '{key}' is not in the region's category table")
+            }
+        }
+    }
+}
+
+/// A miss without owned text, made on the hot path and turned into a [`LayoutMiss`] only when
+/// the reasons are wanted.
+#[derive(Debug, Clone, Copy)]
+enum Miss<'c> {
+    Empty,
+    Length(usize),
+    Parts { want: usize, got: usize },
+    FieldLength { field: usize, got: usize },
+    FieldChar { field: usize, ch: char },
+    UnknownKey { field: usize, key: &'c str },
+}
+
+impl Miss<'_> {
+    fn owned(self, layout: &Layout) -> LayoutMiss {
+        let name = |i: usize| layout.fields.get(i).map(|f| f.name.clone()).unwrap_or_default();
+        match self {
+            Miss::Empty => LayoutMiss::Empty,
+            Miss::Length(got) => LayoutMiss::Length { got },
+            Miss::Parts { want, got } => LayoutMiss::Parts { want, got },
+            Miss::FieldLength { field, got } => LayoutMiss::FieldLength {
+                field: name(field),
+                want: layout.fields.get(field).map(|f| f.len.clone()).unwrap_or_default(),
+                got,
+            },
+            Miss::FieldChar { field, ch } => LayoutMiss::FieldChar { field: name(field), ch },
+            Miss::UnknownKey { field, key } => {
+                LayoutMiss::UnknownKey { field: name(field), key: key.to_string() }
+            }
+        }
+    }
+}
+
+/// The parts of a code that fit a layout, one per field (empty for a field left out), borrowed
+/// from the code.
+#[derive(Debug, Clone, Copy)]
+pub struct Parts<'c> {
+    vals: [&'c str; MAX_FIELDS],
+    len: usize,
+}
+
+impl<'c> Parts<'c> {
+    fn new() -> Parts<'c> {
+        Parts { vals: [""; MAX_FIELDS], len: 0 }
+    }
+
+    fn push(&mut self, part: &'c str) -> bool {
+        match self.vals.get_mut(self.len) {
+            Some(slot) => {
+                *slot = part;
+                self.len += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The part of the field named `name`, when the layout has it and it was written.
+    pub fn field(&self, layout: &Layout, name: &str) -> Option<&'c str> {
+        layout
+            .fields
+            .iter()
+            .zip(self.vals.iter().take(self.len))
+            .find(|(f, _)| f.name == name)
+            .map(|(_, p)| *p)
+            .filter(|p| !p.is_empty())
+    }
 }
 
 /// Why a code is not an implementation code: the reason each layout refused it.
@@ -259,50 +516,54 @@ pub struct ImplCodeError {
     pub misses: Vec<(String, LayoutMiss)>,
 }
 
+fn reasons(misses: &[(String, LayoutMiss)], lang: crate::report::Lang) -> String {
+    let sep = if lang == crate::report::Lang::Zh { "；" } else { "; " };
+    let v: Vec<String> =
+        misses.iter().map(|(name, m)| format!("{name}: {}", m.message(lang))).collect();
+    v.join(sep)
+}
+
 impl ImplCodeError {
     /// The reasons in words, Chinese or English.
     pub fn message(&self, lang: crate::report::Lang) -> String {
-        use crate::report::Lang;
-        let zh = lang == Lang::Zh;
-        let reasons: Vec<String> = self
-            .misses
-            .iter()
-            .map(|(name, m)| {
-                let why = match (m, zh) {
-                    (LayoutMiss::Empty, true) => "为空".to_string(),
-                    (LayoutMiss::Empty, false) => "empty".to_string(),
-                    (LayoutMiss::Length { got }, true) => format!("长度{got}位不符"),
-                    (LayoutMiss::Length { got }, false) => format!("length {got} does not fit"),
-                    (LayoutMiss::Parts { want, got }, true) => format!("应有{want}段，实有{got}段"),
-                    (LayoutMiss::Parts { want, got }, false) => {
-                        format!("{got} parts instead of {want}")
-                    }
-                    (LayoutMiss::FieldLength { field, want, got }, true) => {
-                        format!("{field}段应为{}位，实为{got}位", join_lens(want))
-                    }
-                    (LayoutMiss::FieldLength { field, want, got }, false) => {
-                        format!("{field} has {got} characters instead of {}", join_lens(want))
-                    }
-                    (LayoutMiss::FieldChar { field, ch }, true) => {
-                        format!("{field}段含非法字符「{ch}」")
-                    }
-                    (LayoutMiss::FieldChar { field, ch }, false) => {
-                        format!("{field} contains '{ch}'")
-                    }
-                };
-                format!("{name}: {why}")
-            })
-            .collect();
-        if zh {
-            format!("实施编码「{}」不符合任何已配置的格式（{}）", self.code, reasons.join("；"))
+        let reasons = reasons(&self.misses, lang);
+        if lang == crate::report::Lang::Zh {
+            format!("实施编码「{}」不符合任何已配置的格式（{reasons}）", self.code)
         } else {
-            format!(
-                "implementation code '{}' fits no configured layout ({})",
-                self.code,
-                reasons.join("; ")
-            )
+            format!("implementation code '{}' fits no configured layout ({reasons})", self.code)
         }
     }
+}
+
+/// Why a code is not a base code of its region: the reason each of the region's layouts refused
+/// it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseCodeError {
+    /// Per layout name, why it did not fit.
+    pub misses: Vec<(String, LayoutMiss)>,
+}
+
+impl BaseCodeError {
+    /// The reasons in words, Chinese or English.
+    pub fn message(&self, lang: crate::report::Lang) -> String {
+        let reasons = reasons(&self.misses, lang);
+        if lang == crate::report::Lang::Zh {
+            format!("不符合本地区的基本编码格式（{reasons}）")
+        } else {
+            format!("it fits none of the region's base-code layouts ({reasons})")
+        }
+    }
+}
+
+/// What the rules read of a base code that fits one of its region's layouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BaseParts<'c> {
+    /// Index of the layout in `CodeLayouts::base_layouts`.
+    pub layout: usize,
+    /// The category key (TT digits, or the category word), when the layout has one.
+    pub category: Option<&'c str>,
+    /// The 业务办理项 number, when written.
+    pub item: Option<&'c str>,
 }
 
 fn join_lens(lens: &[usize]) -> String {
@@ -322,83 +583,229 @@ impl CodeLayouts {
     /// The built-in layouts (parsed once).
     pub fn builtin() -> &'static CodeLayouts {
         static BUILTIN: OnceLock<CodeLayouts> = OnceLock::new();
-        // The embedded file is checked by a unit test; an empty set would only refuse codes.
-        BUILTIN.get_or_init(|| toml::from_str(CODES_TOML).unwrap_or_default())
+        // The embedded files are checked by a unit test; an empty set would only refuse codes.
+        BUILTIN.get_or_init(|| {
+            let mut l: CodeLayouts = toml::from_str(CODES_TOML).unwrap_or_default();
+            l.bodies = toml::from_str(BODIES_TOML).unwrap_or_default();
+            let _ = l.resolve();
+            l
+        })
     }
 
-    /// `codes.toml` from `--rules DIR` when present there, else the built-in one.
+    /// `codes.toml` and `bodies.toml` from `--rules DIR` when present there, else the built-in
+    /// ones. A `codes.toml` without regions and base layouts keeps the built-in ones.
     pub fn load(dir: Option<&Path>) -> Result<CodeLayouts> {
         let rules = crate::rulesdir::rules_file(dir, "codes.toml", CODES_TOML)?;
-        let layouts: CodeLayouts = crate::rulesdir::parse_toml(&rules)?;
-        layouts.check().map_err(|(key, message)| Error::Rules {
-            file: rules.label.clone(),
-            line: None,
-            column: None,
-            key: Some(key),
-            message,
-        })?;
+        let mut layouts: CodeLayouts = crate::rulesdir::parse_toml(&rules)?;
+        if layouts.regions.is_empty() && layouts.base_layouts.is_empty() {
+            let builtin = CodeLayouts::builtin();
+            layouts.regions = builtin.regions.clone();
+            layouts.base_layouts = builtin.base_layouts.clone();
+        }
+        let bad = |rules: &crate::rulesdir::RulesText, (key, message): (String, String)| {
+            // The line of the key, when it is written in the file.
+            let (line, column) = rules
+                .text
+                .find(key.as_str())
+                .map(|o| crate::rulesdir::line_col(&rules.text, o))
+                .unwrap_or((None, None));
+            Error::Rules { file: rules.label.clone(), line, column, key: Some(key), message }
+        };
+        layouts.check().map_err(|e| bad(&rules, e))?;
+        layouts.resolve().map_err(|e| bad(&rules, e))?;
+        let bodies_rules = crate::rulesdir::rules_file(dir, "bodies.toml", BODIES_TOML)?;
+        let bodies: Bodies = crate::rulesdir::parse_toml(&bodies_rules)?;
+        bodies.check().map_err(|e| bad(&bodies_rules, e))?;
+        layouts.bodies = bodies;
         Ok(layouts)
     }
 
     /// Rejects layouts that could never fit or give no parts.
     fn check(&self) -> std::result::Result<(), (String, String)> {
-        for (i, l) in self.layouts.iter().enumerate() {
-            let key = format!("layout[{i}] ({})", l.name);
+        let all = self
+            .layouts
+            .iter()
+            .map(|l| (l, true))
+            .chain(self.base_layouts.iter().map(|l| (l, false)));
+        for (l, implementation) in all {
+            let key = l.name.clone();
             if l.fields.is_empty() {
                 return Err((key, "a layout needs at least one field".to_string()));
+            }
+            if l.fields.len() > MAX_FIELDS {
+                return Err((key, format!("a layout has at most {MAX_FIELDS} fields")));
             }
             if let Some(f) = l.fields.iter().find(|f| f.len.is_empty() || f.len.contains(&0)) {
                 return Err((key, format!("field {} needs lengths above 0", f.name)));
             }
-            for needed in ["credit", "base"] {
-                if !l.fields.iter().any(|f| f.name == needed) {
-                    return Err((key, format!("a layout needs a field named {needed}")));
+            let first_optional = l.fields.iter().position(|f| f.optional).unwrap_or(l.fields.len());
+            if l.fields.iter().skip(first_optional).any(|f| !f.optional) || first_optional == 0 {
+                return Err((key, "only trailing fields may be optional, not all".to_string()));
+            }
+            if implementation {
+                for needed in ["credit", "base"] {
+                    if !l.fields.iter().any(|f| f.name == needed) {
+                        return Err((key, format!("a layout needs a field named {needed}")));
+                    }
                 }
             }
-            if l.separator.chars().any(|c| c.is_ascii_alphanumeric()) {
+            if l.separator.chars().any(|c| c.is_alphanumeric()) {
                 return Err((key, "the separator cannot hold letters or digits".to_string()));
+            }
+            if l.separator.is_empty() && l.fields.iter().any(|f| f.chars == CharClass::Han) {
+                return Err((key, "a fixed-width layout holds ASCII fields only".to_string()));
             }
         }
         Ok(())
     }
 
+    /// Resolves region tables and layout names; an unknown name or category is an error.
+    fn resolve(&mut self) -> std::result::Result<(), (String, String)> {
+        if let Some(r) = self.region.as_deref() {
+            if r != "auto" && !self.regions.contains_key(r) {
+                return Err(("region".into(), format!("unknown region `{r}` (no [regions.{r}])")));
+            }
+        }
+        if !self.regions.contains_key("national") {
+            return Err((
+                "regions".into(),
+                "a [regions.national] is needed: rows of no other region use it".into(),
+            ));
+        }
+        let mut by_division = Vec::new();
+        for (name, region) in &mut self.regions {
+            region.layout_index.clear();
+            for l in &region.base_layouts {
+                let i = self.base_layouts.iter().position(|b| &b.name == l).ok_or_else(|| {
+                    (name.clone(), format!("region {name} names an unknown base layout `{l}`"))
+                })?;
+                region.layout_index.push(i);
+            }
+            if region.layout_index.is_empty() {
+                return Err((
+                    name.clone(),
+                    format!("region {name} needs at least one base layout"),
+                ));
+            }
+            let mut table = Vec::new();
+            for (key, value) in &region.categories {
+                let rule = match value.trim() {
+                    "any" => CategoryRule::Any,
+                    v => CategoryRule::Is(Category::parse(v).ok_or_else(|| {
+                        (key.clone(), format!("`{v}` is not a category (行政许可 … 其他行政权力, 公共服务, or any)"))
+                    })?),
+                };
+                let norm = normalize_code(key);
+                let (k, prefix) = match norm.strip_suffix('*') {
+                    Some(p) => (p.to_string(), true),
+                    None => (norm, false),
+                };
+                if k.is_empty() {
+                    return Err((key.clone(), "an empty category key".into()));
+                }
+                table.push((k, prefix, rule));
+            }
+            // Exact keys first, then prefixes, longest first.
+            table.sort_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len())).then(a.0.cmp(&b.0)));
+            region.table = table;
+            for d in &region.divisions {
+                if d.is_empty() || !d.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err((
+                        name.clone(),
+                        format!("division prefix `{d}` of region {name} is not digits"),
+                    ));
+                }
+                by_division.push((d.clone(), name.clone()));
+            }
+        }
+        by_division.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        if let Some(w) = by_division.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err((w[0].0.clone(), format!("division prefix {} is in two regions", w[0].0)));
+        }
+        self.by_division = by_division;
+        Ok(())
+    }
+
+    /// The region whose tables apply to a row of `jurisdiction`: the one `region` names, else
+    /// the one whose divisions hold the longest prefix of it, else `national`.
+    pub fn region_for(&self, jurisdiction: &str) -> Option<&Region> {
+        if let Some(r) = self.region.as_deref().filter(|r| *r != "auto") {
+            return self.regions.get(r);
+        }
+        let name = self
+            .by_division
+            .iter()
+            .find(|(d, _)| jurisdiction.starts_with(d.as_str()))
+            .map_or("national", |(_, n)| n.as_str());
+        self.regions.get(name)
+    }
+
+    /// Reads `code` (normalised) as a base code of `region`: the first of its layouts that fits.
+    pub fn read_base<'c>(
+        &self,
+        region: &Region,
+        code: &'c str,
+    ) -> std::result::Result<BaseParts<'c>, BaseCodeError> {
+        for &i in &region.layout_index {
+            let Some(layout) = self.base_layouts.get(i) else { continue };
+            if let Ok(parts) = fit(layout, code, Some(region)) {
+                return Ok(BaseParts {
+                    layout: i,
+                    category: parts.field(layout, "category"),
+                    item: parts.field(layout, "item"),
+                });
+            }
+        }
+        let misses = region
+            .layout_index
+            .iter()
+            .filter_map(|&i| self.base_layouts.get(i))
+            .filter_map(|l| fit(l, code, Some(region)).err().map(|m| (l.name.clone(), m.owned(l))))
+            .collect();
+        Err(BaseCodeError { misses })
+    }
+
+    /// The first implementation-code layout that fits `code` (normalised) and its parts,
+    /// borrowed; `None` when none fits.
+    pub fn fit_implementation<'c>(&self, code: &'c str) -> Option<(&Layout, Parts<'c>)> {
+        self.layouts.iter().find_map(|l| fit(l, code, None).ok().map(|p| (l, p)))
+    }
+
     /// The first layout that fits `s` (normalised first) and the parts it gives.
     pub fn parse(&self, s: &str) -> std::result::Result<(ImplCode, &Layout), ImplCodeError> {
         let code = normalize_code(s);
-        let mut misses = Vec::new();
-        for layout in &self.layouts {
-            let parts = if code.is_empty() {
-                Err(LayoutMiss::Empty)
-            } else if layout.separator.is_empty() {
-                split_fixed(&code, &layout.fields)
-            } else {
-                split_separated(&code, &layout.separator, &layout.fields)
-            };
-            match parts {
-                Ok(parts) => return Ok((self.assemble(layout, &parts), layout)),
-                Err(m) => misses.push((layout.name.clone(), m)),
-            }
+        if let Some((layout, parts)) = self.fit_implementation(&code) {
+            return Ok((self.assemble(layout, &parts), layout));
         }
+        let misses = self
+            .layouts
+            .iter()
+            .filter_map(|l| fit(l, &code, None).err().map(|m| (l.name.clone(), m.owned(l))))
+            .collect();
         Err(ImplCodeError { code, misses })
     }
 
-    fn assemble(&self, layout: &Layout, parts: &[&str]) -> ImplCode {
-        let field = |name: &str| {
-            layout.fields.iter().zip(parts).find(|(f, _)| f.name == name).map(|(_, p)| *p)
-        };
-        let credit = field("credit").unwrap_or("").to_string();
-        let base = field("base").unwrap_or("").to_string();
-        let level = field("level").and_then(|l| l.parse().ok()).unwrap_or(0);
+    /// The body's division as the rules read it: the layout's division field (without its
+    /// trailing zero groups), else the credit code's characters 3–8 unless it is a placeholder.
+    pub fn division<'c>(&self, layout: &Layout, parts: &Parts<'c>) -> Option<&'c str> {
+        let credit = parts.field(layout, "credit").unwrap_or("");
         let placeholder = self.placeholder_prefixes.iter().any(|p| credit.starts_with(p.as_str()));
-        let division = match field("division") {
-            Some(d) => Some(short_division(d).to_string()),
+        match parts.field(layout, "division") {
+            Some(d) => Some(short_division(d)),
             None if placeholder => None,
-            None => credit
-                .get(2..8)
-                .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))
-                .map(str::to_string),
-        };
-        ImplCode { credit, division, level, base }
+            None => credit.get(2..8).filter(|d| d.bytes().all(|b| b.is_ascii_digit())),
+        }
+    }
+
+    fn assemble(&self, layout: &Layout, parts: &Parts<'_>) -> ImplCode {
+        let field = |name: &str| parts.field(layout, name);
+        ImplCode {
+            credit: field("credit").unwrap_or("").to_string(),
+            division: self.division(layout, parts).map(str::to_string),
+            level: field("level").and_then(|l| l.parse().ok()).unwrap_or(0),
+            base: field("base").unwrap_or("").to_string(),
+            item: field("item").map(str::to_string),
+        }
     }
 }
 
@@ -415,80 +822,110 @@ pub(crate) fn short_division(d: &str) -> &str {
     }
 }
 
-/// Checks a field's characters.
-fn check_chars(part: &str, f: &FieldSpec) -> std::result::Result<(), LayoutMiss> {
-    match part.chars().find(|&c| !c.is_ascii() || !f.chars.allows(c as u8)) {
-        Some(ch) => Err(LayoutMiss::FieldChar { field: f.name.clone(), ch }),
-        None => Ok(()),
+/// `code` split by `layout`; `region` checks the `known` fields against its category table.
+fn fit<'c>(
+    layout: &Layout,
+    code: &'c str,
+    region: Option<&Region>,
+) -> std::result::Result<Parts<'c>, Miss<'c>> {
+    if code.is_empty() {
+        return Err(Miss::Empty);
     }
-}
-
-fn split_separated<'a>(
-    code: &'a str,
-    sep: &str,
-    fields: &[FieldSpec],
-) -> std::result::Result<Vec<&'a str>, LayoutMiss> {
-    let parts: Vec<&str> = code.split(sep).collect();
-    if parts.len() != fields.len() {
-        return Err(LayoutMiss::Parts { want: fields.len(), got: parts.len() });
-    }
-    for (p, f) in parts.iter().zip(fields) {
-        let n = p.chars().count();
-        if !f.len.contains(&n) {
-            return Err(LayoutMiss::FieldLength {
-                field: f.name.clone(),
-                want: f.len.clone(),
-                got: n,
-            });
+    let parts = if layout.separator.is_empty() {
+        split_fixed(code, &layout.fields)?
+    } else {
+        split_separated(code, &layout.separator, &layout.fields)?
+    };
+    if let Some(region) = region {
+        for (i, (f, p)) in layout.fields.iter().zip(parts.vals.iter()).enumerate() {
+            if f.known && !p.is_empty() && region.category(p).is_none() {
+                return Err(Miss::UnknownKey { field: i, key: p });
+            }
         }
-        check_chars(p, f)?;
     }
     Ok(parts)
 }
 
-fn split_fixed<'a>(
-    code: &'a str,
+/// Checks a field's characters.
+fn check_chars<'c>(part: &str, i: usize, f: &FieldSpec) -> std::result::Result<(), Miss<'c>> {
+    match part.chars().find(|&c| !f.chars.allows(c)) {
+        Some(ch) => Err(Miss::FieldChar { field: i, ch }),
+        None => Ok(()),
+    }
+}
+
+fn split_separated<'c>(
+    code: &'c str,
+    sep: &str,
     fields: &[FieldSpec],
-) -> std::result::Result<Vec<&'a str>, LayoutMiss> {
+) -> std::result::Result<Parts<'c>, Miss<'c>> {
+    let required = fields.iter().filter(|f| !f.optional).count();
+    let got = code.split(sep).count();
+    if got < required || got > fields.len() {
+        return Err(Miss::Parts { want: fields.len(), got });
+    }
+    let mut parts = Parts::new();
+    for (i, (p, f)) in code.split(sep).zip(fields).enumerate() {
+        let n = p.chars().count();
+        if !f.len.contains(&n) {
+            return Err(Miss::FieldLength { field: i, got: n });
+        }
+        check_chars(p, i, f)?;
+        parts.push(p);
+    }
+    while parts.len < fields.len() && parts.push("") {}
+    Ok(parts)
+}
+
+fn split_fixed<'c>(
+    code: &'c str,
+    fields: &[FieldSpec],
+) -> std::result::Result<Parts<'c>, Miss<'c>> {
     let got = code.chars().count();
     if !code.is_ascii() {
         // Fixed-width fields count bytes below; a non-ASCII code fits no fixed layout.
         let ch = code.chars().find(|c| !c.is_ascii()).unwrap_or('?');
-        let name = fields.first().map(|f| f.name.clone()).unwrap_or_default();
-        return Err(LayoutMiss::FieldChar { field: name, ch });
+        return Err(Miss::FieldChar { field: 0, ch });
     }
-    let mut parts = Vec::with_capacity(fields.len());
+    let mut parts = Parts::new();
     let mut first_miss = None;
-    if fit_fixed(code, fields, &mut parts, &mut first_miss) {
+    if fit_fixed(code, fields, 0, &mut parts, &mut first_miss) {
         return Ok(parts);
     }
-    Err(first_miss.unwrap_or(LayoutMiss::Length { got }))
+    Err(first_miss.unwrap_or(Miss::Length(got)))
 }
 
-/// Backtracking over the allowed lengths of each field (layouts have few fields and lengths).
-fn fit_fixed<'a>(
-    rest: &'a str,
+/// Backtracking over the allowed lengths of each field (layouts have few fields and lengths);
+/// an optional field may also be left out.
+fn fit_fixed<'c>(
+    rest: &'c str,
     fields: &[FieldSpec],
-    parts: &mut Vec<&'a str>,
-    miss: &mut Option<LayoutMiss>,
+    index: usize,
+    parts: &mut Parts<'c>,
+    miss: &mut Option<Miss<'c>>,
 ) -> bool {
     let Some((f, more)) = fields.split_first() else { return rest.is_empty() };
-    for &n in &f.len {
+    let min_tail: usize =
+        more.iter().filter(|f| !f.optional).filter_map(|f| f.len.iter().min()).sum();
+    let max_tail: usize = more.iter().filter_map(|f| f.len.iter().max()).sum();
+    let absent = f.optional.then_some(0);
+    for n in f.len.iter().copied().chain(absent) {
         let (Some(part), Some(tail)) = (rest.get(..n), rest.get(n..)) else { continue };
-        let min_tail: usize = more.iter().filter_map(|f| f.len.iter().min()).sum();
-        let max_tail: usize = more.iter().filter_map(|f| f.len.iter().max()).sum();
         if tail.len() < min_tail || tail.len() > max_tail {
             continue;
         }
-        if let Err(m) = check_chars(part, f) {
+        if let Err(m) = check_chars(part, index, f) {
             miss.get_or_insert(m);
             continue;
         }
-        parts.push(part);
-        if fit_fixed(tail, more, parts, miss) {
+        let mark = parts.len;
+        if !parts.push(part) {
+            return false;
+        }
+        if fit_fixed(tail, more, index + 1, parts, miss) {
             return true;
         }
-        parts.pop();
+        parts.len = mark;
     }
     false
 }

@@ -216,22 +216,80 @@ fn find_amount(t: &str) -> Option<LimitValue> {
     None
 }
 
-/// The time unit at the start of `s` ("个工作日", " 工作日", "天", "个月"…).
+/// Brackets that platform exports put around a unit written apart from its number: `30(工作日)`,
+/// `7（工作日）`, `5【工作日】`. Opening and closing forms are paired by position.
+const OPEN_BRACKETS: [char; 5] = ['(', '（', '[', '【', '〔'];
+const CLOSE_BRACKETS: [char; 5] = [')', '）', ']', '】', '〕'];
+
+/// The unit words, longest first where one starts another. 自然日 and 日历日 are calendar days (the
+/// same as 日 and 天); 钟头 is an hour. The shapes seen in real exports (DATA.md "Values";
+/// `shared/data/real/guangxi-lingshan-task-sample` `*_day_explain`; the Guangxi/Epoint and
+/// national-platform `anticipate_type` / `promise_type` unit codes, 1 = 工作日, 2 = 自然日) are:
+/// `N个工作日`, `N工作日`, `N(工作日)`, `N（个工作日）`, `N个自然日`, `N自然日`, `N(自然日)`, `N日`,
+/// `N(日)`, `N天`, `N(天)`, `N天（工作日）`, `N个月`, `N（个月）`, `N小时`, `N(小时)`, `N个小时`.
+const UNITS: &[(&str, TimeUnit)] = &[
+    ("工作日", TimeUnit::WorkingDays),
+    ("自然日", TimeUnit::CalendarDays),
+    ("日历日", TimeUnit::CalendarDays),
+    ("日", TimeUnit::CalendarDays),
+    ("天", TimeUnit::CalendarDays),
+    ("月", TimeUnit::Months),
+    ("小时", TimeUnit::Hours),
+    ("钟头", TimeUnit::Hours),
+];
+
+fn trim_spaces(s: &str) -> &str {
+    s.trim_start_matches([' ', '\u{3000}', '\t'])
+}
+
+/// The unit word at the start of `s` (after an optional 个) and the text after it.
+fn unit_word(s: &str) -> Option<(TimeUnit, &str)> {
+    let s = trim_spaces(s);
+    let s = trim_spaces(s.strip_prefix('个').unwrap_or(s));
+    UNITS.iter().find_map(|&(w, u)| s.strip_prefix(w).map(|rest| (u, rest)))
+}
+
+/// A unit in brackets at the start of `s` (`(工作日)`, `（ 个月 ）`) and the text after it. The
+/// closing bracket may be missing (a cell cut short) but nothing else may stand before it.
+fn bracketed_unit(s: &str) -> Option<(TimeUnit, &str)> {
+    let s = trim_spaces(s);
+    let inner = s.strip_prefix(OPEN_BRACKETS)?;
+    let (unit, rest) = unit_word(inner)?;
+    let rest = trim_spaces(rest);
+    if rest.is_empty() {
+        return Some((unit, rest));
+    }
+    rest.strip_prefix(CLOSE_BRACKETS).map(|after| (unit, after))
+}
+
+/// The time unit at the start of `s` ("个工作日", " 工作日", "天", "个月", "(工作日)", "（个月）"…).
 fn unit_at(s: &str) -> Option<TimeUnit> {
-    let s = s.trim_start_matches([' ', '\u{3000}']);
-    let s = s.strip_prefix('个').unwrap_or(s).trim_start_matches([' ', '\u{3000}']);
-    const UNITS: &[(&str, TimeUnit)] = &[
-        ("工作日", TimeUnit::WorkingDays),
-        ("个工作日", TimeUnit::WorkingDays),
-        ("自然日", TimeUnit::CalendarDays),
-        ("日历日", TimeUnit::CalendarDays),
-        ("日", TimeUnit::CalendarDays),
-        ("天", TimeUnit::CalendarDays),
-        ("月", TimeUnit::Months),
-        ("小时", TimeUnit::Hours),
-        ("钟头", TimeUnit::Hours),
-    ];
-    UNITS.iter().find(|(w, _)| s.starts_with(w)).map(|&(_, u)| u)
+    if let Some((unit, _)) = bracketed_unit(s) {
+        return Some(unit);
+    }
+    // 二十（20）个工作日: an Arabic restatement of the number in brackets before the unit.
+    let s = skip_restated_number(s);
+    let (unit, rest) = unit_word(s)?;
+    // 5天（工作日）, 10日(自然日): a day count whose kind of day is said in brackets after it.
+    if unit == TimeUnit::CalendarDays {
+        if let Some((kind @ (TimeUnit::WorkingDays | TimeUnit::CalendarDays), _)) =
+            bracketed_unit(rest)
+        {
+            return Some(kind);
+        }
+    }
+    Some(unit)
+}
+
+/// `s` after a leading bracketed run of Arabic digits (`（20）`), or `s` itself.
+fn skip_restated_number(s: &str) -> &str {
+    let t = trim_spaces(s);
+    let Some(inner) = t.strip_prefix(OPEN_BRACKETS) else { return s };
+    let digits_end = inner.find(|c: char| !c.is_ascii_digit()).unwrap_or(inner.len());
+    if digits_end == 0 {
+        return s;
+    }
+    inner.get(digits_end..).and_then(|r| r.strip_prefix(CLOSE_BRACKETS)).unwrap_or(s)
 }
 
 #[cfg(test)]
@@ -277,6 +335,59 @@ mod tests {
         assert_eq!(v("三个月"), LimitValue::Amount { amount: 3, unit: TimeUnit::Months });
         assert_eq!(v("24小时"), LimitValue::Amount { amount: 24, unit: TimeUnit::Hours });
         assert_eq!(v("二十日内作出决定"), cd(20));
+    }
+
+    /// Units written apart, the way platform exports write them (DATA.md "Values").
+    #[test]
+    fn platform_shapes() {
+        for s in [
+            "30(工作日)",
+            "30（工作日）",
+            "30（个工作日）",
+            "30 ( 工作日 )",
+            "30【工作日】",
+            "30(工作日",
+            "30个工作日",
+            "三十个工作日",
+            "30工作日",
+            "30天（工作日）",
+            "30日(工作日)",
+            "三十（30）个工作日",
+            "３０（工作日）",
+        ] {
+            assert_eq!(v(s), wd(30), "{s}");
+        }
+        let t = |s: &str| TimeLimit::parse(s.into());
+        assert_eq!(t("30(工作日)"), t("30个工作日"));
+        assert_eq!(t("30(工作日)"), t("三十个工作日"));
+        for s in ["91(自然日)", "91个自然日", "91自然日", "91日", "91天", "91(天)", "91(日)"]
+        {
+            assert_eq!(v(s), cd(91), "{s}");
+        }
+        assert_eq!(v("91天(自然日)"), cd(91));
+        assert_eq!(t("91(自然日)"), t("91日"));
+        assert_ne!(t("91(自然日)"), t("91(工作日)"));
+        assert_ne!(t("30(工作日)"), t("30(日)"));
+        assert_eq!(v("24(小时)"), LimitValue::Amount { amount: 24, unit: TimeUnit::Hours });
+        assert_eq!(v("24个小时"), LimitValue::Amount { amount: 24, unit: TimeUnit::Hours });
+        assert_eq!(v("3（个月）"), LimitValue::Amount { amount: 3, unit: TimeUnit::Months });
+        assert_eq!(v("3(月)"), LimitValue::Amount { amount: 3, unit: TimeUnit::Months });
+        assert_eq!(v("0(工作日)"), LimitValue::Immediate);
+        assert_eq!(t("5（工作日）").canonical(), "5个工作日");
+        assert_eq!(t("91(自然日)").canonical(), "91日");
+    }
+
+    /// Brackets that hold something else than a unit are not read as one.
+    #[test]
+    fn brackets_without_a_unit() {
+        assert_eq!(v("30(另行通知)"), LimitValue::Unparsed);
+        assert_eq!(v("30(工作日以外)个月"), LimitValue::Unparsed);
+        assert_eq!(v("("), LimitValue::Unparsed);
+        assert_eq!(v("30（"), LimitValue::Unparsed);
+        assert_eq!(v("(工作日)"), LimitValue::Unparsed);
+        assert_eq!(v("（20）"), LimitValue::Unparsed);
+        // The unit's word in brackets after a calendar unit only refines it to a kind of day.
+        assert_eq!(v("30日(小时)"), cd(30));
     }
 
     #[test]
