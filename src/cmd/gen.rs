@@ -19,6 +19,13 @@ pub struct Args {
     /// 全省规模。
     #[arg(long)]
     pub province: bool,
+    /// The shapes of real lists, each recorded in truth.csv with its kind (column `class`): a
+    /// standard with defects of its own, 办理项 rows, rows without codes, near-twin names,
+    /// vertically managed bodies and development zones, platform time limits, quoted
+    /// multi-line bases, CRLF files. 按真实清单的样子生成（标准目录自身缺陷、办理项、无编码、
+    /// 同名异码、垂直管理部门、平台时限格式、多行依据、CRLF）。
+    #[arg(long)]
+    pub realistic: bool,
     /// Seed of the random generator: the same seed gives byte-identical output / 随机种子。
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -50,6 +57,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let mut cfg =
         if args.province { Config::province(args.seed) } else { Config::small(args.seed) };
     cfg.format = args.format;
+    cfg.realistic = args.realistic;
     if let Some(n) = args.cities {
         cfg.cities = n;
     }
@@ -91,6 +99,16 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
             .replace("{f}", &s.faults.to_string())
             .replace("{n}", &s.noise.to_string())
             .replace("{dir}", &args.out.display().to_string());
+        let line = if s.standard_defects > 0 {
+            let more = global.lang.pick("，标准目录自身缺陷 {d} 处", ", {d} standard defects");
+            let more = more.replace("{d}", &s.standard_defects.to_string());
+            match line.split_once(" → ") {
+                Some((head, dir)) => format!("{head}{more} → {dir}"),
+                None => line,
+            }
+        } else {
+            line
+        };
         eprintln!("{line}");
     }
     Ok(0)

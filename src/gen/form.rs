@@ -19,6 +19,8 @@ pub(crate) enum Unit {
 pub(crate) enum Limit {
     /// 即办
     Immediate,
+    /// 无: no limit given (a defect where the item is a 承诺件; `gen --realistic` only).
+    None,
     /// A number and a unit.
     N(u32, Unit),
 }
@@ -37,6 +39,7 @@ impl Limit {
     pub fn text(self, style: LimitStyle) -> String {
         match self {
             Limit::Immediate => "即办".to_string(),
+            Limit::None => "无".to_string(),
             Limit::N(n, unit) => {
                 let num = if style.chinese { chinese_numeral(n) } else { n.to_string() };
                 let unit = match (unit, style.short_unit) {
@@ -50,10 +53,23 @@ impl Limit {
         }
     }
 
+    /// The limit as the provincial platform exports it, the unit apart in brackets
+    /// (`30(工作日)`, `7（工作日）`, `91(自然日)`); None where the platform writes it as usual.
+    pub fn platform_text(self, full_width: bool) -> Option<String> {
+        let unit = match self {
+            Limit::N(_, Unit::WorkDays) => "工作日",
+            Limit::N(_, Unit::Days) => "自然日",
+            _ => return None,
+        };
+        let Limit::N(n, _) = self else { return None };
+        Some(if full_width { format!("{n}（{unit}）") } else { format!("{n}({unit})") })
+    }
+
     /// The limit in working days where it can be said (calendar days × 5/7, months × 21).
     pub fn working_days(self) -> Option<u32> {
         match self {
             Limit::Immediate => Some(0),
+            Limit::None => None,
             Limit::N(n, Unit::WorkDays) => Some(n),
             Limit::N(n, Unit::Days) => Some(n * 5 / 7),
             Limit::N(n, Unit::Months) => Some(n * 21),

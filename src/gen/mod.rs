@@ -12,6 +12,7 @@
 
 mod form;
 mod plan;
+mod realistic;
 mod render;
 mod standard;
 pub(crate) mod vocab;
@@ -23,7 +24,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use render::{push_record, Tables, Truth};
+use render::{push_record, push_record_eol, Tables, Truth};
 
 /// Output format of the generated datasets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -57,6 +58,11 @@ pub struct Config {
     pub noise_rate: f64,
     /// csv, gbk or xlsx.
     pub format: OutFormat,
+    /// `--realistic`: the shapes of real lists (a standard with defects of its own, 办理项 rows,
+    /// rows without codes, near-twin names, vertically managed bodies and development zones,
+    /// platform time limits, quoted multi-line bases, CRLF files), each recorded in truth.csv
+    /// with its kind in the added `class` column.
+    pub realistic: bool,
 }
 
 impl Config {
@@ -73,6 +79,7 @@ impl Config {
             fault_rate: 0.05,
             noise_rate: 0.08,
             format: OutFormat::Csv,
+            realistic: false,
         }
     }
 
@@ -89,6 +96,7 @@ impl Config {
             fault_rate: 0.003,
             noise_rate: 0.01,
             format: OutFormat::Csv,
+            realistic: false,
         }
     }
 }
@@ -112,6 +120,8 @@ pub struct Summary {
     pub faults: usize,
     /// Noise recorded for version 1 in truth.csv.
     pub noise: usize,
+    /// Defects of the standard itself recorded in truth.csv (`--realistic`).
+    pub standard_defects: usize,
 }
 
 /// Writes a small file atomically (crate::report::write_atomic) and makes it readable by all, as
@@ -144,21 +154,36 @@ pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
     // Keep a tenth of the pool for unknown items and version 2's additions.
     let max_items = pool.len() * 9 / 10;
     let county_items = cfg.county_items.clamp(1, max_items);
-    let std =
+    let mut std =
         plan::Standard::build(&pool, cfg.seed, county_items, cfg.town_items.min(county_items));
+    // --realistic changes the standard first (its defects, 办理项, vertical bodies' items), so
+    // that every list copies it; the rows' shapes are planned after the faults and noise.
+    let mut real = cfg.realistic.then(|| realistic::RealPlan::prepare(&mut std, &pool, cfg.seed));
+    let excluded = real.as_ref().map(|r| r.excluded.clone()).unwrap_or_default();
     // A city holds at most 97 county codes (xx02–xx98): more counties need more cities.
     let cities = cfg.cities.max(cfg.counties.div_ceil(97)).min(vocab::CITIES.len());
     let jurs = plan::jurisdictions(cfg.seed, cities, cfg.counties, cfg.towns_per_county);
     let rates = plan::Rates { fault: cfg.fault_rate, noise: cfg.noise_rate };
-    let plan = plan::plan(cfg.seed, &jurs, &std, &pool, &rates);
+    let plan = plan::plan(cfg.seed, &jurs, &std, &pool, &rates, &excluded);
+    if let Some(r) = real.as_mut() {
+        r.plan_rows(cfg.seed, &jurs, &std, &plan);
+    }
+    let real = real;
+    // The lists of a realistic region end their lines with CRLF (the standard keeps LF).
+    let crlf = cfg.realistic;
 
-    let mut sinks = Sinks::open(out, cfg.format)?;
+    let mut sinks = Sinks::open(out, cfg.format, crlf)?;
 
     // The standard: one region row, the canonical forms.
     let mut std_tables = Tables::default();
-    for f in &std.forms {
-        let dept = vocab::DEPTS.get(f.dept).map(|d| d.name).unwrap_or("");
-        std_tables.push(REGION.0, dept, "", f, true);
+    for (i, f) in std.forms.iter().enumerate() {
+        match &real {
+            Some(r) => r.push_standard(REGION.0, i, f, &mut std_tables),
+            None => {
+                let dept = vocab::DEPTS.get(f.dept).map(|d| d.name).unwrap_or("");
+                std_tables.push(REGION.0, dept, "", f, true);
+            }
+        }
     }
     let mut std_jur = Vec::new();
     push_record(&mut std_jur, &[REGION.0, REGION.1, "省", ""]);
@@ -171,7 +196,7 @@ pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
 
     let mut jur_bytes = Vec::new();
     for j in &jurs {
-        push_record(&mut jur_bytes, &[j.code.as_str(), &j.name, j.level.zh(), &j.parent]);
+        push_record_eol(&mut jur_bytes, &[j.code.as_str(), &j.name, j.level.zh(), &j.parent], crlf);
     }
     sinks.region.jurisdictions(&jur_bytes)?;
     sinks.region_v2.jurisdictions(&jur_bytes)?;
@@ -192,7 +217,7 @@ pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
         let outs: Vec<render::JurOut> = chunk
             .par_iter()
             .map(|&i| {
-                let mut o = render::render_jur(i, &jurs, &std, &plan, cfg.seed);
+                let mut o = render::render_jur(i, &jurs, &std, &plan, cfg.seed, real.as_ref());
                 if cfg.format == OutFormat::Gbk {
                     for t in [&mut o.v1, &mut o.v2] {
                         for buf in [&mut t.items, &mut t.steps, &mut t.materials] {
@@ -219,12 +244,50 @@ pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
 
     // truth.csv: version 1's faults and noise, then version 2's faults (the same faults, put on
     // the simplified forms).
+    // With --realistic: the standard's own defects first (once each, for the standard), the
+    // kind of every row in `class`, and the lists' CRLF line ends as one file-level row.
     let mut tb = Vec::new();
-    push_record(&mut tb, render::TRUTH_HEADER);
+    match &real {
+        None => push_record(&mut tb, render::TRUTH_HEADER),
+        Some(r) => {
+            push_record(&mut tb, render::TRUTH_HEADER_REALISTIC);
+            for d in &r.defects {
+                let f = &std.forms[d.item];
+                push_record(
+                    &mut tb,
+                    &[
+                        "standard",
+                        "standard-defect",
+                        REGION.0,
+                        &f.code,
+                        d.field,
+                        &d.detail,
+                        d.class,
+                        &f.code,
+                        &f.name,
+                    ],
+                );
+            }
+            summary.standard_defects = r.defects.len();
+        }
+    }
     for (dataset, v2) in [("region", false), ("region-v2", true)] {
         for t in truth.iter().filter(|t| t.v2 == v2) {
             let kind = if t.fault { "fault" } else { "noise" };
-            push_record(&mut tb, &[dataset, kind, &t.jurisdiction, &t.item, t.field, &t.detail]);
+            let cells = [dataset, kind, &t.jurisdiction, &t.item, t.field, &t.detail];
+            if real.is_none() {
+                push_record(&mut tb, &cells);
+                continue;
+            }
+            let (code, name) = t.row.clone().unwrap_or_default();
+            let mut cells: Vec<&str> = cells.to_vec();
+            cells.extend([t.class, &code, &name]);
+            push_record(&mut tb, &cells);
+        }
+        if real.is_some() && !v2 {
+            let detail = "region/ 与 region-v2/ 的 CSV 文件以 CRLF 换行（单元格内的换行为 LF），应与 LF 文件读得相同";
+            push_record(&mut tb, &[dataset, "noise", "", "", "", detail, "crlf", "", ""]);
+            summary.noise += 1;
         }
     }
     write_atomic(&out.join("truth.csv"), &tb)?;
@@ -237,6 +300,8 @@ enum DatasetSink {
     Csv {
         dir: PathBuf,
         gbk: bool,
+        /// Records end with CRLF.
+        crlf: bool,
         items: Stream,
         steps: Stream,
         materials: Stream,
@@ -259,7 +324,7 @@ struct Stream {
 }
 
 impl Stream {
-    fn open(path: PathBuf, header: &[&str], gbk: bool) -> Result<Stream> {
+    fn open(path: PathBuf, header: &[&str], gbk: bool, crlf: bool) -> Result<Stream> {
         let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
         let tmp = tempfile::Builder::new()
             .prefix(".qingdan-")
@@ -268,7 +333,7 @@ impl Stream {
             .map_err(|e| Error::io(&dir, e))?;
         let mut s = Stream { path, writer: BufWriter::with_capacity(1 << 20, tmp) };
         let mut h = Vec::new();
-        push_record(&mut h, header);
+        push_record_eol(&mut h, header, crlf);
         s.write(&h, gbk)?;
         Ok(s)
     }
@@ -342,7 +407,7 @@ fn gbk_table() -> &'static rustc_hash::FxHashMap<char, [u8; 2]> {
 }
 
 impl DatasetSink {
-    fn open(out: &Path, name: &str, format: OutFormat) -> Result<DatasetSink> {
+    fn open(out: &Path, name: &str, format: OutFormat, crlf: bool) -> Result<DatasetSink> {
         match format {
             OutFormat::Xlsx => Ok(DatasetSink::Xlsx {
                 path: out.join(format!("{name}.xlsx")),
@@ -357,15 +422,17 @@ impl DatasetSink {
                 std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
                 let gbk = format == OutFormat::Gbk;
                 Ok(DatasetSink::Csv {
-                    items: Stream::open(dir.join("items.csv"), render::ITEM_HEADER, gbk)?,
-                    steps: Stream::open(dir.join("steps.csv"), render::STEP_HEADER, gbk)?,
+                    items: Stream::open(dir.join("items.csv"), render::ITEM_HEADER, gbk, crlf)?,
+                    steps: Stream::open(dir.join("steps.csv"), render::STEP_HEADER, gbk, crlf)?,
                     materials: Stream::open(
                         dir.join("materials.csv"),
                         render::MATERIAL_HEADER,
                         gbk,
+                        crlf,
                     )?,
                     dir,
                     gbk,
+                    crlf,
                 })
             }
         }
@@ -373,9 +440,9 @@ impl DatasetSink {
 
     fn jurisdictions(&mut self, rows: &[u8]) -> Result<()> {
         match self {
-            DatasetSink::Csv { dir, gbk, .. } => {
+            DatasetSink::Csv { dir, gbk, crlf, .. } => {
                 let mut b = Vec::new();
-                push_record(&mut b, render::JUR_HEADER);
+                push_record_eol(&mut b, render::JUR_HEADER, *crlf);
                 b.extend_from_slice(rows);
                 let path = dir.join("jurisdictions.csv");
                 let bytes =
@@ -488,7 +555,7 @@ struct Sinks {
 }
 
 impl Sinks {
-    fn open(out: &Path, format: OutFormat) -> Result<Sinks> {
+    fn open(out: &Path, format: OutFormat, crlf: bool) -> Result<Sinks> {
         let changes_path = out.join("changes.csv");
         let tmp = tempfile::Builder::new()
             .prefix(".qingdan-")
@@ -501,9 +568,9 @@ impl Sinks {
         push_record(&mut h, render::CHANGES_HEADER);
         changes.write_all(&h).map_err(|e| Error::io(&changes_path, e))?;
         Ok(Sinks {
-            standard: DatasetSink::open(out, "standard", format)?,
-            region: DatasetSink::open(out, "region", format)?,
-            region_v2: DatasetSink::open(out, "region-v2", format)?,
+            standard: DatasetSink::open(out, "standard", format, false)?,
+            region: DatasetSink::open(out, "region", format, crlf)?,
+            region_v2: DatasetSink::open(out, "region-v2", format, crlf)?,
             changes,
             changes_tmp,
             changes_path,

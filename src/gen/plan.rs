@@ -220,6 +220,37 @@ impl FaultKind {
         FaultKind::ExtraMaterial,
     ];
 
+    /// Its name in truth.csv's `class` column (`gen --realistic`).
+    pub fn class(self) -> &'static str {
+        use FaultKind::*;
+        match self {
+            Missing => "missing",
+            CountyLacks => "county-lacks",
+            WrongLevel => "wrong-level",
+            Unknown => "unknown",
+            NameDiffers => "name-differs",
+            CodeMalformed => "code-malformed",
+            CodeCategoryDigits => "code-category-digits",
+            DuplicateCode => "duplicate-code",
+            CodeMissing => "code-missing",
+            Category => "category",
+            BasisArticle => "basis-article",
+            BasisMissingRef => "basis-missing-ref",
+            BasisRepealed => "basis-repealed",
+            StatutoryAmount => "statutory-amount",
+            StatutoryUnit => "statutory-unit",
+            CommittedOverStatutory => "committed-over-statutory",
+            KindImmediate => "kind-immediate",
+            FeeCharged => "fee-charged",
+            FeeContradiction => "fee-contradiction",
+            Visits => "visits",
+            Intermediaries => "intermediaries",
+            ExtraStep => "extra-step",
+            Stamps => "stamps",
+            ExtraMaterial => "extra-material",
+        }
+    }
+
     /// The field a check reports it under.
     pub fn field(self) -> Field {
         use FaultKind::*;
@@ -283,6 +314,21 @@ impl NoiseKind {
         NoiseKind::BasisNumerals,
         NoiseKind::BasisPrefix,
     ];
+
+    /// Its name in truth.csv's `class` column (`gen --realistic`).
+    pub fn class(self) -> &'static str {
+        match self {
+            NoiseKind::NameBrackets => "name-brackets",
+            NoiseKind::NameSpace => "name-space",
+            NoiseKind::StatutoryNumeral => "statutory-numeral",
+            NoiseKind::StatutoryUnitWord => "statutory-unit-word",
+            NoiseKind::CommittedNumeral => "committed-numeral",
+            NoiseKind::CommittedUnitWord => "committed-unit-word",
+            NoiseKind::FeeFreeWord => "fee-free-word",
+            NoiseKind::BasisNumerals => "basis-numerals",
+            NoiseKind::BasisPrefix => "basis-prefix",
+        }
+    }
 
     /// The field the noise touches.
     pub fn field(self) -> Field {
@@ -371,7 +417,11 @@ pub(crate) fn plan(
     std: &Standard,
     pool: &[PoolEntry],
     rates: &Rates,
+    excluded: &[bool],
 ) -> Plan {
+    // Items no fault or noise may touch (`gen --realistic`: the standard's own defects and its
+    // 办理项 items); all false otherwise, so that the draws are the same as without it.
+    let excluded_item = |item: usize| excluded.get(item).copied().unwrap_or(false);
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x706c_616e);
     let mut jp: Vec<JurPlan> = vec![JurPlan::default(); jurs.len()];
     let mut level_jurs: [Vec<usize>; 3] = Default::default();
@@ -460,6 +510,7 @@ pub(crate) fn plan(
                 let key = (l, item, field);
                 if counts.get(&key).copied().unwrap_or(0) >= caps[l]
                     || jp[j].faults.contains_key(&item)
+                    || excluded_item(item)
                 {
                     return 0;
                 }
@@ -477,7 +528,7 @@ pub(crate) fn plan(
         }
         let item = items[rng.random_range(0..items.len())];
         let form = &std.forms[item];
-        if jp[j].faults.contains_key(&item) || !kind.fits(form) {
+        if jp[j].faults.contains_key(&item) || !kind.fits(form) || excluded_item(item) {
             return 0;
         }
         if counts.get(&(l, item, field)).copied().unwrap_or(0) >= caps[l] {
@@ -602,6 +653,7 @@ pub(crate) fn plan(
         if jp[j].faults.contains_key(&item)
             || jp[j].noise.contains_key(&item)
             || !kind.fits(&std.forms[item])
+            || excluded_item(item)
         {
             return false;
         }

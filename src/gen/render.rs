@@ -8,6 +8,7 @@ use super::form::{
     basis_text, BasisStyle, Form, Limit, LimitStyle, Material, Measures, Step, Unit,
 };
 use super::plan::{level_index, Added, FaultKind, Jur, NoiseKind, Plan, Standard};
+use super::realistic::{RealPlan, RowAt};
 use super::vocab::*;
 use crate::model::Level;
 
@@ -37,6 +38,19 @@ pub(crate) const MATERIAL_HEADER: &[&str] =
     &["区划代码", "事项编码", "材料名称", "是否必要", "份数", "需盖章"];
 pub(crate) const TRUTH_HEADER: &[&str] =
     &["dataset", "kind", "jurisdiction", "item", "field", "detail"];
+/// truth.csv of `gen --realistic`: the same columns, then the fault or noise kind (`class`) and
+/// the 事项编码 and 事项名称 of the row it sits on as written (empty where there is no row).
+pub(crate) const TRUTH_HEADER_REALISTIC: &[&str] = &[
+    "dataset",
+    "kind",
+    "jurisdiction",
+    "item",
+    "field",
+    "detail",
+    "class",
+    "row_code",
+    "row_name",
+];
 pub(crate) const CHANGES_HEADER: &[&str] = &[
     "jurisdiction",
     "item",
@@ -62,6 +76,12 @@ pub(crate) const CHANGES_HEADER: &[&str] = &[
 
 /// Appends one CSV record (quoted only where needed) to `buf`.
 pub(crate) fn push_record<S: AsRef<str>>(buf: &mut Vec<u8>, fields: &[S]) {
+    push_record_eol(buf, fields, false);
+}
+
+/// [`push_record`], ending the record with CRLF when `crlf` (line ends inside quoted cells are
+/// kept as they are, as spreadsheet exports write them).
+pub(crate) fn push_record_eol<S: AsRef<str>>(buf: &mut Vec<u8>, fields: &[S], crlf: bool) {
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
             buf.push(b',');
@@ -75,6 +95,9 @@ pub(crate) fn push_record<S: AsRef<str>>(buf: &mut Vec<u8>, fields: &[S]) {
             buf.extend_from_slice(f.as_bytes());
         }
     }
+    if crlf {
+        buf.push(b'\r');
+    }
     buf.push(b'\n');
 }
 
@@ -87,20 +110,36 @@ pub(crate) struct Tables {
     pub n_items: usize,
     pub n_steps: usize,
     pub n_materials: usize,
+    /// Records end with CRLF (`gen --realistic`'s lists).
+    pub crlf: bool,
 }
 
 impl Tables {
     /// Writes one item with its steps and materials (`with_children` false for a duplicated row,
     /// whose steps and materials are already written under the same code).
     pub fn push(&mut self, jur: &str, dept: &str, impl_code: &str, f: &Form, with_children: bool) {
+        self.push_named(jur, dept, impl_code, f, &f.name, with_children);
+    }
+
+    /// [`Tables::push`] with another 事项名称 than the form's (an 办理项 of it).
+    pub fn push_named(
+        &mut self,
+        jur: &str,
+        dept: &str,
+        impl_code: &str,
+        f: &Form,
+        name: &str,
+        with_children: bool,
+    ) {
+        let crlf = self.crlf;
         let visits = f.visits.to_string();
-        push_record(
+        push_record_eol(
             &mut self.items,
             &[
                 jur,
                 &f.code,
                 impl_code,
-                &f.name,
+                name,
                 f.category_name(),
                 dept,
                 &f.levels,
@@ -114,13 +153,14 @@ impl Tables {
                 &f.intermediaries_text(),
                 f.kind_name(),
             ],
+            crlf,
         );
         self.n_items += 1;
         if !with_children {
             return;
         }
         for (k, s) in f.steps.iter().enumerate() {
-            push_record(
+            push_record_eol(
                 &mut self.steps,
                 &[
                     jur,
@@ -130,11 +170,12 @@ impl Tables {
                     &s.limit.text(LimitStyle::default()),
                     &s.stamps.to_string(),
                 ],
+                crlf,
             );
             self.n_steps += 1;
         }
         for m in &f.materials {
-            push_record(
+            push_record_eol(
                 &mut self.materials,
                 &[
                     jur,
@@ -144,6 +185,7 @@ impl Tables {
                     &m.copies.to_string(),
                     if m.stamped { "是" } else { "否" },
                 ],
+                crlf,
             );
             self.n_materials += 1;
         }
@@ -160,6 +202,10 @@ pub(crate) struct Truth {
     pub item: String,
     pub field: &'static str,
     pub detail: String,
+    /// The fault or noise kind (written by `gen --realistic` only).
+    pub class: &'static str,
+    /// The row's 事项编码 and 事项名称 as written, where there is a row.
+    pub row: Option<(String, String)>,
 }
 
 /// Everything one jurisdiction contributes.
@@ -179,15 +225,25 @@ struct Row {
     reworded: u32,
     /// The second row of a duplicated code.
     dup: bool,
+    /// The standard item it implements (None for items unknown to the standard).
+    item: Option<usize>,
+    /// The fault it carries.
+    fault: Option<FaultKind>,
 }
 
 /// The 18-character unified social credit code of a department of a jurisdiction
 /// (GB 32100-2015: 1 机构编制, 1 机关, division code, 9-character body code, check character).
 pub(crate) fn credit_code(division: &str, dept: usize) -> String {
+    credit_code_of(division, &[dept as u8])
+}
+
+/// A credit code with the division part `division`, its body drawn from `body_key` (a vertically
+/// managed body carries 100000 whichever jurisdiction it serves).
+pub(crate) fn credit_code_of(division: &str, body_key: &[u8]) -> String {
     const CHARSET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
     const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in division.bytes().chain([dept as u8]) {
+    for b in division.bytes().chain(body_key.iter().copied()) {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
     }
     let mut body = format!("11{division}MB");
@@ -206,7 +262,7 @@ pub(crate) fn credit_code(division: &str, dept: usize) -> String {
 }
 
 /// 实施编码 of a row: credit code + level digit + base code, for city and county rows with a code.
-fn impl_code(jur: &Jur, f: &Form) -> String {
+pub(crate) fn impl_code(jur: &Jur, f: &Form) -> String {
     let digit = match jur.level {
         Level::City => '3',
         Level::County => '4',
@@ -220,7 +276,7 @@ fn impl_code(jur: &Jur, f: &Form) -> String {
 
 /// 实施主体 of a row: the department of a city or county; a town's own government (towns have
 /// no departments of their own: 乡镇人民政府, 街道办事处).
-fn department(jur: &Jur, f: &Form) -> String {
+pub(crate) fn department(jur: &Jur, f: &Form) -> String {
     match jur.level {
         Level::Town if jur.name.ends_with("街道") => format!("{}办事处", jur.name),
         Level::Town => format!("{}人民政府", jur.name),
@@ -228,7 +284,7 @@ fn department(jur: &Jur, f: &Form) -> String {
     }
 }
 
-fn differ_name(name: &str) -> String {
+pub(crate) fn differ_name(name: &str) -> String {
     const SWAPS: &[(&str, &str)] = &[
         ("许可", "审批"),
         ("登记", "备案"),
@@ -533,20 +589,30 @@ fn push_change(
     push_record(buf, &cells);
 }
 
-/// Renders one jurisdiction: version 1 and 2 rows, truth and changes.
+/// Renders one jurisdiction: version 1 and 2 rows, truth and changes. With `real`
+/// (`gen --realistic`) the rows are written in the shapes it planned, and those are recorded too.
 pub(crate) fn render_jur(
     idx: usize,
     jurs: &[Jur],
     std: &Standard,
     plan: &Plan,
     seed: u64,
+    real: Option<&RealPlan>,
 ) -> JurOut {
     let jur = &jurs[idx];
     let jp = &plan.jurs[idx];
     let lvl = level_index(jur.level);
     let mut out = JurOut::default();
+    out.v1.crlf = real.is_some();
+    out.v2.crlf = real.is_some();
     let mut rows: Vec<Row> = Vec::new();
-    let mut truth = |v2: bool, fault: bool, item: &str, field: &'static str, detail: String| {
+    let mut truth = |v2: bool,
+                     fault: bool,
+                     item: &str,
+                     field: &'static str,
+                     detail: String,
+                     class: &'static str,
+                     row: Option<&Form>| {
         out.truth.push(Truth {
             v2,
             fault,
@@ -554,6 +620,8 @@ pub(crate) fn render_jur(
             item: item.to_string(),
             field,
             detail,
+            class,
+            row: row.map(|f| (f.code.clone(), f.name.clone())),
         });
     };
     // Version 2 of a standard item: its simplified form (faulty items are never removed).
@@ -563,8 +631,11 @@ pub(crate) fn render_jur(
     for &item in &std.by_level[lvl] {
         let base = &std.forms[item];
         let (v2_base, reworded) = v2_of(item);
+        let it = Some(item);
         if let Some(fault) = jp.faults.get(&item) {
             let field = fault.kind.field().as_str();
+            let class = fault.kind.class();
+            let kind = Some(fault.kind);
             let presence = match fault.kind {
                 FaultKind::Missing => Some(format!("缺少标准目录要求的事项：{}", base.name)),
                 FaultKind::CountyLacks => {
@@ -574,10 +645,18 @@ pub(crate) fn render_jur(
                 _ => None,
             };
             if let Some(detail) = presence {
-                truth(false, true, &base.code, field, detail.clone());
-                truth(true, true, &base.code, field, detail);
+                let row = (fault.kind == FaultKind::CountyLacks).then_some(base);
+                truth(false, true, &base.code, field, detail.clone(), class, row);
+                truth(true, true, &base.code, field, detail, class, row);
                 if fault.kind == FaultKind::CountyLacks {
-                    rows.push(Row { form: base.clone(), v2: v2_base, reworded, dup: false });
+                    rows.push(Row {
+                        form: base.clone(),
+                        v2: v2_base,
+                        reworded,
+                        dup: false,
+                        item: it,
+                        fault: kind,
+                    });
                 }
                 continue;
             }
@@ -587,36 +666,50 @@ pub(crate) fn render_jur(
             let mut form = base.clone();
             let detail =
                 apply_fault(fault.kind, &mut form, alt, &mut ChaCha8Rng::seed_from_u64(rng_seed));
-            truth(false, true, &base.code, field, detail);
+            truth(false, true, &base.code, field, detail, class, Some(&form));
             let v2 = v2_base.map(|mut f| {
                 let detail =
                     apply_fault(fault.kind, &mut f, alt, &mut ChaCha8Rng::seed_from_u64(rng_seed));
-                truth(true, true, &base.code, field, detail);
+                truth(true, true, &base.code, field, detail, class, Some(&f));
                 f
             });
-            if fault.kind == FaultKind::DuplicateCode {
-                rows.push(Row { form: form.clone(), v2: v2.clone(), reworded, dup: false });
-                rows.push(Row { form, v2, reworded, dup: true });
-            } else {
-                rows.push(Row { form, v2, reworded, dup: false });
+            let dup = fault.kind == FaultKind::DuplicateCode;
+            if dup {
+                rows.push(Row {
+                    form: form.clone(),
+                    v2: v2.clone(),
+                    reworded,
+                    dup: false,
+                    item: it,
+                    fault: kind,
+                });
             }
+            rows.push(Row { form, v2, reworded, dup, item: it, fault: kind });
         } else if let Some(kind) = jp.noise.get(&item) {
             // Noise is recorded for version 1 only: version 2 keeps the same spelling habit,
             // but its simplified values are not compared with the standard's.
             let mut form = base.clone();
             let detail = apply_noise(*kind, &mut form);
-            truth(false, false, &base.code, kind.field().as_str(), detail);
+            let field = kind.field().as_str();
+            truth(false, false, &base.code, field, detail, kind.class(), Some(&form));
             let v2 = v2_base.map(|mut f| {
                 apply_noise(*kind, &mut f);
                 f
             });
-            rows.push(Row { form, v2, reworded, dup: false });
+            rows.push(Row { form, v2, reworded, dup: false, item: it, fault: None });
         } else {
-            rows.push(Row { form: base.clone(), v2: v2_base, reworded, dup: false });
+            rows.push(Row {
+                form: base.clone(),
+                v2: v2_base,
+                reworded,
+                dup: false,
+                item: it,
+                fault: None,
+            });
         }
     }
     for added in &jp.added {
-        let (form, v2, reworded, detail) = match *added {
+        let (form, v2, reworded, detail, item, kind) = match *added {
             Added::WrongLevel(item) => {
                 let form = std.forms[item].clone();
                 let (v2, reworded) = v2_of(item);
@@ -626,32 +719,53 @@ pub(crate) fn render_jur(
                     jur.level.zh(),
                     form.name
                 );
-                (form, v2, reworded, detail)
+                (form, v2, reworded, detail, Some(item), FaultKind::WrongLevel)
             }
             Added::Unknown(u) => {
                 let form = plan.unknown_forms[u].clone();
                 let detail = format!("标准目录中没有该事项：{}", form.name);
-                (form.clone(), Some(form), 0, detail)
+                (form.clone(), Some(form), 0, detail, None, FaultKind::Unknown)
             }
         };
-        truth(false, true, &form.code, "presence", detail.clone());
-        truth(true, true, &form.code, "presence", detail);
-        rows.push(Row { form, v2, reworded, dup: false });
+        let class = kind.class();
+        truth(false, true, &form.code, "presence", detail.clone(), class, Some(&form));
+        truth(true, true, &form.code, "presence", detail, class, Some(&form));
+        rows.push(Row { form, v2, reworded, dup: false, item, fault: Some(kind) });
     }
 
     // Both versions of every row, and the rows only version 2 has.
     let level_word = ["市级", "县级", "镇级"][lvl];
     for row in &rows {
         let f = &row.form;
-        out.v1.push(&jur.code, &department(jur, f), &impl_code(jur, f), f, !row.dup);
+        match real {
+            None => out.v1.push(&jur.code, &department(jur, f), &impl_code(jur, f), f, !row.dup),
+            Some(r) => {
+                let at = RowAt { jur_index: idx, jur, item: row.item, fault: row.fault };
+                r.push_row(&at, f, !row.dup, &mut out.v1, Some(&mut out.truth));
+            }
+        }
         if let Some(f) = &row.v2 {
-            out.v2.push(&jur.code, &department(jur, f), &impl_code(jur, f), f, !row.dup);
+            match real {
+                None => {
+                    out.v2.push(&jur.code, &department(jur, f), &impl_code(jur, f), f, !row.dup)
+                }
+                Some(r) => {
+                    let at = RowAt { jur_index: idx, jur, item: row.item, fault: row.fault };
+                    r.push_row(&at, f, !row.dup, &mut out.v2, None);
+                }
+            }
         }
         let reworded = if row.v2.is_some() { row.reworded } else { 0 };
         push_change(&mut out.changes, &jur.code, Some(&row.form), row.v2.as_ref(), reworded);
     }
     for f in plan.v2_added.iter().filter(|f| f.levels.contains(level_word)) {
-        out.v2.push(&jur.code, &department(jur, f), &impl_code(jur, f), f, true);
+        match real {
+            None => out.v2.push(&jur.code, &department(jur, f), &impl_code(jur, f), f, true),
+            Some(r) => {
+                let at = RowAt { jur_index: idx, jur, item: None, fault: None };
+                r.push_row(&at, f, true, &mut out.v2, None);
+            }
+        }
         push_change(&mut out.changes, &jur.code, None, Some(f), 0);
     }
     out
