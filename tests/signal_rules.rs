@@ -176,3 +176,23 @@ fn a_defect_most_peers_share_is_reported_once() {
     assert_eq!(shared[0]["evidence"]["agree_of"], serde_json::json!([2, 3]));
     assert!(of(&findings, "QD405", Some("450102"), "000101001000").is_empty());
 }
+
+/// A standard that splits one code into 业务办理项 (食品经营许可（新办）/（变更）/（注销）): each row
+/// of a list is compared with the 办理项 it names, never with an arbitrary one (before: three
+/// QD101, a QD701 and a QD104 per county); a county's own slower 变更 is still reported. Rows of
+/// one code under two bodies of one division (a 高新区 branch) are not a duplicate; the same
+/// body twice still is. (Also silent on 食品经营许可(变更) written with half-width brackets.)
+#[test]
+fn handling_items_are_compared_with_their_own_and_bodies_are_not_duplicates() {
+    let case = fixture("handling-items");
+    let (_, findings) = check(&case.join("region"), Some(&case.join("standard")), "jsonl");
+    assert!(findings.iter().all(|f| f["jurisdiction"] != "450102"), "{findings:#?}");
+    let here: Vec<&Value> = findings.iter().filter(|f| f["jurisdiction"] == "450103").collect();
+    assert_eq!(here.len(), 1, "{here:#?}");
+    assert_eq!(here[0]["rule"], "QD403");
+    assert_eq!(here[0]["item"], "000101001000(变更)");
+    assert_eq!(here[0]["expected"], "5个工作日");
+    let dup = of(&findings, "QD104", Some("450105"), "000105002000");
+    assert_eq!(dup.len(), 1, "{findings:#?}");
+    assert!(findings.iter().all(|f| f["rule"] != "QD101" && f["rule"] != "QD701"));
+}

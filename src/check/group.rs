@@ -49,6 +49,8 @@ pub struct Group {
     pub closest: Option<(usize, f64)>,
     /// Sorted by jurisdiction, then item index.
     pub members: Vec<Member>,
+    /// The 业务办理项 of a code the standard splits into several (the key is `code(办理项)`).
+    pub variant: Option<String>,
 }
 
 /// All groups, sorted by key, and each item's group.
@@ -71,6 +73,9 @@ struct Entry {
     standard: Option<usize>,
     /// Distinct jurisdictions carrying the code (consensus mode).
     size: usize,
+    /// The 业务办理项 of an entry whose code the standard splits into several (its key is then
+    /// `code(办理项)`).
+    variant: Option<String>,
 }
 
 enum Target {
@@ -192,10 +197,37 @@ pub fn build_ranked(
     codes: &ItemCodes,
 ) -> Grouping {
     let entries = match standard {
-        Some(std) => standard_entries(std),
+        Some(std) => standard_entries(std, &config.layouts),
         None => peer_entries(dataset, item_rank, codes),
     };
     let by_code = CodeMap::new(entries.iter().enumerate().map(|(i, e)| (&*e.key, i)));
+    // The 办理项 entries of each code the standard splits, by the code itself.
+    let mut variants: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (i, e) in entries.iter().enumerate() {
+        if e.variant.is_some() {
+            if let Some(s) = e.standard.and_then(|k| standard.map(|d| &d.items[k])) {
+                variants.entry(&s.code.norm).or_default().push(i);
+            }
+        }
+    }
+    // A row of a split code joins the 办理项 it names, else the one its name is closest to.
+    let variant_of = |item: &crate::model::Item| -> Option<usize> {
+        let list = variants.get(&*item.code.norm)?;
+        let tag = handling_tag(item, &config.layouts);
+        if let Some(t) = tag.as_deref() {
+            if let Some(&e) = list.iter().find(|&&e| entries[e].variant.as_deref() == Some(t)) {
+                return Some(e);
+            }
+        }
+        list.iter()
+            .copied()
+            .map(|e| (e, similarity(&item.name.norm, &entries[e].name)))
+            .fold(None, |best: Option<(usize, f64)>, (e, s)| match best {
+                Some((_, b)) if b >= s => best,
+                _ => Some((e, s)),
+            })
+            .map(|(e, _)| e)
+    };
     // Candidates in order of preference for equal similarity: the code more jurisdictions carry
     // first (a miscoded copy of an item never wins over the item), then by code.
     let mut order: Vec<usize> = (0..entries.len()).collect();
@@ -229,6 +261,7 @@ pub fn build_ranked(
             } else {
                 by_code.short.get(&num).copied()
             };
+            let own = own.or_else(|| if variants.is_empty() { None } else { variant_of(item) });
             let name: &str = &item.name.norm;
             let best = |skip: Option<usize>| {
                 index
@@ -353,6 +386,7 @@ pub fn build_ranked(
             known: true,
             closest: None,
             members: Vec::new(),
+            variant: e.variant.clone(),
         })
         .collect();
     // Each item's group, in item order (a group of its own takes its name from its first row).
@@ -378,6 +412,7 @@ pub fn build_ranked(
                         known: standard.is_none(),
                         closest: closest.map(|(e, s)| (entries[e].standard.unwrap_or(e), s)),
                         members: Vec::new(),
+                        variant: None,
                     });
                     groups.len() - 1
                 });
@@ -502,22 +537,74 @@ fn only_tt_differs(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.iter().zip(&b).enumerate().all(|(i, (x, y))| x == y || i == 2 || i == 3)
 }
 
-/// One entry per distinct code of the standard (the first row wins).
-fn standard_entries(std: &Dataset) -> Vec<Entry> {
-    let mut seen: FxHashMap<&str, ()> = FxHashMap::default();
-    let mut out = Vec::new();
+/// The 业务办理项 a row names: the number a 33-character implementation code ends with, else
+/// the bracketed end of its name (食品经营许可(新办) → 新办).
+pub fn handling_tag(
+    item: &crate::model::Item,
+    layouts: &crate::value::code::CodeLayouts,
+) -> Option<String> {
+    if let Some(ic) = &item.implementation_code {
+        if let Ok(parsed) = crate::value::code::ImplCode::parse_with(&ic.norm, layouts) {
+            if let Some(n) = parsed.handling_item() {
+                return Some(n.to_string());
+            }
+        }
+    }
+    let name: &str = &item.name.norm;
+    let inner = name.strip_suffix(')')?;
+    let open = inner.rfind('(')?;
+    let tag = &inner[open + 1..];
+    (!tag.is_empty() && open > 0).then(|| tag.to_string())
+}
+
+/// One entry per distinct code of the standard (the first row wins), except that a code the
+/// standard splits into several 业务办理项 (rows of one code that differ by their 办理项: the
+/// 33-character implementation code's number or the bracketed end of the name) has one entry
+/// per 办理项, keyed `code(办理项)`, so that a list's 办理项 is compared with the same one.
+fn standard_entries(std: &Dataset, layouts: &crate::value::code::CodeLayouts) -> Vec<Entry> {
+    let mut rows_of: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    let mut first_seen: Vec<&str> = Vec::new();
     for (i, item) in std.items.iter().enumerate() {
         let code: &str = &item.code.norm;
-        if code.is_empty() || seen.insert(code, ()).is_some() {
+        if code.is_empty() {
             continue;
         }
-        out.push(Entry {
-            key: item.code.norm.clone(),
-            name: item.name.norm.clone(),
-            category: item.category,
+        let rows = rows_of.entry(code).or_default();
+        if rows.is_empty() {
+            first_seen.push(code);
+        }
+        rows.push(i);
+    }
+    let mut out = Vec::new();
+    for code in first_seen {
+        let rows = &rows_of[code];
+        let entry = |i: usize, key: Str, variant: Option<String>| Entry {
+            key,
+            name: std.items[i].name.norm.clone(),
+            category: std.items[i].category,
             standard: Some(i),
             size: 0,
-        });
+            variant,
+        };
+        let tags: Vec<Option<String>> =
+            rows.iter().map(|&i| handling_tag(&std.items[i], layouts)).collect();
+        let mut distinct: Vec<&str> = tags.iter().flatten().map(String::as_str).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if rows.len() < 2 || distinct.len() < 2 {
+            out.push(entry(rows[0], std.items[rows[0]].code.norm.clone(), None));
+            continue;
+        }
+        let mut done: Vec<&str> = Vec::new();
+        for (&i, tag) in rows.iter().zip(&tags) {
+            let Some(tag) = tag.as_deref() else { continue };
+            if done.contains(&tag) {
+                continue;
+            }
+            done.push(tag);
+            let key: Str = format!("{code}({tag})").into();
+            out.push(entry(i, key, Some(tag.to_string())));
+        }
     }
     out.sort_by(|a, b| a.key.cmp(&b.key));
     out
@@ -574,6 +661,7 @@ fn peer_entries(ds: &Dataset, item_rank: &[usize], codes: &ItemCodes) -> Vec<Ent
                 category,
                 standard: None,
                 size: jurs.len(),
+                variant: None,
             }
         })
         .collect();

@@ -1076,6 +1076,25 @@ fn duplicates(ctx: &Ctx, grouping: &Grouping, sink: &mut Sink) {
     }
     for ((jurisdiction, code_norm), items) in dups {
         let count = items.len();
+        // Rows of one code that are the standard's different 业务办理项, each once, are not a
+        // duplicate; nor are rows of several bodies of one division implementing the item
+        // (e.g. a city bureau and its 开发区 branch).
+        let groups: Vec<usize> = items.iter().map(|&i| grouping.of_item[i]).collect();
+        let mut distinct = groups.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() == groups.len()
+            && groups.iter().all(|&g| grouping.groups[g].variant.is_some())
+        {
+            continue;
+        }
+        let mut bodies: Vec<&str> =
+            items.iter().map(|&i| &*ctx.ds.items[i].department.norm).collect();
+        bodies.sort_unstable();
+        bodies.dedup();
+        if bodies.len() == items.len() && !bodies.iter().any(|b| b.is_empty()) {
+            continue;
+        }
         let moved: Vec<usize> = items
             .iter()
             .copied()
