@@ -18,7 +18,21 @@ fn run(args: &[&str]) -> Output {
 
 /// The findings of `check` on a fixture, as jsonl values.
 fn check(case: &str, extra: &[&str]) -> Vec<serde_json::Value> {
-    let dir = fixture(case);
+    check_dir(&fixture(case), extra)
+}
+
+/// A rules folder whose codes.toml is the built-in one with `from` replaced by `to`.
+fn codes_toml_with(from: &str, to: &str) -> tempfile::TempDir {
+    let rules = tempfile::tempdir().unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/codes.toml");
+    let codes = std::fs::read_to_string(path).unwrap();
+    assert!(codes.contains(from), "{from}");
+    std::fs::write(rules.path().join("codes.toml"), codes.replace(from, to)).unwrap();
+    rules
+}
+
+/// The findings of `check` on the dataset `dir`, as jsonl values.
+fn check_dir(dir: &Path, extra: &[&str]) -> Vec<serde_json::Value> {
     let mut args = vec!["check", dir.to_str().unwrap(), "--format", "jsonl", "-q"];
     args.extend_from_slice(extra);
     let out = run(&args);
@@ -63,10 +77,7 @@ fn zhejiang_codes_that_are_malformed() {
          450102,许可-00077-010,己事项,行政许可\n",
     )
     .unwrap();
-    let out = run(&["check", dir.path().to_str().unwrap(), "--format", "jsonl", "-q"]);
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let f: Vec<serde_json::Value> =
-        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let f = check_dir(dir.path(), &[]);
     let malformed: Vec<&str> =
         rules_of(&f, "QD102").iter().map(|x| x["actual"].as_str().unwrap()).collect();
     assert_eq!(malformed, ["其它-02635-001", "许可-0077-008", "许可-00077-010"], "{f:#?}");
@@ -75,24 +86,8 @@ fn zhejiang_codes_that_are_malformed() {
         rules_of(&f, "QD103").iter().map(|x| x["item"].as_str().unwrap()).collect();
     assert_eq!(mismatch, ["处罚-00077-009"], "{f:#?}");
     // region = "zhejiang" applies Zhejiang's table to the 450102 row too.
-    let rules = tempfile::tempdir().unwrap();
-    let codes =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/codes.toml"))
-            .unwrap()
-            .replace("region = \"auto\"", "region = \"zhejiang\"");
-    std::fs::write(rules.path().join("codes.toml"), codes).unwrap();
-    let out = run(&[
-        "check",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "jsonl",
-        "-q",
-        "--rules",
-        rules.path().to_str().unwrap(),
-    ]);
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let f: Vec<serde_json::Value> =
-        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let rules = codes_toml_with("region = \"auto\"", "region = \"zhejiang\"");
+    let f = check_dir(dir.path(), &["--rules", rules.path().to_str().unwrap()]);
     assert_eq!(rules_of(&f, "QD102").len(), 2, "{f:#?}");
 }
 
@@ -154,12 +149,7 @@ fn public_service_parses_everywhere() {
 /// A bad base-code table stops the run with exit 2, naming the file and the line.
 #[test]
 fn a_bad_codes_file_exits_2_naming_file_and_line() {
-    let rules = tempfile::tempdir().unwrap();
-    let codes =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/codes.toml"))
-            .unwrap()
-            .replace("\"21\" = \"公共服务\"", "\"21\" = \"公众服务\"");
-    std::fs::write(rules.path().join("codes.toml"), codes).unwrap();
+    let rules = codes_toml_with("\"21\" = \"公共服务\"", "\"21\" = \"公众服务\"");
     let dir = fixture("guangdong");
     let out = run(&["check", dir.to_str().unwrap(), "--rules", rules.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
