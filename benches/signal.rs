@@ -110,6 +110,9 @@ struct Truth {
     defects: Vec<HashMap<String, String>>,
     fault_fields: HashMap<Pair, HashSet<String>>,
     noise_classes: HashMap<Pair, BTreeSet<String>>,
+    /// A row without a code that check could not match is reported under its name: (区划,
+    /// 事项名称) -> the pair truth records it under.
+    by_name: HashMap<Pair, Pair>,
 }
 
 fn truth(path: &Path) -> Truth {
@@ -121,9 +124,13 @@ fn truth(path: &Path) -> Truth {
         defects: Vec::new(),
         fault_fields: HashMap::new(),
         noise_classes: HashMap::new(),
+        by_name: HashMap::new(),
     };
     for r in all {
         let pair = (r["jurisdiction"].clone(), r["item"].clone());
+        if r["row_code"].is_empty() && !r["row_name"].is_empty() {
+            t.by_name.insert((r["jurisdiction"].clone(), r["row_name"].clone()), pair.clone());
+        }
         match (r["dataset"].as_str(), r["kind"].as_str()) {
             ("standard", "standard-defect") => t.defects.push(r),
             ("region", "fault") => {
@@ -142,6 +149,16 @@ fn truth(path: &Path) -> Truth {
 }
 
 fn score(t: &Truth, hits: &BTreeMap<Pair, Vec<Hit>>, findings: usize) -> Score {
+    let mut keyed: BTreeMap<Pair, Vec<Hit>> = BTreeMap::new();
+    for (pair, h) in hits {
+        let known = t.fault_fields.contains_key(pair) || t.noise_classes.contains_key(pair);
+        let pair = match t.by_name.get(pair) {
+            Some(p) if !known => p.clone(),
+            _ => pair.clone(),
+        };
+        keyed.entry(pair).or_default().extend(h.iter().cloned());
+    }
+    let hits = &keyed;
     let mut classes: BTreeMap<String, ClassScore> = BTreeMap::new();
     let pair_of = |r: &HashMap<String, String>| (r["jurisdiction"].clone(), r["item"].clone());
     for r in &t.faults {

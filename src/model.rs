@@ -241,6 +241,8 @@ impl Category {
                 .find(|c| c.code().parse::<u32>().ok() == Some(n));
         }
         let t = t.strip_prefix("行政").unwrap_or(t);
+        // 公共服务事项, 行政许可类: a trailing 事项 or 类 adds nothing to the category's name.
+        let t = t.strip_suffix("事项").or_else(|| t.strip_suffix('类')).unwrap_or(t);
         Some(match t {
             "许可" => Category::Licensing,
             "处罚" => Category::Penalty,

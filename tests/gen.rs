@@ -764,3 +764,150 @@ fn diff_agrees_with_changes() {
         }
     }
 }
+
+/// `gen --realistic`: truth.csv keeps the six columns and adds `class`, `row_code` and
+/// `row_name`; it covers every new kind, each on a row that exists in the files as recorded;
+/// the shapes are in the files (办理项 rows and 33-character codes, codes with division 100000,
+/// platform time limits, quoted multi-line bases, CRLF lists); the same seed gives the same
+/// bytes, and the loader reads every row.
+#[test]
+fn realistic_truth_covers_every_new_kind_and_references_real_rows() {
+    let (_a, out) = gen(&["--realistic", "--seed", "3"]);
+    let (_b, again) = gen(&["--realistic", "--seed", "3"]);
+    assert!(files(&out) == files(&again), "--realistic: same seed, different bytes");
+    let text = std::fs::read_to_string(out.join("truth.csv")).unwrap();
+    assert!(
+        text.starts_with("dataset,kind,jurisdiction,item,field,detail,class,row_code,row_name\n")
+    );
+    let truth = rows(&out.join("truth.csv"));
+    let items = rows(&out.join("region/items.csv"));
+    let std_items = rows(&out.join("standard/items.csv"));
+    let jurs: HashSet<String> = rows(&out.join("region/jurisdictions.csv"))
+        .into_iter()
+        .map(|j| j["区划代码"].clone())
+        .collect();
+    let row_of = |jur: &str, code: &str, name: &str| {
+        items
+            .iter()
+            .find(|r| r["区划代码"] == jur && r["事项编码"] == code && r["事项名称"] == name)
+    };
+    let mut classes: HashMap<String, usize> = HashMap::new();
+    for t in &truth {
+        *classes.entry(t["class"].clone()).or_default() += 1;
+        let (code, name) = (t["row_code"].as_str(), t["row_name"].as_str());
+        match (t["dataset"].as_str(), t["kind"].as_str()) {
+            ("standard", kind) => {
+                assert_eq!(kind, "standard-defect", "{t:?}");
+                assert_eq!(t["jurisdiction"], "450000");
+                let s = std_items.iter().find(|r| r["事项编码"] == code && r["事项名称"] == name);
+                let s = s.unwrap_or_else(|| panic!("no standard row for {t:?}"));
+                match t["class"].as_str() {
+                    "std-committed-none" => {
+                        assert_eq!(
+                            (s["办件类型"].as_str(), s["承诺时限"].as_str()),
+                            ("承诺件", "无")
+                        )
+                    }
+                    "std-code-category" => {
+                        let tt = [
+                            "许可", "处罚", "强制", "征收", "给付", "检查", "确认", "奖励", "裁决",
+                            "其他",
+                        ]
+                        .iter()
+                        .position(|c| s["事项类型"].contains(c))
+                        .unwrap();
+                        assert_ne!(&code[2..4], format!("{:02}", tt + 1), "{t:?}");
+                    }
+                    "std-repealed-law" => assert!(t["detail"].contains("已废止")),
+                    other => panic!("standard defect {other}"),
+                }
+                // Every list of the item's level copies the defect.
+                assert!(items.iter().any(|r| r["事项编码"] == code), "{t:?}");
+            }
+            ("region", _) if t["class"] == "crlf" => assert!(t["jurisdiction"].is_empty()),
+            ("region", _) => {
+                assert!(jurs.contains(&t["jurisdiction"]), "{t:?}");
+                if t["class"] == "missing" {
+                    assert!(code.is_empty() && name.is_empty(), "{t:?}");
+                    continue;
+                }
+                let r = row_of(&t["jurisdiction"], code, name)
+                    .unwrap_or_else(|| panic!("no row as recorded: {t:?}"));
+                match t["class"].as_str() {
+                    "code-missing" | "codeless-by-name" | "codeless-reworded" => {
+                        assert!(r["事项编码"].is_empty(), "{t:?}")
+                    }
+                    "name-collides" => {
+                        // The same name on another row of the list, under another code.
+                        assert!(items.iter().any(|o| o["区划代码"] == t["jurisdiction"]
+                            && o["事项名称"] == name
+                            && o["事项编码"] != code
+                            && !o["事项编码"].is_empty()));
+                        assert_eq!(code, t["item"]);
+                    }
+                    "vertical-body" => assert_eq!(&r["实施编码"][2..8], "100000", "{t:?}"),
+                    "zone-body" => assert!(r["实施主体"].contains("开发区管理委员会"), "{t:?}"),
+                    "platform-time-format" => assert!(
+                        [&r["法定时限"], &r["承诺时限"]].iter().any(|v| v.contains("(工作日)")
+                            || v.contains("（工作日）")
+                            || v.contains("自然日")),
+                        "{t:?}"
+                    ),
+                    "basis-quoted-article" => {
+                        assert!(r["设定依据"].contains('\n') && r["设定依据"].contains("条："))
+                    }
+                    "handling-items" => {
+                        let rows: Vec<_> = items
+                            .iter()
+                            .filter(|o| o["区划代码"] == t["jurisdiction"] && o["事项编码"] == code)
+                            .collect();
+                        assert!(rows.len() >= 2, "{t:?}");
+                        assert!(rows.iter().all(|o| o["事项名称"].ends_with('）')));
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    for class in [
+        "std-committed-none",
+        "std-code-category",
+        "std-repealed-law",
+        "name-collides",
+        "name-twin",
+        "code-missing",
+        "codeless-by-name",
+        "codeless-reworded",
+        "handling-items",
+        "platform-time-format",
+        "vertical-body",
+        "zone-body",
+        "basis-quoted-article",
+        "crlf",
+        // The kinds of the plain generator keep their names.
+        "name-differs",
+        "basis-prefix",
+    ] {
+        assert!(classes.contains_key(class), "no {class} in truth.csv: {classes:?}");
+    }
+    // 办理项 in the standard too, and 33-character implementation codes whose first 31
+    // characters are the row's own.
+    let std_codes: Vec<&str> = std_items.iter().map(|r| r["事项编码"].as_str()).collect();
+    assert!(std_codes.iter().any(|c| std_codes.iter().filter(|x| *x == c).count() >= 2));
+    let long: Vec<_> = items.iter().filter(|r| r["实施编码"].len() == 33).collect();
+    assert!(!long.is_empty());
+    for r in long {
+        assert_eq!(&r["实施编码"][19..31], r["事项编码"]);
+        assert!(["01", "02", "03"].contains(&&r["实施编码"][31..]), "{r:?}");
+    }
+    // CRLF lists (LF inside quoted cells), an LF standard.
+    let bytes = std::fs::read(out.join("region/items.csv")).unwrap();
+    assert!(bytes.windows(2).filter(|w| w == b"\r\n").count() >= items.len());
+    assert!(!std::fs::read(out.join("standard/items.csv")).unwrap().contains(&b'\r'));
+    // The loader reads every row of the realistic lists.
+    if let Some(v) = inspect(&out.join("region")) {
+        assert_eq!(v["items"]["total"], items.len() as u64);
+        assert_eq!(v["rows_rejected"], 0, "{}", v["diagnostics"]);
+    }
+}

@@ -115,7 +115,7 @@ const VERTICAL_ITEMS: &[VerticalItem] = &[
 ];
 
 /// 办理项 words, as the platform writes them in brackets after the item's name.
-const HANDLING: &[&str] = &["新办", "变更", "延续", "注销", "补办"];
+const HANDLING: &[&str] = &["新办", "变更", "注销"];
 
 /// Development zones whose 管理委员会 implement some of a city's items.
 const ZONES: &[&str] = &["高新技术产业开发区", "经济技术开发区"];
@@ -225,9 +225,12 @@ impl RealPlan {
         let n = std.forms.len();
         let mut excluded = vec![false; n];
         let mut handling: Vec<Option<Vec<&'static str>>> = vec![None; n];
-        let names: FxHashSet<String> = std.forms.iter().map(|f| f.name.clone()).collect();
+        // Names whose sub-items are items of their own (食品经营许可 of 食品经营许可（新办）).
+        let split: FxHashSet<&str> =
+            std.forms.iter().filter_map(|f| f.name.split_once('（').map(|(a, _)| a)).collect();
 
-        // 办理项 items: county items applied for (许可, 确认, 其他), named without brackets.
+        // 办理项 items: county items applied for (许可, 确认, 其他), named without brackets, and no
+        // licence whose sub-items (…（新办）) are standard items of their own.
         let mut candidates: Vec<usize> = std.by_level[1]
             .iter()
             .copied()
@@ -237,6 +240,7 @@ impl RealPlan {
                 matches!(f.category, LICENSING | CONFIRMATION | OTHER)
                     && !f.name.contains('（')
                     && !f.name.contains('(')
+                    && !split.contains(f.name.as_str())
             })
             .collect();
         shuffle(&mut candidates, &mut rng);
@@ -244,11 +248,7 @@ impl RealPlan {
         for &i in candidates.iter().take(want) {
             // 新办 and 变更, and 注销 for some: the platform's usual order.
             let k = rng.random_range(2..=3usize);
-            let words: Vec<&'static str> = [HANDLING[0], HANDLING[1], HANDLING[3], HANDLING[4]]
-                .into_iter()
-                .filter(|h| !names.contains(&format!("{}（{h}）", std.forms[i].name)))
-                .take(k)
-                .collect();
+            let words: Vec<&'static str> = HANDLING.iter().copied().take(k).collect();
             if words.len() >= 2 {
                 handling[i] = Some(words);
                 excluded[i] = true;
@@ -516,6 +516,8 @@ impl RealPlan {
         let mut notes: Vec<(bool, &'static str, &'static str, String)> = Vec::new();
         let mut dept = department(jur, &f);
         let mut credit: Option<String> = None;
+        // A near twin's other row: (its code, its name, detail).
+        let mut twin_note: Option<(String, String, String)> = None;
         if let Some(body) = at.item.and_then(|i| self.vertical.get(i).copied().flatten()) {
             dept = body.name(jur);
             credit = Some(credit_code_of("100000", format!("{}{body:?}", jur.code).as_bytes()));
@@ -544,6 +546,13 @@ impl RealPlan {
                     f.name
                 );
                 notes.push((true, "name-collides", Field::Name.as_str(), detail));
+                // The twin is listed correctly: nothing is to be reported on it.
+                if let Some(twin_code) = self.codes.get(*twin) {
+                    let detail = format!(
+                        "本行事项名称正确；同名的另一行（编码 {item_code}）的名称错误，不应报在本事项上"
+                    );
+                    twin_note = Some((twin_code.clone(), twin_name.clone(), detail));
+                }
                 f.name = twin_name;
             }
             Some(Shape::QuotedBasis { numbered }) => {
@@ -639,6 +648,18 @@ impl RealPlan {
                     row: Some((f.code.clone(), row_name.clone())),
                 });
             }
+            if let Some((code, name, detail)) = twin_note {
+                truth.push(Truth {
+                    v2: false,
+                    fault: false,
+                    jurisdiction: jur.code.clone(),
+                    item: code.clone(),
+                    field: Field::Name.as_str(),
+                    detail,
+                    class: "name-twin",
+                    row: Some((code, name)),
+                });
+            }
         }
     }
 }
@@ -657,7 +678,10 @@ fn level_digit(jur: &Jur) -> Option<char> {
 fn quoted_basis(refs: &[LawRef], numbered: bool) -> String {
     let mut lines = Vec::with_capacity(refs.len());
     for (k, r) in refs.iter().enumerate() {
-        let text = r.quote.unwrap_or(QUOTES[(r.article as usize + k) % QUOTES.len()]);
+        // One reference alone quotes the text with a line end inside, so that every such cell
+        // holds one.
+        let pick = if refs.len() == 1 { 1 } else { (r.article as usize + k) % QUOTES.len() };
+        let text = r.quote.unwrap_or(QUOTES[pick]);
         let head = if numbered {
             format!("{}、", k + 1)
         } else if r.title.ends_with('法') || r.title.ends_with("法典") {

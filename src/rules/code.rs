@@ -20,9 +20,12 @@ pub static CODE_MALFORMED: Rule = Rule {
     doc: "事项编码格式错误 / The item code is malformed.
 
 ## What it does
-A base code (基本编码, GB/T 39554.1-2020) has 12 characters PP TT DD MMM SSS after normalisation:
-PP and TT digits, the rest digits or (local codes) letters. Anything else is reported; the item is
-then matched to its group by name.
+A base code (基本编码) must fit one of the layouts of its region after normalisation (NFKC,
+whitespace removed, letters upper-cased, every dash a `-`). Nationally (GB/T 39554.1-2020) it has
+12 characters PP TT DD MMM SSS, digits or (local codes) capital letters; Zhejiang writes
+`类别-5位主项-3位子项[-2位办理项]` with a category word of its table (许可-00077-008-01); Sichuan 12
+or 14 characters (511A0138000000). Anything else is reported with the reason each layout gave;
+the item is then matched to its group by name.
 
 ## Why it matters
 同一编码: the code is the key that joins the same item across jurisdictions; a malformed code
@@ -30,9 +33,11 @@ cuts the item off from the catalogue.
 
 ## Example
 本县：45010100100（11位） → 报告。　本县：４５０１０１００１０００（全角） → 不报告。
+温州：许可-00077-025－01（全角连接号）、 奖励-00008-000（前导空格） → 不报告。
 
 ## Configuration
-`[rules.QD102] enabled, severity`.
+The layouts and the region of each row: `rules/codes.toml` (`[[base_layout]]`, `[regions.*]`,
+`region`); `[rules.QD102] enabled, severity`.
 ",
 };
 
@@ -46,11 +51,15 @@ pub static CODE_CATEGORY_MISMATCH: Rule = Rule {
     doc: "事项编码的类型位与事项类型不符 / The code's TT digits disagree with 事项类型.
 
 ## What it does
-Characters 3–4 of a base code (TT) name the category: 01 许可, 02 处罚, 03 强制, 04 征收, 05 给付,
-06 检查, 07 确认, 08 奖励, 09 裁决, 10 其他行政权力, 20 公共服务. They must agree with the row's
-事项类型. When the code is the item's own (the standard's, or the peers') and its digits agree
-with the item's reference category, the finding is about the category (field `category`);
-otherwise about the code (field `code`).
+The category key of a base code names the category, read in the table of the row's region
+(`rules/codes.toml`). Nationally it is characters 3–4 (TT): 01 许可, 02 处罚, 03 强制, 04 征收,
+05 给付, 06 检查, 07 确认, 08 奖励, 09 裁决, 10 其他行政权力, 20 公共服务; Guangdong writes 20
+for 其他行政权力 and 21 for 公共服务; Zhejiang a word (许可, 处罚, …, 其他); Sichuan a digit and a
+letter (1A 许可, 1Z 其他, 2x 公共服务). It must agree with the row's 事项类型. Keys the table marks
+`any` (Zhejiang's 审核转报 and 联办事项, Liaoning's 99) name no category and are not checked. When
+the code is the item's own (the standard's, or the peers') and its key agrees with the item's
+reference category, the finding is about the category (field `category`); otherwise about the
+code (field `code`).
 
 ## Why it matters
 同一编码、同一标准: a code whose type digits contradict the category is either the wrong code or
@@ -58,9 +67,10 @@ the wrong category.
 
 ## Example
 编码 450201001000（02 处罚），事项类型 行政许可 → 报告。
+广东：编码 442011001000（20 其他行政权力），事项类型 其他行政权力 → 不报告。
 
 ## Configuration
-`[rules.QD103] enabled, severity`.
+The tables: `[regions.*.categories]` in `rules/codes.toml`; `[rules.QD103] enabled, severity`.
 ",
 };
 
@@ -175,11 +185,18 @@ pub static IMPLEMENTATION_CODE_MISMATCH: Rule = Rule {
     doc: "实施编码与本行不符 / The implementation code contradicts its row.
 
 ## What it does
-A 31-character 实施编码 is the body's 18-character credit code, a level digit (2 省, 3 市, 4 县,
-5 乡镇) and the 12-character base code. It must embed the row's base code and the level of the
+An implementation code must fit one of the layouts of `rules/codes.toml`: Guangxi's 31 characters
+are the body's 18-character credit code, a level digit (2 省, 3 市, 4 县, 5 乡镇) and the
+12-character base code, or 33 with a 2-digit 业务办理项 number; Sichuan's is dash-separated with the
+body's division. It must embed the row's base code (when that is well formed) and the level of the
 row's jurisdiction and, unless the body is a placeholder (credit code starting with TE), a
-division code (credit characters 3–8) inside the row's jurisdiction. Codes of other lengths are
-reported as malformed.
+division code (credit characters 3–8, or the layout's division) inside the row's jurisdiction.
+Codes fitting no layout are reported with each layout's reason.
+
+Silent on bodies that legitimately sit outside the row's division (`rules/bodies.toml`):
+vertically managed national bodies (海关, 国家安全局, 税务局, 气象局, …, or a credit division
+100000) and functional zones (开发区, 高新区, 空港经济区, 新区, 保税区): for them the division is
+not checked; a wrong base code or level digit is still reported.
 
 ## Why it matters
 同一编码、上下对应: the implementation code is what the regional system files a case under; a code
@@ -187,8 +204,10 @@ of another level or another county files it in the wrong place.
 
 ## Example
 兴宁区（450102，县级）：实施编码 11450102MB1234567X 3 450101001000 → 报告（层级位3为市级）。
+兴宁区：南宁海关 12100000000012345X 4 450101001000 → 不报告（海关垂直管理）。
 
 ## Configuration
+Layouts: `[[layout]]` in `rules/codes.toml`; bodies: `rules/bodies.toml`;
 `[rules.QD108] enabled, severity`.
 ",
 };

@@ -603,12 +603,20 @@ impl CodeLayouts {
             layouts.base_layouts = builtin.base_layouts.clone();
         }
         let bad = |rules: &crate::rulesdir::RulesText, (key, message): (String, String)| {
-            // The line of the key, when it is written in the file.
-            let (line, column) = rules
-                .text
-                .find(key.as_str())
-                .map(|o| crate::rulesdir::line_col(&rules.text, o))
-                .unwrap_or((None, None));
+            // The line of the key: the first line outside comments that holds it.
+            let mut offset = 0;
+            let mut found = None;
+            for l in rules.text.split_inclusive('\n') {
+                if !l.trim_start().starts_with('#') {
+                    if let Some(o) = l.find(key.as_str()) {
+                        found = Some(offset + o);
+                        break;
+                    }
+                }
+                offset += l.len();
+            }
+            let (line, column) =
+                found.map(|o| crate::rulesdir::line_col(&rules.text, o)).unwrap_or((None, None));
             Error::Rules { file: rules.label.clone(), line, column, key: Some(key), message }
         };
         layouts.check().map_err(|e| bad(&rules, e))?;
@@ -663,7 +671,10 @@ impl CodeLayouts {
     fn resolve(&mut self) -> std::result::Result<(), (String, String)> {
         if let Some(r) = self.region.as_deref() {
             if r != "auto" && !self.regions.contains_key(r) {
-                return Err(("region".into(), format!("unknown region `{r}` (no [regions.{r}])")));
+                return Err((
+                    format!("\"{r}\""),
+                    format!("unknown region `{r}` (no [regions.{r}])"),
+                ));
             }
         }
         if !self.regions.contains_key("national") {
@@ -677,7 +688,7 @@ impl CodeLayouts {
             region.layout_index.clear();
             for l in &region.base_layouts {
                 let i = self.base_layouts.iter().position(|b| &b.name == l).ok_or_else(|| {
-                    (name.clone(), format!("region {name} names an unknown base layout `{l}`"))
+                    (l.clone(), format!("region {name} names an unknown base layout `{l}`"))
                 })?;
                 region.layout_index.push(i);
             }
@@ -692,7 +703,7 @@ impl CodeLayouts {
                 let rule = match value.trim() {
                     "any" => CategoryRule::Any,
                     v => CategoryRule::Is(Category::parse(v).ok_or_else(|| {
-                        (key.clone(), format!("`{v}` is not a category (行政许可 … 其他行政权力, 公共服务, or any)"))
+                        (format!("\"{key}\" = \"{value}\""), format!("`{v}` is not a category (行政许可 … 其他行政权力, 公共服务, or any)"))
                     })?),
                 };
                 let norm = normalize_code(key);
@@ -971,6 +982,12 @@ mod tests {
         assert!(l.check().is_ok());
         assert_eq!(CodeLayouts::builtin().layouts.len(), 2);
         assert_eq!(CodeLayouts::load(None).unwrap().layouts.len(), 2);
+        let mut l = l;
+        assert!(l.resolve().is_ok());
+        assert_eq!(l.regions.len(), 5);
+        let b: Bodies = toml::from_str(BODIES_TOML).unwrap();
+        assert!(b.check().is_ok() && !b.departments.is_empty());
+        assert_eq!(CodeLayouts::builtin().bodies.departments, b.departments);
     }
 
     #[test]
@@ -1083,6 +1100,207 @@ mod tests {
         // have the wrong number of parts; the others carry a 7-, 9-, 10-, 13- or 17-character
         // body code where the 18-character credit code belongs.
         assert_eq!((parts, credit_len), (37, 127));
+    }
+
+    fn base(
+        jurisdiction: &str,
+        code: &str,
+    ) -> std::result::Result<(String, Option<CategoryRule>, Option<String>), String> {
+        let l = CodeLayouts::builtin();
+        let region = l.region_for(jurisdiction).unwrap();
+        let norm = normalize_code(code);
+        l.read_base(region, &norm)
+            .map(|p| {
+                let key = p.category.map(str::to_string);
+                let rule = p.category.and_then(|k| region.category(k));
+                (l.base_layouts[p.layout].name.clone(), rule, key)
+            })
+            .map_err(|e| e.message(crate::report::Lang::Zh))
+    }
+
+    #[test]
+    fn regions_by_division_prefix_or_named() {
+        let l = CodeLayouts::builtin();
+        let name = |j: &str| {
+            let r = l.region_for(j).unwrap();
+            l.regions.iter().find(|(_, x)| std::ptr::eq(*x, r)).map(|(n, _)| n.clone()).unwrap()
+        };
+        assert_eq!(name("450102"), "national");
+        assert_eq!(name("440106"), "guangdong");
+        assert_eq!(name("330302"), "zhejiang");
+        assert_eq!(name("511602000000"), "sichuan");
+        assert_eq!(name("210000"), "liaoning");
+        assert_eq!(name(""), "national");
+        let mut forced = l.clone();
+        forced.region = Some("guangdong".into());
+        assert!(std::ptr::eq(forced.region_for("450102").unwrap(), &forced.regions["guangdong"]));
+    }
+
+    #[test]
+    fn national_and_guangdong_tables() {
+        use CategoryRule::*;
+        assert_eq!(base("450102", "000104002000").unwrap().1, Some(Is(Category::Licensing)));
+        assert_eq!(base("450102", "452001001000").unwrap().1, Some(Is(Category::PublicService)));
+        assert_eq!(base("450102", "452199001000").unwrap().1, None);
+        assert_eq!(base("440106", "442011001000").unwrap().1, Some(Is(Category::Other)));
+        assert_eq!(base("440106", "442111001000").unwrap().1, Some(Is(Category::PublicService)));
+        assert_eq!(base("210000", "219964005000").unwrap().1, Some(Any));
+        assert_eq!(base("450102", "219964005000").unwrap().1, None);
+        let e = base("450102", "45010100100").unwrap_err();
+        assert!(e.contains("national: 长度11位不符"), "{e}");
+    }
+
+    /// Every 权力基本码 of the Wenzhou sample fits the Zhejiang layout, the full-width dash and
+    /// the leading space being formatting.
+    #[test]
+    fn zhejiang_sample_codes() {
+        let text = include_str!("../../tests/fixtures/formats/zhejiang/codes.csv");
+        let mut n = 0;
+        for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+            let (layout, rule, key) =
+                base("330300", line).unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(layout, "zhejiang", "{line}");
+            assert!(rule.is_some(), "{line}: {key:?}");
+            n += 1;
+        }
+        assert_eq!(n, 172);
+        assert_eq!(normalize_code("许可-00077-025－01"), "许可-00077-025-01");
+        assert_eq!(normalize_code(" 奖励-00008-000"), "奖励-00008-000");
+        assert_eq!(normalize_code("许可—00077–025"), "许可-00077-025");
+        let (_, rule, key) = base("330300", "审核转报-00663-000").unwrap();
+        assert_eq!((rule, key.as_deref()), (Some(CategoryRule::Any), Some("审核转报")));
+        assert_eq!(
+            base("330300", "许可-00077-008-01").unwrap().1,
+            Some(CategoryRule::Is(Category::Licensing))
+        );
+        // National codes keep their digits in Zhejiang.
+        assert_eq!(base("330300", "000104002000").unwrap().0, "national");
+        // A word outside the table, a short main item, a part too many: malformed.
+        let e = base("330300", "其它-02635-001").unwrap_err();
+        assert!(e.contains("category段「其它」不在本地区的类型表中"), "{e}");
+        assert!(base("330300", "许可-0077-008").unwrap_err().contains("main段应为5位"));
+        assert!(base("330300", "许可-00077-008-01-02").is_err());
+        assert!(base("330300", "许可-00077").is_err());
+        // Outside Zhejiang the national layout alone applies.
+        assert!(base("450102", "许可-00077-008-01").is_err());
+    }
+
+    #[test]
+    fn sichuan_base_codes() {
+        use CategoryRule::*;
+        assert_eq!(base("511602", "511A0138000000").unwrap().1, Some(Is(Category::Licensing)));
+        assert_eq!(base("511602", "511Z07001006").unwrap().1, Some(Is(Category::Other)));
+        assert_eq!(base("511602", "512B0068500019").unwrap().1, Some(Is(Category::PublicService)));
+        assert_eq!(base("511602", "512012002012").unwrap().1, Some(Is(Category::PublicService)));
+        assert_eq!(base("511602", "513A0001000000").unwrap().1, Some(Any));
+        assert_eq!(base("511602", "000104002000").unwrap().1, Some(Is(Category::Licensing)));
+        assert_eq!(base("511602", "511B0001000000").unwrap().1, None);
+        assert!(base("511602", "G-000007-001").is_err());
+        assert!(base("511602", "511A013800000").is_err());
+        // The embedded base codes of the Sichuan sample agree with its taskType wherever the
+        // table names a category, but once.
+        let text = crate::value::real_data("sichuan-guangan-bszl/items.csv");
+        let mut rdr = csv::Reader::from_reader(text.as_bytes());
+        let (mut agree, mut any, mut differ) = (0, 0, Vec::new());
+        for rec in rdr.records() {
+            let rec = rec.unwrap();
+            let Ok((c, _)) = CodeLayouts::builtin().parse(&rec[3]) else { continue };
+            let task = Category::parse(&rec[4]).unwrap();
+            match base("511602", &c.base).unwrap().1 {
+                Some(Is(cat)) if cat == task => agree += 1,
+                Some(Is(_)) => differ.push(c.base.clone()),
+                Some(Any) => any += 1,
+                None => panic!("{}", &rec[3]),
+            }
+        }
+        // One real disagreement: a 其他 (1Z) code on a 行政裁决 row.
+        assert_eq!(differ, ["511Z0100400001"]);
+        assert_eq!((agree, any), (952, 18));
+    }
+
+    /// ywcode of the Guangxi sample: the 31-character task code and a 2-digit 办理项.
+    #[test]
+    fn thirty_three_character_codes_carry_their_handling_item() {
+        let c = ImplCode::parse("11450721MB15580811400014100500001").unwrap();
+        assert_eq!(c.base, "000141005000");
+        assert_eq!(c.level, 4);
+        assert_eq!(c.handling_item(), Some("01"));
+        assert_eq!(c.division.as_deref(), Some("450721"));
+        let c = ImplCode::parse("11450721MB15580811400014100500002").unwrap();
+        assert_eq!(c.handling_item(), Some("02"));
+        assert_eq!(
+            ImplCode::parse("11450721MB155808114000141005000").unwrap().handling_item(),
+            None
+        );
+        assert!(ImplCode::parse("11450721MB1558081140001410050000").is_err());
+        assert!(ImplCode::parse("11450721MB155808114000141005000AB").is_err());
+        let text = crate::value::real_data("guangxi-lingshan-task-sample/tasks.csv");
+        let mut rdr = csv::Reader::from_reader(text.as_bytes());
+        let h = rdr.headers().unwrap().clone();
+        let (tc, yw) = (
+            h.iter().position(|x| x == "task_code").unwrap(),
+            h.iter().position(|x| x == "ywcode").unwrap(),
+        );
+        let mut with_item = 0;
+        for rec in rdr.records() {
+            let rec = rec.unwrap();
+            if rec[yw].is_empty() {
+                continue;
+            }
+            let c = ImplCode::parse(&rec[yw]).unwrap();
+            let t = ImplCode::parse(&rec[tc]).unwrap();
+            assert_eq!((c.credit, c.level, c.base), (t.credit, t.level, t.base));
+            assert!(c.item.is_some());
+            with_item += 1;
+        }
+        assert_eq!(with_item, 3);
+    }
+
+    #[test]
+    fn bodies_outside_their_division() {
+        let b = &CodeLayouts::builtin().bodies;
+        assert!(b.may_be_outside("南宁海关", Some("450100")));
+        assert!(b.may_be_outside("国家税务总局广安市广安区税务局", None));
+        assert!(b.may_be_outside("南宁高新区管委会", None));
+        assert!(b.may_be_outside("某局", Some("100000")));
+        assert!(!b.may_be_outside("兴宁区市场监督管理局", Some("450103")));
+        assert!(!b.may_be_outside("", None));
+        let p = Bodies { departments: vec![], divisions: vec!["4501*".into()] };
+        assert!(p.may_be_outside("", Some("450199")) && !p.may_be_outside("", Some("450200")));
+    }
+
+    #[test]
+    fn bad_tables_name_file_key_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let load = |codes: &str| {
+            std::fs::write(dir.path().join("codes.toml"), codes).unwrap();
+            CodeLayouts::load(Some(dir.path())).map(|_| ()).unwrap_err().to_string()
+        };
+        let with = |extra: &str| CODES_TOML.replace("region = \"auto\"", extra);
+        let e = load(&with("region = \"hunan\""));
+        assert!(e.contains("codes.toml") && e.contains("hunan") && e.contains(":"), "{e}");
+        let e = load(&CODES_TOML.replace("\"09\" = \"行政裁决\"", "\"09\" = \"行政判决\""));
+        assert!(e.contains("行政判决"), "{e}");
+        let e = load(
+            &CODES_TOML.replace("base_layouts = [\"sichuan\"]", "base_layouts = [\"sichuan2\"]"),
+        );
+        assert!(e.contains("sichuan2"), "{e}");
+        let e = load(&CODES_TOML.replace("divisions = [\"33\"]", "divisions = [\"44\"]"));
+        assert!(e.contains("two regions"), "{e}");
+        let e =
+            load(&format!("{CODES_TOML}\n[regions.x]\nbase_layouts = [\"national\"]\nfoo = 1\n"));
+        assert!(e.contains("foo"), "{e}");
+        std::fs::write(dir.path().join("codes.toml"), CODES_TOML).unwrap();
+        std::fs::write(
+            dir.path().join("bodies.toml"),
+            "departments = [\"海关\"]\ndivisions = [\"10x\"]\n",
+        )
+        .unwrap();
+        let e = CodeLayouts::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(e.contains("bodies.toml:2"), "{e}");
+        std::fs::write(dir.path().join("bodies.toml"), "department = []\n").unwrap();
+        let e = CodeLayouts::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(e.contains("bodies.toml:1"), "{e}");
     }
 
     proptest::proptest! {
