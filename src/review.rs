@@ -452,8 +452,11 @@ pub fn review(
     for f in findings {
         // A finding that follows from another never returns an item on its own: the clerk
         // fixes the cause (CLI.md `caused_by`).
+        // Nor does a defect of the standard itself: the region fixes its standard.
         let action = match cfg.action(f) {
-            Action::Return if !f.is_root() => Action::Advise,
+            Action::Return if !f.is_root() || f.scope == crate::model::Scope::Standard => {
+                Action::Advise
+            }
             a => a,
         };
         if action == Action::Ignore {

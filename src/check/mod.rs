@@ -1088,6 +1088,20 @@ fn duplicates(ctx: &Ctx, grouping: &Grouping, sink: &mut Sink) {
         {
             continue;
         }
+        // Rows each naming a 办理项 of their own (the number of a 33-character implementation
+        // code, or the bracketed end of the name) are the code's 办理项, also without a
+        // standard that splits it.
+        let mut tags: Vec<Option<String>> = items
+            .iter()
+            .map(|&i| group::handling_tag(&ctx.ds.items[i], &ctx.config.layouts))
+            .collect();
+        if tags.iter().all(Option::is_some) {
+            tags.sort_unstable();
+            tags.dedup();
+            if tags.len() == items.len() {
+                continue;
+            }
+        }
         let mut bodies: Vec<&str> =
             items.iter().map(|&i| &*ctx.ds.items[i].department.norm).collect();
         bodies.sort_unstable();

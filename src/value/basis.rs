@@ -405,8 +405,14 @@ fn parse_refs(raw: &str) -> Vec<LawRef> {
                     quoting = false;
                     p.chunk_start = next;
                 }
+                // A quoted passage runs to its closing mark, whatever ; or line end it holds (an
+                // export quoting the article's words: 第十二条："…决定；⏎二十日内…").
                 '“' => {
                     pos = skip_past(text, next, '”');
+                    continue;
+                }
+                '"' => {
+                    pos = skip_past(text, next, '"');
                     continue;
                 }
                 _ => {}
@@ -497,6 +503,21 @@ mod tests {
 
     fn r(key: &str, a: Option<u32>, p: Option<u32>, i: Option<u32>) -> Row {
         (key.to_string(), a, p, i)
+    }
+
+    /// Regression: an article quoted in straight double quotes whose words hold a ； and a
+    /// line end swallowed the next reference (the closing quote was taken for an opening one).
+    #[test]
+    fn straight_quoted_articles_with_semicolons_and_line_ends() {
+        let text = "1、《中华人民共和国医师法》第七十五条：\"违反本规定的，由有关主管部门责令改正，给予警告、通报批评；情节严重的，依法处理。\"\n2、《中华人民共和国行政许可法》第十二条：\"有关部门应当自受理申请之日起二十日内作出决定；\n二十日内不能作出决定的，经本行政机关负责人批准，可以延长十日。\"";
+        assert_eq!(
+            refs(text),
+            vec![r("医师法", Some(75), None, None), r("行政许可法", Some(12), None, None)]
+        );
+        let plain = Basis::parse(
+            "《中华人民共和国医师法》第七十五条；《中华人民共和国行政许可法》第十二条".into(),
+        );
+        assert_eq!(Basis::parse(text.into()).refs, plain.refs);
     }
 
     #[test]
