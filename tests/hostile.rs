@@ -1824,3 +1824,201 @@ fn html_escaped_in_diff_md() {
     assert!(r.stdout.contains("&lt;script&gt;"), "{case}: shown as text: {}", r.stdout);
     assert_inert_md(case, &r.stdout);
 }
+
+// --- 7. Memory.
+
+/// Runs the binary with `args` and returns its exit code, stderr and peak resident memory in
+/// MB: the `ru_maxrss` of `wait4` (getrusage's figure for one child). Linux carries a process's
+/// peak over fork and exec, so a child forked from this test process (holding other tests'
+/// data) would report this process's size: the binary is started from a fresh, small copy of
+/// this test executable (`peak_probe`), which reports the figure in a file.
+#[cfg(unix)]
+fn run_peak(case: &str, args: &[&OsStr]) -> (i32, String, u64) {
+    let out = tempfile::tempdir().unwrap();
+    let joined: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let status = Command::new(std::env::current_exe().unwrap())
+        .args(["peak_probe", "--exact", "--test-threads", "1", "--quiet"])
+        .env("QINGDAN_PEAK_ARGS", joined.join("\u{1f}"))
+        .env("QINGDAN_PEAK_OUT", out.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "{case}: the probe failed: {status:?}");
+    let stderr = fs::read_to_string(out.path().join("stderr")).unwrap_or_default();
+    let result = fs::read_to_string(out.path().join("peak")).unwrap_or_default();
+    let mut it = result.split_whitespace().map(|v| v.parse::<i64>().unwrap_or(-1));
+    let (code, kb) = (it.next().unwrap_or(-1), it.next().unwrap_or(-1));
+    assert!(code >= 0, "{case}: `qingdan {}` killed by a signal: {stderr}", show(args));
+    assert!(code == 0 || code == 1 || code == 2, "{case}: exit {code}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{case}: {stderr}");
+    (code as i32, stderr, kb as u64 / 1024)
+}
+
+/// The measuring side of `run_peak`: with QINGDAN_PEAK_ARGS set, runs the binary with those
+/// arguments and writes its exit code (-1 for a signal) and peak KB to QINGDAN_PEAK_OUT/peak.
+/// Without it (an ordinary test run) there is nothing to measure.
+#[cfg(unix)]
+#[test]
+fn peak_probe() {
+    let (Ok(args), Ok(out)) =
+        (std::env::var("QINGDAN_PEAK_ARGS"), std::env::var("QINGDAN_PEAK_OUT"))
+    else {
+        return;
+    };
+    let out = PathBuf::from(out);
+    // Reaped by wait4 below (which also gives its rusage), not by Child::wait.
+    #[allow(clippy::zombie_processes)]
+    let child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(args.split('\u{1f}'))
+        .arg("--quiet")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(fs::File::create(out.join("stderr")).unwrap())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let start = Instant::now();
+    let (status, usage) = loop {
+        let mut status = 0;
+        // SAFETY: plain system calls on our own child; the kernel writes the rusage.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if r == pid {
+            break (status, usage);
+        }
+        assert_eq!(r, 0, "wait4 failed");
+        if start.elapsed() > LIMIT * 2 {
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
+    // ru_maxrss is in KB on Linux.
+    fs::write(out.join("peak"), format!("{code} {}", usage.ru_maxrss)).unwrap();
+}
+
+#[cfg(unix)]
+fn assert_peak_under(case: &str, args: &[&OsStr], mb: u64) -> (i32, String) {
+    let (code, stderr, peak) = run_peak(case, args);
+    eprintln!("{case}: `{}`: exit {code}, peak {peak} MB", show(args));
+    assert!(code <= 2, "{case}: {stderr}");
+    assert!(peak < mb, "{case}: `qingdan {}` peaked at {peak} MB (limit {mb} MB)", show(args));
+    (code, stderr)
+}
+
+#[cfg(unix)]
+#[test]
+fn xlsx_one_shared_string_in_150_cells() {
+    // A 10 MB shared string shown by 150 cells: each cell was a whole copy (3.1 GB).
+    use rust_xlsxwriter::Workbook;
+    let case = "xlsx-shared-string-150-cells";
+    let (_tmp, dir) = fresh(case);
+    let book_path = dir.join("big.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("事项").unwrap();
+    for (c, h) in HEADER.split(',').enumerate() {
+        sheet.write_string(0, c as u16, h).unwrap();
+    }
+    // Written as a placeholder (a workbook cell holds at most 32,767 characters), then put in
+    // the shared strings part.
+    let big = "《中华人民共和国食品安全法》第三十五条".repeat((10 << 20) / 57);
+    for r in 0..10u32 {
+        let row = item_row(&format!("4501{:02}", r + 2), "000105001000", "食品经营许可");
+        for (c, v) in row.split(',').enumerate() {
+            sheet.write_string(r + 1, c as u16, v).unwrap();
+        }
+        for c in [6u16, 10, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25] {
+            sheet.write_string(r + 1, c, "BIGSTRING").unwrap();
+        }
+    }
+    book.save(&book_path).unwrap();
+    edit_zip(&book_path, |name, data| {
+        if !name.ends_with("sharedStrings.xml") {
+            return Some(data);
+        }
+        Some(String::from_utf8(data).unwrap().replace("BIGSTRING", &big).into_bytes())
+    });
+    let size = fs::metadata(&book_path).unwrap().len();
+    assert!(size < 1 << 20, "{case}: an input under 1 MB ({size} bytes)");
+    for cmd in ["inspect", "check"] {
+        assert_peak_under(case, &[cmd.as_ref(), book_path.as_os_str()], 200);
+    }
+}
+
+/// items.csv whose second data row holds a `mb` MB cell (quoted when `quoted`).
+#[cfg(unix)]
+fn huge_cell(case: &str, mb: usize, quoted: bool) {
+    let (_tmp, dir) = fresh(case);
+    let mut csv = format!("{HEADER}\n");
+    let _ = writeln!(csv, "{}", item_row("450102", "000105001000", "食品经营许可"));
+    let cell = "许".repeat((mb << 20) / 3);
+    let cell = if quoted { format!("\"{cell}\"") } else { cell };
+    let _ = writeln!(
+        csv,
+        "{}",
+        item_row("450103", "000105001000", "食品经营许可").replacen("县级", &cell, 1)
+    );
+    let _ = writeln!(csv, "{}", item_row("450105", "000105001000", "食品经营许可"));
+    fs::write(dir.join("items.csv"), csv).unwrap();
+    drop(cell);
+    let limit = 3 * mb as u64;
+    let (code, _) = assert_peak_under(case, &["inspect".as_ref(), dir.as_os_str()], limit);
+    assert_eq!(code, 0, "{case}");
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    assert_eq!(count(file(case, &json, "items"), "rows_loaded"), 3, "{case}: {json:#}");
+    let cut = diagnostics(&json).iter().any(|d| d["line"] == 3 && d["column"] == "行使层级");
+    assert!(cut, "{case}: the long cell is reported on line 3: {json:#}");
+    assert_peak_under(case, &["check".as_ref(), dir.as_os_str()], limit);
+}
+
+#[cfg(unix)]
+#[test]
+fn cell_200mb_on_data_row_2() {
+    huge_cell("cell-200mb", 200, false);
+}
+
+#[cfg(unix)]
+#[test]
+fn quoted_cell_200mb_on_data_row_2() {
+    huge_cell("quoted-cell-200mb", 200, true);
+}
+
+/// Laws of the bundled registry, cited by the basis of `basis_citing_20000_laws`.
+const LAWS: [&str; 4] = [
+    "中华人民共和国食品安全法",
+    "中华人民共和国行政许可法",
+    "中华人民共和国行政处罚法",
+    "中华人民共和国药品管理法",
+];
+
+#[cfg(unix)]
+#[test]
+fn basis_citing_20000_laws() {
+    // A few cells each citing 20,000 laws: review took 4.9 GB, check 2.8 GB.
+    let case = "basis-20000-laws";
+    let (tmp, dir) = fresh(case);
+    let basis: String = (0..20_000)
+        .map(|i| format!("《{}》第{}条", LAWS[i % LAWS.len()], i % 150 + 1))
+        .collect::<Vec<_>>()
+        .join("；");
+    let mut csv = format!("{HEADER}\n");
+    for j in 0..4 {
+        let row = item_row(&format!("4501{:02}", j + 2), "000105001000", "食品经营许可");
+        let _ =
+            writeln!(csv, "{}", row.replacen("《中华人民共和国食品安全法》第三十五条", &basis, 1));
+    }
+    fs::write(dir.join("items.csv"), &csv).unwrap();
+    assert!(csv.len() < 8 << 20);
+    let std_dir = tmp.path().join("standard");
+    fs::create_dir(&std_dir).unwrap();
+    write_items(&std_dir, &[("450000", "000105001000", "食品经营许可")]);
+    assert_peak_under(case, &["check".as_ref(), dir.as_os_str()], 400);
+    assert_peak_under(
+        case,
+        &["review".as_ref(), dir.as_os_str(), "--standard".as_ref(), std_dir.as_os_str()],
+        400,
+    );
+}

@@ -423,7 +423,9 @@ fn runs_of(cols: &[usize]) -> Vec<(usize, usize)> {
 /// `runs` (each preceded by its length), else each cell (see [`cells_into`]); a first byte tells
 /// the two forms apart.
 fn body_key_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize], runs: &[(usize, usize)]) {
-    if matches!(row, Row::Text(..)) {
+    // A row longer than the longest cell kept is keyed by its cells as they are typed (cut):
+    // a 200 MB cell is not copied into the key.
+    if matches!(row, Row::Text(..)) && !row.is_long() {
         buf.clear();
         buf.push(0);
         chunks_into(buf, runs.iter().map(|&(a, b)| row.span(a, b).unwrap_or_default()));
@@ -437,9 +439,10 @@ fn body_key_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize], runs: &[(usiz
 fn body_key_equal(buf: &[u8], row: &Row<'_>, cols: &[usize], runs: &[(usize, usize)]) -> bool {
     let rest = buf.get(1..).unwrap_or_default();
     match (row, buf.first()) {
-        (Row::Text(..), Some(0)) => {
+        (Row::Text(..), Some(0)) if !row.is_long() => {
             chunks_equal(rest, runs.iter().map(|&(a, b)| row.span(a, b).unwrap_or_default()))
         }
+        (Row::Text(..), Some(1)) if row.is_long() => cells_equal(rest, row, cols),
         (Row::Text(..), _) => false,
         (_, Some(1)) => cells_equal(rest, row, cols),
         _ => false,
@@ -676,7 +679,7 @@ struct KeyMemo {
 /// the line's bytes across them when it is a line of text and they are side by side (`span`),
 /// else each cell preceded by its length; a first byte tells the two forms apart.
 fn key_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize], span: Option<(usize, usize)>) {
-    if let Some(bytes) = span.and_then(|(a, b)| row.span(a, b)) {
+    if let Some(bytes) = span.filter(|_| !row.is_long()).and_then(|(a, b)| row.span(a, b)) {
         buf.clear();
         buf.push(0);
         buf.extend_from_slice(bytes);
@@ -688,7 +691,7 @@ fn key_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize], span: Option<(usiz
 
 /// True when `buf` is what [`key_into`] writes for `row` (compared in place, nothing copied).
 fn key_equal(buf: &[u8], row: &Row<'_>, cols: &[usize], span: Option<(usize, usize)>) -> bool {
-    if let Some(bytes) = span.and_then(|(a, b)| row.span(a, b)) {
+    if let Some(bytes) = span.filter(|_| !row.is_long()).and_then(|(a, b)| row.span(a, b)) {
         return buf.first() == Some(&0) && buf.get(1..) == Some(bytes);
     }
     buf.first() == Some(&1) && cells_equal(buf.get(1..).unwrap_or_default(), row, cols)
@@ -696,7 +699,7 @@ fn key_equal(buf: &[u8], row: &Row<'_>, cols: &[usize], span: Option<(usize, usi
 
 /// True when `buf` is what [`cells_into`] writes for `row` (compared in place, nothing copied).
 fn cells_equal(buf: &[u8], row: &Row<'_>, cols: &[usize]) -> bool {
-    chunks_equal(buf, cols.iter().map(|&i| row.bytes(i)))
+    chunks_equal(buf, cols.iter().map(|&i| row.key_bytes(i)))
 }
 
 /// True when `buf` is what [`chunks_into`] writes for `chunks`.
@@ -728,7 +731,7 @@ fn chunks_into<'a>(buf: &mut Vec<u8>, chunks: impl Iterator<Item = &'a [u8]>) {
 /// two rows write the same bytes exactly when those cells are equal.
 fn cells_into(buf: &mut Vec<u8>, row: &Row<'_>, cols: &[usize]) {
     buf.clear();
-    chunks_into(buf, cols.iter().map(|&i| row.bytes(i)));
+    chunks_into(buf, cols.iter().map(|&i| row.key_bytes(i)));
 }
 
 /// The index of the item a step or material row belongs to; `None` (reported) when the row has

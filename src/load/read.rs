@@ -58,6 +58,18 @@ impl Row<'_> {
         }
     }
 
+    /// The bytes of cell `i` as far as they are typed (the first [`MAX_FIELD`]): two cells with
+    /// the same key bytes are typed alike.
+    pub(crate) fn key_bytes(&self, i: usize) -> &[u8] {
+        let b = self.bytes(i);
+        b.get(..b.len().min(MAX_FIELD)).unwrap_or(b)
+    }
+
+    /// True when the row is longer than the longest cell kept (some cell of it may be cut).
+    pub(crate) fn is_long(&self) -> bool {
+        self.byte_len() > MAX_FIELD
+    }
+
     /// The raw bytes from the start of cell `first` to the end of cell `last` with the delimiters
     /// between, when the row is a line of text: they tell those cells apart as well as the cells
     /// themselves do (no quote marks), without copying them.
@@ -164,7 +176,14 @@ pub(crate) fn visit<V: Visitor + Send, D: Drain<V> + Send>(
             let candidates: Vec<Vec<String>> = rows
                 .iter()
                 .take(HEADER_SEARCH)
-                .map(|(_, cells)| cells.iter().map(|h| h.trim().to_string()).collect())
+                .map(|(_, cells)| {
+                    cells
+                        .iter()
+                        .map(|h| {
+                            String::from_utf8_lossy(cut_bytes(h.as_bytes())).trim().to_string()
+                        })
+                        .collect()
+                })
                 .collect();
             let hi = pick_header(&candidates, &visitor, diags, |i| rows.get(i).map(|r| r.0));
             let header = candidates.get(hi).cloned().unwrap_or_default();
@@ -680,15 +699,32 @@ fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
         .from_reader(bytes)
 }
 
-/// How many records `text` holds, counting up to `HEADER_SEARCH + 1`.
+/// How many records `text` holds, counting up to `HEADER_SEARCH + 1`, as the csv crate reads
+/// them (blank lines are no records), without keeping any: the parser writes the fields into a
+/// small buffer that is thrown away as it fills.
 fn count_records(text: &[u8], delimiter: u8) -> usize {
-    let mut reader = csv_reader(text, delimiter);
-    let mut rec = ByteRecord::new();
+    use csv_core::ReadRecordResult as R;
+    let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let mut out = [0u8; 4096];
+    let mut ends = [0usize; 64];
+    let mut input = text;
     let mut n = 0;
-    while n <= HEADER_SEARCH && matches!(reader.read_byte_record(&mut rec), Ok(true)) {
-        n += 1;
+    loop {
+        let (result, read, _, _) = reader.read_record(input, &mut out, &mut ends);
+        input = input.get(read..).unwrap_or_default();
+        match result {
+            R::Record => {
+                n += 1;
+                if n > HEADER_SEARCH {
+                    return n;
+                }
+            }
+            R::End => return n,
+            // An empty input tells the parser that the text ends (a last record without a line
+            // end is then complete).
+            R::InputEmpty | R::OutputFull | R::OutputEndsFull => {}
+        }
     }
-    n
 }
 
 /// Reads a whole CSV text (one that is not UTF-8, decoded): the header and first rows, then the
@@ -737,13 +773,24 @@ fn read_head<V: Visitor>(
     let mut reader = csv_reader(bytes, delimiter);
     let mut lines = LineCounter { bytes, at: 0, line: 1 };
     let mut rec = ByteRecord::new();
-    let mut head: Vec<(u64, ByteRecord)> = Vec::new();
+    // The first records' cells, cut to the longest kept (a 200 MB cell is not held twice), with
+    // their lines and where they start: the data rows among them are read again from there.
+    let mut head: Vec<(u64, u64)> = Vec::new();
+    let mut candidates: Vec<Vec<String>> = Vec::new();
     let mut failed = false;
     while head.len() < HEADER_SEARCH {
         match reader.read_byte_record(&mut rec) {
             Ok(true) => {
+                let at = rec.position().map(|p| p.byte()).unwrap_or(0);
                 let line = rec.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
-                head.push((line, rec.clone()));
+                head.push((line, at));
+                candidates.push(
+                    rec.iter()
+                        .map(|f| {
+                            truncate(&String::from_utf8_lossy(cut_bytes(f))).trim().to_string()
+                        })
+                        .collect(),
+                );
             }
             Ok(false) => break,
             Err(e) => {
@@ -754,31 +801,47 @@ fn read_head<V: Visitor>(
             }
         }
     }
+    let after_head = reader.position().byte();
+    drop(reader);
+    drop(rec);
     if head.is_empty() {
         if !failed {
             diags.push_at(None, None, None, Msg::EmptyFile);
         }
         return None;
     }
-    let candidates: Vec<Vec<String>> = head
-        .iter()
-        .map(|(_, r)| {
-            r.iter().map(|f| truncate(&String::from_utf8_lossy(f)).trim().to_string()).collect()
-        })
-        .collect();
     let hi = pick_header(&candidates, visitor, diags, |i| head.get(i).map(|h| h.0));
     let header = candidates.get(hi).cloned().unwrap_or_default();
+    drop(candidates);
     let ok = visitor.header(&header, diags);
-    for (line, r) in head.iter().skip(hi + 1) {
-        let row = Row::Csv(r, std::cell::OnceCell::new());
-        data_row(*line, &row, &header, ok, visitor, diags, report);
+    if let Some(&(_, from)) = head.get(hi + 1) {
+        // The data rows among the first records, read again one at a time.
+        let from = usize::try_from(from).unwrap_or(bytes.len()).min(bytes.len());
+        let mut again = csv_reader(bytes.get(from..).unwrap_or_default(), delimiter);
+        let mut rec = ByteRecord::new();
+        for &(line, _) in head.iter().skip(hi + 1) {
+            if !matches!(again.read_byte_record(&mut rec), Ok(true)) {
+                break;
+            }
+            let row = Row::Csv(&rec, std::cell::OnceCell::new());
+            data_row(line, &row, &header, ok, visitor, diags, report);
+        }
     }
     if failed {
         return None;
     }
-    let rest = usize::try_from(reader.position().byte()).unwrap_or(bytes.len()).min(bytes.len());
+    let rest = usize::try_from(after_head).unwrap_or(bytes.len()).min(bytes.len());
     let line = lines.line_at_start(rest);
     Some(Body { delimiter, header, ok, rest, line })
+}
+
+/// The longest header cell kept, in bytes: far beyond any column name, and the cells of the
+/// rows searched for the header are not copied whole (ten rows of 1 MB cells were 150 MB).
+const HEADER_CELL: usize = 1024;
+
+/// The first bytes of a cell searched for the header (cut anywhere: read lossily).
+fn cut_bytes(b: &[u8]) -> &[u8] {
+    b.get(..b.len().min(HEADER_CELL)).unwrap_or(b)
 }
 
 impl Body {
