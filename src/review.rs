@@ -450,6 +450,11 @@ pub fn review(
 
     let mut list_findings = Vec::new();
     for f in findings {
+        // A defect of the standard itself is the region's to fix (check reports it once): it
+        // is no opinion on the list reviewed.
+        if f.scope == crate::model::Scope::Standard {
+            continue;
+        }
         // A finding that follows from another never returns an item on its own: the clerk
         // fixes the cause (CLI.md `caused_by`).
         // Nor does a defect of the standard itself: the region fixes its standard.

@@ -373,9 +373,10 @@ fn jurisdiction_option_fills_a_list_without_codes() {
         "事项名称,事项类型,法定时限\n食品经营许可,许可,20个工作日\n食品生产许可,许可,20个工作日\n",
     )
     .unwrap();
-    let v = inspect_json(dir.path(), &[]);
-    assert_eq!(counts(&v), vec![("items".to_string(), 2, 0, 2)]);
-    assert_eq!(diag(&v, "事项.csv", Some(1))["column"], "区划代码");
+    // Without 区划代码 no row loads: the run stops (exit 2) naming the file and the column.
+    let (code, _, err) = qingdan(&["inspect", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("事项.csv") && err.contains("no item could be loaded"), "{err}");
     let v = inspect_json(dir.path(), &["--jurisdiction", "450102001", "--level", "镇"]);
     assert_eq!(counts(&v), vec![("items".to_string(), 2, 2, 0)]);
     assert_eq!(v["jurisdictions"]["by_level"]["town"], 1);
@@ -659,8 +660,10 @@ fn a_title_row_above_the_header_is_skipped_and_reported() {
 fn liaoning_catalogue_loads_with_a_given_jurisdiction() {
     // tests/fixtures/load/liaoning/items.csv is shared/data/real/liaoning-catalog-sample/catalog.csv.
     let dir = fixture("liaoning");
-    let v = inspect_json(&dir, &[]);
-    assert_eq!(counts(&v), vec![("items".to_string(), 30, 0, 30)]);
+    // Without 区划代码 all 30 rows are rejected: the run stops (exit 2) saying so.
+    let (code, _, err) = qingdan(&["inspect", dir.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("30"), "{err}");
     let v = inspect_json(&dir, &["--jurisdiction", "210000"]);
     assert_eq!(counts(&v), vec![("items".to_string(), 30, 30, 0)]);
     assert_eq!(v["jurisdictions"]["by_level"]["province"], 1);
@@ -696,7 +699,15 @@ proptest::proptest! {
         }
         bytes.extend_from_slice(&body);
         std::fs::write(dir.path().join("items.csv"), &bytes).unwrap();
-        let ds = qingdan::load::load(dir.path(), &Default::default()).unwrap();
+        // A file whose every row is rejected stops the run (exit 2), naming a line: no panic.
+        let ds = match qingdan::load::load(dir.path(), &Default::default()) {
+            Ok(ds) => ds,
+            Err(e) => {
+                let msg = e.to_string();
+                proptest::prop_assert!(msg.contains("no item could be loaded"), "{}", msg);
+                return Ok(());
+            }
+        };
         for f in &ds.report.files {
             proptest::prop_assert_eq!(f.rows_read, f.rows_loaded + f.rows_rejected);
         }
