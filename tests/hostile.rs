@@ -2022,3 +2022,93 @@ fn basis_citing_20000_laws() {
         400,
     );
 }
+
+// --- 6. A quote that never closes.
+
+/// items.csv with `n` rows, row `bad` (1-based data row) opening a quote it never closes.
+fn open_quote_items(dir: &Path, n: usize, bad: usize) {
+    let mut csv = format!("{HEADER}\n");
+    for i in 1..=n {
+        // Codes shared by peers: a check of 30,000 items whose codes no peer shares is issue 8's.
+        let code = format!("0001050{:05}", i % 50);
+        let row = item_row(&format!("4501{:02}", i % 90 + 2), &code, "食品经营许可");
+        let row = if i == bad {
+            row.replacen("食品经营许可", "\"食品经营许可", 1)
+        } else {
+            row
+        };
+        let _ = writeln!(csv, "{row}");
+    }
+    fs::write(dir.join("items.csv"), csv).unwrap();
+}
+
+fn assert_quote_recovered(case: &str, dir: &Path, n: u64, line: u64) {
+    let json = inspect(case, dir, None, &["items.csv"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert_eq!(
+        (count(f, "rows_read"), count(f, "rows_loaded"), count(f, "rows_rejected")),
+        (n, n - 1, 1),
+        "{case}: only the line that opened the quote is lost: {f:#}"
+    );
+    let named = diagnostics(&json).iter().any(|d| {
+        d["line"].as_u64() == Some(line)
+            && d["message_en"].as_str().is_some_and(|m| m.contains("unterminated quote"))
+    });
+    assert!(named, "{case}: the line where the quote opened ({line}) is named: {json:#}");
+    check(case, dir, false, &["items.csv"]);
+}
+
+#[test]
+fn unterminated_quote_on_line_6() {
+    // Before: the rest of the file became one cell, reported only as "different number of
+    // fields", every line after it lost.
+    let case = "unterminated-quote-line-6";
+    let (_tmp, dir) = fresh(case);
+    open_quote_items(&dir, 20, 5);
+    assert_quote_recovered(case, &dir, 20, 6);
+}
+
+#[test]
+fn unterminated_quote_deep_in_a_large_file() {
+    // Past the first rows and the first window: read in pieces and windows, recovered the same.
+    let case = "unterminated-quote-deep";
+    let (_tmp, dir) = fresh(case);
+    open_quote_items(&dir, 30_000, 25_000);
+    assert_quote_recovered(case, &dir, 30_000, 25_001);
+    for env in [("QINGDAN_BLOCK_BYTES", "65536"), ("QINGDAN_PIECE_BYTES", "1000")] {
+        let out = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+            .args(["inspect".as_ref(), dir.as_os_str(), "--format".as_ref(), "json".as_ref()])
+            .env(env.0, env.1)
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let f = file(case, &json, "items");
+        assert_eq!(count(f, "rows_loaded"), 29_999, "{case}: with {env:?}: {f:#}");
+    }
+}
+
+#[test]
+fn two_unterminated_quotes() {
+    let case = "two-unterminated-quotes";
+    let (_tmp, dir) = fresh(case);
+    let mut csv = format!("{HEADER}\n");
+    for i in 1..=10 {
+        let row = item_row(&format!("4501{:02}", i + 2), "000105001000", "食品经营许可");
+        let row = if i == 3 || i == 7 {
+            row.replacen("食品经营许可", "\"食品经营许可", 1)
+        } else {
+            row
+        };
+        let _ = writeln!(csv, "{row}");
+    }
+    fs::write(dir.join("items.csv"), csv).unwrap();
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert_eq!((count(f, "rows_read"), count(f, "rows_loaded")), (10, 8), "{case}: {f:#}");
+    let lines: Vec<u64> = diagnostics(&json)
+        .iter()
+        .filter(|d| d["message_en"].as_str().is_some_and(|m| m.contains("unterminated")))
+        .filter_map(|d| d["line"].as_u64())
+        .collect();
+    assert_eq!(lines, vec![4, 8], "{case}: {json:#}");
+}
