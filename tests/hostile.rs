@@ -2112,3 +2112,82 @@ fn two_unterminated_quotes() {
         .collect();
     assert_eq!(lines, vec![4, 8], "{case}: {json:#}");
 }
+
+// --- 8. Work bounded whatever the input.
+
+/// A name made of characters picked by `i` (distinct names share few pairs of characters).
+fn word(i: usize) -> String {
+    const CHARS: &str =
+        "营业执照复印件申请书表身份证明原件副本法定代表人授权委托登记备案审批意见场所使用权证合同";
+    let chars: Vec<char> = CHARS.chars().collect();
+    let n = chars.len();
+    let mut s = String::new();
+    let mut k = i + 1;
+    while k > 0 {
+        s.push(chars[k % n]);
+        k /= n;
+    }
+    s.push_str(&s.clone());
+    s
+}
+
+#[test]
+fn diff_of_8000_reworded_materials_and_steps() {
+    // One item whose 8,000 materials and steps were all reworded: no answer in 120 s before.
+    let case = "diff-8000-reworded";
+    let (tmp, dir) = fresh(case);
+    let old = tmp.path().join("old");
+    fs::create_dir(&old).unwrap();
+    for d in [&old, &dir] {
+        write_items(d, &[("450102", "000105001000", "食品经营许可")]);
+    }
+    let n = 8_000;
+    for (d, suffix) in [(&old, ""), (&dir, "（修订）")] {
+        let mut steps = String::from("区划代码,事项编码,序号,环节名称,环节时限,盖章数\n");
+        let mut materials = String::from("区划代码,事项编码,材料名称,是否必要,份数,需盖章\n");
+        for i in 0..n {
+            let _ =
+                writeln!(steps, "450102,000105001000,{},{}{suffix},1个工作日,1", i + 1, word(i));
+            let _ = writeln!(materials, "450102,000105001000,{}{suffix},是,1,否", word(i));
+        }
+        fs::write(d.join("steps.csv"), steps).unwrap();
+        fs::write(d.join("materials.csv"), materials).unwrap();
+    }
+    let start = Instant::now();
+    let r = run_os(
+        case,
+        &[OsString::from("diff"), old.into(), dir.into(), "--format".into(), "json".into()],
+    );
+    assert_eq!(r.code, 0, "{case}: {}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["items"][0]["status"], "changed", "{case}");
+    eprintln!("{case}: {:?}", start.elapsed());
+}
+
+#[test]
+fn diff_of_12000_codeless_items_renamed() {
+    // 12,000 items without codes, every name reworded: matched by name similarity, all pairs
+    // compared (quadratic) before.
+    let case = "diff-12000-codeless";
+    let (tmp, dir) = fresh(case);
+    let old = tmp.path().join("old");
+    fs::create_dir(&old).unwrap();
+    let n = 12_000;
+    for (d, suffix) in [(&old, ""), (&dir, "备案")] {
+        let mut csv = format!("{HEADER}\n");
+        for i in 0..n {
+            let _ =
+                writeln!(csv, "{}", item_row("450102", "", &format!("{}许可{suffix}", word(i))));
+        }
+        fs::write(d.join("items.csv"), csv).unwrap();
+    }
+    let start = Instant::now();
+    let r = run_os(
+        case,
+        &[OsString::from("diff"), old.into(), dir.into(), "--format".into(), "json".into()],
+    );
+    assert_eq!(r.code, 0, "{case}: {}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["items"].as_array().map(Vec::len).unwrap_or(0) > 0, true, "{case}");
+    eprintln!("{case}: {:?}", start.elapsed());
+}
