@@ -106,6 +106,8 @@ mod tests {
             .collect();
         left.sort();
         let mine = format!(".qingdan-{}-abc.tmp", std::process::id());
-        assert_eq!(left, vec![".qingdan-fresh.tmp".to_string(), mine, "report.tmp".to_string()]);
+        let mut want = vec![".qingdan-fresh.tmp".to_string(), mine, "report.tmp".to_string()];
+        want.sort();
+        assert_eq!(left, want);
     }
 }
