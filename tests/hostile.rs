@@ -2022,3 +2022,172 @@ fn basis_citing_20000_laws() {
         400,
     );
 }
+
+// --- 6. A quote that never closes.
+
+/// items.csv with `n` rows, row `bad` (1-based data row) opening a quote it never closes.
+fn open_quote_items(dir: &Path, n: usize, bad: usize) {
+    let mut csv = format!("{HEADER}\n");
+    for i in 1..=n {
+        // Codes shared by peers: a check of 30,000 items whose codes no peer shares is issue 8's.
+        let code = format!("0001050{:05}", i % 50);
+        let row = item_row(&format!("4501{:02}", i % 90 + 2), &code, "食品经营许可");
+        let row = if i == bad {
+            row.replacen("食品经营许可", "\"食品经营许可", 1)
+        } else {
+            row
+        };
+        let _ = writeln!(csv, "{row}");
+    }
+    fs::write(dir.join("items.csv"), csv).unwrap();
+}
+
+fn assert_quote_recovered(case: &str, dir: &Path, n: u64, line: u64) {
+    let json = inspect(case, dir, None, &["items.csv"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert_eq!(
+        (count(f, "rows_read"), count(f, "rows_loaded"), count(f, "rows_rejected")),
+        (n, n - 1, 1),
+        "{case}: only the line that opened the quote is lost: {f:#}"
+    );
+    let named = diagnostics(&json).iter().any(|d| {
+        d["line"].as_u64() == Some(line)
+            && d["message_en"].as_str().is_some_and(|m| m.contains("unterminated quote"))
+    });
+    assert!(named, "{case}: the line where the quote opened ({line}) is named: {json:#}");
+    check(case, dir, false, &["items.csv"]);
+}
+
+#[test]
+fn unterminated_quote_on_line_6() {
+    // Before: the rest of the file became one cell, reported only as "different number of
+    // fields", every line after it lost.
+    let case = "unterminated-quote-line-6";
+    let (_tmp, dir) = fresh(case);
+    open_quote_items(&dir, 20, 5);
+    assert_quote_recovered(case, &dir, 20, 6);
+}
+
+#[test]
+fn unterminated_quote_deep_in_a_large_file() {
+    // Past the first rows and the first window: read in pieces and windows, recovered the same.
+    let case = "unterminated-quote-deep";
+    let (_tmp, dir) = fresh(case);
+    open_quote_items(&dir, 30_000, 25_000);
+    assert_quote_recovered(case, &dir, 30_000, 25_001);
+    for env in [("QINGDAN_BLOCK_BYTES", "65536"), ("QINGDAN_PIECE_BYTES", "1000")] {
+        let out = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+            .args(["inspect".as_ref(), dir.as_os_str(), "--format".as_ref(), "json".as_ref()])
+            .env(env.0, env.1)
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let f = file(case, &json, "items");
+        assert_eq!(count(f, "rows_loaded"), 29_999, "{case}: with {env:?}: {f:#}");
+    }
+}
+
+#[test]
+fn two_unterminated_quotes() {
+    let case = "two-unterminated-quotes";
+    let (_tmp, dir) = fresh(case);
+    let mut csv = format!("{HEADER}\n");
+    for i in 1..=10 {
+        let row = item_row(&format!("4501{:02}", i + 2), "000105001000", "食品经营许可");
+        let row = if i == 3 || i == 7 {
+            row.replacen("食品经营许可", "\"食品经营许可", 1)
+        } else {
+            row
+        };
+        let _ = writeln!(csv, "{row}");
+    }
+    fs::write(dir.join("items.csv"), csv).unwrap();
+    let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert_eq!((count(f, "rows_read"), count(f, "rows_loaded")), (10, 8), "{case}: {f:#}");
+    let lines: Vec<u64> = diagnostics(&json)
+        .iter()
+        .filter(|d| d["message_en"].as_str().is_some_and(|m| m.contains("unterminated")))
+        .filter_map(|d| d["line"].as_u64())
+        .collect();
+    assert_eq!(lines, vec![4, 8], "{case}: {json:#}");
+}
+
+// --- 8. Work bounded whatever the input.
+
+/// A name made of characters picked by `i` (distinct names share few pairs of characters).
+fn word(i: usize) -> String {
+    const CHARS: &str =
+        "营业执照复印件申请书表身份证明原件副本法定代表人授权委托登记备案审批意见场所使用权证合同";
+    let chars: Vec<char> = CHARS.chars().collect();
+    let n = chars.len();
+    let mut s = String::new();
+    let mut k = i + 1;
+    while k > 0 {
+        s.push(chars[k % n]);
+        k /= n;
+    }
+    s.push_str(&s.clone());
+    s
+}
+
+#[test]
+fn diff_of_8000_reworded_materials_and_steps() {
+    // One item whose 8,000 materials and steps were all reworded: no answer in 120 s before.
+    let case = "diff-8000-reworded";
+    let (tmp, dir) = fresh(case);
+    let old = tmp.path().join("old");
+    fs::create_dir(&old).unwrap();
+    for d in [&old, &dir] {
+        write_items(d, &[("450102", "000105001000", "食品经营许可")]);
+    }
+    let n = 8_000;
+    for (d, suffix) in [(&old, ""), (&dir, "（修订）")] {
+        let mut steps = String::from("区划代码,事项编码,序号,环节名称,环节时限,盖章数\n");
+        let mut materials = String::from("区划代码,事项编码,材料名称,是否必要,份数,需盖章\n");
+        for i in 0..n {
+            let _ =
+                writeln!(steps, "450102,000105001000,{},{}{suffix},1个工作日,1", i + 1, word(i));
+            let _ = writeln!(materials, "450102,000105001000,{}{suffix},是,1,否", word(i));
+        }
+        fs::write(d.join("steps.csv"), steps).unwrap();
+        fs::write(d.join("materials.csv"), materials).unwrap();
+    }
+    let start = Instant::now();
+    let r = run_os(
+        case,
+        &[OsString::from("diff"), old.into(), dir.into(), "--format".into(), "json".into()],
+    );
+    assert_eq!(r.code, 0, "{case}: {}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["items"][0]["status"], "changed", "{case}");
+    eprintln!("{case}: {:?}", start.elapsed());
+}
+
+#[test]
+fn diff_of_12000_codeless_items_renamed() {
+    // 12,000 items without codes, every name reworded: matched by name similarity, all pairs
+    // compared (quadratic) before.
+    let case = "diff-12000-codeless";
+    let (tmp, dir) = fresh(case);
+    let old = tmp.path().join("old");
+    fs::create_dir(&old).unwrap();
+    let n = 12_000;
+    for (d, suffix) in [(&old, ""), (&dir, "备案")] {
+        let mut csv = format!("{HEADER}\n");
+        for i in 0..n {
+            let _ =
+                writeln!(csv, "{}", item_row("450102", "", &format!("{}许可{suffix}", word(i))));
+        }
+        fs::write(d.join("items.csv"), csv).unwrap();
+    }
+    let start = Instant::now();
+    let r = run_os(
+        case,
+        &[OsString::from("diff"), old.into(), dir.into(), "--format".into(), "json".into()],
+    );
+    assert_eq!(r.code, 0, "{case}: {}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(v["items"].as_array().is_some_and(|a| !a.is_empty()), "{case}");
+    eprintln!("{case}: {:?}", start.elapsed());
+}

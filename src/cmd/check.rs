@@ -86,6 +86,10 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         || args.standard.as_deref().map(|p| load::load(p, &opts)).transpose(),
     );
     let (dataset, standard) = (dataset?, standard?);
+    load::require_items(&dataset)?;
+    if let Some(s) = &standard {
+        load::require_items(s)?;
+    }
     prof.stage("load (and the standard)");
     stage.done();
     let stage = progress.stage(global.lang.pick("检查", "checking"));

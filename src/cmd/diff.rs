@@ -56,6 +56,8 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let stage = progress.stage(global.lang.pick("读取数据", "loading"));
     let (old, new) = rayon::join(|| load::load(&args.old, &opts), || load::load(&args.new, &opts));
     let (old, new) = (old?, new?);
+    load::require_items(&old)?;
+    load::require_items(&new)?;
     prof.stage("load both");
     stage.done();
     let stage = progress.stage(global.lang.pick("比较", "comparing"));

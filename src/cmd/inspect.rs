@@ -76,6 +76,9 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         }
     };
     write_output(args.output.as_deref(), &bytes)?;
+    // The report says what was read and why each row was rejected; the run still fails when
+    // no item could be loaded.
+    crate::load::require_items(&dataset)?;
     // A province is millions of small allocations; the process is about to exit, so let the OS
     // reclaim them at once instead of freeing them one by one.
     drop(summary);

@@ -82,6 +82,8 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let start = std::time::Instant::now();
     let list = crate::load::load(&args.list, &list_opts)?;
     let standard = crate::load::load(&args.standard, &std_opts)?;
+    crate::load::require_items(&list)?;
+    crate::load::require_items(&standard)?;
 
     let report = crate::check::run(&list, Some(&standard), &check_cfg);
     // Rows are keyed as check grouped them, so that its findings land on the rows they are about.

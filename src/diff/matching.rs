@@ -132,15 +132,31 @@ pub fn match_items(old: &[&Item], new: &[&Item], name_threshold: f64) -> Pairing
             (norm, without_brackets(norm), norm.chars().collect())
         }
         let new_prep: Vec<_> = rest_new.iter().map(|&j| prep(new[j])).collect();
+        // Long lists are compared only where names share a distinctive pair of characters (all
+        // pairs of 12,000 renamed items never finished).
+        let blocked = (rest_old.len() * rest_new.len() > ALL_PAIRS_MAX).then(|| {
+            let a: Vec<&str> = rest_old.iter().map(|&i| &*old[i].name.norm).collect();
+            let b: Vec<&str> = new_prep.iter().map(|p| p.0).collect();
+            candidates(&a, &b)
+        });
+        let all: Vec<usize> = (0..rest_new.len()).collect();
         let mut cands = Vec::new();
         let mut row = Vec::new();
-        for &i in &rest_old {
+        for (k, &i) in rest_old.iter().enumerate() {
             if old[i].name.is_empty() {
                 continue;
             }
             let (a, a_bare, a_chars) = prep(old[i]);
             let a_len = a_chars.len();
-            for (&j, (b, b_bare, b_chars)) in rest_new.iter().zip(&new_prep) {
+            let near = match &blocked {
+                Some(c) => c.get(k).map(Vec::as_slice).unwrap_or_default(),
+                None => &all,
+            };
+            for &m in near {
+                let (Some(&j), Some((b, b_bare, b_chars))) = (rest_new.get(m), new_prep.get(m))
+                else {
+                    continue;
+                };
                 let b_len = b_chars.len();
                 if old[i].category != new[j].category {
                     continue;
@@ -301,8 +317,14 @@ pub fn assign_names(old: &[&str], new: &[&str], threshold: f64) -> Vec<(usize, u
     let mut old_used = vec![false; old.len()];
     let mut new_used = vec![false; new.len()];
     let mut out = Vec::new();
+    // Equal names: each old one takes the first new one of its name not yet taken (the new
+    // ones of a name queued in order: no scan of the whole list per name).
+    let mut by_name: FxHashMap<&str, std::collections::VecDeque<usize>> = FxHashMap::default();
+    for (j, b) in new.iter().enumerate() {
+        by_name.entry(b).or_default().push_back(j);
+    }
     for (i, a) in old.iter().enumerate() {
-        if let Some(j) = (0..new.len()).find(|&j| !new_used[j] && new[j] == *a) {
+        if let Some(j) = by_name.get_mut(a).and_then(|q| q.pop_front()) {
             old_used[i] = true;
             new_used[j] = true;
             out.push((i, j, false));
@@ -310,40 +332,105 @@ pub fn assign_names(old: &[&str], new: &[&str], threshold: f64) -> Vec<(usize, u
     }
     let rest_old: Vec<usize> = (0..old.len()).filter(|&i| !old_used[i]).collect();
     let rest_new: Vec<usize> = (0..new.len()).filter(|&j| !new_used[j]).collect();
-    // weights[a][b]: similarity of rest_old[a] and rest_new[b], 0 below the threshold.
-    let weights: Vec<Vec<f64>> = rest_old
-        .iter()
-        .map(|&i| {
-            rest_new
-                .iter()
-                .map(|&j| {
-                    let s = similarity(old[i], new[j]);
-                    if s >= threshold {
-                        s
-                    } else {
-                        0.0
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    let pairs = if rest_old.len().max(rest_new.len()) <= HUNGARIAN_MAX {
-        hungarian(&weights)
-    } else {
-        // Very long lists: the cubic assignment would cost too much; best-first is close.
+    let weight = |i: usize, j: usize| {
+        let s = similarity(old[i], new[j]);
+        if s >= threshold {
+            s
+        } else {
+            0.0
+        }
+    };
+    let pairs = if rest_old.len() * rest_new.len() > ALL_PAIRS_MAX {
+        // Thousands of reworded materials: all pairs (and their matrix) never finished; only
+        // names sharing a distinctive pair of characters are compared, best-first.
+        let a: Vec<&str> = rest_old.iter().map(|&i| old[i]).collect();
+        let b: Vec<&str> = rest_new.iter().map(|&j| new[j]).collect();
         let mut cands = Vec::new();
-        for (a, row) in weights.iter().enumerate() {
-            for (b, &w) in row.iter().enumerate() {
+        for (x, near) in candidates(&a, &b).into_iter().enumerate() {
+            for y in near {
+                let w = weight(rest_old[x], rest_new[y]);
                 if w > 0.0 {
-                    cands.push((w, a, b));
+                    cands.push((w, x, y));
                 }
             }
         }
         greedy(cands, rest_old.len(), rest_new.len())
+    } else {
+        // weights[a][b]: similarity of rest_old[a] and rest_new[b], 0 below the threshold.
+        let weights: Vec<Vec<f64>> =
+            rest_old.iter().map(|&i| rest_new.iter().map(|&j| weight(i, j)).collect()).collect();
+        if rest_old.len().max(rest_new.len()) <= HUNGARIAN_MAX {
+            hungarian(&weights)
+        } else {
+            // Very long lists: the cubic assignment would cost too much; best-first is close.
+            let mut cands = Vec::new();
+            for (a, row) in weights.iter().enumerate() {
+                for (b, &w) in row.iter().enumerate() {
+                    if w > 0.0 {
+                        cands.push((w, a, b));
+                    }
+                }
+            }
+            greedy(cands, rest_old.len(), rest_new.len())
+        }
     };
     out.extend(pairs.into_iter().map(|(a, b)| (rest_old[a], rest_new[b], true)));
     out.sort_unstable();
     out
+}
+
+/// Pairs of names compared one with another at most; longer lists compare only the pairs that
+/// [`candidates`] proposes.
+const ALL_PAIRS_MAX: usize = 250_000;
+
+/// A pair of characters found in more names than this does not tell them apart (对…的 of item
+/// names, 复印件 of materials) and proposes no pair.
+const BIGRAM_NAMES_MAX: usize = 64;
+
+/// Names proposed per name at most, those sharing the most pairs of characters first.
+const CANDIDATES_MAX: usize = 48;
+
+/// For each name of `old`, the indices of the names of `new` worth comparing with it: those
+/// sharing a pair of adjacent characters (the character itself for a one-character name) that
+/// few names share, the most shared first, at most [`CANDIDATES_MAX`], in index order. A name
+/// reworded so that it shares no such pair with its old form is not matched (reported added
+/// and removed): that is the price of not comparing every pair.
+fn candidates(old: &[&str], new: &[&str]) -> Vec<Vec<usize>> {
+    fn grams(s: &str) -> Vec<(char, char)> {
+        let chars: Vec<char> = s.chars().collect();
+        let mut g: Vec<(char, char)> = match chars.as_slice() {
+            [c] => vec![(*c, '\0')],
+            _ => chars.windows(2).map(|w| (w[0], w[1])).collect(),
+        };
+        g.sort_unstable();
+        g.dedup();
+        g
+    }
+    let mut postings: FxHashMap<(char, char), Vec<usize>> = FxHashMap::default();
+    for (j, b) in new.iter().enumerate() {
+        for g in grams(b) {
+            postings.entry(g).or_default().push(j);
+        }
+    }
+    let mut shared: FxHashMap<usize, u32> = FxHashMap::default();
+    old.iter()
+        .map(|a| {
+            shared.clear();
+            for g in grams(a) {
+                if let Some(list) = postings.get(&g).filter(|l| l.len() <= BIGRAM_NAMES_MAX) {
+                    for &j in list {
+                        *shared.entry(j).or_default() += 1;
+                    }
+                }
+            }
+            let mut near: Vec<(u32, usize)> = shared.iter().map(|(&j, &n)| (n, j)).collect();
+            near.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+            near.truncate(CANDIDATES_MAX);
+            let mut near: Vec<usize> = near.into_iter().map(|(_, j)| j).collect();
+            near.sort_unstable();
+            near
+        })
+        .collect()
 }
 
 /// Lists longer than this are assigned best-first instead of optimally.

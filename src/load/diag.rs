@@ -192,16 +192,6 @@ impl Diags {
         self.fatal.as_deref()
     }
 
-    /// True when `msg` was reported at least once.
-    pub(crate) fn has(&self, msg: Msg) -> bool {
-        self.counts.iter().any(|(m, n)| *m == msg && *n > 0)
-    }
-
-    /// The first diagnostic kept (in the order reported), for a message that stops the run.
-    pub(crate) fn first(&self) -> Option<&Diagnostic> {
-        self.list.first().map(|(_, d)| d)
-    }
-
     /// The file the diagnostics are about.
     pub(crate) fn file(&self) -> Str {
         self.file.clone()

@@ -269,23 +269,37 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
 }
 
 /// The error that stops the run when a table read cannot be used: a file that changed while it
-/// was read, or an items table that gave no item at all (unreadable, empty, or every row
-/// rejected: a report on it would say "nothing wrong" about a list nobody read).
-fn unusable(table: Table, src: &Source, out: &TableOut, dataset: &Path) -> Result<()> {
-    let name = || match src {
+/// was read.
+fn unusable(_table: Table, src: &Source, out: &TableOut, dataset: &Path) -> Result<()> {
+    if let Some(why) = out.diags.fatal() {
+        return Err(Error::input(source_name(src, dataset), why));
+    }
+    Ok(())
+}
+
+/// The path of a table's file (or workbook and sheet) for an error message.
+fn source_name(src: &Source, dataset: &Path) -> String {
+    match src {
         Source::Csv { path, .. } => path.display().to_string(),
         Source::Sheet { label, .. } => {
             let sheet = label.find('#').and_then(|i| label.get(i..)).unwrap_or("");
             format!("{}{sheet}", dataset.display())
         }
-    };
-    if let Some(why) = out.diags.fatal() {
-        return Err(Error::input(name(), why));
     }
-    if table != Table::Items {
+}
+
+/// The error a command stops with (exit 2) when the dataset's items table gave no item at all:
+/// it could not be read, it is empty (not even a header), or every row was rejected. A report
+/// on it would say "nothing wrong" about a list nobody read. (A header without rows is an
+/// empty list, not an error.) The first diagnostic of the file says why.
+pub fn require_items(ds: &Dataset) -> Result<()> {
+    let Some(f) = ds.report.files.iter().find(|f| f.table == Table::Items.stem()) else {
         return Ok(());
-    }
-    let first = out.diags.first();
+    };
+    let of_file: Vec<&Diagnostic> =
+        ds.report.diagnostics.iter().filter(|d| *d.file == *f.file).collect();
+    let has = |m: Msg| of_file.iter().any(|d| d.message == m.zh());
+    let first = of_file.first();
     let reason = || {
         first
             .map(|d| {
@@ -296,22 +310,30 @@ fn unusable(table: Table, src: &Source, out: &TableOut, dataset: &Path) -> Resul
             })
             .unwrap_or_default()
     };
-    let r = &out.report;
-    let why = if out.diags.has(Msg::UnreadableFile) {
+    let why = if has(Msg::UnreadableFile) {
         format!("the items table cannot be read: {}", reason())
-    } else if out.diags.has(Msg::EmptyFile) {
+    } else if has(Msg::EmptyFile) {
         "the items table is empty: no header row, so no item was read".to_string()
-    } else if r.rows_read > 0 && r.rows_loaded == 0 {
+    } else if f.rows_read > 0 && f.rows_loaded == 0 {
         format!(
             "no item could be loaded: all {} rows were rejected; first: {}",
-            r.rows_read,
+            f.rows_read,
             reason()
         )
     } else {
         return Ok(());
     };
-    let line = first.and_then(|d| d.line).filter(|_| r.rows_read > 0);
-    Err(Error::Input { file: name(), line, column: None, message: why })
+    let source = Path::new(&ds.source);
+    let file = if source.is_dir() {
+        source.join(&f.file).display().to_string()
+    } else {
+        match f.file.find('#').and_then(|i| f.file.get(i..)) {
+            Some(sheet) => format!("{}{sheet}", source.display()),
+            None => source.display().to_string(),
+        }
+    };
+    let line = first.and_then(|d| d.line).filter(|_| f.rows_read > 0);
+    Err(Error::Input { file, line, column: None, message: why })
 }
 
 /// Steps or materials sorted out per item: one list per item, in item order, each allocated

@@ -690,13 +690,17 @@ fn start_line(starts: &[AtomicU64], k: usize, halt: &AtomicU8) -> Option<u64> {
 }
 
 /// A csv reader as every table is read: no header row (it is found among the first rows), rows
-/// of any length (counted and reported, not refused).
+/// of any length (counted and reported, not refused). The csv crate keeps a copy of the first
+/// record it reads as the headers unless they are given (a 200 MB first record was held twice):
+/// empty headers are given, and with them "has headers" only means that no record is skipped.
 fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(bytes)
+        .from_reader(bytes);
+    reader.set_byte_headers(ByteRecord::new());
+    reader
 }
 
 /// How many records `text` holds, counting up to `HEADER_SEARCH + 1`, as the csv crate reads
@@ -814,24 +818,31 @@ fn read_head<V: Visitor>(
     let header = candidates.get(hi).cloned().unwrap_or_default();
     drop(candidates);
     let ok = visitor.header(&header, diags);
-    if let Some(&(_, from)) = head.get(hi + 1) {
-        // The data rows among the first records, read again one at a time.
-        let from = usize::try_from(from).unwrap_or(bytes.len()).min(bytes.len());
-        let mut again = csv_reader(bytes.get(from..).unwrap_or_default(), delimiter);
-        let mut rec = ByteRecord::new();
-        for &(line, _) in head.iter().skip(hi + 1) {
-            if !matches!(again.read_byte_record(&mut rec), Ok(true)) {
-                break;
-            }
-            let row = Row::Csv(&rec, std::cell::OnceCell::new());
-            data_row(line, &row, &header, ok, visitor, diags, report);
-        }
-    }
     if failed {
+        // Malformed CSV in the first records: the data rows among them are read again one at
+        // a time, up to the error (reported above).
+        if let Some(&(_, from)) = head.get(hi + 1) {
+            let from = usize::try_from(from).unwrap_or(bytes.len()).min(bytes.len());
+            let mut again = csv_reader(bytes.get(from..).unwrap_or_default(), delimiter);
+            let mut rec = ByteRecord::new();
+            for &(line, _) in head.iter().skip(hi + 1) {
+                if !matches!(again.read_byte_record(&mut rec), Ok(true)) {
+                    break;
+                }
+                let row = Row::Csv(&rec, std::cell::OnceCell::new());
+                data_row(line, &row, &header, ok, visitor, diags, report);
+            }
+        }
         return None;
     }
-    let rest = usize::try_from(after_head).unwrap_or(bytes.len()).min(bytes.len());
-    let line = lines.line_at_start(rest);
+    // The data rows among the first records are read by the body, as the rest (an unterminated
+    // quote there is recovered from as anywhere).
+    let rest = match head.get(hi + 1) {
+        Some(&(_, from)) => from,
+        None => after_head,
+    };
+    let rest = usize::try_from(rest).unwrap_or(bytes.len()).min(bytes.len());
+    let line = LineCounter { bytes, at: 0, line: 1 }.line_at_start(rest);
     Some(Body { delimiter, header, ok, rest, line })
 }
 
@@ -1003,13 +1014,24 @@ impl Piece<'_> {
     /// Returns true when every line was split at the delimiter (no quote mark, no lone carriage
     /// return).
     fn read<V: Visitor>(&self, delimiter: u8, out: &mut Typing<'_, V>) -> bool {
-        let (at, line) = self.read_plain(delimiter, out);
-        if at < self.text.len() {
-            let rest = Piece { text: self.text.get(at..).unwrap_or_default(), line };
-            rest.read_csv(delimiter, out);
-            return false;
+        let (mut text, mut line) = (self.text, self.line);
+        let mut plain = true;
+        loop {
+            let (at, next) = Piece { text, line }.read_plain(delimiter, out);
+            if at >= text.len() {
+                return plain;
+            }
+            plain = false;
+            let rest = Piece { text: text.get(at..).unwrap_or_default(), line: next };
+            // After an unterminated quote, reading goes on from the line after it opened.
+            match rest.read_csv(delimiter, out) {
+                Some((resume, resume_line)) => {
+                    text = rest.text.get(resume..).unwrap_or_default();
+                    line = resume_line;
+                }
+                None => return false,
+            }
         }
-        true
     }
 
     /// Types the lines of the piece (LF or CRLF line ends), found with the delimiters in one scan,
@@ -1069,21 +1091,46 @@ impl Piece<'_> {
         (bytes.len(), line)
     }
 
-    /// Types the records of the piece as the csv crate reads them.
-    fn read_csv<V: Visitor>(&self, delimiter: u8, out: &mut Typing<'_, V>) {
+    /// Types the records of the piece as the csv crate reads them. A record that runs over
+    /// several lines with the wrong number of fields is a quote that never closed (it swallowed
+    /// the lines after it): its first line is reported and rejected, and the byte and line
+    /// where reading goes on (the next line) are returned.
+    fn read_csv<V: Visitor>(&self, delimiter: u8, out: &mut Typing<'_, V>) -> Option<(usize, u64)> {
         let mut reader = csv_reader(self.text.as_bytes(), delimiter);
         let mut rec = ByteRecord::new();
         loop {
             match reader.read_byte_record(&mut rec) {
                 Ok(true) => {}
-                Ok(false) => break,
+                Ok(false) => return None,
                 Err(e) => {
                     let line = e.position().map(|p| p.line() + self.line - 1);
                     out.diags.push_at(line, None, Some(e.to_string()), Msg::CsvError);
-                    break;
+                    return None;
                 }
             }
             let line = rec.position().map(|p| self.line_of(p)).unwrap_or(0);
+            if out.ok && runaway(&rec, out.header.len(), delimiter) {
+                let bytes = self.text.as_bytes();
+                let mut start = rec.position().and_then(|p| usize::try_from(p.byte()).ok())?;
+                while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+                    start += 1;
+                }
+                let first_end = start + memchr::memchr(b'\n', bytes.get(start..)?)? + 1;
+                let end = usize::try_from(reader.position().byte()).unwrap_or(bytes.len());
+                let swallowed =
+                    memchr::memchr_iter(b'\n', bytes.get(first_end..end).unwrap_or_default())
+                        .count();
+                let first_line = String::from_utf8_lossy(bytes.get(start..first_end)?);
+                out.diags.push_at(
+                    Some(line),
+                    None,
+                    Some(format!("[{swallowed}] {}", first_line.trim_end())),
+                    Msg::UnterminatedQuote,
+                );
+                out.report.rows_read += 1;
+                out.report.rows_rejected += 1;
+                return Some((first_end, line + 1));
+            }
             let row = Row::Csv(&rec, std::cell::OnceCell::new());
             out.row(line, &row);
         }
@@ -1106,6 +1153,25 @@ impl Piece<'_> {
         }
         line
     }
+}
+
+/// True when `rec` is a quote that never closed (or closed on a later row): a record over
+/// several lines with the wrong number of fields, or one holding a whole row's worth of
+/// delimiters on one line of a cell (a basis written over several lines has a few commas, not
+/// a row's).
+fn runaway(rec: &ByteRecord, columns: usize, delimiter: u8) -> bool {
+    let multi_line = |f: &[u8]| f.contains(&b'\n');
+    if !rec.iter().any(multi_line) {
+        return false;
+    }
+    if rec.len() != columns {
+        return true;
+    }
+    columns >= 4
+        && rec.iter().filter(|f| multi_line(f)).any(|f| {
+            f.split(|&b| b == b'\n')
+                .any(|line| memchr::memchr_iter(delimiter, line).count() + 1 >= columns)
+        })
 }
 
 /// Where the data rows of a piece go: counted into `report`, checked against the header, typed

@@ -231,7 +231,7 @@ fn check_declared_sizes(path: &Path) -> Result<()> {
         let head = String::from_utf8_lossy(&head);
         let Some(sst) = head.find("<sst").and_then(|i| head.get(i..)) else { continue };
         let tag = sst.split('>').next().unwrap_or("");
-        // `count` is the number of cells using shared strings, which may exceed the strings.
+        // (`count` is the number of cells showing them, which may well be larger.)
         for attr in ["uniqueCount"] {
             let Some(value) = attribute(tag, attr) else { continue };
             let declared: u128 = value.trim().parse().unwrap_or(u128::MAX);
