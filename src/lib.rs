@@ -21,6 +21,7 @@ pub mod check;
 pub mod cmd;
 pub mod diff;
 pub mod error;
+pub mod finding;
 pub mod gen;
 pub mod laws;
 pub mod load;

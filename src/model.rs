@@ -6,6 +6,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use crate::finding::{
+    Cause, CodeReason, Detail, Evidence, Finding, ImplProblem, Lang, Replacement, Scope, Score,
+    Source,
+};
 pub use crate::value::basis::{Basis, LawRef};
 pub use crate::value::code::{BaseCode, Code, ImplCode};
 pub use crate::value::count::Count;
@@ -703,133 +707,6 @@ impl Severity {
             Severity::Warning => "警告",
             Severity::Error => "错误",
         }
-    }
-}
-
-/// One thing wrong in the data, as CLI.md's findings table describes it. Findings are data; the
-/// renderers in `crate::report` turn them into bytes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Finding {
-    /// Stable rule id, e.g. `QD101`.
-    pub rule: &'static str,
-    /// Stable kebab-case rule name.
-    pub name: &'static str,
-    pub severity: Severity,
-    pub field: Field,
-    /// 区划代码 the finding is about.
-    pub jurisdiction: Option<Str>,
-    /// 事项编码 the finding is about (the standard's code where matched to it).
-    pub item: Option<Str>,
-    /// The item's name, for readers (not part of the stable keys).
-    #[serde(skip)]
-    pub item_name: Option<Str>,
-    /// The reference value.
-    pub expected: Option<String>,
-    /// The value found.
-    pub actual: Option<String>,
-    /// One Chinese sentence a clerk understands.
-    pub message: String,
-    /// The same sentence in English.
-    #[serde(skip)]
-    pub message_en: String,
-    /// For a finding that follows from another (a town without its county's item because the
-    /// county misses it, a field compared with the wrong item): the root finding. Such a
-    /// finding is shown under its cause and counts for no summary, `--fail-on` or verdict.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub caused_by: Option<Box<Cause>>,
-    /// What the decision behind the finding rested on (the fields that agreed and disagreed
-    /// with the reference item, a score, how many peers hold a value).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<Box<Evidence>>,
-    /// Whose defect it is: a row's (the default), the standard's own, or one most
-    /// jurisdictions carrying the item share.
-    #[serde(skip_serializing_if = "Scope::is_row")]
-    pub scope: Scope,
-}
-
-/// Whose defect a finding names (json `scope`, absent for a row's own).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scope {
-    /// A row of a jurisdiction's list (a within-row check is `Within` until the run settles it).
-    #[default]
-    Row,
-    /// Found by a check within one row; settled to `Row` or `Shared` at the end of the run.
-    Within,
-    /// The standard's own item: reported once, never blamed on the jurisdictions copying it.
-    Standard,
-    /// Most jurisdictions carrying the item share it (without a standard): reported once.
-    Shared,
-}
-
-impl Scope {
-    /// True for a row's own finding (the json key is then left out).
-    pub fn is_row(&self) -> bool {
-        matches!(self, Scope::Row | Scope::Within)
-    }
-}
-
-/// The identity of a root finding (CLI.md `caused_by`): rule, jurisdiction, item, field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub struct Cause {
-    /// The root finding's rule id.
-    pub rule: &'static str,
-    /// Its 区划代码.
-    pub jurisdiction: Option<Str>,
-    /// Its item.
-    pub item: Option<Str>,
-    /// Its field.
-    pub field: Field,
-}
-
-impl Cause {
-    /// The identity of `f`, as a cause of others.
-    pub fn of(f: &Finding) -> Cause {
-        Cause {
-            rule: f.rule,
-            jurisdiction: f.jurisdiction.clone(),
-            item: f.item.clone(),
-            field: f.field,
-        }
-    }
-}
-
-/// The evidence of a finding: which fields of the row agreed with the reference item and
-/// which did not, the name similarity (in thousandths), and for consensus how many agree.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
-pub struct Evidence {
-    /// Fields whose values agree with the reference item's.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub agreed: Vec<Field>,
-    /// Fields whose values differ from the reference item's.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub disagreed: Vec<Field>,
-    /// Name similarity to the reference, in thousandths (Sørensen–Dice on bigrams).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name_score: Option<u32>,
-    /// Jurisdictions holding the reference value, and jurisdictions compared.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub agree_of: Option<(u32, u32)>,
-}
-
-impl Finding {
-    /// True for a finding that counts on its own (not one that follows from another).
-    pub fn is_root(&self) -> bool {
-        self.caused_by.is_none()
-    }
-
-    /// Sort key: jurisdiction, item, field, rule, then values, so that output never depends on
-    /// thread timing.
-    pub fn sort_key(&self) -> impl Ord + '_ {
-        (
-            self.jurisdiction.as_deref(),
-            self.item.as_deref(),
-            self.field,
-            self.rule,
-            self.actual.as_deref(),
-            self.expected.as_deref(),
-            self.message.as_str(),
-        )
     }
 }
 

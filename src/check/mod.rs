@@ -353,14 +353,16 @@ fn check_member(ctx: &Ctx, g: &Group, name: &Str, member: &Member, sink: &mut Si
                 disagreed,
                 name_score: Some((member.sim * 1000.0).round() as u32),
                 agree_of: None,
+                candidate: false,
             };
             sink.evidence_since(from_identity, &evidence);
             for f in &mut sink.findings[from_identity..] {
                 let candidate = matches!(member.how, How::Name { .. }) && !certain;
                 if candidate && f.caused_by.is_none() {
                     f.severity = Severity::Info;
-                    f.message = format!("（候选匹配，请核实）{}", f.message);
-                    f.message_en = format!("(Candidate match, to be confirmed) {}", f.message_en);
+                    if let Some(e) = f.evidence.as_deref_mut() {
+                        e.candidate = true;
+                    }
                 }
                 if candidate || f.rule == code::CODE_SHARED_BY_DIFFERENT_ITEMS.id {
                     fields_cause.get_or_insert_with(|| crate::model::Cause::of(f));
@@ -551,9 +553,6 @@ fn settle_within(ctx: &Ctx, grouping: &Grouping, findings: &mut Vec<Finding>) {
         let mut f = first.clone();
         f.jurisdiction = None;
         f.scope = Scope::Shared;
-        f.message = format!("有此事项的{of}个区划中{n}个如此：{}", first.message);
-        f.message_en =
-            format!("{n} of the {of} jurisdictions carrying the item: {}", first.message_en);
         f.evidence = Some(Box::new(crate::model::Evidence {
             agree_of: Some((n as u32, of as u32)),
             ..Default::default()

@@ -139,7 +139,10 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     }
     report::write_output(args.output.as_deref(), &bytes)?;
     if let Some(path) = &args.write_baseline {
-        crate::baseline::write(path, &result.findings)?;
+        crate::report::write_atomic(
+            path,
+            &crate::baseline::to_jsonl(&result.findings, &crate::report::message::message)?,
+        )?;
     }
     prof.stage("write");
     prof.finish();

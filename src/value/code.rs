@@ -63,7 +63,7 @@ pub struct Code {
 }
 
 /// Why a base code is malformed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum CodeProblem {
     /// Nothing written.
     Empty,
@@ -75,20 +75,20 @@ pub enum CodeProblem {
 
 impl CodeProblem {
     /// The problem in words, Chinese or English.
-    pub fn message(&self, lang: crate::report::Lang) -> String {
+    pub fn message(&self, lang: crate::model::Lang) -> String {
         match (self, lang) {
-            (CodeProblem::Empty, crate::report::Lang::Zh) => "事项编码为空".to_string(),
-            (CodeProblem::Empty, crate::report::Lang::En) => "the item code is empty".to_string(),
-            (CodeProblem::Length(n), crate::report::Lang::Zh) => {
+            (CodeProblem::Empty, crate::model::Lang::Zh) => "事项编码为空".to_string(),
+            (CodeProblem::Empty, crate::model::Lang::En) => "the item code is empty".to_string(),
+            (CodeProblem::Length(n), crate::model::Lang::Zh) => {
                 format!("事项编码应为{BASE_LEN}位，实为{n}位")
             }
-            (CodeProblem::Length(n), crate::report::Lang::En) => {
+            (CodeProblem::Length(n), crate::model::Lang::En) => {
                 format!("the item code has {n} characters instead of {BASE_LEN}")
             }
-            (CodeProblem::BadChar(c), crate::report::Lang::Zh) => {
+            (CodeProblem::BadChar(c), crate::model::Lang::Zh) => {
                 format!("事项编码含非法字符「{c}」（只允许数字和大写字母）")
             }
-            (CodeProblem::BadChar(c), crate::report::Lang::En) => {
+            (CodeProblem::BadChar(c), crate::model::Lang::En) => {
                 format!(
                     "the item code contains '{c}' (only digits and capital letters are allowed)"
                 )
@@ -99,7 +99,7 @@ impl CodeProblem {
 
 impl fmt::Display for CodeProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message(crate::report::Lang::Zh))
+        f.write_str(&self.message(crate::model::Lang::Zh))
     }
 }
 
@@ -394,7 +394,7 @@ pub const BODIES_TOML: &str = include_str!("../../rules/bodies.toml");
 pub const MAX_FIELDS: usize = 8;
 
 /// Why a code fits no layout.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LayoutMiss {
     /// Nothing written.
     Empty,
@@ -412,8 +412,8 @@ pub enum LayoutMiss {
 
 impl LayoutMiss {
     /// The reason in words, Chinese or English.
-    pub fn message(&self, lang: crate::report::Lang) -> String {
-        let zh = lang == crate::report::Lang::Zh;
+    pub fn message(&self, lang: crate::model::Lang) -> String {
+        let zh = lang == crate::model::Lang::Zh;
         match (self, zh) {
             (LayoutMiss::Empty, true) => "为空".to_string(),
             (LayoutMiss::Empty, false) => "empty".to_string(),
@@ -508,7 +508,7 @@ impl<'c> Parts<'c> {
 }
 
 /// Why a code is not an implementation code: the reason each layout refused it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ImplCodeError {
     /// The normalised code.
     pub code: String,
@@ -516,8 +516,8 @@ pub struct ImplCodeError {
     pub misses: Vec<(String, LayoutMiss)>,
 }
 
-fn reasons(misses: &[(String, LayoutMiss)], lang: crate::report::Lang) -> String {
-    let sep = if lang == crate::report::Lang::Zh { "；" } else { "; " };
+fn reasons(misses: &[(String, LayoutMiss)], lang: crate::model::Lang) -> String {
+    let sep = if lang == crate::model::Lang::Zh { "；" } else { "; " };
     let v: Vec<String> =
         misses.iter().map(|(name, m)| format!("{name}: {}", m.message(lang))).collect();
     v.join(sep)
@@ -525,9 +525,9 @@ fn reasons(misses: &[(String, LayoutMiss)], lang: crate::report::Lang) -> String
 
 impl ImplCodeError {
     /// The reasons in words, Chinese or English.
-    pub fn message(&self, lang: crate::report::Lang) -> String {
+    pub fn message(&self, lang: crate::model::Lang) -> String {
         let reasons = reasons(&self.misses, lang);
-        if lang == crate::report::Lang::Zh {
+        if lang == crate::model::Lang::Zh {
             format!("实施编码「{}」不符合任何已配置的格式（{reasons}）", self.code)
         } else {
             format!("implementation code '{}' fits no configured layout ({reasons})", self.code)
@@ -537,7 +537,7 @@ impl ImplCodeError {
 
 /// Why a code is not a base code of its region: the reason each of the region's layouts refused
 /// it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BaseCodeError {
     /// Per layout name, why it did not fit.
     pub misses: Vec<(String, LayoutMiss)>,
@@ -545,9 +545,9 @@ pub struct BaseCodeError {
 
 impl BaseCodeError {
     /// The reasons in words, Chinese or English.
-    pub fn message(&self, lang: crate::report::Lang) -> String {
+    pub fn message(&self, lang: crate::model::Lang) -> String {
         let reasons = reasons(&self.misses, lang);
-        if lang == crate::report::Lang::Zh {
+        if lang == crate::model::Lang::Zh {
             format!("不符合本地区的基本编码格式（{reasons}）")
         } else {
             format!("it fits none of the region's base-code layouts ({reasons})")
@@ -573,7 +573,7 @@ fn join_lens(lens: &[usize]) -> String {
 
 impl fmt::Display for ImplCodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message(crate::report::Lang::Zh))
+        f.write_str(&self.message(crate::model::Lang::Zh))
     }
 }
 
@@ -970,7 +970,7 @@ mod tests {
         assert_eq!(Code::parse("事项00010400".into()).validate(), Err(CodeProblem::BadChar('事')));
         assert_eq!(Code::parse("00010400200".into()).category_digits(), None);
         assert_eq!(
-            CodeProblem::Length(11).message(crate::report::Lang::Zh),
+            CodeProblem::Length(11).message(crate::model::Lang::Zh),
             "事项编码应为12位，实为11位"
         );
     }
@@ -1115,7 +1115,7 @@ mod tests {
                 let rule = p.category.and_then(|k| region.category(k));
                 (l.base_layouts[p.layout].name.clone(), rule, key)
             })
-            .map_err(|e| e.message(crate::report::Lang::Zh))
+            .map_err(|e| e.message(crate::model::Lang::Zh))
     }
 
     #[test]
