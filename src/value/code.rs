@@ -228,6 +228,9 @@ pub struct FieldSpec {
     /// credit, level, base, division, category, item, or any other name (checked for shape
     /// only).
     pub name: String,
+    /// What messages call it (统一社会信用代码); the name when empty.
+    #[serde(default)]
+    pub label: String,
     /// The lengths the field may have, in characters.
     pub len: Vec<usize>,
     /// Which characters it may hold.
@@ -256,6 +259,17 @@ pub struct Layout {
     #[serde(default)]
     pub separator: String,
     pub fields: Vec<FieldSpec>,
+}
+
+impl Layout {
+    /// What messages call the layout: its description, else its name.
+    pub fn shown_name(&self) -> &str {
+        if self.description.is_empty() {
+            &self.name
+        } else {
+            &self.description
+        }
+    }
 }
 
 /// What a key of a region's category table means.
@@ -402,12 +416,12 @@ pub enum LayoutMiss {
     Length { got: usize },
     /// Separated layout: the number of parts differs.
     Parts { want: usize, got: usize },
-    /// A field has the wrong length.
-    FieldLength { field: String, want: Vec<usize>, got: usize },
+    /// A field has the wrong length (`label`: what messages call the field).
+    FieldLength { field: String, label: String, want: Vec<usize>, got: usize },
     /// A field holds a character it may not.
-    FieldChar { field: String, ch: char },
+    FieldChar { field: String, label: String, ch: char },
     /// A `known` field holds a word the region's category table does not have.
-    UnknownKey { field: String, key: String },
+    UnknownKey { field: String, label: String, key: String },
 }
 
 impl LayoutMiss {
@@ -421,19 +435,19 @@ impl LayoutMiss {
             (LayoutMiss::Length { got }, false) => format!("length {got} does not fit"),
             (LayoutMiss::Parts { want, got }, true) => format!("应有{want}段，实有{got}段"),
             (LayoutMiss::Parts { want, got }, false) => format!("{got} parts instead of {want}"),
-            (LayoutMiss::FieldLength { field, want, got }, true) => {
-                format!("{field}段应为{}位，实为{got}位", join_lens(want))
+            (LayoutMiss::FieldLength { label, want, got, .. }, true) => {
+                format!("{label}应为{}位，实为{got}位", join_lens(want))
             }
-            (LayoutMiss::FieldLength { field, want, got }, false) => {
-                format!("{field} has {got} characters instead of {}", join_lens(want))
+            (LayoutMiss::FieldLength { label, want, got, .. }, false) => {
+                format!("{label} has {got} characters instead of {}", join_lens(want))
             }
-            (LayoutMiss::FieldChar { field, ch }, true) => format!("{field}段含非法字符「{ch}」"),
-            (LayoutMiss::FieldChar { field, ch }, false) => format!("{field} contains '{ch}'"),
-            (LayoutMiss::UnknownKey { field, key }, true) => {
-                format!("{field}段「{key}」不在本地区的类型表中")
+            (LayoutMiss::FieldChar { label, ch, .. }, true) => format!("{label}含非法字符“{ch}”"),
+            (LayoutMiss::FieldChar { label, ch, .. }, false) => format!("{label} contains '{ch}'"),
+            (LayoutMiss::UnknownKey { label, key, .. }, true) => {
+                format!("{label}“{key}”不在本地区的类型表中")
             }
-            (LayoutMiss::UnknownKey { field, key }, false) => {
-                format!("{field} '{key}' is not in the region's category table")
+            (LayoutMiss::UnknownKey { label, key, .. }, false) => {
+                format!("{label} '{key}' is not in the region's category table")
             }
         }
     }
@@ -454,19 +468,31 @@ enum Miss<'c> {
 impl Miss<'_> {
     fn owned(self, layout: &Layout) -> LayoutMiss {
         let name = |i: usize| layout.fields.get(i).map(|f| f.name.clone()).unwrap_or_default();
+        let label = |i: usize| {
+            layout
+                .fields
+                .get(i)
+                .map(|f| if f.label.is_empty() { f.name.clone() } else { f.label.clone() })
+                .unwrap_or_default()
+        };
         match self {
             Miss::Empty => LayoutMiss::Empty,
             Miss::Length(got) => LayoutMiss::Length { got },
             Miss::Parts { want, got } => LayoutMiss::Parts { want, got },
             Miss::FieldLength { field, got } => LayoutMiss::FieldLength {
                 field: name(field),
+                label: label(field),
                 want: layout.fields.get(field).map(|f| f.len.clone()).unwrap_or_default(),
                 got,
             },
-            Miss::FieldChar { field, ch } => LayoutMiss::FieldChar { field: name(field), ch },
-            Miss::UnknownKey { field, key } => {
-                LayoutMiss::UnknownKey { field: name(field), key: key.to_string() }
+            Miss::FieldChar { field, ch } => {
+                LayoutMiss::FieldChar { field: name(field), label: label(field), ch }
             }
+            Miss::UnknownKey { field, key } => LayoutMiss::UnknownKey {
+                field: name(field),
+                label: label(field),
+                key: key.to_string(),
+            },
         }
     }
 }
@@ -514,23 +540,46 @@ pub struct ImplCodeError {
     pub code: String,
     /// Per layout name, why it did not fit.
     pub misses: Vec<(String, LayoutMiss)>,
+    /// What messages call each of those layouts (its description, else its name).
+    pub shown: Vec<String>,
 }
 
-fn reasons(misses: &[(String, LayoutMiss)], lang: crate::model::Lang) -> String {
-    let sep = if lang == crate::model::Lang::Zh { "；" } else { "; " };
-    let v: Vec<String> =
-        misses.iter().map(|(name, m)| format!("{name}: {}", m.message(lang))).collect();
+fn reasons(misses: &[(String, LayoutMiss)], shown: &[String], lang: crate::model::Lang) -> String {
+    let (sep, colon) = if lang == crate::model::Lang::Zh { ("；", "：") } else { ("; ", ": ") };
+    let v: Vec<String> = misses
+        .iter()
+        .enumerate()
+        .map(|(i, (name, m))| {
+            let layout = shown.get(i).map_or(name.as_str(), String::as_str);
+            format!("{layout}{colon}{}", m.message(lang))
+        })
+        .collect();
     v.join(sep)
+}
+
+/// The reasons each layout of `layouts` gives for refusing `code`, and what messages call them.
+fn refusals<'a>(
+    layouts: impl Iterator<Item = &'a Layout>,
+    code: &str,
+    region: Option<&Region>,
+) -> (Vec<(String, LayoutMiss)>, Vec<String>) {
+    layouts
+        .filter_map(|l| {
+            fit(l, code, region)
+                .err()
+                .map(|m| ((l.name.clone(), m.owned(l)), l.shown_name().to_string()))
+        })
+        .unzip()
 }
 
 impl ImplCodeError {
     /// The reasons in words, Chinese or English.
     pub fn message(&self, lang: crate::model::Lang) -> String {
-        let reasons = reasons(&self.misses, lang);
+        let reasons = reasons(&self.misses, &self.shown, lang);
         if lang == crate::model::Lang::Zh {
-            format!("实施编码「{}」不符合任何已配置的格式（{reasons}）", self.code)
+            format!("不符合任何已配置的实施编码格式（{reasons}）")
         } else {
-            format!("implementation code '{}' fits no configured layout ({reasons})", self.code)
+            format!("it fits no configured implementation-code layout ({reasons})")
         }
     }
 }
@@ -541,12 +590,14 @@ impl ImplCodeError {
 pub struct BaseCodeError {
     /// Per layout name, why it did not fit.
     pub misses: Vec<(String, LayoutMiss)>,
+    /// What messages call each of those layouts.
+    pub shown: Vec<String>,
 }
 
 impl BaseCodeError {
     /// The reasons in words, Chinese or English.
     pub fn message(&self, lang: crate::model::Lang) -> String {
-        let reasons = reasons(&self.misses, lang);
+        let reasons = reasons(&self.misses, &self.shown, lang);
         if lang == crate::model::Lang::Zh {
             format!("不符合本地区的基本编码格式（{reasons}）")
         } else {
@@ -767,13 +818,9 @@ impl CodeLayouts {
                 });
             }
         }
-        let misses = region
-            .layout_index
-            .iter()
-            .filter_map(|&i| self.base_layouts.get(i))
-            .filter_map(|l| fit(l, code, Some(region)).err().map(|m| (l.name.clone(), m.owned(l))))
-            .collect();
-        Err(BaseCodeError { misses })
+        let layouts = region.layout_index.iter().filter_map(|&i| self.base_layouts.get(i));
+        let (misses, shown) = refusals(layouts, code, Some(region));
+        Err(BaseCodeError { misses, shown })
     }
 
     /// The first implementation-code layout that fits `code` (normalised) and its parts,
@@ -788,12 +835,8 @@ impl CodeLayouts {
         if let Some((layout, parts)) = self.fit_implementation(&code) {
             return Ok((self.assemble(layout, &parts), layout));
         }
-        let misses = self
-            .layouts
-            .iter()
-            .filter_map(|l| fit(l, &code, None).err().map(|m| (l.name.clone(), m.owned(l))))
-            .collect();
-        Err(ImplCodeError { code, misses })
+        let (misses, shown) = refusals(self.layouts.iter(), &code, None);
+        Err(ImplCodeError { code, misses, shown })
     }
 
     /// The body's division as the rules read it: the layout's division field (without its
@@ -1021,7 +1064,7 @@ mod tests {
         assert_eq!(te.division, None);
         assert_eq!(te.base, "450708001W01");
         let e = ImplCode::parse("11450721MB15580811400010400200").unwrap_err();
-        assert!(e.contains("guangxi"), "{e}");
+        assert!(e.contains("31或33位连写实施编码：长度30位不符"), "{e}");
         assert!(ImplCode::parse("").is_err());
     }
 
@@ -1064,7 +1107,7 @@ mod tests {
         assert_eq!(c.level, 0);
         let e =
             ImplCode::parse("G-000007-001-511602000000-000-115113010833722043-1-00").unwrap_err();
-        assert!(e.contains("sichuan: 应有6段，实有8段"), "{e}");
+        assert!(e.contains("分段实施编码（基本编码-区划代码-000-统一社会信用代码-序号-后缀）：应有6段，实有8段"), "{e}");
     }
 
     /// Every item_code of the Sichuan 广安区 list: the regular ones fit, the legacy ones do not.
@@ -1147,7 +1190,7 @@ mod tests {
         assert_eq!(base("210000", "219964005000").unwrap().1, Some(Any));
         assert_eq!(base("450102", "219964005000").unwrap().1, None);
         let e = base("450102", "45010100100").unwrap_err();
-        assert!(e.contains("national: 长度11位不符"), "{e}");
+        assert!(e.contains("12位基本编码：长度11位不符"), "{e}");
     }
 
     /// Every 权力基本码 of the Wenzhou sample fits the Zhejiang layout, the full-width dash and
@@ -1177,8 +1220,8 @@ mod tests {
         assert_eq!(base("330300", "000104002000").unwrap().0, "national");
         // A word outside the table, a short main item, a part too many: malformed.
         let e = base("330300", "其它-02635-001").unwrap_err();
-        assert!(e.contains("category段「其它」不在本地区的类型表中"), "{e}");
-        assert!(base("330300", "许可-0077-008").unwrap_err().contains("main段应为5位"));
+        assert!(e.contains("类型位“其它”不在本地区的类型表中"), "{e}");
+        assert!(base("330300", "许可-0077-008").unwrap_err().contains("主项应为5位"));
         assert!(base("330300", "许可-00077-008-01-02").is_err());
         assert!(base("330300", "许可-00077").is_err());
         // Outside Zhejiang the national layout alone applies.
