@@ -570,6 +570,44 @@ impl std::ops::DerefMut for Item {
 }
 
 impl Item {
+    /// The value of `field` as the clerk wrote it (trimmed): the fee, else 是否收费; steps joined
+    /// by " → "; required materials by "、"; the stamps counted. Empty for presence.
+    pub fn field_text(&self, field: Field) -> String {
+        match field {
+            Field::Name => self.name.raw.trim().to_string(),
+            Field::Code => self.code.raw.trim().to_string(),
+            Field::Category => self.category_raw.trim().to_string(),
+            Field::Department => self.department.raw.trim().to_string(),
+            Field::Levels => self.levels.raw.trim().to_string(),
+            Field::Basis => self.basis.raw.trim().to_string(),
+            Field::StatutoryLimit => self.statutory_limit.raw.trim().to_string(),
+            Field::CommittedLimit => self.committed_limit.raw.trim().to_string(),
+            Field::Fee => {
+                let fee = self.fee.raw.trim();
+                if fee.is_empty() {
+                    self.charged.raw.trim().to_string()
+                } else {
+                    fee.to_string()
+                }
+            }
+            Field::Visits => self.visits.raw.trim().to_string(),
+            Field::Intermediaries => self.intermediaries.raw.trim().to_string(),
+            Field::Kind => self.kind_raw.trim().to_string(),
+            Field::Steps => {
+                self.steps.iter().map(|s| s.name.raw.trim()).collect::<Vec<_>>().join(" → ")
+            }
+            Field::Stamps => self.stamps().to_string(),
+            Field::Materials => self
+                .materials
+                .iter()
+                .filter(|m| m.is_required())
+                .map(|m| m.name.raw.trim())
+                .collect::<Vec<_>>()
+                .join("、"),
+            Field::Presence => String::new(),
+        }
+    }
+
     /// The stamps measure (DATA.md): 盖章数 over the steps plus materials with 需盖章 = 是.
     pub fn stamps(&self) -> u64 {
         let steps: u64 = self.steps.iter().filter_map(|s| s.stamps.value).sum();

@@ -373,6 +373,23 @@ impl<'a> StandardIndex<'a> {
     }
 }
 
+/// The key of each row of `list` for its findings: the key of the group `report`'s check put it
+/// in (`CheckReport::grouping`), else its standard key ([`standard_keys`]).
+pub fn keys(list: &Dataset, standard: &Dataset, report: &crate::check::CheckReport) -> Vec<Str> {
+    let own = standard_keys(list, standard);
+    let Some(grouping) = report.grouping.as_deref() else { return own };
+    own.into_iter()
+        .enumerate()
+        .map(|(i, own)| {
+            grouping
+                .of_item
+                .get(i)
+                .and_then(|&g| grouping.groups.get(g))
+                .map_or(own, |g| g.key.clone())
+        })
+        .collect()
+}
+
 /// The item key of each row of `list` (index for index): the standard's code of the item it is
 /// matched to — by its name first, since a wrong or duplicated code is itself a fault, then by
 /// its code — else the row's own code, else its name. `check` matches rows in its own grouping;

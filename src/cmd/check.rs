@@ -93,7 +93,10 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     prof.stage("load (and the standard)");
     stage.done();
     let stage = progress.stage(global.lang.pick("检查", "checking"));
-    let result = check::run_profiled(&dataset, standard.as_ref(), &config, &mut prof);
+    // The html and xlsx reports show the variant tables, which read the run's grouping.
+    let keep_grouping = matches!(args.format, Format::Html | Format::Xlsx);
+    let result =
+        check::run_profiled(&dataset, standard.as_ref(), &config, &mut prof, keep_grouping);
     stage.done();
     let comparison = baseline.as_ref().map(|b| crate::baseline::compare(&result.findings, b));
     let fresh: Vec<_> = match &comparison {
