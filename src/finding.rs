@@ -4,27 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Category, Field, Level, Severity, Str};
-
-/// Language of human-readable output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Lang {
-    /// 中文 (default)
-    #[default]
-    Zh,
-    /// English
-    En,
-}
-
-impl Lang {
-    /// Picks the Chinese or the English text.
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-}
+use crate::vocab::{Category, Field, Level, Severity, Str};
 
 /// Where the reference value of a comparison came from: the standard, or the peers' consensus
 /// ("108 of 112 counties").

@@ -16,8 +16,8 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::laws::LawRegistry;
-use crate::load::profile::Profile;
 use crate::model::{Dataset, Field, Finding, Level, Scope, Severity, Str};
+use crate::profile::Profile;
 use crate::rules::{code, presence, Cmp, RuleSetting, Sink, Source, Subject};
 
 pub use config::CheckConfig;

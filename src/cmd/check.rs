@@ -78,7 +78,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         rules_dir: args.rules.clone(),
         ..LoadOptions::default()
     };
-    let mut prof = crate::load::profile::Profile::from_env("check");
+    let mut prof = crate::profile::Profile::from_env("check");
     let stage = progress.stage(global.lang.pick("读取数据", "loading"));
     // The standard (small, read mostly on one thread) is read beside the dataset.
     let (dataset, standard) = rayon::join(

@@ -1,6 +1,6 @@
 //! The check rules: one sorted registry of every rule (id, name, default severity, field, doc)
 //! and, one file per family, the functions that find what each rule names. Rules decide; they
-//! never format output (the renderers in `crate::report::findings` do).
+//! never write sentences (`report::message` does, per rule).
 
 /// 设定依据.
 pub mod basis;

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::{Category, Str};
+use crate::vocab::{Category, Str};
 
 /// The parts of a 12-character base code (基本编码, GB/T 39554.1-2020).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -75,20 +75,20 @@ pub enum CodeProblem {
 
 impl CodeProblem {
     /// The problem in words, Chinese or English.
-    pub fn message(&self, lang: crate::model::Lang) -> String {
+    pub fn message(&self, lang: crate::vocab::Lang) -> String {
         match (self, lang) {
-            (CodeProblem::Empty, crate::model::Lang::Zh) => "事项编码为空".to_string(),
-            (CodeProblem::Empty, crate::model::Lang::En) => "the item code is empty".to_string(),
-            (CodeProblem::Length(n), crate::model::Lang::Zh) => {
+            (CodeProblem::Empty, crate::vocab::Lang::Zh) => "事项编码为空".to_string(),
+            (CodeProblem::Empty, crate::vocab::Lang::En) => "the item code is empty".to_string(),
+            (CodeProblem::Length(n), crate::vocab::Lang::Zh) => {
                 format!("事项编码应为{BASE_LEN}位，实为{n}位")
             }
-            (CodeProblem::Length(n), crate::model::Lang::En) => {
+            (CodeProblem::Length(n), crate::vocab::Lang::En) => {
                 format!("the item code has {n} characters instead of {BASE_LEN}")
             }
-            (CodeProblem::BadChar(c), crate::model::Lang::Zh) => {
+            (CodeProblem::BadChar(c), crate::vocab::Lang::Zh) => {
                 format!("事项编码含非法字符「{c}」（只允许数字和大写字母）")
             }
-            (CodeProblem::BadChar(c), crate::model::Lang::En) => {
+            (CodeProblem::BadChar(c), crate::vocab::Lang::En) => {
                 format!(
                     "the item code contains '{c}' (only digits and capital letters are allowed)"
                 )
@@ -99,7 +99,7 @@ impl CodeProblem {
 
 impl fmt::Display for CodeProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message(crate::model::Lang::Zh))
+        f.write_str(&self.message(crate::vocab::Lang::Zh))
     }
 }
 
@@ -426,8 +426,8 @@ pub enum LayoutMiss {
 
 impl LayoutMiss {
     /// The reason in words, Chinese or English.
-    pub fn message(&self, lang: crate::model::Lang) -> String {
-        let zh = lang == crate::model::Lang::Zh;
+    pub fn message(&self, lang: crate::vocab::Lang) -> String {
+        let zh = lang == crate::vocab::Lang::Zh;
         match (self, zh) {
             (LayoutMiss::Empty, true) => "为空".to_string(),
             (LayoutMiss::Empty, false) => "empty".to_string(),
@@ -544,8 +544,8 @@ pub struct ImplCodeError {
     pub shown: Vec<String>,
 }
 
-fn reasons(misses: &[(String, LayoutMiss)], shown: &[String], lang: crate::model::Lang) -> String {
-    let (sep, colon) = if lang == crate::model::Lang::Zh { ("；", "：") } else { ("; ", ": ") };
+fn reasons(misses: &[(String, LayoutMiss)], shown: &[String], lang: crate::vocab::Lang) -> String {
+    let (sep, colon) = if lang == crate::vocab::Lang::Zh { ("；", "：") } else { ("; ", ": ") };
     let v: Vec<String> = misses
         .iter()
         .enumerate()
@@ -574,9 +574,9 @@ fn refusals<'a>(
 
 impl ImplCodeError {
     /// The reasons in words, Chinese or English.
-    pub fn message(&self, lang: crate::model::Lang) -> String {
+    pub fn message(&self, lang: crate::vocab::Lang) -> String {
         let reasons = reasons(&self.misses, &self.shown, lang);
-        if lang == crate::model::Lang::Zh {
+        if lang == crate::vocab::Lang::Zh {
             format!("不符合任何已配置的实施编码格式（{reasons}）")
         } else {
             format!("it fits no configured implementation-code layout ({reasons})")
@@ -596,9 +596,9 @@ pub struct BaseCodeError {
 
 impl BaseCodeError {
     /// The reasons in words, Chinese or English.
-    pub fn message(&self, lang: crate::model::Lang) -> String {
+    pub fn message(&self, lang: crate::vocab::Lang) -> String {
         let reasons = reasons(&self.misses, &self.shown, lang);
-        if lang == crate::model::Lang::Zh {
+        if lang == crate::vocab::Lang::Zh {
             format!("不符合本地区的基本编码格式（{reasons}）")
         } else {
             format!("it fits none of the region's base-code layouts ({reasons})")
@@ -624,7 +624,7 @@ fn join_lens(lens: &[usize]) -> String {
 
 impl fmt::Display for ImplCodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message(crate::model::Lang::Zh))
+        f.write_str(&self.message(crate::vocab::Lang::Zh))
     }
 }
 
@@ -1013,7 +1013,7 @@ mod tests {
         assert_eq!(Code::parse("事项00010400".into()).validate(), Err(CodeProblem::BadChar('事')));
         assert_eq!(Code::parse("00010400200".into()).category_digits(), None);
         assert_eq!(
-            CodeProblem::Length(11).message(crate::model::Lang::Zh),
+            CodeProblem::Length(11).message(crate::vocab::Lang::Zh),
             "事项编码应为12位，实为11位"
         );
     }
@@ -1158,7 +1158,7 @@ mod tests {
                 let rule = p.category.and_then(|k| region.category(k));
                 (l.base_layouts[p.layout].name.clone(), rule, key)
             })
-            .map_err(|e| e.message(crate::model::Lang::Zh))
+            .map_err(|e| e.message(crate::vocab::Lang::Zh))
     }
 
     #[test]
