@@ -689,6 +689,7 @@ fn peer_consensus(ctx: &Ctx, g: &Group, sink: &mut Sink) {
     let plain = electorate(false);
     let process = electorate(true);
     let mut values = Values::default();
+    let from = sink.findings.len();
     for f in FIELDS {
         if f.field == Field::Department && !sink.on(&crate::rules::item::DEPARTMENT_DIFFERS) {
             continue;
@@ -735,6 +736,100 @@ fn peer_consensus(ctx: &Ctx, g: &Group, sink: &mut Sink) {
                 local.sort_unstable();
                 vote_and_compare(ctx, g, f, &values, &local, Some(&few_local), None, sink);
             }
+        }
+    }
+    // 上下对应: the fields every level must hold alike, each list against its parent's.
+    for f in FIELDS.iter().filter(|f| ACROSS_LEVELS.contains(&f.field)) {
+        values.of(ctx, f, &plain.0);
+        compare_with_parents(ctx, g, f, &values, from, sink);
+    }
+}
+
+/// Without a standard, each list against its parent's (town against county, county against
+/// city, city against province) on a field every level must hold alike, where the parent lists
+/// the item: when most of a parent's children that list it agree on another value, the parent
+/// is reported once against them; otherwise each child differing from its parent is reported
+/// against the parent's list. A (jurisdiction, field) the peers' consensus already reported
+/// (findings of this group from `from` on), or a field it found split, is not reported again.
+fn compare_with_parents(
+    ctx: &Ctx,
+    g: &Group,
+    f: &consensus::FieldCheck,
+    values: &Values,
+    from: usize,
+    sink: &mut Sink,
+) {
+    // Voter position of each place holding the item.
+    let pos_of: FxHashMap<usize, usize> =
+        values.items.iter().enumerate().map(|(pos, &i)| (ctx.item_place[i], pos)).collect();
+    // Children positions per parent position, in vote order.
+    let mut children: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (pos, &i) in values.items.iter().enumerate() {
+        let Some(parent) = ctx.item_place(i).parent.as_deref() else { continue };
+        let Some(&pp) = ctx.place_of.get(parent).and_then(|q| pos_of.get(q)) else { continue };
+        match children.iter_mut().find(|(q, _)| *q == pp) {
+            Some((_, v)) => v.push(pos),
+            None => children.push((pp, vec![pos])),
+        }
+    }
+    if children.is_empty() {
+        return;
+    }
+    let mine = || sink.findings[from..].iter().filter(|x| x.field == f.field);
+    // A split on the field (QD901, about no one jurisdiction) already names who holds what.
+    if mine().any(|x| x.jurisdiction.is_none()) {
+        return;
+    }
+    let reported: FxHashSet<&str> = mine().filter_map(|x| x.jurisdiction.as_deref()).collect();
+    let reported: FxHashSet<Str> = reported.into_iter().map(Str::from).collect();
+    let jur_norm = |i: usize| -> &str { &ctx.item_place(i).norm };
+    let compare = |sink: &mut Sink, target: usize, reference: usize, source: Source| {
+        let item = &ctx.ds.items[target];
+        if reported.contains(&*item.jurisdiction) {
+            return;
+        }
+        let cmp = Cmp {
+            item,
+            reference: &ctx.ds.items[reference],
+            source,
+            subject: subject(&item.jurisdiction, g),
+            jurisdiction_norms: (jur_norm(target), jur_norm(reference)),
+            part_similarity: ctx.config.matching.part_similarity,
+        };
+        (f.compare)(sink, &cmp);
+    };
+    for (pp, kids) in &children {
+        let parent_key = values.kid[*pp];
+        let differing: Vec<usize> =
+            kids.iter().copied().filter(|&k| values.kid[k] != parent_key).collect();
+        if differing.is_empty() {
+            continue;
+        }
+        let parent_item = values.items[*pp];
+        let parent_place = ctx.item_place(parent_item);
+        // The children's most common value, and how many hold it.
+        let mut tally: Vec<(usize, usize)> = Vec::new();
+        for &k in kids {
+            match tally.iter_mut().find(|(key, _)| *key == values.kid[k]) {
+                Some((_, n)) => *n += 1,
+                None => tally.push((values.kid[k], 1)),
+            }
+        }
+        tally.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let (top, agree) = tally[0];
+        let child_level = ctx.item_level(values.items[kids[0]]);
+        if top != parent_key && kids.len() >= 2 && agree * 2 > kids.len() {
+            if let Some(level) = child_level {
+                let rep = kids.iter().copied().find(|&k| values.kid[k] == top).unwrap_or(kids[0]);
+                let source = Source::Children { agree, of: kids.len(), level };
+                compare(sink, parent_item, values.items[rep], source);
+                continue;
+            }
+        }
+        let Some(level) = parent_place.level else { continue };
+        for k in differing {
+            let source = Source::Parent { code: parent_place.code.clone(), level };
+            compare(sink, values.items[k], parent_item, source);
         }
     }
 }

@@ -228,7 +228,7 @@ pub fn item(
                         let source = Source::Peers { agree, of, level };
                         for &p in at {
                             if !has(p) {
-                                emit_missing(sink, p, source, level);
+                                emit_missing(sink, p, source.clone(), level);
                             }
                         }
                     }
@@ -256,9 +256,7 @@ pub fn item(
             continue;
         }
         let Some(parent) = places.parent(p) else { continue };
-        if places.level_of(parent) != Some(Level::County)
-            || places.find(parent).is_some_and(has)
-        {
+        if places.level_of(parent) != Some(Level::County) || places.find(parent).is_some_and(has) {
             continue;
         }
         if reported.insert(p) {
