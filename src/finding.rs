@@ -121,6 +121,8 @@ pub enum Detail {
     ShouldCarry { row_name: String, score: Score, source: Source },
     /// QD108: what the implementation code (`actual`) contradicts.
     Implementation { problems: Vec<ImplProblem> },
+    /// QD109: `own` body's 办理项 `name` numbered `actual`, while `body` numbers it `expected`.
+    HandlingNumber { name: String, own: String, body: String },
     /// QD301 / QD302: the laws (titles) one basis cites and the other does not.
     Laws { source: Source, titles: Vec<String> },
     /// QD303: the articles of `title` cited by the row and by the reference.

@@ -213,3 +213,23 @@ fn handling_items_are_compared_with_their_own_and_bodies_are_not_duplicates() {
     assert_eq!(dup.len(), 1, "{findings:#?}");
     assert!(findings.iter().all(|f| f["rule"] != "QD101" && f["rule"] != "QD701"));
 }
+
+/// Several bodies of one division each listing an item's 办理项 (33-character implementation
+/// codes ending in the 办理项 number, the name's bracketed end) are not duplicates, but the
+/// same 办理项 must carry the same number in each (QD109): 南宁高新区 swaps 变更 and 注销, 南宁经开区
+/// agrees with the city bureau.
+#[test]
+fn handling_items_of_several_bodies_are_numbered_alike() {
+    let (_, findings) = check(&fixture("handling-numbers").join("region"), None, "jsonl");
+    assert!(findings.iter().all(|f| f["rule"] == "QD109"), "{findings:#?}");
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    for f in &findings {
+        let msg = f["message"].as_str().unwrap();
+        assert!(msg.contains("南宁高新区市场监督管理局"), "{msg}");
+        assert!(!msg.contains("经开区"), "{msg}");
+    }
+    assert_eq!(
+        (findings[0]["actual"].as_str(), findings[0]["expected"].as_str()),
+        (Some("02"), Some("03"))
+    );
+}

@@ -543,13 +543,21 @@ pub fn handling_tag(
     item: &crate::model::Item,
     layouts: &crate::value::code::CodeLayouts,
 ) -> Option<String> {
-    if let Some(ic) = &item.implementation_code {
-        if let Ok(parsed) = crate::value::code::ImplCode::parse_with(&ic.norm, layouts) {
-            if let Some(n) = parsed.handling_item() {
-                return Some(n.to_string());
-            }
-        }
-    }
+    handling_number(item, layouts).or_else(|| handling_name(item))
+}
+
+/// The 办理项 number a 33-character implementation code ends with.
+pub fn handling_number(
+    item: &crate::model::Item,
+    layouts: &crate::value::code::CodeLayouts,
+) -> Option<String> {
+    let ic = item.implementation_code.as_ref()?;
+    let parsed = crate::value::code::ImplCode::parse_with(&ic.norm, layouts).ok()?;
+    parsed.handling_item().map(|n| n.to_string())
+}
+
+/// The bracketed end of a row's name (食品经营许可(新办) → 新办), its 办理项 by name.
+pub fn handling_name(item: &crate::model::Item) -> Option<String> {
     let name: &str = &item.name.norm;
     let inner = name.strip_suffix(')')?;
     let open = inner.rfind('(')?;

@@ -1124,6 +1124,8 @@ fn duplicates(ctx: &Ctx, grouping: &Grouping, sink: &mut Sink) {
                     name: &g.name,
                     variant: g.variant.is_some(),
                     tag: group::handling_tag(item, &ctx.config.layouts),
+                    number: group::handling_number(item, &ctx.config.layouts),
+                    variant_name: group::handling_name(item),
                     department: &item.department.norm,
                     row_name: &item.name.raw,
                 }

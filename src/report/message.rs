@@ -227,6 +227,9 @@ fn zh(f: &Finding) -> String {
             let list: Vec<String> = problems.iter().map(|p| impl_problem(p, Lang::Zh)).collect();
             format!("实施编码“{a}”与本行不符：{}。", list.join("；"))
         }
+        (Detail::HandlingNumber { name, own, body }, _) => {
+            format!("“{own}”的办理项“{name}”编号为{a}，同一区划的“{body}”编号为{e}，应一致。")
+        }
         (Detail::Laws { source, titles: list }, "QD301") => {
             format!("设定依据缺少{}引用的{}。", source_zh(source), titles(list))
         }
@@ -404,6 +407,9 @@ fn en(f: &Finding) -> String {
             let list: Vec<String> = problems.iter().map(|p| impl_problem(p, Lang::En)).collect();
             format!("Implementation code {a} contradicts its row: {}.", list.join("; "))
         }
+        (Detail::HandlingNumber { name, own, body }, _) => format!(
+            "“{own}” numbers 办理项 “{name}” {a}; “{body}” of the same division numbers it {e}: they must agree."
+        ),
         (Detail::Laws { source, titles: list }, "QD301") => {
             format!("The basis lacks {}, which {} cites.", titles(list), source_en(source))
         }

@@ -100,6 +100,36 @@ regional system.
 ",
 };
 
+/// QD109.
+pub static HANDLING_ITEM_NUMBERED_DIFFERENTLY: Rule = Rule {
+    id: "QD109",
+    name: "handling-item-numbered-differently",
+    severity: Severity::Warning,
+    field: Some(Field::Code),
+    enabled: true,
+    doc: "同一办理项在不同实施主体中编号不一致 / Two bodies number the same 办理项 differently.
+
+## What it does
+Within one jurisdiction's list, several bodies implementing one item (a city bureau and its
+开发区 branch) each list its 业务办理项: the number a 33-character implementation code ends with,
+and the name's bracketed end (食品经营许可（新办）). When two bodies give the same 办理项 (by name)
+different numbers, the rows of the body whose numbering differs from the first body's (by the
+department's name) are reported, naming the number the other body gives.
+
+## Why it matters
+同一事项、同一编码 holds for 办理项 too: the platform joins one application across bodies by its
+办理项 number; the same 办理项 under two numbers is two items in the regional statistics (a real
+city list numbered the same 18 办理项 differently in two bodies).
+
+## Example
+南宁市市场监督管理局 食品经营许可（新办） …01；南宁高新区市场监督管理局 食品经营许可（新办） …02 → 报告
+（应与…01一致）。
+
+## Configuration
+`[rules.QD109] enabled, severity`.
+",
+};
+
 /// QD105.
 pub static CODE_SHARED_BY_DIFFERENT_ITEMS: Rule = Rule {
     id: "QD105",
@@ -465,6 +495,10 @@ pub struct CodeRow<'a> {
     /// The 办理项 the row names of its own (a 33-character implementation code's number, or the
     /// bracketed end of its name).
     pub tag: Option<String>,
+    /// The 办理项 number of a 33-character implementation code, and the bracketed end of the
+    /// name, each where written.
+    pub number: Option<String>,
+    pub variant_name: Option<String>,
     /// The implementing body, normalised.
     pub department: &'a str,
     /// The row's name as written.
@@ -484,6 +518,16 @@ pub fn duplicates(sink: &mut Sink, jurisdiction: &Str, code: &str, rows: &[CodeR
     if groups.len() == count && rows.iter().all(|r| r.variant) {
         return;
     }
+    // Several bodies each numbering their 办理项: their numbers must agree (QD109).
+    let several_bodies = {
+        let mut b: Vec<&str> = rows.iter().map(|r| r.department).collect();
+        b.sort_unstable();
+        b.dedup();
+        b.len() > 1 && !b.iter().any(|b| b.is_empty())
+    };
+    if several_bodies && numbered_alike(sink, jurisdiction, rows) {
+        return;
+    }
     if rows.iter().all(|r| r.tag.is_some()) {
         let mut tags: Vec<&str> = rows.iter().filter_map(|r| r.tag.as_deref()).collect();
         tags.sort_unstable();
@@ -498,6 +542,12 @@ pub fn duplicates(sink: &mut Sink, jurisdiction: &Str, code: &str, rows: &[CodeR
     if bodies.len() == count && !bodies.iter().any(|b| b.is_empty()) {
         return;
     }
+    if bodies.len() > 1
+        && !bodies.iter().any(|b| b.is_empty())
+        && numbered_alike(sink, jurisdiction, rows)
+    {
+        return;
+    }
     let moved: Vec<&CodeRow> = rows.iter().filter(|r| &**r.key != code).collect();
     let report_on = if moved.is_empty() { vec![&rows[0]] } else { moved };
     for r in report_on {
@@ -508,6 +558,52 @@ pub fn duplicates(sink: &mut Sink, jurisdiction: &Str, code: &str, rows: &[CodeR
         };
         duplicate(sink, &subj, code, r.row_name, count);
     }
+}
+
+/// Rows of several bodies sharing a code, each naming its 办理项 (number and name): not a
+/// duplicate. Reports QD109 where two bodies give one 办理项 name different numbers; true when
+/// every row names its 办理项 and each body lists each name once.
+fn numbered_alike(sink: &mut Sink, jurisdiction: &Str, rows: &[CodeRow]) -> bool {
+    let mut named: Vec<(&str, &str, &str, &CodeRow)> = Vec::with_capacity(rows.len());
+    for r in rows {
+        let (Some(number), Some(name)) = (r.number.as_deref(), r.variant_name.as_deref()) else {
+            return false;
+        };
+        named.push((r.department, name, number, r));
+    }
+    named.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    if named.windows(2).any(|w| w[0].0 == w[1].0 && w[0].1 == w[1].1) {
+        return false;
+    }
+    // The first body (by department) gives each name its number; the others are held to it.
+    let first = named[0].0;
+    let numbers: rustc_hash::FxHashMap<&str, &str> =
+        named.iter().filter(|n| n.0 == first).map(|n| (n.1, n.2)).collect();
+    for (department, name, number, r) in &named {
+        if *department == first {
+            continue;
+        }
+        if let Some(&want) = numbers.get(name).filter(|&&want| want != *number) {
+            let subj = Subject {
+                jurisdiction: Some(jurisdiction),
+                item: Some(r.key),
+                item_name: Some(r.name),
+            };
+            sink.emit(
+                &HANDLING_ITEM_NUMBERED_DIFFERENTLY,
+                None,
+                &subj,
+                Some(want.to_string()),
+                Some(number.to_string()),
+                Detail::HandlingNumber {
+                    name: name.to_string(),
+                    own: department.to_string(),
+                    body: first.to_string(),
+                },
+            );
+        }
+    }
+    true
 }
 
 /// QD104: `code` appears `count` times in the subject's list.

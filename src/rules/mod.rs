@@ -63,6 +63,7 @@ pub static RULES: &[&Rule] = &[
     &code::CODE_MISSING,
     &code::ITEM_UNDER_DIFFERENT_CODE,
     &code::IMPLEMENTATION_CODE_MISMATCH,
+    &code::HANDLING_ITEM_NUMBERED_DIFFERENTLY,
     &item::CATEGORY_DIFFERS,
     &item::DEPARTMENT_DIFFERS,
     &item::LEVELS_DIFFER,
