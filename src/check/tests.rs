@@ -273,6 +273,31 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
             Both,
         ),
         (
+            "QD109",
+            |d| {
+                // Two bodies of 450103 each list 食品经营许可's 办理项 新办 and 变更; the second
+                // numbers them the other way round.
+                let base = find_mut(d, "450103", FOOD.0).clone();
+                d.items.retain(|i| !(&*i.jurisdiction == "450103" && &*i.code.raw == FOOD.0));
+                for (body, credit, order) in [
+                    ("市场监督管理局", "11450103MB0000001X", ["01", "02"]),
+                    ("高新区市场监督管理局", "11450103MB0000002X", ["02", "01"]),
+                ] {
+                    for (handling, number) in ["新办", "变更"].into_iter().zip(order) {
+                        let mut i = base.clone();
+                        i.name = Name::new(format!("{}({handling})", FOOD.1).into()).into();
+                        i.department = Name::new(body.into()).into();
+                        i.implementation_code =
+                            Some(Code::parse(format!("{credit}3{}{number}", FOOD.0).into()));
+                        d.items.push(i);
+                    }
+                }
+            },
+            "450103",
+            FOOD.0,
+            Both,
+        ),
+        (
             "QD201",
             |d| {
                 let i = find_mut(d, "450103", FOOD.0);
