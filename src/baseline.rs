@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::Finding;
+use crate::model::{Finding, Lang};
 
 /// What makes two findings the same across runs.
 pub type Identity = (String, String, String, String);
@@ -41,8 +41,9 @@ pub struct Record {
 }
 
 impl Record {
-    /// The record of a finding.
-    pub fn of(f: &Finding) -> Record {
+    /// The record of a finding, with its sentence in each language (`sentence`, which the
+    /// renderers provide: baseline files carry the words the report showed).
+    pub fn of(f: &Finding, sentence: &dyn Fn(&Finding, Lang) -> String) -> Record {
         Record {
             rule: f.rule.to_string(),
             name: f.name.to_string(),
@@ -53,8 +54,8 @@ impl Record {
             item_name: f.item_name.as_deref().map(str::to_string),
             expected: f.expected.clone(),
             actual: f.actual.clone(),
-            message: f.message.clone(),
-            message_en: f.message_en.clone(),
+            message: sentence(f, Lang::Zh),
+            message_en: sentence(f, Lang::En),
         }
     }
 
@@ -106,19 +107,18 @@ impl Comparison {
         self.status.iter().filter(|s| **s == Status::Persisting).count()
     }
     /// The summary sentence: "N new, M resolved, K persisting".
-    pub fn summary(&self, lang: crate::report::Lang) -> String {
+    pub fn summary(&self, lang: crate::model::Lang) -> String {
         let (n, m, k) = (self.new_count(), self.resolved.len(), self.persisting());
         match lang {
-            crate::report::Lang::Zh => format!("新增{n}条，已解决{m}条，持续{k}条"),
-            crate::report::Lang::En => format!("{n} new, {m} resolved, {k} persisting"),
+            crate::model::Lang::Zh => format!("新增{n}条，已解决{m}条，持续{k}条"),
+            crate::model::Lang::En => format!("{n} new, {m} resolved, {k} persisting"),
         }
     }
 }
 
 /// The text block closing a plain-text report run against a baseline: the counts, then each
 /// resolved finding on one line.
-pub fn resolved_text(c: &Comparison, lang: crate::report::Lang) -> String {
-    use crate::report::Lang;
+pub fn resolved_text(c: &Comparison, lang: crate::model::Lang) -> String {
     let mut out = format!("\n{}\n", lang.pick("与基线比较：", "Against the baseline:"));
     out.push_str(&c.summary(lang));
     out.push('\n');
@@ -216,11 +216,15 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Record>> {
     Ok(out)
 }
 
-/// The baseline text of `findings`: one json object per line.
-pub fn to_jsonl(findings: &[Finding]) -> Result<Vec<u8>> {
+/// The baseline text of `findings`: one json object per line, each with its sentences
+/// (`sentence`: `crate::report::message::message`).
+pub fn to_jsonl(
+    findings: &[Finding],
+    sentence: &dyn Fn(&Finding, Lang) -> String,
+) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     for f in findings {
-        let line = serde_json::to_string(&Record::of(f))
+        let line = serde_json::to_string(&Record::of(f, sentence))
             .map_err(|e| Error::input("<baseline>", e.to_string()))?;
         out.extend_from_slice(line.as_bytes());
         out.push(b'\n');
@@ -228,15 +232,14 @@ pub fn to_jsonl(findings: &[Finding]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Writes `findings` to `path` as a baseline, atomically.
-pub fn write(path: &Path, findings: &[Finding]) -> Result<()> {
-    crate::report::write_atomic(path, &to_jsonl(findings)?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{Field, Severity};
+
+    fn sentence(_: &Finding, lang: Lang) -> String {
+        lang.pick("消息", "message").to_string()
+    }
 
     fn finding(rule: &'static str, j: &str, item: &str, field: Field, actual: &str) -> Finding {
         Finding {
@@ -249,8 +252,7 @@ mod tests {
             item_name: Some("食品经营许可".into()),
             expected: None,
             actual: Some(actual.into()),
-            message: "消息".into(),
-            message_en: "message".into(),
+            detail: Default::default(),
             caused_by: None,
             evidence: None,
             scope: Default::default(),
@@ -264,10 +266,11 @@ mod tests {
             finding("QD101", "330102", "A", Field::Name, "甲"),
             finding("QD201", "330103", "B", Field::Fee, "1元"),
         ];
-        let base = parse(std::str::from_utf8(&to_jsonl(&fs).unwrap()).unwrap(), "b").unwrap();
+        let base =
+            parse(std::str::from_utf8(&to_jsonl(&fs, &sentence).unwrap()).unwrap(), "b").unwrap();
         let c = compare(&fs, &base);
         assert_eq!((c.new_count(), c.resolved.len(), c.persisting()), (0, 0, 3));
-        assert_eq!(c.summary(crate::report::Lang::Zh), "新增0条，已解决0条，持续3条");
+        assert_eq!(c.summary(crate::model::Lang::Zh), "新增0条，已解决0条，持续3条");
     }
 
     #[test]
@@ -276,7 +279,7 @@ mod tests {
             finding("QD101", "330102", "A", Field::Name, "甲"),
             finding("QD201", "330103", "B", Field::Fee, "1元"),
         ];
-        let base: Vec<Record> = yesterday.iter().map(Record::of).collect();
+        let base: Vec<Record> = yesterday.iter().map(|f| Record::of(f, &sentence)).collect();
         // The value changed but the identity did not: persisting. B's fee was fixed: resolved.
         let today = vec![
             finding("QD101", "330102", "A", Field::Name, "乙"),
@@ -286,8 +289,8 @@ mod tests {
         assert_eq!(c.status, vec![Status::Persisting, Status::New]);
         assert_eq!(c.resolved.len(), 1);
         assert_eq!(c.resolved[0].item.as_deref(), Some("B"));
-        assert_eq!(c.summary(crate::report::Lang::En), "1 new, 1 resolved, 1 persisting");
-        let text = resolved_text(&c, crate::report::Lang::Zh);
+        assert_eq!(c.summary(crate::model::Lang::En), "1 new, 1 resolved, 1 persisting");
+        let text = resolved_text(&c, crate::model::Lang::Zh);
         assert!(text.contains("新增1条，已解决1条，持续1条"), "{text}");
         assert!(text.contains("已解决 330103 B fee QD201: 消息"), "{text}");
     }
@@ -295,7 +298,7 @@ mod tests {
     #[test]
     fn json_array_is_a_baseline_too() {
         let fs = [finding("QD101", "330102", "A", Field::Name, "甲")];
-        let json = serde_json::to_string_pretty(&[Record::of(&fs[0])]).unwrap();
+        let json = serde_json::to_string_pretty(&[Record::of(&fs[0], &sentence)]).unwrap();
         let base = parse(&json, "b.json").unwrap();
         assert_eq!(compare(&fs, &base).persisting(), 1);
     }

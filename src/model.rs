@@ -1,4 +1,4 @@
-//! The vocabulary of qingdan: jurisdictions, items, their steps and materials, and the typed values
+//! The data model of qingdan: jurisdictions, items, their steps and materials, and the typed values
 //! every check, diff and review works on. Parsers of the values live in `crate::value`.
 
 use std::fmt;
@@ -6,132 +6,17 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use crate::finding::{
+    Cause, CodeReason, Detail, Evidence, Finding, ImplProblem, Replacement, Scope, Score, Source,
+};
 pub use crate::value::basis::{Basis, LawRef};
 pub use crate::value::code::{BaseCode, Code, ImplCode};
 pub use crate::value::count::Count;
 pub use crate::value::fee::{Fee, FeeValue};
 pub use crate::value::limit::{LimitValue, TimeLimit, TimeUnit};
 pub use crate::value::name::Name;
-
-/// Shared, immutable text. Repeated values (a law's basis text appears in a thousand counties) are
-/// interned at load time so that each distinct string is stored and parsed once.
-pub type Str = Arc<str>;
-
-/// The administrative level of a jurisdiction or of the exercise of an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Level {
-    /// 省 (region / province)
-    Province,
-    /// 市
-    City,
-    /// 县 (县、区、县级市)
-    County,
-    /// 镇 (乡、镇、街道)
-    Town,
-}
-
-impl Level {
-    /// All levels, top down.
-    pub const ALL: [Level; 4] = [Level::Province, Level::City, Level::County, Level::Town];
-
-    /// The one-character Chinese name used in jurisdictions.csv: 省 / 市 / 县 / 镇.
-    pub fn zh(self) -> &'static str {
-        match self {
-            Level::Province => "省",
-            Level::City => "市",
-            Level::County => "县",
-            Level::Town => "镇",
-        }
-    }
-
-    /// The word used in 行使层级: 省级 / 市级 / 县级 / 镇级.
-    pub fn zh_level(self) -> &'static str {
-        match self {
-            Level::Province => "省级",
-            Level::City => "市级",
-            Level::County => "县级",
-            Level::Town => "镇级",
-        }
-    }
-
-    /// English name.
-    pub fn en(self) -> &'static str {
-        match self {
-            Level::Province => "province",
-            Level::City => "city",
-            Level::County => "county",
-            Level::Town => "town",
-        }
-    }
-
-    /// The level digit of an implementation code (2 省, 3 市, 4 县, 5 乡镇).
-    pub fn digit(self) -> u8 {
-        match self {
-            Level::Province => 2,
-            Level::City => 3,
-            Level::County => 4,
-            Level::Town => 5,
-        }
-    }
-
-    /// The level for an implementation-code / `use_level` digit. 1 (国) has no jurisdiction here.
-    pub fn from_digit(d: u8) -> Option<Level> {
-        match d {
-            2 => Some(Level::Province),
-            3 => Some(Level::City),
-            4 => Some(Level::County),
-            5 => Some(Level::Town),
-            _ => None,
-        }
-    }
-
-    /// Parses 省/市/县/镇 and their long forms (县区, 县级市, 区, 乡, 街道, 乡镇, 省级, city, ...).
-    pub fn parse(raw: &str) -> Option<Level> {
-        let t: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-        let t = t.trim_end_matches('级');
-        Some(match t {
-            "省" | "自治区" | "区域" | "province" | "Province" | "region" => Level::Province,
-            "市" | "地市" | "设区市" | "city" | "City" => Level::City,
-            "县" | "区" | "县区" | "县级市" | "县(市、区)" | "county" | "County" => {
-                Level::County
-            }
-            "镇" | "乡" | "街道" | "乡镇" | "镇街道" | "乡镇街道" | "乡镇(街道)" | "镇(街道)"
-            | "town" | "Town" => Level::Town,
-            _ => return None,
-        })
-    }
-
-    /// The level a division code implies (DATA.md): 9 digits town; 6 digits ending 0000 region,
-    /// ending 00 city, otherwise county. 12-digit codes (Sichuan style) are read the same way on
-    /// their meaningful prefix.
-    pub fn from_division_code(code: &str) -> Option<Level> {
-        if !code.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let code = if code.len() == 12 {
-            let trimmed = code.trim_end_matches("000");
-            if trimmed.len() > 6 {
-                return Some(Level::Town);
-            }
-            &code[..6]
-        } else {
-            code
-        };
-        match code.len() {
-            9 => Some(Level::Town),
-            6 if code.ends_with("0000") => Some(Level::Province),
-            6 if code.ends_with("00") => Some(Level::City),
-            6 => Some(Level::County),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.zh())
-    }
-}
+pub use crate::value::words::{Flag, Intermediaries, Levels};
+pub use crate::vocab::{Category, Field, Kind, Lang, Level, Severity, Str};
 
 /// One city, county-level or town-level unit (区划).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -143,253 +28,6 @@ pub struct Jurisdiction {
     pub level: Level,
     /// 上级区划代码; `None` for the top.
     pub parent: Option<Str>,
-}
-
-/// The ten categories of administrative power (事项类型), plus 公共服务 which some exports carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Category {
-    Licensing,
-    Penalty,
-    Coercion,
-    Levy,
-    Benefit,
-    Inspection,
-    Confirmation,
-    Reward,
-    Adjudication,
-    Other,
-    PublicService,
-}
-
-impl Category {
-    /// The ten categories of power, in code order (公共服务 excluded).
-    pub const POWERS: [Category; 10] = [
-        Category::Licensing,
-        Category::Penalty,
-        Category::Coercion,
-        Category::Levy,
-        Category::Benefit,
-        Category::Inspection,
-        Category::Confirmation,
-        Category::Reward,
-        Category::Adjudication,
-        Category::Other,
-    ];
-
-    /// The TT digits of a base code (01 许可 … 10 其他行政权力, 20 公共服务).
-    pub fn code(self) -> &'static str {
-        match self {
-            Category::Licensing => "01",
-            Category::Penalty => "02",
-            Category::Coercion => "03",
-            Category::Levy => "04",
-            Category::Benefit => "05",
-            Category::Inspection => "06",
-            Category::Confirmation => "07",
-            Category::Reward => "08",
-            Category::Adjudication => "09",
-            Category::Other => "10",
-            Category::PublicService => "20",
-        }
-    }
-
-    /// Full Chinese name: 行政许可 … 其他行政权力.
-    pub fn zh(self) -> &'static str {
-        match self {
-            Category::Licensing => "行政许可",
-            Category::Penalty => "行政处罚",
-            Category::Coercion => "行政强制",
-            Category::Levy => "行政征收",
-            Category::Benefit => "行政给付",
-            Category::Inspection => "行政检查",
-            Category::Confirmation => "行政确认",
-            Category::Reward => "行政奖励",
-            Category::Adjudication => "行政裁决",
-            Category::Other => "其他行政权力",
-            Category::PublicService => "公共服务",
-        }
-    }
-
-    /// English name.
-    pub fn en(self) -> &'static str {
-        match self {
-            Category::Licensing => "licensing",
-            Category::Penalty => "penalty",
-            Category::Coercion => "coercion",
-            Category::Levy => "levy",
-            Category::Benefit => "benefit",
-            Category::Inspection => "inspection",
-            Category::Confirmation => "confirmation",
-            Category::Reward => "reward",
-            Category::Adjudication => "adjudication",
-            Category::Other => "other",
-            Category::PublicService => "public-service",
-        }
-    }
-
-    /// Parses a full name, a short form (许可, 处罚, 其他, ...), or a code (01, 1, 10, 20).
-    pub fn parse(raw: &str) -> Option<Category> {
-        let t: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-        let t = crate::value::name::nfkc(&t);
-        let t = t.as_str();
-        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-            let n: u32 = t.parse().ok()?;
-            return Category::POWERS
-                .iter()
-                .chain(std::iter::once(&Category::PublicService))
-                .copied()
-                .find(|c| c.code().parse::<u32>().ok() == Some(n));
-        }
-        let t = t.strip_prefix("行政").unwrap_or(t);
-        // 公共服务事项, 行政许可类: a trailing 事项 or 类 adds nothing to the category's name.
-        let t = t.strip_suffix("事项").or_else(|| t.strip_suffix('类')).unwrap_or(t);
-        Some(match t {
-            "许可" => Category::Licensing,
-            "处罚" => Category::Penalty,
-            "强制" => Category::Coercion,
-            "征收" => Category::Levy,
-            "给付" => Category::Benefit,
-            "检查" => Category::Inspection,
-            "确认" => Category::Confirmation,
-            "奖励" => Category::Reward,
-            "裁决" => Category::Adjudication,
-            "其他" | "其他行政权力" | "其他权力" | "其它" | "其它行政权力" => {
-                Category::Other
-            }
-            "公共服务" => Category::PublicService,
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for Category {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.zh())
-    }
-}
-
-/// 办件类型.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Kind {
-    /// 即办件: done on the spot.
-    Immediate,
-    /// 承诺件: done within a committed limit.
-    Committed,
-}
-
-impl Kind {
-    pub fn zh(self) -> &'static str {
-        match self {
-            Kind::Immediate => "即办件",
-            Kind::Committed => "承诺件",
-        }
-    }
-
-    /// Parses 即办件/即办 and 承诺件/承诺, and the system export codes 1 / 2.
-    pub fn parse(raw: &str) -> Option<Kind> {
-        let t: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-        match t.as_str() {
-            "即办件" | "即办" | "1" | "immediate" => Some(Kind::Immediate),
-            "承诺件" | "承诺" | "2" | "committed" => Some(Kind::Committed),
-            _ => None,
-        }
-    }
-}
-
-/// A 是/否 value kept with its raw text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Flag {
-    pub raw: Str,
-    /// `None` when empty or unreadable (see `raw`).
-    pub value: Option<bool>,
-}
-
-impl Flag {
-    /// Parses 是/否, 有/无, Y/N, 1/0, true/false, 必要/非必要, 需要/不需要.
-    pub fn parse(raw: Str) -> Flag {
-        let t: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-        let value = match t.to_ascii_lowercase().as_str() {
-            "是" | "有" | "y" | "yes" | "1" | "true" | "必要" | "必须" | "需要" | "收费"
-            | "必需" => Some(true),
-            "否" | "无" | "n" | "no" | "0" | "false" | "非必要" | "不需要" | "不收费"
-            | "非必需" | "容缺" => Some(false),
-            _ => None,
-        };
-        Flag { raw, value }
-    }
-
-    /// True when the raw text is empty.
-    pub fn is_empty(&self) -> bool {
-        self.raw.trim().is_empty()
-    }
-}
-
-/// 行使层级: the levels that must implement an item (in a standard).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Levels {
-    pub raw: Str,
-    /// Sorted, de-duplicated.
-    pub levels: Vec<Level>,
-    /// Parts of `raw` that named no level.
-    pub unparsed: Vec<String>,
-}
-
-impl Levels {
-    /// Parses 县级、镇级 / 市级,县级 / codes "2,3" / "4" (use_level digits).
-    pub fn parse(raw: Str) -> Levels {
-        let mut levels = Vec::new();
-        let mut unparsed = Vec::new();
-        for part in raw
-            .split(|c: char| "、,，;；/ \n\r\t".contains(c))
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            let lv = if part.len() == 1 && part.as_bytes()[0].is_ascii_digit() {
-                Level::from_digit(part.as_bytes()[0] - b'0')
-            } else {
-                Level::parse(part)
-            };
-            match lv {
-                Some(l) => levels.push(l),
-                None => unparsed.push(part.to_string()),
-            }
-        }
-        levels.sort();
-        levels.dedup();
-        Levels { raw, levels, unparsed }
-    }
-
-    /// True when nothing was given.
-    pub fn is_empty(&self) -> bool {
-        self.levels.is_empty() && self.unparsed.is_empty()
-    }
-
-    /// 县级、镇级 rendering of the parsed set.
-    pub fn display(&self) -> String {
-        self.levels.iter().map(|l| l.zh_level()).collect::<Vec<_>>().join("、")
-    }
-}
-
-/// 中介服务: the intermediary services an item requires.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Intermediaries {
-    pub raw: Str,
-    /// Normalised names (NFKC, whitespace removed), in the order given; empty for 无.
-    pub list: Vec<String>,
-}
-
-impl Intermediaries {
-    /// Splits on ；; 、 and newlines; 无 / 不涉及 / empty mean none.
-    pub fn parse(raw: Str) -> Intermediaries {
-        let list = raw
-            .split(|c: char| "；;、\n\r".contains(c))
-            .map(crate::value::name::normalize)
-            .filter(|p| {
-                !p.is_empty() && !matches!(p.as_str(), "无" | "不涉及" | "-" | "—" | "/" | "否")
-            })
-            .collect();
-        Intermediaries { raw, list }
-    }
 }
 
 /// One step of an item's process (流程): what it says, shared by every row that says the same (a
@@ -566,6 +204,44 @@ impl std::ops::DerefMut for Item {
 }
 
 impl Item {
+    /// The value of `field` as the clerk wrote it (trimmed): the fee, else 是否收费; steps joined
+    /// by " → "; required materials by "、"; the stamps counted. Empty for presence.
+    pub fn field_text(&self, field: Field) -> String {
+        match field {
+            Field::Name => self.name.raw.trim().to_string(),
+            Field::Code => self.code.raw.trim().to_string(),
+            Field::Category => self.category_raw.trim().to_string(),
+            Field::Department => self.department.raw.trim().to_string(),
+            Field::Levels => self.levels.raw.trim().to_string(),
+            Field::Basis => self.basis.raw.trim().to_string(),
+            Field::StatutoryLimit => self.statutory_limit.raw.trim().to_string(),
+            Field::CommittedLimit => self.committed_limit.raw.trim().to_string(),
+            Field::Fee => {
+                let fee = self.fee.raw.trim();
+                if fee.is_empty() {
+                    self.charged.raw.trim().to_string()
+                } else {
+                    fee.to_string()
+                }
+            }
+            Field::Visits => self.visits.raw.trim().to_string(),
+            Field::Intermediaries => self.intermediaries.raw.trim().to_string(),
+            Field::Kind => self.kind_raw.trim().to_string(),
+            Field::Steps => {
+                self.steps.iter().map(|s| s.name.raw.trim()).collect::<Vec<_>>().join(" → ")
+            }
+            Field::Stamps => self.stamps().to_string(),
+            Field::Materials => self
+                .materials
+                .iter()
+                .filter(|m| m.is_required())
+                .map(|m| m.name.raw.trim())
+                .collect::<Vec<_>>()
+                .join("、"),
+            Field::Presence => String::new(),
+        }
+    }
+
     /// The stamps measure (DATA.md): 盖章数 over the steps plus materials with 需盖章 = 是.
     pub fn stamps(&self) -> u64 {
         let steps: u64 = self.steps.iter().filter_map(|s| s.stamps.value).sum();
@@ -576,260 +252,6 @@ impl Item {
     /// Required materials (是否必要 = 是).
     pub fn required_materials(&self) -> usize {
         self.materials.iter().filter(|m| m.is_required()).count()
-    }
-}
-
-/// The words that name the field a finding or a change is about (DATA.md "Field names in output").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Field {
-    Presence,
-    Name,
-    Code,
-    Category,
-    Department,
-    Levels,
-    Basis,
-    StatutoryLimit,
-    CommittedLimit,
-    Fee,
-    Visits,
-    Intermediaries,
-    Kind,
-    Steps,
-    Stamps,
-    Materials,
-}
-
-impl Field {
-    /// Every field, in report order.
-    pub const ALL: [Field; 16] = [
-        Field::Presence,
-        Field::Name,
-        Field::Code,
-        Field::Category,
-        Field::Department,
-        Field::Levels,
-        Field::Basis,
-        Field::StatutoryLimit,
-        Field::CommittedLimit,
-        Field::Fee,
-        Field::Visits,
-        Field::Intermediaries,
-        Field::Kind,
-        Field::Steps,
-        Field::Stamps,
-        Field::Materials,
-    ];
-
-    /// The stable English word (DATA.md).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Field::Presence => "presence",
-            Field::Name => "name",
-            Field::Code => "code",
-            Field::Category => "category",
-            Field::Department => "department",
-            Field::Levels => "levels",
-            Field::Basis => "basis",
-            Field::StatutoryLimit => "statutory_limit",
-            Field::CommittedLimit => "committed_limit",
-            Field::Fee => "fee",
-            Field::Visits => "visits",
-            Field::Intermediaries => "intermediaries",
-            Field::Kind => "kind",
-            Field::Steps => "steps",
-            Field::Stamps => "stamps",
-            Field::Materials => "materials",
-        }
-    }
-
-    /// The Chinese column name a clerk knows.
-    pub fn zh(self) -> &'static str {
-        match self {
-            Field::Presence => "事项设置",
-            Field::Name => "事项名称",
-            Field::Code => "事项编码",
-            Field::Category => "事项类型",
-            Field::Department => "实施主体",
-            Field::Levels => "行使层级",
-            Field::Basis => "设定依据",
-            Field::StatutoryLimit => "法定时限",
-            Field::CommittedLimit => "承诺时限",
-            Field::Fee => "收费",
-            Field::Visits => "到现场次数",
-            Field::Intermediaries => "中介服务",
-            Field::Kind => "办件类型",
-            Field::Steps => "办理流程",
-            Field::Stamps => "盖章",
-            Field::Materials => "申请材料",
-        }
-    }
-
-    /// Parses the English word.
-    pub fn parse(s: &str) -> Option<Field> {
-        Field::ALL.iter().copied().find(|f| f.as_str() == s)
-    }
-}
-
-impl fmt::Display for Field {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Severity of a finding.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-    pub fn zh(self) -> &'static str {
-        match self {
-            Severity::Info => "提示",
-            Severity::Warning => "警告",
-            Severity::Error => "错误",
-        }
-    }
-}
-
-/// One thing wrong in the data, as CLI.md's findings table describes it. Findings are data; the
-/// renderers in `crate::report` turn them into bytes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Finding {
-    /// Stable rule id, e.g. `QD101`.
-    pub rule: &'static str,
-    /// Stable kebab-case rule name.
-    pub name: &'static str,
-    pub severity: Severity,
-    pub field: Field,
-    /// 区划代码 the finding is about.
-    pub jurisdiction: Option<Str>,
-    /// 事项编码 the finding is about (the standard's code where matched to it).
-    pub item: Option<Str>,
-    /// The item's name, for readers (not part of the stable keys).
-    #[serde(skip)]
-    pub item_name: Option<Str>,
-    /// The reference value.
-    pub expected: Option<String>,
-    /// The value found.
-    pub actual: Option<String>,
-    /// One Chinese sentence a clerk understands.
-    pub message: String,
-    /// The same sentence in English.
-    #[serde(skip)]
-    pub message_en: String,
-    /// For a finding that follows from another (a town without its county's item because the
-    /// county misses it, a field compared with the wrong item): the root finding. Such a
-    /// finding is shown under its cause and counts for no summary, `--fail-on` or verdict.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub caused_by: Option<Box<Cause>>,
-    /// What the decision behind the finding rested on (the fields that agreed and disagreed
-    /// with the reference item, a score, how many peers hold a value).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<Box<Evidence>>,
-    /// Whose defect it is: a row's (the default), the standard's own, or one most
-    /// jurisdictions carrying the item share.
-    #[serde(skip_serializing_if = "Scope::is_row")]
-    pub scope: Scope,
-}
-
-/// Whose defect a finding names (json `scope`, absent for a row's own).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scope {
-    /// A row of a jurisdiction's list (a within-row check is `Within` until the run settles it).
-    #[default]
-    Row,
-    /// Found by a check within one row; settled to `Row` or `Shared` at the end of the run.
-    Within,
-    /// The standard's own item: reported once, never blamed on the jurisdictions copying it.
-    Standard,
-    /// Most jurisdictions carrying the item share it (without a standard): reported once.
-    Shared,
-}
-
-impl Scope {
-    /// True for a row's own finding (the json key is then left out).
-    pub fn is_row(&self) -> bool {
-        matches!(self, Scope::Row | Scope::Within)
-    }
-}
-
-/// The identity of a root finding (CLI.md `caused_by`): rule, jurisdiction, item, field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub struct Cause {
-    /// The root finding's rule id.
-    pub rule: &'static str,
-    /// Its 区划代码.
-    pub jurisdiction: Option<Str>,
-    /// Its item.
-    pub item: Option<Str>,
-    /// Its field.
-    pub field: Field,
-}
-
-impl Cause {
-    /// The identity of `f`, as a cause of others.
-    pub fn of(f: &Finding) -> Cause {
-        Cause {
-            rule: f.rule,
-            jurisdiction: f.jurisdiction.clone(),
-            item: f.item.clone(),
-            field: f.field,
-        }
-    }
-}
-
-/// The evidence of a finding: which fields of the row agreed with the reference item and
-/// which did not, the name similarity (in thousandths), and for consensus how many agree.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
-pub struct Evidence {
-    /// Fields whose values agree with the reference item's.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub agreed: Vec<Field>,
-    /// Fields whose values differ from the reference item's.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub disagreed: Vec<Field>,
-    /// Name similarity to the reference, in thousandths (Sørensen–Dice on bigrams).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name_score: Option<u32>,
-    /// Jurisdictions holding the reference value, and jurisdictions compared.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub agree_of: Option<(u32, u32)>,
-}
-
-impl Finding {
-    /// True for a finding that counts on its own (not one that follows from another).
-    pub fn is_root(&self) -> bool {
-        self.caused_by.is_none()
-    }
-
-    /// Sort key: jurisdiction, item, field, rule, then values, so that output never depends on
-    /// thread timing.
-    pub fn sort_key(&self) -> impl Ord + '_ {
-        (
-            self.jurisdiction.as_deref(),
-            self.item.as_deref(),
-            self.field,
-            self.rule,
-            self.actual.as_deref(),
-            self.expected.as_deref(),
-            self.message.as_str(),
-        )
     }
 }
 

@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Dataset, Field, Finding, Level, Severity, Str};
+use crate::model::{Dataset, Field, Finding, Lang, Level, Severity, Str};
 use crate::rulesdir;
 
 /// The embedded default of rules/review.toml.
@@ -373,6 +373,23 @@ impl<'a> StandardIndex<'a> {
     }
 }
 
+/// The key of each row of `list` for its findings: the key of the group `report`'s check put it
+/// in (`CheckReport::grouping`), else its standard key ([`standard_keys`]).
+pub fn keys(list: &Dataset, standard: &Dataset, report: &crate::check::CheckReport) -> Vec<Str> {
+    let own = standard_keys(list, standard);
+    let Some(grouping) = report.grouping.as_deref() else { return own };
+    own.into_iter()
+        .enumerate()
+        .map(|(i, own)| {
+            grouping
+                .of_item
+                .get(i)
+                .and_then(|&g| grouping.groups.get(g))
+                .map_or(own, |g| g.key.clone())
+        })
+        .collect()
+}
+
 /// The item key of each row of `list` (index for index): the standard's code of the item it is
 /// matched to — by its name first, since a wrong or duplicated code is itself a fault, then by
 /// its code — else the row's own code, else its name. `check` matches rows in its own grouping;
@@ -583,24 +600,6 @@ fn summarise(
     by_code.into_values().collect()
 }
 
-/// True when `msg` already reads as a reason: it names the value found or the value required,
-/// or quotes a value (“…”, 《…》, as check's sentences do), or, when the finding carries no
-/// value, names the field.
-fn names_values(msg: &str, actual: Option<&str>, expected: Option<&str>, field: &str) -> bool {
-    if msg.is_empty() {
-        return false;
-    }
-    let has = |v: Option<&str>| v.is_some_and(|v| msg.contains(v));
-    match (actual, expected) {
-        (None, None) => true,
-        _ => {
-            has(actual) || has(expected) || msg.contains('“') || msg.contains('《') || {
-                actual.is_none() && msg.contains(field)
-            }
-        }
-    }
-}
-
 /// The sentence templates of one language: a whole sentence from the values when the finding
 /// has no message, the values alone to follow a message that does not name them.
 struct Templates {
@@ -617,11 +616,13 @@ struct Templates {
 
 /// The finding's own message when it already names the values it carries; else that message
 /// with the values after it; else a sentence composed from the field and the values.
-fn sentence(f: &Finding, message: &str, field: &str, full_stop: char, t: &Templates) -> String {
+fn sentence(f: &Finding, lang: Lang, field: &str, full_stop: char, t: &Templates) -> String {
+    let message = crate::report::message::message(f, lang);
     let msg = message.trim().trim_end_matches(full_stop).trim();
     let actual = f.actual.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let expected = f.expected.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    if names_values(msg, actual, expected, field) {
+    let names = crate::report::message::names_values(f) || (actual.is_none() && expected.is_none());
+    if !msg.is_empty() && names {
         return msg.to_string();
     }
     if msg.is_empty() {
@@ -667,12 +668,12 @@ const EN: Templates = Templates {
 
 /// The Chinese reason sentence for a finding.
 pub fn sentence_zh(f: &Finding) -> String {
-    sentence(f, &f.message, f.field.zh(), '。', &ZH)
+    sentence(f, Lang::Zh, f.field.zh(), '。', &ZH)
 }
 
 /// The English reason sentence for a finding.
 pub fn sentence_en(f: &Finding) -> String {
-    sentence(f, &f.message_en, f.field.as_str(), '.', &EN)
+    sentence(f, Lang::En, f.field.as_str(), '.', &EN)
 }
 
 #[cfg(test)]
@@ -716,7 +717,7 @@ mod tests {
         item: &str,
         actual: Option<&str>,
         expected: Option<&str>,
-        message: &str,
+        _message: &str,
     ) -> Finding {
         Finding {
             rule: "QD999",
@@ -728,8 +729,7 @@ mod tests {
             item_name: None,
             expected: expected.map(String::from),
             actual: actual.map(String::from),
-            message: message.into(),
-            message_en: String::new(),
+            detail: Default::default(),
             caused_by: None,
             evidence: None,
             scope: Default::default(),
@@ -808,6 +808,12 @@ mod tests {
                 "事项不在标准目录中",
             ),
         ];
+        let mut findings = findings;
+        findings[0].rule = "QD402";
+        findings[0].detail = crate::model::Detail::ExceedsStatutory {
+            committed: "25个工作日".into(),
+            statutory: "20个工作日".into(),
+        };
         let keys = standard_keys(&list, &standard);
         let r = review(&list, &standard, &keys, &findings, &ReviewConfig::default());
         let verdicts: Vec<(&str, Verdict)> =
@@ -821,7 +827,7 @@ mod tests {
                 ("450199001000", Verdict::Pass),
             ]
         );
-        assert_eq!(r.items[0].reasons[0].text, "承诺时限“25个工作日”超过法定时限“20个工作日”");
+        assert_eq!(r.items[0].reasons[0].text, "承诺时限“25个工作日”长于法定时限“20个工作日”");
         assert_eq!(
             r.items[1].advice[0].text,
             "事项编码为“4501020010”，与标准目录不一致，应为“450102001000”"
@@ -913,32 +919,54 @@ mod tests {
 
     #[test]
     fn sentences_keep_good_messages_and_compose_the_rest() {
-        let f = finding(
+        // A sentence that names its values is the reason as it is.
+        let mut f = finding(
             Severity::Error,
             Field::Basis,
             "1",
             "2",
             Some("《中华人民共和国合同法》"),
             Some("《中华人民共和国民法典》"),
-            "设定依据引用已废止的《中华人民共和国合同法》，应改为《中华人民共和国民法典》",
+            "",
         );
+        f.rule = "QD305";
+        f.detail = crate::model::Detail::Repealed {
+            title: "中华人民共和国合同法".into(),
+            article: None,
+            on: None,
+            replaced_by: Some(crate::model::Replacement {
+                title: "中华人民共和国民法典".into(),
+                article: None,
+            }),
+        };
         assert_eq!(
             sentence_zh(&f),
-            "设定依据引用已废止的《中华人民共和国合同法》，应改为《中华人民共和国民法典》"
+            "设定依据引用的《中华人民共和国合同法》已废止，已由《中华人民共和国民法典》取代"
         );
-        let f = finding(
-            Severity::Error,
-            Field::Visits,
+        // A sentence naming only a part (the extra step) gets the values after it.
+        let mut f = finding(
+            Severity::Warning,
+            Field::Steps,
             "1",
             "2",
-            Some("2"),
-            Some("1"),
-            "到现场次数多于标准",
+            Some("受理、审查、现场核查、决定"),
+            Some("受理、审查、决定"),
+            "",
         );
-        assert_eq!(sentence_zh(&f), "到现场次数多于标准（到现场次数现为“2”，应为“1”）");
-        assert_eq!(sentence_en(&f), "visits is \"2\", the standard requires \"1\"");
-        let mut f = f;
-        f.message.clear();
+        f.rule = "QD603";
+        f.detail = crate::model::Detail::Steps {
+            source: crate::model::Source::Standard,
+            extra: vec!["现场核查".into()],
+            ours: 4,
+            theirs: 3,
+        };
+        assert_eq!(
+            sentence_zh(&f),
+            "多出标准目录没有的办理环节：现场核查（4个环节，标准目录为3个）（办理流程现为“受理、审查、现场核查、决定”，应为“受理、审查、决定”）"
+        );
+        // No sentence of its own: one is composed from the field and the values.
+        let f = finding(Severity::Error, Field::Visits, "1", "2", Some("2"), Some("1"), "");
         assert_eq!(sentence_zh(&f), "到现场次数为“2”，与标准目录不一致，应为“1”");
+        assert_eq!(sentence_en(&f), "visits is \"2\", the standard requires \"1\"");
     }
 }

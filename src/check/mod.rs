@@ -16,8 +16,8 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::laws::LawRegistry;
-use crate::load::profile::Profile;
 use crate::model::{Dataset, Field, Finding, Level, Scope, Severity, Str};
+use crate::profile::Profile;
 use crate::rules::{code, presence, Cmp, RuleSetting, Sink, Source, Subject};
 
 pub use config::CheckConfig;
@@ -39,6 +39,9 @@ pub struct CheckReport {
     pub with_standard: bool,
     /// Names of the jurisdictions (区划代码 → 区划名称) where known, for readers.
     pub names: std::collections::BTreeMap<Str, Str>,
+    /// The grouping the run compared items by, when asked to keep it ([`run_grouped`]): the
+    /// variant tables and review key rows by it instead of grouping again.
+    pub grouping: Option<std::sync::Arc<Grouping>>,
 }
 
 impl CheckReport {
@@ -200,15 +203,36 @@ impl<'a> Ctx<'a> {
 
 /// Checks `dataset` against `standard` (or the consensus of peers when `None`).
 pub fn run(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig) -> CheckReport {
-    run_profiled(dataset, standard, config, &mut Profile::new("check", false))
+    run_with(dataset, standard, config, &mut Profile::new("check", false), false)
 }
 
-/// [`run`], marking its stages (group, rules, sort) on `prof`.
+/// [`run`], keeping the grouping in the report (`CheckReport::grouping`).
+pub fn run_grouped(
+    dataset: &Dataset,
+    standard: Option<&Dataset>,
+    config: &CheckConfig,
+) -> CheckReport {
+    run_with(dataset, standard, config, &mut Profile::new("check", false), true)
+}
+
+/// [`run`], marking its stages (group, rules, sort) on `prof`; `keep_grouping` keeps the
+/// grouping in the report.
 pub fn run_profiled(
     dataset: &Dataset,
     standard: Option<&Dataset>,
     config: &CheckConfig,
     prof: &mut Profile,
+    keep_grouping: bool,
+) -> CheckReport {
+    run_with(dataset, standard, config, prof, keep_grouping)
+}
+
+fn run_with(
+    dataset: &Dataset,
+    standard: Option<&Dataset>,
+    config: &CheckConfig,
+    prof: &mut Profile,
+    keep_grouping: bool,
 ) -> CheckReport {
     let mut ctx = Ctx::new(dataset, standard, config);
     let grouping = group::build_ranked(dataset, standard, config, &ctx.item_place, &ctx.codes);
@@ -287,6 +311,7 @@ pub fn run_profiled(
             .filter(|p| !p.name.is_empty())
             .map(|p| (p.code.clone(), p.name.clone()))
             .collect(),
+        grouping: keep_grouping.then(|| std::sync::Arc::new(grouping)),
     }
 }
 
@@ -353,14 +378,16 @@ fn check_member(ctx: &Ctx, g: &Group, name: &Str, member: &Member, sink: &mut Si
                 disagreed,
                 name_score: Some((member.sim * 1000.0).round() as u32),
                 agree_of: None,
+                candidate: false,
             };
             sink.evidence_since(from_identity, &evidence);
             for f in &mut sink.findings[from_identity..] {
                 let candidate = matches!(member.how, How::Name { .. }) && !certain;
                 if candidate && f.caused_by.is_none() {
                     f.severity = Severity::Info;
-                    f.message = format!("（候选匹配，请核实）{}", f.message);
-                    f.message_en = format!("(Candidate match, to be confirmed) {}", f.message_en);
+                    if let Some(e) = f.evidence.as_deref_mut() {
+                        e.candidate = true;
+                    }
                 }
                 if candidate || f.rule == code::CODE_SHARED_BY_DIFFERENT_ITEMS.id {
                     fields_cause.get_or_insert_with(|| crate::model::Cause::of(f));
@@ -551,9 +578,6 @@ fn settle_within(ctx: &Ctx, grouping: &Grouping, findings: &mut Vec<Finding>) {
         let mut f = first.clone();
         f.jurisdiction = None;
         f.scope = Scope::Shared;
-        f.message = format!("有此事项的{of}个区划中{n}个如此：{}", first.message);
-        f.message_en =
-            format!("{n} of the {of} jurisdictions carrying the item: {}", first.message_en);
         f.evidence = Some(Box::new(crate::model::Evidence {
             agree_of: Some((n as u32, of as u32)),
             ..Default::default()
@@ -848,7 +872,7 @@ fn vote_and_compare(
                         .collect();
                     held.sort();
                     held.dedup();
-                    (shown_value(f.field, &ctx.ds.items[values.items[first_with(k)]]), held)
+                    (ctx.ds.items[values.items[first_with(k)]].field_text(f.field), held)
                 })
                 .collect();
             let subj = Subject { jurisdiction: None, item: Some(&g.key), item_name: Some(&g.name) };
@@ -858,9 +882,7 @@ fn vote_and_compare(
             let Some(level) = level else { return };
             let shown: Vec<(String, usize)> = tally
                 .iter()
-                .map(|&(k, n)| {
-                    (shown_value(f.field, &ctx.ds.items[values.items[first_with(k)]]), n)
-                })
+                .map(|&(k, n)| (ctx.ds.items[values.items[first_with(k)]].field_text(f.field), n))
                 .collect();
             let subj = Subject { jurisdiction: None, item: Some(&g.key), item_name: Some(&g.name) };
             crate::rules::item::split(sink, f.field, &subj, level, of, &shown);
@@ -893,33 +915,6 @@ fn vote_and_compare(
                 (f.compare)(sink, &cmp);
             }
         }
-    }
-}
-
-/// A field's value as a clerk wrote it, for split findings.
-fn shown_value(field: Field, item: &crate::model::Item) -> String {
-    match field {
-        Field::Name => item.name.raw.to_string(),
-        Field::Category => item.category_raw.to_string(),
-        Field::Department => item.department.raw.to_string(),
-        Field::Levels => item.levels.raw.to_string(),
-        Field::Basis => item.basis.raw.to_string(),
-        Field::StatutoryLimit => item.statutory_limit.raw.to_string(),
-        Field::CommittedLimit => item.committed_limit.raw.to_string(),
-        Field::Fee => format!("{} {}", item.charged.raw, item.fee.raw),
-        Field::Visits => item.visits.raw.to_string(),
-        Field::Intermediaries => item.intermediaries.raw.to_string(),
-        Field::Kind => item.kind_raw.to_string(),
-        Field::Steps => item.steps.iter().map(|s| s.name.raw.trim()).collect::<Vec<_>>().join("、"),
-        Field::Stamps => item.stamps().to_string(),
-        Field::Materials => item
-            .materials
-            .iter()
-            .filter(|m| m.is_required())
-            .map(|m| m.name.raw.trim())
-            .collect::<Vec<_>>()
-            .join("、"),
-        Field::Presence | Field::Code => String::new(),
     }
 }
 

@@ -619,12 +619,15 @@ fn an_even_split_is_one_info_finding() {
 
 #[test]
 fn consensus_message_counts_agreeing_peers() {
+    use crate::model::Lang;
+    use crate::report::message::message;
     let mut ds = region();
     find_mut(&mut ds, "450103", FOOD.0).statutory_limit = days("30个工作日", 30).into();
     let r = run(&ds, None, &config());
     let f = r.findings.iter().find(|f| f.rule == "QD401").unwrap();
-    assert!(f.message.contains("6个县中5个"), "{}", f.message);
-    assert!(f.message_en.contains("5 of 6 counties"), "{}", f.message_en);
+    let (zh, en) = (message(f, Lang::Zh), message(f, Lang::En));
+    assert!(zh.contains("6个县中5个"), "{zh}");
+    assert!(en.contains("5 of 6 counties"), "{en}");
     assert_eq!(f.expected.as_deref(), Some("20个工作日"));
 }
 

@@ -86,43 +86,6 @@ impl View {
     }
 }
 
-/// A field's value as a clerk reads it.
-pub fn display(field: Field, item: &Item) -> String {
-    match field {
-        Field::Name => item.name.raw.trim().to_string(),
-        Field::Code => item.code.raw.trim().to_string(),
-        Field::Category => item.category_raw.trim().to_string(),
-        Field::Department => item.department.raw.trim().to_string(),
-        Field::Levels => item.levels.raw.trim().to_string(),
-        Field::Basis => item.basis.raw.trim().to_string(),
-        Field::StatutoryLimit => item.statutory_limit.raw.trim().to_string(),
-        Field::CommittedLimit => item.committed_limit.raw.trim().to_string(),
-        Field::Fee => {
-            let fee = item.fee.raw.trim();
-            if fee.is_empty() {
-                item.charged.raw.trim().to_string()
-            } else {
-                fee.to_string()
-            }
-        }
-        Field::Visits => item.visits.raw.trim().to_string(),
-        Field::Intermediaries => item.intermediaries.raw.trim().to_string(),
-        Field::Kind => item.kind_raw.trim().to_string(),
-        Field::Steps => {
-            item.steps.iter().map(|s| s.name.raw.trim()).collect::<Vec<_>>().join(" → ")
-        }
-        Field::Stamps => item.stamps().to_string(),
-        Field::Materials => item
-            .materials
-            .iter()
-            .filter(|m| m.is_required())
-            .map(|m| m.name.raw.trim())
-            .collect::<Vec<_>>()
-            .join("、"),
-        Field::Presence => String::new(),
-    }
-}
-
 fn jurisdiction_name<'a>(ds: &'a Dataset, code: &str) -> &'a str {
     ds.jurisdiction(code).map(|j| &*j.name).unwrap_or("")
 }
@@ -178,7 +141,14 @@ pub fn compute(
             }
         }
     }
-    let grouping = group::build(dataset, standard, config);
+    let built;
+    let grouping = match report.grouping.as_deref() {
+        Some(g) => g,
+        None => {
+            built = group::build(dataset, standard, config);
+            &built
+        }
+    };
     let std_region = standard.and_then(|s| s.jurisdictions.first()).map(|j| &*j.name).unwrap_or("");
     let mut items = Vec::new();
     let mut departments = BTreeMap::new();
@@ -208,7 +178,7 @@ pub fn compute(
             for m in &g.members {
                 let it = &dataset.items[m.item];
                 let key = key_of(it, jurisdiction_name(dataset, &it.jurisdiction));
-                let e = by_key.entry(key).or_insert_with(|| (display(field, it), Vec::new()));
+                let e = by_key.entry(key).or_insert_with(|| (it.field_text(field), Vec::new()));
                 e.1.push(it.jurisdiction.clone());
             }
             let ref_key = std_item.map(|s| key_of(s, std_region));
@@ -228,7 +198,7 @@ pub fn compute(
                     None => variants.push((
                         rk.clone(),
                         Variant {
-                            value: display(field, s),
+                            value: s.field_text(field),
                             count: 0,
                             jurisdictions: Vec::new(),
                             reference: true,

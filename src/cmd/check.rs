@@ -78,7 +78,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         rules_dir: args.rules.clone(),
         ..LoadOptions::default()
     };
-    let mut prof = crate::load::profile::Profile::from_env("check");
+    let mut prof = crate::profile::Profile::from_env("check");
     let stage = progress.stage(global.lang.pick("读取数据", "loading"));
     // The standard (small, read mostly on one thread) is read beside the dataset.
     let (dataset, standard) = rayon::join(
@@ -93,7 +93,10 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     prof.stage("load (and the standard)");
     stage.done();
     let stage = progress.stage(global.lang.pick("检查", "checking"));
-    let result = check::run_profiled(&dataset, standard.as_ref(), &config, &mut prof);
+    // The html and xlsx reports show the variant tables, which read the run's grouping.
+    let keep_grouping = matches!(args.format, Format::Html | Format::Xlsx);
+    let result =
+        check::run_profiled(&dataset, standard.as_ref(), &config, &mut prof, keep_grouping);
     stage.done();
     let comparison = baseline.as_ref().map(|b| crate::baseline::compare(&result.findings, b));
     let fresh: Vec<_> = match &comparison {
@@ -139,7 +142,10 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     }
     report::write_output(args.output.as_deref(), &bytes)?;
     if let Some(path) = &args.write_baseline {
-        crate::baseline::write(path, &result.findings)?;
+        crate::report::write_atomic(
+            path,
+            &crate::baseline::to_jsonl(&result.findings, &crate::report::message::message)?,
+        )?;
     }
     prof.stage("write");
     prof.finish();

@@ -51,7 +51,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         rules_dir: args.rules.clone(),
         ..LoadOptions::default()
     };
-    let mut prof = crate::load::profile::Profile::from_env("diff");
+    let mut prof = crate::profile::Profile::from_env("diff");
     let progress = crate::progress::Progress::new(global.quiet);
     let stage = progress.stage(global.lang.pick("读取数据", "loading"));
     let (old, new) = rayon::join(|| load::load(&args.old, &opts), || load::load(&args.new, &opts));

@@ -85,21 +85,9 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     crate::load::require_items(&list)?;
     crate::load::require_items(&standard)?;
 
-    let report = crate::check::run(&list, Some(&standard), &check_cfg);
+    let report = crate::check::run_grouped(&list, Some(&standard), &check_cfg);
     // Rows are keyed as check grouped them, so that its findings land on the rows they are about.
-    let grouping = crate::check::group::build(&list, Some(&standard), &check_cfg);
-    let fallback = crate::review::standard_keys(&list, &standard);
-    let keys: Vec<crate::model::Str> = fallback
-        .into_iter()
-        .enumerate()
-        .map(|(i, own)| {
-            grouping
-                .of_item
-                .get(i)
-                .and_then(|&g| grouping.groups.get(g))
-                .map_or(own, |g| g.key.clone())
-        })
-        .collect();
+    let keys = crate::review::keys(&list, &standard, &report);
     let review = crate::review::review(&list, &standard, &keys, &report.findings, &review_cfg);
 
     let mut bytes = crate::report::review::render(&review, args.format, global.lang)?;

@@ -10,7 +10,6 @@ mod build;
 mod chunk;
 mod columns;
 mod diag;
-pub mod profile;
 mod read;
 mod scan;
 mod source;
@@ -155,7 +154,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     // after the other, then steps and materials side by side (each finds its items as it reads,
     // and one file's waits at the end of a window are filled by the other's work). Sheets,
     // already in memory, are typed in parallel.
-    let mut profile = profile::Profile::from_env("load");
+    let mut profile = crate::profile::Profile::from_env("load");
     let sheets = !found.tables.iter().all(|(_, s)| matches!(s, Source::Csv { .. }));
     let read = |(table, src): &&(Table, Source), index: Option<&ItemIndex<'_>>| {
         read_table(*table, src, &columns, opts, forced, index)

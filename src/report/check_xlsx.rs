@@ -103,10 +103,7 @@ pub fn render(
                 f.name.to_string(),
                 f.expected.clone().unwrap_or_default(),
                 f.actual.clone().unwrap_or_default(),
-                match lang {
-                    Lang::En if !f.message_en.is_empty() => f.message_en.clone(),
-                    _ => f.message.clone(),
-                },
+                super::message::message(f, lang),
             ];
             if let Some(c) = baseline {
                 row.push(

@@ -22,7 +22,7 @@ struct Row<'a> {
     item: Option<&'a str>,
     expected: Option<&'a str>,
     actual: Option<&'a str>,
-    message: &'a str,
+    message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     caused_by: Option<&'a crate::model::Cause>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,12 +52,7 @@ fn row(f: &Finding, lang: Lang) -> Row<'_> {
     }
 }
 
-fn message(f: &Finding, lang: Lang) -> &str {
-    match lang {
-        Lang::En if !f.message_en.is_empty() => &f.message_en,
-        _ => &f.message,
-    }
-}
+use super::message::message;
 
 /// Renders `findings` (already sorted) in `format`.
 pub fn render(findings: &[Finding], format: Format, lang: Lang) -> Result<Vec<u8>> {
@@ -121,7 +116,7 @@ pub fn csv(findings: &[Finding], lang: Lang, raw: bool) -> Result<Vec<u8>> {
             r.item.unwrap_or(""),
             r.expected.unwrap_or(""),
             r.actual.unwrap_or(""),
-            r.message,
+            &r.message,
             &cause,
         ];
         w.write_record(cells.iter().map(|c| {
@@ -399,7 +394,7 @@ fn md(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String {
             f.name,
             md_cell(f.expected.as_deref().unwrap_or("")),
             md_cell(f.actual.as_deref().unwrap_or("")),
-            md_cell(message(f, lang)),
+            md_cell(&message(f, lang)),
         );
     }
     out
@@ -420,8 +415,7 @@ mod tests {
             item_name: Some("食品经营许可".into()),
             expected: Some("食品经营许可".into()),
             actual: Some(msg.into()),
-            message: format!("事项名称“{msg}”不一致。"),
-            message_en: format!("Name “{msg}” differs."),
+            detail: crate::model::Detail::Differs { source: crate::model::Source::Standard },
             caused_by: None,
             evidence: None,
             scope: Default::default(),
@@ -450,7 +444,7 @@ mod tests {
                 .unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().count(), 2);
-        assert!(text.contains("Name “a” differs."));
+        assert!(text.contains("Name “a” differs from the standard: “食品经营许可”."), "{text}");
     }
 
     #[test]

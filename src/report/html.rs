@@ -117,12 +117,7 @@ fn sev_name(s: Severity, lang: Lang) -> &'static str {
     }
 }
 
-fn message(f: &Finding, lang: Lang) -> &str {
-    match lang {
-        Lang::En if !f.message_en.is_empty() => &f.message_en,
-        _ => &f.message,
-    }
-}
+use super::message::message;
 
 /// Inputs of the check page beyond the report itself.
 pub struct CheckPage<'a> {
@@ -320,7 +315,7 @@ pub fn check_page(p: &CheckPage) -> String {
             esc(sev_name(f.severity, lang)),
             esc(f.rule),
             esc(f.name),
-            esc(message(f, lang)),
+            esc(&message(f, lang)),
             status(i)
         );
     };

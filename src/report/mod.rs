@@ -9,6 +9,7 @@ pub mod direct;
 pub mod escape;
 pub mod findings;
 pub mod html;
+pub mod message;
 pub mod review;
 mod temp;
 pub mod xlsx;
@@ -30,25 +31,7 @@ pub enum Format {
     Xlsx,
 }
 
-/// Language of human-readable output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Lang {
-    /// 中文 (default)
-    #[default]
-    Zh,
-    /// English
-    En,
-}
-
-impl Lang {
-    /// Picks the Chinese or the English text.
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-}
+pub use crate::model::Lang;
 
 /// Writes a report to `path` atomically (a temporary file in the same folder, then renamed), or
 /// to stdout when `path` is `None` or `-`. A closed stdout (broken pipe) is not an error.

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::laws::LawRegistry;
-use crate::model::{Basis, Field, Item, LawRef, Severity};
+use crate::model::{Basis, Detail, Field, Item, LawRef, Replacement, Severity};
 
 use super::{Cmp, Rule, Sink, Subject};
 
@@ -187,8 +187,7 @@ pub fn compare(sink: &mut Sink, c: &Cmp) {
             &c.subject,
             Some(r.raw.trim().to_string()),
             None,
-            format!("设定依据为空，{}为“{}”。", c.source.zh(), r.raw.trim()),
-            format!("The basis is empty; {} has “{}”.", c.source.en(), r.raw.trim()),
+            Detail::Differs { source: c.source },
         );
         return;
     }
@@ -206,27 +205,29 @@ pub fn compare(sink: &mut Sink, c: &Cmp) {
     let added: Vec<&str> =
         am.iter().filter(|(k, _)| !rm.contains_key(*k)).map(|(_, v)| v.0).collect();
     if !missing.is_empty() {
-        let list = missing.iter().map(|t| format!("《{t}》")).collect::<Vec<_>>().join("");
         sink.emit(
             &BASIS_REFERENCE_MISSING,
             None,
             &c.subject,
             Some(r.raw.trim().to_string()),
             Some(a.raw.trim().to_string()),
-            format!("设定依据缺少{}引用的{list}。", c.source.zh()),
-            format!("The basis lacks {list}, which {} cites.", c.source.en()),
+            Detail::Laws {
+                source: c.source,
+                titles: missing.iter().map(|t| t.to_string()).collect(),
+            },
         );
     }
     if !added.is_empty() {
-        let list = added.iter().map(|t| format!("《{t}》")).collect::<Vec<_>>().join("");
         sink.emit(
             &BASIS_REFERENCE_ADDED,
             None,
             &c.subject,
             Some(r.raw.trim().to_string()),
             Some(a.raw.trim().to_string()),
-            format!("设定依据引用了{}没有的{list}。", c.source.zh()),
-            format!("The basis cites {list}, which {} does not.", c.source.en()),
+            Detail::Laws {
+                source: c.source,
+                titles: added.iter().map(|t| t.to_string()).collect(),
+            },
         );
     }
     for (key, (title, rset)) in &rm {
@@ -238,18 +239,12 @@ pub fn compare(sink: &mut Sink, c: &Cmp) {
                     &c.subject,
                     Some(format!("《{title}》{}", articles(rset))),
                     Some(format!("《{title}》{}", articles(aset))),
-                    format!(
-                        "设定依据引用《{title}》{}，{}为{}。",
-                        articles(aset),
-                        c.source.zh(),
-                        articles(rset)
-                    ),
-                    format!(
-                        "The basis cites 《{title}》{}; {} cites {}.",
-                        articles(aset),
-                        c.source.en(),
-                        articles(rset)
-                    ),
+                    Detail::Articles {
+                        source: c.source,
+                        title: title.to_string(),
+                        ours: aset.iter().copied().collect(),
+                        theirs: rset.iter().copied().collect(),
+                    },
                 );
             }
         }
@@ -276,11 +271,7 @@ pub fn within(sink: &mut Sink, item: &Item, subject: &Subject, laws: &LawRegistr
             subject,
             None,
             Some(b.raw.trim().to_string()),
-            format!("设定依据“{}”中无法识别法律法规引用（《名称》第N条）。", b.raw.trim()),
-            format!(
-                "No law reference (《title》 article N) can be read from the basis “{}”.",
-                b.raw.trim()
-            ),
+            Detail::Plain,
         );
         return;
     }
@@ -297,22 +288,15 @@ pub fn within(sink: &mut Sink, item: &Item, subject: &Subject, laws: &LawRegistr
             continue;
         }
         let Some(law) = laws.lookup(&r.title) else { continue };
-        let when = law.repealed_on.as_deref().map(|d| format!("（{d}）")).unwrap_or_default();
-        let when_en = law.repealed_on.as_deref().map(|d| format!(" on {d}")).unwrap_or_default();
         let moved = r.article.and_then(|a| laws.renumbered(&r.title, a));
-        let (expected, zh_tail, en_tail) = match (&law.replaced_by, &moved) {
-            (_, Some((title, article))) => (
-                Some(format!("《{title}》{article}")),
-                format!("，已由《{title}》{article}取代"),
-                format!("; replaced by 《{title}》 {article}"),
-            ),
-            (Some(by), None) => (
-                Some(format!("《{by}》")),
-                format!("，已由《{by}》取代"),
-                format!("; replaced by 《{by}》"),
-            ),
-            (None, None) => (None, String::new(), String::new()),
+        let replaced_by = match (&law.replaced_by, moved) {
+            (_, Some((title, article))) => Some(Replacement { title, article: Some(article) }),
+            (Some(by), None) => Some(Replacement { title: by.to_string(), article: None }),
+            (None, None) => None,
         };
+        let expected = replaced_by
+            .as_ref()
+            .map(|r| format!("《{}》{}", r.title, r.article.as_deref().unwrap_or("")));
         let article = r.article.map(|a| format!("第{a}条")).unwrap_or_default();
         sink.emit(
             &REPEALED_LAW_CITED,
@@ -320,11 +304,12 @@ pub fn within(sink: &mut Sink, item: &Item, subject: &Subject, laws: &LawRegistr
             subject,
             expected,
             Some(format!("《{}》{article}", r.title)),
-            format!("设定依据引用的《{}》{article}已废止{when}{zh_tail}。", r.title),
-            format!(
-                "The basis cites 《{}》 {article}, which has been repealed{when_en}{en_tail}.",
-                r.title
-            ),
+            Detail::Repealed {
+                title: r.title.to_string(),
+                article: r.article,
+                on: law.repealed_on.clone(),
+                replaced_by,
+            },
         );
     }
     if clean {

@@ -1,7 +1,7 @@
 //! Burden rules: more visits, intermediaries, steps, stamps or required materials than the
 //! reference, naming each extra one; reworded steps and materials are the same ones.
 
-use crate::model::{Count, Field, Item, Severity};
+use crate::model::{Count, Detail, Field, Item, Severity};
 
 use super::{Cmp, Rule, Sink, Subject};
 
@@ -250,8 +250,7 @@ pub fn compare_visits(sink: &mut Sink, c: &Cmp) {
                 &c.subject,
                 Some(r.to_string()),
                 Some(a.to_string()),
-                format!("到现场次数{a}次，多于{}的{r}次。", c.source.zh()),
-                format!("{a} on-site visits, more than the {r} of {}.", c.source.en()),
+                Detail::Differs { source: c.source },
             );
         }
     }
@@ -276,8 +275,7 @@ pub fn compare_intermediaries(sink: &mut Sink, c: &Cmp) {
             &c.subject,
             Some(if theirs.is_empty() { "无".to_string() } else { theirs.join("、") }),
             Some(list.clone()),
-            format!("多出{}没有的中介服务：{list}。", c.source.zh()),
-            format!("Intermediary services {} does not require: {list}.", c.source.en()),
+            Detail::Extra { source: c.source, extra },
         );
     }
 }
@@ -295,27 +293,13 @@ pub fn compare_steps(sink: &mut Sink, c: &Cmp) {
     let theirs: Vec<&str> = r.iter().map(|s| &*s.name.norm).collect();
     let extra = extras(&mine, &theirs, c.part_similarity);
     if !extra.is_empty() {
-        let list = extra.join("、");
         sink.emit(
             &EXTRA_STEP,
             None,
             &c.subject,
             Some(theirs.join("、")),
             Some(mine.join("、")),
-            format!(
-                "多出{}没有的办理环节：{list}（{}个环节，{}为{}个）。",
-                c.source.zh(),
-                mine.len(),
-                c.source.zh(),
-                theirs.len()
-            ),
-            format!(
-                "Steps {} does not have: {list} ({} steps, {} has {}).",
-                c.source.en(),
-                mine.len(),
-                c.source.en(),
-                theirs.len()
-            ),
+            Detail::Steps { source: c.source, extra, ours: mine.len(), theirs: theirs.len() },
         );
     }
 }
@@ -333,8 +317,7 @@ pub fn compare_stamps(sink: &mut Sink, c: &Cmp) {
             &c.subject,
             Some(r.to_string()),
             Some(a.to_string()),
-            format!("盖章数{a}个，多于{}的{r}个。", c.source.zh()),
-            format!("{a} stamps, more than the {r} of {}.", c.source.en()),
+            Detail::Differs { source: c.source },
         );
     }
 }
@@ -363,8 +346,7 @@ pub fn compare_materials(sink: &mut Sink, c: &Cmp) {
             &c.subject,
             Some(format!("{}份必要材料", theirs.len())),
             Some(list.clone()),
-            format!("多出{}不要求的申请材料：{list}。", c.source.zh()),
-            format!("Materials {} does not require: {list}.", c.source.en()),
+            Detail::Extra { source: c.source, extra },
         );
     }
 }
@@ -378,8 +360,7 @@ pub fn within(sink: &mut Sink, item: &Item, subject: &Subject) {
             subject,
             None,
             Some(item.visits.raw.trim().to_string()),
-            format!("到现场次数“{}”无法识别。", item.visits.raw.trim()),
-            format!("The number of visits “{}” cannot be read.", item.visits.raw.trim()),
+            Detail::Plain,
         );
     }
     if let Some(step) = item.steps.iter().find(|s| s.stamps.is_unparsed()) {
@@ -389,12 +370,7 @@ pub fn within(sink: &mut Sink, item: &Item, subject: &Subject) {
             subject,
             None,
             Some(step.stamps.raw.trim().to_string()),
-            format!("环节“{}”的盖章数“{}”无法识别。", step.name.raw.trim(), step.stamps.raw.trim()),
-            format!(
-                "The stamps “{}” of step “{}” cannot be read.",
-                step.stamps.raw.trim(),
-                step.name.raw.trim()
-            ),
+            Detail::StepStamps { step: step.name.raw.trim().to_string() },
         );
     }
 }

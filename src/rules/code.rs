@@ -2,8 +2,9 @@
 //! list, one code for different items, a missing or different code for the same item, and
 //! implementation codes that contradict their row.
 
-use crate::model::{Category, Field, Item, Level, Severity};
-use crate::report::Lang;
+use crate::model::{
+    Category, CodeReason, Detail, Field, ImplProblem, Item, Level, Score, Severity,
+};
 use crate::value::code::{
     BaseCodeError, CategoryRule, Code, CodeLayouts, ImplCode, Layout, Region,
 };
@@ -267,9 +268,9 @@ fn malformed(
         .collect();
     // Under the national layout alone the 12-character problem says it best (事项编码应为12位).
     let national_only = names.len() == 1 && names[0].name == "national";
-    let (zh, en) = match code.validate() {
-        Err(problem) if national_only => (problem.message(Lang::Zh), problem.message(Lang::En)),
-        _ => (error.message(Lang::Zh), error.message(Lang::En)),
+    let reason = match code.validate() {
+        Err(problem) if national_only => CodeReason::National(problem),
+        _ => CodeReason::Base(error.clone()),
     };
     sink.emit(
         &CODE_MALFORMED,
@@ -277,8 +278,7 @@ fn malformed(
         subject,
         Some(expected.join("或")),
         Some(code.raw.trim().to_string()),
-        format!("事项编码“{}”格式错误：{zh}。", code.raw.trim()),
-        format!("Item code “{}” is malformed: {en}.", code.raw.trim()),
+        Detail::CodeMalformed { reason },
     );
 }
 
@@ -307,16 +307,17 @@ fn category_mismatch(
             subject,
             Some(named.to_string()),
             Some(cat.zh().to_string()),
-            format!(
-                "事项类型“{}”与事项编码{}的类型位{key}（{named}）不符，应为“{named}”。",
-                cat.zh(),
-                code.norm
-            ),
-            format!(
-                "The category {} disagrees with the category digits {key} of code {}; it should be {named}.",
-                cat.en(),
-                code.norm
-            ),
+            Detail::CodeCategory {
+                code: code.norm.to_string(),
+                key: key.to_string(),
+                named: match rule {
+                    Some(CategoryRule::Is(c)) => Some(c),
+                    _ => None,
+                },
+                category: cat,
+                own_key: own_key.to_string(),
+                category_wrong: true,
+            },
         );
     } else {
         sink.emit(
@@ -325,16 +326,17 @@ fn category_mismatch(
             subject,
             Some(format!("{own_key}（{}）", cat.zh())),
             Some(format!("{key}（{named}）")),
-            format!(
-                "事项编码“{}”的类型位{key}（{named}）与事项类型“{}”（{own_key}）不符。",
-                code.norm,
-                cat.zh()
-            ),
-            format!(
-                "Code {}'s category digits {key} disagree with the category {} ({own_key}).",
-                code.norm,
-                cat.en()
-            ),
+            Detail::CodeCategory {
+                code: code.norm.to_string(),
+                key: key.to_string(),
+                named: match rule {
+                    Some(CategoryRule::Is(c)) => Some(c),
+                    _ => None,
+                },
+                category: cat,
+                own_key: own_key.to_string(),
+                category_wrong: false,
+            },
         );
     }
 }
@@ -376,8 +378,7 @@ fn implementation_code(
     if implementation.norm.is_empty() && raw.trim().is_empty() {
         return;
     }
-    let mut problems_zh = Vec::new();
-    let mut problems_en = Vec::new();
+    let mut problems = Vec::new();
     // Most codes fit a layout: their parts are read borrowed from the normal form; only a code
     // fitting none goes through `CodeLayouts::parse`, for the reasons it gives.
     let owned: ImplCode;
@@ -396,28 +397,17 @@ fn implementation_code(
         },
     };
     match parsed {
-        Err(e) => {
-            problems_zh.push(e.message(Lang::Zh));
-            problems_en.push(e.message(Lang::En));
-        }
+        Err(e) => problems.push(ImplProblem::Unreadable(e)),
         Ok(parsed) => {
             if let Some(base) = base.filter(|b| parsed.base != *b) {
-                problems_zh.push(format!("内含基本编码{}与事项编码{base}不同", parsed.base));
-                problems_en
-                    .push(format!("it embeds base code {}, not the row's {base}", parsed.base));
+                problems.push(ImplProblem::Base {
+                    embedded: parsed.base.to_string(),
+                    row: base.to_string(),
+                });
             }
             let want = level.digit();
             if parsed.level != 0 && parsed.level != want {
-                problems_zh.push(format!(
-                    "层级位为{}，{}应为{want}",
-                    parsed.level,
-                    level.zh_level()
-                ));
-                problems_en.push(format!(
-                    "its level digit is {}, {} level is {want}",
-                    parsed.level,
-                    level.en()
-                ));
+                problems.push(ImplProblem::Level { digit: parsed.level, level });
             }
             if let Some(division) = &parsed.division {
                 // Vertically managed bodies and functional zones (rules/bodies.toml) may sit
@@ -425,17 +415,15 @@ fn implementation_code(
                 if !division_inside(division, &item.jurisdiction)
                     && !layouts.bodies.may_be_outside(&item.department.norm, Some(division))
                 {
-                    problems_zh
-                        .push(format!("主体区划{division}不在本区划{}内", item.jurisdiction));
-                    problems_en.push(format!(
-                        "the body's division {division} is outside {}",
-                        item.jurisdiction
-                    ));
+                    problems.push(ImplProblem::Division {
+                        division: division.to_string(),
+                        jurisdiction: item.jurisdiction.clone(),
+                    });
                 }
             }
         }
     }
-    if problems_zh.is_empty() {
+    if problems.is_empty() {
         return;
     }
     let shown = raw.trim();
@@ -445,8 +433,7 @@ fn implementation_code(
         subject,
         None,
         Some(shown.to_string()),
-        format!("实施编码“{shown}”与本行不符：{}。", problems_zh.join("；")),
-        format!("Implementation code {shown} contradicts its row: {}.", problems_en.join("; ")),
+        Detail::Implementation { problems },
     );
 }
 
@@ -475,8 +462,7 @@ pub fn duplicate(sink: &mut Sink, subject: &Subject, code: &str, row_name: &str,
         subject,
         subject.item.as_ref().map(|s| s.to_string()),
         Some(code.to_string()),
-        format!("事项编码{code}在本清单中出现{count}次（“{}”）。", row_name.trim()),
-        format!("Code {code} appears {count} times in this list (“{}”).", row_name.trim()),
+        Detail::Duplicate { row_name: row_name.trim().to_string(), count },
     );
 }
 
@@ -495,14 +481,7 @@ pub fn shared(
         subject,
         Some(ref_name.to_string()),
         Some(row_name.trim().to_string()),
-        format!(
-            "编码{code}对应“{ref_name}”，本行却是“{}”（名称相似度{sim:.2}），同一编码用于不同事项。",
-            row_name.trim()
-        ),
-        format!(
-            "Code {code} is “{ref_name}”, but this row is “{}” (name similarity {sim:.2}): one code for different items.",
-            row_name.trim()
-        ),
+        Detail::SharedCode { code: code.to_string(), score: Score(sim) },
     );
 }
 
@@ -517,7 +496,6 @@ pub fn should_carry(
     source: Source,
 ) {
     let expected = subject.item.map(|s| &**s).unwrap_or("").to_string();
-    let name = subject.item_name.map(|s| &**s).unwrap_or("").to_string();
     if row_code.is_empty() {
         sink.emit(
             &CODE_MISSING,
@@ -525,16 +503,11 @@ pub fn should_carry(
             subject,
             Some(expected.clone()),
             None,
-            format!(
-                "“{}”缺少事项编码，按名称匹配到{}的“{name}”（相似度{sim:.2}），应为{expected}。",
-                row_name.trim(),
-                source.zh()
-            ),
-            format!(
-                "“{}” has no code; matched by name to “{name}” of {} (similarity {sim:.2}), it should carry {expected}.",
-                row_name.trim(),
-                source.en()
-            ),
+            Detail::ShouldCarry {
+                row_name: row_name.trim().to_string(),
+                score: Score(sim),
+                source,
+            },
         );
     } else {
         sink.emit(
@@ -543,16 +516,11 @@ pub fn should_carry(
             subject,
             Some(expected.clone()),
             Some(row_code.to_string()),
-            format!(
-                "“{}”的编码为{row_code}，按名称匹配到{}的“{name}”（相似度{sim:.2}），应为{expected}。",
-                row_name.trim(),
-                source.zh()
-            ),
-            format!(
-                "“{}” carries {row_code}; matched by name to “{name}” of {} (similarity {sim:.2}), it should carry {expected}.",
-                row_name.trim(),
-                source.en()
-            ),
+            Detail::ShouldCarry {
+                row_name: row_name.trim().to_string(),
+                score: Score(sim),
+                source,
+            },
         );
     }
 }

@@ -1,7 +1,7 @@
 //! Fee rules: charged where the reference is free, a different amount, 是否收费 contradicting
 //! 收费标准, a charge with no 收费依据, and fees that cannot be read.
 
-use crate::model::{FeeValue, Field, Item, Severity};
+use crate::model::{Detail, FeeValue, Field, Item, Severity};
 
 use super::{shown, Cmp, Rule, Sink, Subject};
 
@@ -154,8 +154,7 @@ pub fn compare(sink: &mut Sink, c: &Cmp) {
             &c.subject,
             Some(shown_fee(c.reference)),
             Some(shown_fee(c.item)),
-            format!("{}不收费，本地却收费（“{}”）。", c.source.zh(), shown_fee(c.item)),
-            format!("{} is free, but this item charges (“{}”).", c.source.en(), shown_fee(c.item)),
+            Detail::Differs { source: c.source },
         );
         return;
     }
@@ -169,18 +168,7 @@ pub fn compare(sink: &mut Sink, c: &Cmp) {
                 &c.subject,
                 Some(c.reference.fee.raw.trim().to_string()),
                 Some(c.item.fee.raw.trim().to_string()),
-                format!(
-                    "收费标准“{}”与{}的“{}”不一致。",
-                    c.item.fee.raw.trim(),
-                    c.source.zh(),
-                    c.reference.fee.raw.trim()
-                ),
-                format!(
-                    "Fee “{}” differs from {}: “{}”.",
-                    c.item.fee.raw.trim(),
-                    c.source.en(),
-                    c.reference.fee.raw.trim()
-                ),
+                Detail::Differs { source: c.source },
             );
         }
     }
@@ -195,8 +183,7 @@ pub fn within(sink: &mut Sink, item: &Item, subject: &Subject) {
             subject,
             None,
             Some(item.fee.raw.trim().to_string()),
-            format!("收费标准“{}”无法识别。", item.fee.raw.trim()),
-            format!("The fee “{}” cannot be read.", item.fee.raw.trim()),
+            Detail::Plain,
         );
     }
     if let (Some(flag), Some(fee)) = (item.charged.value, fee_charges(&item.fee.value)) {
@@ -211,16 +198,10 @@ pub fn within(sink: &mut Sink, item: &Item, subject: &Subject) {
                     item.charged.raw.trim(),
                     item.fee.raw.trim()
                 )),
-                format!(
-                    "是否收费为“{}”，收费标准却为“{}”。",
-                    item.charged.raw.trim(),
-                    item.fee.raw.trim()
-                ),
-                format!(
-                    "是否收费 says “{}” but the fee is “{}”.",
-                    item.charged.raw.trim(),
-                    item.fee.raw.trim()
-                ),
+                Detail::FeeFlag {
+                    flag: item.charged.raw.trim().to_string(),
+                    fee: item.fee.raw.trim().to_string(),
+                },
             );
         }
     }
@@ -231,8 +212,7 @@ pub fn within(sink: &mut Sink, item: &Item, subject: &Subject) {
             subject,
             Some("收费依据".to_string()),
             Some(shown_fee(item)),
-            format!("事项收费（“{}”），但收费依据为空。", shown_fee(item)),
-            format!("The item charges (“{}”) but gives no fee basis.", shown_fee(item)),
+            Detail::Plain,
         );
     }
 }

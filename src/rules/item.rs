@@ -1,9 +1,9 @@
 //! Rules on an item's descriptive fields compared with its reference: name, category,
 //! department, levels (行使层级) and kind (办件类型); and the split of peers with no majority.
 
-use crate::model::{Field, Severity};
+use crate::model::{Detail, Field, Severity};
 
-use super::{shown, Cmp, Rule, Sink, Subject};
+use super::{Cmp, Rule, Sink, Subject};
 
 /// QD101.
 pub static NAME_DIFFERS_FROM_STANDARD: Rule = Rule {
@@ -165,8 +165,7 @@ pub fn compare_name(sink: &mut Sink, c: &Cmp) {
             &c.subject,
             Some(r.raw.trim().to_string()),
             Some(a.raw.trim().to_string()),
-            format!("事项名称“{}”与{}的“{}”不一致。", shown(&a.raw), c.source.zh(), r.raw.trim()),
-            format!("Name “{}” differs from {}: “{}”.", a.raw.trim(), c.source.en(), r.raw.trim()),
+            Detail::Differs { source: c.source },
         );
     }
 }
@@ -181,8 +180,7 @@ pub fn compare_category(sink: &mut Sink, c: &Cmp) {
                 &c.subject,
                 Some(r.zh().to_string()),
                 Some(a.zh().to_string()),
-                format!("事项类型“{}”与{}的“{}”不一致。", a.zh(), c.source.zh(), r.zh()),
-                format!("Category {} differs from {}: {}.", a.en(), c.source.en(), r.en()),
+                Detail::Category { source: c.source, actual: a, expected: r },
             );
         }
     }
@@ -223,18 +221,7 @@ pub fn compare_department(sink: &mut Sink, c: &Cmp) {
             &c.subject,
             Some(c.reference.department.raw.trim().to_string()),
             Some(c.item.department.raw.trim().to_string()),
-            format!(
-                "实施主体“{}”与{}的“{}”不对应。",
-                c.item.department.raw.trim(),
-                c.source.zh(),
-                c.reference.department.raw.trim()
-            ),
-            format!(
-                "Department “{}” does not correspond to {}: “{}”.",
-                c.item.department.raw.trim(),
-                c.source.en(),
-                c.reference.department.raw.trim()
-            ),
+            Detail::Differs { source: c.source },
         );
     }
 }
@@ -251,8 +238,7 @@ pub fn compare_levels(sink: &mut Sink, c: &Cmp) {
         &c.subject,
         Some(r.display()),
         Some(a.display()),
-        format!("行使层级“{}”与{}的“{}”不一致。", a.display(), c.source.zh(), r.display()),
-        format!("Levels “{}” differ from {}: “{}”.", a.display(), c.source.en(), r.display()),
+        Detail::Differs { source: c.source },
     );
 }
 
@@ -266,8 +252,7 @@ pub fn compare_kind(sink: &mut Sink, c: &Cmp) {
                 &c.subject,
                 Some(r.zh().to_string()),
                 Some(a.zh().to_string()),
-                format!("办件类型“{}”与{}的“{}”不一致。", a.zh(), c.source.zh(), r.zh()),
-                format!("Kind {} differs from {}: {}.", a.zh(), c.source.en(), r.zh()),
+                Detail::Differs { source: c.source },
             );
         }
     }
@@ -283,30 +268,13 @@ pub fn split(
     of: usize,
     values: &[(String, usize)],
 ) {
-    let list_zh: Vec<String> =
-        values.iter().take(3).map(|(v, n)| format!("{n}个为“{}”", shown(v))).collect();
-    let list_en: Vec<String> =
-        values.iter().take(3).map(|(v, n)| format!("{n} “{}”", v.trim())).collect();
     sink.emit(
         &PEERS_SPLIT,
         Some(field),
         subject,
         None,
         None,
-        format!(
-            "{}个{}的{}无多数意见：{}，请以标准目录确定。",
-            of,
-            level.zh(),
-            field.zh(),
-            list_zh.join("，")
-        ),
-        format!(
-            "The {} {} are split on {}: {}; the standard should decide.",
-            of,
-            super::plural(level),
-            field.as_str(),
-            list_en.join(", ")
-        ),
+        Detail::Split { level, of, values: values.iter().take(3).cloned().collect() },
     );
 }
 
@@ -321,23 +289,6 @@ pub fn split_across_levels(
     of: usize,
     values: &[(String, Vec<crate::model::Str>)],
 ) {
-    let holders = |h: &[crate::model::Str]| {
-        let mut shown: Vec<&str> = h.iter().take(5).map(|s| &**s).collect();
-        if h.len() > 5 {
-            shown.push("…");
-        }
-        shown.join("、")
-    };
-    let list_zh: Vec<String> = values
-        .iter()
-        .take(4)
-        .map(|(v, h)| format!("{}（{}）为“{}”", holders(h), h.len(), shown(v)))
-        .collect();
-    let list_en: Vec<String> = values
-        .iter()
-        .take(4)
-        .map(|(v, h)| format!("“{}” in {} ({})", v.trim(), holders(h), h.len()))
-        .collect();
     let from = sink.findings.len();
     sink.emit(
         &PEERS_SPLIT,
@@ -345,16 +296,7 @@ pub fn split_across_levels(
         subject,
         None,
         None,
-        format!(
-            "有此事项的{of}个区划（不分层级）{}不一致且无多数意见：{}；上下级应同一标准，请核定。",
-            field.zh(),
-            list_zh.join("；")
-        ),
-        format!(
-            "The {of} jurisdictions carrying the item (all levels) differ on {} with no majority: {}; every level must hold the same.",
-            field.as_str(),
-            list_en.join("; ")
-        ),
+        Detail::SplitAcross { of, values: values.iter().take(4).cloned().collect() },
     );
     for f in &mut sink.findings[from..] {
         if f.severity < Severity::Warning {

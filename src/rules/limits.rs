@@ -2,7 +2,7 @@
 //! limit against the statutory one and the reference's, the kind against the committed limit,
 //! and limits that cannot be read.
 
-use crate::model::{Field, Item, Kind, LimitValue, Severity, TimeLimit, TimeUnit};
+use crate::model::{Detail, Field, Item, Kind, LimitValue, Severity, TimeLimit, TimeUnit};
 
 use super::{shown, Cmp, Rule, Sink, Subject};
 
@@ -179,13 +179,7 @@ pub fn compare_statutory(sink: &mut Sink, c: &Cmp) {
         &c.subject,
         Some(r.raw.trim().to_string()),
         Some(a.raw.trim().to_string()),
-        format!("法定时限“{}”与{}的“{}”不一致。", shown(&a.raw), c.source.zh(), r.raw.trim()),
-        format!(
-            "Statutory limit “{}” differs from {}: “{}”.",
-            a.raw.trim(),
-            c.source.en(),
-            r.raw.trim()
-        ),
+        Detail::Differs { source: c.source },
     );
 }
 
@@ -199,13 +193,7 @@ pub fn compare_committed(sink: &mut Sink, c: &Cmp) {
             &c.subject,
             Some(r.raw.trim().to_string()),
             Some(a.raw.trim().to_string()),
-            format!("承诺时限“{}”长于{}的“{}”。", a.raw.trim(), c.source.zh(), r.raw.trim()),
-            format!(
-                "Committed limit “{}” is longer than “{}” of {}.",
-                a.raw.trim(),
-                r.raw.trim(),
-                c.source.en()
-            ),
+            Detail::Differs { source: c.source },
         );
     }
 }
@@ -218,16 +206,7 @@ fn unreadable(sink: &mut Sink, subject: &Subject, limit: &TimeLimit, field: Fiel
             subject,
             None,
             Some(limit.raw.trim().to_string()),
-            format!(
-                "{}“{}”无法识别（应为数字加单位，如“20个工作日”）。",
-                field.zh(),
-                limit.raw.trim()
-            ),
-            format!(
-                "The {} “{}” cannot be read (a number and a unit, e.g. 20个工作日).",
-                field.as_str(),
-                limit.raw.trim()
-            ),
+            Detail::Plain,
         );
     }
 }
@@ -245,12 +224,10 @@ pub fn within(sink: &mut Sink, item: &Item, subject: &Subject) {
             subject,
             Some(format!("≤ {}", s.raw.trim())),
             Some(c.raw.trim().to_string()),
-            format!("承诺时限“{}”长于法定时限“{}”。", c.raw.trim(), s.raw.trim()),
-            format!(
-                "Committed limit “{}” is longer than the statutory limit “{}”.",
-                c.raw.trim(),
-                s.raw.trim()
-            ),
+            Detail::ExceedsStatutory {
+                committed: c.raw.trim().to_string(),
+                statutory: s.raw.trim().to_string(),
+            },
         );
     }
     match (item.kind, &c.value) {
@@ -261,8 +238,7 @@ pub fn within(sink: &mut Sink, item: &Item, subject: &Subject) {
                 subject,
                 Some("即办（0）".to_string()),
                 Some(format!("即办件，承诺时限{}", c.raw.trim())),
-                format!("办件类型为即办件，承诺时限却为“{}”。", c.raw.trim()),
-                format!("The item is 即办件 (immediate) but promises “{}”.", c.raw.trim()),
+                Detail::Immediate { committed: c.raw.trim().to_string() },
             );
         }
         (Some(Kind::Committed), LimitValue::None) => {
@@ -272,8 +248,7 @@ pub fn within(sink: &mut Sink, item: &Item, subject: &Subject) {
                 subject,
                 Some("承诺时限".to_string()),
                 Some(format!("承诺件，承诺时限{}", shown(&c.raw))),
-                "办件类型为承诺件，却没有承诺时限。".to_string(),
-                "The item is 承诺件 (committed) but has no committed limit.".to_string(),
+                Detail::Plain,
             );
         }
         _ => {}

@@ -1,6 +1,6 @@
 //! The check rules: one sorted registry of every rule (id, name, default severity, field, doc)
 //! and, one file per family, the functions that find what each rule names. Rules decide; they
-//! never format output (the renderers in `crate::report::findings` do).
+//! never write sentences (`report::message` does, per rule).
 
 /// 设定依据.
 pub mod basis;
@@ -20,7 +20,7 @@ pub mod presence;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::laws::{LawRegistry, LawStatus};
-use crate::model::{Field, Finding, Severity, Str};
+use crate::model::{Detail, Field, Finding, Severity, Str};
 
 /// One rule: permanent id, a kebab-case name that names the problem, its default severity, the
 /// field its findings are about (`None` when it depends on the finding), and its doc.
@@ -111,52 +111,7 @@ pub struct RuleSetting {
     pub severity: Severity,
 }
 
-/// Where the reference value of a comparison came from: the standard, or the peers' consensus
-/// ("108 of 112 counties").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// The standard's item (--standard).
-    Standard,
-    /// `agree` of `of` peers at `level` share the reference value.
-    Peers { agree: usize, of: usize, level: crate::model::Level },
-    /// `agree` of the `of` jurisdictions of every level carrying the item share it (used when one
-    /// level has too few peers of its own).
-    Region { agree: usize, of: usize },
-}
-
-impl Source {
-    /// 标准目录 / 112个县中108个.
-    pub fn zh(&self) -> String {
-        match self {
-            Source::Standard => "标准目录".to_string(),
-            Source::Peers { agree, of, level } => format!("{of}个{}中{agree}个", level.zh()),
-            Source::Region { agree, of } => format!("有此事项的{of}个区划中{agree}个"),
-        }
-    }
-
-    /// the standard / 108 of 112 counties.
-    pub fn en(&self) -> String {
-        match self {
-            Source::Standard => "the standard".to_string(),
-            Source::Peers { agree, of, level } => {
-                format!("the peers ({agree} of {of} {})", plural(*level))
-            }
-            Source::Region { agree, of } => {
-                format!("the peers ({agree} of the {of} jurisdictions carrying it)")
-            }
-        }
-    }
-}
-
-/// counties / towns / cities.
-pub fn plural(level: crate::model::Level) -> &'static str {
-    match level {
-        crate::model::Level::Province => "regions",
-        crate::model::Level::City => "cities",
-        crate::model::Level::County => "counties",
-        crate::model::Level::Town => "towns",
-    }
-}
+pub use crate::model::Source;
 
 /// What a finding is about: the jurisdiction, the item key (the standard's code where matched)
 /// and the item's reference name.
@@ -232,8 +187,7 @@ impl<'a> Sink<'a> {
         subject: &Subject,
         expected: Option<String>,
         actual: Option<String>,
-        message: String,
-        message_en: String,
+        detail: Detail,
     ) {
         let setting = (self.settings)(rule);
         if !setting.enabled {
@@ -256,8 +210,7 @@ impl<'a> Sink<'a> {
             item_name: subject.item_name.cloned(),
             expected,
             actual,
-            message,
-            message_en,
+            detail,
             caused_by: None,
             evidence: None,
             scope: Default::default(),
@@ -300,7 +253,7 @@ pub struct Cmp<'a> {
     pub part_similarity: f64,
 }
 
-/// Shows an empty value as （空） / (empty) in messages.
+/// Shows an empty value as （空） in the values a finding carries.
 pub fn shown(s: &str) -> &str {
     if s.trim().is_empty() {
         "（空）"

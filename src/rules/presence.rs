@@ -1,9 +1,9 @@
 //! Presence rules: an item missing where it is required, unknown to the standard, at a level the
 //! standard does not give it, rare among peers, or in a town whose county lacks it (上下对应).
 
-use crate::model::{Field, Level, Severity};
+use crate::model::{Detail, Field, Level, Score, Severity};
 
-use super::{plural, Rule, Sink, Source, Subject};
+use super::{Rule, Sink, Source, Subject};
 
 /// QD001.
 pub static REQUIRED_ITEM_MISSING: Rule = Rule {
@@ -135,21 +135,14 @@ region or exercised at the wrong level.
 /// QD001: `subject` lacks the item; `expected` is the item's name.
 pub fn missing(sink: &mut Sink, subject: &Subject, source: Source, level: Level) {
     let name = subject.item_name.map(|s| &**s).unwrap_or("").to_string();
-    let code = subject.item.map(|s| &**s).unwrap_or("").to_string();
-    let (zh, en) = match source {
-        Source::Standard => (
-            format!("缺少标准目录要求{}实施的事项“{name}”（{code}）。", level.zh_level()),
-            format!(
-                "Missing item “{name}” ({code}) that the standard requires at {} level.",
-                level.en()
-            ),
-        ),
-        Source::Peers { .. } | Source::Region { .. } => (
-            format!("缺少事项“{name}”（{code}），{}有此事项。", source.zh()),
-            format!("Missing item “{name}” ({code}); {} carry it.", source.en()),
-        ),
-    };
-    sink.emit(&REQUIRED_ITEM_MISSING, None, subject, Some(name), None, zh, en);
+    sink.emit(
+        &REQUIRED_ITEM_MISSING,
+        None,
+        subject,
+        Some(name),
+        None,
+        Detail::Missing { source, level },
+    );
 }
 
 /// QD002: the row (`row_name`) matches no standard item; `closest` = (code, name, similarity).
@@ -159,53 +152,41 @@ pub fn unknown(
     row_name: &str,
     closest: Option<(&str, &str, f64)>,
 ) {
-    let (expected, zh_tail, en_tail) = match closest {
-        Some((code, name, sim)) => (
-            Some(format!("{name}（{code}）")),
-            format!("最相近的标准事项为“{name}”（{code}，相似度{sim:.2}）。"),
-            format!(" The closest standard item is “{name}” ({code}, similarity {sim:.2})."),
-        ),
-        None => (None, String::new(), String::new()),
-    };
+    let expected = closest.map(|(code, name, _)| format!("{name}（{code}）"));
     sink.emit(
         &ITEM_UNKNOWN_TO_STANDARD,
         None,
         subject,
         expected,
         Some(row_name.trim().to_string()),
-        format!("事项“{}”不在标准目录中。{zh_tail}", row_name.trim()),
-        format!("Item “{}” is not in the standard.{en_tail}", row_name.trim()),
+        Detail::Unknown {
+            closest: closest
+                .map(|(code, name, sim)| (code.to_string(), name.to_string(), Score(sim))),
+        },
     );
 }
 
 /// QD003: exercised at `level`, the standard gives `given`.
 pub fn at_level_not_given(sink: &mut Sink, subject: &Subject, level: Level, given: &str) {
-    let name = subject.item_name.map(|s| &**s).unwrap_or("");
     sink.emit(
         &ITEM_AT_LEVEL_NOT_GIVEN,
         None,
         subject,
         Some(given.to_string()),
         Some(level.zh_level().to_string()),
-        format!("事项“{name}”在{}实施，但标准目录的行使层级为“{given}”。", level.zh_level()),
-        format!(
-            "Item “{name}” is exercised at {} level; the standard gives it to “{given}”.",
-            level.en()
-        ),
+        Detail::AtLevel { level },
     );
 }
 
 /// QD004: a town item whose parent county `county` lacks it.
 pub fn town_without_county(sink: &mut Sink, subject: &Subject, county: &str) {
-    let name = subject.item_name.map(|s| &**s).unwrap_or("");
     sink.emit(
         &TOWN_ITEM_WITHOUT_COUNTY_COUNTERPART,
         None,
         subject,
         Some(format!("{county}有此事项")),
         Some(format!("{county}无此事项")),
-        format!("事项“{name}”在所属县（{county}）清单中没有对应事项（上下对应）。"),
-        format!("Item “{name}” has no counterpart in the parent county {county}."),
+        Detail::NoCountyCounterpart { county: county.into() },
     );
 }
 
@@ -218,10 +199,6 @@ pub fn rare(sink: &mut Sink, subject: &Subject, holders: usize, of: usize, level
         subject,
         None,
         Some(name.to_string()),
-        format!("事项“{name}”在{of}个{}中只有{holders}个设置，可能不属于本级或不在目录中。", level.zh()),
-        format!(
-            "Item “{name}” is carried by only {holders} of {of} {}; it may be unknown or at the wrong level.",
-            plural(level)
-        ),
+        Detail::Rare { holders, of, level },
     );
 }

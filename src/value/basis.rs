@@ -10,8 +10,8 @@ use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 
-use crate::model::Str;
 use crate::value::numeral;
+use crate::vocab::Str;
 
 /// One reference to a law, regulation or rule. Equality, order and hash use the key and the
 /// numbers only: 《食品安全法》第35条 and 《中华人民共和国食品安全法》第三十五条 are the same reference.

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::{Category, Str};
+use crate::vocab::{Category, Str};
 
 /// The parts of a 12-character base code (基本编码, GB/T 39554.1-2020).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -63,7 +63,7 @@ pub struct Code {
 }
 
 /// Why a base code is malformed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum CodeProblem {
     /// Nothing written.
     Empty,
@@ -75,20 +75,20 @@ pub enum CodeProblem {
 
 impl CodeProblem {
     /// The problem in words, Chinese or English.
-    pub fn message(&self, lang: crate::report::Lang) -> String {
+    pub fn message(&self, lang: crate::vocab::Lang) -> String {
         match (self, lang) {
-            (CodeProblem::Empty, crate::report::Lang::Zh) => "事项编码为空".to_string(),
-            (CodeProblem::Empty, crate::report::Lang::En) => "the item code is empty".to_string(),
-            (CodeProblem::Length(n), crate::report::Lang::Zh) => {
+            (CodeProblem::Empty, crate::vocab::Lang::Zh) => "事项编码为空".to_string(),
+            (CodeProblem::Empty, crate::vocab::Lang::En) => "the item code is empty".to_string(),
+            (CodeProblem::Length(n), crate::vocab::Lang::Zh) => {
                 format!("事项编码应为{BASE_LEN}位，实为{n}位")
             }
-            (CodeProblem::Length(n), crate::report::Lang::En) => {
+            (CodeProblem::Length(n), crate::vocab::Lang::En) => {
                 format!("the item code has {n} characters instead of {BASE_LEN}")
             }
-            (CodeProblem::BadChar(c), crate::report::Lang::Zh) => {
+            (CodeProblem::BadChar(c), crate::vocab::Lang::Zh) => {
                 format!("事项编码含非法字符「{c}」（只允许数字和大写字母）")
             }
-            (CodeProblem::BadChar(c), crate::report::Lang::En) => {
+            (CodeProblem::BadChar(c), crate::vocab::Lang::En) => {
                 format!(
                     "the item code contains '{c}' (only digits and capital letters are allowed)"
                 )
@@ -99,7 +99,7 @@ impl CodeProblem {
 
 impl fmt::Display for CodeProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message(crate::report::Lang::Zh))
+        f.write_str(&self.message(crate::vocab::Lang::Zh))
     }
 }
 
@@ -228,6 +228,9 @@ pub struct FieldSpec {
     /// credit, level, base, division, category, item, or any other name (checked for shape
     /// only).
     pub name: String,
+    /// What messages call it (统一社会信用代码); the name when empty.
+    #[serde(default)]
+    pub label: String,
     /// The lengths the field may have, in characters.
     pub len: Vec<usize>,
     /// Which characters it may hold.
@@ -256,6 +259,17 @@ pub struct Layout {
     #[serde(default)]
     pub separator: String,
     pub fields: Vec<FieldSpec>,
+}
+
+impl Layout {
+    /// What messages call the layout: its description, else its name.
+    pub fn shown_name(&self) -> &str {
+        if self.description.is_empty() {
+            &self.name
+        } else {
+            &self.description
+        }
+    }
 }
 
 /// What a key of a region's category table means.
@@ -394,7 +408,7 @@ pub const BODIES_TOML: &str = include_str!("../../rules/bodies.toml");
 pub const MAX_FIELDS: usize = 8;
 
 /// Why a code fits no layout.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LayoutMiss {
     /// Nothing written.
     Empty,
@@ -402,18 +416,18 @@ pub enum LayoutMiss {
     Length { got: usize },
     /// Separated layout: the number of parts differs.
     Parts { want: usize, got: usize },
-    /// A field has the wrong length.
-    FieldLength { field: String, want: Vec<usize>, got: usize },
+    /// A field has the wrong length (`label`: what messages call the field).
+    FieldLength { field: String, label: String, want: Vec<usize>, got: usize },
     /// A field holds a character it may not.
-    FieldChar { field: String, ch: char },
+    FieldChar { field: String, label: String, ch: char },
     /// A `known` field holds a word the region's category table does not have.
-    UnknownKey { field: String, key: String },
+    UnknownKey { field: String, label: String, key: String },
 }
 
 impl LayoutMiss {
     /// The reason in words, Chinese or English.
-    pub fn message(&self, lang: crate::report::Lang) -> String {
-        let zh = lang == crate::report::Lang::Zh;
+    pub fn message(&self, lang: crate::vocab::Lang) -> String {
+        let zh = lang == crate::vocab::Lang::Zh;
         match (self, zh) {
             (LayoutMiss::Empty, true) => "为空".to_string(),
             (LayoutMiss::Empty, false) => "empty".to_string(),
@@ -421,19 +435,19 @@ impl LayoutMiss {
             (LayoutMiss::Length { got }, false) => format!("length {got} does not fit"),
             (LayoutMiss::Parts { want, got }, true) => format!("应有{want}段，实有{got}段"),
             (LayoutMiss::Parts { want, got }, false) => format!("{got} parts instead of {want}"),
-            (LayoutMiss::FieldLength { field, want, got }, true) => {
-                format!("{field}段应为{}位，实为{got}位", join_lens(want))
+            (LayoutMiss::FieldLength { label, want, got, .. }, true) => {
+                format!("{label}应为{}位，实为{got}位", join_lens(want))
             }
-            (LayoutMiss::FieldLength { field, want, got }, false) => {
-                format!("{field} has {got} characters instead of {}", join_lens(want))
+            (LayoutMiss::FieldLength { label, want, got, .. }, false) => {
+                format!("{label} has {got} characters instead of {}", join_lens(want))
             }
-            (LayoutMiss::FieldChar { field, ch }, true) => format!("{field}段含非法字符「{ch}」"),
-            (LayoutMiss::FieldChar { field, ch }, false) => format!("{field} contains '{ch}'"),
-            (LayoutMiss::UnknownKey { field, key }, true) => {
-                format!("{field}段「{key}」不在本地区的类型表中")
+            (LayoutMiss::FieldChar { label, ch, .. }, true) => format!("{label}含非法字符“{ch}”"),
+            (LayoutMiss::FieldChar { label, ch, .. }, false) => format!("{label} contains '{ch}'"),
+            (LayoutMiss::UnknownKey { label, key, .. }, true) => {
+                format!("{label}“{key}”不在本地区的类型表中")
             }
-            (LayoutMiss::UnknownKey { field, key }, false) => {
-                format!("{field} '{key}' is not in the region's category table")
+            (LayoutMiss::UnknownKey { label, key, .. }, false) => {
+                format!("{label} '{key}' is not in the region's category table")
             }
         }
     }
@@ -454,19 +468,31 @@ enum Miss<'c> {
 impl Miss<'_> {
     fn owned(self, layout: &Layout) -> LayoutMiss {
         let name = |i: usize| layout.fields.get(i).map(|f| f.name.clone()).unwrap_or_default();
+        let label = |i: usize| {
+            layout
+                .fields
+                .get(i)
+                .map(|f| if f.label.is_empty() { f.name.clone() } else { f.label.clone() })
+                .unwrap_or_default()
+        };
         match self {
             Miss::Empty => LayoutMiss::Empty,
             Miss::Length(got) => LayoutMiss::Length { got },
             Miss::Parts { want, got } => LayoutMiss::Parts { want, got },
             Miss::FieldLength { field, got } => LayoutMiss::FieldLength {
                 field: name(field),
+                label: label(field),
                 want: layout.fields.get(field).map(|f| f.len.clone()).unwrap_or_default(),
                 got,
             },
-            Miss::FieldChar { field, ch } => LayoutMiss::FieldChar { field: name(field), ch },
-            Miss::UnknownKey { field, key } => {
-                LayoutMiss::UnknownKey { field: name(field), key: key.to_string() }
+            Miss::FieldChar { field, ch } => {
+                LayoutMiss::FieldChar { field: name(field), label: label(field), ch }
             }
+            Miss::UnknownKey { field, key } => LayoutMiss::UnknownKey {
+                field: name(field),
+                label: label(field),
+                key: key.to_string(),
+            },
         }
     }
 }
@@ -508,46 +534,71 @@ impl<'c> Parts<'c> {
 }
 
 /// Why a code is not an implementation code: the reason each layout refused it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ImplCodeError {
     /// The normalised code.
     pub code: String,
     /// Per layout name, why it did not fit.
     pub misses: Vec<(String, LayoutMiss)>,
+    /// What messages call each of those layouts (its description, else its name).
+    pub shown: Vec<String>,
 }
 
-fn reasons(misses: &[(String, LayoutMiss)], lang: crate::report::Lang) -> String {
-    let sep = if lang == crate::report::Lang::Zh { "；" } else { "; " };
-    let v: Vec<String> =
-        misses.iter().map(|(name, m)| format!("{name}: {}", m.message(lang))).collect();
+fn reasons(misses: &[(String, LayoutMiss)], shown: &[String], lang: crate::vocab::Lang) -> String {
+    let (sep, colon) = if lang == crate::vocab::Lang::Zh { ("；", "：") } else { ("; ", ": ") };
+    let v: Vec<String> = misses
+        .iter()
+        .enumerate()
+        .map(|(i, (name, m))| {
+            let layout = shown.get(i).map_or(name.as_str(), String::as_str);
+            format!("{layout}{colon}{}", m.message(lang))
+        })
+        .collect();
     v.join(sep)
+}
+
+/// The reasons each layout of `layouts` gives for refusing `code`, and what messages call them.
+fn refusals<'a>(
+    layouts: impl Iterator<Item = &'a Layout>,
+    code: &str,
+    region: Option<&Region>,
+) -> (Vec<(String, LayoutMiss)>, Vec<String>) {
+    layouts
+        .filter_map(|l| {
+            fit(l, code, region)
+                .err()
+                .map(|m| ((l.name.clone(), m.owned(l)), l.shown_name().to_string()))
+        })
+        .unzip()
 }
 
 impl ImplCodeError {
     /// The reasons in words, Chinese or English.
-    pub fn message(&self, lang: crate::report::Lang) -> String {
-        let reasons = reasons(&self.misses, lang);
-        if lang == crate::report::Lang::Zh {
-            format!("实施编码「{}」不符合任何已配置的格式（{reasons}）", self.code)
+    pub fn message(&self, lang: crate::vocab::Lang) -> String {
+        let reasons = reasons(&self.misses, &self.shown, lang);
+        if lang == crate::vocab::Lang::Zh {
+            format!("不符合任何已配置的实施编码格式（{reasons}）")
         } else {
-            format!("implementation code '{}' fits no configured layout ({reasons})", self.code)
+            format!("it fits no configured implementation-code layout ({reasons})")
         }
     }
 }
 
 /// Why a code is not a base code of its region: the reason each of the region's layouts refused
 /// it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BaseCodeError {
     /// Per layout name, why it did not fit.
     pub misses: Vec<(String, LayoutMiss)>,
+    /// What messages call each of those layouts.
+    pub shown: Vec<String>,
 }
 
 impl BaseCodeError {
     /// The reasons in words, Chinese or English.
-    pub fn message(&self, lang: crate::report::Lang) -> String {
-        let reasons = reasons(&self.misses, lang);
-        if lang == crate::report::Lang::Zh {
+    pub fn message(&self, lang: crate::vocab::Lang) -> String {
+        let reasons = reasons(&self.misses, &self.shown, lang);
+        if lang == crate::vocab::Lang::Zh {
             format!("不符合本地区的基本编码格式（{reasons}）")
         } else {
             format!("it fits none of the region's base-code layouts ({reasons})")
@@ -573,7 +624,7 @@ fn join_lens(lens: &[usize]) -> String {
 
 impl fmt::Display for ImplCodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message(crate::report::Lang::Zh))
+        f.write_str(&self.message(crate::vocab::Lang::Zh))
     }
 }
 
@@ -767,13 +818,9 @@ impl CodeLayouts {
                 });
             }
         }
-        let misses = region
-            .layout_index
-            .iter()
-            .filter_map(|&i| self.base_layouts.get(i))
-            .filter_map(|l| fit(l, code, Some(region)).err().map(|m| (l.name.clone(), m.owned(l))))
-            .collect();
-        Err(BaseCodeError { misses })
+        let layouts = region.layout_index.iter().filter_map(|&i| self.base_layouts.get(i));
+        let (misses, shown) = refusals(layouts, code, Some(region));
+        Err(BaseCodeError { misses, shown })
     }
 
     /// The first implementation-code layout that fits `code` (normalised) and its parts,
@@ -788,12 +835,8 @@ impl CodeLayouts {
         if let Some((layout, parts)) = self.fit_implementation(&code) {
             return Ok((self.assemble(layout, &parts), layout));
         }
-        let misses = self
-            .layouts
-            .iter()
-            .filter_map(|l| fit(l, &code, None).err().map(|m| (l.name.clone(), m.owned(l))))
-            .collect();
-        Err(ImplCodeError { code, misses })
+        let (misses, shown) = refusals(self.layouts.iter(), &code, None);
+        Err(ImplCodeError { code, misses, shown })
     }
 
     /// The body's division as the rules read it: the layout's division field (without its
@@ -970,7 +1013,7 @@ mod tests {
         assert_eq!(Code::parse("事项00010400".into()).validate(), Err(CodeProblem::BadChar('事')));
         assert_eq!(Code::parse("00010400200".into()).category_digits(), None);
         assert_eq!(
-            CodeProblem::Length(11).message(crate::report::Lang::Zh),
+            CodeProblem::Length(11).message(crate::vocab::Lang::Zh),
             "事项编码应为12位，实为11位"
         );
     }
@@ -1021,7 +1064,7 @@ mod tests {
         assert_eq!(te.division, None);
         assert_eq!(te.base, "450708001W01");
         let e = ImplCode::parse("11450721MB15580811400010400200").unwrap_err();
-        assert!(e.contains("guangxi"), "{e}");
+        assert!(e.contains("31或33位连写实施编码：长度30位不符"), "{e}");
         assert!(ImplCode::parse("").is_err());
     }
 
@@ -1064,7 +1107,7 @@ mod tests {
         assert_eq!(c.level, 0);
         let e =
             ImplCode::parse("G-000007-001-511602000000-000-115113010833722043-1-00").unwrap_err();
-        assert!(e.contains("sichuan: 应有6段，实有8段"), "{e}");
+        assert!(e.contains("分段实施编码（基本编码-区划代码-000-统一社会信用代码-序号-后缀）：应有6段，实有8段"), "{e}");
     }
 
     /// Every item_code of the Sichuan 广安区 list: the regular ones fit, the legacy ones do not.
@@ -1115,7 +1158,7 @@ mod tests {
                 let rule = p.category.and_then(|k| region.category(k));
                 (l.base_layouts[p.layout].name.clone(), rule, key)
             })
-            .map_err(|e| e.message(crate::report::Lang::Zh))
+            .map_err(|e| e.message(crate::vocab::Lang::Zh))
     }
 
     #[test]
@@ -1147,7 +1190,7 @@ mod tests {
         assert_eq!(base("210000", "219964005000").unwrap().1, Some(Any));
         assert_eq!(base("450102", "219964005000").unwrap().1, None);
         let e = base("450102", "45010100100").unwrap_err();
-        assert!(e.contains("national: 长度11位不符"), "{e}");
+        assert!(e.contains("12位基本编码：长度11位不符"), "{e}");
     }
 
     /// Every 权力基本码 of the Wenzhou sample fits the Zhejiang layout, the full-width dash and
@@ -1177,8 +1220,8 @@ mod tests {
         assert_eq!(base("330300", "000104002000").unwrap().0, "national");
         // A word outside the table, a short main item, a part too many: malformed.
         let e = base("330300", "其它-02635-001").unwrap_err();
-        assert!(e.contains("category段「其它」不在本地区的类型表中"), "{e}");
-        assert!(base("330300", "许可-0077-008").unwrap_err().contains("main段应为5位"));
+        assert!(e.contains("类型位“其它”不在本地区的类型表中"), "{e}");
+        assert!(base("330300", "许可-0077-008").unwrap_err().contains("主项应为5位"));
         assert!(base("330300", "许可-00077-008-01-02").is_err());
         assert!(base("330300", "许可-00077").is_err());
         // Outside Zhejiang the national layout alone applies.

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::model::Str;
+use crate::vocab::Str;
 
 /// A small non-negative count with its raw text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]

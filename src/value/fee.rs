@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::model::Str;
+use crate::vocab::Str;
 
 /// The parsed form of a fee.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -4,7 +4,7 @@ use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 
-use crate::model::Str;
+use crate::vocab::Str;
 
 /// The unit of a time limit. The unit is part of the value: 20日 ≠ 20个工作日.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -9,6 +9,7 @@ pub mod fee;
 pub mod limit;
 pub mod name;
 pub mod numeral;
+pub mod words;
 
 /// Reads a file of the reference data `shared/data/real/<rel>`, from the byte-for-byte copy
 /// committed under tests/fixtures/load/ (so a fresh clone tests on its own), else from shared/

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::model::Str;
+use crate::vocab::Str;
 
 /// A name with its raw text and its normalised form.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
