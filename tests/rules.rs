@@ -100,7 +100,7 @@ const TOWN: Option<&str> = Some("450102001");
 rules! {
     qd001: "QD001" at (J, "451001003000", "presence");
     qd002: "QD002" at (J, "450799001000", "presence");
-    qd003: "QD003" at (TOWN, "451001003000", "presence");
+    qd003: "QD003" at (TOWN, "450101001000", "presence");
     // The county lacking the item is the root (QD001); the town's finding follows from it.
     qd004: "QD004" at (TOWN, "451001003000", "presence") caused by "QD001";
     qd005: "QD005" at (J, "450799001000", "presence");
