@@ -569,17 +569,13 @@ fn noise_is_formatting_and_faults_are_not_per_the_value_parsers() {
     }
 }
 
-/// What `qingdan inspect --format json` reports for a dataset, or None while inspect is not
-/// built on this branch yet.
-fn inspect(dataset: &Path) -> Option<serde_json::Value> {
+/// What `qingdan inspect --format json` reports for a dataset. A missing command or flag fails
+/// the test: it used to skip, which let a renamed flag pass unnoticed (issue 17).
+fn inspect(dataset: &Path) -> serde_json::Value {
     let out = qingdan().arg("inspect").arg(dataset).args(["--format", "json"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let placeholder = stderr.contains("not built yet") || stderr.contains("unexpected argument");
-    if out.status.code() == Some(2) && placeholder {
-        return None;
-    }
     assert!(out.status.success(), "inspect {}: {stderr}", dataset.display());
-    Some(serde_json::from_slice(&out.stdout).unwrap())
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// The loader reads back exactly what gen wrote, in every format: the same jurisdictions per
@@ -606,10 +602,7 @@ fn loader_reads_back_what_gen_wrote() {
             *by_level.entry(en.to_string()).or_default() += 1;
         }
         for path in [dir.clone(), gbkdir.join(ds), xdir.join(format!("{ds}.xlsx"))] {
-            let Some(v) = inspect(&path) else {
-                eprintln!("inspect is not built on this branch yet: loader test skipped");
-                return;
-            };
+            let v = inspect(&path);
             let what = path.display().to_string();
             assert_eq!(v["jurisdictions"]["total"], jurs.len() as u64, "{what}");
             for (level, n) in &by_level {
@@ -639,31 +632,25 @@ fn loader_reads_back_what_gen_wrote() {
     }
 }
 
-/// Runs a subcommand that prints JSON or JSON lines; None while it is a placeholder here.
-fn json_of(args: &[&std::ffi::OsStr]) -> Option<Vec<serde_json::Value>> {
+/// Runs a subcommand that prints JSON or JSON lines. A missing command or flag fails the test
+/// (exit 2 is not 0 or 1): it used to skip (issue 17).
+fn json_of(args: &[&std::ffi::OsStr]) -> Vec<serde_json::Value> {
     let out = qingdan().args(args).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    if out.status.code() == Some(2)
-        && (stderr.contains("not built yet") || stderr.contains("unexpected argument"))
-    {
-        return None;
-    }
     assert!(matches!(out.status.code(), Some(0 | 1)), "{args:?}: {stderr}");
     let text = String::from_utf8(out.stdout).unwrap();
     let trimmed = text.trim_start();
     if trimmed.starts_with('[') || trimmed.starts_with('{') && !trimmed.contains("}\n{") {
         let v: serde_json::Value = serde_json::from_str(trimmed).unwrap();
-        return Some(match v {
+        return match v {
             serde_json::Value::Array(a) => a,
             other => vec![other],
-        });
+        };
     }
-    Some(
-        text.lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect(),
-    )
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 /// The contract of truth.csv, end to end: `check` (with and without --standard) reports every
@@ -690,10 +677,7 @@ fn check_honours_truth() {
         for (mode, args) in [("with", &with), ("without", &without)] {
             // Version 2 differs from the version-1 standard by design (the simplifications), so
             // only its faults are held to the standard there; its noise is not recorded.
-            let Some(findings) = json_of(args) else {
-                eprintln!("check is not built on this branch yet: skipped");
-                return;
-            };
+            let findings = json_of(args);
             let hits: HashSet<(String, String, String)> = findings
                 .iter()
                 .filter(|f| matches!(f["severity"].as_str(), Some("error" | "warning")))
@@ -726,10 +710,7 @@ fn diff_agrees_with_changes() {
         "--format".as_ref(),
         "json".as_ref(),
     ];
-    let Some(v) = json_of(&args) else {
-        eprintln!("diff is not built on this branch yet: skipped");
-        return;
-    };
+    let v = json_of(&args);
     let items = v[0]["items"].as_array().unwrap();
     let mut by_key: HashMap<(String, String), Vec<&serde_json::Value>> = HashMap::new();
     for x in items {
@@ -906,8 +887,7 @@ fn realistic_truth_covers_every_new_kind_and_references_real_rows() {
     assert!(bytes.windows(2).filter(|w| w == b"\r\n").count() >= items.len());
     assert!(!std::fs::read(out.join("standard/items.csv")).unwrap().contains(&b'\r'));
     // The loader reads every row of the realistic lists.
-    if let Some(v) = inspect(&out.join("region")) {
-        assert_eq!(v["items"]["total"], items.len() as u64);
-        assert_eq!(v["rows_rejected"], 0, "{}", v["diagnostics"]);
-    }
+    let v = inspect(&out.join("region"));
+    assert_eq!(v["items"]["total"], items.len() as u64);
+    assert_eq!(v["rows_rejected"], 0, "{}", v["diagnostics"]);
 }
