@@ -87,21 +87,20 @@ fn check_html_of_examples_with_and_without_standard() {
         assert!(html.contains("450100 南宁市"));
     }
     assert!(b.contains("★ 标注标准目录的取值"));
-    maybe_screenshot(&dir.path().join("b.html"));
+    screenshot(&dir.path().join("b.html"));
 }
 
-/// Loads the page in headless Chromium when installed and saves a screenshot to
-/// /tmp/qingdan-check.png (looked at by hand); skipped with a notice otherwise.
-fn maybe_screenshot(page: &Path) {
-    let chromium = Path::new("/usr/bin/chromium");
-    if !chromium.exists() {
-        eprintln!("notice: /usr/bin/chromium not installed; browser check skipped");
-        return;
-    }
+/// Debian's chromium, which .ci/run installs: a browser test fails, never skips, without it.
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Headless Chromium on `page` with `extra` arguments (a fresh profile each time).
+fn chromium(page: &Path, extra: &[&str]) -> Output {
+    assert!(
+        Path::new(CHROMIUM).exists(),
+        "{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium fonts-wqy-zenhei)"
+    );
     let profile = tempfile::tempdir().unwrap();
-    let shot = std::env::temp_dir().join("qingdan-check.png");
-    let _ = std::fs::remove_file(&shot);
-    let o = Command::new(chromium)
+    let o = Command::new(CHROMIUM)
         .args([
             "--headless",
             "--no-sandbox",
@@ -112,16 +111,47 @@ fn maybe_screenshot(page: &Path) {
             "--disable-component-update",
             "--disable-sync",
             &format!("--user-data-dir={}", s(profile.path())),
-            &format!("--screenshot={}", s(&shot)),
             "--window-size=1400,1000",
-            &format!("file://{}", s(page)),
         ])
+        .args(extra)
+        .arg(format!("file://{}", s(page)))
         .output()
         .expect("start chromium");
     assert!(o.status.success(), "chromium failed: {}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
+/// Loads the page in headless Chromium and saves a screenshot to /tmp/check.png (looked at by
+/// hand).
+fn screenshot(page: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let shot = dir.path().join("shot.png");
+    chromium(page, &[&format!("--screenshot={}", s(&shot))]);
     let png = std::fs::read(&shot).expect("screenshot written");
     assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "screenshot too small");
     let _ = std::fs::copy(&shot, "/tmp/check.png");
+}
+
+/// The page laid out by Chromium and measured by `probe`, a JavaScript expression whose value
+/// (JSON-serialisable) is returned: the probe runs after the page's own script, on a copy of
+/// the page, and its answer is read back from the dumped DOM.
+fn measure(page: &Path, probe: &str) -> serde_json::Value {
+    let html = std::fs::read_to_string(page).expect("page written");
+    let script = format!(
+        "<script>window.addEventListener('load',function(){{var p=document.createElement('pre');\
+         p.id='qd-probe';p.textContent=JSON.stringify(({probe})());document.body.appendChild(p);}});</script>"
+    );
+    let at = html.rfind("</body>").expect("page has a body");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("probed.html");
+    std::fs::write(&copy, format!("{}{script}{}", &html[..at], &html[at..])).unwrap();
+    let o = chromium(&copy, &["--dump-dom"]);
+    let dom = String::from_utf8(o.stdout).expect("utf-8 dom");
+    let start =
+        dom.find("<pre id=\"qd-probe\">").expect("probe ran") + "<pre id=\"qd-probe\">".len();
+    let end = start + dom[start..].find("</pre>").expect("probe closed");
+    let text = dom[start..end].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    serde_json::from_str(&text).expect("probe answered json")
 }
 
 /// Sheet names, each sheet's rows, and the number of formula cells.
@@ -270,6 +300,125 @@ fn diff_html_highlights_changes_and_stays_inert() {
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(!html.contains("<script>alert") && !html.contains("<img"));
     assert!(html.contains("&lt;script&gt;") || html.contains("&lt;/script&gt;"));
+}
+
+/// What the diff page's change tables look like once laid out: every cell's width and text.
+const DIFF_PROBE: &str = r#"function(){
+  var rows=[];
+  document.querySelectorAll('table.sbs, table.chg').forEach(function(t){
+    var tw=t.getBoundingClientRect().width;
+    t.querySelectorAll('tr').forEach(function(tr){
+      var tds=Array.prototype.slice.call(tr.querySelectorAll('td'));
+      if(!tds.length) return;
+      rows.push({table:t.className, width:tw,
+        cells:tds.map(function(td){return {w:td.getBoundingClientRect().width,
+          h:td.getBoundingClientRect().height, text:td.textContent.trim(),
+          marked:!!(td.querySelector('del')&&td.querySelector('ins'))};})});
+    });
+  });
+  var ranks={};
+  document.querySelectorAll('h3').forEach(function(h){
+    var svg=h.nextElementSibling, labels=[];
+    if(svg&&svg.tagName.toLowerCase()==='svg'){
+      svg.querySelectorAll('text').forEach(function(x,i){ if(i%2===0) labels.push(x.textContent); });
+    }
+    ranks[h.textContent]=labels;
+  });
+  return {rows:rows, ranks:ranks};
+}"#;
+
+/// Issue 16.5: the diff page as a browser lays it out. The 调整后 column once collapsed to one
+/// character (`.sbs td{width:50%}` on a 3-column table: 申请人承诺书 read vertically), the 变化
+/// column was empty in every row, 7→3 read "73个工作日", and the 按部门 ranking was labelled
+/// with division codes.
+#[test]
+fn diff_html_laid_out_in_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d.html");
+    let (old, new) = (root().join("examples/region"), root().join("examples/region-v2"));
+    let o = run(&["diff", s(&old), s(&new), "--format", "html", "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let m = measure(&out, DIFF_PROBE);
+    let rows = m["rows"].as_array().expect("rows");
+    let (mut sbs, mut chg) = (0, 0);
+    for row in rows {
+        let table = row["table"].as_str().unwrap();
+        let width = row["width"].as_f64().unwrap();
+        let cells = row["cells"].as_array().unwrap();
+        assert_eq!(cells.len(), 3, "{row}");
+        let w = |k: usize| cells[k]["w"].as_f64().unwrap();
+        let text = |k: usize| cells[k]["text"].as_str().unwrap();
+        // The 变化 column (first of a side-by-side table, second of a field table) says what
+        // changed in every row.
+        let kind = if table == "sbs" { 0 } else { 1 };
+        assert!(!text(kind).is_empty(), "empty 变化 cell: {row}");
+        if table == "sbs" {
+            sbs += 1;
+            // 调整前 and 调整后 share the room: neither is squeezed to a sliver.
+            assert!(w(1) > width * 0.3 && w(2) > width * 0.3, "{row}");
+            assert!(!(text(1).is_empty() && text(2).is_empty()), "{row}");
+        } else {
+            chg += 1;
+            assert!(!text(0).is_empty(), "{row}");
+            assert!(w(2) > width * 0.4, "{row}");
+            assert!(!text(2).is_empty(), "{row}");
+        }
+        // No text cell is a column of single characters: a short text fits on one or two lines.
+        for c in cells {
+            let chars = c["text"].as_str().unwrap().chars().count();
+            if chars > 0 && chars <= 12 {
+                assert!(c["h"].as_f64().unwrap() < 50.0, "text wrapped in a sliver: {row}");
+            }
+        }
+        // An old run followed by a new one reads old→new, never run together.
+        for c in cells {
+            if c["marked"].as_bool().unwrap() {
+                assert!(c["text"].as_str().unwrap().contains('→'), "{row}");
+            }
+        }
+    }
+    assert!(sbs > 10 && chg > 10, "sbs {sbs}, chg {chg}");
+    let ranks = m["ranks"].as_object().unwrap();
+    let by_dept = ranks["按部门"].as_array().expect("按部门 chart");
+    assert!(!by_dept.is_empty());
+    for label in by_dept {
+        let label = label.as_str().unwrap();
+        let name = label.split_once(". ").map(|(_, n)| n).unwrap_or(label);
+        assert!(name.chars().any(|c| !c.is_ascii_digit()), "a code, not a department: {label}");
+        assert!(name.ends_with('局') || name.contains("委员会") || name.len() > 6, "{label}");
+    }
+    let by_j = ranks["按区划"].as_array().expect("按区划 chart");
+    assert!(by_j.iter().all(|l| l.as_str().unwrap().chars().any(|c| !c.is_ascii_digit())));
+}
+
+/// Issue 16.5: one rounding for 承诺时限压缩率 in html, text and xlsx (64.6% in one, 64.5% in
+/// the others).
+#[test]
+fn diff_rates_round_alike_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (root().join("examples/region"), root().join("examples/region-v2"));
+    let mut shown = Vec::new();
+    for format in ["text", "html"] {
+        let out = dir.path().join(format!("d.{format}"));
+        let o = run(&["diff", s(&old), s(&new), "--format", format, "-o", s(&out)]);
+        assert_eq!(o.status.code(), Some(0), "{o:?}");
+        let body = std::fs::read_to_string(&out).unwrap();
+        // The first percentage after the rate's name: the rate before the change.
+        let at = body.find("承诺时限压缩率").expect("rate shown");
+        let rest = &body[at..];
+        let end = rest.find('%').expect("a percentage");
+        let digits: String = rest[..end]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        shown.push(digits);
+    }
+    assert_eq!(shown[0], shown[1], "text vs html");
+    assert!(!shown[0].is_empty());
 }
 
 #[test]

@@ -113,8 +113,8 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
         false,
     )?;
     for (title, list) in [
-        (lang.pick("区划排名", "Jurisdiction"), &r.summary.ranking.jurisdictions),
-        (lang.pick("部门排名", "Department"), &r.summary.ranking.departments),
+        (lang.pick("区划名称", "Jurisdiction"), &r.summary.ranking.jurisdictions),
+        (lang.pick("部门", "Department"), &r.summary.ranking.departments),
     ] {
         let rows: Vec<Vec<String>> = list
             .iter()
@@ -133,8 +133,8 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
         summary.table(
             &[
                 lang.pick("名次", "Rank"),
+                lang.pick("区划代码", "Code"),
                 title,
-                lang.pick("名称", "Name"),
                 lang.pick("总分", "Score"),
                 lang.pick("平均分", "Mean"),
                 lang.pick("简化", "Simplified"),
