@@ -190,12 +190,10 @@ fn check_xlsx_keeps_formulas_as_text() {
     assert_eq!(findings[0][0], Data::String("区划代码".into()));
     assert!(findings.iter().any(|r| r.contains(&evil)), "item name kept as a string");
     assert!(sheets[2].1.iter().any(|r| r.contains(&evil)), "variants sheet has it");
-    // Every data cell is a string.
-    for (_, rows) in &sheets {
-        for r in rows {
-            for c in r {
-                assert!(matches!(c, Data::String(_) | Data::Empty), "{c:?}");
-            }
+    // Every data cell of the findings is a string (counts elsewhere are numbers, issue 16.7).
+    for r in findings {
+        for c in r {
+            assert!(matches!(c, Data::String(_) | Data::Empty), "{c:?}");
         }
     }
     // And in csv the formula is defused.
@@ -516,4 +514,162 @@ fn html_and_xlsx_are_identical_whatever_the_threads() {
         }
         assert!(outs[0] == outs[1], "{format} differs between 1 and 2 threads");
     }
+}
+
+/// The xml of every worksheet part of a workbook (xl/worksheets/sheetN.xml, in order) and its
+/// xl/workbook.xml.
+fn sheet_xml(path: &Path) -> (Vec<String>, String) {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let read = |zip: &mut zip::ZipArchive<std::fs::File>, name: &str| {
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let mut sheets = Vec::new();
+    for n in 1.. {
+        let name = format!("xl/worksheets/sheet{n}.xml");
+        if zip.by_name(&name).is_err() {
+            break;
+        }
+        sheets.push(read(&mut zip, &name));
+    }
+    let workbook = read(&mut zip, "xl/workbook.xml");
+    (sheets, workbook)
+}
+
+/// Issue 16.7: every sheet prints landscape, one page wide, its header row repeated.
+fn assert_print_setup(path: &Path) {
+    let (sheets, workbook) = sheet_xml(path);
+    assert!(!sheets.is_empty());
+    for (k, xml) in sheets.iter().enumerate() {
+        assert!(xml.contains("orientation=\"landscape\""), "sheet {k} not landscape");
+        assert!(xml.contains("<pageSetUpPr fitToPage=\"1\"/>"), "sheet {k} not fitted");
+        assert!(xml.contains("fitToHeight=\"0\""), "sheet {k}: fit to width only");
+    }
+    assert_eq!(
+        workbook.matches("_xlnm.Print_Titles").count(),
+        sheets.len(),
+        "a repeated header row per sheet: {workbook}"
+    );
+}
+
+/// The cell of `rows` right of the first cell equal to `label`.
+fn beside<'a>(rows: &'a [Vec<Data>], label: &str) -> &'a Data {
+    for r in rows {
+        if let Some(k) = r.iter().position(|c| *c == Data::String(label.into())) {
+            return &r[k + 1];
+        }
+    }
+    panic!("no {label} in {rows:?}")
+}
+
+/// Issue 16.7: counts, scores and rates in the diff workbook are numbers (they were text:
+/// '14', '-2', '64.5%'), 变化明细 says what changed in Chinese, and every sheet prints.
+#[test]
+fn diff_xlsx_numbers_words_and_print_setup() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d.xlsx");
+    let (old, new) = (root().join("examples/region"), root().join("examples/region-v2"));
+    let o = run(&["diff", s(&old), s(&new), "--format", "xlsx", "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let (names, sheets, _) = read_xlsx(&out);
+    assert_eq!(names[..3], ["汇总", "变化明细", "逐项对比"]);
+    let summary = &sheets[0].1;
+    assert!(matches!(beside(summary, "事项"), Data::Float(n) if *n > 100.0));
+    assert!(matches!(beside(summary, "简化总分"), Data::Float(_)));
+    // The rate as the fraction of the rounded percentage other formats show (64.6%).
+    match beside(summary, "承诺时限压缩率") {
+        Data::Float(x) => assert!((x * 1000.0 - (x * 1000.0).round()).abs() < 1e-9, "{x}"),
+        other => panic!("rate as {other:?}"),
+    }
+    let changes = &sheets[1].1;
+    let kinds: std::collections::BTreeSet<String> =
+        changes.iter().skip(1).map(|r| r[5].to_string()).collect();
+    assert!(
+        kinds.contains("新增") && kinds.contains("删除") && kinds.contains("改名"),
+        "{kinds:?}"
+    );
+    for k in ["added", "removed", "reworded", ""] {
+        assert!(!kinds.contains(k), "{k:?} in {kinds:?}");
+    }
+    let items = &sheets[2].1;
+    // Codes keep their leading zeros (text); score and measures are numbers.
+    assert!(items.iter().skip(1).all(|r| matches!(&r[1], Data::String(_))));
+    assert!(items.iter().skip(1).any(|r| matches!(&r[1], Data::String(c) if c.starts_with("000"))));
+    assert!(items.iter().skip(1).all(|r| matches!(r[5], Data::Float(_))));
+    assert!(items.iter().skip(1).any(|r| matches!(r[5], Data::Float(x) if x < 0.0)));
+    assert!(items.iter().skip(1).all(|r| matches!(r[6], Data::Float(_) | Data::Empty)));
+    assert_print_setup(&out);
+}
+
+/// Issue 16.7: check's workbook counts are numbers and it prints landscape.
+#[test]
+fn check_xlsx_numbers_and_print_setup() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c.xlsx");
+    let (list, standard) = (root().join("examples/region"), root().join("examples/standard"));
+    let o =
+        run(&["check", s(&list), "--standard", s(&standard), "--format", "xlsx", "-o", s(&out)]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{o:?}");
+    let (_, sheets, _) = read_xlsx(&out);
+    let summary = &sheets[0].1;
+    assert!(matches!(beside(summary, "事项"), Data::Float(n) if *n > 100.0));
+    assert!(matches!(beside(summary, "错误"), Data::Float(_)));
+    assert_print_setup(&out);
+}
+
+/// Issue 16.7: the 审核意见 workbook carries the head of a written opinion (审核单位, 被审核单位,
+/// 依据的标准目录 and its date, 审核日期, the counts) and prints landscape, one page wide, with
+/// its header row on every page (it printed as 19 portrait pages of two columns).
+#[test]
+fn review_xlsx_has_the_opinion_head_and_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("审核意见.xlsx");
+    let (list, standard) = (root().join("examples/region"), root().join("examples/standard"));
+    let o = run(&[
+        "review",
+        s(&list),
+        "--standard",
+        s(&standard),
+        "--reviewer",
+        "南宁市行政审批局",
+        "--format",
+        "xlsx",
+        "-o",
+        s(&out),
+    ]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{o:?}");
+    let (names, sheets, _) = read_xlsx(&out);
+    assert_eq!(names[0], "汇总");
+    let head = &sheets[0].1;
+    assert_eq!(head[0][0], Data::String("行政权力事项清单审核意见".into()));
+    assert_eq!(beside(head, "审核单位"), &Data::String("南宁市行政审批局".into()));
+    assert!(beside(head, "被审核单位").to_string().contains("兴宁区（450102）"));
+    assert!(beside(head, "依据的标准目录").to_string().ends_with("standard"));
+    for date in ["标准目录日期", "审核日期"] {
+        assert!(
+            matches!(beside(head, date), Data::DateTime(_)),
+            "{date}: {:?}",
+            beside(head, date)
+        );
+    }
+    for count in ["审核事项", "通过", "退回修改", "缺失事项", "标准目录外事项"]
+    {
+        assert!(matches!(beside(head, count), Data::Float(_)), "{count}");
+    }
+    let items = match beside(head, "审核事项") {
+        Data::Float(n) => *n,
+        _ => unreachable!(),
+    };
+    let passed = match beside(head, "通过") {
+        Data::Float(n) => *n,
+        _ => unreachable!(),
+    };
+    let returned = match beside(head, "退回修改") {
+        Data::Float(n) => *n,
+        _ => unreachable!(),
+    };
+    assert_eq!(items, passed + returned);
+    assert_print_setup(&out);
 }
