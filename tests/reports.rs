@@ -481,7 +481,13 @@ fn csv_defuses_formulas_unless_raw() {
             cells.iter().any(|c| c == if raw { plain } else { defused.as_str() }),
             "{args:?}: {csv}"
         );
-        assert!(raw || !cells.iter().any(|c| c.starts_with('=')), "{args:?}");
+        // The only cells beginning with = are the codes written for Excel: ="000105001000".
+        let code = |c: &str| {
+            c.strip_prefix("=\"")
+                .and_then(|c| c.strip_suffix('"'))
+                .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        };
+        assert!(raw || !cells.iter().any(|c| c.starts_with('=') && !code(c)), "{args:?}");
     }
 }
 
@@ -672,4 +678,59 @@ fn review_xlsx_has_the_opinion_head_and_prints() {
     };
     assert_eq!(items, passed + returned);
     assert_print_setup(&out);
+}
+
+/// Issue 16.8: csv is for Excel by default (a UTF-8 BOM, Chinese headers under --lang zh, codes
+/// Excel keeps whole: 000105001000 lost its zeros and became 1.05E+11) and for a script with
+/// --no-bom (no BOM, CLI.md's English keys, codes as they are); json keeps the English keys.
+#[test]
+fn csv_for_people_and_for_scripts() {
+    let (list, standard) = (root().join("examples/region"), root().join("examples/standard"));
+    let (old, new) = (root().join("examples/region"), root().join("examples/region-v2"));
+    let runs: [(&str, Vec<&str>); 3] = [
+        ("check", vec!["check", s(&list), "--standard", s(&standard), "--format", "csv"]),
+        ("diff", vec!["diff", s(&old), s(&new), "--format", "csv"]),
+        ("review", vec!["review", s(&list), "--standard", s(&standard), "--format", "csv"]),
+    ];
+    for (name, args) in runs {
+        // For people, in Chinese.
+        let o = run(&args);
+        assert!(o.stdout.starts_with(b"\xEF\xBB\xBF"), "{name}: no BOM");
+        let body = std::str::from_utf8(&o.stdout[3..]).unwrap();
+        let mut r = csv::Reader::from_reader(body.as_bytes());
+        let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+        assert!(head.contains(&"区划代码".to_string()), "{name}: {head:?}");
+        assert!(head.contains(&"事项编码".to_string()), "{name}: {head:?}");
+        let item = head.iter().position(|h| h == "事项编码").unwrap();
+        let codes: Vec<String> = r.records().map(|x| x.unwrap()[item].to_string()).collect();
+        assert!(!codes.is_empty(), "{name}");
+        assert!(
+            codes.iter().any(|c| c.starts_with("=\"000") && c.ends_with('"')),
+            "{name}: {:?}",
+            &codes[..3.min(codes.len())]
+        );
+        // For people, in English: the BOM, the keys.
+        let mut en = args.clone();
+        en.extend(["--lang", "en"]);
+        let o = run(&en);
+        assert!(o.stdout.starts_with(b"\xEF\xBB\xBF"), "{name} en: no BOM");
+        let body = std::str::from_utf8(&o.stdout[3..]).unwrap();
+        assert!(body.lines().next().unwrap().contains("jurisdiction"), "{name}: {body:.80}");
+        // For a script.
+        let mut script = args.clone();
+        script.push("--no-bom");
+        let o = run(&script);
+        let body = std::str::from_utf8(&o.stdout).unwrap();
+        assert!(!body.starts_with('\u{feff}'), "{name}: BOM with --no-bom");
+        let mut r = csv::Reader::from_reader(body.as_bytes());
+        let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+        assert!(head.contains(&"jurisdiction".to_string()), "{name}: {head:?}");
+        assert!(head.contains(&"item".to_string()), "{name}: {head:?}");
+        let item = head.iter().position(|h| h == "item").unwrap();
+        assert!(r.records().all(|x| !x.unwrap()[item].starts_with('=')), "{name}");
+    }
+    // json keeps its English keys under --lang zh.
+    let o = run(&["check", s(&list), "--standard", s(&standard), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v[0].get("jurisdiction").is_some() && v[0].get("区划代码").is_none());
 }

@@ -128,7 +128,11 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         }
         // The machine and plain formats list only what is new since the baseline (the nightly
         // "what appeared today"); html and xlsx show everything, marked new or persisting.
-        Format::Csv => report::findings::csv(&fresh, global.lang, args.raw)?,
+        Format::Csv => report::findings::csv(
+            &fresh,
+            global.lang,
+            report::CsvStyle::new(args.raw, global.no_bom, global.lang),
+        )?,
         _ => report::findings::render_named(&fresh, args.format, global.lang, &result.names)?,
     };
     prof.stage("render");

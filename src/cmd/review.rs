@@ -93,6 +93,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let keys = crate::review::keys(&list, &standard, &report);
     let review = crate::review::review(&list, &standard, &keys, &report.findings, &review_cfg);
 
+    let csv = crate::report::CsvStyle::new(false, global.no_bom, global.lang);
     let opinion = crate::report::review::Opinion {
         reviewer: args.reviewer.clone(),
         standard: args.standard.display().to_string(),
@@ -100,7 +101,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         date: seconds_since_epoch(std::time::SystemTime::now()).unwrap_or(0),
     };
     let mut bytes =
-        crate::report::review::render_opinion(&review, args.format, global.lang, &opinion)?;
+        crate::report::review::render_opinion(&review, args.format, global.lang, &opinion, csv)?;
     if args.format == Format::Text {
         // Control characters of the data (ESC, BEL, CR in a name) are shown, not sent.
         bytes = crate::report::escape::control_bytes(bytes);

@@ -8,7 +8,7 @@ use std::io::Write;
 use rayon::prelude::*;
 use similar::{ChangeTag, TextDiff};
 
-use super::{csv_safe, Format, Lang};
+use super::{CsvStyle, Format, Lang};
 use crate::diff::{Change, DiffReport, Group, ItemDiff, Measures, RankRow, Rates, Status, Totals};
 use crate::error::{Error, Result};
 use crate::model::Field;
@@ -92,11 +92,11 @@ fn escape_md(s: &str) -> String {
 /// Renders the diff in `format`.
 pub fn render(r: &DiffReport, format: Format, lang: Lang, old: &str, new: &str) -> Result<Vec<u8>> {
     let mut v = Vec::new();
-    write(r, format, lang, old, new, false, &mut v)?;
+    write(r, format, lang, old, new, CsvStyle::default(), &mut v)?;
     Ok(v)
 }
 
-/// Writes the diff in `format` into `w` (`raw`: csv cells as they are). json, jsonl and csv are
+/// Writes the diff in `format` into `w` (`csv`: how a csv is written). json, jsonl and csv are
 /// streamed item by item, never held whole in memory (a province diff is over 600 MB of
 /// JSON); the other formats are rendered, then written.
 pub fn write<W: Write>(
@@ -105,13 +105,13 @@ pub fn write<W: Write>(
     lang: Lang,
     old: &str,
     new: &str,
-    raw: bool,
+    csv: CsvStyle,
     w: &mut W,
 ) -> Result<()> {
     match format {
         Format::Json => write_json(r, w),
         Format::Jsonl => write_jsonl(r, w),
-        Format::Csv => write_csv(r, raw, w),
+        Format::Csv => write_csv(r, csv, w),
         Format::Text => text(r, lang, old, new, Markup::Text, w).map_err(io_err),
         Format::Md => text(r, lang, old, new, Markup::Md, w).map_err(io_err),
         Format::Html => write_all(w, html(r, lang, old, new).as_bytes()),
@@ -135,20 +135,25 @@ fn io_err(e: std::io::Error) -> Error {
 /// ~0.7 M of them; serde_json spent most of its time escaping the same keys again and again),
 /// the summary and warnings by serde_json.
 pub fn write_json<W: Write>(r: &DiffReport, w: &mut W) -> Result<()> {
-    write_streamed(r, Format::Json, false, w)
+    write_streamed(r, Format::Json, CsvStyle::default(), w)
 }
 
 /// The jsonl report (one item per line), streamed into `w`: the bytes `serde_json::to_writer`
 /// gives for each item.
 pub fn write_jsonl<W: Write>(r: &DiffReport, w: &mut W) -> Result<()> {
-    write_streamed(r, Format::Jsonl, false, w)
+    write_streamed(r, Format::Jsonl, CsvStyle::default(), w)
 }
 
 /// A report of a format that streams (json, jsonl, csv) from a whole diff: the head, the items
 /// rendered a part at a time in parallel, the tail.
-fn write_streamed<W: Write>(r: &DiffReport, format: Format, raw: bool, w: &mut W) -> Result<()> {
-    stream_head(format, r.items.len(), w)?;
-    write_batched(&r.items, w, |first, part, buf| stream_items(format, raw, first, part, buf))?;
+fn write_streamed<W: Write>(
+    r: &DiffReport,
+    format: Format,
+    csv: CsvStyle,
+    w: &mut W,
+) -> Result<()> {
+    stream_head(format, csv, r.items.len(), w)?;
+    write_batched(&r.items, w, |first, part, buf| stream_items(format, csv, first, part, buf))?;
     stream_tail(format, r.items.len(), &r.summary, &r.warnings, w)
 }
 
@@ -159,15 +164,17 @@ pub fn streams(format: Format) -> bool {
 
 /// What a streamed report (json, jsonl, csv) begins with, before its `total` item diffs: the
 /// opening of the json object, the csv header, nothing for jsonl.
-pub fn stream_head<W: Write>(format: Format, total: usize, w: &mut W) -> Result<()> {
+pub fn stream_head<W: Write>(format: Format, csv: CsvStyle, total: usize, w: &mut W) -> Result<()> {
     match format {
         Format::Json => {
             w.write_all(b"{\n  \"items\": ").map_err(io_err)?;
             w.write_all(if total == 0 { b"[]" } else { b"[" }).map_err(io_err)
         }
         Format::Csv => {
+            w.write_all(csv.bom()).map_err(io_err)?;
             let mut head = csv::Writer::from_writer(&mut *w);
-            head.write_record(CSV_HEADER).map_err(csv_err)?;
+            let heads = CSV_HEADER.iter().zip(CSV_HEADER_ZH).map(|(en, zh)| csv.header(en, zh));
+            head.write_record(heads).map_err(csv_err)?;
             head.flush().map_err(io_err)
         }
         _ => Ok(()),
@@ -175,11 +182,11 @@ pub fn stream_head<W: Write>(format: Format, total: usize, w: &mut W) -> Result<
 }
 
 /// Item diffs of a streamed report appended to `buf`, the first being the report's item
-/// `first` (`raw`: csv cells as they are). The bytes depend on the items and `first` alone, so
+/// `first` (`csv`: how csv cells are written). The bytes depend on the items and `first` alone, so
 /// parts render side by side and are written in order.
 pub fn stream_items(
     format: Format,
-    raw: bool,
+    csv: CsvStyle,
     first: usize,
     items: &[ItemDiff],
     buf: &mut Vec<u8>,
@@ -199,7 +206,7 @@ pub fn stream_items(
             }
             Ok(())
         }
-        Format::Csv => csv_rows(items, raw, buf),
+        Format::Csv => csv_rows(items, csv, buf),
         _ => Err(Error::Usage(format!("{format:?} is not written item by item"))),
     }
 }
@@ -608,6 +615,36 @@ pub const CSV_HEADER: [&str; 26] = [
     "changes",
 ];
 
+/// CSV_HEADER for people under `--lang zh`.
+const CSV_HEADER_ZH: [&str; 26] = [
+    "区划代码",
+    "事项编码",
+    "状态",
+    "编码变更",
+    "原编码",
+    "新编码",
+    "事项名称",
+    "实施主体",
+    "得分",
+    "环节（前）",
+    "环节（后）",
+    "盖章（前）",
+    "盖章（后）",
+    "材料（前）",
+    "材料（后）",
+    "承诺时限（前，工作日）",
+    "承诺时限（后，工作日）",
+    "跑动（前）",
+    "跑动（后）",
+    "中介（前）",
+    "中介（后）",
+    "收费（前）",
+    "收费（后）",
+    "改名材料",
+    "变化字段",
+    "变化",
+];
+
 /// The seven measure cells of CSV_HEADER written into `cells` (empty without measures).
 fn measure_cells_into(m: Option<&Measures>, cells: &mut [String; 7]) {
     for c in cells.iter_mut() {
@@ -626,19 +663,18 @@ fn measure_cells_into(m: Option<&Measures>, cells: &mut [String; 7]) {
     }
 }
 
-/// The csv report; `raw` leaves text cells as they are (`--raw`), else a cell beginning with
-/// = + - @ is prefixed with '.
-pub fn csv(r: &DiffReport, raw: bool) -> Result<Vec<u8>> {
+/// The csv report in `style` (`CsvStyle`: for people or a script; raw or defused).
+pub fn csv(r: &DiffReport, style: CsvStyle) -> Result<Vec<u8>> {
     let mut v = Vec::new();
-    write_csv(r, raw, &mut v)?;
+    write_csv(r, style, &mut v)?;
     Ok(v)
 }
 
 /// The csv report (`csv`), streamed into `w`: rows rendered in parallel a part at a time
 /// (`write_batched`), each part by its own csv writer (a record's bytes depend on the record
 /// alone), written in order.
-pub fn write_csv<W: Write>(r: &DiffReport, raw: bool, w: &mut W) -> Result<()> {
-    write_streamed(r, Format::Csv, raw, w)
+pub fn write_csv<W: Write>(r: &DiffReport, style: CsvStyle, w: &mut W) -> Result<()> {
+    write_streamed(r, Format::Csv, style, w)
 }
 
 fn csv_err(e: csv::Error) -> Error {
@@ -646,18 +682,13 @@ fn csv_err(e: csv::Error) -> Error {
 }
 
 /// The csv rows of `items` appended to `buf`.
-fn csv_rows(items: &[ItemDiff], raw: bool, buf: &mut Vec<u8>) -> Result<()> {
+fn csv_rows(items: &[ItemDiff], style: CsvStyle, buf: &mut Vec<u8>) -> Result<()> {
     let err = csv_err;
     let mut w = csv::Writer::from_writer(buf);
     // Text cells are defused; the score stays a number (a negative score is not a formula,
-    // and '-4 would not sort as one).
-    let text = |w: &mut csv::Writer<&mut Vec<u8>>, c: &str| {
-        if raw {
-            w.write_field(c)
-        } else {
-            w.write_field(csv_safe(c).as_bytes())
-        }
-    };
+    // and '-4 would not sort as one); codes keep their leading zeros in Excel.
+    let text = |w: &mut csv::Writer<&mut Vec<u8>>, c: &str| w.write_field(style.text(c).as_bytes());
+    let code = |w: &mut csv::Writer<&mut Vec<u8>>, c: &str| w.write_field(style.code(c).as_bytes());
     let mut b: [String; 7] = Default::default();
     let mut a: [String; 7] = Default::default();
     let mut num = String::new();
@@ -678,12 +709,12 @@ fn csv_rows(items: &[ItemDiff], raw: bool, buf: &mut Vec<u8>) -> Result<()> {
                 last = Some(c.field);
             }
         }
-        text(&mut w, &it.jurisdiction).map_err(err)?;
-        text(&mut w, &it.item).map_err(err)?;
+        code(&mut w, &it.jurisdiction).map_err(err)?;
+        code(&mut w, &it.item).map_err(err)?;
         text(&mut w, it.status.as_str()).map_err(err)?;
         text(&mut w, if it.recoded { "true" } else { "false" }).map_err(err)?;
-        text(&mut w, it.old_code.as_deref().unwrap_or("")).map_err(err)?;
-        text(&mut w, it.new_code.as_deref().unwrap_or("")).map_err(err)?;
+        code(&mut w, it.old_code.as_deref().unwrap_or("")).map_err(err)?;
+        code(&mut w, it.new_code.as_deref().unwrap_or("")).map_err(err)?;
         text(&mut w, &it.name).map_err(err)?;
         text(&mut w, &it.department).map_err(err)?;
         num.clear();

@@ -340,6 +340,73 @@ fn settle(
     done
 }
 
+/// The UTF-8 byte order mark: Excel in a Chinese locale reads a csv without it as GBK.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// How a csv report is written: for people (the default: a BOM, Chinese headers under
+/// `--lang zh`, all-digit codes as `="000105001000"` so that Excel keeps their leading zeros and
+/// does not show 1.05E+11) or for a script (`--no-bom`: no BOM, CLI.md's English keys, codes as
+/// they are).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvStyle {
+    /// Cells beginning with = + - @ left as they are (`--raw`).
+    pub raw: bool,
+    /// For a script (`--no-bom`).
+    pub script: bool,
+    /// The language of the headers for people.
+    pub lang: Lang,
+}
+
+impl Default for CsvStyle {
+    fn default() -> CsvStyle {
+        CsvStyle { raw: false, script: false, lang: Lang::Zh }
+    }
+}
+
+impl CsvStyle {
+    /// The style of `--raw`, `--no-bom` and `--lang`.
+    pub fn new(raw: bool, no_bom: bool, lang: Lang) -> CsvStyle {
+        CsvStyle { raw, script: no_bom, lang }
+    }
+
+    /// What the file begins with: the BOM for people, nothing for a script.
+    pub fn bom(&self) -> &'static [u8] {
+        if self.script {
+            b""
+        } else {
+            BOM
+        }
+    }
+
+    /// A column's header: `zh` for people under `--lang zh`, else the stable key `en`.
+    pub fn header<'a>(&self, en: &'a str, zh: &'a str) -> &'a str {
+        if !self.script && self.lang == Lang::Zh {
+            zh
+        } else {
+            en
+        }
+    }
+
+    /// A text cell: defused (`csv_safe`) unless raw.
+    pub fn text<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.raw {
+            s.into()
+        } else {
+            csv_safe(s)
+        }
+    }
+
+    /// A code cell (区划代码, 事项编码): for people an all-digit code is written `="…"`, which
+    /// Excel shows as the code itself, leading zeros and all; anything else as `text`.
+    pub fn code<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
+        if !self.script && !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+            format!("=\"{s}\"").into()
+        } else {
+            self.text(s)
+        }
+    }
+}
+
 /// Makes a cell safe for spreadsheets: text beginning with = + - @, tab or carriage return is
 /// prefixed with ' so that Excel never reads it as a formula.
 pub fn csv_safe(s: &str) -> std::borrow::Cow<'_, str> {

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::{Error, Result};
 use crate::report::xlsx::{workbook_bytes, Cell, SheetWriter};
-use crate::report::{csv_safe, Format, Lang};
+use crate::report::{CsvStyle, Format, Lang};
 use crate::review::{Action, ItemReview, ListFinding, ListKind, Reason, Review, Verdict};
 
 /// What the head of a written 审核意见 says beside the review's own counts: who reviews, by
@@ -26,15 +26,16 @@ pub struct Opinion {
 
 /// Renders `review` in `format`.
 pub fn render(review: &Review, format: Format, lang: Lang) -> Result<Vec<u8>> {
-    render_opinion(review, format, lang, &Opinion::default())
+    render_opinion(review, format, lang, &Opinion::default(), CsvStyle::default())
 }
 
-/// Renders `review` in `format`, the 审核意见 workbook with `opinion`'s header.
+/// Renders `review` in `format`: the 审核意见 workbook with `opinion`'s header, csv in `style`.
 pub fn render_opinion(
     review: &Review,
     format: Format,
     lang: Lang,
     opinion: &Opinion,
+    style: CsvStyle,
 ) -> Result<Vec<u8>> {
     match format {
         Format::Text => Ok(text(review, lang).into_bytes()),
@@ -45,7 +46,7 @@ pub fn render_opinion(
             Ok(s.into_bytes())
         }
         Format::Md => Ok(markdown(review, lang).into_bytes()),
-        Format::Csv => csv(review, lang),
+        Format::Csv => csv(review, lang, style),
         Format::Xlsx => xlsx(review, opinion),
         Format::Jsonl | Format::Html => Err(Error::Usage(format!(
             "review does not write {}; use text, json, md, csv or xlsx",
@@ -362,13 +363,18 @@ fn markdown(review: &Review, lang: Lang) -> String {
     out
 }
 
-fn csv(review: &Review, lang: Lang) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+fn csv(review: &Review, lang: Lang, style: CsvStyle) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(style.bom().to_vec());
     let csv_err = |e: csv::Error| Error::Usage(e.to_string());
-    let headers: &[&str] = if lang == Lang::Zh { &ITEM_HEADERS_ZH } else { &ITEM_HEADERS_EN };
+    let headers = ITEM_HEADERS_EN.iter().zip(ITEM_HEADERS_ZH).map(|(en, zh)| style.header(en, zh));
     w.write_record(headers).map_err(csv_err)?;
     for row in item_rows(review, lang, "\n") {
-        w.write_record(row.iter().map(|c| csv_safe(c).into_owned())).map_err(csv_err)?;
+        // 区划代码 and 事项编码 first: codes Excel keeps whole.
+        let cells = row
+            .iter()
+            .enumerate()
+            .map(|(k, c)| if k < 2 { style.code(c) } else { style.text(c) }.into_owned());
+        w.write_record(cells).map_err(csv_err)?;
     }
     w.into_inner().map_err(|e| Error::Usage(e.to_string()))
 }
