@@ -8,7 +8,7 @@ use crate::vocab::{Category, Field, Level, Severity, Str};
 
 /// Where the reference value of a comparison came from: the standard, or the peers' consensus
 /// ("108 of 112 counties").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Source {
     /// The standard's item (--standard).
     Standard,
@@ -17,6 +17,11 @@ pub enum Source {
     /// `agree` of the `of` jurisdictions of every level carrying the item share it (used when one
     /// level has too few peers of its own).
     Region { agree: usize, of: usize },
+    /// The parent's list (town against county, county against city, city against province):
+    /// the jurisdiction `code` at `level`.
+    Parent { code: Str, level: Level },
+    /// `agree` of the `of` lists at `level` directly under the jurisdiction hold the value.
+    Children { agree: usize, of: usize, level: Level },
 }
 
 /// A similarity score in [0, 1] (ordered and hashed by its bits, so that findings stay `Eq`).

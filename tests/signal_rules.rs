@@ -163,6 +163,23 @@ fn consensus_reaches_across_levels_down_to_two_jurisdictions() {
     assert_eq!(findings.len(), 2, "{findings:#?}");
 }
 
+/// Without a standard, each list is compared with its parent's on the fields every level holds
+/// alike (上下对应), where no level's own majority shows the conflict: a county whose towns all
+/// say otherwise is reported once, against them; a town alone against its county. Platform
+/// formats of the same limit (30(工作日), 60（工作日）) are not a difference.
+#[test]
+fn each_list_is_compared_with_its_parents() {
+    let (_, findings) = check(&fixture("parent-list").join("region"), None, "jsonl");
+    let county = of(&findings, "QD401", Some("450102"), "000101001000");
+    assert_eq!(county.len(), 1, "{findings:#?}");
+    assert!(county[0]["message"].as_str().unwrap().contains("下级2个镇中2个"), "{county:#?}");
+    let town = of(&findings, "QD401", Some("450103001"), "000101001000");
+    assert_eq!(town.len(), 1, "{findings:#?}");
+    assert!(town[0]["message"].as_str().unwrap().contains("上级县级清单（450103）"), "{town:#?}");
+    assert!(findings.iter().all(|f| f["item"] != "000701001000"), "{findings:#?}");
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+}
+
 /// Without a standard, a defect most jurisdictions carrying an item share is the item's
 /// common form: reported once with no jurisdiction (scope shared), not once per list.
 #[test]

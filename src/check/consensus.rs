@@ -283,10 +283,7 @@ pub fn decide<K: Ord>(
     }
 }
 
-/// True when a value held by `count` of `of` peers is a flaggable minority.
-pub fn is_minority(count: usize, of: usize, minority_share: f64) -> bool {
-    of > 0 && (count as f64) <= minority_share * of as f64
-}
+pub use crate::rules::presence::is_minority;
 
 #[cfg(test)]
 mod tests {

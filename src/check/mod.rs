@@ -21,8 +21,9 @@ use crate::profile::Profile;
 use crate::rules::{code, presence, Cmp, RuleSetting, Sink, Source, Subject};
 
 pub use config::CheckConfig;
-use consensus::{decide, is_minority, Decision, Ident, FIELDS};
+use consensus::{decide, Decision, Ident, FIELDS};
 use group::{Group, Grouping, How, Member};
+use presence::is_minority;
 
 /// What a check run produced.
 #[derive(Debug, Clone, Default)]
@@ -688,6 +689,7 @@ fn peer_consensus(ctx: &Ctx, g: &Group, sink: &mut Sink) {
     let plain = electorate(false);
     let process = electorate(true);
     let mut values = Values::default();
+    let from = sink.findings.len();
     for f in FIELDS {
         if f.field == Field::Department && !sink.on(&crate::rules::item::DEPARTMENT_DIFFERS) {
             continue;
@@ -734,6 +736,100 @@ fn peer_consensus(ctx: &Ctx, g: &Group, sink: &mut Sink) {
                 local.sort_unstable();
                 vote_and_compare(ctx, g, f, &values, &local, Some(&few_local), None, sink);
             }
+        }
+    }
+    // 上下对应: the fields every level must hold alike, each list against its parent's.
+    for f in FIELDS.iter().filter(|f| ACROSS_LEVELS.contains(&f.field)) {
+        values.of(ctx, f, &plain.0);
+        compare_with_parents(ctx, g, f, &values, from, sink);
+    }
+}
+
+/// Without a standard, each list against its parent's (town against county, county against
+/// city, city against province) on a field every level must hold alike, where the parent lists
+/// the item: when most of a parent's children that list it agree on another value, the parent
+/// is reported once against them; otherwise each child differing from its parent is reported
+/// against the parent's list. A (jurisdiction, field) the peers' consensus already reported
+/// (findings of this group from `from` on), or a field it found split, is not reported again.
+fn compare_with_parents(
+    ctx: &Ctx,
+    g: &Group,
+    f: &consensus::FieldCheck,
+    values: &Values,
+    from: usize,
+    sink: &mut Sink,
+) {
+    // Voter position of each place holding the item.
+    let pos_of: FxHashMap<usize, usize> =
+        values.items.iter().enumerate().map(|(pos, &i)| (ctx.item_place[i], pos)).collect();
+    // Children positions per parent position, in vote order.
+    let mut children: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (pos, &i) in values.items.iter().enumerate() {
+        let Some(parent) = ctx.item_place(i).parent.as_deref() else { continue };
+        let Some(&pp) = ctx.place_of.get(parent).and_then(|q| pos_of.get(q)) else { continue };
+        match children.iter_mut().find(|(q, _)| *q == pp) {
+            Some((_, v)) => v.push(pos),
+            None => children.push((pp, vec![pos])),
+        }
+    }
+    if children.is_empty() {
+        return;
+    }
+    let mine = || sink.findings[from..].iter().filter(|x| x.field == f.field);
+    // A split on the field (QD901, about no one jurisdiction) already names who holds what.
+    if mine().any(|x| x.jurisdiction.is_none()) {
+        return;
+    }
+    let reported: FxHashSet<&str> = mine().filter_map(|x| x.jurisdiction.as_deref()).collect();
+    let reported: FxHashSet<Str> = reported.into_iter().map(Str::from).collect();
+    let jur_norm = |i: usize| -> &str { &ctx.item_place(i).norm };
+    let compare = |sink: &mut Sink, target: usize, reference: usize, source: Source| {
+        let item = &ctx.ds.items[target];
+        if reported.contains(&*item.jurisdiction) {
+            return;
+        }
+        let cmp = Cmp {
+            item,
+            reference: &ctx.ds.items[reference],
+            source,
+            subject: subject(&item.jurisdiction, g),
+            jurisdiction_norms: (jur_norm(target), jur_norm(reference)),
+            part_similarity: ctx.config.matching.part_similarity,
+        };
+        (f.compare)(sink, &cmp);
+    };
+    for (pp, kids) in &children {
+        let parent_key = values.kid[*pp];
+        let differing: Vec<usize> =
+            kids.iter().copied().filter(|&k| values.kid[k] != parent_key).collect();
+        if differing.is_empty() {
+            continue;
+        }
+        let parent_item = values.items[*pp];
+        let parent_place = ctx.item_place(parent_item);
+        // The children's most common value, and how many hold it.
+        let mut tally: Vec<(usize, usize)> = Vec::new();
+        for &k in kids {
+            match tally.iter_mut().find(|(key, _)| *key == values.kid[k]) {
+                Some((_, n)) => *n += 1,
+                None => tally.push((values.kid[k], 1)),
+            }
+        }
+        tally.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let (top, agree) = tally[0];
+        let child_level = ctx.item_level(values.items[kids[0]]);
+        if top != parent_key && kids.len() >= 2 && agree * 2 > kids.len() {
+            if let Some(level) = child_level {
+                let rep = kids.iter().copied().find(|&k| values.kid[k] == top).unwrap_or(kids[0]);
+                let source = Source::Children { agree, of: kids.len(), level };
+                compare(sink, parent_item, values.items[rep], source);
+                continue;
+            }
+        }
+        let Some(level) = parent_place.level else { continue };
+        for k in differing {
+            let source = Source::Parent { code: parent_place.code.clone(), level };
+            compare(sink, values.items[k], parent_item, source);
         }
     }
 }
@@ -918,112 +1014,58 @@ fn vote_and_compare(
     }
 }
 
-/// Missing items (standard levels, or the peers' majority), rare items, and town items whose
-/// county lacks them.
-fn group_presence<'a>(
-    ctx: &'a Ctx,
-    g: &'a Group,
-    name: &'a Str,
+/// The presence rules for group `g` (shown as `name`): the places holding it, and the standard's
+/// levels or the peers' shares, handed to `rules::presence::item`.
+fn group_presence(
+    ctx: &Ctx,
+    g: &Group,
+    name: &Str,
     std_item: Option<&crate::model::Item>,
     sink: &mut Sink,
 ) {
     if !g.known {
         return;
     }
-    let held = holders(ctx, g);
-    let c = &ctx.config.consensus;
-    let mut county_expected = false;
-    let first_missing = sink.findings.len();
-    let missing_subject = |p: &'a Place| Subject {
-        jurisdiction: Some(&p.code),
-        item: Some(&g.key),
-        item_name: Some(name),
-    };
-    match std_item {
-        Some(s) => {
-            county_expected = s.levels.levels.contains(&Level::County);
-            for level in &s.levels.levels {
-                for &p in ctx.by_level.get(level).map(Vec::as_slice).unwrap_or(&[]) {
-                    let place = &ctx.places[p];
-                    if !held.has(p) {
-                        presence::missing(sink, &missing_subject(place), Source::Standard, *level);
-                    }
-                }
-            }
-        }
+    let reference = match std_item {
+        Some(s) => presence::Reference::Standard(&s.levels.levels),
         None if ctx.std.is_none() => {
-            for level in Level::ALL {
-                let places = ctx.by_level.get(&level).map(Vec::as_slice).unwrap_or(&[]);
-                let of = places.len();
-                if of < c.min_peers {
-                    continue;
-                }
-                let h: Vec<usize> = places.iter().copied().filter(|&p| held.has(p)).collect();
-                let agree = h.len();
-                if agree == 0 {
-                    continue;
-                }
-                if agree as f64 > c.majority_share * of as f64 {
-                    if level == Level::County {
-                        county_expected = true;
-                    }
-                    if is_minority(of - agree, of, c.minority_share) {
-                        let source = Source::Peers { agree, of, level };
-                        for &p in places {
-                            let place = &ctx.places[p];
-                            if !held.has(p) {
-                                presence::missing(sink, &missing_subject(place), source, level);
-                            }
-                        }
-                    }
-                } else if is_minority(agree, of, c.minority_share) {
-                    for &p in &h {
-                        presence::rare(sink, &missing_subject(&ctx.places[p]), agree, of, level);
-                    }
-                }
-            }
+            let c = &ctx.config.consensus;
+            presence::Reference::Peers(presence::Shares {
+                min_peers: c.min_peers,
+                majority_share: c.majority_share,
+                minority_share: c.minority_share,
+            })
         }
-        None => {}
+        // Unknown to the standard (QD002 says so): no presence to decide.
+        None => presence::Reference::Standard(&[]),
+    };
+    let held = holders(ctx, g);
+    presence::item(sink, ctx, &g.key, name, &held.list, &|p| held.has(p), reference);
+}
+
+impl presence::Places for Ctx<'_> {
+    fn at_level(&self, level: Level) -> &[usize] {
+        self.by_level.get(&level).map(Vec::as_slice).unwrap_or(&[])
     }
-    if !county_expected {
-        return;
+
+    fn code(&self, p: usize) -> &Str {
+        &self.places[p].code
     }
-    // The counties reported missing the item above: a town under one of them lacks its
-    // counterpart because of that one fault, so its finding follows from the county's.
-    let missing_here: FxHashSet<&str> = sink.findings[first_missing..]
-        .iter()
-        .filter(|f| f.rule == presence::REQUIRED_ITEM_MISSING.id)
-        .filter_map(|f| f.jurisdiction.as_deref())
-        .collect::<FxHashSet<&str>>()
-        .into_iter()
-        .filter_map(|j| ctx.place(j).map(|p| &*p.code))
-        .collect();
-    let mut reported: FxHashSet<&str> = FxHashSet::default();
-    for &p in &held.list {
-        let place = &ctx.places[p];
-        let j: &str = &place.code;
-        if place.level != Some(Level::Town) {
-            continue;
-        }
-        let Some(parent) = &place.parent else { continue };
-        if ctx.level(parent) != Some(Level::County)
-            || ctx.place_of.get(&**parent).is_some_and(|&q| held.has(q))
-        {
-            continue;
-        }
-        if reported.insert(j) {
-            let from = sink.findings.len();
-            presence::town_without_county(sink, &missing_subject(place), parent);
-            if missing_here.contains(&**parent) {
-                let cause = crate::model::Cause {
-                    rule: presence::REQUIRED_ITEM_MISSING.id,
-                    jurisdiction: Some(parent.clone()),
-                    item: Some(g.key.clone()),
-                    field: Field::Presence,
-                };
-                sink.caused_since(from, &cause);
-            }
-        }
+
+    fn level(&self, p: usize) -> Option<Level> {
+        self.places[p].level
+    }
+
+    fn parent(&self, p: usize) -> Option<&Str> {
+        self.places[p].parent.as_ref()
+    }
+
+    fn find(&self, code: &str) -> Option<usize> {
+        self.place_of.get(code).copied()
+    }
+
+    fn level_of(&self, code: &str) -> Option<Level> {
+        Ctx::level(self, code)
     }
 }
 
@@ -1070,55 +1112,24 @@ fn duplicates(ctx: &Ctx, grouping: &Grouping, sink: &mut Sink) {
         }
     }
     for ((jurisdiction, code_norm), items) in dups {
-        let count = items.len();
-        // Rows of one code that are the standard's different 业务办理项, each once, are not a
-        // duplicate; nor are rows of several bodies of one division implementing the item
-        // (e.g. a city bureau and its 开发区 branch).
-        let groups: Vec<usize> = items.iter().map(|&i| grouping.of_item[i]).collect();
-        let mut distinct = groups.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        if distinct.len() == groups.len()
-            && groups.iter().all(|&g| grouping.groups[g].variant.is_some())
-        {
-            continue;
-        }
-        // Rows each naming a 办理项 of their own (the number of a 33-character implementation
-        // code, or the bracketed end of the name) are the code's 办理项, also without a
-        // standard that splits it.
-        let mut tags: Vec<Option<String>> = items
+        let rows: Vec<code::CodeRow> = items
             .iter()
-            .map(|&i| group::handling_tag(&ctx.ds.items[i], &ctx.config.layouts))
+            .map(|&i| {
+                let gi = grouping.of_item[i];
+                let g = &grouping.groups[gi];
+                let item = &ctx.ds.items[i];
+                code::CodeRow {
+                    group: gi,
+                    key: &g.key,
+                    name: &g.name,
+                    variant: g.variant.is_some(),
+                    tag: group::handling_tag(item, &ctx.config.layouts),
+                    department: &item.department.norm,
+                    row_name: &item.name.raw,
+                }
+            })
             .collect();
-        if tags.iter().all(Option::is_some) {
-            tags.sort_unstable();
-            tags.dedup();
-            if tags.len() == items.len() {
-                continue;
-            }
-        }
-        let mut bodies: Vec<&str> =
-            items.iter().map(|&i| &*ctx.ds.items[i].department.norm).collect();
-        bodies.sort_unstable();
-        bodies.dedup();
-        if bodies.len() == items.len() && !bodies.iter().any(|b| b.is_empty()) {
-            continue;
-        }
-        let moved: Vec<usize> = items
-            .iter()
-            .copied()
-            .filter(|&i| *grouping.groups[grouping.of_item[i]].key != *code_norm)
-            .collect();
-        let report_on = if moved.is_empty() { vec![items[0]] } else { moved };
-        for i in report_on {
-            let g = &grouping.groups[grouping.of_item[i]];
-            let subj = Subject {
-                jurisdiction: Some(jurisdiction),
-                item: Some(&g.key),
-                item_name: Some(&g.name),
-            };
-            code::duplicate(sink, &subj, code_norm, &ctx.ds.items[i].name.raw, count);
-        }
+        code::duplicates(sink, jurisdiction, code_norm, &rows);
     }
 }
 

@@ -51,6 +51,8 @@ pub fn source_zh(s: &Source) -> String {
         Source::Standard => "标准目录".to_string(),
         Source::Peers { agree, of, level } => format!("{of}个{}中{agree}个", level.zh()),
         Source::Region { agree, of } => format!("有此事项的{of}个区划中{agree}个"),
+        Source::Parent { code, level } => format!("上级{}清单（{code}）", level.zh_level()),
+        Source::Children { agree, of, level } => format!("下级{of}个{}中{agree}个", level.zh()),
     }
 }
 
@@ -63,6 +65,12 @@ pub fn source_en(s: &Source) -> String {
         }
         Source::Region { agree, of } => {
             format!("the peers ({agree} of the {of} jurisdictions carrying it)")
+        }
+        Source::Parent { code, level } => {
+            format!("the parent's list ({code}, {} level)", level.en())
+        }
+        Source::Children { agree, of, level } => {
+            format!("the lists below it ({agree} of {of} {})", plural(*level))
         }
     }
 }

@@ -187,7 +187,7 @@ pub fn compare(sink: &mut Sink, c: &Cmp) {
             &c.subject,
             Some(r.raw.trim().to_string()),
             None,
-            Detail::Differs { source: c.source },
+            Detail::Differs { source: c.source.clone() },
         );
         return;
     }
@@ -212,7 +212,7 @@ pub fn compare(sink: &mut Sink, c: &Cmp) {
             Some(r.raw.trim().to_string()),
             Some(a.raw.trim().to_string()),
             Detail::Laws {
-                source: c.source,
+                source: c.source.clone(),
                 titles: missing.iter().map(|t| t.to_string()).collect(),
             },
         );
@@ -225,7 +225,7 @@ pub fn compare(sink: &mut Sink, c: &Cmp) {
             Some(r.raw.trim().to_string()),
             Some(a.raw.trim().to_string()),
             Detail::Laws {
-                source: c.source,
+                source: c.source.clone(),
                 titles: added.iter().map(|t| t.to_string()).collect(),
             },
         );
@@ -240,7 +240,7 @@ pub fn compare(sink: &mut Sink, c: &Cmp) {
                     Some(format!("《{title}》{}", articles(rset))),
                     Some(format!("《{title}》{}", articles(aset))),
                     Detail::Articles {
-                        source: c.source,
+                        source: c.source.clone(),
                         title: title.to_string(),
                         ours: aset.iter().copied().collect(),
                         theirs: rset.iter().copied().collect(),

@@ -250,7 +250,7 @@ pub fn compare_visits(sink: &mut Sink, c: &Cmp) {
                 &c.subject,
                 Some(r.to_string()),
                 Some(a.to_string()),
-                Detail::Differs { source: c.source },
+                Detail::Differs { source: c.source.clone() },
             );
         }
     }
@@ -275,7 +275,7 @@ pub fn compare_intermediaries(sink: &mut Sink, c: &Cmp) {
             &c.subject,
             Some(if theirs.is_empty() { "无".to_string() } else { theirs.join("、") }),
             Some(list.clone()),
-            Detail::Extra { source: c.source, extra },
+            Detail::Extra { source: c.source.clone(), extra },
         );
     }
 }
@@ -299,7 +299,12 @@ pub fn compare_steps(sink: &mut Sink, c: &Cmp) {
             &c.subject,
             Some(theirs.join("、")),
             Some(mine.join("、")),
-            Detail::Steps { source: c.source, extra, ours: mine.len(), theirs: theirs.len() },
+            Detail::Steps {
+                source: c.source.clone(),
+                extra,
+                ours: mine.len(),
+                theirs: theirs.len(),
+            },
         );
     }
 }
@@ -317,7 +322,7 @@ pub fn compare_stamps(sink: &mut Sink, c: &Cmp) {
             &c.subject,
             Some(r.to_string()),
             Some(a.to_string()),
-            Detail::Differs { source: c.source },
+            Detail::Differs { source: c.source.clone() },
         );
     }
 }
@@ -346,7 +351,7 @@ pub fn compare_materials(sink: &mut Sink, c: &Cmp) {
             &c.subject,
             Some(format!("{}份必要材料", theirs.len())),
             Some(list.clone()),
-            Detail::Extra { source: c.source, extra },
+            Detail::Extra { source: c.source.clone(), extra },
         );
     }
 }

@@ -3,7 +3,7 @@
 //! implementation codes that contradict their row.
 
 use crate::model::{
-    Category, CodeReason, Detail, Field, ImplProblem, Item, Level, Score, Severity,
+    Category, CodeReason, Detail, Field, ImplProblem, Item, Level, Score, Severity, Str,
 };
 use crate::value::code::{
     BaseCodeError, CategoryRule, Code, CodeLayouts, ImplCode, Layout, Region,
@@ -452,6 +452,62 @@ fn division_inside(division: &str, jurisdiction: &str) -> bool {
         && (jurisdiction.starts_with(division)
             || division.len() == 6
             || division.starts_with(jurisdiction))
+}
+
+/// One of the rows of a list that carry the same code, as QD104 reads it.
+pub struct CodeRow<'a> {
+    /// The group (reference item) the row was matched to, its key and name.
+    pub group: usize,
+    pub key: &'a Str,
+    pub name: &'a Str,
+    /// The group is one 业务办理项 of a code the standard splits.
+    pub variant: bool,
+    /// The 办理项 the row names of its own (a 33-character implementation code's number, or the
+    /// bracketed end of its name).
+    pub tag: Option<String>,
+    /// The implementing body, normalised.
+    pub department: &'a str,
+    /// The row's name as written.
+    pub row_name: &'a str,
+}
+
+/// QD104 for the rows of `jurisdiction`'s list carrying `code` (two or more): not a duplicate
+/// when the rows are the standard's different 办理项 (each once), name 办理项 of their own, or
+/// are different bodies of the division implementing the item; otherwise reported on the rows
+/// that, by name, are another item (they carry the wrong code), or once on the code when all
+/// rows are the same item.
+pub fn duplicates(sink: &mut Sink, jurisdiction: &Str, code: &str, rows: &[CodeRow]) {
+    let count = rows.len();
+    let mut groups: Vec<usize> = rows.iter().map(|r| r.group).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    if groups.len() == count && rows.iter().all(|r| r.variant) {
+        return;
+    }
+    if rows.iter().all(|r| r.tag.is_some()) {
+        let mut tags: Vec<&str> = rows.iter().filter_map(|r| r.tag.as_deref()).collect();
+        tags.sort_unstable();
+        tags.dedup();
+        if tags.len() == count {
+            return;
+        }
+    }
+    let mut bodies: Vec<&str> = rows.iter().map(|r| r.department).collect();
+    bodies.sort_unstable();
+    bodies.dedup();
+    if bodies.len() == count && !bodies.iter().any(|b| b.is_empty()) {
+        return;
+    }
+    let moved: Vec<&CodeRow> = rows.iter().filter(|r| &**r.key != code).collect();
+    let report_on = if moved.is_empty() { vec![&rows[0]] } else { moved };
+    for r in report_on {
+        let subj = Subject {
+            jurisdiction: Some(jurisdiction),
+            item: Some(r.key),
+            item_name: Some(r.name),
+        };
+        duplicate(sink, &subj, code, r.row_name, count);
+    }
 }
 
 /// QD104: `code` appears `count` times in the subject's list.

@@ -154,7 +154,7 @@ pub fn compare(sink: &mut Sink, c: &Cmp) {
             &c.subject,
             Some(shown_fee(c.reference)),
             Some(shown_fee(c.item)),
-            Detail::Differs { source: c.source },
+            Detail::Differs { source: c.source.clone() },
         );
         return;
     }
@@ -168,7 +168,7 @@ pub fn compare(sink: &mut Sink, c: &Cmp) {
                 &c.subject,
                 Some(c.reference.fee.raw.trim().to_string()),
                 Some(c.item.fee.raw.trim().to_string()),
-                Detail::Differs { source: c.source },
+                Detail::Differs { source: c.source.clone() },
             );
         }
     }

@@ -165,7 +165,7 @@ pub fn compare_name(sink: &mut Sink, c: &Cmp) {
             &c.subject,
             Some(r.raw.trim().to_string()),
             Some(a.raw.trim().to_string()),
-            Detail::Differs { source: c.source },
+            Detail::Differs { source: c.source.clone() },
         );
     }
 }
@@ -180,7 +180,7 @@ pub fn compare_category(sink: &mut Sink, c: &Cmp) {
                 &c.subject,
                 Some(r.zh().to_string()),
                 Some(a.zh().to_string()),
-                Detail::Category { source: c.source, actual: a, expected: r },
+                Detail::Category { source: c.source.clone(), actual: a, expected: r },
             );
         }
     }
@@ -221,7 +221,7 @@ pub fn compare_department(sink: &mut Sink, c: &Cmp) {
             &c.subject,
             Some(c.reference.department.raw.trim().to_string()),
             Some(c.item.department.raw.trim().to_string()),
-            Detail::Differs { source: c.source },
+            Detail::Differs { source: c.source.clone() },
         );
     }
 }
@@ -238,7 +238,7 @@ pub fn compare_levels(sink: &mut Sink, c: &Cmp) {
         &c.subject,
         Some(r.display()),
         Some(a.display()),
-        Detail::Differs { source: c.source },
+        Detail::Differs { source: c.source.clone() },
     );
 }
 
@@ -252,7 +252,7 @@ pub fn compare_kind(sink: &mut Sink, c: &Cmp) {
                 &c.subject,
                 Some(r.zh().to_string()),
                 Some(a.zh().to_string()),
-                Detail::Differs { source: c.source },
+                Detail::Differs { source: c.source.clone() },
             );
         }
     }

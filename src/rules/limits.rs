@@ -179,7 +179,7 @@ pub fn compare_statutory(sink: &mut Sink, c: &Cmp) {
         &c.subject,
         Some(r.raw.trim().to_string()),
         Some(a.raw.trim().to_string()),
-        Detail::Differs { source: c.source },
+        Detail::Differs { source: c.source.clone() },
     );
 }
 
@@ -193,7 +193,7 @@ pub fn compare_committed(sink: &mut Sink, c: &Cmp) {
             &c.subject,
             Some(r.raw.trim().to_string()),
             Some(a.raw.trim().to_string()),
-            Detail::Differs { source: c.source },
+            Detail::Differs { source: c.source.clone() },
         );
     }
 }

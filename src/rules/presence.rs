@@ -1,7 +1,9 @@
 //! Presence rules: an item missing where it is required, unknown to the standard, at a level the
 //! standard does not give it, rare among peers, or in a town whose county lacks it (上下对应).
 
-use crate::model::{Detail, Field, Level, Score, Severity};
+use rustc_hash::FxHashSet;
+
+use crate::model::{Detail, Field, Level, Score, Severity, Str};
 
 use super::{Rule, Sink, Source, Subject};
 
@@ -131,6 +133,147 @@ region or exercised at the wrong level.
 `[consensus] minority-share, min-peers`; `[rules.QD005] enabled, severity`.
 ",
 };
+
+/// The region's jurisdictions as the presence rules read them, numbered in code order.
+pub trait Places {
+    /// The jurisdictions at `level`, in code order.
+    fn at_level(&self, level: Level) -> &[usize];
+    /// 区划代码 of jurisdiction `p`.
+    fn code(&self, p: usize) -> &Str;
+    /// Its level, where known.
+    fn level(&self, p: usize) -> Option<Level>;
+    /// Its parent's 区划代码, where known.
+    fn parent(&self, p: usize) -> Option<&Str>;
+    /// The jurisdiction with this code.
+    fn find(&self, code: &str) -> Option<usize>;
+    /// The level of the jurisdiction with this code (from the code itself when not listed).
+    fn level_of(&self, code: &str) -> Option<Level>;
+}
+
+/// The shares the peers' consensus decides by (rules/check.toml `[consensus]`).
+#[derive(Debug, Clone, Copy)]
+pub struct Shares {
+    /// Fewer peers than this at a level: no consensus there.
+    pub min_peers: usize,
+    /// Above this share of the peers, a value (or carrying the item) is the majority.
+    pub majority_share: f64,
+    /// At or below this share, the others are a minority worth a finding.
+    pub minority_share: f64,
+}
+
+/// True when a value held by `count` of `of` peers is a flaggable minority.
+pub fn is_minority(count: usize, of: usize, minority_share: f64) -> bool {
+    of > 0 && (count as f64) <= minority_share * of as f64
+}
+
+/// Where an item's presence is decided from.
+pub enum Reference<'a> {
+    /// The standard's item, required at these levels.
+    Standard(&'a [Level]),
+    /// No standard: the peers at each level, by these shares.
+    Peers(Shares),
+}
+
+/// The presence rules for one item (`key`, shown as `name`) held by the jurisdictions `held`
+/// (`has(p)` true for them; `held` in code order): QD001 for the jurisdictions that should carry
+/// it and do not (the standard's levels, or a majority of peers), QD005 for the rare holders
+/// without a standard, and QD004 for a town carrying an item its county lacks (caused by the
+/// county's QD001 when there is one).
+pub fn item(
+    sink: &mut Sink,
+    places: &dyn Places,
+    key: &Str,
+    name: &Str,
+    held: &[usize],
+    has: &dyn Fn(usize) -> bool,
+    reference: Reference,
+) {
+    let mut county_expected = false;
+    let first_missing = sink.findings.len();
+    let subject = |p: usize| Subject {
+        jurisdiction: Some(places.code(p)),
+        item: Some(key),
+        item_name: Some(name),
+    };
+    let emit_missing = |sink: &mut Sink, p: usize, source: Source, level: Level| {
+        missing(sink, &subject(p), source, level);
+    };
+    match reference {
+        Reference::Standard(levels) => {
+            county_expected = levels.contains(&Level::County);
+            for level in levels {
+                for &p in places.at_level(*level) {
+                    if !has(p) {
+                        emit_missing(sink, p, Source::Standard, *level);
+                    }
+                }
+            }
+        }
+        Reference::Peers(c) => {
+            for level in Level::ALL {
+                let at = places.at_level(level);
+                let of = at.len();
+                if of < c.min_peers {
+                    continue;
+                }
+                let agree = at.iter().filter(|&&p| has(p)).count();
+                if agree == 0 {
+                    continue;
+                }
+                if agree as f64 > c.majority_share * of as f64 {
+                    if level == Level::County {
+                        county_expected = true;
+                    }
+                    if is_minority(of - agree, of, c.minority_share) {
+                        let source = Source::Peers { agree, of, level };
+                        for &p in at {
+                            if !has(p) {
+                                emit_missing(sink, p, source.clone(), level);
+                            }
+                        }
+                    }
+                } else if is_minority(agree, of, c.minority_share) {
+                    for &p in at.iter().filter(|&&p| has(p)) {
+                        rare(sink, &subject(p), agree, of, level);
+                    }
+                }
+            }
+        }
+    }
+    if !county_expected {
+        return;
+    }
+    // The counties reported missing the item above: a town under one of them lacks its
+    // counterpart because of that one fault, so its finding follows from the county's.
+    let missing_here: FxHashSet<Str> = sink.findings[first_missing..]
+        .iter()
+        .filter(|f| f.rule == REQUIRED_ITEM_MISSING.id)
+        .filter_map(|f| f.jurisdiction.clone())
+        .collect();
+    let mut reported: FxHashSet<usize> = FxHashSet::default();
+    for &p in held {
+        if places.level(p) != Some(Level::Town) {
+            continue;
+        }
+        let Some(parent) = places.parent(p) else { continue };
+        if places.level_of(parent) != Some(Level::County) || places.find(parent).is_some_and(has) {
+            continue;
+        }
+        if reported.insert(p) {
+            let from = sink.findings.len();
+            town_without_county(sink, &subject(p), parent);
+            if missing_here.contains(parent) {
+                let cause = crate::model::Cause {
+                    rule: REQUIRED_ITEM_MISSING.id,
+                    jurisdiction: Some(parent.clone()),
+                    item: Some(key.clone()),
+                    field: Field::Presence,
+                };
+                sink.caused_since(from, &cause);
+            }
+        }
+    }
+}
 
 /// QD001: `subject` lacks the item; `expected` is the item's name.
 pub fn missing(sink: &mut Sink, subject: &Subject, source: Source, level: Level) {
