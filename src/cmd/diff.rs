@@ -107,11 +107,12 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         let Some(report) = &whole else { return Ok(()) };
         match args.format {
             Format::Html => {
-                let html = report::diff_html::render(report, global.lang, &old.source, &new.source);
+                let html =
+                    report::diff::html::render(report, global.lang, &old.source, &new.source);
                 w.write_all(html.as_bytes()).map_err(io)
             }
             Format::Xlsx => {
-                let bytes = report::diff_xlsx::render(report, global.lang)?;
+                let bytes = report::diff::xlsx::render(report, global.lang)?;
                 w.write_all(&bytes).map_err(io)
             }
             // Control characters of the data (ESC, BEL, CR in a name) are shown, not sent to

@@ -9,8 +9,7 @@ use crate::check::CheckReport;
 use crate::error::Result;
 use crate::model::{Field, Severity};
 
-use super::diff_xlsx::{cap_rows, cut_notes};
-use super::xlsx::{workbook_bytes, Cell, SheetWriter};
+use super::xlsx::{cap_rows, cut_notes, workbook_bytes, Cell, SheetWriter};
 use super::Lang;
 
 fn field_name(f: Field, lang: Lang) -> &'static str {

@@ -3,8 +3,6 @@
 
 pub mod check_xlsx;
 pub mod diff;
-pub mod diff_html;
-pub mod diff_xlsx;
 pub mod direct;
 pub mod escape;
 pub mod findings;

@@ -8,6 +8,7 @@ use rust_xlsxwriter::{
     Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
 };
 
+use super::Lang;
 use crate::error::{Error, Result};
 
 /// Excel's limit on the characters of one cell.
@@ -335,6 +336,34 @@ impl SheetWriter {
     }
 }
 
+/// Rows of data a worksheet holds below its header (Excel's 1,048,576 rows minus one).
+pub const MAX_DATA_ROWS: usize = 1_048_575;
+
+/// Cuts `rows` to what one worksheet holds; returns how many were left out.
+pub fn cap_rows<T>(rows: &mut Vec<Vec<T>>) -> usize {
+    let over = rows.len().saturating_sub(MAX_DATA_ROWS);
+    rows.truncate(MAX_DATA_ROWS);
+    over
+}
+
+/// The summary rows saying which sheets were cut, if any.
+pub fn cut_notes(cut: &[(&str, usize)], lang: Lang) -> Vec<Vec<String>> {
+    cut.iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(sheet, n)| {
+            vec![
+                (*sheet).to_string(),
+                match lang {
+                    Lang::Zh => format!("超出 Excel 行数上限，另有{n}行未写入；全部见 csv 输出"),
+                    Lang::En => {
+                        format!("{n} more rows exceed Excel's row limit; csv output has them all")
+                    }
+                },
+            ]
+        })
+        .collect()
+}
+
 /// Assembles sheets into a workbook and returns its bytes.
 pub fn workbook_bytes(sheets: Vec<Worksheet>) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
@@ -397,5 +426,15 @@ mod tests {
         assert_eq!(range.get((1, 2)), Some(&Data::Float(-2.5)));
         // The rate stored as the rounded percentage every other format shows (64.6%).
         assert_eq!(range.get((1, 3)), Some(&Data::Float(0.646)));
+    }
+
+    #[test]
+    fn rows_beyond_the_sheet_are_cut_and_noted() {
+        let mut rows = vec![vec![String::new()]; MAX_DATA_ROWS + 3];
+        assert_eq!(cap_rows(&mut rows), 3);
+        assert_eq!(rows.len(), MAX_DATA_ROWS);
+        let notes = cut_notes(&[("变化明细", 3), ("逐项对比", 0)], Lang::Zh);
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0][1].contains("另有3行"));
     }
 }

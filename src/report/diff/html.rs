@@ -7,10 +7,10 @@ use std::fmt::Write as _;
 
 use similar::{ChangeTag, TextDiff};
 
-use super::html::{esc, filter_box, page, tile};
-use super::Lang;
 use crate::diff::{Change, DiffReport, ItemDiff, Measures, RankRow, Rates, Status};
 use crate::model::Field;
+use crate::report::html::{esc, filter_box, page, tile};
+use crate::report::Lang;
 
 /// The old and the new text with their character-level differences marked: deletions in the
 /// old (<del>), insertions in the new (<ins>), everything escaped.
@@ -123,7 +123,7 @@ pub fn bar_chart(rows: &[(String, f64)], unit: &str) -> String {
             row_h - 6.0,
             label_w + bar_w + 6.0,
             y + 14.0,
-            esc(&super::diff::fmt_num(*v)),
+            esc(&super::fmt_num(*v)),
             esc(unit)
         );
     }
@@ -135,7 +135,7 @@ pub fn bar_chart(rows: &[(String, f64)], unit: &str) -> String {
 }
 
 fn pct(x: Option<f64>) -> f64 {
-    x.map(super::diff::percent).unwrap_or(0.0)
+    x.map(super::percent).unwrap_or(0.0)
 }
 
 fn rates_chart(before: &Rates, after: &Rates, lang: Lang) -> String {
@@ -207,7 +207,7 @@ fn change_rows(changes: &[&Change], it: &ItemDiff, lang: Lang, side: bool) -> St
     for c in changes {
         let old = c.old.as_deref().unwrap_or("");
         let new = c.new.as_deref().unwrap_or("");
-        let kind = super::diff::change_word(c, it, lang);
+        let kind = super::change_word(c, it, lang);
         if side {
             let (l, r) = side_by_side(old, new);
             let _ = write!(s, "<tr><td>{}</td><td>{l}</td><td>{r}</td></tr>", esc(&kind));
@@ -252,8 +252,8 @@ fn ranking(rows: &[RankRow], lang: Lang, title: &str, name_head: &str) -> String
             r.rank,
             esc(&r.key),
             esc(&r.label),
-            esc(&super::diff::fmt_num(r.score)),
-            esc(&r.mean_score.map(super::diff::fmt_num).unwrap_or_default()),
+            esc(&super::fmt_num(r.score)),
+            esc(&r.mean_score.map(super::fmt_num).unwrap_or_default()),
             r.simplified,
             r.complicated
         );
@@ -279,7 +279,7 @@ pub fn render(r: &DiffReport, lang: Lang, old: &str, new: &str) -> String {
     tile(&mut b, "error", &t.complicated.to_string(), lang.pick("更复杂", "more complicated"));
     tile(&mut b, "", &t.added.to_string(), lang.pick("新增", "added"));
     tile(&mut b, "", &t.removed.to_string(), lang.pick("取消", "removed"));
-    tile(&mut b, "", &super::diff::fmt_num(t.score), lang.pick("简化总分", "score"));
+    tile(&mut b, "", &super::fmt_num(t.score), lang.pick("简化总分", "score"));
     b.push_str("</div>");
     b.push_str(&filter_box(lang));
     let _ = write!(b, "<h2>{}</h2>", esc(lang.pick("减少量", "Reductions")));
@@ -352,7 +352,7 @@ pub fn render(r: &DiffReport, lang: Lang, old: &str, new: &str) -> String {
             esc(status),
             esc(&it.department),
             esc(lang.pick("得分", "score")),
-            esc(&super::diff::fmt_num(it.score))
+            esc(&super::fmt_num(it.score))
         );
         if it.recoded {
             let _ = write!(

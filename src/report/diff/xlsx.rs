@@ -6,8 +6,8 @@
 use crate::diff::{DiffReport, Measures, Rates};
 use crate::error::Result;
 
-use super::xlsx::{workbook_bytes, Cell, SheetWriter};
-use super::Lang;
+use crate::report::xlsx::{cap_rows, cut_notes, workbook_bytes, Cell, SheetWriter};
+use crate::report::Lang;
 
 fn rate(x: Option<f64>) -> Cell {
     Cell::Pct(x)
@@ -52,34 +52,6 @@ fn measures(m: Option<&Measures>) -> Vec<Cell> {
         ],
         None => vec![Cell::from(""); 7],
     }
-}
-
-/// Rows of data a worksheet holds below its header (Excel's 1,048,576 rows minus one).
-pub const MAX_DATA_ROWS: usize = 1_048_575;
-
-/// Cuts `rows` to what one worksheet holds; returns how many were left out.
-pub fn cap_rows<T>(rows: &mut Vec<Vec<T>>) -> usize {
-    let over = rows.len().saturating_sub(MAX_DATA_ROWS);
-    rows.truncate(MAX_DATA_ROWS);
-    over
-}
-
-/// The summary rows saying which sheets were cut, if any.
-pub fn cut_notes(cut: &[(&str, usize)], lang: Lang) -> Vec<Vec<String>> {
-    cut.iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(sheet, n)| {
-            vec![
-                (*sheet).to_string(),
-                match lang {
-                    Lang::Zh => format!("超出 Excel 行数上限，另有{n}行未写入；全部见 csv 输出"),
-                    Lang::En => {
-                        format!("{n} more rows exceed Excel's row limit; csv output has them all")
-                    }
-                },
-            ]
-        })
-        .collect()
 }
 
 /// Renders the diff as an .xlsx workbook.
@@ -155,7 +127,7 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
                 it.name.to_string(),
                 it.department.to_string(),
                 lang.pick(c.field.zh(), c.field.as_str()).to_string(),
-                super::diff::change_word(c, it, lang),
+                super::change_word(c, it, lang),
                 c.old.clone().unwrap_or_default(),
                 c.new.clone().unwrap_or_default(),
             ]);
@@ -256,19 +228,4 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
         sheets.push(warnings.finish()?);
     }
     workbook_bytes(sheets)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rows_beyond_the_sheet_are_cut_and_noted() {
-        let mut rows = vec![vec![String::new()]; MAX_DATA_ROWS + 3];
-        assert_eq!(cap_rows(&mut rows), 3);
-        assert_eq!(rows.len(), MAX_DATA_ROWS);
-        let notes = cut_notes(&[("变化明细", 3), ("逐项对比", 0)], Lang::Zh);
-        assert_eq!(notes.len(), 1);
-        assert!(notes[0][1].contains("另有3行"));
-    }
 }
