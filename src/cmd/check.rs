@@ -144,9 +144,9 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         // Control characters of the data (ESC, BEL, CR in a name) are shown, not sent.
         bytes = report::escape::control_bytes(bytes);
     }
-    report::write_output(args.output.as_deref(), &bytes)?;
+    crate::output::write_output(args.output.as_deref(), &bytes)?;
     if let Some(path) = &args.write_baseline {
-        crate::report::write_atomic(
+        crate::output::write_atomic(
             path,
             &crate::baseline::to_jsonl(&result.findings, &crate::report::message::message)?,
         )?;

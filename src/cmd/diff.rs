@@ -79,7 +79,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     };
     let mut streamed: Option<(Summary, Vec<Warning>)> = None;
     let csv = report::CsvStyle::new(args.raw, global.no_bom, global.lang);
-    report::direct::write_output_with(args.output.as_deref(), |w| {
+    crate::output::direct::write_output_with(args.output.as_deref(), |w| {
         let mut w = w;
         let w = &mut w;
         let io = |e| crate::error::Error::io("<output>", e);

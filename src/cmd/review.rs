@@ -106,7 +106,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         // Control characters of the data (ESC, BEL, CR in a name) are shown, not sent.
         bytes = crate::report::escape::control_bytes(bytes);
     }
-    crate::report::write_output(args.output.as_deref(), &bytes)?;
+    crate::output::write_output(args.output.as_deref(), &bytes)?;
 
     if !global.quiet {
         let missing = review.list_of(crate::review::ListKind::Missing).count();
