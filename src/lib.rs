@@ -13,7 +13,8 @@
 //! - [`check`] groups the same item across jurisdictions and runs the rules in [`rules`].
 //! - [`diff`] compares two versions and scores simplification.
 //! - [`review`] simulates the regional review of one or more lists.
-//! - [`report`] renders results; [`cmd`] holds one file per subcommand.
+//! - [`report`] renders results, [`output`] writes them (atomically); [`cmd`] holds one file per
+//!   subcommand.
 //! - [`gen`] generates realistic datasets with recorded faults, noise and simplifications.
 
 pub mod baseline;
@@ -26,6 +27,7 @@ pub mod gen;
 pub mod laws;
 pub mod load;
 pub mod model;
+pub mod output;
 pub mod profile;
 pub mod progress;
 pub mod report;
@@ -48,6 +50,7 @@ mod layering {
     const ALLOWED: &[(&str, &[&str])] = &[
         ("vocab", &[]),
         ("error", &[]),
+        ("output", &["error"]),
         ("rulesdir", &["error"]),
         ("laws", &["error", "rulesdir"]),
         ("value", &["vocab", "value", "error", "laws", "rulesdir"]),

@@ -164,7 +164,7 @@ fn text_md_csv_render() {
     assert!(en.contains("More complicated"));
     let (_, md, _) = run_diff(&f.join("old"), &f.join("new"), &["--format", "md"]);
     assert!(md.contains("~~10~~**5**个工作日"), "{md}");
-    let (_, csv, _) = run_diff(&f.join("old"), &f.join("new"), &["--format", "csv"]);
+    let (_, csv, _) = run_diff(&f.join("old"), &f.join("new"), &["--format", "csv", "--no-bom"]);
     let mut rdr = csv::Reader::from_reader(csv.as_bytes());
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 7);

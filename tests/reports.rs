@@ -87,21 +87,20 @@ fn check_html_of_examples_with_and_without_standard() {
         assert!(html.contains("450100 南宁市"));
     }
     assert!(b.contains("★ 标注标准目录的取值"));
-    maybe_screenshot(&dir.path().join("b.html"));
+    screenshot(&dir.path().join("b.html"));
 }
 
-/// Loads the page in headless Chromium when installed and saves a screenshot to
-/// /tmp/qingdan-check.png (looked at by hand); skipped with a notice otherwise.
-fn maybe_screenshot(page: &Path) {
-    let chromium = Path::new("/usr/bin/chromium");
-    if !chromium.exists() {
-        eprintln!("notice: /usr/bin/chromium not installed; browser check skipped");
-        return;
-    }
+/// Debian's chromium, which .ci/run installs: a browser test fails, never skips, without it.
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Headless Chromium on `page` with `extra` arguments (a fresh profile each time).
+fn chromium(page: &Path, extra: &[&str]) -> Output {
+    assert!(
+        Path::new(CHROMIUM).exists(),
+        "{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium fonts-wqy-zenhei)"
+    );
     let profile = tempfile::tempdir().unwrap();
-    let shot = std::env::temp_dir().join("qingdan-check.png");
-    let _ = std::fs::remove_file(&shot);
-    let o = Command::new(chromium)
+    let o = Command::new(CHROMIUM)
         .args([
             "--headless",
             "--no-sandbox",
@@ -112,16 +111,47 @@ fn maybe_screenshot(page: &Path) {
             "--disable-component-update",
             "--disable-sync",
             &format!("--user-data-dir={}", s(profile.path())),
-            &format!("--screenshot={}", s(&shot)),
             "--window-size=1400,1000",
-            &format!("file://{}", s(page)),
         ])
+        .args(extra)
+        .arg(format!("file://{}", s(page)))
         .output()
         .expect("start chromium");
     assert!(o.status.success(), "chromium failed: {}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
+/// Loads the page in headless Chromium and saves a screenshot to /tmp/check.png (looked at by
+/// hand).
+fn screenshot(page: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let shot = dir.path().join("shot.png");
+    chromium(page, &[&format!("--screenshot={}", s(&shot))]);
     let png = std::fs::read(&shot).expect("screenshot written");
     assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "screenshot too small");
     let _ = std::fs::copy(&shot, "/tmp/check.png");
+}
+
+/// The page laid out by Chromium and measured by `probe`, a JavaScript expression whose value
+/// (JSON-serialisable) is returned: the probe runs after the page's own script, on a copy of
+/// the page, and its answer is read back from the dumped DOM.
+fn measure(page: &Path, probe: &str) -> serde_json::Value {
+    let html = std::fs::read_to_string(page).expect("page written");
+    let script = format!(
+        "<script>window.addEventListener('load',function(){{var p=document.createElement('pre');\
+         p.id='qd-probe';p.textContent=JSON.stringify(({probe})());document.body.appendChild(p);}});</script>"
+    );
+    let at = html.rfind("</body>").expect("page has a body");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("probed.html");
+    std::fs::write(&copy, format!("{}{script}{}", &html[..at], &html[at..])).unwrap();
+    let o = chromium(&copy, &["--dump-dom"]);
+    let dom = String::from_utf8(o.stdout).expect("utf-8 dom");
+    let start =
+        dom.find("<pre id=\"qd-probe\">").expect("probe ran") + "<pre id=\"qd-probe\">".len();
+    let end = start + dom[start..].find("</pre>").expect("probe closed");
+    let text = dom[start..end].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    serde_json::from_str(&text).expect("probe answered json")
 }
 
 /// Sheet names, each sheet's rows, and the number of formula cells.
@@ -160,12 +190,10 @@ fn check_xlsx_keeps_formulas_as_text() {
     assert_eq!(findings[0][0], Data::String("区划代码".into()));
     assert!(findings.iter().any(|r| r.contains(&evil)), "item name kept as a string");
     assert!(sheets[2].1.iter().any(|r| r.contains(&evil)), "variants sheet has it");
-    // Every data cell is a string.
-    for (_, rows) in &sheets {
-        for r in rows {
-            for c in r {
-                assert!(matches!(c, Data::String(_) | Data::Empty), "{c:?}");
-            }
+    // Every data cell of the findings is a string (counts elsewhere are numbers, issue 16.7).
+    for r in findings {
+        for c in r {
+            assert!(matches!(c, Data::String(_) | Data::Empty), "{c:?}");
         }
     }
     // And in csv the formula is defused.
@@ -272,6 +300,125 @@ fn diff_html_highlights_changes_and_stays_inert() {
     assert!(html.contains("&lt;script&gt;") || html.contains("&lt;/script&gt;"));
 }
 
+/// What the diff page's change tables look like once laid out: every cell's width and text.
+const DIFF_PROBE: &str = r#"function(){
+  var rows=[];
+  document.querySelectorAll('table.sbs, table.chg').forEach(function(t){
+    var tw=t.getBoundingClientRect().width;
+    t.querySelectorAll('tr').forEach(function(tr){
+      var tds=Array.prototype.slice.call(tr.querySelectorAll('td'));
+      if(!tds.length) return;
+      rows.push({table:t.className, width:tw,
+        cells:tds.map(function(td){return {w:td.getBoundingClientRect().width,
+          h:td.getBoundingClientRect().height, text:td.textContent.trim(),
+          marked:!!(td.querySelector('del')&&td.querySelector('ins'))};})});
+    });
+  });
+  var ranks={};
+  document.querySelectorAll('h3').forEach(function(h){
+    var svg=h.nextElementSibling, labels=[];
+    if(svg&&svg.tagName.toLowerCase()==='svg'){
+      svg.querySelectorAll('text').forEach(function(x,i){ if(i%2===0) labels.push(x.textContent); });
+    }
+    ranks[h.textContent]=labels;
+  });
+  return {rows:rows, ranks:ranks};
+}"#;
+
+/// Issue 16.5: the diff page as a browser lays it out. The 调整后 column once collapsed to one
+/// character (`.sbs td{width:50%}` on a 3-column table: 申请人承诺书 read vertically), the 变化
+/// column was empty in every row, 7→3 read "73个工作日", and the 按部门 ranking was labelled
+/// with division codes.
+#[test]
+fn diff_html_laid_out_in_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d.html");
+    let (old, new) = (root().join("examples/region"), root().join("examples/region-v2"));
+    let o = run(&["diff", s(&old), s(&new), "--format", "html", "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let m = measure(&out, DIFF_PROBE);
+    let rows = m["rows"].as_array().expect("rows");
+    let (mut sbs, mut chg) = (0, 0);
+    for row in rows {
+        let table = row["table"].as_str().unwrap();
+        let width = row["width"].as_f64().unwrap();
+        let cells = row["cells"].as_array().unwrap();
+        assert_eq!(cells.len(), 3, "{row}");
+        let w = |k: usize| cells[k]["w"].as_f64().unwrap();
+        let text = |k: usize| cells[k]["text"].as_str().unwrap();
+        // The 变化 column (first of a side-by-side table, second of a field table) says what
+        // changed in every row.
+        let kind = if table == "sbs" { 0 } else { 1 };
+        assert!(!text(kind).is_empty(), "empty 变化 cell: {row}");
+        if table == "sbs" {
+            sbs += 1;
+            // 调整前 and 调整后 share the room: neither is squeezed to a sliver.
+            assert!(w(1) > width * 0.3 && w(2) > width * 0.3, "{row}");
+            assert!(!(text(1).is_empty() && text(2).is_empty()), "{row}");
+        } else {
+            chg += 1;
+            assert!(!text(0).is_empty(), "{row}");
+            assert!(w(2) > width * 0.4, "{row}");
+            assert!(!text(2).is_empty(), "{row}");
+        }
+        // No text cell is a column of single characters: a short text fits on one or two lines.
+        for c in cells {
+            let chars = c["text"].as_str().unwrap().chars().count();
+            if chars > 0 && chars <= 12 {
+                assert!(c["h"].as_f64().unwrap() < 50.0, "text wrapped in a sliver: {row}");
+            }
+        }
+        // An old run followed by a new one reads old→new, never run together.
+        for c in cells {
+            if c["marked"].as_bool().unwrap() {
+                assert!(c["text"].as_str().unwrap().contains('→'), "{row}");
+            }
+        }
+    }
+    assert!(sbs > 10 && chg > 10, "sbs {sbs}, chg {chg}");
+    let ranks = m["ranks"].as_object().unwrap();
+    let by_dept = ranks["按部门"].as_array().expect("按部门 chart");
+    assert!(!by_dept.is_empty());
+    for label in by_dept {
+        let label = label.as_str().unwrap();
+        let name = label.split_once(". ").map(|(_, n)| n).unwrap_or(label);
+        assert!(name.chars().any(|c| !c.is_ascii_digit()), "a code, not a department: {label}");
+        assert!(name.ends_with('局') || name.contains("委员会") || name.len() > 6, "{label}");
+    }
+    let by_j = ranks["按区划"].as_array().expect("按区划 chart");
+    assert!(by_j.iter().all(|l| l.as_str().unwrap().chars().any(|c| !c.is_ascii_digit())));
+}
+
+/// Issue 16.5: one rounding for 承诺时限压缩率 in html, text and xlsx (64.6% in one, 64.5% in
+/// the others).
+#[test]
+fn diff_rates_round_alike_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (root().join("examples/region"), root().join("examples/region-v2"));
+    let mut shown = Vec::new();
+    for format in ["text", "html"] {
+        let out = dir.path().join(format!("d.{format}"));
+        let o = run(&["diff", s(&old), s(&new), "--format", format, "-o", s(&out)]);
+        assert_eq!(o.status.code(), Some(0), "{o:?}");
+        let body = std::fs::read_to_string(&out).unwrap();
+        // The first percentage after the rate's name: the rate before the change.
+        let at = body.find("承诺时限压缩率").expect("rate shown");
+        let rest = &body[at..];
+        let end = rest.find('%').expect("a percentage");
+        let digits: String = rest[..end]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        shown.push(digits);
+    }
+    assert_eq!(shown[0], shown[1], "text vs html");
+    assert!(!shown[0].is_empty());
+}
+
 #[test]
 fn diff_xlsx_sheets_and_no_formulas() {
     let dir = tempfile::tempdir().unwrap();
@@ -334,7 +481,13 @@ fn csv_defuses_formulas_unless_raw() {
             cells.iter().any(|c| c == if raw { plain } else { defused.as_str() }),
             "{args:?}: {csv}"
         );
-        assert!(raw || !cells.iter().any(|c| c.starts_with('=')), "{args:?}");
+        // The only cells beginning with = are the codes written for Excel: ="000105001000".
+        let code = |c: &str| {
+            c.strip_prefix("=\"")
+                .and_then(|c| c.strip_suffix('"'))
+                .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        };
+        assert!(raw || !cells.iter().any(|c| c.starts_with('=') && !code(c)), "{args:?}");
     }
 }
 
@@ -367,4 +520,217 @@ fn html_and_xlsx_are_identical_whatever_the_threads() {
         }
         assert!(outs[0] == outs[1], "{format} differs between 1 and 2 threads");
     }
+}
+
+/// The xml of every worksheet part of a workbook (xl/worksheets/sheetN.xml, in order) and its
+/// xl/workbook.xml.
+fn sheet_xml(path: &Path) -> (Vec<String>, String) {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let read = |zip: &mut zip::ZipArchive<std::fs::File>, name: &str| {
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let mut sheets = Vec::new();
+    for n in 1.. {
+        let name = format!("xl/worksheets/sheet{n}.xml");
+        if zip.by_name(&name).is_err() {
+            break;
+        }
+        sheets.push(read(&mut zip, &name));
+    }
+    let workbook = read(&mut zip, "xl/workbook.xml");
+    (sheets, workbook)
+}
+
+/// Issue 16.7: every sheet prints landscape, one page wide, its header row repeated.
+fn assert_print_setup(path: &Path) {
+    let (sheets, workbook) = sheet_xml(path);
+    assert!(!sheets.is_empty());
+    for (k, xml) in sheets.iter().enumerate() {
+        assert!(xml.contains("orientation=\"landscape\""), "sheet {k} not landscape");
+        assert!(xml.contains("<pageSetUpPr fitToPage=\"1\"/>"), "sheet {k} not fitted");
+        assert!(xml.contains("fitToHeight=\"0\""), "sheet {k}: fit to width only");
+    }
+    assert_eq!(
+        workbook.matches("_xlnm.Print_Titles").count(),
+        sheets.len(),
+        "a repeated header row per sheet: {workbook}"
+    );
+}
+
+/// The cell of `rows` right of the first cell equal to `label`.
+fn beside<'a>(rows: &'a [Vec<Data>], label: &str) -> &'a Data {
+    for r in rows {
+        if let Some(k) = r.iter().position(|c| *c == Data::String(label.into())) {
+            return &r[k + 1];
+        }
+    }
+    panic!("no {label} in {rows:?}")
+}
+
+/// Issue 16.7: counts, scores and rates in the diff workbook are numbers (they were text:
+/// '14', '-2', '64.5%'), 变化明细 says what changed in Chinese, and every sheet prints.
+#[test]
+fn diff_xlsx_numbers_words_and_print_setup() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d.xlsx");
+    let (old, new) = (root().join("examples/region"), root().join("examples/region-v2"));
+    let o = run(&["diff", s(&old), s(&new), "--format", "xlsx", "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let (names, sheets, _) = read_xlsx(&out);
+    assert_eq!(names[..3], ["汇总", "变化明细", "逐项对比"]);
+    let summary = &sheets[0].1;
+    assert!(matches!(beside(summary, "事项"), Data::Float(n) if *n > 100.0));
+    assert!(matches!(beside(summary, "简化总分"), Data::Float(_)));
+    // The rate as the fraction of the rounded percentage other formats show (64.6%).
+    match beside(summary, "承诺时限压缩率") {
+        Data::Float(x) => assert!((x * 1000.0 - (x * 1000.0).round()).abs() < 1e-9, "{x}"),
+        other => panic!("rate as {other:?}"),
+    }
+    let changes = &sheets[1].1;
+    let kinds: std::collections::BTreeSet<String> =
+        changes.iter().skip(1).map(|r| r[5].to_string()).collect();
+    assert!(
+        kinds.contains("新增") && kinds.contains("删除") && kinds.contains("改名"),
+        "{kinds:?}"
+    );
+    for k in ["added", "removed", "reworded", ""] {
+        assert!(!kinds.contains(k), "{k:?} in {kinds:?}");
+    }
+    let items = &sheets[2].1;
+    // Codes keep their leading zeros (text); score and measures are numbers.
+    assert!(items.iter().skip(1).all(|r| matches!(&r[1], Data::String(_))));
+    assert!(items.iter().skip(1).any(|r| matches!(&r[1], Data::String(c) if c.starts_with("000"))));
+    assert!(items.iter().skip(1).all(|r| matches!(r[5], Data::Float(_))));
+    assert!(items.iter().skip(1).any(|r| matches!(r[5], Data::Float(x) if x < 0.0)));
+    assert!(items.iter().skip(1).all(|r| matches!(r[6], Data::Float(_) | Data::Empty)));
+    assert_print_setup(&out);
+}
+
+/// Issue 16.7: check's workbook counts are numbers and it prints landscape.
+#[test]
+fn check_xlsx_numbers_and_print_setup() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c.xlsx");
+    let (list, standard) = (root().join("examples/region"), root().join("examples/standard"));
+    let o =
+        run(&["check", s(&list), "--standard", s(&standard), "--format", "xlsx", "-o", s(&out)]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{o:?}");
+    let (_, sheets, _) = read_xlsx(&out);
+    let summary = &sheets[0].1;
+    assert!(matches!(beside(summary, "事项"), Data::Float(n) if *n > 100.0));
+    assert!(matches!(beside(summary, "错误"), Data::Float(_)));
+    assert_print_setup(&out);
+}
+
+/// Issue 16.7: the 审核意见 workbook carries the head of a written opinion (审核单位, 被审核单位,
+/// 依据的标准目录 and its date, 审核日期, the counts) and prints landscape, one page wide, with
+/// its header row on every page (it printed as 19 portrait pages of two columns).
+#[test]
+fn review_xlsx_has_the_opinion_head_and_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("审核意见.xlsx");
+    let (list, standard) = (root().join("examples/region"), root().join("examples/standard"));
+    let o = run(&[
+        "review",
+        s(&list),
+        "--standard",
+        s(&standard),
+        "--reviewer",
+        "南宁市行政审批局",
+        "--format",
+        "xlsx",
+        "-o",
+        s(&out),
+    ]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{o:?}");
+    let (names, sheets, _) = read_xlsx(&out);
+    assert_eq!(names[0], "汇总");
+    let head = &sheets[0].1;
+    assert_eq!(head[0][0], Data::String("行政权力事项清单审核意见".into()));
+    assert_eq!(beside(head, "审核单位"), &Data::String("南宁市行政审批局".into()));
+    assert!(beside(head, "被审核单位").to_string().contains("兴宁区（450102）"));
+    assert!(beside(head, "依据的标准目录").to_string().ends_with("standard"));
+    for date in ["标准目录日期", "审核日期"] {
+        assert!(
+            matches!(beside(head, date), Data::DateTime(_)),
+            "{date}: {:?}",
+            beside(head, date)
+        );
+    }
+    for count in ["审核事项", "通过", "退回修改", "缺失事项", "标准目录外事项"]
+    {
+        assert!(matches!(beside(head, count), Data::Float(_)), "{count}");
+    }
+    let items = match beside(head, "审核事项") {
+        Data::Float(n) => *n,
+        _ => unreachable!(),
+    };
+    let passed = match beside(head, "通过") {
+        Data::Float(n) => *n,
+        _ => unreachable!(),
+    };
+    let returned = match beside(head, "退回修改") {
+        Data::Float(n) => *n,
+        _ => unreachable!(),
+    };
+    assert_eq!(items, passed + returned);
+    assert_print_setup(&out);
+}
+
+/// Issue 16.8: csv is for Excel by default (a UTF-8 BOM, Chinese headers under --lang zh, codes
+/// Excel keeps whole: 000105001000 lost its zeros and became 1.05E+11) and for a script with
+/// --no-bom (no BOM, CLI.md's English keys, codes as they are); json keeps the English keys.
+#[test]
+fn csv_for_people_and_for_scripts() {
+    let (list, standard) = (root().join("examples/region"), root().join("examples/standard"));
+    let (old, new) = (root().join("examples/region"), root().join("examples/region-v2"));
+    let runs: [(&str, Vec<&str>); 3] = [
+        ("check", vec!["check", s(&list), "--standard", s(&standard), "--format", "csv"]),
+        ("diff", vec!["diff", s(&old), s(&new), "--format", "csv"]),
+        ("review", vec!["review", s(&list), "--standard", s(&standard), "--format", "csv"]),
+    ];
+    for (name, args) in runs {
+        // For people, in Chinese.
+        let o = run(&args);
+        assert!(o.stdout.starts_with(b"\xEF\xBB\xBF"), "{name}: no BOM");
+        let body = std::str::from_utf8(&o.stdout[3..]).unwrap();
+        let mut r = csv::Reader::from_reader(body.as_bytes());
+        let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+        assert!(head.contains(&"区划代码".to_string()), "{name}: {head:?}");
+        assert!(head.contains(&"事项编码".to_string()), "{name}: {head:?}");
+        let item = head.iter().position(|h| h == "事项编码").unwrap();
+        let codes: Vec<String> = r.records().map(|x| x.unwrap()[item].to_string()).collect();
+        assert!(!codes.is_empty(), "{name}");
+        assert!(
+            codes.iter().any(|c| c.starts_with("=\"000") && c.ends_with('"')),
+            "{name}: {:?}",
+            &codes[..3.min(codes.len())]
+        );
+        // For people, in English: the BOM, the keys.
+        let mut en = args.clone();
+        en.extend(["--lang", "en"]);
+        let o = run(&en);
+        assert!(o.stdout.starts_with(b"\xEF\xBB\xBF"), "{name} en: no BOM");
+        let body = std::str::from_utf8(&o.stdout[3..]).unwrap();
+        assert!(body.lines().next().unwrap().contains("jurisdiction"), "{name}: {body:.80}");
+        // For a script.
+        let mut script = args.clone();
+        script.push("--no-bom");
+        let o = run(&script);
+        let body = std::str::from_utf8(&o.stdout).unwrap();
+        assert!(!body.starts_with('\u{feff}'), "{name}: BOM with --no-bom");
+        let mut r = csv::Reader::from_reader(body.as_bytes());
+        let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+        assert!(head.contains(&"jurisdiction".to_string()), "{name}: {head:?}");
+        assert!(head.contains(&"item".to_string()), "{name}: {head:?}");
+        let item = head.iter().position(|h| h == "item").unwrap();
+        assert!(r.records().all(|x| !x.unwrap()[item].starts_with('=')), "{name}");
+    }
+    // json keeps its English keys under --lang zh.
+    let o = run(&["check", s(&list), "--standard", s(&standard), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v[0].get("jurisdiction").is_some() && v[0].get("区划代码").is_none());
 }

@@ -128,7 +128,11 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         }
         // The machine and plain formats list only what is new since the baseline (the nightly
         // "what appeared today"); html and xlsx show everything, marked new or persisting.
-        Format::Csv => report::findings::csv(&fresh, global.lang, args.raw)?,
+        Format::Csv => report::findings::csv(
+            &fresh,
+            global.lang,
+            report::CsvStyle::new(args.raw, global.no_bom, global.lang),
+        )?,
         _ => report::findings::render_named(&fresh, args.format, global.lang, &result.names)?,
     };
     prof.stage("render");
@@ -140,9 +144,9 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         // Control characters of the data (ESC, BEL, CR in a name) are shown, not sent.
         bytes = report::escape::control_bytes(bytes);
     }
-    report::write_output(args.output.as_deref(), &bytes)?;
+    crate::output::write_output(args.output.as_deref(), &bytes)?;
     if let Some(path) = &args.write_baseline {
-        crate::report::write_atomic(
+        crate::output::write_atomic(
             path,
             &crate::baseline::to_jsonl(&result.findings, &crate::report::message::message)?,
         )?;

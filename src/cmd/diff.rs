@@ -78,19 +78,18 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         (None, Some(r))
     };
     let mut streamed: Option<(Summary, Vec<Warning>)> = None;
-    report::direct::write_output_with(args.output.as_deref(), |w| {
+    let csv = report::CsvStyle::new(args.raw, global.no_bom, global.lang);
+    crate::output::direct::write_output_with(args.output.as_deref(), |w| {
         let mut w = w;
         let w = &mut w;
         let io = |e| crate::error::Error::io("<output>", e);
         if let Some(plan) = &plan {
-            report::diff::stream_head(args.format, plan.len(), w)?;
+            report::diff::stream_head(args.format, csv, plan.len(), w)?;
             let mut sum = Summarizer::default();
             plan.run(
                 &scoring,
                 threads,
-                |first, items, buf| {
-                    report::diff::stream_items(args.format, args.raw, first, items, buf)
-                },
+                |first, items, buf| report::diff::stream_items(args.format, csv, first, items, buf),
                 |piece| {
                     for d in piece.items.as_slice() {
                         sum.add(d);
@@ -108,11 +107,12 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         let Some(report) = &whole else { return Ok(()) };
         match args.format {
             Format::Html => {
-                let html = report::diff_html::render(report, global.lang, &old.source, &new.source);
+                let html =
+                    report::diff::html::render(report, global.lang, &old.source, &new.source);
                 w.write_all(html.as_bytes()).map_err(io)
             }
             Format::Xlsx => {
-                let bytes = report::diff_xlsx::render(report, global.lang)?;
+                let bytes = report::diff::xlsx::render(report, global.lang)?;
                 w.write_all(&bytes).map_err(io)
             }
             // Control characters of the data (ESC, BEL, CR in a name) are shown, not sent to
@@ -123,18 +123,12 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
                 global.lang,
                 &old.source,
                 &new.source,
-                args.raw,
+                csv,
                 &mut report::escape::Controls(&mut **w),
             ),
-            format => report::diff::write(
-                report,
-                format,
-                global.lang,
-                &old.source,
-                &new.source,
-                args.raw,
-                w,
-            ),
+            format => {
+                report::diff::write(report, format, global.lang, &old.source, &new.source, csv, w)
+            }
         }
     })?;
     // The last block written, the file synced and renamed (streamed formats); the whole

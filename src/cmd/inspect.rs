@@ -11,7 +11,8 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::load::{load, message_en, LoadOptions};
 use crate::model::{Category, Dataset, Diagnostic, FileReport, Level};
-use crate::report::{write_output, Format, Lang};
+use crate::output::write_output;
+use crate::report::{Format, Lang};
 
 /// How many diagnostics the text output lists; the rest are counted (json lists all).
 const TEXT_DIAGNOSTICS: usize = 50;

@@ -39,6 +39,11 @@ pub struct Global {
     /// No progress bars or summary line on stderr / 不显示进度。
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+    /// csv for a script: no UTF-8 BOM, the stable English keys, codes as they are (by default
+    /// csv is for Excel: a BOM, Chinese headers under --lang zh, codes keeping their leading
+    /// zeros) / csv 供脚本读取：不加 BOM，英文列名。
+    #[arg(long, global = true)]
+    pub no_bom: bool,
 }
 
 /// The subcommands.

@@ -30,6 +30,9 @@ pub struct Args {
     /// Level of that jurisdiction (省|市|县|镇) when its code does not tell / 层级。
     #[arg(long, value_parser = parse_level)]
     pub level: Option<Level>,
+    /// 审核单位 named at the head of the 审核意见 workbook / 审核单位（xlsx 审核意见抬头）。
+    #[arg(long, value_name = "NAME")]
+    pub reviewer: Option<String>,
     /// Output format: text, json, md, csv or xlsx / 输出格式。
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
@@ -90,12 +93,20 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let keys = crate::review::keys(&list, &standard, &report);
     let review = crate::review::review(&list, &standard, &keys, &report.findings, &review_cfg);
 
-    let mut bytes = crate::report::review::render(&review, args.format, global.lang)?;
+    let csv = crate::report::CsvStyle::new(false, global.no_bom, global.lang);
+    let opinion = crate::report::review::Opinion {
+        reviewer: args.reviewer.clone(),
+        standard: args.standard.display().to_string(),
+        standard_date: latest_modified(&args.standard),
+        date: seconds_since_epoch(std::time::SystemTime::now()).unwrap_or(0),
+    };
+    let mut bytes =
+        crate::report::review::render_opinion(&review, args.format, global.lang, &opinion, csv)?;
     if args.format == Format::Text {
         // Control characters of the data (ESC, BEL, CR in a name) are shown, not sent.
         bytes = crate::report::escape::control_bytes(bytes);
     }
-    crate::report::write_output(args.output.as_deref(), &bytes)?;
+    crate::output::write_output(args.output.as_deref(), &bytes)?;
 
     if !global.quiet {
         let missing = review.list_of(crate::review::ListKind::Missing).count();
@@ -124,4 +135,19 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         }
     }
     Ok(if review.returned() > 0 { 1 } else { 0 })
+}
+
+fn seconds_since_epoch(t: std::time::SystemTime) -> Option<i64> {
+    t.duration_since(std::time::UNIX_EPOCH).ok().and_then(|d| i64::try_from(d.as_secs()).ok())
+}
+
+/// The standard's date: the latest modification of its files (a folder's entries, or the
+/// workbook itself).
+fn latest_modified(path: &std::path::Path) -> Option<i64> {
+    let of = |p: &std::path::Path| std::fs::metadata(p).ok()?.modified().ok();
+    let latest = match std::fs::read_dir(path) {
+        Ok(entries) => entries.filter_map(|e| of(&e.ok()?.path())).max(),
+        Err(_) => of(path),
+    };
+    seconds_since_epoch(latest?)
 }

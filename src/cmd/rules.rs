@@ -56,6 +56,6 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
             s
         }
     };
-    crate::report::write_output(None, out.as_bytes())?;
+    crate::output::write_output(None, out.as_bytes())?;
     Ok(0)
 }

@@ -168,9 +168,10 @@ impl Acc {
 /// The totals of one jurisdiction or department.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Group {
-    /// 区划代码, or 实施主体 (normalised) for a department.
+    /// 区划代码: the jurisdiction's, or for a department the code of the jurisdiction it serves.
     pub key: String,
-    /// 区划名称 (jurisdictions, when known), or the department's jurisdiction code.
+    /// What a reader is shown: 区划名称 (when known), or the department's 实施主体 (normalised).
+    /// (Until 2026-12 a department's key and label were the other way round.)
     pub label: String,
     #[serde(flatten)]
     pub totals: Totals,
@@ -259,7 +260,9 @@ impl Summarizer {
         };
         let mut by_j = self.jurisdictions;
         by_j.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut by_d: Vec<((Str, Str), Acc)> = self.by_d.into_iter().collect();
+        // Keyed (jurisdiction, department), like the jurisdictions: code first, name second.
+        let mut by_d: Vec<((Str, Str), Acc)> =
+            self.by_d.into_iter().map(|((d, j), a)| ((j, d), a)).collect();
         by_d.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let by_jurisdiction: Vec<Group> = by_j
             .into_iter()
@@ -267,9 +270,9 @@ impl Summarizer {
             .collect();
         let by_department: Vec<Group> = by_d
             .into_iter()
-            .map(|((k, j), a)| Group {
-                key: k.to_string(),
-                label: j.to_string(),
+            .map(|((j, d), a)| Group {
+                key: j.to_string(),
+                label: d.to_string(),
                 totals: a.finish(),
             })
             .collect();

@@ -124,10 +124,10 @@ pub struct Summary {
     pub standard_defects: usize,
 }
 
-/// Writes a small file atomically (crate::report::write_atomic) and makes it readable by all, as
+/// Writes a small file atomically (crate::output::write_atomic) and makes it readable by all, as
 /// a dataset to be shared should be (temporary files are created owner-only).
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    crate::report::write_atomic(path, bytes)?;
+    crate::output::write_atomic(path, bytes)?;
     make_readable(path)
 }
 

@@ -1,6 +1,7 @@
 //! `check --format xlsx`: a summary sheet, a findings sheet and a variants sheet, through the
-//! shared helpers of `report::xlsx` (frozen header, autofilter, widths fitting Chinese, every data
-//! cell a string so that a value such as =HYPERLINK(...) never becomes a formula).
+//! shared helpers of `report::xlsx` (frozen header, autofilter, widths fitting Chinese, counts as
+//! numbers, every text cell a string so that a value such as =HYPERLINK(...) never becomes a
+//! formula, landscape print setup).
 
 use crate::baseline::{Comparison, Status};
 use crate::check::variants::View;
@@ -8,8 +9,7 @@ use crate::check::CheckReport;
 use crate::error::Result;
 use crate::model::{Field, Severity};
 
-use super::diff_xlsx::{cap_rows, cut_notes};
-use super::xlsx::{workbook_bytes, SheetWriter};
+use super::xlsx::{cap_rows, cut_notes, workbook_bytes, Cell, SheetWriter};
 use super::Lang;
 
 fn field_name(f: Field, lang: Lang) -> &'static str {
@@ -27,18 +27,18 @@ pub fn render(
     lang: Lang,
 ) -> Result<Vec<u8>> {
     let mut summary = SheetWriter::new(lang.pick("汇总", "Summary"))?;
-    let mut rows = vec![
-        vec![lang.pick("区划", "Jurisdictions").to_string(), report.jurisdictions.to_string()],
-        vec![lang.pick("事项", "Items").to_string(), report.items.to_string()],
-        vec![lang.pick("事项组", "Item groups").to_string(), report.groups.to_string()],
+    let mut rows: Vec<Vec<Cell>> = vec![
+        vec![lang.pick("区划", "Jurisdictions").into(), Cell::from(report.jurisdictions)],
+        vec![lang.pick("事项", "Items").into(), Cell::from(report.items)],
+        vec![lang.pick("事项组", "Item groups").into(), Cell::from(report.groups)],
     ];
     for s in [Severity::Error, Severity::Warning, Severity::Info] {
-        rows.push(vec![lang.pick(s.zh(), s.as_str()).to_string(), report.count(s).to_string()]);
+        rows.push(vec![lang.pick(s.zh(), s.as_str()).into(), Cell::from(report.count(s))]);
     }
     if let Some(c) = baseline {
-        rows.push(vec![lang.pick("新增", "New").to_string(), c.new_count().to_string()]);
-        rows.push(vec![lang.pick("已解决", "Resolved").to_string(), c.resolved.len().to_string()]);
-        rows.push(vec![lang.pick("持续", "Persisting").to_string(), c.persisting().to_string()]);
+        rows.push(vec![lang.pick("新增", "New").into(), Cell::from(c.new_count())]);
+        rows.push(vec![lang.pick("已解决", "Resolved").into(), Cell::from(c.resolved.len())]);
+        rows.push(vec![lang.pick("持续", "Persisting").into(), Cell::from(c.persisting())]);
     }
     summary.table(&[lang.pick("项目", "Measure"), lang.pick("数量", "Count")], &rows, false)?;
     // Findings per field and severity.
@@ -48,10 +48,10 @@ pub fn render(
         let (e, w, i) = (n(Severity::Error), n(Severity::Warning), n(Severity::Info));
         if e + w + i > 0 {
             per_field.push(vec![
-                field_name(f, lang).to_string(),
-                e.to_string(),
-                w.to_string(),
-                i.to_string(),
+                Cell::from(field_name(f, lang)),
+                Cell::from(e),
+                Cell::from(w),
+                Cell::from(i),
             ]);
         }
     }
@@ -127,13 +127,13 @@ pub fn render(
         for ft in &t.fields {
             for v in &ft.variants {
                 rows.push(vec![
-                    t.item.to_string(),
-                    t.name.to_string(),
-                    field_name(ft.field, lang).to_string(),
-                    v.value.clone(),
-                    v.count.to_string(),
-                    if v.reference { "★".to_string() } else { String::new() },
-                    v.jurisdictions.iter().map(|j| &**j).collect::<Vec<_>>().join("、"),
+                    Cell::from(t.item.to_string()),
+                    Cell::from(t.name.to_string()),
+                    Cell::from(field_name(ft.field, lang)),
+                    Cell::from(v.value.clone()),
+                    Cell::from(v.count),
+                    Cell::from(if v.reference { "★" } else { "" }),
+                    Cell::from(v.jurisdictions.iter().map(|j| &**j).collect::<Vec<_>>().join("、")),
                 ]);
             }
         }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::model::{Field, Finding, Severity, Str};
 
-use super::{csv_safe, Format, Lang};
+use super::{CsvStyle, Format, Lang};
 
 /// The stable keys of CLI.md, in order; `message` in the chosen language.
 #[derive(Serialize)]
@@ -83,7 +83,7 @@ pub fn render_named(
             }
             Ok(out)
         }
-        Format::Csv => csv(findings, lang, false),
+        Format::Csv => csv(findings, lang, CsvStyle::default()),
         Format::Md => Ok(md(findings, lang, names).into_bytes()),
         Format::Html | Format::Xlsx => Err(Error::Usage(format!(
             "check does not write {} yet; use text, json, jsonl, csv or md",
@@ -96,37 +96,35 @@ fn json_error(e: serde_json::Error) -> Error {
     Error::Usage(format!("cannot render json: {e}"))
 }
 
-/// The csv report; `raw` leaves cells beginning with = + - @ as they are (`--raw`), else they
-/// are prefixed with ' so that a spreadsheet never runs them as formulas.
-pub fn csv(findings: &[Finding], lang: Lang, raw: bool) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// The column names of csv output for people under `--lang zh` (`KEYS` and `caused_by`).
+const KEYS_ZH: [&str; 10] =
+    ["规则", "规则名", "级别", "字段", "区划代码", "事项编码", "参照值", "实际值", "说明", "根源"];
+
+/// The csv report in `style` (`CsvStyle`: a BOM, Chinese headers and Excel-safe codes for
+/// people; cells beginning with = + - @ prefixed with ' unless raw).
+pub fn csv(findings: &[Finding], lang: Lang, style: CsvStyle) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(style.bom().to_vec());
     let err = |e: csv::Error| Error::Usage(format!("cannot render csv: {e}"));
     // `caused_by` (CLI.md's optional key) is the last column: rule/jurisdiction/item/field of
     // the root finding, empty for a finding that counts on its own.
-    w.write_record(KEYS.iter().chain(&["caused_by"])).map_err(err)?;
+    let heads = KEYS.iter().chain(&["caused_by"]).zip(KEYS_ZH).map(|(en, zh)| style.header(en, zh));
+    w.write_record(heads).map_err(err)?;
     for f in findings {
         let r = row(f, lang);
         let cause = f.caused_by.as_deref().map(cause_text).unwrap_or_default();
         let cells = [
-            r.rule,
-            r.name,
-            r.severity,
-            r.field,
-            r.jurisdiction.unwrap_or(""),
-            r.item.unwrap_or(""),
-            r.expected.unwrap_or(""),
-            r.actual.unwrap_or(""),
-            &r.message,
-            &cause,
+            style.text(r.rule),
+            style.text(r.name),
+            style.text(r.severity),
+            style.text(r.field),
+            style.code(r.jurisdiction.unwrap_or("")),
+            style.code(r.item.unwrap_or("")),
+            style.text(r.expected.unwrap_or("")),
+            style.text(r.actual.unwrap_or("")),
+            style.text(&r.message),
+            style.text(&cause),
         ];
-        w.write_record(cells.iter().map(|c| {
-            if raw {
-                c.to_string()
-            } else {
-                csv_safe(c).into_owned()
-            }
-        }))
-        .map_err(err)?;
+        w.write_record(cells.iter().map(|c| c.as_bytes())).map_err(err)?;
     }
     w.into_inner().map_err(|e| Error::Usage(format!("cannot render csv: {e}")))
 }

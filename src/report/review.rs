@@ -6,12 +6,37 @@ use std::fmt::Write as _;
 use serde_json::{json, Map, Value};
 
 use crate::error::{Error, Result};
-use crate::report::xlsx::{workbook_bytes, SheetWriter};
-use crate::report::{csv_safe, Format, Lang};
+use crate::report::xlsx::{workbook_bytes, Cell, SheetWriter};
+use crate::report::{CsvStyle, Format, Lang};
 use crate::review::{Action, ItemReview, ListFinding, ListKind, Reason, Review, Verdict};
+
+/// What the head of a written 审核意见 says beside the review's own counts: who reviews, by
+/// which standard of which date, on which day.
+#[derive(Debug, Clone, Default)]
+pub struct Opinion {
+    /// 审核单位 (`review --reviewer`); a blank to fill in by hand when not given.
+    pub reviewer: Option<String>,
+    /// 依据的标准目录: the standard as it was named on the command line.
+    pub standard: String,
+    /// The standard's date: its files' latest modification, seconds since 1970 (UTC).
+    pub standard_date: Option<i64>,
+    /// 审核日期, seconds since 1970 (UTC).
+    pub date: i64,
+}
 
 /// Renders `review` in `format`.
 pub fn render(review: &Review, format: Format, lang: Lang) -> Result<Vec<u8>> {
+    render_opinion(review, format, lang, &Opinion::default(), CsvStyle::default())
+}
+
+/// Renders `review` in `format`: the 审核意见 workbook with `opinion`'s header, csv in `style`.
+pub fn render_opinion(
+    review: &Review,
+    format: Format,
+    lang: Lang,
+    opinion: &Opinion,
+    style: CsvStyle,
+) -> Result<Vec<u8>> {
     match format {
         Format::Text => Ok(text(review, lang).into_bytes()),
         Format::Json => {
@@ -21,8 +46,8 @@ pub fn render(review: &Review, format: Format, lang: Lang) -> Result<Vec<u8>> {
             Ok(s.into_bytes())
         }
         Format::Md => Ok(markdown(review, lang).into_bytes()),
-        Format::Csv => csv(review, lang),
-        Format::Xlsx => xlsx(review),
+        Format::Csv => csv(review, lang, style),
+        Format::Xlsx => xlsx(review, opinion),
         Format::Jsonl | Format::Html => Err(Error::Usage(format!(
             "review does not write {}; use text, json, md, csv or xlsx",
             match format {
@@ -338,48 +363,78 @@ fn markdown(review: &Review, lang: Lang) -> String {
     out
 }
 
-fn csv(review: &Review, lang: Lang) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+fn csv(review: &Review, lang: Lang, style: CsvStyle) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(style.bom().to_vec());
     let csv_err = |e: csv::Error| Error::Usage(e.to_string());
-    let headers: &[&str] = if lang == Lang::Zh { &ITEM_HEADERS_ZH } else { &ITEM_HEADERS_EN };
+    let headers = ITEM_HEADERS_EN.iter().zip(ITEM_HEADERS_ZH).map(|(en, zh)| style.header(en, zh));
     w.write_record(headers).map_err(csv_err)?;
     for row in item_rows(review, lang, "\n") {
-        w.write_record(row.iter().map(|c| csv_safe(c).into_owned())).map_err(csv_err)?;
+        // 区划代码 and 事项编码 first: codes Excel keeps whole.
+        let cells = row
+            .iter()
+            .enumerate()
+            .map(|(k, c)| if k < 2 { style.code(c) } else { style.text(c) }.into_owned());
+        w.write_record(cells).map_err(csv_err)?;
     }
     w.into_inner().map_err(|e| Error::Usage(e.to_string()))
 }
 
 /// The 审核意见 workbook: 汇总, 事项审核意见, 缺失及未知事项. Always Chinese: it is the document the
 /// clerk forwards.
-fn xlsx(review: &Review) -> Result<Vec<u8>> {
+fn xlsx(review: &Review, opinion: &Opinion) -> Result<Vec<u8>> {
     let lang = Lang::Zh;
     let mut summary = SheetWriter::new("汇总")?;
-    let mut rows: Vec<Vec<String>> = review
+    summary.title("行政权力事项清单审核意见")?;
+    let reviewed: Vec<String> = review
+        .jurisdictions
+        .iter()
+        .map(|j| {
+            if j.name.is_empty() {
+                j.code.to_string()
+            } else {
+                format!("{}（{}）", j.name, j.code)
+            }
+        })
+        .collect();
+    let count = |k: ListKind| Cell::from(review.list_of(k).count());
+    summary.key_values(&[
+        ("审核单位", Cell::from(opinion.reviewer.as_deref().unwrap_or(""))),
+        ("被审核单位", Cell::from(reviewed.join("、"))),
+        ("依据的标准目录", Cell::from(opinion.standard.as_str())),
+        ("标准目录日期", opinion.standard_date.map(Cell::Date).unwrap_or_else(|| Cell::from(""))),
+        ("审核日期", if opinion.date > 0 { Cell::Date(opinion.date) } else { Cell::from("") }),
+        ("审核事项", Cell::from(review.items.len())),
+        ("通过", Cell::from(review.passed())),
+        ("退回修改", Cell::from(review.returned())),
+        ("缺失事项", count(ListKind::Missing)),
+        ("标准目录外事项", count(ListKind::Unknown)),
+    ])?;
+    let mut rows: Vec<Vec<Cell>> = review
         .jurisdictions
         .iter()
         .map(|j| {
             vec![
-                j.code.to_string(),
-                j.name.to_string(),
-                j.level.map(|l| l.zh()).unwrap_or("").to_string(),
-                j.items.to_string(),
-                j.pass.to_string(),
-                j.returned.to_string(),
-                j.list[0].to_string(),
-                j.list[1].to_string(),
-                j.list[2].to_string(),
+                Cell::from(j.code.to_string()),
+                Cell::from(j.name.to_string()),
+                Cell::from(j.level.map(|l| l.zh()).unwrap_or("")),
+                Cell::from(j.items),
+                Cell::from(j.pass),
+                Cell::from(j.returned),
+                Cell::from(j.list[0]),
+                Cell::from(j.list[1]),
+                Cell::from(j.list[2]),
             ]
         })
         .collect();
     let total =
-        |k: usize| review.jurisdictions.iter().map(|j| j.list[k]).sum::<usize>().to_string();
+        |k: usize| Cell::from(review.jurisdictions.iter().map(|j| j.list[k]).sum::<usize>());
     rows.push(vec![
         "合计".into(),
-        String::new(),
-        String::new(),
-        review.items.len().to_string(),
-        review.passed().to_string(),
-        review.returned().to_string(),
+        "".into(),
+        "".into(),
+        Cell::from(review.items.len()),
+        Cell::from(review.passed()),
+        Cell::from(review.returned()),
         total(0),
         total(1),
         total(2),
@@ -399,12 +454,10 @@ fn xlsx(review: &Review) -> Result<Vec<u8>> {
         &rows,
         false,
     )?;
-    let field_rows: Vec<Vec<String>> = review
+    let field_rows: Vec<Vec<Cell>> = review
         .by_field()
         .into_iter()
-        .map(|(f, r, a)| {
-            vec![f.zh().to_string(), f.as_str().to_string(), r.to_string(), a.to_string()]
-        })
+        .map(|(f, r, a)| vec![f.zh().into(), f.as_str().into(), r.into(), a.into()])
         .collect();
     summary.table(&["字段", "字段代码", "退回理由数", "建议数"], &field_rows, false)?;
 
@@ -540,7 +593,7 @@ mod tests {
 
     #[test]
     fn workbook_reads_back_with_returned_items_first_and_text_cells() {
-        let bytes = xlsx(&sample()).unwrap();
+        let bytes = xlsx(&sample(), &Opinion::default()).unwrap();
         let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         assert_eq!(book.sheet_names(), vec!["汇总", "事项审核意见", "缺失及未知事项"]);
         let items = book.worksheet_range("事项审核意见").unwrap();
@@ -554,8 +607,12 @@ mod tests {
         assert_eq!(s(2, 1), "=450102001000");
         assert_eq!(s(2, 5), "1. 到现场次数多于标准");
         let summary = book.worksheet_range("汇总").unwrap();
-        assert_eq!(summary.get_value((2, 0)), Some(&Data::String("合计".into())));
-        assert_eq!(summary.get_value((1, 5)), Some(&Data::String("1".into())));
+        // The opinion's head first, then the table per jurisdiction, its counts numbers.
+        assert_eq!(summary.get_value((1, 0)), Some(&Data::String("审核单位".into())));
+        let total = (0..summary.height() as u32)
+            .find(|&r| summary.get_value((r, 0)) == Some(&Data::String("合计".into())))
+            .expect("合计 row");
+        assert_eq!(summary.get_value((total - 1, 5)), Some(&Data::Float(1.0)));
         let list = book.worksheet_range("缺失及未知事项").unwrap();
         assert_eq!(list.get_value((1, 0)), Some(&Data::String("缺失事项".into())));
     }

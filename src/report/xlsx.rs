@@ -1,9 +1,14 @@
 //! Shared helpers for .xlsx reports: tables with a styled, frozen header and an autofilter,
-//! column widths that fit Chinese text (a CJK character counts as two), and string-only cells so
-//! that data never becomes a formula.
+//! column widths that fit Chinese text (a CJK character counts as two), counts, scores and
+//! percentages as numbers with a number format (sorting and SUM work), text written as strings
+//! so that data never becomes a formula, and a print setup (landscape, one page wide, the
+//! header row repeated on every page).
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{
+    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+};
 
+use super::Lang;
 use crate::error::{Error, Result};
 
 /// Excel's limit on the characters of one cell.
@@ -54,6 +59,103 @@ fn cell_text(s: &str) -> &str {
     }
 }
 
+/// One cell of a table: text, or a number Excel can sort and sum.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Written as a string, whatever it looks like (a code keeps its leading zeros, "=1+1"
+    /// stays text).
+    Text(String),
+    /// A count.
+    Int(i64),
+    /// A score or a mean (shown as Excel's General format shows it).
+    Num(f64),
+    /// A rate from 0 to 1, shown as a percentage with one decimal (`report::diff::percent`'s
+    /// rounding); empty when there is none.
+    Pct(Option<f64>),
+    /// A day, given as seconds since 1970-01-01 UTC, shown yyyy-mm-dd.
+    Date(i64),
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+
+impl From<u64> for Cell {
+    fn from(n: u64) -> Cell {
+        Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+impl From<usize> for Cell {
+    fn from(n: usize) -> Cell {
+        Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+impl From<i64> for Cell {
+    fn from(n: i64) -> Cell {
+        Cell::Int(n)
+    }
+}
+
+/// What a table's rows may be made of: plain strings, or typed cells.
+pub trait CellValue {
+    /// Writes the value at (`row`, `col`) of `w`'s sheet.
+    fn put(&self, w: &mut SheetWriter, row: u32, col: u16) -> Result<()>;
+
+    /// The lines the value takes once wrapped at the widest a column is made.
+    fn lines(&self) -> usize {
+        1
+    }
+}
+
+/// The lines `s` takes in a column of `MAX_WIDTH` units.
+fn wrapped_lines(s: &str) -> usize {
+    s.lines().map(|l| text_width(l).div_ceil(MAX_WIDTH - 2).max(1)).sum::<usize>().max(1)
+}
+
+impl CellValue for String {
+    fn put(&self, w: &mut SheetWriter, row: u32, col: u16) -> Result<()> {
+        w.text(row, col, self)
+    }
+
+    fn lines(&self) -> usize {
+        wrapped_lines(self)
+    }
+}
+
+impl CellValue for Cell {
+    fn lines(&self) -> usize {
+        match self {
+            Cell::Text(s) => wrapped_lines(s),
+            _ => 1,
+        }
+    }
+
+    fn put(&self, w: &mut SheetWriter, row: u32, col: u16) -> Result<()> {
+        match self {
+            Cell::Text(s) => w.text(row, col, s),
+            Cell::Int(n) => w.number(row, col, *n as f64, &n.to_string(), false),
+            Cell::Num(x) => w.number(row, col, *x, &super::diff::fmt_num(*x), false),
+            Cell::Pct(Some(x)) => {
+                // The fraction of the percentage every format shows (0.646 for 64.6%).
+                let shown = super::diff::percent(*x);
+                w.number(row, col, (x * 1000.0).round() / 1000.0, &format!("{shown:.1}%"), true)
+            }
+            Cell::Pct(None) => w.text(row, col, ""),
+            Cell::Date(secs) => w.date(row, col, *secs),
+        }
+    }
+}
+
 /// Writes one worksheet made of tables, tracking column widths as it goes.
 pub struct SheetWriter {
     ws: Worksheet,
@@ -61,7 +163,10 @@ pub struct SheetWriter {
     row: u32,
     header: Format,
     cell: Format,
-    frozen: bool,
+    number: Format,
+    percent: Format,
+    /// The header row of the sheet's first table: frozen, and repeated on every printed page.
+    header_row: Option<u32>,
 }
 
 impl SheetWriter {
@@ -74,33 +179,125 @@ impl SheetWriter {
             .set_background_color(Color::RGB(0xD9E1F2))
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter);
+            .set_align(FormatAlign::VerticalCenter)
+            .set_text_wrap();
         let cell = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-        Ok(SheetWriter { ws, widths: Vec::new(), row: 0, header, cell, frozen: false })
+        let number = Format::new().set_align(FormatAlign::Top);
+        let percent = Format::new().set_align(FormatAlign::Top).set_num_format("0.0%");
+        Ok(SheetWriter {
+            ws,
+            widths: Vec::new(),
+            row: 0,
+            header,
+            cell,
+            number,
+            percent,
+            header_row: None,
+        })
     }
 
-    /// Writes a table at the current row: a styled header row, then `rows`, every cell a string.
-    /// The first table of a sheet gets the frozen header; `filter` adds an autofilter over it.
-    pub fn table(&mut self, headers: &[&str], rows: &[Vec<String>], filter: bool) -> Result<()> {
+    /// The row the next table starts at.
+    pub fn next_row(&self) -> u32 {
+        self.row
+    }
+
+    /// Writes a title line at the current row (bold, larger) and moves down one row. A title
+    /// does not widen its column.
+    pub fn title(&mut self, text: &str) -> Result<()> {
+        let f = Format::new().set_bold().set_font_size(14);
+        self.ws.write_string_with_format(self.row, 0, cell_text(text), &f).map_err(xlsx_err)?;
+        self.row += 1;
+        Ok(())
+    }
+
+    /// Writes `label: value` lines of a header block (label bold), then a blank row.
+    pub fn key_values(&mut self, pairs: &[(&str, Cell)]) -> Result<()> {
+        let bold = Format::new().set_bold().set_align(FormatAlign::Top);
+        // Values spill to the right over the empty cells instead of wrapping in a column
+        // sized for the table below.
+        let plain = Format::new().set_align(FormatAlign::Left);
+        for (label, value) in pairs {
+            self.ws.write_string_with_format(self.row, 0, *label, &bold).map_err(xlsx_err)?;
+            self.fit(0, label);
+            let row = self.row;
+            match value {
+                Cell::Text(s) => {
+                    self.ws
+                        .write_string_with_format(row, 1, cell_text(s), &plain)
+                        .map_err(xlsx_err)?;
+                }
+                Cell::Int(n) => {
+                    self.ws
+                        .write_number_with_format(row, 1, *n as f64, &plain)
+                        .map_err(xlsx_err)?;
+                }
+                other => other.put(self, row, 1)?,
+            }
+            self.row += 1;
+        }
+        self.row += 1;
+        Ok(())
+    }
+
+    fn text(&mut self, row: u32, col: u16, v: &str) -> Result<()> {
+        let text = cell_text(v);
+        // write_string, never write(): a value such as "=1+1" stays text.
+        self.ws.write_string_with_format(row, col, text, &self.cell).map_err(xlsx_err)?;
+        self.fit(col as usize, text);
+        Ok(())
+    }
+
+    fn date(&mut self, row: u32, col: u16, secs: i64) -> Result<()> {
+        // The day only: a workbook says 审核日期 2026-12-02, not a time of day.
+        let day =
+            ExcelDateTime::from_timestamp(secs - secs.rem_euclid(86_400)).map_err(xlsx_err)?;
+        let f = Format::new().set_align(FormatAlign::Left).set_num_format("yyyy-mm-dd");
+        self.ws.write_datetime_with_format(row, col, &day, &f).map_err(xlsx_err)?;
+        self.fit(col as usize, "2026-12-02");
+        Ok(())
+    }
+
+    fn number(&mut self, row: u32, col: u16, x: f64, shown: &str, pct: bool) -> Result<()> {
+        let f = if pct { &self.percent } else { &self.number };
+        self.ws.write_number_with_format(row, col, x, f).map_err(xlsx_err)?;
+        self.fit(col as usize, shown);
+        Ok(())
+    }
+
+    /// Writes a table at the current row: a styled header row, then `rows` (strings written as
+    /// text, typed cells as they are). The first table of a sheet gets the frozen header, also
+    /// repeated on every printed page; `filter` adds an autofilter over it.
+    pub fn table<C: CellValue>(
+        &mut self,
+        headers: &[&str],
+        rows: &[Vec<C>],
+        filter: bool,
+    ) -> Result<()> {
         let first = self.row;
         for (c, h) in headers.iter().enumerate() {
             let col = c as u16;
             self.ws.write_string_with_format(first, col, *h, &self.header).map_err(xlsx_err)?;
             self.fit(c, h);
         }
-        if !self.frozen {
-            self.ws.set_freeze_panes(first + 1, 0).map_err(xlsx_err)?;
-            self.frozen = true;
+        if self.header_row.is_none() {
+            // A table under a header block (the 审核意见's) scrolls: frozen, the block would
+            // fill the window.
+            if first == 0 {
+                self.ws.set_freeze_panes(first + 1, 0).map_err(xlsx_err)?;
+            }
+            self.header_row = Some(first);
         }
         for (r, row) in rows.iter().enumerate() {
             let rr = first + 1 + r as u32;
+            let mut lines = 1;
             for (c, v) in row.iter().enumerate() {
-                let text = cell_text(v);
-                // write_string, never write(): a value such as "=1+1" stays text.
-                self.ws
-                    .write_string_with_format(rr, c as u16, text, &self.cell)
-                    .map_err(xlsx_err)?;
-                self.fit(c, text);
+                v.put(self, rr, c as u16)?;
+                lines = lines.max(v.lines());
+            }
+            // Spreadsheets do not size a row to its wrapped text when they open a file: a
+            // row of several reasons is made tall enough here, or its lines print over the next.
+            if lines > 1 {
+                self.ws.set_row_height(rr, 15.0 * lines.min(60) as f64).map_err(xlsx_err)?;
             }
         }
         let last = first + rows.len() as u32;
@@ -122,21 +319,56 @@ impl SheetWriter {
         }
     }
 
-    /// Sets the column widths and hands the sheet over.
+    /// Sets the column widths and the print setup (A4 landscape, fitted to one page wide, the
+    /// first table's header row on every page) and hands the sheet over.
     pub fn finish(mut self) -> Result<Worksheet> {
         for (c, w) in self.widths.iter().enumerate() {
             let w = (*w).clamp(MIN_WIDTH, MAX_WIDTH);
             self.ws.set_column_width(c as u16, w as f64).map_err(xlsx_err)?;
         }
+        self.ws.set_paper_size(9);
+        self.ws.set_landscape();
+        self.ws.set_print_fit_to_pages(1, 0);
+        if let Some(h) = self.header_row {
+            self.ws.set_repeat_rows(h, h).map_err(xlsx_err)?;
+        }
         Ok(self.ws)
     }
+}
+
+/// Rows of data a worksheet holds below its header (Excel's 1,048,576 rows minus one).
+pub const MAX_DATA_ROWS: usize = 1_048_575;
+
+/// Cuts `rows` to what one worksheet holds; returns how many were left out.
+pub fn cap_rows<T>(rows: &mut Vec<Vec<T>>) -> usize {
+    let over = rows.len().saturating_sub(MAX_DATA_ROWS);
+    rows.truncate(MAX_DATA_ROWS);
+    over
+}
+
+/// The summary rows saying which sheets were cut, if any.
+pub fn cut_notes(cut: &[(&str, usize)], lang: Lang) -> Vec<Vec<String>> {
+    cut.iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(sheet, n)| {
+            vec![
+                (*sheet).to_string(),
+                match lang {
+                    Lang::Zh => format!("超出 Excel 行数上限，另有{n}行未写入；全部见 csv 输出"),
+                    Lang::En => {
+                        format!("{n} more rows exceed Excel's row limit; csv output has them all")
+                    }
+                },
+            ]
+        })
+        .collect()
 }
 
 /// Assembles sheets into a workbook and returns its bytes.
 pub fn workbook_bytes(sheets: Vec<Worksheet>) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
     // A fixed creation date: the same input gives a byte-identical workbook.
-    let epoch = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1).map_err(xlsx_err)?;
+    let epoch = ExcelDateTime::from_ymd(2000, 1, 1).map_err(xlsx_err)?;
     wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&epoch));
     for ws in sheets {
         wb.push_worksheet(ws);
@@ -166,12 +398,43 @@ mod tests {
     #[test]
     fn formulas_stay_text_when_read_back() {
         let mut w = SheetWriter::new("表").unwrap();
-        w.table(&["甲", "乙"], &[vec!["=1+1".into(), "食品经营许可".into()]], true).unwrap();
+        w.table(&["甲", "乙"], &[vec![String::from("=1+1"), "食品经营许可".into()]], true).unwrap();
         let bytes = workbook_bytes(vec![w.finish().unwrap()]).unwrap();
         let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         let range = book.worksheet_range("表").unwrap();
         assert_eq!(range.get((1, 0)), Some(&Data::String("=1+1".into())));
         assert_eq!(range.get((1, 1)), Some(&Data::String("食品经营许可".into())));
         assert!(book.worksheet_formula("表").unwrap().rows().flatten().all(|f| f.is_empty()));
+    }
+
+    #[test]
+    fn numbers_stay_numbers_when_read_back() {
+        let mut w = SheetWriter::new("表").unwrap();
+        let rows = vec![vec![
+            Cell::from("000105001000"),
+            Cell::from(14_u64),
+            Cell::Num(-2.5),
+            Cell::Pct(Some(0.6455)),
+            Cell::Pct(None),
+        ]];
+        w.table(&["编码", "数", "分", "率", "空"], &rows, true).unwrap();
+        let bytes = workbook_bytes(vec![w.finish().unwrap()]).unwrap();
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("表").unwrap();
+        assert_eq!(range.get((1, 0)), Some(&Data::String("000105001000".into())));
+        assert_eq!(range.get((1, 1)), Some(&Data::Float(14.0)));
+        assert_eq!(range.get((1, 2)), Some(&Data::Float(-2.5)));
+        // The rate stored as the rounded percentage every other format shows (64.6%).
+        assert_eq!(range.get((1, 3)), Some(&Data::Float(0.646)));
+    }
+
+    #[test]
+    fn rows_beyond_the_sheet_are_cut_and_noted() {
+        let mut rows = vec![vec![String::new()]; MAX_DATA_ROWS + 3];
+        assert_eq!(cap_rows(&mut rows), 3);
+        assert_eq!(rows.len(), MAX_DATA_ROWS);
+        let notes = cut_notes(&[("变化明细", 3), ("逐项对比", 0)], Lang::Zh);
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0][1].contains("另有3行"));
     }
 }

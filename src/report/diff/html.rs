@@ -7,10 +7,10 @@ use std::fmt::Write as _;
 
 use similar::{ChangeTag, TextDiff};
 
-use super::html::{esc, filter_box, page, tile};
-use super::Lang;
-use crate::diff::{Change, DiffReport, Measures, RankRow, Rates, Status};
+use crate::diff::{Change, DiffReport, ItemDiff, Measures, RankRow, Rates, Status};
 use crate::model::Field;
+use crate::report::html::{esc, filter_box, page, tile};
+use crate::report::Lang;
 
 /// The old and the new text with their character-level differences marked: deletions in the
 /// old (<del>), insertions in the new (<ins>), everything escaped.
@@ -38,24 +38,52 @@ pub fn side_by_side(old: &str, new: &str) -> (String, String) {
     (l.replace("</del><del>", ""), r.replace("</ins><ins>", ""))
 }
 
-/// One inline diff: old → new in a single run of text.
+/// One inline diff: old → new in a single run of text. A deletion followed by an insertion
+/// gets a visible arrow between them (7→3个工作日, never "73个工作日" once the marks are gone);
+/// unrelated texts read as old → new whole, as the text report shows them.
 pub fn inline(old: &str, new: &str) -> String {
+    let (old, new) = (old.trim(), new.trim());
+    if old.is_empty() || new.is_empty() {
+        return match (old.is_empty(), new.is_empty()) {
+            (true, false) => format!("<ins>{}</ins>", esc(new)),
+            (false, true) => format!("<del>{}</del>", esc(old)),
+            _ => String::new(),
+        };
+    }
     let diff = TextDiff::from_chars(old, new);
-    let mut out = String::new();
+    if diff.ratio() < 0.3 {
+        return format!("<del>{}</del>{ARROW}<ins>{}</ins>", esc(old), esc(new));
+    }
+    let mut runs: Vec<(ChangeTag, String)> = Vec::new();
     for change in diff.iter_all_changes() {
-        let v = esc(change.value());
-        match change.tag() {
+        match runs.last_mut() {
+            Some((tag, text)) if *tag == change.tag() => text.push_str(change.value()),
+            _ => runs.push((change.tag(), change.value().to_string())),
+        }
+    }
+    let mut out = String::new();
+    let mut last = ChangeTag::Equal;
+    for (tag, text) in &runs {
+        let v = esc(text);
+        match tag {
             ChangeTag::Equal => out.push_str(&v),
             ChangeTag::Delete => {
                 let _ = write!(out, "<del>{v}</del>");
             }
             ChangeTag::Insert => {
+                if last == ChangeTag::Delete {
+                    out.push_str(ARROW);
+                }
                 let _ = write!(out, "<ins>{v}</ins>");
             }
         }
+        last = *tag;
     }
-    out.replace("</del><del>", "").replace("</ins><ins>", "")
+    out
 }
+
+/// The mark between an old and a new run.
+const ARROW: &str = "<span class=\"to\">→</span>";
 
 /// Item sections on one page: a province's half a million changed items would make a page no
 /// browser opens; regressions come first, so they are the ones shown.
@@ -63,7 +91,8 @@ pub const MAX_ITEMS: usize = 5_000;
 
 const EXTRA_CSS: &str = "<style>del{background:#ffd7d5;text-decoration:line-through}ins{background:#ccffd8;text-decoration:none}\
 .reg{border-left:4px solid #c62828;padding-left:8px}.simp{border-left:4px solid #2e7d32;padding-left:8px}\
-.same{border-left:4px solid #9fb3c8;padding-left:8px}.sbs td{width:50%}</style>";
+.same{border-left:4px solid #9fb3c8;padding-left:8px}.to{color:#52606d;padding:0 2px}\
+table.chg,table.sbs{table-layout:fixed;width:100%;max-width:1100px}col.k{width:8em}col.f{width:9em}</style>";
 
 /// A horizontal bar chart as inline SVG: one bar per (label, value), negative values to the
 /// left of the axis in red, positive to the right in green.
@@ -94,7 +123,7 @@ pub fn bar_chart(rows: &[(String, f64)], unit: &str) -> String {
             row_h - 6.0,
             label_w + bar_w + 6.0,
             y + 14.0,
-            esc(&super::diff::fmt_num(*v)),
+            esc(&super::fmt_num(*v)),
             esc(unit)
         );
     }
@@ -106,7 +135,7 @@ pub fn bar_chart(rows: &[(String, f64)], unit: &str) -> String {
 }
 
 fn pct(x: Option<f64>) -> f64 {
-    x.map(|v| (v * 1000.0).round() / 10.0).unwrap_or(0.0)
+    x.map(super::percent).unwrap_or(0.0)
 }
 
 fn rates_chart(before: &Rates, after: &Rates, lang: Lang) -> String {
@@ -129,20 +158,6 @@ fn field_name(f: Field, lang: Lang) -> &'static str {
         Lang::Zh => f.zh(),
         Lang::En => f.as_str(),
     }
-}
-
-fn kind_name(kind: &str, lang: Lang) -> String {
-    let zh = match kind {
-        "added" => "增加",
-        "removed" => "删除",
-        "renumbered" => "条款变化",
-        "reordered" => "顺序调整",
-        "reworded" => "改写",
-        "required" => "必要性变化",
-        "stamped" => "盖章变化",
-        _ => kind,
-    };
-    lang.pick(zh, kind).to_string()
 }
 
 fn measures_table(b: Option<&Measures>, a: Option<&Measures>, lang: Lang) -> String {
@@ -187,12 +202,12 @@ fn measures_table(b: Option<&Measures>, a: Option<&Measures>, lang: Lang) -> Str
     s
 }
 
-fn change_rows(changes: &[&Change], lang: Lang, side: bool) -> String {
+fn change_rows(changes: &[&Change], it: &ItemDiff, lang: Lang, side: bool) -> String {
     let mut s = String::new();
     for c in changes {
         let old = c.old.as_deref().unwrap_or("");
         let new = c.new.as_deref().unwrap_or("");
-        let kind = c.kind.map(|k| kind_name(k, lang)).unwrap_or_default();
+        let kind = super::change_word(c, it, lang);
         if side {
             let (l, r) = side_by_side(old, new);
             let _ = write!(s, "<tr><td>{}</td><td>{l}</td><td>{r}</td></tr>", esc(&kind));
@@ -209,7 +224,7 @@ fn change_rows(changes: &[&Change], lang: Lang, side: bool) -> String {
     s
 }
 
-fn ranking(rows: &[RankRow], lang: Lang, title: &str) -> String {
+fn ranking(rows: &[RankRow], lang: Lang, title: &str, name_head: &str) -> String {
     let mut s = format!("<h3>{}</h3>", esc(title));
     let chart: Vec<(String, f64)> = rows
         .iter()
@@ -221,9 +236,10 @@ fn ranking(rows: &[RankRow], lang: Lang, title: &str) -> String {
     s.push_str(&bar_chart(&chart, ""));
     let _ = write!(
         s,
-        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
         esc(lang.pick("名次", "Rank")),
-        esc(lang.pick("单位", "Unit")),
+        esc(lang.pick("区划代码", "Code")),
+        esc(name_head),
         esc(lang.pick("总分", "Score")),
         esc(lang.pick("平均分", "Mean")),
         esc(lang.pick("简化", "Simplified")),
@@ -232,12 +248,12 @@ fn ranking(rows: &[RankRow], lang: Lang, title: &str) -> String {
     for r in rows {
         let _ = write!(
             s,
-            "<tr class=\"f\"><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr class=\"f\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             r.rank,
             esc(&r.key),
             esc(&r.label),
-            esc(&super::diff::fmt_num(r.score)),
-            esc(&r.mean_score.map(super::diff::fmt_num).unwrap_or_default()),
+            esc(&super::fmt_num(r.score)),
+            esc(&r.mean_score.map(super::fmt_num).unwrap_or_default()),
             r.simplified,
             r.complicated
         );
@@ -263,7 +279,7 @@ pub fn render(r: &DiffReport, lang: Lang, old: &str, new: &str) -> String {
     tile(&mut b, "error", &t.complicated.to_string(), lang.pick("更复杂", "more complicated"));
     tile(&mut b, "", &t.added.to_string(), lang.pick("新增", "added"));
     tile(&mut b, "", &t.removed.to_string(), lang.pick("取消", "removed"));
-    tile(&mut b, "", &super::diff::fmt_num(t.score), lang.pick("简化总分", "score"));
+    tile(&mut b, "", &super::fmt_num(t.score), lang.pick("简化总分", "score"));
     b.push_str("</div>");
     b.push_str(&filter_box(lang));
     let _ = write!(b, "<h2>{}</h2>", esc(lang.pick("减少量", "Reductions")));
@@ -289,11 +305,13 @@ pub fn render(r: &DiffReport, lang: Lang, old: &str, new: &str) -> String {
         &r.summary.ranking.jurisdictions,
         lang,
         lang.pick("按区划", "By jurisdiction"),
+        lang.pick("区划名称", "Jurisdiction"),
     ));
     b.push_str(&ranking(
         &r.summary.ranking.departments,
         lang,
         lang.pick("按部门", "By department"),
+        lang.pick("部门", "Department"),
     ));
 
     let _ = write!(
@@ -334,7 +352,7 @@ pub fn render(r: &DiffReport, lang: Lang, old: &str, new: &str) -> String {
             esc(status),
             esc(&it.department),
             esc(lang.pick("得分", "score")),
-            esc(&super::diff::fmt_num(it.score))
+            esc(&super::fmt_num(it.score))
         );
         if it.recoded {
             let _ = write!(
@@ -353,11 +371,12 @@ pub fn render(r: &DiffReport, lang: Lang, old: &str, new: &str) -> String {
         if !plain.is_empty() {
             let _ = write!(
                 b,
-                "<table><tr><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+                "<table class=\"chg\"><colgroup><col class=\"f\"><col class=\"k\"><col></colgroup>\
+                 <tr><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
                 esc(lang.pick("字段", "Field")),
                 esc(lang.pick("变化", "Kind")),
                 esc(lang.pick("调整前 → 调整后", "old → new")),
-                change_rows(&plain, lang, false)
+                change_rows(&plain, it, lang, false)
             );
         }
         for field in [Field::Steps, Field::Materials] {
@@ -367,11 +386,12 @@ pub fn render(r: &DiffReport, lang: Lang, old: &str, new: &str) -> String {
             }
             let _ = write!(
                 b,
-                "<table class=\"sbs\"><tr><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+                "<table class=\"sbs\"><colgroup><col class=\"k\"><col><col></colgroup>\
+                 <tr><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
                 esc(field_name(field, lang)),
                 esc(lang.pick("调整前", "before")),
                 esc(lang.pick("调整后", "after")),
-                change_rows(&list, lang, true)
+                change_rows(&list, it, lang, true)
             );
         }
         b.push_str("</section>");
@@ -420,7 +440,19 @@ mod tests {
 
     #[test]
     fn inline_marks_both() {
-        assert_eq!(inline("20个工作日", "10个工作日"), "<del>2</del><ins>1</ins>0个工作日");
+        assert_eq!(
+            inline("20个工作日", "10个工作日"),
+            "<del>2</del><span class=\"to\">→</span><ins>1</ins>0个工作日"
+        );
+        // Regression: 7→3 read "73个工作日" once the marks were gone.
+        assert_eq!(
+            inline("7个工作日", "3个工作日"),
+            format!("<del>7</del>{ARROW}<ins>3</ins>个工作日")
+        );
+        assert_eq!(
+            inline("安全设施设计审查", "无"),
+            format!("<del>安全设施设计审查</del>{ARROW}<ins>无</ins>")
+        );
     }
 
     #[test]

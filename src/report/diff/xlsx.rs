@@ -1,21 +1,21 @@
 //! `diff --format xlsx`: a summary sheet (totals, rates, ranking), a changes sheet (one row per
 //! field change) and an items sheet (measures before and after, score), through the shared
-//! helpers of `report::xlsx` — every data cell a string, never a formula.
+//! helpers of `report::xlsx`: counts, scores and rates as numbers, text as strings (never a
+//! formula), the kind of each change in words (新增, 删除, 改名, 压缩2个工作日 …).
 
 use crate::diff::{DiffReport, Measures, Rates};
 use crate::error::Result;
 
-use super::diff::fmt_num;
-use super::xlsx::{workbook_bytes, SheetWriter};
-use super::Lang;
+use crate::report::xlsx::{cap_rows, cut_notes, workbook_bytes, Cell, SheetWriter};
+use crate::report::Lang;
 
-fn rate(x: Option<f64>) -> String {
-    x.map(|v| format!("{:.1}%", v * 100.0)).unwrap_or_default()
+fn rate(x: Option<f64>) -> Cell {
+    Cell::Pct(x)
 }
 
-fn rate_rows(b: &Rates, a: &Rates, lang: Lang) -> Vec<Vec<String>> {
+fn rate_rows(b: &Rates, a: &Rates, lang: Lang) -> Vec<Vec<Cell>> {
     vec![
-        vec![lang.pick("事项数", "items").into(), b.items.to_string(), a.items.to_string()],
+        vec![lang.pick("事项数", "items").into(), b.items.into(), a.items.into()],
         vec![
             lang.pick("承诺时限压缩率", "compression").into(),
             rate(b.compression),
@@ -39,47 +39,19 @@ fn rate_rows(b: &Rates, a: &Rates, lang: Lang) -> Vec<Vec<String>> {
     ]
 }
 
-fn measures(m: Option<&Measures>) -> Vec<String> {
+fn measures(m: Option<&Measures>) -> Vec<Cell> {
     match m {
         Some(m) => vec![
-            m.steps.to_string(),
-            m.stamps.to_string(),
-            m.materials.to_string(),
-            m.committed_days.map(|d| d.to_string()).unwrap_or_default(),
-            m.visits.to_string(),
-            m.intermediaries.to_string(),
-            (m.charged as u8).to_string(),
+            m.steps.into(),
+            m.stamps.into(),
+            m.materials.into(),
+            m.committed_days.map(Cell::from).unwrap_or_else(|| "".into()),
+            m.visits.into(),
+            m.intermediaries.into(),
+            (m.charged as u64).into(),
         ],
-        None => vec![String::new(); 7],
+        None => vec![Cell::from(""); 7],
     }
-}
-
-/// Rows of data a worksheet holds below its header (Excel's 1,048,576 rows minus one).
-pub const MAX_DATA_ROWS: usize = 1_048_575;
-
-/// Cuts `rows` to what one worksheet holds; returns how many were left out.
-pub fn cap_rows(rows: &mut Vec<Vec<String>>) -> usize {
-    let over = rows.len().saturating_sub(MAX_DATA_ROWS);
-    rows.truncate(MAX_DATA_ROWS);
-    over
-}
-
-/// The summary rows saying which sheets were cut, if any.
-pub fn cut_notes(cut: &[(&str, usize)], lang: Lang) -> Vec<Vec<String>> {
-    cut.iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(sheet, n)| {
-            vec![
-                (*sheet).to_string(),
-                match lang {
-                    Lang::Zh => format!("超出 Excel 行数上限，另有{n}行未写入；全部见 csv 输出"),
-                    Lang::En => {
-                        format!("{n} more rows exceed Excel's row limit; csv output has them all")
-                    }
-                },
-            ]
-        })
-        .collect()
 }
 
 /// Renders the diff as an .xlsx workbook.
@@ -87,24 +59,24 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
     let t = &r.summary.totals;
     let mut summary = SheetWriter::new(lang.pick("汇总", "Summary"))?;
     let red = &t.reduced;
-    let rows: Vec<Vec<String>> = [
-        (lang.pick("事项", "items"), t.items.to_string()),
-        (lang.pick("简化", "simpler"), t.simplified.to_string()),
-        (lang.pick("未变", "same"), t.same.to_string()),
-        (lang.pick("更复杂", "more complicated"), t.complicated.to_string()),
-        (lang.pick("新增", "added"), t.added.to_string()),
-        (lang.pick("取消", "removed"), t.removed.to_string()),
-        (lang.pick("编码变更", "recoded"), t.recoded.to_string()),
-        (lang.pick("简化总分", "score"), fmt_num(t.score)),
-        (lang.pick("减少环节", "steps removed"), red.steps.to_string()),
-        (lang.pick("减少盖章", "stamps removed"), red.stamps.to_string()),
-        (lang.pick("减少材料", "materials removed"), red.materials.to_string()),
-        (lang.pick("减少跑动", "visits removed"), red.visits.to_string()),
-        (lang.pick("减少中介", "intermediaries removed"), red.intermediaries.to_string()),
-        (lang.pick("压缩时限（工作日）", "committed days cut"), red.committed_days.to_string()),
+    let rows: Vec<Vec<Cell>> = [
+        (lang.pick("事项", "items"), Cell::from(t.items)),
+        (lang.pick("简化", "simpler"), Cell::from(t.simplified)),
+        (lang.pick("未变", "same"), Cell::from(t.same)),
+        (lang.pick("更复杂", "more complicated"), Cell::from(t.complicated)),
+        (lang.pick("新增", "added"), Cell::from(t.added)),
+        (lang.pick("取消", "removed"), Cell::from(t.removed)),
+        (lang.pick("编码变更", "recoded"), Cell::from(t.recoded)),
+        (lang.pick("简化总分", "score"), Cell::Num(t.score)),
+        (lang.pick("减少环节", "steps removed"), Cell::from(red.steps)),
+        (lang.pick("减少盖章", "stamps removed"), Cell::from(red.stamps)),
+        (lang.pick("减少材料", "materials removed"), Cell::from(red.materials)),
+        (lang.pick("减少跑动", "visits removed"), Cell::from(red.visits)),
+        (lang.pick("减少中介", "intermediaries removed"), Cell::from(red.intermediaries)),
+        (lang.pick("压缩时限（工作日）", "committed days cut"), Cell::from(red.committed_days)),
     ]
     .into_iter()
-    .map(|(k, v)| vec![k.to_string(), v])
+    .map(|(k, v)| vec![Cell::from(k), v])
     .collect();
     summary.table(&[lang.pick("项目", "Measure"), lang.pick("数值", "Value")], &rows, false)?;
     summary.table(
@@ -113,28 +85,28 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
         false,
     )?;
     for (title, list) in [
-        (lang.pick("区划排名", "Jurisdiction"), &r.summary.ranking.jurisdictions),
-        (lang.pick("部门排名", "Department"), &r.summary.ranking.departments),
+        (lang.pick("区划名称", "Jurisdiction"), &r.summary.ranking.jurisdictions),
+        (lang.pick("部门", "Department"), &r.summary.ranking.departments),
     ] {
-        let rows: Vec<Vec<String>> = list
+        let rows: Vec<Vec<Cell>> = list
             .iter()
             .map(|x| {
                 vec![
-                    x.rank.to_string(),
-                    x.key.clone(),
-                    x.label.clone(),
-                    fmt_num(x.score),
-                    x.mean_score.map(fmt_num).unwrap_or_default(),
-                    x.simplified.to_string(),
-                    x.complicated.to_string(),
+                    x.rank.into(),
+                    x.key.clone().into(),
+                    x.label.clone().into(),
+                    Cell::Num(x.score),
+                    x.mean_score.map(Cell::Num).unwrap_or_else(|| "".into()),
+                    x.simplified.into(),
+                    x.complicated.into(),
                 ]
             })
             .collect();
         summary.table(
             &[
                 lang.pick("名次", "Rank"),
+                lang.pick("区划代码", "Code"),
                 title,
-                lang.pick("名称", "Name"),
                 lang.pick("总分", "Score"),
                 lang.pick("平均分", "Mean"),
                 lang.pick("简化", "Simplified"),
@@ -155,7 +127,7 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
                 it.name.to_string(),
                 it.department.to_string(),
                 lang.pick(c.field.zh(), c.field.as_str()).to_string(),
-                c.kind.unwrap_or("").to_string(),
+                super::change_word(c, it, lang),
                 c.old.clone().unwrap_or_default(),
                 c.new.clone().unwrap_or_default(),
             ]);
@@ -178,17 +150,17 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
     )?;
 
     let mut items = SheetWriter::new(lang.pick("逐项对比", "Items"))?;
-    let mut rows: Vec<Vec<String>> = r
+    let mut rows: Vec<Vec<Cell>> = r
         .items
         .iter()
         .map(|it| {
             let mut row = vec![
-                it.jurisdiction.to_string(),
-                it.item.to_string(),
-                it.name.to_string(),
-                it.department.to_string(),
-                lang.pick(it.status.zh(), it.status.as_str()).to_string(),
-                fmt_num(it.score),
+                it.jurisdiction.to_string().into(),
+                it.item.to_string().into(),
+                it.name.to_string().into(),
+                it.department.to_string().into(),
+                lang.pick(it.status.zh(), it.status.as_str()).into(),
+                Cell::Num(it.score),
             ];
             row.extend(measures(it.before.as_ref()));
             row.extend(measures(it.after.as_ref()));
@@ -256,19 +228,4 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
         sheets.push(warnings.finish()?);
     }
     workbook_bytes(sheets)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rows_beyond_the_sheet_are_cut_and_noted() {
-        let mut rows = vec![vec![String::new()]; MAX_DATA_ROWS + 3];
-        assert_eq!(cap_rows(&mut rows), 3);
-        assert_eq!(rows.len(), MAX_DATA_ROWS);
-        let notes = cut_notes(&[("变化明细", 3), ("逐项对比", 0)], Lang::Zh);
-        assert_eq!(notes.len(), 1);
-        assert!(notes[0][1].contains("另有3行"));
-    }
 }
