@@ -33,7 +33,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "csv")]
     pub format: OutFormat,
     /// Output folder / 输出目录。
-    #[arg(short = 'o', long = "out")]
+    #[arg(short = 'o', long = "output", alias = "out", value_name = "DIR")]
     pub out: PathBuf,
     /// Number of cities (at most 14) / 市的数量。
     #[arg(long)]
