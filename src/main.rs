@@ -5,10 +5,11 @@ use clap::Parser;
 
 fn main() {
     let cli = qingdan::cmd::Cli::parse();
+    let zh = cli.global.lang == qingdan::report::Lang::Zh;
     let code = match qingdan::cmd::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("qingdan: error: {err}");
+            eprintln!("{}", qingdan::cmd::error_line(&err, zh));
             2
         }
     };

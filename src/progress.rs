@@ -1,4 +1,5 @@
-//! Progress on stderr, one spinner per stage (indicatif). Hidden when stderr is not a terminal
+//! Progress on stderr, one spinner per stage, or a bar with counts, percent and time left for
+//! a stage of known size (indicatif). Hidden when stderr is not a terminal
 //! (indicatif's stderr target draws nothing then) or with --quiet, so logs and pipes stay clean;
 //! each stage's spinner is cleared when it ends, leaving only the run's summary line.
 
@@ -51,6 +52,37 @@ impl Progress {
         Stage { bar }
     }
 
+    /// Starts a stage of known size: a bar with the count done (`unit`: 行, 区划, ...), the
+    /// percent and the time left, drawn (like the spinners, after about a second) only on a
+    /// terminal, never into a file or a pipe.
+    pub fn bar(&self, name: &str, len: u64, unit: &str, zh: bool) -> Stage {
+        let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
+        let template = if zh {
+            format!(
+                "{{prefix}} {{msg}} [{{bar:30}}] {{pos}}/{{len}} {unit} {{percent}}% 剩余 {{eta}}"
+            )
+        } else {
+            format!(
+                "{{prefix}} {{msg}} [{{bar:30}}] {{pos}}/{{len}} {unit} {{percent}}% {{eta}} left"
+            )
+        };
+        if let Ok(style) = ProgressStyle::with_template(&template) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_prefix("qingdan");
+        bar.set_message(name.to_string());
+        if !self.hidden {
+            let late = bar.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(SHOW_AFTER);
+                if !late.is_finished() {
+                    late.set_draw_target(ProgressDrawTarget::stderr_with_hz(4));
+                }
+            });
+        }
+        Stage { bar }
+    }
+
     /// Time since the run started.
     pub fn elapsed(&self) -> Duration {
         self.start.elapsed()
@@ -58,6 +90,11 @@ impl Progress {
 }
 
 impl Stage {
+    /// Sets how much of a sized stage is done.
+    pub fn set(&self, done: u64) {
+        self.bar.set_position(done);
+    }
+
     /// Ends the stage and clears its line.
     pub fn done(self) {
         self.bar.finish_and_clear();
@@ -75,6 +112,17 @@ impl Drop for Stage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sized_stage_counts_and_is_hidden_when_quiet() {
+        let p = Progress::new(true);
+        let s = p.bar("生成", 10, "区划", true);
+        s.set(4);
+        assert_eq!(s.bar.position(), 4);
+        assert_eq!(s.bar.length(), Some(10));
+        assert!(s.bar.is_hidden());
+        s.done();
+    }
 
     #[test]
     fn quiet_stages_are_hidden() {

@@ -41,7 +41,7 @@ fn rules_lists_every_rule_and_explains_one() {
     assert!(list.lines().count() >= 40, "{list}");
     assert!(list.contains("QD101  name-differs-from-standard"));
     for key in ["QD305", "repealed-law-cited"] {
-        let out = run(&["rules", key]);
+        let out = run(&["--lang", "en", "rules", key]);
         assert!(out.status.success());
         let doc = text(&out.stdout);
         assert!(doc.starts_with("QD305 repealed-law-cited"), "{doc}");

@@ -13,7 +13,12 @@ fn fixture(name: &str) -> PathBuf {
 
 /// Runs the binary; returns (exit code, stdout, stderr).
 fn qingdan(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_qingdan")).args(args).output().unwrap();
+    // The messages asserted here are the English ones (Chinese is the default).
+    let out = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(["--lang", "en"])
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -315,11 +320,16 @@ fn a_bad_value_is_kept_not_rejected() {
 
 #[test]
 fn bad_input_text_report_names_file_line_and_column() {
-    let (code, out, _) = qingdan(&["inspect", fixture("bad").to_str().unwrap()]);
+    // The default language (Chinese), without the helper's --lang en.
+    let zh = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(["inspect", fixture("bad").to_str().unwrap()])
+        .output()
+        .unwrap();
+    let (code, out) = (zh.status.code().unwrap_or(-1), String::from_utf8_lossy(&zh.stdout));
     assert_eq!(code, 0);
     assert!(out.contains("items.csv:4：列 法定时限：本行的列数与表头不符"), "{out}");
     assert!(out.contains("读取 7 行，载入 3 行，拒绝 4 行"), "{out}");
-    let (code, out, _) = qingdan(&["inspect", fixture("bad").to_str().unwrap(), "--lang", "en"]);
+    let (code, out, _) = qingdan(&["inspect", fixture("bad").to_str().unwrap()]);
     assert_eq!(code, 0);
     assert!(out.contains("7 rows read, 3 loaded, 4 rejected"), "{out}");
     assert!(out.contains("items.csv:4: column 法定时限: the row has a different number"), "{out}");
@@ -742,7 +752,7 @@ fn inspect_writes_its_report_to_a_file() {
     let (code, _, err) =
         qingdan(&["inspect", fixture("small").to_str().unwrap(), "--format", "csv"]);
     assert_eq!(code, 2);
-    assert!(err.contains("text or json"), "{err}");
+    assert!(err.contains("[possible values: text, json]"), "{err}");
 }
 
 /// Every fixture read in tiny pieces in parallel (`QINGDAN_PIECE_BYTES`), mapped or in small

@@ -1,21 +1,42 @@
 //! `qingdan check DATASET [--standard STD]`: the nightly consistency report over every
 //! jurisdiction of a dataset, against a standard or the consensus of peers.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::check::{self, CheckConfig};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::load::{self, LoadOptions};
 use crate::model::Severity;
 use crate::report::{self, Format};
 
-/// The lowest severity that makes the run exit 1.
+/// What makes the run exit 1: the lowest severity of a finding, and rows that could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
+    /// A finding at error level.
     Error,
+    /// A finding at warning level or above.
     Warning,
-    /// Always exit 0 when the run finished.
+    /// No finding makes the run fail (the run still fails on `rejected` when that is given too).
     Never,
+    /// A row of the dataset or the standard that could not be read (added to the severity:
+    /// `--fail-on rejected` is `--fail-on error,rejected`).
+    Rejected,
+}
+
+/// The exit code of a finished check: 1 when a finding at or above the severity of `fail_on`
+/// remains (error unless a severity or `never` is given), or when `rejected` is given and rows
+/// were rejected; else 0.
+pub(crate) fn exit_code(fail_on: &[FailOn], worst: Option<Severity>, rejected: u64) -> i32 {
+    let threshold = fail_on.iter().rev().find_map(|f| match f {
+        FailOn::Error => Some(Some(Severity::Error)),
+        FailOn::Warning => Some(Some(Severity::Warning)),
+        FailOn::Never => Some(None),
+        FailOn::Rejected => None,
+    });
+    let threshold = threshold.unwrap_or(Some(Severity::Error));
+    let by_findings = matches!((threshold, worst), (Some(t), Some(w)) if w >= t);
+    let by_rows = fail_on.contains(&FailOn::Rejected) && rejected > 0;
+    i32::from(by_findings || by_rows)
 }
 
 /// Arguments of `qingdan check`.
@@ -24,7 +45,8 @@ pub enum FailOn {
 /// (--standard) or from most of its peers at the same level. 按标准目录或同级多数检查一致性。
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The dataset: a folder of CSV files or an .xlsx workbook / 数据集（文件夹或 .xlsx）。
+    /// The dataset: a folder of CSV files, an .xlsx workbook, or one exported CSV file (a file
+    /// of a dataset folder reads the folder) / 数据集（文件夹、.xlsx 或单个导出的 CSV 文件）。
     pub dataset: PathBuf,
     /// The region's standard (标准目录), same layout; without it peers' consensus is the reference.
     #[arg(long, value_name = "STD")]
@@ -32,14 +54,23 @@ pub struct Args {
     /// Rules folder overriding the built-in rules/ (check.toml, columns.toml, laws.csv).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
-    /// Write the report to FILE (atomically) instead of stdout.
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    /// Output format (default: from the extension of -o, else text) / 输出格式（默认按 -o 的扩展名）。
+    #[arg(long, short_alias = 'f', value_name = "F",
+          value_parser = super::formats(&["text", "json", "jsonl", "csv", "md", "html", "xlsx"]))]
+    pub format: Option<Format>,
+    /// Write the report to FILE (atomically) instead of stdout / 输出到文件。
+    #[arg(short = 'o', long = "output", alias = "out", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// 区划代码 of the list when its export lacks one (one jurisdiction's list) / 清单缺少区划代码时指定。
+    #[arg(long, value_name = "CODE")]
+    pub jurisdiction: Option<String>,
+    /// Level of that jurisdiction (省|市|县|镇) when its code does not tell / 该区划的层级。
+    #[arg(long, value_parser = super::parse_level)]
+    pub level: Option<crate::model::Level>,
     /// Yesterday's findings (jsonl, from --write-baseline or --format jsonl): each finding is
-    /// marked new or persisting and the resolved ones are listed / 基线：标注新增、持续、已解决。
+    /// marked new or persisting and the resolved ones are listed. Missing on the first night
+    /// (with --write-baseline): everything is new, and both files are written / 基线：标注新增、
+    /// 持续、已解决；首次运行基线不存在时（同时给出 --write-baseline）照常写出报告和基线。
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
     /// csv: leave cells beginning with = + - @ as they are (by default they are prefixed with ')
@@ -49,9 +80,11 @@ pub struct Args {
     /// Write today's findings to FILE (jsonl, atomically) as tomorrow's baseline / 写出基线。
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
-    /// Exit 1 when a finding at or above this severity remains (default: error).
-    #[arg(long, value_enum, default_value = "error")]
-    pub fail_on: FailOn,
+    /// Exit 1 when a finding at or above this severity remains (error, the default; warning;
+    /// never), and with `rejected` also when rows could not be read; comma-separated
+    /// (`--fail-on warning,rejected`) / 退出码 1 的条件：错误（默认）、警告、never；rejected 表示有行未能读取时也返回 1。
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "error", value_name = "LEVEL")]
+    pub fail_on: Vec<FailOn>,
     /// Force the encoding of CSV files (utf-8, gbk, gb18030); detected by default.
     #[arg(long, value_name = "E")]
     pub encoding: Option<String>,
@@ -59,12 +92,41 @@ pub struct Args {
 
 /// Runs `qingdan check`.
 pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
-    if let Some(b) = &args.baseline {
+    let format = super::output_format(
+        args.format,
+        args.output.as_deref(),
+        &[
+            Format::Text,
+            Format::Json,
+            Format::Jsonl,
+            Format::Csv,
+            Format::Md,
+            Format::Html,
+            Format::Xlsx,
+        ],
+        "check",
+    )?;
+    // The first night: no baseline yet, and tonight's is being written. Everything is new.
+    let first_night = match (&args.baseline, &args.write_baseline) {
+        (Some(b), Some(_)) => !b.exists(),
+        _ => false,
+    };
+    let baseline_path = args.baseline.as_deref().filter(|_| !first_night);
+    if let Some(b) = baseline_path {
+        if !b.exists() {
+            return Err(Error::input2(
+                b.display().to_string(),
+                "基线文件不存在（首次运行请同时给出 --write-baseline，今晚的结果即成为明天的基线）",
+                "the baseline does not exist (on the first night give --write-baseline too: tonight's findings become tomorrow's baseline)",
+            ));
+        }
         super::regular_input(b, "--baseline")?;
     }
-    let mut inputs = vec![args.dataset.as_path()];
-    inputs.extend(args.standard.as_deref());
-    inputs.extend(args.baseline.as_deref());
+    let dataset_path = super::dataset_path(&args.dataset, global.lang);
+    let standard_path = args.standard.as_deref().map(|s| super::dataset_path(s, global.lang));
+    let mut inputs = vec![dataset_path.as_path()];
+    inputs.extend(standard_path.as_deref());
+    inputs.extend(baseline_path);
     inputs.extend(args.rules.as_deref());
     super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
     super::output_not_input(args.write_baseline.as_deref(), "--write-baseline", &inputs)?;
@@ -72,8 +134,18 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let config = CheckConfig::load(args.rules.as_deref())?;
     let start = std::time::Instant::now();
     let progress = crate::progress::Progress::new(global.quiet);
-    let baseline = args.baseline.as_deref().map(crate::baseline::read).transpose()?;
+    let baseline = baseline_path.map(crate::baseline::read).transpose()?;
+    let level = args
+        .level
+        .or_else(|| args.jurisdiction.as_deref().and_then(crate::model::Level::from_division_code));
     let opts = LoadOptions {
+        encoding: args.encoding.clone(),
+        rules_dir: args.rules.clone(),
+        jurisdiction: args.jurisdiction.clone(),
+        level,
+    };
+    // The standard has its own codes: --jurisdiction is the list's.
+    let std_opts = LoadOptions {
         encoding: args.encoding.clone(),
         rules_dir: args.rules.clone(),
         ..LoadOptions::default()
@@ -82,8 +154,8 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let stage = progress.stage(global.lang.pick("读取数据", "loading"));
     // The standard (small, read mostly on one thread) is read beside the dataset.
     let (dataset, standard) = rayon::join(
-        || load::load(&args.dataset, &opts),
-        || args.standard.as_deref().map(|p| load::load(p, &opts)).transpose(),
+        || load::load(&dataset_path, &opts),
+        || standard_path.as_deref().map(|p| load::load(p, &std_opts)).transpose(),
     );
     let (dataset, standard) = (dataset?, standard?);
     load::require_items(&dataset)?;
@@ -94,7 +166,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     stage.done();
     let stage = progress.stage(global.lang.pick("检查", "checking"));
     // The html and xlsx reports show the variant tables, which read the run's grouping.
-    let keep_grouping = matches!(args.format, Format::Html | Format::Xlsx);
+    let keep_grouping = matches!(format, Format::Html | Format::Xlsx);
     let result =
         check::run_profiled(&dataset, standard.as_ref(), &config, &mut prof, keep_grouping);
     stage.done();
@@ -110,10 +182,10 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         None => result.findings.clone(),
     };
     let stage = progress.stage(global.lang.pick("生成报告", "writing the report"));
-    let bytes = match args.format {
+    let bytes = match format {
         Format::Html | Format::Xlsx => {
             let view = check::variants::compute(&dataset, standard.as_ref(), &config, &result);
-            if args.format == Format::Html {
+            if format == Format::Html {
                 report::html::check_page(&report::html::CheckPage {
                     report: &result,
                     view: &view,
@@ -133,16 +205,40 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
             global.lang,
             report::CsvStyle::new(args.raw, global.no_bom, global.lang),
         )?,
-        _ => report::findings::render_named(&fresh, args.format, global.lang, &result.names)?,
+        _ => report::findings::render_named(&fresh, format, global.lang, &result.names)?,
     };
     prof.stage("render");
     let mut bytes = bytes;
-    if let (Format::Text, Some(c)) = (args.format, &comparison) {
+    if let (Format::Text, Some(c)) = (format, &comparison) {
         bytes.extend_from_slice(crate::baseline::resolved_text(c, global.lang).as_bytes());
     }
-    if args.format == Format::Text {
+    // What loading left out or guessed is said in the report too, not only in inspect.
+    let mut notes = super::load_notes(&dataset, global.lang);
+    if let Some(s) = &standard {
+        let mut of_std = super::load_notes(s, global.lang);
+        if !of_std.is_empty() {
+            let head = global.lang.pick("标准目录：", "the standard: ");
+            of_std.iter_mut().for_each(|n| n.insert_str(0, head));
+            notes.extend(of_std);
+        }
+    }
+    if matches!(format, Format::Text | Format::Md) && !notes.is_empty() {
+        let head = global.lang.pick("读取问题", "Reading problems");
+        let md = format == Format::Md;
+        let mut s = if md { format!("\n## {head}\n\n") } else { format!("\n{head}\n") };
+        for n in &notes {
+            s.push_str(if md { "- " } else { "  " });
+            s.push_str(n);
+            s.push('\n');
+        }
+        bytes.extend_from_slice(s.as_bytes());
+    }
+    if format == Format::Text {
         // Control characters of the data (ESC, BEL, CR in a name) are shown, not sent.
         bytes = report::escape::control_bytes(bytes);
+        if args.output.is_none() && super::color_stdout() {
+            bytes = super::paint_severities(bytes);
+        }
     }
     crate::output::write_output(args.output.as_deref(), &bytes)?;
     if let Some(path) = &args.write_baseline {
@@ -150,6 +246,20 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
             path,
             &crate::baseline::to_jsonl(&result.findings, &crate::report::message::message)?,
         )?;
+    }
+    if first_night && !global.quiet {
+        let (b, w) = (
+            args.baseline.as_deref().unwrap_or(Path::new("")).display(),
+            args.write_baseline.as_deref().unwrap_or(Path::new("")).display(),
+        );
+        match global.lang {
+            report::Lang::Zh => eprintln!(
+                "qingdan check：首次运行：基线 {b} 不存在，全部问题按新增计；报告已写出，今晚的结果已写入 {w}，作为明天的基线。"
+            ),
+            report::Lang::En => eprintln!(
+                "qingdan check: first night: the baseline {b} does not exist, every finding counts as new; the report is written, and tonight's findings are in {w} as tomorrow's baseline."
+            ),
+        }
     }
     prof.stage("write");
     prof.finish();
@@ -201,14 +311,12 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
             }
         }
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Never => None,
-    };
+    if !global.quiet {
+        for n in &notes {
+            eprintln!("{}{n}", global.lang.pick("qingdan check：", "qingdan check: "));
+        }
+    }
     // With a baseline only new findings fail the run.
-    Ok(match (threshold, fresh.iter().filter(|f| f.is_root()).map(|f| f.severity).max()) {
-        (Some(t), Some(w)) if w >= t => 1,
-        _ => 0,
-    })
+    let worst = fresh.iter().filter(|f| f.is_root()).map(|f| f.severity).max();
+    Ok(exit_code(&args.fail_on, worst, rejected))
 }

@@ -20,11 +20,12 @@ pub struct Args {
     pub old: PathBuf,
     /// The later version (folder or .xlsx) / 新版本。
     pub new: PathBuf,
-    /// Output format / 输出格式: text, json, jsonl, csv, md, html, xlsx.
-    #[arg(long, short = 'f', value_enum, default_value = "text")]
-    pub format: Format,
+    /// Output format (default: from the extension of -o, else text) / 输出格式（默认按 -o 的扩展名）。
+    #[arg(long, short_alias = 'f', value_name = "F",
+          value_parser = super::formats(&["text", "json", "jsonl", "csv", "md", "html", "xlsx"]))]
+    pub format: Option<Format>,
     /// Write the report to FILE (atomically) instead of stdout / 输出到文件。
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(long, short = 'o', alias = "out", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// csv: leave cells beginning with = + - @ as they are (by default they are prefixed with ')
     /// / csv 不加防公式前缀。
@@ -41,7 +42,23 @@ pub struct Args {
 /// Runs `qingdan diff`: 0 when the comparison was made, 2 (an `Err`) when it could not be.
 pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let start = Instant::now();
-    let mut inputs = vec![args.old.as_path(), args.new.as_path()];
+    let format = super::output_format(
+        args.format,
+        args.output.as_deref(),
+        &[
+            Format::Text,
+            Format::Json,
+            Format::Jsonl,
+            Format::Csv,
+            Format::Md,
+            Format::Html,
+            Format::Xlsx,
+        ],
+        "diff",
+    )?;
+    let old_path = super::dataset_path(&args.old, global.lang);
+    let new_path = super::dataset_path(&args.new, global.lang);
+    let mut inputs = vec![old_path.as_path(), new_path.as_path()];
     inputs.extend(args.rules.as_deref());
     super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
     // Rules first: a bad rules file stops the run before any data is read.
@@ -54,7 +71,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let mut prof = crate::profile::Profile::from_env("diff");
     let progress = crate::progress::Progress::new(global.quiet);
     let stage = progress.stage(global.lang.pick("读取数据", "loading"));
-    let (old, new) = rayon::join(|| load::load(&args.old, &opts), || load::load(&args.new, &opts));
+    let (old, new) = rayon::join(|| load::load(&old_path, &opts), || load::load(&new_path, &opts));
     let (old, new) = (old?, new?);
     load::require_items(&old)?;
     load::require_items(&new)?;
@@ -70,7 +87,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     // of jurisdictions at a time (a province diff is over 600 MB of JSON: made whole, then
     // rendered, the disk stood idle through the comparison, and holding the item diffs cost
     // ~250 MB); the other formats need the whole report first.
-    let (plan, whole) = if report::diff::streams(args.format) {
+    let (plan, whole) = if report::diff::streams(format) {
         (Some(plan), None)
     } else {
         let r = diff::report(plan, &old, &new, &scoring);
@@ -84,12 +101,12 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         let w = &mut w;
         let io = |e| crate::error::Error::io("<output>", e);
         if let Some(plan) = &plan {
-            report::diff::stream_head(args.format, csv, plan.len(), w)?;
+            report::diff::stream_head(format, csv, plan.len(), w)?;
             let mut sum = Summarizer::default();
             plan.run(
                 &scoring,
                 threads,
-                |first, items, buf| report::diff::stream_items(args.format, csv, first, items, buf),
+                |first, items, buf| report::diff::stream_items(format, csv, first, items, buf),
                 |piece| {
                     for d in piece.items.as_slice() {
                         sum.add(d);
@@ -99,13 +116,13 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
             )?;
             prof.stage("items");
             let summary = sum.finish(&old, &new);
-            report::diff::stream_tail(args.format, plan.len(), &summary, &plan.warnings, w)?;
+            report::diff::stream_tail(format, plan.len(), &summary, &plan.warnings, w)?;
             prof.stage("summary");
             streamed = Some((summary, plan.warnings.clone()));
             return Ok(());
         }
         let Some(report) = &whole else { return Ok(()) };
-        match args.format {
+        match format {
             Format::Html => {
                 let html =
                     report::diff::html::render(report, global.lang, &old.source, &new.source);

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
-use crate::gen::{generate, Config, OutFormat};
+use crate::gen::{generate_observed, Config, OutFormat};
 
 /// Arguments of `qingdan gen`.
 ///
@@ -33,7 +33,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "csv")]
     pub format: OutFormat,
     /// Output folder / 输出目录。
-    #[arg(short = 'o', long = "out")]
+    #[arg(short = 'o', long = "output", alias = "out", value_name = "DIR")]
     pub out: PathBuf,
     /// Number of cities (at most 14) / 市的数量。
     #[arg(long)]
@@ -74,16 +74,34 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         cfg.town_items = n;
     }
     if cfg.cities == 0 || cfg.cities > 14 {
-        return Err(Error::Usage(
-            "--cities must be between 1 and 14 / 市的数量应为 1 到 14".into(),
+        return Err(Error::usage2(
+            "市的数量（--cities）应为 1 到 14",
+            "--cities must be between 1 and 14",
         ));
     }
     if cfg.counties == 0 || cfg.county_items == 0 {
-        return Err(Error::Usage(
-            "--counties and --items must be at least 1 / 县与事项数至少为 1".into(),
+        return Err(Error::usage2(
+            "县的数量（--counties）与事项数（--items）至少为 1",
+            "--counties and --items must be at least 1",
         ));
     }
-    let s = generate(&cfg, &args.out)?;
+    let progress = crate::progress::Progress::new(global.quiet);
+    let zh = global.lang == crate::report::Lang::Zh;
+    let bar = std::sync::OnceLock::new();
+    let s = generate_observed(&cfg, &args.out, &|done, total| {
+        let bar = bar.get_or_init(|| {
+            progress.bar(
+                global.lang.pick("生成", "generating"),
+                total as u64,
+                global.lang.pick("区划", "jurisdictions"),
+                zh,
+            )
+        });
+        bar.set(done as u64);
+    })?;
+    if let Some(bar) = bar.into_inner() {
+        bar.done();
+    }
     if !global.quiet {
         let line = global.lang.pick(
             "已生成：区划 {j} 个，标准事项 {std} 项，事项 {i} 条（第二版 {i2} 条），流程 {st} 条，材料 {m} 条，故障 {f} 处，噪声 {n} 处 → {dir}",

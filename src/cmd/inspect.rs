@@ -24,8 +24,8 @@ pub struct Args {
     /// / 数据集：CSV 文件夹、xlsx 工作簿或单个导出的 CSV 文件。
     pub dataset: PathBuf,
     /// Output format: text (default) or json / 输出格式。
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    #[arg(long, short_alias = 'f', value_name = "F", value_parser = super::formats(&["text", "json"]))]
+    pub format: Option<Format>,
     /// Force the encoding of CSV files (utf-8, gbk, gb18030); detected by default / 指定编码。
     #[arg(long)]
     pub encoding: Option<String>,
@@ -36,16 +36,11 @@ pub struct Args {
     #[arg(long)]
     pub jurisdiction: Option<String>,
     /// Level of that jurisdiction (省/市/县/镇) / 该区划的层级。
-    #[arg(long, value_parser = parse_level)]
+    #[arg(long, value_parser = super::parse_level)]
     pub level: Option<Level>,
     /// Write the report to FILE instead of stdout / 输出到文件。
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    #[arg(short = 'o', long = "output", alias = "out", value_name = "FILE")]
     pub output: Option<PathBuf>,
-}
-
-fn parse_level(s: &str) -> std::result::Result<Level, String> {
-    Level::parse(s)
-        .ok_or_else(|| format!("unknown level {s:?} (省/市/县/镇 or province/city/county/town)"))
 }
 
 /// Runs `qingdan inspect`.
@@ -56,12 +51,19 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         jurisdiction: args.jurisdiction.clone(),
         level: args.level,
     };
-    let mut inputs = vec![args.dataset.as_path()];
+    let format = super::output_format(
+        args.format,
+        args.output.as_deref(),
+        &[Format::Text, Format::Json],
+        "inspect",
+    )?;
+    let dataset_path = super::dataset_path(&args.dataset, global.lang);
+    let mut inputs = vec![dataset_path.as_path()];
     inputs.extend(args.rules.as_deref());
     super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
-    let dataset = load(&args.dataset, &opts)?;
+    let dataset = load(&dataset_path, &opts)?;
     let summary = Summary::of(&dataset);
-    let bytes = match args.format {
+    let bytes = match format {
         Format::Text => text(&summary, global.lang).into_bytes(),
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&summary)

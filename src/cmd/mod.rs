@@ -7,10 +7,14 @@ pub mod inspect;
 pub mod review;
 pub mod rules;
 
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
 use clap::{Parser, Subcommand};
 
-use crate::error::Result;
-use crate::report::Lang;
+use crate::error::{Error, Result};
+use crate::model::Dataset;
+use crate::report::{Format, Lang};
 
 /// qingdan (清单): keeps a region's administrative power lists consistent —
 /// 同一事项、同一标准、同一编码、上下对应、有效衔接.
@@ -44,6 +48,266 @@ pub struct Global {
     /// zeros) / csv 供脚本读取：不加 BOM，英文列名。
     #[arg(long, global = true)]
     pub no_bom: bool,
+    /// Colour on a terminal: auto (default; NO_COLOR turns it off), always or never. Files and
+    /// pipes never get colour under auto / 终端颜色：auto（默认，遵守 NO_COLOR）、always、never。
+    #[arg(long, global = true, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorWhen,
+}
+
+/// When to colour what goes to a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always, even into a file or a pipe.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorWhen {
+    /// Sets the choice for the whole run (anstream reads NO_COLOR, CLICOLOR_FORCE and TERM).
+    pub fn apply(self) {
+        anstream::ColorChoice::write_global(match self {
+            ColorWhen::Auto => anstream::ColorChoice::Auto,
+            ColorWhen::Always => anstream::ColorChoice::Always,
+            ColorWhen::Never => anstream::ColorChoice::Never,
+        });
+    }
+}
+
+/// True when what is written to stdout gets colour (after [`ColorWhen::apply`]).
+pub fn color_stdout() -> bool {
+    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+}
+
+/// True when what is written to stderr gets colour (after [`ColorWhen::apply`]).
+pub fn color_stderr() -> bool {
+    anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
+}
+
+/// Paints the severity word that opens a line of a text report (错误/警告/提示, error/warning/
+/// info): red, yellow, blue. Only for a report going to a terminal, never to a file.
+pub(crate) fn paint_severities(text: Vec<u8>) -> Vec<u8> {
+    use anstyle::{AnsiColor, Style};
+    let words: [(&str, Style); 6] = [
+        ("错误", Style::new().fg_color(Some(AnsiColor::Red.into())).bold()),
+        ("警告", Style::new().fg_color(Some(AnsiColor::Yellow.into()))),
+        ("提示", Style::new().fg_color(Some(AnsiColor::Blue.into()))),
+        ("error", Style::new().fg_color(Some(AnsiColor::Red.into())).bold()),
+        ("warning", Style::new().fg_color(Some(AnsiColor::Yellow.into()))),
+        ("info", Style::new().fg_color(Some(AnsiColor::Blue.into()))),
+    ];
+    let Ok(text) = String::from_utf8(text) else { return Vec::new() };
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start_matches(' ');
+        let indent = &line[..line.len() - body.len()];
+        let hit = words
+            .iter()
+            .find(|(w, _)| body.strip_prefix(w).is_some_and(|rest| rest.starts_with(' ')));
+        match hit {
+            Some((w, style)) if !indent.is_empty() => {
+                out.push_str(indent);
+                out.push_str(&format!("{style}{w}{style:#}"));
+                out.push_str(&body[w.len()..]);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out.into_bytes()
+}
+
+/// The format of a report: `--format` when given, else the extension of `-o` (xlsx, html,
+/// json, jsonl, csv, md, txt), else text. A `--format` the extension contradicts, a format
+/// this command does not write, and a workbook sent to a terminal are refused.
+pub(crate) fn output_format(
+    format: Option<Format>,
+    output: Option<&Path>,
+    supported: &[Format],
+    command: &str,
+) -> Result<Format> {
+    let to_file = output.filter(|o| o.as_os_str() != "-");
+    let by_name = to_file.and_then(format_of_extension);
+    let chosen = match (format, by_name) {
+        (Some(f), Some(e)) if f != e => {
+            let path = to_file.map(|p| p.display().to_string()).unwrap_or_default();
+            return Err(Error::usage2(
+                &format!(
+                    "-o {path} 的扩展名表示 {} 格式，与 --format {} 矛盾：请去掉 --format 或改用相符的文件名",
+                    format_name(e),
+                    format_name(f)
+                ),
+                &format!(
+                    "-o {path} names a .{} file but --format is {}: drop --format or give a matching file name",
+                    format_name(e),
+                    format_name(f)
+                ),
+            ));
+        }
+        (Some(f), _) => f,
+        (None, Some(e)) => e,
+        (None, None) => Format::Text,
+    };
+    if !supported.contains(&chosen) {
+        let list: Vec<&str> = supported.iter().map(|f| format_name(*f)).collect();
+        return Err(Error::usage2(
+            &format!(
+                "{command} 不能输出 {} 格式（可用：{}）",
+                format_name(chosen),
+                list.join("、")
+            ),
+            &format!(
+                "{command} does not write {} (it writes {})",
+                format_name(chosen),
+                list.join(", ")
+            ),
+        ));
+    }
+    if chosen == Format::Xlsx && to_file.is_none() && std::io::stdout().is_terminal() {
+        return Err(Error::usage2(
+            "xlsx 是二进制工作簿，不能输出到终端：请用 -o 文件名.xlsx",
+            "xlsx is a binary workbook and is not written to a terminal: give -o FILE.xlsx",
+        ));
+    }
+    Ok(chosen)
+}
+
+/// The format a report file's extension names, if it names one.
+fn format_of_extension(path: &Path) -> Option<Format> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "txt" | "text" => Format::Text,
+        "json" => Format::Json,
+        "jsonl" | "ndjson" => Format::Jsonl,
+        "csv" => Format::Csv,
+        "md" | "markdown" => Format::Md,
+        "html" | "htm" => Format::Html,
+        "xlsx" => Format::Xlsx,
+        _ => return None,
+    })
+}
+
+/// The command-line word of a format.
+pub(crate) fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Text => "text",
+        Format::Json => "json",
+        Format::Jsonl => "jsonl",
+        Format::Csv => "csv",
+        Format::Md => "md",
+        Format::Html => "html",
+        Format::Xlsx => "xlsx",
+    }
+}
+
+/// A `--format` parser offering exactly `names`, so that `--help` lists what the command
+/// writes and nothing else.
+pub(crate) fn formats(
+    names: &'static [&'static str],
+) -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(names)
+        .map(|s| <Format as clap::ValueEnum>::from_str(&s, true).unwrap_or(Format::Text))
+}
+
+/// The dataset to read for a path given on the command line. A CSV file named as one of a
+/// dataset's tables (items.csv, 流程.csv, ...) whose folder holds other tables of the dataset
+/// is a file inside a dataset folder: the folder is read, and stderr says so (reading the file
+/// alone would leave out the steps, materials and jurisdictions beside it).
+pub(crate) fn dataset_path(path: &Path, lang: Lang) -> PathBuf {
+    let is_csv = |p: &Path| {
+        p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    };
+    let stem = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().into_owned());
+    if !is_csv(path) || !path.is_file() {
+        return path.to_path_buf();
+    }
+    let Some(own) = stem(path).and_then(|s| crate::load::table_of_stem(&s)) else {
+        return path.to_path_buf();
+    };
+    let folder = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(entries) = std::fs::read_dir(&folder) else { return path.to_path_buf() };
+    let mut siblings: Vec<String> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| is_csv(p) && p.is_file())
+        .filter(|p| stem(p).and_then(|s| crate::load::table_of_stem(&s)).is_some_and(|t| t != own))
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    if siblings.is_empty() {
+        return path.to_path_buf();
+    }
+    siblings.sort();
+    let names = siblings.join(lang.pick("、", ", "));
+    let shown = path.display();
+    let dir = folder.display();
+    match lang {
+        Lang::Zh => eprintln!(
+            "qingdan：{shown} 是数据集文件夹 {dir} 中的一个文件，已读取整个文件夹（另有 {names}）"
+        ),
+        Lang::En => eprintln!(
+            "qingdan: {shown} is a file of the dataset folder {dir}: the whole folder is read (also {names})"
+        ),
+    }
+    folder
+}
+
+/// What loading left out or guessed, in a few lines a clerk reads: rows rejected per file (with
+/// the first reason) and 区划代码 that are not division codes (a mistyped 45A100 makes a
+/// jurisdiction of its own). Empty when the dataset was read whole. `inspect` lists them all.
+pub(crate) fn load_notes(ds: &Dataset, lang: Lang) -> Vec<String> {
+    let mut notes = Vec::new();
+    let en = |m: &str| crate::load::message_en(m).unwrap_or("").to_string();
+    let division = "区划代码不是6位或9位的区划代码，无法推断层级，暂按县级处理";
+    for d in ds.report.diagnostics.iter().filter(|d| d.message == division) {
+        let at = match d.line {
+            Some(l) => format!("{}:{l}", d.file),
+            None => d.file.to_string(),
+        };
+        let code = d.text.as_deref().unwrap_or("");
+        let rows = ds.items.iter().filter(|i| *i.jurisdiction == *code).count();
+        notes.push(match lang {
+            Lang::Zh => format!(
+                "{at}：区划代码“{code}”不是6位或9位的区划代码（是否输入有误？），其{rows}条事项按县级单独成为一个区划"
+            ),
+            Lang::En => format!(
+                "{at}: 区划代码 {code} is not a 6- or 9-digit division code (mistyped?): its {rows} items were taken as a county of their own"
+            ),
+        });
+    }
+    for f in ds.report.files.iter().filter(|f| f.rows_rejected > 0) {
+        let first = ds.report.diagnostics.iter().find(|d| {
+            *d.file == *f.file && (d.message.contains("未载入") || d.message.contains("未读取"))
+        });
+        let why = first
+            .map(|d| {
+                let line = d.line.map(|l| l.to_string()).unwrap_or_default();
+                match lang {
+                    Lang::Zh => format!("；第一条：第{line}行，{}", d.message),
+                    Lang::En => format!("; first: line {line}, {}", en(&d.message)),
+                }
+            })
+            .unwrap_or_default();
+        let (n, of) = (f.rows_rejected, f.rows_read);
+        notes.push(match lang {
+            Lang::Zh => format!("{}：{of}行中{n}行未能读取{why}", f.file),
+            Lang::En => format!("{}: {n} of {of} rows rejected{why}", f.file),
+        });
+    }
+    if !notes.is_empty() {
+        notes.push(
+            lang.pick(
+                "（qingdan inspect 列出全部读取问题）",
+                "(qingdan inspect lists every reading problem)",
+            )
+            .to_string(),
+        );
+    }
+    notes
 }
 
 /// The subcommands.
@@ -61,6 +325,12 @@ pub enum Command {
     Rules(rules::Args),
     /// Generate a realistic dataset with recorded faults / 生成带已知问题的示例数据。
     Gen(gen::Args),
+}
+
+/// `--level`: 省/市/县/镇 or province/city/county/town.
+pub(crate) fn parse_level(s: &str) -> std::result::Result<crate::model::Level, String> {
+    crate::model::Level::parse(s)
+        .ok_or_else(|| format!("unknown level {s:?} (省/市/县/镇 or province/city/county/town)"))
 }
 
 /// Refuses an input named on the command line that is not a regular file: opening a named pipe
@@ -123,6 +393,7 @@ pub(crate) fn output_not_input(
 
 /// Runs a parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> Result<i32> {
+    cli.global.color.apply();
     if let Some(n) = cli.global.threads {
         // Thousands of threads only cost time to start (hostile suite: 5,000 took over a minute);
         // nothing here scales past a few hundred.
@@ -137,5 +408,22 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Inspect(args) => inspect::run(args, &cli.global),
         Command::Rules(args) => rules::run(args, &cli.global),
         Command::Gen(args) => gen::run(args, &cli.global),
+    }
+}
+
+/// The line an error is reported in on stderr: Chinese unless `--lang en`, the word 错误/error
+/// in red on a terminal.
+pub fn error_line(err: &Error, zh: bool) -> String {
+    let word = if zh { "错误" } else { "error" };
+    let word = if color_stderr() {
+        let style = anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Red.into())).bold();
+        format!("{style}{word}{style:#}")
+    } else {
+        word.to_string()
+    };
+    if zh {
+        format!("qingdan：{word}：{}", err.message(true))
+    } else {
+        format!("qingdan: {word}: {}", err.message(false))
     }
 }

@@ -28,16 +28,17 @@ pub struct Args {
     #[arg(long, value_name = "CODE")]
     pub jurisdiction: Option<String>,
     /// Level of that jurisdiction (省|市|县|镇) when its code does not tell / 层级。
-    #[arg(long, value_parser = parse_level)]
+    #[arg(long, value_parser = super::parse_level)]
     pub level: Option<Level>,
     /// 审核单位 named at the head of the 审核意见 workbook / 审核单位（xlsx 审核意见抬头）。
     #[arg(long, value_name = "NAME")]
     pub reviewer: Option<String>,
-    /// Output format: text, json, md, csv or xlsx / 输出格式。
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    /// Output format (default: from the extension of -o, else text) / 输出格式（默认按 -o 的扩展名）。
+    #[arg(long, short_alias = 'f', value_name = "F",
+          value_parser = super::formats(&["text", "json", "csv", "md", "xlsx"]))]
+    pub format: Option<Format>,
     /// Write the report to FILE (atomically) instead of stdout / 输出到文件。
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    #[arg(short = 'o', long = "output", alias = "out", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Rules folder overriding the built-in rules (review.toml, check.toml, ...) / 规则目录。
     #[arg(long, value_name = "DIR")]
@@ -47,21 +48,17 @@ pub struct Args {
     pub encoding: Option<String>,
 }
 
-fn parse_level(s: &str) -> std::result::Result<Level, String> {
-    Level::parse(s).ok_or_else(|| format!("unknown level `{s}` (省, 市, 县 or 镇)"))
-}
-
 /// Runs `qingdan review`.
 pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
-    if args.format == Format::Xlsx && args.output.is_none() {
-        return Err(Error::Usage(
-            "--format xlsx writes a workbook and needs -o FILE / xlsx 格式须指定 -o FILE".into(),
-        ));
-    }
-    if matches!(args.format, Format::Jsonl | Format::Html) {
-        return Err(Error::Usage("review writes text, json, md, csv or xlsx".into()));
-    }
-    let mut inputs = vec![args.list.as_path(), args.standard.as_path()];
+    let format = super::output_format(
+        args.format,
+        args.output.as_deref(),
+        &[Format::Text, Format::Json, Format::Csv, Format::Md, Format::Xlsx],
+        "review",
+    )?;
+    let list_path = super::dataset_path(&args.list, global.lang);
+    let standard_path = super::dataset_path(&args.standard, global.lang);
+    let mut inputs = vec![list_path.as_path(), standard_path.as_path()];
     inputs.extend(args.rules.as_deref());
     super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
     // Rules first: a bad rules file stops the run before any data is read.
@@ -83,8 +80,8 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         ..Default::default()
     };
     let start = std::time::Instant::now();
-    let list = crate::load::load(&args.list, &list_opts)?;
-    let standard = crate::load::load(&args.standard, &std_opts)?;
+    let list = crate::load::load(&list_path, &list_opts)?;
+    let standard = crate::load::load(&standard_path, &std_opts)?;
     crate::load::require_items(&list)?;
     crate::load::require_items(&standard)?;
 
@@ -93,6 +90,22 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let keys = crate::review::keys(&list, &standard, &report);
     let review = crate::review::review(&list, &standard, &keys, &report.findings, &review_cfg);
 
+    // A list none of whose items the standard knows was reviewed against the wrong standard (or
+    // the list is not what it seems): "通过 30 项" would read as a clean list.
+    let unknown = review.list_of(crate::review::ListKind::Unknown).count();
+    if !list.items.is_empty() && unknown >= list.items.len() {
+        return Err(Error::input2(
+            list_path.display().to_string(),
+            &format!(
+                "清单的{unknown}项无一在标准目录（{}）中，无法审核：标准目录是否选错？",
+                standard_path.display()
+            ),
+            &format!(
+                "none of the list's {unknown} items is in the standard ({}): nothing can be reviewed (the wrong --standard?)",
+                standard_path.display()
+            ),
+        ));
+    }
     let csv = crate::report::CsvStyle::new(false, global.no_bom, global.lang);
     let opinion = crate::report::review::Opinion {
         reviewer: args.reviewer.clone(),
@@ -101,16 +114,16 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         date: seconds_since_epoch(std::time::SystemTime::now()).unwrap_or(0),
     };
     let mut bytes =
-        crate::report::review::render_opinion(&review, args.format, global.lang, &opinion, csv)?;
-    if args.format == Format::Text {
+        crate::report::review::render_opinion(&review, format, global.lang, &opinion, csv)?;
+    if format == Format::Text {
         // Control characters of the data (ESC, BEL, CR in a name) are shown, not sent.
         bytes = crate::report::escape::control_bytes(bytes);
     }
+    let notes = super::load_notes(&list, global.lang);
     crate::output::write_output(args.output.as_deref(), &bytes)?;
 
     if !global.quiet {
         let missing = review.list_of(crate::review::ListKind::Missing).count();
-        let unknown = review.list_of(crate::review::ListKind::Unknown).count();
         // One summary line, as every command ends: rows read and rejected, verdicts, time.
         let read = list.report.rows_read() + standard.report.rows_read();
         let rejected = list.report.rows_rejected() + standard.report.rows_rejected();
@@ -132,6 +145,11 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
                 missing,
                 unknown
             ),
+        }
+    }
+    if !global.quiet {
+        for n in &notes {
+            eprintln!("{}{n}", global.lang.pick("qingdan review：", "qingdan review: "));
         }
     }
     Ok(if review.returned() > 0 { 1 } else { 0 })

@@ -12,6 +12,19 @@ pub struct Args {
     pub rule: Option<String>,
 }
 
+/// The Chinese bodies of the rule docs (rules/docs.zh.md): one section per rule, opened by
+/// `# ID`.
+const DOCS_ZH: &str = include_str!("../../rules/docs.zh.md");
+
+/// The Chinese body of rule `id`'s doc (## 作用, ## 为何重要, ## 示例, ## 配置), if written.
+fn zh_body(id: &str) -> Option<&'static str> {
+    let head = format!("\n# {id}\n");
+    let start = DOCS_ZH.find(&head)? + head.len();
+    let rest = DOCS_ZH.get(start..)?;
+    let end = rest.find("\n# ").map_or(rest.len(), |e| e + 1);
+    rest.get(..end)
+}
+
 /// Runs `qingdan rules`.
 pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let out = match &args.rule {
@@ -25,6 +38,21 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
                 (true, Lang::En) => "on by default",
                 (false, Lang::En) => "off by default",
             };
+            let body = match global.lang {
+                Lang::Zh => zh_body(rule.id)
+                    .map(|zh| {
+                        let summary = rule.summary();
+                        let summary = summary.split(" / ").next().unwrap_or(summary);
+                        format!("{summary}\n\n{}", zh.trim_end())
+                    })
+                    .unwrap_or_else(|| {
+                        format!(
+                            "（本规则的中文说明尚未写出，以下为英文原文。）\n\n{}",
+                            rule.doc.trim_end()
+                        )
+                    }),
+                Lang::En => rule.doc.trim_end().to_string(),
+            };
             format!(
                 "{} {}\n{}: {}  {}: {}  ({state})\n\n{}\n",
                 rule.id,
@@ -33,7 +61,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
                 rule.severity.as_str(),
                 global.lang.pick("字段", "field"),
                 rule.field.map(|f| f.as_str()).unwrap_or("*"),
-                rule.doc.trim_end()
+                body
             )
         }
         None => {
@@ -58,4 +86,28 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     };
     crate::output::write_output(None, out.as_bytes())?;
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_docs_are_of_known_rules_in_id_order_with_the_four_sections() {
+        let ids: Vec<&str> =
+            DOCS_ZH.lines().filter_map(|l| l.strip_prefix("# ")).map(str::trim).collect();
+        assert!(!ids.is_empty());
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(ids, sorted, "sections sorted by id, one each");
+        for id in ids {
+            assert!(rules::find(id).is_some(), "{id} is not a rule");
+            let body = zh_body(id).unwrap();
+            for h in ["## 作用", "## 为何重要", "## 示例", "## 配置"] {
+                assert!(body.contains(h), "{id} lacks {h}");
+            }
+        }
+        assert!(zh_body("QD999").is_none());
+    }
 }

@@ -149,6 +149,16 @@ const REGION: (&str, &str) = ("450000", "广西壮族自治区");
 
 /// Generates the three datasets, truth.csv and changes.csv into `out`.
 pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
+    generate_observed(cfg, out, &|_, _| {})
+}
+
+/// [`generate`], telling `progress` (jurisdictions written, jurisdictions in all) after each
+/// chunk of jurisdictions (the command line draws a bar with it).
+pub fn generate_observed(
+    cfg: &Config,
+    out: &Path,
+    progress: &dyn Fn(usize, usize),
+) -> Result<Summary> {
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let pool = standard::pool(cfg.seed);
     // Keep a tenth of the pool for unknown items and version 2's additions.
@@ -238,6 +248,7 @@ pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
             sinks.changes.write_all(&o.changes).map_err(|e| Error::io(&sinks.changes_path, e))?;
             truth.extend(o.truth);
         }
+        progress(chunk.last().map_or(0, |&i| i + 1), jurs.len());
     }
     summary.faults = truth.iter().filter(|t| t.fault && !t.v2).count();
     summary.noise = truth.iter().filter(|t| !t.fault && !t.v2).count();

@@ -33,6 +33,12 @@ use crate::model::{
 };
 
 pub use self::diag::message_en;
+
+/// The table (`items`, `steps`, ...) a CSV file of this stem holds in a dataset folder, if any
+/// (the command line uses it to tell a file of a dataset folder from a lone export).
+pub fn table_of_stem(stem: &str) -> Option<&'static str> {
+    Table::from_stem(stem).map(Table::stem)
+}
 pub(crate) use self::source::kind_of;
 
 /// How to read a dataset.

@@ -307,13 +307,55 @@ fn read_workbook_inner(path: &Path) -> Result<Found> {
                 format!("the items sheet cannot be read: {why}"),
             ));
         }
-        return Err(Error::input(
-            path.display().to_string(),
-            "no items sheet: expected a sheet named items or 事项",
-        ));
+        // A one-sheet export (Sheet1, 事项清单) is the items; so is the one sheet named as lists
+        // are commonly named.
+        let sheets = book.sheet_names().to_vec();
+        let unclaimed: Vec<&String> =
+            sheets.iter().filter(|s| Table::from_stem(s).is_none()).collect();
+        let listed: Vec<&String> =
+            unclaimed.iter().copied().filter(|s| is_list_sheet_name(s)).collect();
+        let chosen = match (sheets.as_slice(), listed.as_slice()) {
+            ([only], _) => Some(only.clone()),
+            (_, [one]) => Some((*one).clone()),
+            _ => None,
+        };
+        if let Some(sheet) = chosen {
+            let label = format!("{name}#{sheet}");
+            match sparse_rows(&mut book, &sheet, &label, &mut found.notes) {
+                Ok(rows) => found.tables.push((Table::Items, Source::Sheet { label, rows })),
+                Err(why) => {
+                    return Err(Error::input2(
+                        format!("{}#{sheet}", path.display()),
+                        &format!("事项工作表无法读取：{why}"),
+                        &format!("the items sheet cannot be read: {why}"),
+                    ))
+                }
+            }
+        } else {
+            let shown: Vec<String> = sheets.iter().map(|s| format!("“{s}”")).collect();
+            let shown = if shown.is_empty() { "（无）".to_string() } else { shown.join("、") };
+            let shown_en: Vec<String> = sheets.iter().map(|s| format!("{s:?}")).collect();
+            return Err(Error::input2(
+                path.display().to_string(),
+                &format!(
+                    "找不到事项工作表：工作簿中有 {shown}；应有名为“事项”或“items”的工作表（也认“事项清单”“实施清单”“权力清单”），或只有一个工作表"
+                ),
+                &format!(
+                    "no items sheet: the workbook has {}; expected a sheet named 事项 or items (or 事项清单, 实施清单, 权力清单), or a single sheet",
+                    if shown_en.is_empty() { "no sheet".to_string() } else { shown_en.join(", ") }
+                ),
+            ));
+        }
     }
     found.tables.sort_by_key(|(t, _)| *t);
     Ok(found)
+}
+
+/// A sheet name lists are commonly exported under: 事项清单, 实施清单, 权力清单 (and longer
+/// names ending so: 行政权力事项清单, 某某县权力清单).
+fn is_list_sheet_name(sheet: &str) -> bool {
+    let s = crate::value::name::normalize(sheet);
+    ["事项清单", "实施清单", "权力清单", "事项目录", "权责清单"].iter().any(|n| s.ends_with(n))
 }
 
 /// Widest row read from a sheet: far beyond any real list's columns, and it bounds the memory a

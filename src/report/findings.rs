@@ -179,7 +179,7 @@ fn place(code: &str, names: &BTreeMap<Str, Str>) -> String {
 
 /// Display width of a string: CJK and full-width characters take two columns.
 fn width(s: &str) -> usize {
-    s.chars().map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 }).sum()
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 /// `s` right-aligned in `w` display columns.

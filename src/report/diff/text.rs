@@ -292,9 +292,30 @@ pub(super) fn table(out: &mut String, md: bool, header: &[&str], rows: &[Vec<Str
         }
         out.push('\n');
     } else {
-        let _ = writeln!(out, "{}", header.join("\t"));
+        // Columns padded to the widest cell in display columns (a CJK character takes two), so
+        // the table reads aligned in a terminal; the last column is not padded.
+        use unicode_width::UnicodeWidthStr;
+        let cols = header.len();
+        let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
         for r in rows {
-            let _ = writeln!(out, "{}", r.join("\t"));
+            for (w, c) in widths.iter_mut().zip(r) {
+                *w = (*w).max(c.width());
+            }
+        }
+        let line = |cells: Vec<&str>| {
+            let mut l = String::new();
+            for (i, c) in cells.iter().enumerate() {
+                l.push_str(c);
+                if i + 1 < cells.len().min(cols) {
+                    let w = widths.get(i).copied().unwrap_or(0);
+                    l.push_str(&" ".repeat(w.saturating_sub(c.width()) + 2));
+                }
+            }
+            l
+        };
+        let _ = writeln!(out, "{}", line(header.to_vec()));
+        for r in rows {
+            let _ = writeln!(out, "{}", line(r.iter().map(String::as_str).collect()));
         }
         out.push('\n');
     }
