@@ -38,11 +38,13 @@ struct Run {
 
 /// Runs the binary with `args`, killing it after `LIMIT`. Output goes to files, not pipes, so a
 /// big report cannot block the child while we poll. Fails the test on a hang, a signal or a panic.
+// Every run asks for English messages (--lang en): the assertions below read them.
 fn run(case: &str, args: &[&OsStr]) -> Run {
     let out_dir = tempfile::tempdir().expect("tempdir");
     let out_path = out_dir.path().join("stdout");
     let err_path = out_dir.path().join("stderr");
     let mut child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(["--lang", "en"])
         .args(args)
         .arg("--quiet")
         .stdin(Stdio::null())
@@ -997,6 +999,7 @@ fn xlsx_reader_panic_is_an_unreadable_workbook() {
         fs::copy(&src, &path).unwrap();
         seen += 1;
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_qingdan"))
+            .args(["--lang", "en"])
             .args(["inspect", path.to_str().unwrap()])
             .output()
             .unwrap();
@@ -1100,6 +1103,7 @@ fn changed_while_read(case: &str, change: impl FnOnce(&Path)) {
     fs::write(&items, csv).unwrap();
     let out = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(["--lang", "en"])
         .args(["inspect".as_ref(), dir.as_os_str(), "--quiet".as_ref()])
         // Small windows: the read takes long enough for the change to land in the middle.
         .env("QINGDAN_BLOCK_BYTES", "65536")
@@ -1144,6 +1148,7 @@ fn csv_mapped_on_request_reads_as_unmapped() {
         &[OsString::from("inspect"), dir.clone().into(), "--format".into(), "json".into()],
     );
     let out = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(["--lang", "en"])
         .args(["inspect".as_ref(), dir.as_os_str(), "--format".as_ref(), "json".as_ref()])
         .env("QINGDAN_MMAP", "1")
         .output()
@@ -1259,6 +1264,7 @@ fn ods_is_refused() {
 fn check_in(cwd: &Path, dataset: &Path, extra: &[&OsStr]) -> Run {
     let out = tempfile::tempdir().unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(["--lang", "en"])
         .args(["check".as_ref(), dataset.as_os_str(), "--format".as_ref(), "json".as_ref()])
         .args(extra)
         .arg("--quiet")
@@ -1652,6 +1658,7 @@ fn stop_while_writing_once(case: &str, signal: i32, code: i32, items: usize) -> 
     let report = out_dir.join("diff.json");
     fs::write(&report, "yesterday").unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(["--lang", "en"])
         .args([
             "diff".as_ref(),
             old.as_os_str(),
@@ -1899,6 +1906,7 @@ fn peak_probe() {
     // Reaped by wait4 below (which also gives its rusage), not by Child::wait.
     #[allow(clippy::zombie_processes)]
     let child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(["--lang", "en"])
         .args(args.split('\u{1f}'))
         .arg("--quiet")
         .stdin(Stdio::null())
@@ -2105,6 +2113,7 @@ fn unterminated_quote_deep_in_a_large_file() {
     assert_quote_recovered(case, &dir, 30_000, 25_001);
     for env in [("QINGDAN_BLOCK_BYTES", "65536"), ("QINGDAN_PIECE_BYTES", "1000")] {
         let out = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+            .args(["--lang", "en"])
             .args(["inspect".as_ref(), dir.as_os_str(), "--format".as_ref(), "json".as_ref()])
             .env(env.0, env.1)
             .output()

@@ -92,20 +92,6 @@ pub struct Args {
 
 /// Runs `qingdan check`.
 pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
-    let format = super::output_format(
-        args.format,
-        args.output.as_deref(),
-        &[
-            Format::Text,
-            Format::Json,
-            Format::Jsonl,
-            Format::Csv,
-            Format::Md,
-            Format::Html,
-            Format::Xlsx,
-        ],
-        "check",
-    )?;
     // The first night: no baseline yet, and tonight's is being written. Everything is new.
     let first_night = match (&args.baseline, &args.write_baseline) {
         (Some(b), Some(_)) => !b.exists(),
@@ -130,6 +116,21 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     inputs.extend(args.rules.as_deref());
     super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
     super::output_not_input(args.write_baseline.as_deref(), "--write-baseline", &inputs)?;
+    // A report onto an input is refused before its format is looked at.
+    let format = super::output_format(
+        args.format,
+        args.output.as_deref(),
+        &[
+            Format::Text,
+            Format::Json,
+            Format::Jsonl,
+            Format::Csv,
+            Format::Md,
+            Format::Html,
+            Format::Xlsx,
+        ],
+        "check",
+    )?;
     // A bad rules file stops the run before any data is read.
     let config = CheckConfig::load(args.rules.as_deref())?;
     let start = std::time::Instant::now();

@@ -42,6 +42,12 @@ pub struct Args {
 /// Runs `qingdan diff`: 0 when the comparison was made, 2 (an `Err`) when it could not be.
 pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let start = Instant::now();
+    let old_path = super::dataset_path(&args.old, global.lang);
+    let new_path = super::dataset_path(&args.new, global.lang);
+    let mut inputs = vec![old_path.as_path(), new_path.as_path()];
+    inputs.extend(args.rules.as_deref());
+    super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
+    // A report onto an input is refused before its format is looked at.
     let format = super::output_format(
         args.format,
         args.output.as_deref(),
@@ -56,11 +62,6 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         ],
         "diff",
     )?;
-    let old_path = super::dataset_path(&args.old, global.lang);
-    let new_path = super::dataset_path(&args.new, global.lang);
-    let mut inputs = vec![old_path.as_path(), new_path.as_path()];
-    inputs.extend(args.rules.as_deref());
-    super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
     // Rules first: a bad rules file stops the run before any data is read.
     let scoring = Scoring::load(args.rules.as_deref())?;
     let opts = LoadOptions {

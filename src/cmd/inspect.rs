@@ -51,16 +51,17 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         jurisdiction: args.jurisdiction.clone(),
         level: args.level,
     };
+    let dataset_path = super::dataset_path(&args.dataset, global.lang);
+    let mut inputs = vec![dataset_path.as_path()];
+    inputs.extend(args.rules.as_deref());
+    super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
+    // A report onto an input is refused before its format is looked at.
     let format = super::output_format(
         args.format,
         args.output.as_deref(),
         &[Format::Text, Format::Json],
         "inspect",
     )?;
-    let dataset_path = super::dataset_path(&args.dataset, global.lang);
-    let mut inputs = vec![dataset_path.as_path()];
-    inputs.extend(args.rules.as_deref());
-    super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
     let dataset = load(&dataset_path, &opts)?;
     let summary = Summary::of(&dataset);
     let bytes = match format {

@@ -50,17 +50,18 @@ pub struct Args {
 
 /// Runs `qingdan review`.
 pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
+    let list_path = super::dataset_path(&args.list, global.lang);
+    let standard_path = super::dataset_path(&args.standard, global.lang);
+    let mut inputs = vec![list_path.as_path(), standard_path.as_path()];
+    inputs.extend(args.rules.as_deref());
+    super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
+    // A report onto an input is refused before its format is looked at.
     let format = super::output_format(
         args.format,
         args.output.as_deref(),
         &[Format::Text, Format::Json, Format::Csv, Format::Md, Format::Xlsx],
         "review",
     )?;
-    let list_path = super::dataset_path(&args.list, global.lang);
-    let standard_path = super::dataset_path(&args.standard, global.lang);
-    let mut inputs = vec![list_path.as_path(), standard_path.as_path()];
-    inputs.extend(args.rules.as_deref());
-    super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
     // Rules first: a bad rules file stops the run before any data is read.
     let rules_dir = args.rules.as_deref();
     let review_cfg = crate::review::ReviewConfig::load(rules_dir)?;

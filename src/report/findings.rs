@@ -83,7 +83,7 @@ pub fn render_named(
             }
             Ok(out)
         }
-        Format::Csv => csv(findings, lang, CsvStyle::default()),
+        Format::Csv => csv(findings, lang, CsvStyle::new(false, false, lang)),
         Format::Md => Ok(md(findings, lang, names).into_bytes()),
         Format::Html | Format::Xlsx => Err(Error::Usage(format!(
             "check does not write {} yet; use text, json, jsonl, csv or md",
@@ -447,10 +447,18 @@ mod tests {
 
     #[test]
     fn csv_defuses_formulas_and_text_groups_by_jurisdiction() {
+        // For people (the default): a BOM and Chinese headers; for a script: CLI.md's keys.
         let out = render(&[finding("450102", "=1+1")], Format::Csv, Lang::Zh).unwrap();
         let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("\u{feff}规则,规则名,级别,字段,区划代码,事项编码"), "{text}");
+        assert!(text.contains("'=1+1"));
+        let script =
+            csv(&[finding("450102", "=1+1")], Lang::Zh, CsvStyle::new(false, true, Lang::Zh))
+                .unwrap();
+        let text = String::from_utf8(script).unwrap();
         assert!(
-            text.starts_with("rule,name,severity,field,jurisdiction,item,expected,actual,message")
+            text.starts_with("rule,name,severity,field,jurisdiction,item,expected,actual,message"),
+            "{text}"
         );
         assert!(text.contains("'=1+1"));
         let t = String::from_utf8(
