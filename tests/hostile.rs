@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 /// Wall-clock limit of one run of the binary (debug build, shared 2-core machine).
-const LIMIT: Duration = Duration::from_secs(60);
+const LIMIT: Duration = Duration::from_secs(180);
 
 const HEADER: &str = "区划代码,事项编码,事项名称,事项类型,实施主体,行使层级,设定依据,法定时限,\
                       承诺时限,是否收费,收费标准,到现场次数,中介服务,办件类型";

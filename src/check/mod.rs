@@ -397,9 +397,12 @@ fn check_member(ctx: &Ctx, g: &Group, name: &Str, member: &Member, sink: &mut Si
         }
     }
     if ctx.std.is_some() && !g.known {
-        let closest = g.closest.and_then(|(i, s)| {
-            ctx.std.map(|std| (&*std.items[i].code.norm, std.items[i].name.raw.trim(), s))
-        });
+        // A suggestion as far off as two unrelated items (below `different-item-similarity`,
+        // e.g. 0.12) is noise, not help: none is named then.
+        let closest =
+            g.closest.filter(|&(_, s)| s >= m.different_item_similarity).and_then(|(i, s)| {
+                ctx.std.map(|std| (&*std.items[i].code.norm, std.items[i].name.raw.trim(), s))
+            });
         presence::unknown(sink, &subj, &item.name.raw, closest);
     }
     let joined_category = match member.how {

@@ -45,7 +45,8 @@ pub static ITEM_UNKNOWN_TO_STANDARD: Rule = Rule {
 ## What it does
 An item whose code is not the standard's and whose name matches no standard item of the same
 category (similarity below `[matching] name-similarity`) is unknown to the standard. The finding
-names the closest standard item by name, when there is one, in `expected`.
+names the closest standard item by name in `expected`, when there is one at least as similar as
+`[matching] different-item-similarity` (a farther one would be a guess).
 
 ## Why it matters
 同一标准: a list may only contain the powers the standard lists; an item outside it has no agreed
