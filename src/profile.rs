@@ -13,11 +13,16 @@ pub struct Profile {
     last_cpu: f64,
 }
 
+/// True when `QINGDAN_PROFILE` is set to something other than `0` or empty: the one place it is
+/// read (the commands pass the answer on, to the loader among others).
+pub fn requested() -> bool {
+    std::env::var("QINGDAN_PROFILE").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
 impl Profile {
     /// A timer for `command`, active when `QINGDAN_PROFILE` asks for it.
     pub fn from_env(command: &'static str) -> Profile {
-        let on = std::env::var("QINGDAN_PROFILE").is_ok_and(|v| !v.is_empty() && v != "0");
-        Profile::new(command, on)
+        Profile::new(command, requested())
     }
 
     /// A timer that prints only when `on`.

@@ -1106,7 +1106,7 @@ fn changed_while_read(case: &str, change: impl FnOnce(&Path)) {
         .args(["--lang", "en"])
         .args(["inspect".as_ref(), dir.as_os_str(), "--quiet".as_ref()])
         // Small windows: the read takes long enough for the change to land in the middle.
-        .env("QINGDAN_BLOCK_BYTES", "65536")
+        .env("QINGDAN_READ", "block=65536")
         .stdout(Stdio::null())
         .stderr(fs::File::create(out.path().join("err")).unwrap())
         .spawn()
@@ -1139,7 +1139,7 @@ fn csv_appended_while_read() {
 
 #[test]
 fn csv_mapped_on_request_reads_as_unmapped() {
-    // QINGDAN_MMAP=1 maps the files (the caller promises they do not change): same report.
+    // QINGDAN_READ=mmap maps the files (the caller promises they do not change): same report.
     let case = "csv-mapped-on-request";
     let (_tmp, dir) = fresh(case);
     plain_items(&dir);
@@ -1150,7 +1150,7 @@ fn csv_mapped_on_request_reads_as_unmapped() {
     let out = Command::new(env!("CARGO_BIN_EXE_qingdan"))
         .args(["--lang", "en"])
         .args(["inspect".as_ref(), dir.as_os_str(), "--format".as_ref(), "json".as_ref()])
-        .env("QINGDAN_MMAP", "1")
+        .env("QINGDAN_READ", "mmap")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -2111,16 +2111,16 @@ fn unterminated_quote_deep_in_a_large_file() {
     let (_tmp, dir) = fresh(case);
     open_quote_items(&dir, 30_000, 25_000);
     assert_quote_recovered(case, &dir, 30_000, 25_001);
-    for env in [("QINGDAN_BLOCK_BYTES", "65536"), ("QINGDAN_PIECE_BYTES", "1000")] {
+    for read in ["block=65536", "piece=1000"] {
         let out = Command::new(env!("CARGO_BIN_EXE_qingdan"))
             .args(["--lang", "en"])
             .args(["inspect".as_ref(), dir.as_os_str(), "--format".as_ref(), "json".as_ref()])
-            .env(env.0, env.1)
+            .env("QINGDAN_READ", read)
             .output()
             .unwrap();
         let json: Value = serde_json::from_slice(&out.stdout).unwrap();
         let f = file(case, &json, "items");
-        assert_eq!(count(f, "rows_loaded"), 29_999, "{case}: with {env:?}: {f:#}");
+        assert_eq!(count(f, "rows_loaded"), 29_999, "{case}: with QINGDAN_READ={read}: {f:#}");
     }
 }
 

@@ -755,9 +755,9 @@ fn inspect_writes_its_report_to_a_file() {
     assert!(err.contains("[possible values: text, json]"), "{err}");
 }
 
-/// Every fixture read in tiny pieces in parallel (`QINGDAN_PIECE_BYTES`), mapped or in small
-/// windows (`QINGDAN_BLOCK_BYTES`, `QINGDAN_NO_MMAP`), loads exactly as when read whole: the same counts, the same
-/// diagnostics at the same lines, the same findings.
+/// Every fixture read in tiny pieces in parallel (`QINGDAN_READ=piece=N`), mapped (`mmap`) or in
+/// small windows (`block=N`), loads exactly as when read with the defaults: the same counts, the
+/// same diagnostics at the same lines, the same findings.
 #[test]
 fn files_read_in_pieces_load_as_when_read_whole() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -775,14 +775,13 @@ fn files_read_in_pieces_load_as_when_read_whole() {
         .collect();
     hostile.sort();
     dirs.extend(hostile);
-    let run = |args: &[&str], env: &[(&str, &str)]| {
+    let run = |args: &[&str], env: Option<&str>| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_qingdan"));
         cmd.args(args);
-        for var in ["QINGDAN_PIECE_BYTES", "QINGDAN_BLOCK_BYTES", "QINGDAN_NO_MMAP", "QINGDAN_MMAP"]
-        {
-            cmd.env_remove(var);
+        cmd.env_remove("QINGDAN_READ");
+        if let Some(read) = env {
+            cmd.env("QINGDAN_READ", read);
         }
-        cmd.envs(env.iter().copied());
         let out = cmd.output().unwrap();
         (out.status.code(), out.stdout, out.stderr)
     };
@@ -834,26 +833,43 @@ fn files_read_in_pieces_load_as_when_read_whole() {
             vec!["inspect", d, "--format", "json"],
             vec!["check", d, "--format", "jsonl", "--fail-on", "never"],
         ] {
-            let whole = run(&args, &[]);
-            // Mapped files in pieces of 1 and 100 bytes (files with quote marks are then read
-            // through windows), files read through windows (not mapped) in pieces.
-            let ways: [&[(&str, &str)]; 5] = [
-                &[("QINGDAN_PIECE_BYTES", "1"), ("QINGDAN_MMAP", "1")],
-                &[("QINGDAN_PIECE_BYTES", "100"), ("QINGDAN_MMAP", "1")],
-                &[("QINGDAN_NO_MMAP", "1")],
-                &[("QINGDAN_PIECE_BYTES", "64"), ("QINGDAN_BLOCK_BYTES", "128")],
-                &[("QINGDAN_PIECE_BYTES", "1000"), ("QINGDAN_BLOCK_BYTES", "4096")],
+            let whole = run(&args, None);
+            // Mapped files in pieces of 1 and 100 bytes and of the default size (files with quote
+            // marks are then read through windows), files read through small windows in pieces.
+            let ways = [
+                "piece=1,mmap",
+                "piece=100,mmap",
+                "mmap",
+                "piece=64,block=128",
+                "piece=1000,block=4096",
             ];
-            for env in ways {
-                let pieces = run(&args, env);
+            for read in ways {
+                let pieces = run(&args, Some(read));
                 assert_eq!(
                     (pieces.0, String::from_utf8_lossy(&pieces.1)),
                     (whole.0, String::from_utf8_lossy(&whole.1)),
-                    "{args:?} read with {env:?}"
+                    "{args:?} read with QINGDAN_READ={read}"
                 );
             }
             compared += 1;
         }
     }
     assert!(compared >= 20, "{compared}");
+}
+
+/// `QINGDAN_READ` with a word it does not know stops the run (exit 2) naming the word, rather
+/// than reading some other way than asked.
+#[test]
+fn a_bad_qingdan_read_is_refused() {
+    for bad in ["mmap,blok=10", "piece=0", "block=x"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+            .args(["--lang", "en", "inspect"])
+            .arg(fixture("small"))
+            .env("QINGDAN_READ", bad)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {err}");
+        assert!(err.contains("QINGDAN_READ"), "{bad}: {err}");
+    }
 }

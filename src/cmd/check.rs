@@ -144,11 +144,15 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         rules_dir: args.rules.clone(),
         jurisdiction: args.jurisdiction.clone(),
         level,
+        read: super::read_options()?,
+        profile: crate::profile::requested(),
     };
     // The standard has its own codes: --jurisdiction is the list's.
     let std_opts = LoadOptions {
         encoding: args.encoding.clone(),
         rules_dir: args.rules.clone(),
+        read: super::read_options()?,
+        profile: crate::profile::requested(),
         ..LoadOptions::default()
     };
     let mut prof = crate::profile::Profile::from_env("check");

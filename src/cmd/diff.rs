@@ -67,6 +67,8 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let opts = LoadOptions {
         encoding: args.encoding.clone(),
         rules_dir: args.rules.clone(),
+        read: super::read_options()?,
+        profile: crate::profile::requested(),
         ..LoadOptions::default()
     };
     let mut prof = crate::profile::Profile::from_env("diff");

@@ -50,6 +50,8 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         rules_dir: args.rules.clone(),
         jurisdiction: args.jurisdiction.clone(),
         level: args.level,
+        read: super::read_options()?,
+        profile: crate::profile::requested(),
     };
     let dataset_path = super::dataset_path(&args.dataset, global.lang);
     let mut inputs = vec![dataset_path.as_path()];

@@ -76,6 +76,19 @@ impl ColorWhen {
     }
 }
 
+/// How CSV files are read, from `QINGDAN_READ` (docs/CLI.md: `mmap`, `block=N`, `piece=N`): the
+/// one place the environment reaches the reader, for tests and measurements.
+pub(crate) fn read_options() -> Result<crate::load::ReadOptions> {
+    let Some(value) = std::env::var_os("QINGDAN_READ") else { return Ok(Default::default()) };
+    let text = value.to_string_lossy();
+    crate::load::ReadOptions::parse(&text).map_err(|why| {
+        Error::usage2(
+            &format!("QINGDAN_READ={text} 无法识别：{why}"),
+            &format!("QINGDAN_READ={text}: {why}"),
+        )
+    })
+}
+
 /// True when what is written to stdout gets colour (after [`ColorWhen::apply`]).
 pub fn color_stdout() -> bool {
     anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never

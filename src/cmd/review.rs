@@ -74,10 +74,14 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         rules_dir: args.rules.clone(),
         jurisdiction: args.jurisdiction.clone(),
         level,
+        read: super::read_options()?,
+        profile: crate::profile::requested(),
     };
     let std_opts = LoadOptions {
         encoding: args.encoding.clone(),
         rules_dir: args.rules.clone(),
+        read: super::read_options()?,
+        profile: crate::profile::requested(),
         ..Default::default()
     };
     let start = std::time::Instant::now();

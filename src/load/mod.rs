@@ -33,6 +33,7 @@ use crate::model::{
 };
 
 pub use self::diag::message_en;
+pub use self::read::ReadOptions;
 
 /// The table (`items`, `steps`, ...) a CSV file of this stem holds in a dataset folder, if any
 /// (the command line uses it to tell a file of a dataset folder from a lone export).
@@ -52,6 +53,10 @@ pub struct LoadOptions {
     pub jurisdiction: Option<String>,
     /// `--level`: the level of that jurisdiction when its code does not tell.
     pub level: Option<Level>,
+    /// How CSV files reach memory and are cut for parallel typing (never what is read).
+    pub read: ReadOptions,
+    /// Print the load's stages (wall, CPU, peak memory) on stderr, as `QINGDAN_PROFILE` asks.
+    pub profile: bool,
 }
 
 /// What reading one table produced.
@@ -160,7 +165,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     // after the other, then steps and materials side by side (each finds its items as it reads,
     // and one file's waits at the end of a window are filled by the other's work). Sheets,
     // already in memory, are typed in parallel.
-    let mut profile = crate::profile::Profile::from_env("load");
+    let mut profile = crate::profile::Profile::new("load", opts.profile);
     let sheets = !found.tables.iter().all(|(_, s)| matches!(s, Source::Csv { .. }));
     let read = |(table, src): &&(Table, Source), index: Option<&ItemIndex<'_>>| {
         read_table(*table, src, &columns, opts, forced, index)
@@ -397,14 +402,24 @@ fn read_table(
             let new = || JurisdictionsVisitor::new(columns, opts);
             let mut out = Drained(Vec::new());
             // A small table, read in one piece (duplicates are found within a visitor).
-            let vs = read::visit(src, forced, &new, false, &mut diags, &mut report, &mut out);
+            let vs = read::visit(
+                src,
+                &opts.read,
+                forced,
+                &new,
+                false,
+                &mut diags,
+                &mut report,
+                &mut out,
+            );
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
             Rows::Jurisdictions(out.0)
         }
         Table::Items => {
             let new = || ItemsVisitor::new(columns, opts);
             let mut out = DrainedItems::default();
-            let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
+            let vs =
+                read::visit(src, &opts.read, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
             Rows::Items(out)
         }
@@ -412,7 +427,8 @@ fn read_table(
             let index = index.unwrap_or(&empty);
             let new = || StepsVisitor::new(columns, opts, index);
             let mut out = ChildRows(Vec::new());
-            let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
+            let vs =
+                read::visit(src, &opts.read, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
             Rows::Steps(out)
         }
@@ -420,7 +436,8 @@ fn read_table(
             let index = index.unwrap_or(&empty);
             let new = || MaterialsVisitor::new(columns, opts, index);
             let mut out = ChildRows(Vec::new());
-            let vs = read::visit(src, forced, &new, true, &mut diags, &mut report, &mut out);
+            let vs =
+                read::visit(src, &opts.read, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
             Rows::Materials(out)
         }

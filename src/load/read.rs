@@ -15,6 +15,58 @@ use crate::model::FileReport;
 /// reported: no legal basis is a megabyte long, but a broken quote can swallow a whole file.
 pub(crate) const MAX_FIELD: usize = 1 << 20;
 
+/// How the CSV files of a dataset are read: how they reach memory and how large the pieces typed
+/// in parallel are. None of it changes what is read (tests/load.rs reads every fixture every way
+/// and compares); the command line fills it from `QINGDAN_READ` (docs/CLI.md), tests set it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Map UTF-8 files instead of reading them through windows. A mapped file that another
+    /// program cuts while it is read kills the process (SIGBUS): only for files known not to
+    /// change. Off when `block_bytes` is set (the windows are then what is asked for).
+    pub mmap: bool,
+    /// Bytes read at a time from a UTF-8 file (the window); `None` for [`BLOCK`].
+    pub block_bytes: Option<usize>,
+    /// About how long a piece typed on one thread is; `None` for [`PIECE`].
+    pub piece_bytes: Option<usize>,
+}
+
+impl ReadOptions {
+    /// Parses the words of `QINGDAN_READ`, comma-separated: `mmap`, `block=N`, `piece=N` (bytes,
+    /// N ≥ 1). An unknown word or a bad number is an error naming it.
+    pub fn parse(text: &str) -> Result<ReadOptions, String> {
+        let mut opts = ReadOptions::default();
+        for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            let bytes = |v: &str| match v.parse::<usize>() {
+                Ok(n) if n > 0 => Ok(Some(n)),
+                _ => Err(format!("{word}: a number of bytes, at least 1, is expected")),
+            };
+            match word.split_once('=') {
+                None if word == "mmap" => opts.mmap = true,
+                Some(("block", v)) => opts.block_bytes = bytes(v)?,
+                Some(("piece", v)) => opts.piece_bytes = bytes(v)?,
+                _ => return Err(format!("{word}: expected mmap, block=N or piece=N")),
+            }
+        }
+        Ok(opts)
+    }
+
+    /// The window size in bytes (at least 1).
+    fn block(&self) -> usize {
+        self.block_bytes.unwrap_or(BLOCK).max(1)
+    }
+
+    /// True when UTF-8 files are mapped.
+    fn maps(&self) -> bool {
+        self.mmap && self.block_bytes.is_none()
+    }
+
+    /// How many pieces a stretch of `len` bytes is typed in: of about `piece_bytes` each (the
+    /// tests read small files in many tiny pieces to show that they add up to the whole).
+    fn piece_count(&self, len: usize) -> usize {
+        len / self.piece_bytes.unwrap_or(PIECE).max(1) + 1
+    }
+}
+
 /// One data row, as the visitor sees it.
 pub(crate) enum Row<'a> {
     /// A CSV record of a file whose text is valid UTF-8 (so is the record: the csv crate splits
@@ -156,8 +208,10 @@ pub(crate) trait Drain<V> {
 /// Reads every row of `source` into visitors made by `new`, filling the counts and encoding of
 /// `report`. A large CSV file is cut into pieces read in parallel, each by its own visitor; the
 /// visitors are returned in file order (the first one saw the header and the rows next to it).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn visit<V: Visitor + Send, D: Drain<V> + Send>(
     source: &Source,
+    opts: &ReadOptions,
     forced: Option<&'static Encoding>,
     new: &(dyn Fn() -> V + Sync),
     parallel: bool,
@@ -208,7 +262,8 @@ pub(crate) fn visit<V: Visitor + Send, D: Drain<V> + Send>(
             // A file rewritten or cut while it is read (the nightly export being written again)
             // gives rows of neither version: the run stops rather than report on them.
             let before = Stamp::of(path);
-            let visitors = visit_file(path, visitor, forced, new, parallel, diags, report, drain);
+            let visitors =
+                visit_file(path, opts, visitor, forced, new, parallel, diags, report, drain);
             let after = Stamp::of(path);
             if before.is_some() && before != after {
                 diags.fail(
@@ -253,6 +308,7 @@ impl Stamp {
 #[allow(clippy::too_many_arguments)]
 fn visit_file<V: Visitor + Send, D: Drain<V> + Send>(
     path: &std::path::Path,
+    opts: &ReadOptions,
     visitor: V,
     forced: Option<&'static Encoding>,
     new: &(dyn Fn() -> V + Sync),
@@ -264,7 +320,7 @@ fn visit_file<V: Visitor + Send, D: Drain<V> + Send>(
     let mut whole = false;
     if forced.is_none() || forced == Some(encoding_rs::UTF_8) {
         let bom = forced.is_none();
-        match map_utf8(path, bom, new, parallel, diags, report, drain) {
+        match map_utf8(path, opts, bom, new, parallel, diags, report, drain) {
             Mapped::Read(vs) => return vs,
             Mapped::Whole => whole = true,
             Mapped::Unmapped => {}
@@ -274,7 +330,7 @@ fn visit_file<V: Visitor + Send, D: Drain<V> + Send>(
         let mut d = Diags::new(diags.file());
         let mut r = FileReport::default();
         let bom = forced.is_none();
-        if let Some(vs) = stream_utf8(path, bom, new, parallel, &mut d, &mut r, drain) {
+        if let Some(vs) = stream_utf8(path, opts, bom, new, parallel, &mut d, &mut r, drain) {
             diags.absorb(d);
             add_counts(report, &r);
             report.encoding = r.encoding;
@@ -291,7 +347,7 @@ fn visit_file<V: Visitor + Send, D: Drain<V> + Send>(
     };
     let (text, encoding) = decode_text(bytes, forced, diags);
     report.encoding = encoding;
-    visit_csv(text.as_str(), visitor, new, parallel, diags, report, drain)
+    visit_csv(text.as_str(), opts, visitor, new, parallel, diags, report, drain)
 }
 
 /// The delimiter of a CSV file: a comma, unless its first lines have more tabs than commas.
@@ -337,13 +393,6 @@ fn pick_header(
 /// the pieces it types, so pieces can be small: the threads finish together.
 const PIECE: usize = 2 << 20;
 
-/// How many pieces a stretch of `len` bytes is typed in (`QINGDAN_PIECE_BYTES=N`: of about N
-/// bytes; the tests read small files in many tiny pieces to show that they add up to the whole).
-fn piece_count(len: usize) -> usize {
-    let forced = std::env::var("QINGDAN_PIECE_BYTES").ok().and_then(|v| v.parse::<usize>().ok());
-    len / forced.unwrap_or(PIECE).max(1) + 1
-}
-
 /// Adds the rows read, loaded and rejected of `part` (of the same file) to `report`.
 fn add_counts(report: &mut FileReport, part: &FileReport) {
     report.rows_read += part.rows_read;
@@ -375,8 +424,10 @@ const BLOCK: usize = 16 << 20;
 /// Reads a UTF-8 CSV file a window at a time, each window's complete records in pieces in
 /// parallel. `None` when the file turns out not to be UTF-8 (or its quoting cannot be followed
 /// from the start): then nothing was kept, and the caller reads the whole file as text.
+#[allow(clippy::too_many_arguments)]
 fn stream_utf8<V: Visitor + Send, D: Drain<V> + Send>(
     path: &std::path::Path,
+    opts: &ReadOptions,
     bom_allowed: bool,
     new: &(dyn Fn() -> V + Sync),
     parallel: bool,
@@ -387,12 +438,7 @@ fn stream_utf8<V: Visitor + Send, D: Drain<V> + Send>(
     use std::io::Read;
     let mut file = std::fs::File::open(path).ok()?;
     let mut buf: Vec<u8> = Vec::new();
-    // `QINGDAN_BLOCK_BYTES=N`: the tests read small files in many small windows.
-    let block = std::env::var("QINGDAN_BLOCK_BYTES")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(BLOCK)
-        .max(1);
+    let block = opts.block();
     // Fills `buf` by up to `block` more bytes; true at the end of the file.
     let fill = |file: &mut std::fs::File, buf: &mut Vec<u8>| -> Option<bool> {
         let want = buf.len() + block;
@@ -428,7 +474,7 @@ fn stream_utf8<V: Visitor + Send, D: Drain<V> + Send>(
     };
     let text = simdutf8::basic::from_utf8(buf.get(pos..end)?).ok()?;
     let mut visitor = new();
-    let head = read_head(text, delimiter, &mut visitor, diags, report);
+    let head = read_head(text, opts, delimiter, &mut visitor, diags, report);
     drain.take(&mut visitor);
     let mut visitors = vec![visitor];
     let Some(body) = head else {
@@ -501,11 +547,12 @@ enum Halt {
 ///
 /// A mapped file that another program cuts while it is read kills the process (SIGBUS on the
 /// pages past the new end), and nothing here can promise that the nightly export is not being
-/// written again: so files are mapped only when `QINGDAN_MMAP=1` asks for it (the caller then
-/// promises that they do not change); `QINGDAN_NO_MMAP=1` or a window size for the tests
-/// (`QINGDAN_BLOCK_BYTES`) keeps mapping off even then.
+/// written again: so files are mapped only when [`ReadOptions::mmap`] asks for it (the caller
+/// then promises that they do not change), and not when a window size is set.
+#[allow(clippy::too_many_arguments)]
 fn map_utf8<V: Visitor + Send, D: Drain<V> + Send>(
     path: &std::path::Path,
+    opts: &ReadOptions,
     bom_allowed: bool,
     new: &(dyn Fn() -> V + Sync),
     parallel: bool,
@@ -513,10 +560,7 @@ fn map_utf8<V: Visitor + Send, D: Drain<V> + Send>(
     report: &mut FileReport,
     drain: &mut D,
 ) -> Mapped<V> {
-    if std::env::var_os("QINGDAN_MMAP").is_none_or(|v| v != "1")
-        || std::env::var_os("QINGDAN_NO_MMAP").is_some()
-        || std::env::var_os("QINGDAN_BLOCK_BYTES").is_some()
-    {
+    if !opts.maps() {
         return Mapped::Unmapped;
     }
     let Ok(file) = std::fs::File::open(path) else { return Mapped::Unmapped };
@@ -531,7 +575,7 @@ fn map_utf8<V: Visitor + Send, D: Drain<V> + Send>(
     let release = |a: usize, b: usize| release_pages(&map, a, b);
     let mut d = Diags::new(diags.file());
     let mut r = FileReport::default();
-    match read_mapped(&map, bom_allowed, new, parallel, &mut d, &mut r, drain, &release) {
+    match read_mapped(&map, opts, bom_allowed, new, parallel, &mut d, &mut r, drain, &release) {
         Ok(visitors) => {
             diags.absorb(d);
             add_counts(report, &r);
@@ -573,6 +617,7 @@ fn release_pages(map: &memmap2::Mmap, a: usize, b: usize) {
 #[allow(clippy::too_many_arguments)]
 fn read_mapped<V: Visitor + Send, D: Drain<V> + Send>(
     bytes: &[u8],
+    opts: &ReadOptions,
     bom_allowed: bool,
     new: &(dyn Fn() -> V + Sync),
     parallel: bool,
@@ -606,7 +651,7 @@ fn read_mapped<V: Visitor + Send, D: Drain<V> + Send>(
     let head_bytes = bytes.get(pos..end).unwrap_or_default();
     let text = simdutf8::basic::from_utf8(head_bytes).map_err(|_| Halt::Whole)?;
     let mut visitor = new();
-    let head = read_head(text, delimiter, &mut visitor, diags, report);
+    let head = read_head(text, opts, delimiter, &mut visitor, diags, report);
     drain.take(&mut visitor);
     let mut visitors = vec![visitor];
     let Some(body) = head else {
@@ -619,7 +664,7 @@ fn read_mapped<V: Visitor + Send, D: Drain<V> + Send>(
             .ok_or(Halt::Whole)?;
         return Ok(visitors);
     }
-    let pieces = cut_at_line_ends(bytes, start, piece_count(rest.len()));
+    let pieces = cut_at_line_ends(bytes, start, opts.piece_count(rest.len()));
     let job = Pieces { bytes, pieces: &pieces, line: body.line, halt_at_quote: true };
     body.read_pieces(&job, new, &mut visitors, diags, report, drain, release)?;
     Ok(visitors)
@@ -733,8 +778,10 @@ fn count_records(text: &[u8], delimiter: u8) -> usize {
 
 /// Reads a whole CSV text (one that is not UTF-8, decoded): the header and first rows, then the
 /// rest in pieces in parallel.
+#[allow(clippy::too_many_arguments)]
 fn visit_csv<V: Visitor + Send, D: Drain<V> + Send>(
     text: &str,
+    opts: &ReadOptions,
     mut visitor: V,
     new: &(dyn Fn() -> V + Sync),
     parallel: bool,
@@ -743,7 +790,7 @@ fn visit_csv<V: Visitor + Send, D: Drain<V> + Send>(
     drain: &mut D,
 ) -> Vec<V> {
     let delimiter = delimiter(text);
-    let head = read_head(text, delimiter, &mut visitor, diags, report);
+    let head = read_head(text, opts, delimiter, &mut visitor, diags, report);
     drain.take(&mut visitor);
     let mut visitors = vec![visitor];
     let Some(body) = head else {
@@ -762,12 +809,15 @@ struct Body {
     /// Where the rows after the first ones start (a record boundary), and on which line.
     rest: usize,
     line: u64,
+    /// How the pieces are cut.
+    opts: ReadOptions,
 }
 
 /// Reads the first rows of a CSV text, finds the header among them, and types the data rows
 /// among them. `None` when nothing more is to be read (an empty file, malformed CSV).
 fn read_head<V: Visitor>(
     text: &str,
+    opts: &ReadOptions,
     delimiter: u8,
     visitor: &mut V,
     diags: &mut Diags,
@@ -843,7 +893,7 @@ fn read_head<V: Visitor>(
     };
     let rest = usize::try_from(rest).unwrap_or(bytes.len()).min(bytes.len());
     let line = LineCounter { bytes, at: 0, line: 1 }.line_at_start(rest);
-    Some(Body { delimiter, header, ok, rest, line })
+    Some(Body { delimiter, header, ok, rest, line, opts: *opts })
 }
 
 /// The longest header cell kept, in bytes: far beyond any column name, and the cells of the
@@ -883,7 +933,7 @@ impl Body {
             return Some(line + memchr::memchr_iter(b'\n', stretch).count() as u64);
         }
         let pieces = if self.ok {
-            super::chunk::split(stretch, 0, self.delimiter, piece_count(stretch.len()))
+            super::chunk::split(stretch, 0, self.delimiter, self.opts.piece_count(stretch.len()))
         } else {
             vec![(0, stretch.len())]
         };
