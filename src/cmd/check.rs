@@ -117,20 +117,8 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
     super::output_not_input(args.write_baseline.as_deref(), "--write-baseline", &inputs)?;
     // A report onto an input is refused before its format is looked at.
-    let format = super::output_format(
-        args.format,
-        args.output.as_deref(),
-        &[
-            Format::Text,
-            Format::Json,
-            Format::Jsonl,
-            Format::Csv,
-            Format::Md,
-            Format::Html,
-            Format::Xlsx,
-        ],
-        "check",
-    )?;
+    let format =
+        super::output_format(args.format, args.output.as_deref(), super::EVERY_FORMAT, "check")?;
     // A bad rules file stops the run before any data is read.
     let config = CheckConfig::load(args.rules.as_deref())?;
     let start = std::time::Instant::now();

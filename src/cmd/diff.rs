@@ -48,20 +48,8 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     inputs.extend(args.rules.as_deref());
     super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
     // A report onto an input is refused before its format is looked at.
-    let format = super::output_format(
-        args.format,
-        args.output.as_deref(),
-        &[
-            Format::Text,
-            Format::Json,
-            Format::Jsonl,
-            Format::Csv,
-            Format::Md,
-            Format::Html,
-            Format::Xlsx,
-        ],
-        "diff",
-    )?;
+    let format =
+        super::output_format(args.format, args.output.as_deref(), super::EVERY_FORMAT, "diff")?;
     // Rules first: a bad rules file stops the run before any data is read.
     let scoring = Scoring::load(args.rules.as_deref())?;
     let opts = LoadOptions {

@@ -131,6 +131,17 @@ pub(crate) fn paint_severities(text: Vec<u8>) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// Every report format, in `--help` order: what check and diff write.
+pub(crate) const EVERY_FORMAT: &[Format] = &[
+    Format::Text,
+    Format::Json,
+    Format::Jsonl,
+    Format::Csv,
+    Format::Md,
+    Format::Html,
+    Format::Xlsx,
+];
+
 /// The format of a report: `--format` when given, else the extension of `-o` (xlsx, html,
 /// json, jsonl, csv, md, txt), else text. A `--format` the extension contradicts, a format
 /// this command does not write, and a workbook sent to a terminal are refused.
