@@ -296,8 +296,17 @@ pub struct FileReport {
     pub rows_read: u64,
     pub rows_loaded: u64,
     pub rows_rejected: u64,
+    /// Rows left out as earlier versions of a record a later row of the file holds (the
+    /// columns `record-id` and `version` of rules/columns.toml); rows_read = rows_loaded +
+    /// rows_rejected + rows_superseded.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub rows_superseded: u64,
     /// Columns present but not used by qingdan.
     pub ignored_columns: Vec<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// What happened while reading a dataset.

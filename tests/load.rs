@@ -40,7 +40,14 @@ fn inspect_json(path: &Path, extra: &[&str]) -> Value {
         let read = f["rows_read"].as_u64().unwrap();
         let loaded = f["rows_loaded"].as_u64().unwrap();
         let rejected = f["rows_rejected"].as_u64().unwrap();
-        assert_eq!(read, loaded + rejected, "every row loaded or rejected: {f}");
+        // Earlier versions of a record (a version chain) are counted apart; the key is absent
+        // when there are none.
+        let superseded = f["rows_superseded"].as_u64().unwrap_or(0);
+        assert_eq!(
+            read,
+            loaded + rejected + superseded,
+            "every row loaded, rejected or superseded: {f}"
+        );
     }
     v
 }
@@ -467,10 +474,34 @@ fn guangxi_system_export_loads_through_the_mapping() {
     // tests/fixtures/load/guangxi/items.csv is shared/data/real/guangxi-lingshan-task-sample/tasks.csv
     // (see PROVENANCE.md there): the Guangxi item-management system's own column names.
     let v = inspect_json(&fixture("guangxi"), &[]);
-    assert_eq!(counts(&v), vec![("items".to_string(), 9, 9, 0)]);
+    // Three of the nine rows are earlier versions (item_id at task_version 11→12, 7→8, 14→15).
+    assert_eq!(counts(&v), vec![("items".to_string(), 9, 6, 0)]);
+    assert_eq!(v["files"][0]["rows_superseded"], 3);
     assert_eq!(v["jurisdictions"]["by_level"]["county"], 1);
     let ds = qingdan::load::load(&fixture("guangxi"), &Default::default()).unwrap();
-    assert_eq!(ds.items.len(), 9);
+    assert_eq!(ds.items.len(), 6);
+    let lines: Vec<u64> = ds.items.iter().map(|i| i.line).collect();
+    assert_eq!(lines, [2, 4, 6, 7, 9, 10], "the latest version of each record is kept");
+    let superseded: Vec<(Option<u64>, &str)> = ds
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("旧版本"))
+        .map(|d| (d.line, d.text.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        superseded,
+        [
+            (Some(3), "c0104ddb-22c8-43a0-a4e4-8d212d948d20: 11 → 12 (line 4)"),
+            (Some(5), "17be9f40-f16d-4a18-a28a-b031678dbc8e: 7 → 8 (line 6)"),
+            (Some(8), "ce55c007-63ab-4082-a7e9-03109d8b9f46: 14 → 15 (line 9)"),
+        ]
+    );
+    // The 办理项 rows carry ywcode (the 33-character implementation code) as their 实施编码.
+    assert_eq!(
+        ds.items[2].implementation_code.as_ref().map(|c| &*c.raw),
+        Some("11450721MB15580811400014100500001")
+    );
     let first = &ds.items[0];
     assert_eq!(&*first.name.raw, "固定资产投资项目节能审查");
     assert_eq!(&*first.code.raw, "000104002000");
@@ -493,12 +524,12 @@ fn guangxi_system_export_loads_through_the_mapping() {
     assert_eq!(ds.items[1].category, Some(qingdan::model::Category::Other));
     assert_eq!(&*ds.items[1].statutory_limit.raw, "66个工作日");
     // The last row has a local code with a letter and no task_type.
-    let last = &ds.items[8];
+    let last = &ds.items[5];
     assert_eq!(&*last.code.raw, "450708001W01");
     assert_eq!(last.category, None);
     let cats = &v["items"]["by_category"];
-    assert_eq!(cats["licensing"], 6);
-    assert_eq!(cats["other"], 2);
+    assert_eq!(cats["licensing"], 4);
+    assert_eq!(cats["other"], 1);
     assert_eq!(cats["unknown"], 1);
 }
 

@@ -233,3 +233,21 @@ fn handling_items_of_several_bodies_are_numbered_alike() {
         (Some("02"), Some("03"))
     );
 }
+
+#[test]
+fn version_chains_keep_the_latest_and_an_item_beside_its_handling_items_is_no_duplicate() {
+    // Shaped like shared/data/real/guangxi-lingshan-task-sample (item_id, task_version, task_code,
+    // ywcode): rec-a at versions 7 and 8 and rec-h at v2 and v10 are one item each; rec-b is the
+    // 子项 record of 000141005000 beside its 办理项 rec-c (01) and rec-d (02). Two records of one
+    // item (rec-e, rec-f) and one record exported twice at the same version (rec-g) stay
+    // duplicates.
+    let (out, findings) = check(&fixture("version-chain"), None, "jsonl");
+    let dup: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "QD104")
+        .map(|f| f["item"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(dup, ["000104002000", "450708001W01"], "{findings:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2行是同一事项的旧版本"), "{err}");
+}

@@ -1130,6 +1130,7 @@ fn duplicates(ctx: &Ctx, grouping: &Grouping, sink: &mut Sink) {
                     number: group::handling_number(item, &ctx.config.layouts),
                     variant_name: group::handling_name(item),
                     department: &item.department.norm,
+                    implementation: item.implementation_code.as_ref().map(|c| &*c.norm),
                     row_name: &item.name.raw,
                 }
             })

@@ -322,6 +322,19 @@ pub(crate) fn load_notes(ds: &Dataset, lang: Lang) -> Vec<String> {
             Lang::En => format!("{}: {n} of {of} rows rejected{why}", f.file),
         });
     }
+    for f in ds.report.files.iter().filter(|f| f.rows_superseded > 0) {
+        let n = f.rows_superseded;
+        notes.push(match lang {
+            Lang::Zh => format!(
+                "{}：{n}行是同一事项的旧版本（事项ID相同、版本号较低），只分析了最新版本",
+                f.file
+            ),
+            Lang::En => format!(
+                "{}: {n} rows are earlier versions of an item (same record id, lower version): only the latest version was analysed",
+                f.file
+            ),
+        });
+    }
     if !notes.is_empty() {
         notes.push(
             lang.pick(

@@ -245,6 +245,9 @@ pub(crate) struct ItemKeys {
     bytes: Vec<u8>,
     /// Where each item's key ends in `bytes`.
     ends: Vec<usize>,
+    /// (item, record id, version) of the items whose row gives a record id (a version chain's
+    /// rows; see `rules/columns.toml` record-id), in item order.
+    pub(crate) versions: Vec<(usize, Str, Str)>,
 }
 
 /// Between the 区划代码 and the 事项编码 of a key: a byte no UTF-8 text holds.
@@ -261,13 +264,28 @@ impl ItemKeys {
     /// Moves the keys of `other` (the items after these) to the end.
     pub(crate) fn append(&mut self, other: &mut ItemKeys) {
         let base = self.bytes.len();
+        let items = self.ends.len();
         self.bytes.append(&mut other.bytes);
         self.ends.extend(other.ends.drain(..).map(|e| e + base));
+        self.versions.extend(other.versions.drain(..).map(|(i, r, v)| (i + items, r, v)));
     }
 
     pub(crate) fn clear(&mut self) {
         self.bytes.clear();
         self.ends.clear();
+        self.versions.clear();
+    }
+
+    /// Keeps the keys of the items `keep` says to keep (one flag per item), in order.
+    pub(crate) fn retain(&mut self, keep: &[bool]) {
+        let mut kept = ItemKeys::default();
+        for (i, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
+            if let Some(key) = self.get(i) {
+                kept.bytes.extend_from_slice(key);
+                kept.ends.push(kept.bytes.len());
+            }
+        }
+        *self = kept;
     }
 
     /// The key of item `i`, as written by `push`.
@@ -548,7 +566,12 @@ impl Visitor for ItemsVisitor<'_> {
             );
             return false;
         }
-        let impl_raw = raw_in(&t.map, row, Col::ImplementationCode);
+        let handling = raw_in(&t.map, row, Col::HandlingCode);
+        let impl_raw = if handling.trim().is_empty() {
+            raw_in(&t.map, row, Col::ImplementationCode)
+        } else {
+            handling
+        };
         // Implementation codes are unique per row (they embed the body's credit code): caching
         // them would only copy each one into the cache.
         let implementation_code =
@@ -565,6 +588,13 @@ impl Visitor for ItemsVisitor<'_> {
             materials: Vec::new(),
             line,
         };
+        if let Some(record) = t.map.as_ref().and_then(|m| m.get(Col::RecordId)) {
+            let record = row.get(record).trim();
+            if !record.is_empty() {
+                let version = raw_in(&t.map, row, Col::Version).trim();
+                self.keys.versions.push((self.keys.len(), record.into(), version.into()));
+            }
+        }
         self.keys.push(&item.jurisdiction, &item.code.norm);
         self.items.push(item);
         true

@@ -80,6 +80,9 @@ pub(crate) enum Col {
     Visits,
     Intermediaries,
     Kind,
+    RecordId,
+    Version,
+    HandlingCode,
     ItemName,
     Seq,
     Step,
@@ -142,6 +145,12 @@ struct ItemsCols {
     intermediaries: Vec<String>,
     #[serde(default)]
     kind: Vec<String>,
+    #[serde(default)]
+    record_id: Vec<String>,
+    #[serde(default)]
+    version: Vec<String>,
+    #[serde(default)]
+    handling_code: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -268,6 +277,9 @@ impl Columns {
                 (Col::Visits, i.visits),
                 (Col::Intermediaries, i.intermediaries),
                 (Col::Kind, i.kind),
+                (Col::RecordId, i.record_id),
+                (Col::Version, i.version),
+                (Col::HandlingCode, i.handling_code),
             ],
             vec![
                 (Col::Jurisdiction, s.jurisdiction),

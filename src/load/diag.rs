@@ -37,11 +37,12 @@ pub(crate) enum Msg {
     RepeatedHeader,
     UnterminatedQuote,
     TooManyReferences,
+    SupersededVersion,
     Suppressed,
 }
 
 impl Msg {
-    const ALL: [Msg; 24] = [
+    const ALL: [Msg; 25] = [
         Msg::DuplicateTable,
         Msg::UnreadableSheet,
         Msg::UnreadableFile,
@@ -65,6 +66,7 @@ impl Msg {
         Msg::RepeatedHeader,
         Msg::UnterminatedQuote,
         Msg::TooManyReferences,
+        Msg::SupersededVersion,
         Msg::Suppressed,
     ];
 
@@ -101,6 +103,9 @@ impl Msg {
             }
             Msg::TooManyReferences => {
                 "设定依据引用的法律法规过多，只保留前面的引用（括号内为保留条数）"
+            }
+            Msg::SupersededVersion => {
+                "同一事项的旧版本（事项ID相同、版本号较低），只分析最新版本，本行未分析（括号内为事项ID、本行版本 → 最新版本及其行号）"
             }
             Msg::Suppressed => "同类问题过多，其余未逐条列出（括号内为条数）",
         }
@@ -145,6 +150,9 @@ impl Msg {
             }
             Msg::TooManyReferences => {
                 "the legal basis cites too many laws: only the first references are kept (count in the text)"
+            }
+            Msg::SupersededVersion => {
+                "an earlier version of an item (same record id, lower version): only the latest version is analysed, this row is not (record id, this row's version → the latest and its line in the text)"
             }
             Msg::Suppressed => "too many of the same kind: the rest are not listed (count in the text)",
         }

@@ -13,6 +13,7 @@ mod diag;
 mod read;
 mod scan;
 mod source;
+mod versions;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -186,7 +187,11 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
         unusable(*table, src, out, path)?;
     }
     let items = outs.iter_mut().find_map(|o| match &mut o.rows {
-        Rows::Items(items) => Some(std::mem::take(items)),
+        Rows::Items(items) => {
+            let mut items = std::mem::take(items);
+            versions::supersede(&mut items.items, &mut items.keys, &mut o.report, &mut o.diags);
+            Some(items)
+        }
         _ => None,
     });
     let DrainedItems { mut items, keys, .. } = items.unwrap_or_default();

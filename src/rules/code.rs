@@ -501,6 +501,8 @@ pub struct CodeRow<'a> {
     pub variant_name: Option<String>,
     /// The implementing body, normalised.
     pub department: &'a str,
+    /// The row's 实施编码, normalised, where given.
+    pub implementation: Option<&'a str>,
     /// The row's name as written.
     pub row_name: &'a str,
 }
@@ -536,6 +538,9 @@ pub fn duplicates(sink: &mut Sink, jurisdiction: &Str, code: &str, rows: &[CodeR
             return;
         }
     }
+    if item_with_its_handling_items(rows) {
+        return;
+    }
     let mut bodies: Vec<&str> = rows.iter().map(|r| r.department).collect();
     bodies.sort_unstable();
     bodies.dedup();
@@ -558,6 +563,31 @@ pub fn duplicates(sink: &mut Sink, jurisdiction: &Str, code: &str, rows: &[CodeR
         };
         duplicate(sink, &subj, code, r.row_name, count);
     }
+}
+
+/// The item itself (a 子项 record without a 办理项 of its own) listed beside its 业务办理项, each
+/// once: a platform's 子项 record and its 办理项 records, not a duplicate. Each 办理项 row's
+/// 33-character implementation code must extend the item row's (the 实施编码 plus the 办理项's
+/// two digits) and come from the same body (shared/data/real/guangxi-lingshan-task-sample:
+/// 000141005000 as 在宗教活动场所内改建或者新建建筑物审批 with task_code …000141005000 and its
+/// 办理项 01 and 02 with ywcode …00014100500001, …02).
+fn item_with_its_handling_items(rows: &[CodeRow]) -> bool {
+    let mut own = rows.iter().filter(|r| r.number.is_none());
+    let (Some(item), None) = (own.next(), own.next()) else { return false };
+    let Some(base) = item.implementation.filter(|c| !c.is_empty()) else { return false };
+    let mut numbers: Vec<&str> = Vec::with_capacity(rows.len());
+    for r in rows.iter().filter(|r| r.number.is_some()) {
+        let extends =
+            r.implementation.is_some_and(|c| c.len() == base.len() + 2 && c.starts_with(base));
+        if !extends || r.department != item.department {
+            return false;
+        }
+        numbers.extend(r.number.as_deref());
+    }
+    let n = numbers.len();
+    numbers.sort_unstable();
+    numbers.dedup();
+    n > 0 && numbers.len() == n
 }
 
 /// Rows of several bodies sharing a code, each naming its 办理项 (number and name): not a
