@@ -105,8 +105,8 @@ fn pick_lang(message: &str, zh: bool) -> String {
 pub fn zh_message(en: &str) -> String {
     const PHRASES: &[(&str, &str)] = &[
         (
-            "no items table: expected items.csv or 事项.csv (or one .xlsx workbook) in this folder",
-            "没有事项表：此文件夹中应有 items.csv 或 事项.csv（或一个 .xlsx 工作簿）",
+            "no items table: expected items.csv or 事项.csv (or one .xlsx workbook, or one CSV file of any name) in this folder",
+            "没有事项表：此文件夹中应有 items.csv 或 事项.csv（或一个 .xlsx 工作簿，或任意名称的唯一一个 CSV 文件）",
         ),
         ("no item could be loaded: all ", "没有载入任何事项：全部 "),
         (" rows were rejected; first: ", " 行均未能读取；第一条原因："),

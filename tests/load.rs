@@ -904,3 +904,24 @@ fn a_bad_qingdan_read_is_refused() {
         assert!(err.contains("QINGDAN_READ"), "{bad}: {err}");
     }
 }
+
+#[test]
+fn a_folder_with_one_csv_of_another_name_reads_it_as_the_list() {
+    // shared/data/real/guangxi-lingshan-task-sample holds only tasks.csv (the system's name).
+    let dir = tempfile::tempdir().unwrap();
+    let src = fixture("guangxi").join("items.csv");
+    std::fs::copy(&src, dir.path().join("tasks.csv")).unwrap();
+    let v = inspect_json(dir.path(), &[]);
+    assert_eq!(counts(&v), vec![("items".to_string(), 9, 6, 0)]);
+    let ds = qingdan::load::load(dir.path(), &Default::default()).unwrap();
+    let note = ds.report.diagnostics.iter().find(|d| d.message.contains("已作为事项表读取"));
+    assert_eq!(note.map(|d| &*d.file), Some("tasks.csv"), "{:?}", ds.report.diagnostics);
+    // The file itself, given as the path, reads the same folder.
+    let v = inspect_json(&dir.path().join("tasks.csv"), &[]);
+    assert_eq!(v["items"]["total"], 6);
+    // Two CSV files of other names: which one is the list is not guessed.
+    std::fs::write(dir.path().join("other.csv"), "a,b\n1,2\n").unwrap();
+    let (code, _, err) = qingdan(&["inspect", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no items table"), "{err}");
+}

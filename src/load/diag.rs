@@ -38,11 +38,12 @@ pub(crate) enum Msg {
     UnterminatedQuote,
     TooManyReferences,
     SupersededVersion,
+    LoneCsvAsItems,
     Suppressed,
 }
 
 impl Msg {
-    const ALL: [Msg; 25] = [
+    const ALL: [Msg; 26] = [
         Msg::DuplicateTable,
         Msg::UnreadableSheet,
         Msg::UnreadableFile,
@@ -67,6 +68,7 @@ impl Msg {
         Msg::UnterminatedQuote,
         Msg::TooManyReferences,
         Msg::SupersededVersion,
+        Msg::LoneCsvAsItems,
         Msg::Suppressed,
     ];
 
@@ -106,6 +108,9 @@ impl Msg {
             }
             Msg::SupersededVersion => {
                 "同一事项的旧版本（事项ID相同、版本号较低），只分析最新版本，本行未分析（括号内为事项ID、本行版本 → 最新版本及其行号）"
+            }
+            Msg::LoneCsvAsItems => {
+                "文件夹中没有 items.csv（事项.csv），只有这一个 CSV 文件，已作为事项表读取"
             }
             Msg::Suppressed => "同类问题过多，其余未逐条列出（括号内为条数）",
         }
@@ -153,6 +158,9 @@ impl Msg {
             }
             Msg::SupersededVersion => {
                 "an earlier version of an item (same record id, lower version): only the latest version is analysed, this row is not (record id, this row's version → the latest and its line in the text)"
+            }
+            Msg::LoneCsvAsItems => {
+                "no items.csv (事项.csv) in the folder, and this is its only CSV file: read as the items table"
             }
             Msg::Suppressed => "too many of the same kind: the rest are not listed (count in the text)",
         }

@@ -314,26 +314,50 @@ pub fn require_items(ds: &Dataset) -> Result<()> {
     let of_file: Vec<&Diagnostic> =
         ds.report.diagnostics.iter().filter(|d| *d.file == *f.file).collect();
     let has = |m: Msg| of_file.iter().any(|d| d.message == m.zh());
-    let first = of_file.first();
-    let reason = || {
+    // The first diagnostic that says why a row was not loaded (a note such as "read as the
+    // items table" is not a reason), else the first one.
+    let first = of_file
+        .iter()
+        .find(|d| d.message.contains("未载入") || d.message.contains("未读取"))
+        .or(of_file.first());
+    let reason = |zh: bool| {
         first
             .map(|d| {
-                let at = d.line.map(|l| format!("line {l}: ")).unwrap_or_default();
-                let en = diag::message_en(&d.message).unwrap_or(&d.message);
-                let text = d.text.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
-                format!("{at}{en}{text}")
+                let text = d.text.as_deref().map(|t| format!("（{t}）")).unwrap_or_default();
+                if zh {
+                    let at = d.line.map(|l| format!("第{l}行：")).unwrap_or_default();
+                    format!("{at}{}{text}", d.message)
+                } else {
+                    let at = d.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+                    let en = diag::message_en(&d.message).unwrap_or(&d.message);
+                    let text = d.text.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
+                    format!("{at}{en}{text}")
+                }
             })
             .unwrap_or_default()
     };
-    let why = if has(Msg::UnreadableFile) {
-        format!("the items table cannot be read: {}", reason())
+    let (zh, en) = if has(Msg::UnreadableFile) {
+        (
+            format!("事项表无法读取：{}", reason(true)),
+            format!("the items table cannot be read: {}", reason(false)),
+        )
     } else if has(Msg::EmptyFile) {
-        "the items table is empty: no header row, so no item was read".to_string()
+        (
+            "事项表为空：没有表头，未读取任何事项".to_string(),
+            "the items table is empty: no header row, so no item was read".to_string(),
+        )
     } else if f.rows_read > 0 && f.rows_loaded == 0 {
-        format!(
-            "no item could be loaded: all {} rows were rejected; first: {}",
-            f.rows_read,
-            reason()
+        (
+            format!(
+                "没有载入任何事项：全部 {} 行均未能读取；第一条原因：{}",
+                f.rows_read,
+                reason(true)
+            ),
+            format!(
+                "no item could be loaded: all {} rows were rejected; first: {}",
+                f.rows_read,
+                reason(false)
+            ),
         )
     } else {
         return Ok(());
@@ -348,7 +372,11 @@ pub fn require_items(ds: &Dataset) -> Result<()> {
         }
     };
     let line = first.and_then(|d| d.line).filter(|_| f.rows_read > 0);
-    Err(Error::Input { file, line, column: None, message: why })
+    let mut error = Error::input2(file, &zh, &en);
+    if let Error::Input { line: at, .. } = &mut error {
+        *at = line;
+    }
+    Err(error)
 }
 
 /// Steps or materials sorted out per item: one list per item, in item order, each allocated

@@ -160,9 +160,28 @@ fn find_in_folder(dir: &Path) -> Result<Found> {
         if let [book] = books.as_slice() {
             return read_workbook(book);
         }
+        // A folder holding a single CSV file of another name (a system's export, tasks.csv) and
+        // no table file is read as that list, and told so.
+        if found.tables.is_empty() {
+            let csvs: Vec<PathBuf> = std::fs::read_dir(dir)
+                .map_err(|e| Error::io(dir, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.extension().and_then(|e| e.to_str()).map(|e| e.eq_ignore_ascii_case("csv"))
+                        == Some(true)
+                        && p.is_file()
+                })
+                .collect();
+            if let [csv] = csvs.as_slice() {
+                let label = file_label(csv);
+                found.notes.push((label.clone(), Msg::LoneCsvAsItems, None));
+                found.tables.push((Table::Items, Source::Csv { path: csv.clone(), label }));
+                return Ok(found);
+            }
+        }
         return Err(Error::input(
             dir.display().to_string(),
-            "no items table: expected items.csv or 事项.csv (or one .xlsx workbook) in this folder",
+            "no items table: expected items.csv or 事项.csv (or one .xlsx workbook, or one CSV file of any name) in this folder",
         ));
     }
     found.tables.sort_by_key(|(t, _)| *t);
