@@ -160,12 +160,13 @@ fn check_load(path: &Path) {
     for f in &dataset.report.files {
         assert_eq!(
             f.rows_read,
-            f.rows_loaded + f.rows_rejected,
-            "rows lost in {}: read {}, loaded {}, rejected {}",
+            f.rows_loaded + f.rows_rejected + f.rows_superseded,
+            "rows lost in {}: read {}, loaded {}, rejected {}, superseded {}",
             f.file,
             f.rows_read,
             f.rows_loaded,
-            f.rows_rejected
+            f.rows_rejected,
+            f.rows_superseded
         );
     }
     let steps: usize = dataset.items.iter().map(|i| i.steps.len()).sum();

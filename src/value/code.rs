@@ -198,6 +198,55 @@ impl ImplCode {
     }
 }
 
+/// A check character a field must carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Check {
+    /// A 9-character body code is a 组织机构代码 (the code a credit code embeds as its characters
+    /// 9–17) and must end with its GB 11714 check character; other lengths are not checked here
+    /// (the 18-character credit code's own check character is not enforced: hand-made lists and
+    /// fixtures carry made-up ones, and in the real samples every 18-character code but the TE
+    /// placeholders checks). Placeholder bodies (TE…) are exempt.
+    OrgCode,
+}
+
+/// True when `v` (upper-case) carries its check character (see [`Check::CreditCode`]); other
+/// lengths are the length check's business.
+pub fn body_code_checks(v: &str) -> bool {
+    const USCC: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const USCC_W: [usize; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    const ORG_W: [usize; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
+    let b = v.as_bytes();
+    match b.len() {
+        18 => {
+            let mut sum = 0;
+            for (c, w) in b[..17].iter().zip(USCC_W) {
+                let Some(x) = USCC.iter().position(|u| u == c) else { return false };
+                sum += x * w;
+            }
+            USCC.get((31 - sum % 31) % 31) == Some(&b[17])
+        }
+        9 => {
+            let mut sum = 0;
+            for (c, w) in b[..8].iter().zip(ORG_W) {
+                let x = match c {
+                    b'0'..=b'9' => usize::from(c - b'0'),
+                    b'A'..=b'Z' => usize::from(c - b'A') + 10,
+                    _ => return false,
+                };
+                sum += x * w;
+            }
+            let want = match 11 - sum % 11 {
+                11 => b'0',
+                10 => b'X',
+                d => b'0' + d as u8,
+            };
+            b[8] == want
+        }
+        _ => true,
+    }
+}
+
 /// Which characters a field may hold.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -244,6 +293,9 @@ pub struct FieldSpec {
     /// the table makes the code malformed, not of an unknown category).
     #[serde(default)]
     pub known: bool,
+    /// A check character the field must carry.
+    #[serde(default)]
+    pub check: Option<Check>,
 }
 
 /// One layout of implementation codes or of base codes.
@@ -422,6 +474,8 @@ pub enum LayoutMiss {
     FieldChar { field: String, label: String, ch: char },
     /// A `known` field holds a word the region's category table does not have.
     UnknownKey { field: String, label: String, key: String },
+    /// A field's check character is wrong.
+    FieldCheck { field: String, label: String, value: String },
 }
 
 impl LayoutMiss {
@@ -443,6 +497,12 @@ impl LayoutMiss {
             }
             (LayoutMiss::FieldChar { label, ch, .. }, true) => format!("{label}含非法字符“{ch}”"),
             (LayoutMiss::FieldChar { label, ch, .. }, false) => format!("{label} contains '{ch}'"),
+            (LayoutMiss::FieldCheck { label, value, .. }, true) => {
+                format!("{label}“{value}”的校验位不符")
+            }
+            (LayoutMiss::FieldCheck { label, value, .. }, false) => {
+                format!("{label} {value} has a wrong check character")
+            }
             (LayoutMiss::UnknownKey { label, key, .. }, true) => {
                 format!("{label}“{key}”不在本地区的类型表中")
             }
@@ -463,6 +523,7 @@ enum Miss<'c> {
     FieldLength { field: usize, got: usize },
     FieldChar { field: usize, ch: char },
     UnknownKey { field: usize, key: &'c str },
+    FieldCheck { field: usize, value: &'c str },
 }
 
 impl Miss<'_> {
@@ -492,6 +553,11 @@ impl Miss<'_> {
                 field: name(field),
                 label: label(field),
                 key: key.to_string(),
+            },
+            Miss::FieldCheck { field, value } => LayoutMiss::FieldCheck {
+                field: name(field),
+                label: label(field),
+                value: value.to_string(),
             },
         }
     }
@@ -562,10 +628,11 @@ fn refusals<'a>(
     layouts: impl Iterator<Item = &'a Layout>,
     code: &str,
     region: Option<&Region>,
+    placeholders: &[String],
 ) -> (Vec<(String, LayoutMiss)>, Vec<String>) {
     layouts
         .filter_map(|l| {
-            fit(l, code, region)
+            fit(l, code, region, placeholders)
                 .err()
                 .map(|m| ((l.name.clone(), m.owned(l)), l.shown_name().to_string()))
         })
@@ -810,7 +877,7 @@ impl CodeLayouts {
     ) -> std::result::Result<BaseParts<'c>, BaseCodeError> {
         for &i in &region.layout_index {
             let Some(layout) = self.base_layouts.get(i) else { continue };
-            if let Ok(parts) = fit(layout, code, Some(region)) {
+            if let Ok(parts) = fit(layout, code, Some(region), &self.placeholder_prefixes) {
                 return Ok(BaseParts {
                     layout: i,
                     category: parts.field(layout, "category"),
@@ -819,14 +886,15 @@ impl CodeLayouts {
             }
         }
         let layouts = region.layout_index.iter().filter_map(|&i| self.base_layouts.get(i));
-        let (misses, shown) = refusals(layouts, code, Some(region));
+        let (misses, shown) = refusals(layouts, code, Some(region), &self.placeholder_prefixes);
         Err(BaseCodeError { misses, shown })
     }
 
     /// The first implementation-code layout that fits `code` (normalised) and its parts,
     /// borrowed; `None` when none fits.
     pub fn fit_implementation<'c>(&self, code: &'c str) -> Option<(&Layout, Parts<'c>)> {
-        self.layouts.iter().find_map(|l| fit(l, code, None).ok().map(|p| (l, p)))
+        let pre = &self.placeholder_prefixes;
+        self.layouts.iter().find_map(|l| fit(l, code, None, pre).ok().map(|p| (l, p)))
     }
 
     /// The first layout that fits `s` (normalised first) and the parts it gives.
@@ -835,7 +903,8 @@ impl CodeLayouts {
         if let Some((layout, parts)) = self.fit_implementation(&code) {
             return Ok((self.assemble(layout, &parts), layout));
         }
-        let (misses, shown) = refusals(self.layouts.iter(), &code, None);
+        let (misses, shown) =
+            refusals(self.layouts.iter(), &code, None, &self.placeholder_prefixes);
         Err(ImplCodeError { code, misses, shown })
     }
 
@@ -881,6 +950,7 @@ fn fit<'c>(
     layout: &Layout,
     code: &'c str,
     region: Option<&Region>,
+    placeholders: &[String],
 ) -> std::result::Result<Parts<'c>, Miss<'c>> {
     if code.is_empty() {
         return Err(Miss::Empty);
@@ -895,6 +965,13 @@ fn fit<'c>(
             if f.known && !p.is_empty() && region.category(p).is_none() {
                 return Err(Miss::UnknownKey { field: i, key: p });
             }
+        }
+    }
+    for (i, (f, p)) in layout.fields.iter().zip(parts.vals.iter()).enumerate() {
+        let placeholder = || placeholders.iter().any(|pre| p.starts_with(pre.as_str()));
+        let checked = f.check == Some(Check::OrgCode) && p.len() == 9;
+        if checked && !body_code_checks(p) && !placeholder() {
+            return Err(Miss::FieldCheck { field: i, value: p });
         }
     }
     Ok(parts)
@@ -1138,11 +1215,12 @@ mod tests {
             }
         }
         assert_eq!(fit + miss, 1135);
-        assert_eq!((fit, miss), (971, 164));
+        assert_eq!((fit, miss), (986, 149));
         // Legacy codes (G-000007-001-…, 1J-5100-…) and dashed organisation codes (00877868-5)
-        // have the wrong number of parts; the others carry a 7-, 9-, 10-, 13- or 17-character
-        // body code where the 18-character credit code belongs.
-        assert_eq!((parts, credit_len), (37, 127));
+        // have the wrong number of parts; the others carry a 7-, 8-, 10-, 12-, 13- or
+        // 17-character body code where the 18-character credit code (or the 9-character
+        // 组织机构代码, 15 of them, each with its right check character) belongs.
+        assert_eq!((parts, credit_len), (37, 112));
     }
 
     fn base(
@@ -1258,7 +1336,26 @@ mod tests {
         }
         // One real disagreement: a 其他 (1Z) code on a 行政裁决 row.
         assert_eq!(differ, ["511Z0100400001"]);
-        assert_eq!((agree, any), (952, 18));
+        assert_eq!((agree, any), (966, 19));
+    }
+
+    #[test]
+    fn body_codes_carry_their_check_character() {
+        // Real codes: Guangxi (shared/data/real/guangxi-lingshan-task-sample) and Sichuan
+        // (sichuan-guangan-bszl: 115113010833722043 of 区教科体局 and the 组织机构代码 083372204
+        // it embeds).
+        for good in ["11450721MB15580811", "11450721348531435D", "115113010833722043", "083372204"]
+        {
+            assert!(body_code_checks(good), "{good}");
+        }
+        for bad in ["11450721MB15580812", "115113010833722044", "083372205", "11450721MB1558081I"] {
+            assert!(!body_code_checks(bad), "{bad}");
+        }
+        // A 组织机构代码 with a wrong check character refuses the code.
+        let layouts = CodeLayouts::builtin();
+        assert!(layouts.parse("511A0138000000-511602000000-000-083372204-1-00").is_ok());
+        let e = layouts.parse("511A0138000000-511602000000-000-083372205-1-00").unwrap_err();
+        assert!(e.message(crate::vocab::Lang::Zh).contains("校验位不符"), "{e:?}");
     }
 
     /// ywcode of the Guangxi sample: the 31-character task code and a 2-digit 办理项.
@@ -1362,7 +1459,13 @@ mod tests {
         }
 
         #[test]
-        fn guangxi_codes_round_trip(credit in "[0-9A-Z]{18}", level in 1u8..=5, base in "[0-9A-Z]{12}") {
+        fn guangxi_codes_round_trip(body in "[0-9A-HJ-NPQRTUWXY]{17}", level in 1u8..=5, base in "[0-9A-Z]{12}") {
+            // The credit code's check character is the one of the 31 that checks.
+            let credit = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+                .chars()
+                .map(|c| format!("{body}{c}"))
+                .find(|c| body_code_checks(c))
+                .unwrap();
             let c = ImplCode::parse(&format!("{credit}{level}{base}")).unwrap();
             proptest::prop_assert_eq!(c.credit, credit);
             proptest::prop_assert_eq!(c.level, level);
