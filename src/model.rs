@@ -187,6 +187,12 @@ pub struct ItemBody {
     /// 办件类型, raw and parsed.
     pub kind_raw: Str,
     pub kind: Option<Kind>,
+    /// The explanations a system keeps beside its numeric limits (法定时限说明, 承诺时限说明),
+    /// raw; empty when not given.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub statutory_note: Str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub committed_note: Str,
 }
 
 impl std::ops::Deref for Item {

@@ -702,6 +702,8 @@ mod tests {
                 intermediaries: Intermediaries::parse("无".into()).into(),
                 kind_raw: "".into(),
                 kind: None,
+                statutory_note: "".into(),
+                committed_note: "".into(),
             }
             .into(),
             steps: Vec::new(),

@@ -77,6 +77,8 @@ pub(crate) fn item(jurisdiction: &str, code: &str, name: &str) -> Item {
             intermediaries: Intermediaries::parse("无".into()).into(),
             kind_raw: "承诺件".into(),
             kind: Some(Kind::Committed),
+            statutory_note: "".into(),
+            committed_note: "".into(),
         }
         .into(),
         steps: vec![step("受理", 0), step("审查", 0), step("决定", 1)],
@@ -417,6 +419,21 @@ fn fixtures() -> Vec<(&'static str, Mutation, &'static str, &'static str, Mode)>
             |d| {
                 find_mut(d, "450103", FOOD.0).committed_limit =
                     limit("尽快", LimitValue::Unparsed).into()
+            },
+            "450103",
+            FOOD.0,
+            Both,
+        ),
+        (
+            "QD407",
+            |d| {
+                let item = find_mut(d, "450103", FOOD.0);
+                item.statutory_limit = limit(
+                    "66个工作日",
+                    LimitValue::Amount { amount: 66, unit: TimeUnit::WorkingDays },
+                )
+                .into();
+                item.statutory_note = "受理之日起20个工作日。".into();
             },
             "450103",
             FOOD.0,

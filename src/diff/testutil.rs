@@ -25,6 +25,8 @@ pub fn item(jurisdiction: &str, code: &str, name: &str) -> Item {
             intermediaries: Intermediaries::parse("无".into()).into(),
             kind_raw: "承诺件".into(),
             kind: Some(Kind::Committed),
+            statutory_note: "".into(),
+            committed_note: "".into(),
         }
         .into(),
         steps: Vec::new(),

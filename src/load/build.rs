@@ -620,6 +620,8 @@ fn read_body(t: &mut Typer<'_>, row: &Row<'_>) -> ItemBody {
         intermediaries: field!(t, row, Col::Intermediaries, inters),
         kind_raw,
         kind,
+        statutory_note: field!(t, row, Col::StatutoryNote, str),
+        committed_note: field!(t, row, Col::CommittedNote, str),
     }
 }
 
@@ -862,6 +864,8 @@ fn own_fields(table: Table) -> &'static [Col] {
             Col::Visits,
             Col::Intermediaries,
             Col::Kind,
+            Col::StatutoryNote,
+            Col::CommittedNote,
         ],
         _ => &[],
     }

@@ -83,6 +83,8 @@ pub(crate) enum Col {
     RecordId,
     Version,
     HandlingCode,
+    StatutoryNote,
+    CommittedNote,
     ItemName,
     Seq,
     Step,
@@ -151,6 +153,10 @@ struct ItemsCols {
     version: Vec<String>,
     #[serde(default)]
     handling_code: Vec<String>,
+    #[serde(default)]
+    statutory_limit_note: Vec<String>,
+    #[serde(default)]
+    committed_limit_note: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -280,6 +286,8 @@ impl Columns {
                 (Col::RecordId, i.record_id),
                 (Col::Version, i.version),
                 (Col::HandlingCode, i.handling_code),
+                (Col::StatutoryNote, i.statutory_limit_note),
+                (Col::CommittedNote, i.committed_limit_note),
             ],
             vec![
                 (Col::Jurisdiction, s.jurisdiction),

@@ -303,6 +303,11 @@ fn zh(f: &Finding) -> String {
         (Detail::Plain, "QD406") => {
             format!("{}“{a}”无法识别（应为数字加单位，如“20个工作日”）。", f.field.zh())
         }
+        (Detail::Plain, "QD407") => format!(
+            "{}为“{a}”，其说明却为“{}”。",
+            f.field.zh(),
+            f.expected.as_deref().unwrap_or("").trim()
+        ),
         (Detail::Plain, "QD504") => format!("事项收费（“{a}”），但收费依据为空。"),
         (Detail::Plain, "QD505") => format!("收费标准“{a}”无法识别。"),
         (Detail::Plain, "QD606") => format!("到现场次数“{a}”无法识别。"),
@@ -485,6 +490,11 @@ fn en(f: &Finding) -> String {
         (Detail::Plain, "QD406") => format!(
             "The {} “{a}” cannot be read (a number and a unit, e.g. 20个工作日).",
             f.field.as_str()
+        ),
+        (Detail::Plain, "QD407") => format!(
+            "The {} is “{a}” but its explanation says “{}”.",
+            f.field.as_str(),
+            f.expected.as_deref().unwrap_or("").trim()
         ),
         (Detail::Plain, "QD504") => format!("The item charges (“{a}”) but gives no fee basis."),
         (Detail::Plain, "QD505") => format!("The fee “{a}” cannot be read."),

@@ -147,6 +147,57 @@ A 法定时限 or 承诺时限 that names no amount and unit (个工作日, 日,
 ",
 };
 
+/// QD407.
+pub static LIMIT_CONTRADICTS_ITS_NOTE: Rule = Rule {
+    id: "QD407",
+    name: "limit-contradicts-its-note",
+    severity: Severity::Warning,
+    field: None,
+    enabled: true,
+    doc: "时限与其说明不符 / A time limit contradicts the explanation written beside it.
+
+## What it does
+Within one row: where the list carries an explanation beside a numeric 法定时限 or 承诺时限
+(法定时限说明 / 承诺时限说明; a system's anticipate_day_explain / promise_day_explain), the first
+duration the explanation states (受理之日起20个工作日) is compared with the limit's amount. Durations
+after 延长, 延期, 不计 and the like (可以延长十日) are extensions, not the limit; an explanation
+that states no duration (《宗教事务条例》规定) is not compared. Only the numbers are compared when
+the units differ between 日 and 工作日 (the law's 二十日 of a licence is twenty working days).
+
+## Why it matters
+同一标准: the platform publishes the number and the citizen reads the sentence; when they
+disagree, one of them is wrong (a real Guangxi record: 66 working days beside 受理之日起20个工作日).
+
+## Example
+法定时限：66个工作日　说明：受理之日起20个工作日。 → 报告。　说明：可以延长10个工作日 → 不报告。
+
+## Configuration
+`[rules.QD407] enabled, severity`.
+",
+};
+
+/// True when a limit and the duration its explanation states disagree: different amounts in
+/// the same unit, or between 日 and 工作日; other unit pairs are not compared.
+fn contradicts(limit: &LimitValue, stated: (u32, TimeUnit)) -> bool {
+    let LimitValue::Amount { amount, unit } = *limit else { return false };
+    let days = |u: TimeUnit| matches!(u, TimeUnit::WorkingDays | TimeUnit::CalendarDays);
+    (unit == stated.1 || (days(unit) && days(stated.1))) && amount != stated.0
+}
+
+fn against_note(sink: &mut Sink, subject: &Subject, limit: &TimeLimit, note: &str, field: Field) {
+    let Some(stated) = crate::value::limit::stated_limit(note) else { return };
+    if contradicts(&limit.value, stated) {
+        sink.emit(
+            &LIMIT_CONTRADICTS_ITS_NOTE,
+            Some(field),
+            subject,
+            Some(note.trim().to_string()),
+            Some(limit.raw.trim().to_string()),
+            Detail::Plain,
+        );
+    }
+}
+
 /// Days of a limit in its own unit (即办 = 0); `None` for none and unreadable limits.
 fn amount(v: &LimitValue) -> Option<(u32, Option<TimeUnit>)> {
     match v {
@@ -216,6 +267,8 @@ fn unreadable(sink: &mut Sink, subject: &Subject, limit: &TimeLimit, field: Fiel
 pub fn within(sink: &mut Sink, item: &Item, subject: &Subject) {
     unreadable(sink, subject, &item.statutory_limit, Field::StatutoryLimit);
     unreadable(sink, subject, &item.committed_limit, Field::CommittedLimit);
+    against_note(sink, subject, &item.statutory_limit, &item.statutory_note, Field::StatutoryLimit);
+    against_note(sink, subject, &item.committed_limit, &item.committed_note, Field::CommittedLimit);
     let (s, c) = (&item.statutory_limit, &item.committed_limit);
     if longer(&c.value, &s.value) && !matches!(s.value, LimitValue::Immediate) {
         sink.emit(

@@ -188,6 +188,30 @@ fn parse_value(raw: &str) -> LimitValue {
     LimitValue::Unparsed
 }
 
+/// Words that, just before a duration, make it an extension or an exclusion rather than the
+/// limit itself (可以延长10个工作日, 不计入…, 另加…).
+const NOT_THE_LIMIT: &[&str] = &["延长", "延期", "延续", "另加", "另行", "不计", "不含", "扣除"];
+
+/// The limit an explanation states (法定时限说明, 承诺时限说明: 受理之日起20个工作日。): its first
+/// number followed by a time unit that is not an extension (可以延长十日) or an exclusion;
+/// `None` when it states none (《宗教事务条例》规定, 无).
+pub fn stated_limit(note: &str) -> Option<(u32, TimeUnit)> {
+    let t = crate::value::numeral::strip_thousands(note);
+    for found in crate::value::numeral::numbers(&t) {
+        let Some(after) = t.get(found.span.end..) else { continue };
+        let Some(unit) = unit_at(after) else { continue };
+        let before = t.get(..found.span.start).unwrap_or("");
+        let lead: String =
+            before.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+        if NOT_THE_LIMIT.iter().any(|w| lead.contains(w)) {
+            continue;
+        }
+        let n = found.value.filter(|&n| n > 0 && n <= MAX_AMOUNT)?;
+        return Some((u32::try_from(n).ok()?, unit));
+    }
+    None
+}
+
 /// The first number followed by a time unit (after an optional 个 and spaces).
 fn find_amount(t: &str) -> Option<LimitValue> {
     for found in crate::value::numeral::numbers(t) {
@@ -294,6 +318,23 @@ fn skip_restated_number(s: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_explanation_states_its_limit_not_its_extension() {
+        use super::{stated_limit, TimeUnit::*};
+        // shared/data/real/guangxi-lingshan-task-sample, anticipate_day_explain / promise_day_explain.
+        assert_eq!(stated_limit("受理之日起20个工作日。"), Some((20, WorkingDays)));
+        assert_eq!(stated_limit("受理之日起1个工作日。"), Some((1, WorkingDays)));
+        assert_eq!(
+            stated_limit("行政机关应当自受理行政许可申请之日起二十日内做出行政许可决定。二十日内不能做出决定的，经本行政机关负责人批准，可以延长十日……"),
+            Some((20, CalendarDays))
+        );
+        assert_eq!(stated_limit("县级经其机关负责人批准，可以延长10个工作日"), None);
+        assert_eq!(stated_limit("《宗教事务条例》规定"), None);
+        assert_eq!(stated_limit("办事提速。申请人准备、修改材料不计入承诺办结时限。"), None);
+        assert_eq!(stated_limit("无"), None);
+        assert_eq!(stated_limit("申请人补正材料的时间不计入5个工作日内"), None);
+    }
+
     use super::*;
 
     fn v(s: &str) -> LimitValue {
