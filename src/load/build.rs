@@ -1067,3 +1067,6 @@ impl Visitor for JurisdictionsVisitor<'_> {
         true
     }
 }
+#[cfg(test)]
+#[path = "build_tests.rs"]
+mod tests;
