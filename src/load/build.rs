@@ -1101,3 +1101,6 @@ impl Visitor for JurisdictionsVisitor<'_> {
         true
     }
 }
+#[cfg(test)]
+#[path = "build_tests.rs"]
+mod tests;

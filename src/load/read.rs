@@ -1351,3 +1351,6 @@ fn check_long_cells(row: &Row<'_>, header: &[String], line: u64, diags: &mut Dia
         }
     }
 }
+#[cfg(test)]
+#[path = "read_tests.rs"]
+mod tests;

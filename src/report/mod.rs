@@ -7,6 +7,7 @@ pub mod diff;
 pub mod escape;
 pub mod findings;
 pub mod html;
+pub mod inspect;
 pub mod message;
 pub mod review;
 pub mod xlsx;
