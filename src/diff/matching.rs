@@ -148,8 +148,9 @@ pub fn match_items(old: &[&Item], new: &[&Item], name_threshold: f64) -> Pairing
                     continue;
                 }
                 // Names too different in length cannot reach the threshold: the bound rules a
-                // pair out without comparing it (never one that would reach it).
-                if bound_for_lengths(a_len, *b_len) < name_threshold {
+                // pair out without comparing it (never one that would reach it; 1e-9: the bound
+                // and the score round apart by an ulp where they are equal).
+                if bound_for_lengths(a_len, *b_len) + 1e-9 < name_threshold {
                     continue;
                 }
                 let s = similarity(a, b);
