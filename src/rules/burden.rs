@@ -225,7 +225,7 @@ fn similar_extras(
             .iter()
             .enumerate()
             .filter(|(j, _)| !used[*j])
-            .map(|(j, t)| (j, crate::check::matching::similarity(m, t)))
+            .map(|(j, t)| (j, crate::value::similar::similarity(m, t)))
             .filter(|(_, s)| *s >= threshold)
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         match best {

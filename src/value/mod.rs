@@ -9,6 +9,7 @@ pub mod fee;
 pub mod limit;
 pub mod name;
 pub mod numeral;
+pub mod similar;
 pub mod words;
 
 /// Reads a file of the reference data `shared/data/real/<rel>`, from the byte-for-byte copy
