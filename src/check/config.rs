@@ -20,14 +20,14 @@ const EMBEDDED: &str = include_str!("../../rules/check.toml");
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Matching {
-    /// Dice similarity at or above which a name matches an item.
+    /// Name similarity (Jaro–Winkler, `value::similar`) at or above which a name matches an item.
     pub name_similarity: f64,
     /// Below this, an item carrying a code is a different item (QD105).
     pub different_item_similarity: f64,
     /// A name match at or above this similarity is certain; below it (and without at least
     /// two identity fields agreeing and none disagreeing) it is a candidate, reported as info.
     pub certain_similarity: f64,
-    /// Dice similarity at or above which two steps/materials/intermediaries are the same one.
+    /// Name similarity at or above which two steps/materials/intermediaries are the same one.
     pub part_similarity: f64,
     /// Candidates scored per name (those sharing the most bigrams).
     pub max_candidates: usize,
@@ -36,10 +36,10 @@ pub struct Matching {
 impl Default for Matching {
     fn default() -> Self {
         Matching {
-            name_similarity: 0.7,
-            different_item_similarity: 0.3,
+            name_similarity: 0.86,
+            different_item_similarity: 0.6,
             certain_similarity: 0.9,
-            part_similarity: 0.6,
+            part_similarity: 0.8,
             max_candidates: 64,
         }
     }

@@ -51,8 +51,8 @@ impl Default for Scoring {
             charged: 2.0,
             committed_days: 0.2,
             days_cap: 30,
-            item_name_threshold: 0.9,
-            material_threshold: 0.75,
+            item_name_threshold: 0.92,
+            material_threshold: 0.8,
         })
     }
 }

@@ -166,8 +166,8 @@ pub static CODE_MISSING: Rule = Rule {
     doc: "事项缺少编码（按名称匹配到标准事项） / The row has no code; matched by name.
 
 ## What it does
-A row without 事项编码 is matched by name (Sørensen–Dice on character bigrams, candidates sharing
-bigrams within the same category). The finding names the code the item should carry and the
+A row without 事项编码 is matched by name (Jaro–Winkler, candidates sharing bigrams within the
+same category). The finding names the code the item should carry and the
 similarity.
 
 ## Why it matters
