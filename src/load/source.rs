@@ -109,6 +109,18 @@ fn file_label(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
+/// The regular files of `dir` whose extension is `ext` (any case).
+fn files_with_extension(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
+    Ok(std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case(ext))
+                && p.is_file()
+        })
+        .collect())
+}
+
 fn find_in_folder(dir: &Path) -> Result<Found> {
     // Every entry, whatever it is: a table file that is a named pipe, a folder or a dangling
     // link is named in a diagnostic (or, for the items table, stops the run), never left out
@@ -148,30 +160,14 @@ fn find_in_folder(dir: &Path) -> Result<Found> {
     }
     if !found.tables.iter().any(|(t, _)| *t == Table::Items) {
         // A folder holding a single workbook is read as that workbook.
-        let books: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| Error::io(dir, e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.extension().and_then(|e| e.to_str()).map(|e| e.eq_ignore_ascii_case("xlsx"))
-                    == Some(true)
-                    && p.is_file()
-            })
-            .collect();
+        let books = files_with_extension(dir, "xlsx")?;
         if let [book] = books.as_slice() {
             return read_workbook(book);
         }
         // A folder holding a single CSV file of another name (a system's export, tasks.csv) and
         // no table file is read as that list, and told so.
         if found.tables.is_empty() {
-            let csvs: Vec<PathBuf> = std::fs::read_dir(dir)
-                .map_err(|e| Error::io(dir, e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.extension().and_then(|e| e.to_str()).map(|e| e.eq_ignore_ascii_case("csv"))
-                        == Some(true)
-                        && p.is_file()
-                })
-                .collect();
+            let csvs = files_with_extension(dir, "csv")?;
             if let [csv] = csvs.as_slice() {
                 let label = file_label(csv);
                 found.notes.push((label.clone(), Msg::LoneCsvAsItems, None));
