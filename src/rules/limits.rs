@@ -185,6 +185,9 @@ fn contradicts(limit: &LimitValue, stated: (u32, TimeUnit)) -> bool {
 }
 
 fn against_note(sink: &mut Sink, subject: &Subject, limit: &TimeLimit, note: &str, field: Field) {
+    if note.trim().is_empty() {
+        return;
+    }
     let Some(stated) = crate::value::limit::stated_limit(note) else { return };
     if contradicts(&limit.value, stated) {
         sink.emit(
