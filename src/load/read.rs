@@ -682,7 +682,12 @@ fn cut_at_line_ends(bytes: &[u8], start: usize, n: usize) -> Vec<(usize, usize)>
             break;
         };
         let cut = from + nl + 1;
-        if cut < bytes.len() && cut > *cuts.last().unwrap_or(&start) {
+        // The last line end: no piece starts after it (looking again from each later target
+        // would rescan a long last line once per piece asked for).
+        if cut >= bytes.len() {
+            break;
+        }
+        if cut > *cuts.last().unwrap_or(&start) {
             cuts.push(cut);
         }
     }
