@@ -979,6 +979,15 @@ fn fit<'c>(
 
 /// Checks a field's characters.
 fn check_chars<'c>(part: &str, i: usize, f: &FieldSpec) -> std::result::Result<(), Miss<'c>> {
+    // Most parts are ASCII digits and capitals: checked byte by byte, without decoding.
+    let ascii_ok = match f.chars {
+        CharClass::Digits => part.bytes().all(|b| b.is_ascii_digit()),
+        CharClass::Alnum => part.bytes().all(is_code_byte),
+        CharClass::Han => false,
+    };
+    if ascii_ok {
+        return Ok(());
+    }
     match part.chars().find(|&c| !f.chars.allows(c)) {
         Some(ch) => Err(Miss::FieldChar { field: i, ch }),
         None => Ok(()),
@@ -1012,7 +1021,6 @@ fn split_fixed<'c>(
     code: &'c str,
     fields: &[FieldSpec],
 ) -> std::result::Result<Parts<'c>, Miss<'c>> {
-    let got = code.chars().count();
     if !code.is_ascii() {
         // Fixed-width fields count bytes below; a non-ASCII code fits no fixed layout.
         let ch = code.chars().find(|c| !c.is_ascii()).unwrap_or('?');
@@ -1023,7 +1031,8 @@ fn split_fixed<'c>(
     if fit_fixed(code, fields, 0, &mut parts, &mut first_miss) {
         return Ok(parts);
     }
-    Err(first_miss.unwrap_or(Miss::Length(got)))
+    // ASCII: as many characters as bytes.
+    Err(first_miss.unwrap_or(Miss::Length(code.len())))
 }
 
 /// Backtracking over the allowed lengths of each field (layouts have few fields and lengths);
