@@ -63,6 +63,10 @@ pub struct Grouping {
     /// How each item of the dataset joined its group, and its similarity (its `Member`'s `how`
     /// and `sim`), by item index.
     pub joined: Vec<(How, f64)>,
+    /// How many times the candidates sharing one bigram with a name were counted only up to
+    /// [`super::matching::LIST_CAP`] (so many candidates share it that counting them all for
+    /// every name would be quadratic): the run says so.
+    pub capped: usize,
 }
 
 /// A catalogue entry items can join: a standard item, or (without a standard) a code group.
@@ -478,7 +482,7 @@ pub fn build_ranked(
             })
             .collect();
     });
-    Grouping { groups, of_item, joined }
+    Grouping { groups, of_item, joined, capped: index.capped() }
 }
 
 /// Entries by code. Codes of at most 16 bytes without NUL (every well-formed one) are kept as

@@ -43,6 +43,8 @@ pub struct CheckReport {
     /// The grouping the run compared items by, when asked to keep it ([`run_grouped`]): the
     /// variant tables and review key rows by it instead of grouping again.
     pub grouping: Option<std::sync::Arc<Grouping>>,
+    /// See [`Grouping::capped`].
+    pub capped_name_lists: usize,
 }
 
 impl CheckReport {
@@ -305,6 +307,7 @@ fn run_with(
         items: dataset.items.len(),
         jurisdictions: ctx.places.len(),
         groups: grouping.groups.len(),
+        capped_name_lists: grouping.capped,
         with_standard: standard.is_some(),
         names: ctx
             .places

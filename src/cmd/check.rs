@@ -226,6 +226,18 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         }
         bytes.extend_from_slice(s.as_bytes());
     }
+    // Said on the terminal at the end (not a reading problem): name matching was bounded.
+    if result.capped_name_lists > 0 {
+        let (n, cap) = (result.capped_name_lists, check::matching::LIST_CAP);
+        notes.push(match global.lang {
+            report::Lang::Zh => format!(
+                "名称匹配：有{n}次某个二字词被过多事项共用，只比较了其中优先的{cap}个候选（事项极多且编码互不相同时为限制用时而设），个别改名事项可能未被认出。"
+            ),
+            report::Lang::En => format!(
+                "name matching: {n} times a bigram was shared by so many items that only the first {cap} candidates were compared (a bound on time where very many items share no code); a few renamed items may go unrecognised."
+            ),
+        });
+    }
     if format == Format::Text {
         // Control characters of the data (ESC, BEL, CR in a name) are shown, not sent.
         bytes = report::escape::control_bytes(bytes);
