@@ -8,7 +8,7 @@
 # Stable toolchain: cargo-fuzz needs nightly flags (-Zsanitizer, -Cpasses=sancov), which
 # RUSTC_BOOTSTRAP=1 unlocks on stable 1.95. Crashes land in fuzz/artifacts/<target>/crash-*;
 # minimise with `cargo fuzz tmin`, keep the minimised input and replay it in
-# tests/fuzz_regressions.rs (it replays every file of fuzz/artifacts/<target>/).
+# tests/it/fuzz_regressions.rs (it replays every file of fuzz/artifacts/<target>/).
 set -u
 cd "$(dirname "$0")"
 secs="${1:-60}"

@@ -1,5 +1,5 @@
 //! The properties the fuzz targets check, one function per target, shared with the ordinary
-//! regression tests (tests/fuzz_regressions.rs includes this file) so that every committed crasher
+//! regression tests (tests/it/fuzz_regressions.rs includes this file) so that every committed crasher
 //! runs under `cargo test` through exactly the code the fuzzer ran.
 //!
 //! Every function takes arbitrary bytes and panics only when qingdan breaks a promise: a parser

@@ -16,7 +16,7 @@ use crate::model::FileReport;
 pub(crate) const MAX_FIELD: usize = 1 << 20;
 
 /// How the CSV files of a dataset are read: how they reach memory and how large the pieces typed
-/// in parallel are. None of it changes what is read (tests/load.rs reads every fixture every way
+/// in parallel are. None of it changes what is read (tests/it/load.rs reads every fixture every way
 /// and compares); the command line fills it from `QINGDAN_READ` (docs/CLI.md), tests set it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReadOptions {

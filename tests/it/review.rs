@@ -220,7 +220,7 @@ fn workbook_reads_back_with_returned_items_first() {
 }
 
 /// A workbook without -o goes to stdout when that is a pipe or a file (`> 审核意见.xlsx`); only a
-/// terminal is refused (tests/cli.rs).
+/// terminal is refused (tests/it/cli.rs).
 #[test]
 fn xlsx_without_output_file_goes_to_a_pipe() {
     let std = fixture("standard");

@@ -137,7 +137,7 @@ fn json_csv_md_and_output_file() {
     .into_iter()
     .collect();
     assert_eq!(keys, want);
-    // csv for a script (--no-bom) keeps CLI.md's keys; for people it is Excel's (tests/reports.rs).
+    // csv for a script (--no-bom) keeps CLI.md's keys; for people it is Excel's (tests/it/reports.rs).
     let csv = run(&["check", region.to_str().unwrap(), "--format", "csv", "--no-bom"]);
     assert!(text(&csv.stdout)
         .starts_with("rule,name,severity,field,jurisdiction,item,expected,actual,message"));

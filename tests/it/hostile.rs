@@ -1875,7 +1875,7 @@ fn run_peak(case: &str, args: &[&OsStr]) -> (i32, String, u64) {
     let out = tempfile::tempdir().unwrap();
     let joined: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
     let status = Command::new(std::env::current_exe().unwrap())
-        .args(["peak_probe", "--exact", "--test-threads", "1", "--quiet"])
+        .args(["hostile::peak_probe", "--exact", "--test-threads", "1", "--quiet"])
         .env("QINGDAN_PEAK_ARGS", joined.join("\u{1f}"))
         .env("QINGDAN_PEAK_OUT", out.path())
         .stdin(Stdio::null())

@@ -2,7 +2,7 @@
 //! corpora (fuzz/corpus/<target>/) replayed as ordinary tests, through the very property functions
 //! the fuzzer runs (fuzz/src/lib.rs is included here, not copied).
 
-#[path = "../fuzz/src/lib.rs"]
+#[path = "../../fuzz/src/lib.rs"]
 #[allow(dead_code)]
 mod props;
 
