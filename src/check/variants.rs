@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use crate::model::{Dataset, Field, Item, Level, Str};
+use crate::model::{Dataset, Field, Item, Level, Severity, Str};
 
 use super::consensus::FIELDS;
 use super::group;
@@ -41,10 +41,14 @@ pub struct ItemTable {
     pub item: Str,
     /// The reference name.
     pub name: Str,
-    /// Findings about this item.
+    /// Findings about this item (consequences folded under their cause not counted).
     pub findings: usize,
     /// Jurisdictions carrying the item.
     pub members: usize,
+    /// Jurisdictions with a finding about it.
+    pub affected: usize,
+    /// Its findings by severity: errors, warnings, infos.
+    pub severity: [usize; 3],
     /// Only fields with findings.
     pub fields: Vec<FieldTable>,
 }
@@ -56,9 +60,49 @@ pub struct HeatRow {
     pub name: Str,
     /// The city it belongs to (itself for a city), or empty.
     pub city: Str,
-    /// Findings per field, in `Field::ALL` order.
+    /// The nearest ancestor that is itself a row (a town's county, a county's city), or empty
+    /// for a row at the top of the region tree.
+    pub parent: Str,
+    /// Its level, when jurisdictions.csv or the code says.
+    pub level: Option<Level>,
+    /// Findings per field, in `Field::ALL` order (here and below, consequences folded under
+    /// their cause are not counted, as the summary does not count them).
     pub counts: Vec<usize>,
+    /// The worst severity per field, in `Field::ALL` order (`None` where no finding).
+    pub worst: Vec<Option<Severity>>,
+    /// Findings by severity: errors, warnings, infos.
+    pub severity: [usize; 3],
+    /// Distinct items with findings.
+    pub items: usize,
     pub total: usize,
+}
+
+/// One department line across the region (实施主体 without the jurisdiction's name in front).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepartmentRow {
+    /// Empty when unknown.
+    pub name: Str,
+    /// Jurisdictions where it has findings.
+    pub jurisdictions: usize,
+    /// Distinct items with findings.
+    pub items: usize,
+    /// Errors, warnings, infos.
+    pub severity: [usize; 3],
+    pub total: usize,
+}
+
+/// Index into `[errors, warnings, infos]`.
+pub fn severity_slot(s: Severity) -> usize {
+    match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    }
+}
+
+/// Worst first: more errors, then more warnings, then more infos.
+fn worse(a: &[usize; 3], b: &[usize; 3]) -> std::cmp::Ordering {
+    b[0].cmp(&a[0]).then(b[1].cmp(&a[1])).then(b[2].cmp(&a[2]))
 }
 
 /// Everything the html and xlsx renderers show beyond the findings.
@@ -69,6 +113,11 @@ pub struct View {
     pub items: Vec<ItemTable>,
     /// Sorted by city, then code.
     pub heat: Vec<HeatRow>,
+    /// Indices into `items`, the items that drift most first (by severity, then by the
+    /// jurisdictions affected).
+    pub top_items: Vec<usize>,
+    /// Every department with findings, the worst first.
+    pub by_department: Vec<DepartmentRow>,
     /// City code → name.
     pub cities: BTreeMap<Str, Str>,
     /// Department (实施主体, normalised, without the jurisdiction's name in front) of each
@@ -121,23 +170,40 @@ pub fn compute(
 ) -> View {
     // Fields with findings, per item key; findings per item; heat counts.
     let mut fields_of: BTreeMap<&str, Vec<Field>> = BTreeMap::new();
-    let mut per_item: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut heat: BTreeMap<Str, Vec<usize>> = BTreeMap::new();
+    let mut per_item: FxHashMap<&str, (usize, [usize; 3], Vec<&str>)> = FxHashMap::default();
+    let mut heat: BTreeMap<Str, Tally> = BTreeMap::new();
     for j in &dataset.jurisdictions {
-        heat.insert(j.code.clone(), vec![0; Field::ALL.len()]);
+        heat.insert(j.code.clone(), Tally::default());
     }
     for f in &report.findings {
+        let slot = severity_slot(f.severity);
         if let Some(item) = f.item.as_deref() {
-            *per_item.entry(item).or_default() += 1;
             let v = fields_of.entry(item).or_default();
             if !v.contains(&f.field) {
                 v.push(f.field);
             }
         }
+        // A consequence is folded under its cause: counted once, as the summary counts.
+        if !f.is_root() {
+            continue;
+        }
+        if let Some(item) = f.item.as_deref() {
+            let e = per_item.entry(item).or_default();
+            e.0 += 1;
+            e.1[slot] += 1;
+            if let Some(j) = f.jurisdiction.as_deref() {
+                e.2.push(j);
+            }
+        }
         if let Some(j) = &f.jurisdiction {
-            let row = heat.entry(j.clone()).or_insert_with(|| vec![0; Field::ALL.len()]);
+            let row = heat.entry(j.clone()).or_default();
+            row.severity[slot] += 1;
             if let Some(i) = Field::ALL.iter().position(|x| *x == f.field) {
-                row[i] += 1;
+                row.counts[i] += 1;
+                row.worst[i] = row.worst[i].max(Some(f.severity));
+            }
+            if let Some(item) = f.item.as_deref() {
+                row.items.push(item);
             }
         }
     }
@@ -220,19 +286,65 @@ pub fn compute(
             g.members.iter().map(|m| &*dataset.items[m.item].jurisdiction).collect();
         members.sort_unstable();
         members.dedup();
+        let (findings, severity, affected) = match per_item.get_mut(&*g.key) {
+            Some((n, sev, js)) => {
+                js.sort_unstable();
+                js.dedup();
+                (*n, *sev, js.len())
+            }
+            None => (0, [0; 3], 0),
+        };
         items.push(ItemTable {
             item: g.key.clone(),
             name: g.name.clone(),
-            findings: per_item.get(&*g.key).copied().unwrap_or(0),
+            findings,
             members: members.len(),
+            affected,
+            severity,
             fields: tables,
         });
     }
     items.sort_by(|a, b| a.item.cmp(&b.item));
+    let mut top_items: Vec<usize> = (0..items.len()).collect();
+    top_items.sort_by(|&a, &b| {
+        let (x, y) = (&items[a], &items[b]);
+        worse(&x.severity, &y.severity).then(y.affected.cmp(&x.affected)).then(a.cmp(&b))
+    });
+    // Department lines: their findings, jurisdictions and items.
+    // department → (its jurisdictions, its items, findings by severity)
+    type Line<'a> = (Vec<&'a str>, Vec<&'a str>, [usize; 3]);
+    let mut depts: BTreeMap<&str, Line> = BTreeMap::new();
+    for f in report.findings.iter().filter(|f| f.is_root()) {
+        let j = f.jurisdiction.as_deref().unwrap_or("");
+        let item = f.item.as_deref().unwrap_or("");
+        let d = departments.get(&(Str::from(j), Str::from(item))).map(|s: &Str| &**s).unwrap_or("");
+        let e = depts.entry(d).or_default();
+        e.0.push(j);
+        e.1.push(item);
+        e.2[severity_slot(f.severity)] += 1;
+    }
+    let mut by_department: Vec<DepartmentRow> = depts
+        .into_iter()
+        .map(|(name, (mut js, mut its, severity))| {
+            js.sort_unstable();
+            js.dedup();
+            its.sort_unstable();
+            its.dedup();
+            DepartmentRow {
+                name: Str::from(name),
+                jurisdictions: js.len(),
+                items: its.len(),
+                total: severity.iter().sum(),
+                severity,
+            }
+        })
+        .collect();
+    by_department.sort_by(|a, b| worse(&a.severity, &b.severity).then(a.name.cmp(&b.name)));
     let mut cities = BTreeMap::new();
+    let codes: Vec<Str> = heat.keys().cloned().collect();
     let mut rows: Vec<HeatRow> = heat
         .into_iter()
-        .map(|(code, counts)| {
+        .map(|(code, mut t)| {
             let city = city_of(dataset, &code).unwrap_or_else(|| Str::from(""));
             if !city.is_empty() {
                 cities
@@ -240,12 +352,87 @@ pub fn compute(
                     .or_insert_with(|| Str::from(jurisdiction_name(dataset, &city)));
             }
             let name = report.names.get(&code).cloned().unwrap_or_else(|| Str::from(""));
-            let total = counts.iter().sum();
-            HeatRow { code, name, city, counts, total }
+            let total = t.counts.iter().sum();
+            t.items.sort_unstable();
+            t.items.dedup();
+            let parent = parent_row(dataset, &code, &city, &codes);
+            let level = dataset
+                .jurisdiction(&code)
+                .map(|j| j.level)
+                .or_else(|| Level::from_division_code(&code));
+            HeatRow {
+                code,
+                name,
+                city,
+                parent,
+                level,
+                counts: t.counts,
+                worst: t.worst,
+                severity: t.severity,
+                items: t.items.len(),
+                total,
+            }
         })
         .collect();
     rows.sort_by(|a, b| a.city.cmp(&b.city).then(a.code.cmp(&b.code)));
-    View { with_standard: standard.is_some(), items, heat: rows, cities, departments }
+    View {
+        with_standard: standard.is_some(),
+        items,
+        heat: rows,
+        top_items,
+        by_department,
+        cities,
+        departments,
+    }
+}
+
+/// One jurisdiction's counts while the findings are read.
+struct Tally<'a> {
+    counts: Vec<usize>,
+    worst: Vec<Option<Severity>>,
+    severity: [usize; 3],
+    items: Vec<&'a str>,
+}
+
+impl Default for Tally<'_> {
+    fn default() -> Self {
+        Tally {
+            counts: vec![0; Field::ALL.len()],
+            worst: vec![None; Field::ALL.len()],
+            severity: [0; 3],
+            items: Vec::new(),
+        }
+    }
+}
+
+/// The nearest ancestor of `code` among `rows` (sorted): the declared parent chain of
+/// jurisdictions.csv first, then the code's own prefixes (a town's county, a county's city),
+/// then its city. Empty at the top.
+fn parent_row(ds: &Dataset, code: &str, city: &str, rows: &[Str]) -> Str {
+    let is_row = |c: &str| c != code && rows.binary_search_by(|r| (**r).cmp(c)).is_ok();
+    let mut cur = ds.jurisdiction(code).and_then(|j| j.parent.clone());
+    let mut steps = 0;
+    while let Some(p) = cur {
+        if is_row(&p) {
+            return p;
+        }
+        steps += 1;
+        if steps > 8 {
+            break;
+        }
+        cur = ds.jurisdiction(&p).and_then(|j| j.parent.clone());
+    }
+    if matches!(Level::from_division_code(code), Some(Level::Town)) {
+        if let Some(county) = code.get(..6) {
+            if is_row(county) {
+                return Str::from(county);
+            }
+        }
+    }
+    if is_row(city) {
+        return Str::from(city);
+    }
+    Str::from("")
 }
 
 #[cfg(test)]
@@ -279,8 +466,12 @@ mod tests {
             }
             assert_eq!(
                 view.heat.iter().map(|r| r.total).sum::<usize>(),
-                report.findings.iter().filter(|f| f.jurisdiction.is_some()).count()
+                report.findings.iter().filter(|f| f.jurisdiction.is_some() && f.is_root()).count()
             );
+            let by_sev: usize = view.heat.iter().map(|r| r.severity.iter().sum::<usize>()).sum();
+            assert_eq!(by_sev, view.heat.iter().map(|r| r.total).sum::<usize>());
+            let depts: usize = view.by_department.iter().map(|d| d.total).sum();
+            assert_eq!(depts, report.findings.iter().filter(|f| f.is_root()).count());
             // Every county and town sits under the city 450100.
             assert!(view.heat.iter().all(|r| &*r.city == "450100"), "{:?}", view.heat);
         }

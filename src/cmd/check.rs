@@ -179,7 +179,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         Format::Html | Format::Xlsx => {
             let view = check::variants::compute(&dataset, standard.as_ref(), &config, &result);
             if format == Format::Html {
-                report::html::check_page(&report::html::CheckPage {
+                report::check_html::check_page(&report::check_html::CheckPage {
                     report: &result,
                     view: &view,
                     baseline: comparison.as_ref(),

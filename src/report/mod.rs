@@ -2,6 +2,7 @@
 //! owns what they share: the output formats, the language and how a csv is written; writing the
 //! bytes (atomically) is `crate::output`'s.
 
+pub mod check_html;
 pub mod check_xlsx;
 pub mod diff;
 pub mod escape;

@@ -64,9 +64,9 @@ fn check_html_escapes_every_value_from_data() {
         // Variant table of the name: the reference value marked, the deviants listed.
         assert!(html.contains("<tr class=\"ref\"><td>食品经营许可</td><td>5</td>"));
         if lang == "zh" {
-            assert!(html.contains("热力图") && html.contains("按部门"));
+            assert!(html.contains("区域总览") && html.contains("按部门"));
         } else {
-            assert!(html.contains("Heatmap") && html.contains("By department"));
+            assert!(html.contains("The region at a glance") && html.contains("By department"));
         }
     }
 }
@@ -82,9 +82,10 @@ fn check_html_of_examples_with_and_without_standard() {
         assert_self_contained(html);
         assert!(html.contains("id=\"heat\"") && html.contains("id=\"variants\""));
         assert!(html.contains("<input id=\"q\""));
-        // Grouped by city: the city's row heads the heatmap.
-        assert!(html.contains("<tr class=\"city\"><td colspan="));
-        assert!(html.contains("450100 南宁市"));
+        // The region tree: the city heads it, its counties under it.
+        assert!(html.contains("<div class=\"tree\""));
+        assert!(html.contains("data-k=\"450100\""));
+        assert!(html.contains("450100 南宁市（下辖9个）"));
     }
     assert!(b.contains("★ 标注标准目录的取值"));
     screenshot(&dir.path().join("b.html"));
@@ -253,8 +254,8 @@ fn baseline_round_trip() {
     );
     assert_eq!(
         html.matches("<td class=\"st-new\">").count(),
-        2,
-        "once per jurisdiction and department view"
+        1,
+        "once, in its jurisdiction's findings"
     );
     assert!(html.contains("id=\"resolved\""));
 }
@@ -387,6 +388,77 @@ fn diff_html_laid_out_in_chromium() {
     }
     let by_j = ranks["按区划"].as_array().expect("按区划 chart");
     assert!(by_j.iter().all(|l| l.as_str().unwrap().chars().any(|c| !c.is_ascii_digit())));
+}
+
+/// What the region tree does in a browser, measured on the laid-out page.
+const TREE_PROBE: &str = r#"function(){
+function ns(c){return [].filter.call(c.children,function(e){return e.classList.contains('n');});}
+function vis(e){return e.checkVisibility?e.checkVisibility():e.getBoundingClientRect().height>0;}
+var top=document.querySelector('.tree .top');var roots=ns(top);var root=roots[0];
+var kids=ns(root.querySelector('.kids'));
+var tile=function(c){return +document.querySelector('.tile.'+c+' b').textContent;};
+var res={roots:roots.length,rootOpen:root.open,rootText:root.querySelector('summary .nm').textContent,
+rootSum:(+root.dataset.e)+(+root.dataset.w)+(+root.dataset.i),rootT:+root.dataset.t,
+tiles:tile('error')+tile('warning')+tile('info'),
+kids:kids.map(function(k){return {k:k.dataset.k,e:+k.dataset.e,w:+k.dataset.w,i:+k.dataset.i,open:!!k.open,
+self:k.classList.contains('self'),border:getComputedStyle(k.querySelector('.nm')).borderLeftColor};})};
+var county=kids.filter(function(k){return k.tagName==='DETAILS'&&k.querySelector('.kids .n:not(.self) a');})[0];
+var town=county.querySelector('.kids .n:not(.self) a').closest('.n');
+res.townHidden=!vis(town);county.open=true;res.townShown=vis(town);
+var hd=document.querySelector('.tree .hd').children,r1=root.querySelector('summary').children;
+res.aligned=hd.length===r1.length&&[].every.call(hd,function(h,i){return Math.abs(h.getBoundingClientRect().left-r1[i].getBoundingClientRect().left)<1;});
+res.narrow=[].filter.call(r1,function(c){return c.scrollWidth>c.clientWidth+1&&!c.classList.contains('nm');}).length;
+var s=document.getElementById('sort');s.value='worst';s.dispatchEvent(new Event('change'));
+res.sorted=ns(root.querySelector('.kids')).map(function(k){return [k.dataset.k,+k.dataset.e,+k.dataset.w];});
+var a=town.querySelector('a');res.link=a.getAttribute('href');var t=document.getElementById(res.link.slice(1));
+t.open=false;a.click();res.targetOpen=t.open;res.targetRows=t.querySelectorAll('tr.f').length;
+var il=document.querySelector('details.jd a[href^=\'#i\']');res.itemLink=!!(il&&document.getElementById(il.getAttribute('href').slice(1)));
+return res;}"#;
+
+/// Issue 16.6: the region at a glance. The city heads the tree, open; its counties are closed
+/// rows coloured by their worst finding, their towns hidden until opened; the counts add up to
+/// the tiles; sorting puts the worst first; a count opens the jurisdiction's findings, whose
+/// items link to their variant tables; the columns line up.
+#[test]
+fn check_html_region_tree_in_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tree.html");
+    let region = root().join("examples/region");
+    let std = root().join("examples/standard");
+    check_html(&region, &["--standard", s(&std)], &out);
+    let m = measure(&out, TREE_PROBE);
+    assert_eq!(m["roots"], 1, "{m}");
+    assert_eq!(m["rootOpen"], true, "{m}");
+    assert!(m["rootText"].as_str().unwrap().contains("450100 南宁市"), "{m}");
+    assert_eq!(m["rootSum"], m["tiles"], "{m}");
+    assert_eq!(m["rootSum"], m["rootT"], "{m}");
+    assert!(m["tiles"].as_u64().unwrap() > 0, "{m}");
+    let kids = m["kids"].as_array().unwrap();
+    assert_eq!(kids[0]["self"], true, "the city's own list first: {m}");
+    assert!(kids.len() >= 4, "{m}");
+    for k in &kids[1..] {
+        assert_eq!(k["open"], false, "{k}");
+        let colour = k["border"].as_str().unwrap();
+        if k["e"].as_u64().unwrap() > 0 {
+            assert_eq!(colour, "rgb(198, 40, 40)", "an error row is red: {k}");
+        } else if k["w"].as_u64().unwrap() > 0 {
+            assert_eq!(colour, "rgb(239, 138, 23)", "a warning row is orange: {k}");
+        }
+    }
+    assert_eq!(m["townHidden"], true, "{m}");
+    assert_eq!(m["townShown"], true, "{m}");
+    assert_eq!(m["aligned"], true, "header and rows share the columns: {m}");
+    assert_eq!(m["narrow"], 0, "a count overflows its column: {m}");
+    let sorted = m["sorted"].as_array().unwrap();
+    assert_eq!(sorted[0][0], "", "own list stays first: {m}");
+    let key = |r: &serde_json::Value| (r[1].as_u64().unwrap(), r[2].as_u64().unwrap());
+    for w in sorted[1..].windows(2) {
+        assert!(key(&w[0]) >= key(&w[1]), "worst first: {m}");
+    }
+    assert!(m["link"].as_str().unwrap().starts_with("#j"), "{m}");
+    assert_eq!(m["targetOpen"], true, "{m}");
+    assert!(m["targetRows"].as_u64().unwrap() > 0, "{m}");
+    assert_eq!(m["itemLink"], true, "{m}");
 }
 
 /// Issue 16.5: one rounding for 承诺时限压缩率 in html, text and xlsx (64.6% in one, 64.5% in
