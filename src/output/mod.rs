@@ -44,13 +44,24 @@ pub(crate) enum Target {
 
 /// Where the report named `path` goes (see [`Target`]).
 pub(crate) fn target(path: &Path) -> Target {
-    if path.as_os_str() == "-" {
+    if path.as_os_str() == "-" || is_own_stdout(path) {
         return Target::Stdout;
+    }
+    // What the kernel reaches through every link: a pipe or a device is written in place. The
+    // links of /proc/self/fd (where /dev/stdout points) name no path to follow ("pipe:[…]"),
+    // so they are judged by what they open, not by their text.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Target::InPlace(path.to_path_buf());
     }
     let mut path = path.to_path_buf();
     // A chain of links, followed a bounded number of times (a loop is left to the write to
     // report).
     for _ in 0..40 {
+        // /dev/stdout when stdout is a file (`> out.json`): written through the open handle. A
+        // rename would put a new file at the path and leave the shell's file (`>> log`) behind.
+        if is_own_stdout(&path) {
+            return Target::Stdout;
+        }
         match std::fs::symlink_metadata(&path) {
             Ok(m) if m.file_type().is_symlink() => match std::fs::read_link(&path) {
                 Ok(to) => {
@@ -66,6 +77,18 @@ pub(crate) fn target(path: &Path) -> Target {
         }
     }
     Target::Atomic(path)
+}
+
+/// True for the names of this process's standard output: /dev/stdout, /dev/fd/1,
+/// /proc/self/fd/1, /proc/<our pid>/fd/1.
+fn is_own_stdout(path: &Path) -> bool {
+    if path == Path::new("/dev/stdout") {
+        return true;
+    }
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else { return false };
+    let own = format!("/proc/{}/fd", std::process::id());
+    name == "1"
+        && [Path::new("/dev/fd"), Path::new("/proc/self/fd"), Path::new(&own)].contains(&dir)
 }
 
 /// Opens what is not a regular file for writing in place (no creating, no truncating).
