@@ -156,6 +156,15 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     std::mem::forget(plan);
     let read = old.report.rows_read() + new.report.rows_read();
     let rejected = old.report.rows_rejected() + new.report.rows_rejected();
+    // What loading left out or guessed in either version (a table file not read, rejected
+    // rows), as check and review say it.
+    let mut notes = Vec::new();
+    for (ds, head) in [
+        (&old, global.lang.pick("旧版本：", "old: ")),
+        (&new, global.lang.pick("新版本：", "new: ")),
+    ] {
+        notes.extend(super::load_notes(ds, global.lang).into_iter().map(|n| format!("{head}{n}")));
+    }
     // Freeing millions of small allocations one by one costs seconds (perf); the process ends
     // right after, and the OS takes the memory back at once.
     std::mem::forget((old, new));
@@ -165,7 +174,9 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         const SHOWN: usize = 10;
         for w in warnings.iter().take(SHOWN) {
             let msg = global.lang.pick(&w.message, &w.message_en);
-            eprintln!("qingdan diff: {} {}: {msg}", w.jurisdiction, w.item);
+            // The item and message quote the data: control characters shown, not sent.
+            let line = format!("{} {}: {msg}", w.jurisdiction, w.item);
+            eprintln!("qingdan diff: {}", report::escape::control(&line));
         }
         if warnings.len() > SHOWN {
             let more = warnings.len() - SHOWN;
@@ -194,6 +205,9 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
                 ),
             }
         );
+        for n in &notes {
+            eprintln!("qingdan diff: {n}");
+        }
     }
     Ok(0)
 }

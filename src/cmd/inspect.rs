@@ -60,6 +60,10 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     )?;
     let dataset = load(&dataset_path, &opts)?;
     let bytes = crate::report::inspect::render(&dataset, format, global.lang)?;
+    // Text quotes cells (a rejected row, a code as typed): their control characters are shown,
+    // not sent to the terminal. json escapes them itself.
+    let bytes =
+        if format == Format::Text { crate::report::escape::control_bytes(bytes) } else { bytes };
     write_output(args.output.as_deref(), &bytes)?;
     // The report says what was read and why each row was rejected; the run still fails when
     // no item could be loaded.

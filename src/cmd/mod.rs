@@ -286,6 +286,15 @@ pub(crate) fn dataset_path(path: &Path, lang: Lang) -> PathBuf {
 pub(crate) fn load_notes(ds: &Dataset, lang: Lang) -> Vec<String> {
     let mut notes = Vec::new();
     let en = |m: &str| crate::load::message_en(m).unwrap_or("").to_string();
+    // A table file present but not read (a folder, a pipe, a dangling link, no permission):
+    // said here too, not only by inspect, or a clean report passes for the whole list.
+    for d in ds.report.diagnostics.iter().filter(|d| crate::load::is_skipped_file(&d.message)) {
+        let why = d.text.as_deref().unwrap_or("");
+        notes.push(match lang {
+            Lang::Zh => format!("{}：{}（{why}）", d.file, d.message),
+            Lang::En => format!("{}: {} ({why})", d.file, en(&d.message)),
+        });
+    }
     let division = "区划代码不是6位或9位的区划代码，无法推断层级，暂按县级处理";
     for d in ds.report.diagnostics.iter().filter(|d| d.message == division) {
         let at = match d.line {
@@ -344,7 +353,8 @@ pub(crate) fn load_notes(ds: &Dataset, lang: Lang) -> Vec<String> {
             .to_string(),
         );
     }
-    notes
+    // A note quotes the data (a 区划代码 as it was typed): shown, never sent to the terminal.
+    notes.into_iter().map(|n| crate::report::escape::control(&n).into_owned()).collect()
 }
 
 /// The subcommands.
@@ -458,9 +468,13 @@ pub fn error_line(err: &Error, zh: bool) -> String {
     } else {
         word.to_string()
     };
+    // A message may quote the data (a cell, a file name): its control characters are shown, not
+    // sent to the terminal.
+    let message = err.message(zh);
+    let message = crate::report::escape::control(&message);
     if zh {
-        format!("qingdan：{word}：{}", err.message(true))
+        format!("qingdan：{word}：{message}")
     } else {
-        format!("qingdan: {word}: {}", err.message(false))
+        format!("qingdan: {word}: {message}")
     }
 }

@@ -303,6 +303,14 @@ fn source_name(src: &Source, dataset: &Path) -> String {
     }
 }
 
+/// True when a diagnostic's message says a table file or sheet was there but not read (a folder,
+/// a named pipe, a dangling link, no permission, a sheet the reader failed on).
+pub(crate) fn is_skipped_file(message: &str) -> bool {
+    [Msg::UnreadableFile, Msg::NotRegularFile, Msg::UnreadableSheet]
+        .iter()
+        .any(|m| m.zh() == message)
+}
+
 /// The error a command stops with (exit 2) when the dataset's items table gave no item at all:
 /// it could not be read, it is empty (not even a header), or every row was rejected. A report
 /// on it would say "nothing wrong" about a list nobody read. (A header without rows is an
