@@ -40,13 +40,28 @@ struct Run {
 /// big report cannot block the child while we poll. Fails the test on a hang, a signal or a panic.
 // Every run asks for English messages (--lang en): the assertions below read them.
 fn run(case: &str, args: &[&OsStr]) -> Run {
+    run_as(case, &[], args, true)
+}
+
+/// `run`, the binary started through `prefix` when given (`setpriv` dropping root), and with
+/// its notes and summary on stderr unless `quiet`.
+fn run_as(case: &str, prefix: &[&OsStr], args: &[&OsStr], quiet: bool) -> Run {
     let out_dir = tempfile::tempdir().expect("tempdir");
     let out_path = out_dir.path().join("stdout");
     let err_path = out_dir.path().join("stderr");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
-        .args(["--lang", "en"])
-        .args(args)
-        .arg("--quiet")
+    let mut cmd = match prefix.split_first() {
+        Some((program, rest)) => {
+            let mut cmd = Command::new(program);
+            cmd.args(rest).arg(env!("CARGO_BIN_EXE_qingdan"));
+            cmd
+        }
+        None => Command::new(env!("CARGO_BIN_EXE_qingdan")),
+    };
+    cmd.args(["--lang", "en"]).args(args);
+    if quiet {
+        cmd.arg("--quiet");
+    }
+    let mut child = cmd
         .stdin(Stdio::null())
         .stdout(fs::File::create(&out_path).expect("stdout file"))
         .stderr(fs::File::create(&err_path).expect("stderr file"))
@@ -577,27 +592,60 @@ fn no_items_file() {
     check(case, &dir, true, &["items", "事项"]).iter().for_each(|r| assert_eq!(r.code, 2));
 }
 
+/// The command prefix that runs the binary as a user mode 000 stops: none when we are not root,
+/// else `setpriv` to nobody (uid and gid 65534), since root reads a file whatever its mode.
+#[cfg(unix)]
+fn unprivileged() -> Vec<OsString> {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return Vec::new();
+    }
+    let found = Command::new("setpriv").arg("--version").output().is_ok_and(|o| o.status.success());
+    assert!(found, "running as root: setpriv (util-linux) is needed to drop to nobody");
+    ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"].map(OsString::from).to_vec()
+}
+
 #[cfg(unix)]
 #[test]
 fn unreadable_file() {
+    // Mode 000, read by a user it stops (issue 14.4: `[]` and exit 0). The tempdir is opened to
+    // others so that nobody reaches the file at all.
     use std::os::unix::fs::PermissionsExt;
     let case = "unreadable-file";
-    let (_tmp, dir) = stage(case);
+    let (tmp, dir) = stage(case);
+    let mode = |p: &Path, m: u32| fs::set_permissions(p, fs::Permissions::from_mode(m)).unwrap();
+    mode(tmp.path(), 0o755);
     let items = dir.join("items.csv");
-    fs::set_permissions(&items, fs::Permissions::from_mode(0o000)).unwrap();
-    // As root (CI containers) mode 000 does not stop reads: then the run must simply complete.
-    let readable = fs::File::open(&items).is_ok();
-    match inspect(case, &dir, None, &["items.csv"]) {
-        Outcome::Refused(err) => {
-            assert!(!readable, "{case}: the file is readable here, yet exit 2: {err}")
-        }
-        Outcome::Loaded(json) => {
-            assert!(readable, "{case}: an unreadable items.csv cannot load: {json:#}");
-            assert_eq!(count(file(case, &json, "items"), "rows_loaded"), 3);
-        }
+    mode(&items, 0o000);
+    let prefix = unprivileged();
+    let prefix: Vec<&OsStr> = prefix.iter().map(OsString::as_os_str).collect();
+    for args in every_command(&dir) {
+        let argv: Vec<&OsStr> = args.iter().map(OsString::as_os_str).collect();
+        let r = run_as(case, &prefix, &argv, true);
+        assert_refused(case, &r, "items.csv", "Permission denied");
+        assert!(r.stderr.contains("the items table cannot be read"), "{case}: {}", r.stderr);
     }
-    check(case, &dir, true, &["items.csv"]);
-    fs::set_permissions(&items, fs::Permissions::from_mode(0o644)).unwrap();
+    // An unreadable steps.csv: named, on stderr too, and the items are read.
+    mode(&items, 0o644);
+    let steps = dir.join("steps.csv");
+    fs::write(&steps, "区划代码,事项编码,序号,环节名称,环节时限,盖章数\n").unwrap();
+    mode(&steps, 0o000);
+    let d = dir.as_os_str();
+    let r =
+        run_as(case, &prefix, &["inspect".as_ref(), d, "--format".as_ref(), "json".as_ref()], true);
+    assert_eq!(r.code, 0, "{case}: {}", r.stderr);
+    let json: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_accounting(case, &json);
+    assert_eq!(count(file(case, &json, "items"), "rows_loaded"), 3, "{case}: {json:#}");
+    let named = diagnostics(&json).iter().any(|d| {
+        d["file"] == "steps.csv"
+            && d["text"].as_str().is_some_and(|t| t.contains("Permission denied"))
+    });
+    assert!(named, "{case}: steps.csv is named: {json:#}");
+    let r = run_as(case, &prefix, &["check".as_ref(), d], false);
+    assert_eq!(r.code, 0, "{case}: {}", r.stderr);
+    assert!(r.stderr.contains("steps.csv: file cannot be read"), "{case}: {}", r.stderr);
+    mode(&steps, 0o644);
 }
 
 #[cfg(unix)]
@@ -1219,6 +1267,13 @@ fn shared_strings_count(case: &str, count: &str) {
     for args in every_command(&book) {
         let r = run_os(case, &args);
         assert_refused(case, &r, "bomb.xlsx", "uniqueCount");
+        // An input under 1 MB stays under 200 MB (10^12 strings asked for 24 TB).
+        #[cfg(unix)]
+        {
+            let argv: Vec<&OsStr> = args.iter().map(OsString::as_os_str).collect();
+            let (code, stderr) = assert_peak_under(case, &argv, 200);
+            assert_eq!(code, 2, "{case}: {stderr}");
+        }
     }
 }
 
@@ -1235,18 +1290,86 @@ fn xlsx_shared_strings_count_beyond_usize() {
 
 #[test]
 fn xlsx_without_shared_strings_part() {
-    // The sheet's cells refer to shared strings that are not there: the error names the 事项
-    // sheet, not "no items sheet".
+    // The sheet's cells refer to shared strings (t="s") whose part is not in the workbook: the
+    // sheet cannot be read, and the error names the 事项 sheet (it said "no items sheet",
+    // although the sheet is there). Every command, in bounded memory.
     let case = "xlsx-without-shared-strings";
     let (_tmp, dir) = fresh(case);
     let book = dir.join("book.xlsx");
     small_workbook(&book, 2);
     edit_zip(&book, |name, data| (!name.ends_with("sharedStrings.xml")).then_some(data));
-    let r = run_os(case, &[OsString::from("inspect"), book.clone().into()]);
-    assert!(!r.stderr.contains("no items sheet"), "{case}: the sheet exists: {}", r.stderr);
-    if r.code == 2 {
-        assert!(r.stderr.contains("book.xlsx#事项"), "{case}: names the sheet: {}", r.stderr);
+    for args in every_command(&book) {
+        let r = run_os(case, &args);
+        assert_refused(case, &r, "book.xlsx#事项", "the items sheet cannot be read");
+        assert!(r.stderr.contains("shared strings"), "{case}: says why: {}", r.stderr);
+        assert!(!r.stderr.contains("no items sheet"), "{case}: the sheet exists: {}", r.stderr);
+        #[cfg(unix)]
+        {
+            let argv: Vec<&OsStr> = args.iter().map(OsString::as_os_str).collect();
+            assert_eq!(assert_peak_under(case, &argv, 200).0, 2, "{case}");
+        }
     }
+}
+
+/// `xml` without the one element (`<...  />`) that contains `needle`, if any.
+fn drop_element(xml: &str, needle: &str) -> String {
+    let Some(at) = xml.find(needle) else { return xml.to_string() };
+    let start = xml[..at].rfind('<').unwrap();
+    let end = at + xml[at..].find("/>").unwrap() + 2;
+    format!("{}{}", &xml[..start], &xml[end..])
+}
+
+#[test]
+fn xlsx_of_inline_strings_without_shared_strings_part() {
+    // A workbook that needs no shared strings part (its cells hold their text inline, as some
+    // exporters write them) is an ordinary workbook: every row loads.
+    use std::io::Read;
+    let case = "xlsx-inline-strings";
+    let (_tmp, dir) = fresh(case);
+    let book = dir.join("inline.xlsx");
+    small_workbook(&book, 2);
+    let mut strings = Vec::new();
+    {
+        let mut zin = zip::ZipArchive::new(fs::File::open(&book).unwrap()).unwrap();
+        let mut xml = String::new();
+        zin.by_name("xl/sharedStrings.xml").unwrap().read_to_string(&mut xml).unwrap();
+        for si in xml.split("<si>").skip(1) {
+            let t = &si[si.find("<t").unwrap()..];
+            let t = &t[t.find('>').unwrap() + 1..];
+            strings.push(t[..t.find("</t>").unwrap()].to_string());
+        }
+    }
+    assert!(strings.len() > 14, "{case}: the header and values: {strings:?}");
+    edit_zip(&book, |name, data| {
+        let text = || String::from_utf8(data.clone()).unwrap();
+        if name.ends_with("sharedStrings.xml") {
+            None
+        } else if name.starts_with("xl/worksheets/") {
+            // <c r="A1" t="s"><v>N</v></c> becomes <c r="A1" t="inlineStr"><is><t>…</t></is></c>.
+            let mut out = String::new();
+            let mut rest = text();
+            while let Some(at) = rest.find(" t=\"s\"><v>") {
+                let open = at + " t=\"s\"><v>".len();
+                let close = open + rest[open..].find("</v>").unwrap();
+                let n: usize = rest[open..close].parse().unwrap();
+                out.push_str(&rest[..at]);
+                out.push_str(&format!(" t=\"inlineStr\"><is><t>{}</t></is>", strings[n]));
+                rest = rest[close + "</v>".len()..].to_string();
+            }
+            out.push_str(&rest);
+            Some(out.into_bytes())
+        } else if name == "[Content_Types].xml" || name.ends_with("workbook.xml.rels") {
+            Some(drop_element(&text(), "sharedStrings").into_bytes())
+        } else {
+            Some(data)
+        }
+    });
+    let json = inspect(case, &book, None, &["inline.xlsx"]).loaded(case);
+    let f = file(case, &json, "items");
+    assert_eq!((count(f, "rows_read"), count(f, "rows_loaded")), (2, 2), "{case}: {f:#}");
+    assert_eq!(json["items"]["by_category"]["licensing"], 2, "{case}: the text was read: {json:#}");
+    let r = run_os(case, &[OsString::from("check"), book.into(), "--format".into(), "json".into()]);
+    assert_eq!((r.code, r.stdout.trim()), (0, "[]"), "{case}: {}", r.stderr);
 }
 
 #[test]
@@ -1258,6 +1381,65 @@ fn ods_is_refused() {
     for args in every_command(&ods) {
         let r = run_os(case, &args);
         assert_refused(case, &r, "list.ods", "save it as .xlsx");
+    }
+}
+
+/// A 1 KB OpenDocument spreadsheet: a header row, then one row of one cell repeated 16,384
+/// columns wide, that row repeated 1,000 times (16 million cells; 2.9 GB read by a reader that
+/// expands repeats).
+fn ods_bomb(path: &Path) {
+    use std::io::Write;
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    z.start_file("mimetype", stored).unwrap();
+    z.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    z.start_file("META-INF/manifest.xml", deflated).unwrap();
+    z.write_all(
+        br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#,
+    )
+    .unwrap();
+    let header: String = HEADER
+        .split(',')
+        .map(|h| format!("<table:table-cell office:value-type=\"string\"><text:p>{h}</text:p></table:table-cell>"))
+        .collect();
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="事项"><table:table-row>{header}</table:table-row><table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>食品经营许可</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    z.start_file("content.xml", deflated).unwrap();
+    z.write_all(content.as_bytes()).unwrap();
+    fs::write(path, z.finish().unwrap().into_inner()).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn ods_bomb_is_refused_in_bounded_memory() {
+    // Issue 14.7: a 1 KB .ods took 2.9 GB. Refused (DATA.md reads .xlsx only), by its name in
+    // any case, and renamed .xlsx it is no workbook either; under 200 MB every time.
+    let case = "ods-bomb";
+    let (_tmp, dir) = fresh(case);
+    let ods = dir.join("list.ods");
+    ods_bomb(&ods);
+    let size = fs::metadata(&ods).unwrap().len();
+    assert!(size < 4 << 10, "{case}: a small file ({size} bytes)");
+    let upper = dir.join("LIST.ODS");
+    let disguised = dir.join("list.xlsx");
+    fs::copy(&ods, &upper).unwrap();
+    fs::copy(&ods, &disguised).unwrap();
+    for (book, says) in [
+        (&ods, "workbooks of type .ods are not read: save it as .xlsx"),
+        (&upper, "workbooks of type .ods are not read: save it as .xlsx"),
+        (&disguised, "not a readable workbook (.xlsx)"),
+    ] {
+        let name = book.file_name().unwrap().to_string_lossy().into_owned();
+        for args in every_command(book) {
+            let argv: Vec<&OsStr> = args.iter().map(OsString::as_os_str).collect();
+            let (code, stderr) = assert_peak_under(case, &argv, 200);
+            let r = Run { code, stdout: String::new(), stderr };
+            assert_refused(case, &r, &name, says);
+        }
     }
 }
 
@@ -1409,6 +1591,190 @@ fn output_onto_an_input_is_refused() {
     assert_no_temp(case, &dir);
 }
 
+#[cfg(unix)]
+#[test]
+fn output_onto_dev_stdout_writes_through() {
+    // `-o /dev/stdout` followed the link to /proc/self/fd/1 and, stdout being a pipe, tried to
+    // make a temporary file in /proc/self/fd (exit 2); onto a file it renamed a new file over
+    // the one the shell had opened.
+    let case = "output-dev-stdout";
+    let (tmp, dir) = fresh(case);
+    write_items(
+        &dir,
+        &[
+            ("450102", "000105001000", "食品经营许可"),
+            ("450103", "000105001000", "食品经营许可"),
+            ("450105", "000105001000", "食品经营许可证"),
+        ],
+    );
+    let plain = check_in(tmp.path(), &dir, &[]);
+    assert_eq!(plain.code, 0, "{case}: a warning only: {}", plain.stderr);
+    let findings = serde_json::from_str::<Value>(&plain.stdout).unwrap().as_array().unwrap().len();
+    assert_eq!(findings, 1, "{case}: the name differs from its peers: {}", plain.stdout);
+    let link = tmp.path().join("out.json");
+    std::os::unix::fs::symlink("/dev/stdout", &link).unwrap();
+    for target in [Path::new("/dev/stdout"), Path::new("/dev/fd/1"), &link] {
+        // Stdout a file.
+        let r = check_in(tmp.path(), &dir, &["-o".as_ref(), target.as_os_str()]);
+        assert_eq!(
+            (r.code, &r.stdout),
+            (0, &plain.stdout),
+            "{case}: -o {}: {}",
+            target.display(),
+            r.stderr
+        );
+        // Stdout a pipe.
+        let out = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+            .args(["--lang", "en", "check"])
+            .arg(&dir)
+            .args(["--format", "json", "--quiet", "-o"])
+            .arg(target)
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{case}: -o {} into a pipe: {stderr}",
+            target.display()
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            plain.stdout,
+            "{case}: {}",
+            target.display()
+        );
+        // The baseline through it, the report to a file: one jsonl line per finding.
+        let report = tmp.path().join("report.json");
+        let r = check_in(
+            tmp.path(),
+            &dir,
+            &["-o".as_ref(), report.as_os_str(), "--write-baseline".as_ref(), target.as_os_str()],
+        );
+        assert_eq!(r.code, 0, "{case}: {}", r.stderr);
+        assert_eq!(fs::read_to_string(&report).unwrap(), plain.stdout, "{case}");
+        let lines: Vec<&str> = r.stdout.lines().collect();
+        assert_eq!(lines.len(), findings, "{case}: the baseline went to stdout: {}", r.stdout);
+        for l in lines {
+            serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{case}: {e}: {l}"));
+        }
+    }
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "{case}: link kept");
+    assert!(fs::symlink_metadata("/dev/stdout").unwrap().file_type().is_symlink());
+    assert_no_temp(case, tmp.path());
+    assert_no_temp(case, Path::new("/dev"));
+}
+
+#[test]
+fn output_onto_standard_baseline_or_rules_is_refused() {
+    // Every input of a run, not only the dataset's items.csv: the standard (a folder or a
+    // workbook), the baseline, a rules file, a child table, diff's first version. The input is
+    // the same byte for byte afterwards, and no temporary file is left beside it.
+    let case = "output-onto-other-inputs";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let steps = dir.join("steps.csv");
+    fs::write(
+        &steps,
+        "区划代码,事项编码,序号,环节名称,环节时限,盖章数\n450102,000105001000,1,受理,1个工作日,1\n",
+    )
+    .unwrap();
+    let std_dir = tmp.path().join("standard");
+    fs::create_dir(&std_dir).unwrap();
+    write_items(&std_dir, &[("450000", "000105001000", "食品经营许可")]);
+    let std_items = std_dir.join("items.csv");
+    let book = tmp.path().join("standard.xlsx");
+    small_workbook(&book, 1);
+    let baseline = tmp.path().join("yesterday.jsonl");
+    fs::write(&baseline, "").unwrap();
+    let rules = tmp.path().join("rules");
+    fs::create_dir(&rules).unwrap();
+    let repo_rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    for f in ["check.toml", "columns.toml", "scoring.toml"] {
+        fs::copy(repo_rules.join(f), rules.join(f)).unwrap();
+    }
+    let os = |p: &Path| p.as_os_str().to_os_string();
+    let (d, s, b) = (os(&dir), os(&std_dir), os(&book));
+    let cases: Vec<(Vec<OsString>, PathBuf)> = vec![
+        (
+            vec!["check".into(), d.clone(), "--standard".into(), s.clone(), "-o".into()],
+            std_items.clone(),
+        ),
+        (
+            vec![
+                "check".into(),
+                d.clone(),
+                "--standard".into(),
+                s.clone(),
+                "--write-baseline".into(),
+            ],
+            std_items.clone(),
+        ),
+        (
+            vec!["review".into(), d.clone(), "--standard".into(), s.clone(), "-o".into()],
+            std_items.clone(),
+        ),
+        (
+            vec!["check".into(), d.clone(), "--standard".into(), b.clone(), "-o".into()],
+            book.clone(),
+        ),
+        (
+            vec!["review".into(), d.clone(), "--standard".into(), b.clone(), "-o".into()],
+            book.clone(),
+        ),
+        (
+            vec!["check".into(), d.clone(), "--baseline".into(), os(&baseline), "-o".into()],
+            baseline.clone(),
+        ),
+        (
+            vec!["check".into(), d.clone(), "--rules".into(), os(&rules), "-o".into()],
+            rules.join("check.toml"),
+        ),
+        (
+            vec![
+                "check".into(),
+                d.clone(),
+                "--rules".into(),
+                os(&rules),
+                "--write-baseline".into(),
+            ],
+            rules.join("columns.toml"),
+        ),
+        (
+            vec![
+                "review".into(),
+                d.clone(),
+                "--standard".into(),
+                s.clone(),
+                "--rules".into(),
+                os(&rules),
+                "-o".into(),
+            ],
+            rules.join("check.toml"),
+        ),
+        (vec!["diff".into(), s.clone(), d.clone(), "-o".into()], std_items.clone()),
+        (
+            vec!["diff".into(), d.clone(), s.clone(), "--rules".into(), os(&rules), "-o".into()],
+            rules.join("scoring.toml"),
+        ),
+        (
+            vec!["inspect".into(), d.clone(), "--rules".into(), os(&rules), "-o".into()],
+            rules.join("columns.toml"),
+        ),
+        (vec!["check".into(), d.clone(), "-o".into()], steps.clone()),
+    ];
+    for (mut args, target) in cases {
+        let before = fs::read(&target).unwrap();
+        args.push(target.clone().into());
+        let r = run_os(case, &args);
+        let name = target.file_name().unwrap().to_string_lossy().into_owned();
+        assert_refused(case, &r, &name, "input of this run");
+        assert_eq!(fs::read(&target).unwrap(), before, "{case}: {args:?}: the input is intact");
+        assert_no_temp(case, target.parent().unwrap());
+    }
+}
+
 // --- 4 and 5. Table files that cannot be read.
 
 #[test]
@@ -1461,9 +1827,14 @@ fn child_table_not_read(case: &str, table: &str, make: impl Fn(&Path), says: &st
         d["file"] == format!("{table}.csv") && d["text"].as_str().is_some_and(|t| t.contains(says))
     });
     assert!(named, "{case}: {table}.csv is named in a diagnostic: {json:#}");
+    // check, review and diff read the rest and name the file on stderr (not --quiet).
+    let line = format!("{table}.csv: not a regular file");
     for args in every_command(&dir).into_iter().skip(1) {
-        let r = run_os(case, &args);
-        assert!(r.code <= 1, "{case}: {args:?} completes: {}", r.stderr);
+        let argv: Vec<&OsStr> = args.iter().map(OsString::as_os_str).collect();
+        let r = run_as(case, &[], &argv, false);
+        assert_eq!(r.code, 0, "{case}: {args:?} completes: {}", r.stderr);
+        assert!(r.stderr.contains(&line), "{case}: {args:?} names it: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{case}: {args:?} says why: {}", r.stderr);
     }
 }
 
@@ -1493,6 +1864,28 @@ fn steps_csv_dangling_link_is_named() {
 #[test]
 fn materials_csv_folder_is_named() {
     child_table_not_read("materials-folder", "materials", |p| fs::create_dir(p).unwrap(), "folder");
+}
+
+#[test]
+fn steps_csv_folder_is_named() {
+    child_table_not_read("steps-folder", "steps", |p| fs::create_dir(p).unwrap(), "folder");
+}
+
+#[cfg(unix)]
+#[test]
+fn materials_csv_dangling_link_is_named() {
+    child_table_not_read(
+        "materials-dangling",
+        "materials",
+        |p| std::os::unix::fs::symlink("gone.csv", p).unwrap(),
+        "No such file",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn jurisdictions_csv_fifo_is_named() {
+    child_table_not_read("jurisdictions-fifo", "jurisdictions", mkfifo, "named pipe");
 }
 
 #[cfg(unix)]
@@ -1569,6 +1962,16 @@ fn fifo_inputs_are_refused() {
         vec!["check".into(), d.clone(), "--baseline".into(), f.clone()],
         vec!["review".into(), d.clone(), "--standard".into(), f.clone()],
         vec!["diff".into(), d.clone(), f.clone()],
+        vec!["diff".into(), f.clone(), d.clone()],
+        vec!["review".into(), f.clone(), "--standard".into(), d.clone()],
+        vec![
+            "check".into(),
+            d.clone(),
+            "--baseline".into(),
+            f.clone(),
+            "--write-baseline".into(),
+            tmp.path().join("b.jsonl").into(),
+        ],
     ];
     for args in cases {
         let start = Instant::now();
@@ -1580,8 +1983,17 @@ fn fifo_inputs_are_refused() {
     let rules = tmp.path().join("rules");
     fs::create_dir(&rules).unwrap();
     mkfifo(&rules.join("check.toml"));
-    let r = run_os(case, &[OsString::from("check"), d.clone(), "--rules".into(), rules.into()]);
+    let r =
+        run_os(case, &[OsString::from("check"), d.clone(), "--rules".into(), rules.clone().into()]);
     assert_refused(case, &r, "check.toml", "must be a file");
+    // columns.toml, read by every command that loads a dataset.
+    fs::remove_file(rules.join("check.toml")).unwrap();
+    mkfifo(&rules.join("columns.toml"));
+    let start = Instant::now();
+    let r = run_os(case, &[OsString::from("inspect"), d.clone(), "--rules".into(), rules.into()]);
+    assert_refused(case, &r, "columns.toml", "must be a file");
+    assert!(start.elapsed() < Duration::from_secs(20), "{case}: refused at once");
+    assert!(!tmp.path().join("b.jsonl").exists(), "{case}: no baseline written");
 }
 
 // --- 12. Errors that say where.
@@ -1729,6 +2141,95 @@ fn sigint_while_writing_leaves_no_temp_file() {
     stopped_while_writing("sigint-while-writing", libc::SIGINT, 130);
 }
 
+/// Our temporary files in `dir`.
+fn temps(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".qingdan-") && n.ends_with(".tmp"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+#[test]
+fn sigkill_while_writing_is_swept_by_the_next_run() {
+    // SIGKILL cannot be caught: the killed run's `.qingdan-<pid>-XXXXXX.tmp` stays (4–12 MB
+    // each, forever before). Its process is gone, so the next run writing beside it removes it
+    // (src/output/temp.rs `sweep`), and writes its own report whole.
+    use std::os::unix::process::ExitStatusExt;
+    let case = "sigkill-while-writing";
+    for items in [60_000, 120_000, 240_000] {
+        let (tmp, dir) = fresh(case);
+        let (old, new) = two_versions(&dir, items);
+        let out_dir = tmp.path().join("out");
+        fs::create_dir(&out_dir).unwrap();
+        let report = out_dir.join("diff.json");
+        fs::write(&report, "yesterday").unwrap();
+        let args: Vec<&OsStr> = vec![
+            "diff".as_ref(),
+            old.as_os_str(),
+            new.as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            "-o".as_ref(),
+            report.as_os_str(),
+        ];
+        let mut child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+            .args(["--lang", "en"])
+            .args(&args)
+            .arg("--quiet")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let start = Instant::now();
+        let seen = loop {
+            if !temps(&out_dir).is_empty() {
+                break true;
+            }
+            if child.try_wait().unwrap().is_some() || start.elapsed() > LIMIT {
+                break false;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        // SIGKILL (std does not signal a child it has already reaped).
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let left = temps(&out_dir);
+        if !seen || status.code() == Some(0) || left.is_empty() {
+            // The write was over before the signal landed: try a longer one.
+            assert!(status.code() == Some(0) || status.signal() == Some(libc::SIGKILL));
+            continue;
+        }
+        assert_eq!(status.signal(), Some(libc::SIGKILL), "{case}: {status:?}");
+        assert_eq!(left.len(), 1, "{case}: {left:?}");
+        assert!(
+            left[0].starts_with(&format!(".qingdan-{pid}-")),
+            "{case}: the killed run's: {left:?}"
+        );
+        assert_eq!(
+            fs::read_to_string(&report).unwrap(),
+            "yesterday",
+            "{case}: the old report stays"
+        );
+        // The next run to the same output.
+        let r = run(case, &args);
+        assert_eq!(r.code, 0, "{case}: {}", r.stderr);
+        assert_no_temp(case, &out_dir);
+        let v: Value = serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
+        let diffs = v["items"].as_array().unwrap();
+        assert_eq!(diffs.len(), items, "{case}: the new report is whole");
+        assert!(diffs.iter().all(|d| d["status"] == "changed"), "{case}: every name was reworded");
+        return;
+    }
+    panic!("{case}: every run finished before the signal reached it");
+}
+
 #[test]
 fn stale_temp_files_are_swept() {
     // Left by a run killed with SIGKILL (its process is gone) or over an hour old: removed at
@@ -1747,15 +2248,26 @@ fn stale_temp_files_are_swept() {
     }
     let f = fs::File::options().write(true).open(&old).unwrap();
     f.set_modified(std::time::SystemTime::now() - Duration::from_secs(2 * 3600)).unwrap();
+    // One of a run going on (this test's own process id): kept, whatever else is swept.
+    let live = out.join(format!(".qingdan-{}-Live00.tmp", std::process::id()));
+    fs::write(&live, "x").unwrap();
     let r = check_in(tmp.path(), &dir, &["-o".as_ref(), out.join("r.json").as_os_str()]);
-    assert!(r.code <= 1, "{case}: {}", r.stderr);
+    assert_eq!(r.code, 0, "{case}: {}", r.stderr);
     assert!(!dead.exists() && !old.exists(), "{case}: stale files removed");
-    assert!(fresh_other.exists() && theirs.exists(), "{case}: others kept");
+    assert!(fresh_other.exists() && theirs.exists() && live.exists(), "{case}: others kept");
+    // A baseline written beside them sweeps as a report does.
+    fs::write(&dead, "x").unwrap();
+    let r =
+        check_in(tmp.path(), &dir, &["--write-baseline".as_ref(), out.join("b.jsonl").as_os_str()]);
+    assert_eq!(r.code, 0, "{case}: {}", r.stderr);
+    assert!(!dead.exists(), "{case}: swept by --write-baseline");
+    assert!(fresh_other.exists() && theirs.exists() && live.exists(), "{case}: others kept");
+    assert_eq!(temps(&out).len(), 2, "{case}: {:?}", temps(&out));
 }
 
 // --- 11. Text from the data, written where it could act.
 
-const EVIL: &str = "食品\u{1b}[2J\u{1b}]0;pwned\u{7}经营\r许可<script>alert(1)</script><img src=x onerror=alert(2)>[x](javascript:alert(3))";
+const EVIL: &str = "食品\u{1b}[2J\u{1b}]0;pwned\u{7}经营\r许可<script>alert(1)</script><img src=x onerror=alert(2)>[x](javascript:alert(3))<iframe src=\"https://evil.example/\"></iframe>";
 
 /// Three jurisdictions with one item, the third named `EVIL`.
 fn evil_dataset(dir: &Path) {
@@ -1769,6 +2281,11 @@ fn evil_dataset(dir: &Path) {
     );
 }
 
+/// Exit of `check` on `evil_dataset`: the third name differs from its peers' (a warning).
+const EVIL_CHECK_EXIT: i32 = 0;
+/// Exit of `review_evil`: the item's name is not the standard's, so it is returned.
+const EVIL_REVIEW_EXIT: i32 = 1;
+
 fn assert_inert_text(case: &str, out: &str) {
     for c in ['\u{1b}', '\u{7}', '\r'] {
         assert!(!out.contains(c), "{case}: {:?} reached the terminal: {out:?}", c);
@@ -1777,7 +2294,7 @@ fn assert_inert_text(case: &str, out: &str) {
 }
 
 fn assert_inert_md(case: &str, out: &str) {
-    for bad in ["<script", "<img", "](javascript:", "\u{1b}"] {
+    for bad in ["<script", "<img", "<iframe", "](javascript:", "\u{1b}", "\u{7}", "\r"] {
         assert!(!out.contains(bad), "{case}: {bad:?} passed into markdown: {out}");
     }
 }
@@ -1788,6 +2305,7 @@ fn control_characters_escaped_in_check_text() {
     let (_tmp, dir) = fresh(case);
     evil_dataset(&dir);
     let r = run_os(case, &[OsString::from("check"), dir.clone().into()]);
+    assert_eq!(r.code, EVIL_CHECK_EXIT, "{case}: {}", r.stderr);
     assert!(r.stdout.contains("450105"), "{case}: the finding is there: {}", r.stdout);
     assert_inert_text(case, &r.stdout);
 }
@@ -1798,7 +2316,9 @@ fn html_escaped_in_check_md() {
     let (_tmp, dir) = fresh(case);
     evil_dataset(&dir);
     let r = run_os(case, &[OsString::from("check"), dir.into(), "--format".into(), "md".into()]);
+    assert_eq!(r.code, EVIL_CHECK_EXIT, "{case}: {}", r.stderr);
     assert!(r.stdout.contains("&lt;script&gt;"), "{case}: shown as text: {}", r.stdout);
+    assert!(r.stdout.contains("&lt;iframe"), "{case}: shown as text: {}", r.stdout);
     assert_inert_md(case, &r.stdout);
 }
 
@@ -1825,6 +2345,7 @@ fn review_evil(case: &str, format: &str) -> Run {
 fn control_characters_escaped_in_review_text() {
     let case = "control-review-text";
     let r = review_evil(case, "text");
+    assert_eq!(r.code, EVIL_REVIEW_EXIT, "{case}: {}", r.stderr);
     assert_inert_text(case, &r.stdout);
 }
 
@@ -1832,7 +2353,9 @@ fn control_characters_escaped_in_review_text() {
 fn html_escaped_in_review_md() {
     let case = "html-review-md";
     let r = review_evil(case, "md");
+    assert_eq!(r.code, EVIL_REVIEW_EXIT, "{case}: {}", r.stderr);
     assert!(r.stdout.contains("&lt;script&gt;"), "{case}: shown as text: {}", r.stdout);
+    assert!(r.stdout.contains("&lt;iframe"), "{case}: shown as text: {}", r.stdout);
     assert_inert_md(case, &r.stdout);
 }
 
@@ -1852,6 +2375,7 @@ fn diff_evil(case: &str, format: &str) -> Run {
 fn control_characters_escaped_in_diff_text() {
     let case = "control-diff-text";
     let r = diff_evil(case, "text");
+    assert_eq!(r.code, 0, "{case}: {}", r.stderr);
     assert_inert_text(case, &r.stdout);
 }
 
@@ -1859,8 +2383,53 @@ fn control_characters_escaped_in_diff_text() {
 fn html_escaped_in_diff_md() {
     let case = "html-diff-md";
     let r = diff_evil(case, "md");
+    assert_eq!(r.code, 0, "{case}: {}", r.stderr);
     assert!(r.stdout.contains("&lt;script&gt;"), "{case}: shown as text: {}", r.stdout);
+    assert!(r.stdout.contains("&lt;iframe"), "{case}: shown as text: {}", r.stdout);
     assert_inert_md(case, &r.stdout);
+}
+
+#[test]
+fn control_characters_escaped_in_inspect_text_and_stderr() {
+    // inspect's text and the notes and errors on stderr quote cells (a 区划代码 as typed, a
+    // rejected row whole) and file names: ESC, BEL and CR reached the terminal from there.
+    let case = "control-inspect-stderr";
+    let (tmp, dir) = fresh(case);
+    write_items(
+        &dir,
+        &[
+            ("450102", "000105001000", "食品经营许可"),
+            ("45\u{1b}]0;t\u{7}01", "000105001000", "食品经营许可"),
+            ("", "000105001000", EVIL),
+        ],
+    );
+    let r = run_os(case, &[OsString::from("inspect"), dir.clone().into()]);
+    assert_eq!(r.code, 0, "{case}: {}", r.stderr);
+    assert!(
+        r.stdout.contains("items.csv:3") && r.stdout.contains("items.csv:4"),
+        "{case}: {}",
+        r.stdout
+    );
+    assert_inert_text(case, &r.stdout);
+    // The notes of check, review and diff (not --quiet).
+    let d = dir.as_os_str();
+    for args in [
+        vec!["check".as_ref(), d],
+        vec!["review".as_ref(), d, "--standard".as_ref(), d],
+        vec!["diff".as_ref(), d, d],
+    ] {
+        let r = run_as(case, &[], &args, false);
+        assert_eq!(r.code, 0, "{case}: {}", r.stderr);
+        assert!(r.stderr.contains("items.csv:3"), "{case}: the code is said: {}", r.stderr);
+        assert_inert_text(case, &r.stderr);
+    }
+    // An error naming a folder whose name holds them.
+    let evil_dir = tmp.path().join("list\u{1b}[2J\u{7}\r");
+    fs::create_dir(&evil_dir).unwrap();
+    write_items(&evil_dir, &[("", "000105001000", "食品经营许可")]);
+    let r = run_os(case, &[OsString::from("check"), evil_dir.into()]);
+    assert_refused(case, &r, "items.csv:2", "no item could be loaded");
+    assert_inert_text(case, &r.stderr);
 }
 
 // --- 7. Memory.
