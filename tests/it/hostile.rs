@@ -2739,6 +2739,48 @@ fn unterminated_quote_deep_in_a_large_file() {
 }
 
 #[test]
+fn unterminated_quote_on_the_last_line() {
+    // A quote opened on the last line, the file ending inside it (no line end after it): the
+    // csv reader ends the record at the end of the text, and it was reported as "a different
+    // number of fields". It is the unterminated quote, on that line; the rows before it load.
+    let case = "unterminated-quote-last-line";
+    let (_tmp, dir) = fresh(case);
+    for (name, end) in [("no line end", ""), ("a line end", "\n"), ("CRLF", "\r\n")] {
+        let mut csv = format!("{HEADER}\n");
+        for i in 1..=4 {
+            let _ = writeln!(
+                csv,
+                "{}",
+                item_row(&format!("4501{:02}", i + 2), "000105001000", "食品经营许可")
+            );
+        }
+        let last = item_row("450109", "000105001000", "食品经营许可").replacen(
+            "食品经营许可",
+            "\"食品经营许可",
+            1,
+        );
+        csv.push_str(&last);
+        csv.push_str(end);
+        fs::write(dir.join("items.csv"), csv).unwrap();
+        let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
+        let f = file(case, &json, "items");
+        assert_eq!(
+            (count(f, "rows_read"), count(f, "rows_loaded"), count(f, "rows_rejected")),
+            (5, 4, 1),
+            "{case}: {name}: {f:#}"
+        );
+        let said: Vec<(u64, &str)> = diagnostics(&json)
+            .iter()
+            .filter_map(|d| Some((d["line"].as_u64()?, d["message_en"].as_str()?)))
+            .collect();
+        assert_eq!(said.len(), 1, "{case}: {name}: {json:#}");
+        assert_eq!(said[0].0, 6, "{case}: {name}: the line the quote opened on");
+        assert!(said[0].1.contains("unterminated quote"), "{case}: {name}: {json:#}");
+        assert_eq!(codes(&check(case, &dir, false, &["items.csv"])), [0], "{case}: {name}");
+    }
+}
+
+#[test]
 fn two_unterminated_quotes() {
     let case = "two-unterminated-quotes";
     let (_tmp, dir) = fresh(case);
