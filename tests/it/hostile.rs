@@ -1556,7 +1556,28 @@ fn output_onto_fifo_writes_into_it() {
     let r = check_in(tmp.path(), &dir, &["-o".as_ref(), fifo.as_os_str()]);
     assert_eq!(r.code, 0, "{case}: {}", r.stderr);
     let got = reader.join().unwrap();
-    assert!(got.starts_with('['), "{case}: the report went through the pipe: {got}");
+    assert_eq!(got.trim(), "[]", "{case}: the report went through the pipe: {got}");
+    // The baseline too: one finding (a name unlike its peers'), one jsonl line.
+    let warned = tmp.path().join("warned");
+    fs::create_dir(&warned).unwrap();
+    write_items(
+        &warned,
+        &[
+            ("450102", "000105001000", "食品经营许可"),
+            ("450103", "000105001000", "食品经营许可"),
+            ("450105", "000105001000", "食品经营许可证"),
+        ],
+    );
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    let r = check_in(tmp.path(), &warned, &["--write-baseline".as_ref(), fifo.as_os_str()]);
+    assert_eq!(r.code, 0, "{case}: {}", r.stderr);
+    let got = reader.join().unwrap();
+    let lines: Vec<Value> = got.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 1, "{case}: {got}");
+    assert_eq!(lines[0]["rule"], "QD101", "{case}: {got}");
     use std::os::unix::fs::FileTypeExt;
     assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo(), "{case}: still a pipe");
     assert_no_temp(case, tmp.path());
