@@ -17,6 +17,7 @@ use crate::check::variants::{HeatRow, View};
 use crate::check::CheckReport;
 use crate::model::{Field, Finding, Severity};
 
+use super::findings::item_label;
 use super::html::{esc, filter_box, page_with, tile};
 use super::message::message;
 use super::Lang;
@@ -664,13 +665,10 @@ fn by_jurisdiction(b: &mut String, p: &CheckPage, item_anchor: &BTreeMap<&str, u
     head.push_str("</tr>");
     let row = |b: &mut String, j: &str, i: usize, f: &Finding| {
         let item = f.item.as_deref().unwrap_or("");
+        let label = esc(&item_label(f.item.as_deref(), f.item_name.as_deref()));
         let item_cell = match item_anchor.get(item) {
-            Some(n) => format!(
-                "<a href=\"#i{n}\">{}</a> {}",
-                esc(item),
-                esc(f.item_name.as_deref().unwrap_or(""))
-            ),
-            None => format!("{} {}", esc(item), esc(f.item_name.as_deref().unwrap_or(""))),
+            Some(n) => format!("<a href=\"#i{n}\">{label}</a>"),
+            None => label,
         };
         let _ = write!(
             b,

@@ -170,6 +170,23 @@ fn counts(findings: &[Finding]) -> BTreeMap<Field, [usize; 3]> {
 }
 
 /// 450102 兴宁区, or the code alone when its name is unknown.
+/// An item's heading: its key and its name, or the name alone when the key is the name (an
+/// item without a code is grouped by its name; "个人基本信息变更 个人基本信息变更" says it twice).
+pub fn item_label(item: Option<&str>, name: Option<&str>) -> String {
+    match (item, name) {
+        (Some(i), Some(n)) if !n.is_empty() => {
+            if crate::value::name::normalize(i) == crate::value::name::normalize(n) {
+                n.to_string()
+            } else {
+                format!("{i} {n}")
+            }
+        }
+        (Some(i), _) => i.to_string(),
+        (None, Some(n)) => n.to_string(),
+        (None, None) => String::new(),
+    }
+}
+
 fn place(code: &str, names: &BTreeMap<Str, Str>) -> String {
     match names.get(code) {
         Some(n) => format!("{code} {n}"),
@@ -255,8 +272,8 @@ fn text(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String 
         }
         let item = f.item.as_deref();
         if current_item != Some(item) {
-            let name = f.item_name.as_deref().unwrap_or("");
-            let _ = writeln!(out, "  {} {}", item.unwrap_or("-"), name);
+            let label = item_label(item, f.item_name.as_deref());
+            let _ = writeln!(out, "  {}", if label.is_empty() { "-" } else { &label });
             current_item = Some(item);
         }
         let mark = match (&f.caused_by, lang) {
@@ -376,10 +393,9 @@ fn md(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String {
         lang.pick("说明", "message"),
     );
     for f in findings {
-        let item = match (&f.item, &f.item_name) {
-            (Some(i), Some(n)) => format!("{i} {n}"),
-            (Some(i), None) => i.to_string(),
-            _ => String::new(),
+        let item = match f.item.as_deref() {
+            Some(_) => item_label(f.item.as_deref(), f.item_name.as_deref()),
+            None => String::new(),
         };
         let _ = writeln!(
             out,
@@ -418,6 +434,21 @@ mod tests {
             evidence: None,
             scope: Default::default(),
         }
+    }
+
+    #[test]
+    fn an_item_keyed_by_its_name_is_named_once() {
+        assert_eq!(
+            item_label(Some("个人基本信息变更"), Some("个人基本信息变更")),
+            "个人基本信息变更"
+        );
+        // The key half-width, the name full-width: still the same name.
+        assert_eq!(
+            item_label(Some("补助(含预支50%)"), Some("补助（含预支50%）")),
+            "补助（含预支50%）"
+        );
+        assert_eq!(item_label(Some("000101001000"), Some("取水许可")), "000101001000 取水许可");
+        assert_eq!(item_label(Some("000101001000"), None), "000101001000");
     }
 
     #[test]

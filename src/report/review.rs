@@ -188,10 +188,20 @@ fn write_item(out: &mut String, it: &ItemReview, lang: Lang) {
 fn text(review: &Review, lang: Lang) -> String {
     let mut out = String::new();
     for j in &review.jurisdictions {
-        let level = j.level.map(|l| lang.pick(l.zh_level(), l.en())).unwrap_or("");
+        let level = j.level.map(|l| lang.pick(l.zh_level(), l.en()));
+        // "450721 （县级）" read as a name left out: say so, and print no empty brackets.
+        let head = match (j.name.is_empty(), level, lang) {
+            (false, Some(l), Lang::Zh) => format!("{} {}（{l}）", j.code, j.name),
+            (false, Some(l), Lang::En) => format!("{} {} ({l})", j.code, j.name),
+            (false, None, _) => format!("{} {}", j.code, j.name),
+            (true, Some(l), Lang::Zh) => format!("{}（{l}，未给名称）", j.code),
+            (true, Some(l), Lang::En) => format!("{} ({l}, no name given)", j.code),
+            (true, None, Lang::Zh) => format!("{}（未给名称）", j.code),
+            (true, None, Lang::En) => format!("{} (no name given)", j.code),
+        };
         let _ = match lang {
-            Lang::Zh => writeln!(out, "审核意见：{} {}（{}）", j.code, j.name, level),
-            Lang::En => writeln!(out, "Review: {} {} ({})", j.code, j.name, level),
+            Lang::Zh => writeln!(out, "审核意见：{head}"),
+            Lang::En => writeln!(out, "Review: {head}"),
         };
         let _ = match lang {
             Lang::Zh => writeln!(
