@@ -3,6 +3,8 @@
 //! (indicatif's stderr target draws nothing then) or with --quiet, so logs and pipes stay clean;
 //! each stage's spinner is cleared when it ends, leaving only the run's summary line.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -20,6 +22,8 @@ pub struct Progress {
 /// One stage in progress; `done` (or dropping it) clears its spinner.
 pub struct Stage {
     bar: ProgressBar,
+    /// Set to stop the thread that follows a byte counter ([`Progress::bytes`]).
+    stop: Option<Arc<AtomicBool>>,
 }
 
 impl Progress {
@@ -49,7 +53,7 @@ impl Progress {
                 }
             });
         }
-        Stage { bar }
+        Stage { bar, stop: None }
     }
 
     /// Starts a stage of known size: a bar with the count done (`unit`: 行, 区划, ...), the
@@ -80,7 +84,27 @@ impl Progress {
                 }
             });
         }
-        Stage { bar }
+        Stage { bar, stop: None }
+    }
+
+    /// Starts a stage that reads `total` bytes, following `counter` (bytes read so far; its
+    /// value now is the start): a bar in MB with the percent and the time left, like [`bar`].
+    ///
+    /// [`bar`]: Progress::bar
+    pub fn bytes(&self, name: &str, total: u64, counter: fn() -> u64, zh: bool) -> Stage {
+        const MB: u64 = 1 << 20;
+        let mut stage = self.bar(name, total.div_ceil(MB).max(1), "MB", zh);
+        let stop = Arc::new(AtomicBool::new(false));
+        let (bar, flag, start) = (stage.bar.clone(), stop.clone(), counter());
+        std::thread::spawn(move || {
+            while !flag.load(Ordering::Relaxed) && !bar.is_finished() {
+                let done = counter().saturating_sub(start).min(total);
+                bar.set_position(done / MB);
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        stage.stop = Some(stop);
+        stage
     }
 
     /// Time since the run started.
@@ -97,12 +121,18 @@ impl Stage {
 
     /// Ends the stage and clears its line.
     pub fn done(self) {
+        if let Some(stop) = &self.stop {
+            stop.store(true, Ordering::Relaxed);
+        }
         self.bar.finish_and_clear();
     }
 }
 
 impl Drop for Stage {
     fn drop(&mut self) {
+        if let Some(stop) = &self.stop {
+            stop.store(true, Ordering::Relaxed);
+        }
         if !self.bar.is_finished() {
             self.bar.finish_and_clear();
         }
@@ -121,6 +151,27 @@ mod tests {
         assert_eq!(s.bar.position(), 4);
         assert_eq!(s.bar.length(), Some(10));
         assert!(s.bar.is_hidden());
+        s.done();
+    }
+
+    #[test]
+    fn a_byte_stage_follows_its_counter_from_where_it_stood() {
+        static READ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(5 << 20);
+        let p = Progress::new(true);
+        let s = p.bytes("读取数据", 10 << 20, || READ.load(Ordering::Relaxed), true);
+        assert_eq!(s.bar.length(), Some(10));
+        READ.fetch_add(4 << 20, Ordering::Relaxed);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while s.bar.position() != 4 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(s.bar.position(), 4, "4 MB read since the stage began");
+        // More than the total (a file read twice) stays at the total.
+        READ.fetch_add(40 << 20, Ordering::Relaxed);
+        while s.bar.position() != 10 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(s.bar.position(), 10);
         s.done();
     }
 

@@ -144,7 +144,11 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         ..LoadOptions::default()
     };
     let mut prof = crate::profile::Profile::from_env("check");
-    let stage = progress.stage(global.lang.pick("读取数据", "loading"));
+    let total = load::input_bytes(&dataset_path)
+        + standard_path.as_deref().map(load::input_bytes).unwrap_or(0);
+    let loading = global.lang.pick("读取数据", "loading");
+    let stage =
+        progress.bytes(loading, total, load::bytes_read, global.lang == crate::vocab::Lang::Zh);
     // The standard (small, read mostly on one thread) is read beside the dataset.
     let (dataset, standard) = rayon::join(
         || load::load(&dataset_path, &opts),

@@ -61,7 +61,10 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     };
     let mut prof = crate::profile::Profile::from_env("diff");
     let progress = crate::progress::Progress::new(global.quiet);
-    let stage = progress.stage(global.lang.pick("读取数据", "loading"));
+    let total = load::input_bytes(&old_path) + load::input_bytes(&new_path);
+    let loading = global.lang.pick("读取数据", "loading");
+    let stage =
+        progress.bytes(loading, total, load::bytes_read, global.lang == crate::vocab::Lang::Zh);
     let (old, new) = rayon::join(|| load::load(&old_path, &opts), || load::load(&new_path, &opts));
     let (old, new) = (old?, new?);
     load::require_items(&old)?;

@@ -150,6 +150,39 @@ struct TableOut {
     diags: Diags,
 }
 
+/// Bytes of table files read so far by this process, every load together: what a progress bar
+/// of the loading stage shows against [`input_bytes`]. A file read twice (a quote that the
+/// windows cannot follow sends it to a whole read) counts twice; the bar clamps.
+static BYTES_READ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// See [`BYTES_READ`].
+pub fn bytes_read() -> u64 {
+    BYTES_READ.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+pub(crate) fn count_read(n: u64) {
+    BYTES_READ.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// About how many bytes loading `path` reads: a workbook's size, or the sizes of the regular
+/// files of the dataset folder (the folder of a table file given alone, as [`load`] reads it).
+pub fn input_bytes(path: &Path) -> u64 {
+    let size = |p: &Path| std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len());
+    let folder = if path.is_dir() {
+        Some(path)
+    } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+        path.parent()
+    } else {
+        None
+    };
+    match folder {
+        Some(dir) => std::fs::read_dir(dir)
+            .map(|rd| rd.flatten().filter_map(|e| size(&e.path())).sum())
+            .unwrap_or(0),
+        None => size(path).unwrap_or(0),
+    }
+}
+
 /// Reads the dataset at `path` (a folder or an .xlsx file). Fails only when nothing can be read
 /// (missing path, no items table, not a workbook); row-level problems go to `dataset.report`.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {

@@ -321,7 +321,10 @@ fn visit_file<V: Visitor + Send, D: Drain<V> + Send>(
     if forced.is_none() || forced == Some(encoding_rs::UTF_8) {
         let bom = forced.is_none();
         match map_utf8(path, opts, bom, new, parallel, diags, report, drain) {
-            Mapped::Read(vs) => return vs,
+            Mapped::Read(vs) => {
+                super::count_read(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
+                return vs;
+            }
             Mapped::Whole => whole = true,
             Mapped::Unmapped => {}
         }
@@ -339,7 +342,10 @@ fn visit_file<V: Visitor + Send, D: Drain<V> + Send>(
         drain.reset();
     }
     let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+        Ok(b) => {
+            super::count_read(b.len() as u64);
+            b
+        }
         Err(e) => {
             diags.push_at(None, None, Some(e.to_string()), Msg::UnreadableFile);
             return vec![visitor];
@@ -447,6 +453,7 @@ fn stream_utf8<V: Visitor + Send, D: Drain<V> + Send>(
         buf.reserve(block);
         while buf.len() < want {
             let n = (&mut *file).take((want - buf.len()) as u64).read_to_end(buf).ok()?;
+            super::count_read(n as u64);
             if n == 0 {
                 return Some(true);
             }
@@ -511,7 +518,8 @@ fn stream_utf8<V: Visitor + Send, D: Drain<V> + Send>(
                 Ok(None) => 0,
                 // Quoting the pieces cannot follow: the rest of the file, read whole, in one piece.
                 Err(()) => {
-                    file.read_to_end(&mut buf).ok()?;
+                    let n = file.read_to_end(&mut buf).ok()?;
+                    super::count_read(n as u64);
                     body.read(&buf, line, false, new, &mut visitors, diags, report, drain)?;
                     return Some(visitors);
                 }

@@ -297,6 +297,7 @@ fn read_workbook_inner(path: &Path) -> Result<Found> {
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).map_err(|e| {
         Error::input(path.display().to_string(), format!("not a readable workbook (.xlsx): {e}"))
     })?;
+    super::count_read(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
     let mut found = Found::default();
     // Why each sheet that names a table could not be read.
     let mut unreadable: Vec<(Table, String, String)> = Vec::new();
