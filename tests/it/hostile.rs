@@ -1634,6 +1634,23 @@ fn output_onto_symlink_writes_its_target() {
 }
 
 #[test]
+fn output_onto_a_folder_is_refused() {
+    // A folder is not replaced by a file, nor written into: exit 2, the folder as it was.
+    let case = "output-folder";
+    let (tmp, dir) = fresh(case);
+    plain_items(&dir);
+    let out = tmp.path().join("reports");
+    fs::create_dir(&out).unwrap();
+    for flag in ["-o", "--write-baseline"] {
+        let r = check_in(tmp.path(), &dir, &[flag.as_ref(), out.as_os_str()]);
+        assert_refused(case, &r, "reports", "Is a directory");
+        assert!(out.is_dir(), "{case}: {flag}: still a folder");
+        assert_eq!(fs::read_dir(&out).unwrap().count(), 0, "{case}: {flag}: nothing written in it");
+        assert_no_temp(case, tmp.path());
+    }
+}
+
+#[test]
 fn output_onto_an_input_is_refused() {
     // `check DS -o DS/items.csv` replaced the list with its own report.
     let case = "output-onto-input";
@@ -1881,7 +1898,7 @@ fn items_csv_dangling_link() {
     std::os::unix::fs::symlink("nowhere.csv", dir.join("items.csv")).unwrap();
     for args in every_command(&dir) {
         let r = run_os(case, &args);
-        assert_refused(case, &r, "items.csv", "");
+        assert_refused(case, &r, "items.csv", "No such file or directory");
     }
 }
 
@@ -1994,7 +2011,9 @@ fn gbk_read_as_utf8_loads_nothing_exit_2() {
         args.push("--encoding".into());
         args.push("utf-8".into());
         let r = run_os(case, &args);
-        assert_refused(case, &r, "items.csv", "no item could be loaded");
+        // The GBK header is no header read as UTF-8: the line named is 1.
+        assert_refused(case, &r, "items.csv:1", "no item could be loaded");
+        assert!(r.stderr.contains("a required column is missing"), "{case}: {}", r.stderr);
     }
     // Detected, it loads.
     let json = inspect(case, &dir, None, &["items.csv"]).loaded(case);
