@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::model::{Dataset, Field, Item, Level, Severity, Str};
 
@@ -216,18 +217,38 @@ pub fn compute(
         }
     };
     let std_region = standard.and_then(|s| s.jurisdictions.first()).map(|j| &*j.name).unwrap_or("");
-    let mut items = Vec::new();
-    let mut departments = BTreeMap::new();
-    for g in &grouping.groups {
-        let Some(fields) = fields_of.get(&*g.key) else { continue };
+    // Per item: findings, by severity, jurisdictions affected.
+    let per_item: FxHashMap<&str, (usize, [usize; 3], usize)> = per_item
+        .into_iter()
+        .map(|(k, (n, sev, mut js))| {
+            js.sort_unstable();
+            js.dedup();
+            (k, (n, sev, js.len()))
+        })
+        .collect();
+    // Departments are needed only where there are findings (a province item has 1,300
+    // members, a few with findings).
+    let wanted: FxHashSet<(&str, &str)> = report
+        .findings
+        .iter()
+        .filter_map(|f| Some((f.jurisdiction.as_deref()?, f.item.as_deref()?)))
+        .collect();
+    // Each group's tables on its own thread; collected in group order, so the result is the
+    // same whatever the thread count.
+    // (jurisdiction, item key) → department, of one group.
+    type Departments = Vec<((Str, Str), Str)>;
+    let per_group = |g: &group::Group| -> Option<(ItemTable, Departments)> {
+        let fields = fields_of.get(&*g.key)?;
+        let mut depts = Vec::new();
         for m in &g.members {
             let it = &dataset.items[m.item];
-            departments.entry((it.jurisdiction.clone(), g.key.clone())).or_insert_with(|| {
+            if wanted.contains(&(&*it.jurisdiction, &*g.key)) {
                 // Without the jurisdiction's name in front, so that 兴宁区市场监督管理局 and
                 // 青秀区市场监督管理局 are one department line across the region.
                 let j = jurisdiction_name(dataset, &it.jurisdiction);
-                Str::from(crate::rules::item::department_key(&it.department.raw, j))
-            });
+                let d = Str::from(crate::rules::item::department_key(&it.department.raw, j));
+                depts.push(((it.jurisdiction.clone(), g.key.clone()), d));
+            }
         }
         let std_item = g.standard.and_then(|i| standard.map(|s| &s.items[i]));
         let mut tables = Vec::new();
@@ -286,15 +307,9 @@ pub fn compute(
             g.members.iter().map(|m| &*dataset.items[m.item].jurisdiction).collect();
         members.sort_unstable();
         members.dedup();
-        let (findings, severity, affected) = match per_item.get_mut(&*g.key) {
-            Some((n, sev, js)) => {
-                js.sort_unstable();
-                js.dedup();
-                (*n, *sev, js.len())
-            }
-            None => (0, [0; 3], 0),
-        };
-        items.push(ItemTable {
+        let (findings, severity, affected) =
+            per_item.get(&*g.key).copied().unwrap_or((0, [0; 3], 0));
+        let table = ItemTable {
             item: g.key.clone(),
             name: g.name.clone(),
             findings,
@@ -302,7 +317,18 @@ pub fn compute(
             affected,
             severity,
             fields: tables,
-        });
+        };
+        Some((table, depts))
+    };
+    let tables: Vec<_> = grouping.groups.par_iter().filter_map(per_group).collect();
+    let mut items = Vec::with_capacity(tables.len());
+    let mut departments = BTreeMap::new();
+    for (table, depts) in tables {
+        for (k, d) in depts {
+            // The first member of a jurisdiction in a group names its department.
+            departments.entry(k).or_insert(d);
+        }
+        items.push(table);
     }
     items.sort_by(|a, b| a.item.cmp(&b.item));
     let mut top_items: Vec<usize> = (0..items.len()).collect();
