@@ -1174,31 +1174,6 @@ impl Piece<'_> {
                 }
             }
             let line = rec.position().map(|p| self.line_of(p)).unwrap_or(0);
-            // A quote opened on the last line: the record ends with the text, still quoted, its
-            // fields short (the rest of the row is in the quoted cell). Said as what it is, not
-            // as a row of the wrong length.
-            // (One over several lines is `runaway` below: reading resumes after its first line.)
-            let one_line = !rec.iter().any(|f| f.contains(&b'\n'));
-            if out.ok && one_line && rec.len() != out.header.len() {
-                let bytes = self.text.as_bytes();
-                let start = rec.position().and_then(|p| usize::try_from(p.byte()).ok());
-                let end = usize::try_from(reader.position().byte()).unwrap_or(0);
-                let raw = start.and_then(|s| bytes.get(s..end)).unwrap_or_default();
-                if end >= bytes.len() && memchr::memchr_iter(b'"', raw).count() % 2 == 1 {
-                    // The start of it (the diagnostic keeps 80 characters; the cell may be huge).
-                    let head = raw.get(..raw.len().min(1024)).unwrap_or_default();
-                    let first_line = String::from_utf8_lossy(head);
-                    out.diags.push_at(
-                        Some(line),
-                        None,
-                        Some(format!("[0] {}", first_line.trim())),
-                        Msg::UnterminatedQuote,
-                    );
-                    out.report.rows_read += 1;
-                    out.report.rows_rejected += 1;
-                    return None;
-                }
-            }
             if out.ok && runaway(&rec, out.header.len(), delimiter) {
                 let bytes = self.text.as_bytes();
                 let mut start = rec.position().and_then(|p| usize::try_from(p.byte()).ok())?;
