@@ -170,9 +170,20 @@ pub struct SheetWriter {
 }
 
 impl SheetWriter {
-    /// A new sheet named `name`.
+    /// A new sheet named `name`, held in memory until the workbook is saved.
     pub fn new(name: &str) -> Result<SheetWriter> {
-        let mut ws = Worksheet::new();
+        SheetWriter::with(Worksheet::new(), name)
+    }
+
+    /// A sheet for many rows (a province's findings or changes): each row goes to a temporary
+    /// file as soon as the next one starts, strings written inline (rust_xlsxwriter's constant
+    /// memory mode), so a million-row sheet does not sit in memory. Rows must come in order,
+    /// which [`table`](SheetWriter::table) keeps; the sheet goes into `wb` ([`save`]).
+    pub fn streaming(wb: &mut Workbook, name: &str) -> Result<SheetWriter> {
+        SheetWriter::with(wb.new_worksheet_with_constant_memory().map_err(xlsx_err)?, name)
+    }
+
+    fn with(mut ws: Worksheet, name: &str) -> Result<SheetWriter> {
         ws.set_name(name).map_err(xlsx_err)?;
         let header = Format::new()
             .set_bold()
@@ -273,6 +284,44 @@ impl SheetWriter {
         rows: &[Vec<C>],
         filter: bool,
     ) -> Result<()> {
+        self.table_of(headers, rows.iter().map(|r| r.as_slice()), filter)
+    }
+
+    /// [`table`](SheetWriter::table) of rows made as they are written (a province's changes
+    /// are never all held as cells at once).
+    pub fn table_of<'r, C: CellValue + 'r>(
+        &mut self,
+        headers: &[&str],
+        rows: impl IntoIterator<Item = &'r [C]>,
+        filter: bool,
+    ) -> Result<()> {
+        let first = self.head(headers)?;
+        let mut n = 0u32;
+        for row in rows {
+            n += 1;
+            self.row_at(first + n, row)?;
+        }
+        self.close(first, first + n, headers.len(), filter)
+    }
+
+    /// [`table_of`](SheetWriter::table_of) of owned rows, each dropped once written.
+    pub fn table_owned<C: CellValue>(
+        &mut self,
+        headers: &[&str],
+        rows: impl IntoIterator<Item = Vec<C>>,
+        filter: bool,
+    ) -> Result<()> {
+        let first = self.head(headers)?;
+        let mut n = 0u32;
+        for row in rows {
+            n += 1;
+            self.row_at(first + n, &row)?;
+        }
+        self.close(first, first + n, headers.len(), filter)
+    }
+
+    /// The header row of a table at the current row; returns its row.
+    fn head(&mut self, headers: &[&str]) -> Result<u32> {
         let first = self.row;
         for (c, h) in headers.iter().enumerate() {
             let col = c as u16;
@@ -287,22 +336,26 @@ impl SheetWriter {
             }
             self.header_row = Some(first);
         }
-        for (r, row) in rows.iter().enumerate() {
-            let rr = first + 1 + r as u32;
-            let mut lines = 1;
-            for (c, v) in row.iter().enumerate() {
-                v.put(self, rr, c as u16)?;
-                lines = lines.max(v.lines());
-            }
-            // Spreadsheets do not size a row to its wrapped text when they open a file: a
-            // row of several reasons is made tall enough here, or its lines print over the next.
-            if lines > 1 {
-                self.ws.set_row_height(rr, 15.0 * lines.min(60) as f64).map_err(xlsx_err)?;
-            }
+        Ok(first)
+    }
+
+    fn row_at<C: CellValue>(&mut self, rr: u32, row: &[C]) -> Result<()> {
+        let mut lines = 1;
+        for (c, v) in row.iter().enumerate() {
+            v.put(self, rr, c as u16)?;
+            lines = lines.max(v.lines());
         }
-        let last = first + rows.len() as u32;
-        if filter && !headers.is_empty() {
-            self.ws.autofilter(first, 0, last, headers.len() as u16 - 1).map_err(xlsx_err)?;
+        // Spreadsheets do not size a row to its wrapped text when they open a file: a row of
+        // several reasons is made tall enough here, or its lines print over the next.
+        if lines > 1 {
+            self.ws.set_row_height(rr, 15.0 * lines.min(60) as f64).map_err(xlsx_err)?;
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, first: u32, last: u32, columns: usize, filter: bool) -> Result<()> {
+        if filter && columns > 0 {
+            self.ws.autofilter(first, 0, last, columns as u16 - 1).map_err(xlsx_err)?;
         }
         self.row = last + 2;
         Ok(())
@@ -366,7 +419,12 @@ pub fn cut_notes(cut: &[(&str, usize)], lang: Lang) -> Vec<Vec<String>> {
 
 /// Assembles sheets into a workbook and returns its bytes.
 pub fn workbook_bytes(sheets: Vec<Worksheet>) -> Result<Vec<u8>> {
-    let mut wb = Workbook::new();
+    save(Workbook::new(), sheets)
+}
+
+/// Assembles `sheets` into `wb` (the workbook their [`SheetWriter::streaming`] sheets came
+/// from), in order, and returns its bytes.
+pub fn save(mut wb: Workbook, sheets: Vec<Worksheet>) -> Result<Vec<u8>> {
     // A fixed creation date: the same input gives a byte-identical workbook.
     let epoch = ExcelDateTime::from_ymd(2000, 1, 1).map_err(xlsx_err)?;
     wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&epoch));

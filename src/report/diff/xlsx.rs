@@ -6,7 +6,9 @@
 use crate::diff::{DiffReport, Measures, Rates};
 use crate::error::Result;
 
-use crate::report::xlsx::{cap_rows, cut_notes, workbook_bytes, Cell, SheetWriter};
+use rust_xlsxwriter::Workbook;
+
+use crate::report::xlsx::{cut_notes, save, Cell, SheetWriter, MAX_DATA_ROWS};
 use crate::report::Lang;
 
 fn rate(x: Option<f64>) -> Cell {
@@ -117,11 +119,18 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
         )?;
     }
 
-    let mut changes = SheetWriter::new(lang.pick("变化明细", "Changes"))?;
-    let mut rows = Vec::new();
-    for it in &r.items {
-        for c in &it.changes {
-            rows.push(vec![
+    let mut wb = Workbook::new();
+    let mut changes = SheetWriter::streaming(&mut wb, lang.pick("变化明细", "Changes"))?;
+    // The changes row by row as they are written, at most what a sheet holds.
+    let total: usize = r.items.iter().map(|it| it.changes.len()).sum();
+    let changes_cut = total.saturating_sub(MAX_DATA_ROWS);
+    let rows = r
+        .items
+        .iter()
+        .flat_map(|it| it.changes.iter().map(move |c| (it, c)))
+        .take(MAX_DATA_ROWS)
+        .map(|(it, c)| {
+            vec![
                 it.jurisdiction.to_string(),
                 it.item.to_string(),
                 it.name.to_string(),
@@ -130,11 +139,9 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
                 super::change_word(c, it, lang),
                 c.old.clone().unwrap_or_default(),
                 c.new.clone().unwrap_or_default(),
-            ]);
-        }
-    }
-    let changes_cut = cap_rows(&mut rows);
-    changes.table(
+            ]
+        });
+    changes.table_owned(
         &[
             lang.pick("区划代码", "Jurisdiction"),
             lang.pick("事项编码", "Item"),
@@ -145,28 +152,25 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
             lang.pick("调整前", "Old"),
             lang.pick("调整后", "New"),
         ],
-        &rows,
+        rows,
         true,
     )?;
 
-    let mut items = SheetWriter::new(lang.pick("逐项对比", "Items"))?;
-    let mut rows: Vec<Vec<Cell>> = r
-        .items
-        .iter()
-        .map(|it| {
-            let mut row = vec![
-                it.jurisdiction.to_string().into(),
-                it.item.to_string().into(),
-                it.name.to_string().into(),
-                it.department.to_string().into(),
-                lang.pick(it.status.zh(), it.status.as_str()).into(),
-                Cell::Num(it.score),
-            ];
-            row.extend(measures(it.before.as_ref()));
-            row.extend(measures(it.after.as_ref()));
-            row
-        })
-        .collect();
+    let mut items = SheetWriter::streaming(&mut wb, lang.pick("逐项对比", "Items"))?;
+    let items_cut = r.items.len().saturating_sub(MAX_DATA_ROWS);
+    let rows = r.items.iter().take(MAX_DATA_ROWS).map(|it| {
+        let mut row = vec![
+            it.jurisdiction.to_string().into(),
+            it.item.to_string().into(),
+            it.name.to_string().into(),
+            it.department.to_string().into(),
+            lang.pick(it.status.zh(), it.status.as_str()).into(),
+            Cell::Num(it.score),
+        ];
+        row.extend(measures(it.before.as_ref()));
+        row.extend(measures(it.after.as_ref()));
+        row
+    });
     let mut headers = vec![
         lang.pick("区划代码", "Jurisdiction"),
         lang.pick("事项编码", "Item"),
@@ -189,8 +193,7 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
         })
         .collect();
     headers.extend(labels.iter().map(String::as_str));
-    let items_cut = cap_rows(&mut rows);
-    items.table(&headers, &rows, true)?;
+    items.table_owned(&headers, rows, true)?;
     let notes = cut_notes(
         &[
             (lang.pick("变化明细", "Changes"), changes_cut),
@@ -203,7 +206,7 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
     }
     let mut sheets = vec![summary.finish()?, changes.finish()?, items.finish()?];
     if !r.warnings.is_empty() {
-        let mut warnings = SheetWriter::new(lang.pick("警告", "Warnings"))?;
+        let mut warnings = SheetWriter::streaming(&mut wb, lang.pick("警告", "Warnings"))?;
         let rows: Vec<Vec<String>> = r
             .warnings
             .iter()
@@ -227,5 +230,5 @@ pub fn render(r: &DiffReport, lang: Lang) -> Result<Vec<u8>> {
         )?;
         sheets.push(warnings.finish()?);
     }
-    workbook_bytes(sheets)
+    save(wb, sheets)
 }
