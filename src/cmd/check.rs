@@ -112,10 +112,12 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let standard_path = args.standard.as_deref().map(|s| super::dataset_path(s, global.lang));
     let mut inputs = vec![dataset_path.as_path()];
     inputs.extend(standard_path.as_deref());
-    inputs.extend(baseline_path);
     inputs.extend(args.rules.as_deref());
-    super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
+    // Tonight's baseline may replace yesterday's in place (one file kept from night to night):
+    // the baseline is read whole before anything is written, and the write is atomic.
     super::output_not_input(args.write_baseline.as_deref(), "--write-baseline", &inputs)?;
+    inputs.extend(baseline_path);
+    super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
     // A report onto an input is refused before its format is looked at.
     let format =
         super::output_format(args.format, args.output.as_deref(), super::EVERY_FORMAT, "check")?;

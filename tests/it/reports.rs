@@ -260,6 +260,37 @@ fn baseline_round_trip() {
     assert!(html.contains("id=\"resolved\""));
 }
 
+/// One baseline file kept from night to night: `--baseline B --write-baseline B` reads
+/// yesterday's whole, then replaces it with tonight's (only `-o` onto it is refused).
+#[test]
+fn a_rolling_baseline_replaces_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("baseline.jsonl");
+    let region = root().join("examples/region");
+    let std = root().join("examples/standard");
+    let b = s(&base);
+    let o = run(&["check", s(&region), "--standard", s(&std), "--write-baseline", b]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    let first = std::fs::read_to_string(&base).unwrap();
+    let lines = first.lines().count();
+    assert!(lines > 0);
+    // Without the standard tonight: some findings resolved, some new, and the file replaced.
+    let o = run(&["check", s(&region), "--baseline", b, "--write-baseline", b, "--lang", "en"]);
+    assert!(o.status.code().is_some_and(|c| c < 2), "{o:?}");
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains(" new, ") && !err.contains("0 new, 0 resolved"), "{err}");
+    let second = std::fs::read_to_string(&base).unwrap();
+    assert_ne!(first, second, "tonight's findings replace yesterday's");
+    let o = run(&["check", s(&region), "--baseline", b, "--write-baseline", b, "--lang", "en"]);
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("0 new, 0 resolved"), "{err}");
+    assert_eq!(std::fs::read_to_string(&base).unwrap(), second);
+    // -o onto the baseline is still refused, and the file is kept.
+    let o = run(&["check", s(&region), "--baseline", b, "-o", b]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert_eq!(std::fs::read_to_string(&base).unwrap(), second);
+}
+
 #[test]
 fn bad_baseline_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
