@@ -284,40 +284,38 @@ impl SheetWriter {
         rows: &[Vec<C>],
         filter: bool,
     ) -> Result<()> {
-        self.table_of(headers, rows.iter().map(|r| r.as_slice()), filter)
+        self.table_rows(headers, rows, filter)
     }
 
-    /// [`table`](SheetWriter::table) of rows made as they are written (a province's changes
-    /// are never all held as cells at once).
-    pub fn table_of<'r, C: CellValue + 'r>(
-        &mut self,
-        headers: &[&str],
-        rows: impl IntoIterator<Item = &'r [C]>,
-        filter: bool,
-    ) -> Result<()> {
-        let first = self.head(headers)?;
-        let mut n = 0u32;
-        for row in rows {
-            n += 1;
-            self.row_at(first + n, row)?;
-        }
-        self.close(first, first + n, headers.len(), filter)
-    }
-
-    /// [`table_of`](SheetWriter::table_of) of owned rows, each dropped once written.
+    /// [`table`](SheetWriter::table) of rows made as they are written, each dropped once
+    /// written (a province's changes are never all held as cells at once).
     pub fn table_owned<C: CellValue>(
         &mut self,
         headers: &[&str],
         rows: impl IntoIterator<Item = Vec<C>>,
         filter: bool,
     ) -> Result<()> {
+        self.table_rows(headers, rows, filter)
+    }
+
+    fn table_rows<C: CellValue, R: AsRef<[C]>>(
+        &mut self,
+        headers: &[&str],
+        rows: impl IntoIterator<Item = R>,
+        filter: bool,
+    ) -> Result<()> {
         let first = self.head(headers)?;
         let mut n = 0u32;
         for row in rows {
             n += 1;
-            self.row_at(first + n, &row)?;
+            self.row_at(first + n, row.as_ref())?;
         }
-        self.close(first, first + n, headers.len(), filter)
+        if filter && !headers.is_empty() {
+            let last_col = headers.len() as u16 - 1;
+            self.ws.autofilter(first, 0, first + n, last_col).map_err(xlsx_err)?;
+        }
+        self.row = first + n + 2;
+        Ok(())
     }
 
     /// The header row of a table at the current row; returns its row.
@@ -350,14 +348,6 @@ impl SheetWriter {
         if lines > 1 {
             self.ws.set_row_height(rr, 15.0 * lines.min(60) as f64).map_err(xlsx_err)?;
         }
-        Ok(())
-    }
-
-    fn close(&mut self, first: u32, last: u32, columns: usize, filter: bool) -> Result<()> {
-        if filter && columns > 0 {
-            self.ws.autofilter(first, 0, last, columns as u16 - 1).map_err(xlsx_err)?;
-        }
-        self.row = last + 2;
         Ok(())
     }
 
