@@ -389,6 +389,16 @@ fn csv(review: &Review, lang: Lang, style: CsvStyle) -> Result<Vec<u8>> {
     w.into_inner().map_err(|e| Error::Usage(e.to_string()))
 }
 
+/// The 被审核单位 line: up to three named; more are "南宁市（450100）等10个区划", each of them in the
+/// table below. (Ten names in one cell spill across the printed page and fitting it to the
+/// width shrank the whole opinion to a third.)
+fn reviewed_line(reviewed: &[String]) -> String {
+    if reviewed.len() <= 3 {
+        return reviewed.join("、");
+    }
+    format!("{}等{}个区划（逐一见下表）", reviewed[0], reviewed.len())
+}
+
 /// The 审核意见 workbook: 汇总, 事项审核意见, 缺失及未知事项. Always Chinese: it is the document the
 /// clerk forwards.
 fn xlsx(review: &Review, opinion: &Opinion) -> Result<Vec<u8>> {
@@ -409,7 +419,7 @@ fn xlsx(review: &Review, opinion: &Opinion) -> Result<Vec<u8>> {
     let count = |k: ListKind| Cell::from(review.list_of(k).count());
     summary.key_values(&[
         ("审核单位", Cell::from(opinion.reviewer.as_deref().unwrap_or(""))),
-        ("被审核单位", Cell::from(reviewed.join("、"))),
+        ("被审核单位", Cell::from(reviewed_line(&reviewed))),
         ("依据的标准目录", Cell::from(opinion.standard.as_str())),
         ("标准目录日期", opinion.standard_date.map(Cell::Date).unwrap_or_else(|| Cell::from(""))),
         ("审核日期", if opinion.date > 0 { Cell::Date(opinion.date) } else { Cell::from("") }),
@@ -483,6 +493,14 @@ fn xlsx(review: &Review, opinion: &Opinion) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn three_reviewed_are_named_and_more_are_counted() {
+        let names: Vec<String> = (1..=4).map(|i| format!("区{i}（45010{i}）")).collect();
+        assert_eq!(reviewed_line(&names[..1]), "区1（450101）");
+        assert_eq!(reviewed_line(&names[..3]), "区1（450101）、区2（450102）、区3（450103）");
+        assert_eq!(reviewed_line(&names), "区1（450101）等4个区划（逐一见下表）");
+    }
     use crate::model::{Field, Finding, Level, Severity, Str};
     use crate::review::JurisdictionSummary;
     use calamine::{Data, Reader, Xlsx};

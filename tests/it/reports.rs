@@ -754,7 +754,14 @@ fn review_xlsx_has_the_opinion_head_and_prints() {
     let head = &sheets[0].1;
     assert_eq!(head[0][0], Data::String("行政权力事项清单审核意见".into()));
     assert_eq!(beside(head, "审核单位"), &Data::String("南宁市行政审批局".into()));
-    assert!(beside(head, "被审核单位").to_string().contains("兴宁区（450102）"));
+    // Ten jurisdictions: the first named and the count (the line fits the printed page), each
+    // of them in the table below.
+    assert_eq!(beside(head, "被审核单位").to_string(), "南宁市（450100）等10个区划（逐一见下表）");
+    assert!(
+        head.iter().any(|r| r.first() == Some(&Data::String("450102".into()))
+            && r.get(1) == Some(&Data::String("兴宁区".into()))),
+        "{head:?}"
+    );
     assert!(beside(head, "依据的标准目录").to_string().ends_with("standard"));
     for date in ["标准目录日期", "审核日期"] {
         assert!(
