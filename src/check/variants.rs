@@ -73,8 +73,6 @@ pub struct HeatRow {
     pub worst: Vec<Option<Severity>>,
     /// Findings by severity: errors, warnings, infos.
     pub severity: [usize; 3],
-    /// Distinct items with findings.
-    pub items: usize,
     pub total: usize,
 }
 
@@ -203,9 +201,6 @@ pub fn compute(
                 row.counts[i] += 1;
                 row.worst[i] = row.worst[i].max(Some(f.severity));
             }
-            if let Some(item) = f.item.as_deref() {
-                row.items.push(item);
-            }
         }
     }
     let built;
@@ -233,10 +228,10 @@ pub fn compute(
         .iter()
         .filter_map(|f| Some((f.jurisdiction.as_deref()?, f.item.as_deref()?)))
         .collect();
-    // Each group's tables on its own thread; collected in group order, so the result is the
-    // same whatever the thread count.
     // (jurisdiction, item key) → department, of one group.
     type Departments = Vec<((Str, Str), Str)>;
+    // Each group's tables on its own thread; collected in group order, so the result is the
+    // same whatever the thread count.
     let per_group = |g: &group::Group| -> Option<(ItemTable, Departments)> {
         let fields = fields_of.get(&*g.key)?;
         let mut depts = Vec::new();
@@ -336,8 +331,7 @@ pub fn compute(
         let (x, y) = (&items[a], &items[b]);
         worse(&x.severity, &y.severity).then(y.affected.cmp(&x.affected)).then(a.cmp(&b))
     });
-    // Department lines: their findings, jurisdictions and items.
-    // department → (its jurisdictions, its items, findings by severity)
+    // Department lines: department → (its jurisdictions, its items, findings by severity).
     type Line<'a> = (Vec<&'a str>, Vec<&'a str>, [usize; 3]);
     let mut depts: BTreeMap<&str, Line> = BTreeMap::new();
     for f in report.findings.iter().filter(|f| f.is_root()) {
@@ -370,7 +364,7 @@ pub fn compute(
     let codes: Vec<Str> = heat.keys().cloned().collect();
     let mut rows: Vec<HeatRow> = heat
         .into_iter()
-        .map(|(code, mut t)| {
+        .map(|(code, t)| {
             let city = city_of(dataset, &code).unwrap_or_else(|| Str::from(""));
             if !city.is_empty() {
                 cities
@@ -379,8 +373,6 @@ pub fn compute(
             }
             let name = report.names.get(&code).cloned().unwrap_or_else(|| Str::from(""));
             let total = t.counts.iter().sum();
-            t.items.sort_unstable();
-            t.items.dedup();
             let parent = parent_row(dataset, &code, &city, &codes);
             let level = dataset
                 .jurisdiction(&code)
@@ -395,7 +387,6 @@ pub fn compute(
                 counts: t.counts,
                 worst: t.worst,
                 severity: t.severity,
-                items: t.items.len(),
                 total,
             }
         })
@@ -413,20 +404,18 @@ pub fn compute(
 }
 
 /// One jurisdiction's counts while the findings are read.
-struct Tally<'a> {
+struct Tally {
     counts: Vec<usize>,
     worst: Vec<Option<Severity>>,
     severity: [usize; 3],
-    items: Vec<&'a str>,
 }
 
-impl Default for Tally<'_> {
+impl Default for Tally {
     fn default() -> Self {
         Tally {
             counts: vec![0; Field::ALL.len()],
             worst: vec![None; Field::ALL.len()],
             severity: [0; 3],
-            items: Vec::new(),
         }
     }
 }

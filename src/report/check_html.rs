@@ -837,7 +837,6 @@ mod tests {
             counts,
             worst: vec![worst_of(&sev); Field::ALL.len()],
             severity: sev,
-            items: 1,
             total,
         }
     }
