@@ -3,8 +3,6 @@
 //! (indicatif's stderr target draws nothing then) or with --quiet, so logs and pipes stay clean;
 //! each stage's spinner is cleared when it ends, leaving only the run's summary line.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -22,8 +20,6 @@ pub struct Progress {
 /// One stage in progress; `done` (or dropping it) clears its spinner.
 pub struct Stage {
     bar: ProgressBar,
-    /// Set to stop the thread that follows a byte counter ([`Progress::bytes`]).
-    stop: Option<Arc<AtomicBool>>,
 }
 
 impl Progress {
@@ -53,7 +49,7 @@ impl Progress {
                 }
             });
         }
-        Stage { bar, stop: None }
+        Stage { bar }
     }
 
     /// Starts a stage of known size: a bar with the count done (`unit`: 行, 区划, ...), the
@@ -84,7 +80,7 @@ impl Progress {
                 }
             });
         }
-        Stage { bar, stop: None }
+        Stage { bar }
     }
 
     /// Starts a stage that reads `total` bytes, following `counter` (bytes read so far; its
@@ -93,17 +89,16 @@ impl Progress {
     /// [`bar`]: Progress::bar
     pub fn bytes(&self, name: &str, total: u64, counter: fn() -> u64, zh: bool) -> Stage {
         const MB: u64 = 1 << 20;
-        let mut stage = self.bar(name, total.div_ceil(MB).max(1), "MB", zh);
-        let stop = Arc::new(AtomicBool::new(false));
-        let (bar, flag, start) = (stage.bar.clone(), stop.clone(), counter());
+        let stage = self.bar(name, total.div_ceil(MB).max(1), "MB", zh);
+        // The follower stops when the stage ends (`done` or drop finish the bar).
+        let (bar, start) = (stage.bar.clone(), counter());
         std::thread::spawn(move || {
-            while !flag.load(Ordering::Relaxed) && !bar.is_finished() {
+            while !bar.is_finished() {
                 let done = counter().saturating_sub(start).min(total);
                 bar.set_position(done / MB);
                 std::thread::sleep(Duration::from_millis(100));
             }
         });
-        stage.stop = Some(stop);
         stage
     }
 
@@ -121,18 +116,12 @@ impl Stage {
 
     /// Ends the stage and clears its line.
     pub fn done(self) {
-        if let Some(stop) = &self.stop {
-            stop.store(true, Ordering::Relaxed);
-        }
         self.bar.finish_and_clear();
     }
 }
 
 impl Drop for Stage {
     fn drop(&mut self) {
-        if let Some(stop) = &self.stop {
-            stop.store(true, Ordering::Relaxed);
-        }
         if !self.bar.is_finished() {
             self.bar.finish_and_clear();
         }
@@ -156,7 +145,8 @@ mod tests {
 
     #[test]
     fn a_byte_stage_follows_its_counter_from_where_it_stood() {
-        static READ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(5 << 20);
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static READ: AtomicU64 = AtomicU64::new(5 << 20);
         let p = Progress::new(true);
         let s = p.bytes("读取数据", 10 << 20, || READ.load(Ordering::Relaxed), true);
         assert_eq!(s.bar.length(), Some(10));
