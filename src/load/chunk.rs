@@ -79,6 +79,24 @@ fn has_quote(text: &[u8]) -> bool {
     text.par_chunks(1 << 20).any(|block| memchr::memchr(b'"', block).is_some())
 }
 
+/// The positions of the quote marks in `text[start..]`, in order: found 1 MB at a time in
+/// parallel.
+fn quote_positions(text: &[u8], start: usize) -> Vec<usize> {
+    use rayon::prelude::*;
+    const BLOCK: usize = 1 << 20;
+    let body = text.get(start..).unwrap_or_default();
+    let found: Vec<Vec<usize>> = body
+        .par_chunks(BLOCK)
+        .enumerate()
+        .map(|(k, block)| {
+            let mut out = Vec::new();
+            super::scan::quotes_into(block, start + k * BLOCK, &mut out);
+            out
+        })
+        .collect();
+    found.concat()
+}
+
 /// The (open, close) byte positions of the quote marks of every quoted field after `start`, or
 /// `None` when some quote mark is not where a well-formed field puts it.
 fn quoted_stretches(text: &[u8], start: usize, delimiter: u8) -> Option<Vec<(usize, usize)>> {
@@ -108,7 +126,7 @@ fn scan_quotes(
     if !has_quote(text.get(start..)?) {
         return Some((out, None));
     }
-    let mut quotes = memchr::memchr_iter(b'"', text.get(start..)?).map(|i| i + start);
+    let mut quotes = quote_positions(text, start).into_iter();
     while let Some(open) = quotes.next() {
         if !field_start(open) {
             return None;

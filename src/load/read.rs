@@ -76,6 +76,10 @@ pub(crate) enum Row<'a> {
     /// A line of text without quote marks, and the byte ranges of its cells (split at the
     /// delimiter: what the csv crate reads from such a line, without copying it).
     Text(&'a str, &'a [(u32, u32)]),
+    /// A record with quoted cells, and the byte ranges of its cells' values in its text (between
+    /// the quote marks of a quoted cell: a value without a doubled quote mark is the text between
+    /// them). Unlike a line of text, its bytes across cells do not stand for the cells.
+    Quoted(&'a str, &'a [(u32, u32)]),
     Cells(&'a [crate::model::Str]),
 }
 
@@ -89,7 +93,7 @@ impl Row<'_> {
                     None => rec.get(i).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or(""),
                 }
             }
-            Row::Text(line, cells) => {
+            Row::Text(line, cells) | Row::Quoted(line, cells) => {
                 cells.get(i).and_then(|&(a, b)| line.get(a as usize..b as usize)).unwrap_or("")
             }
             Row::Cells(cells) => cells.get(i).map(|c| &**c).unwrap_or(""),
@@ -102,7 +106,7 @@ impl Row<'_> {
     pub(crate) fn bytes(&self, i: usize) -> &[u8] {
         match self {
             Row::Csv(rec, _) => rec.get(i).unwrap_or_default(),
-            Row::Text(line, cells) => cells
+            Row::Text(line, cells) | Row::Quoted(line, cells) => cells
                 .get(i)
                 .and_then(|&(a, b)| line.as_bytes().get(a as usize..b as usize))
                 .unwrap_or_default(),
@@ -139,7 +143,7 @@ impl Row<'_> {
     fn len(&self) -> usize {
         match self {
             Row::Csv(rec, _) => rec.len(),
-            Row::Text(_, cells) => cells.len(),
+            Row::Text(_, cells) | Row::Quoted(_, cells) => cells.len(),
             Row::Cells(cells) => cells.len(),
         }
     }
@@ -149,6 +153,7 @@ impl Row<'_> {
         match self {
             Row::Csv(rec, _) => rec.as_slice().len(),
             Row::Text(line, _) => line.len(),
+            Row::Quoted(_, cells) => cells.iter().map(|&(a, b)| (b - a) as usize).sum(),
             Row::Cells(cells) => cells.iter().map(|c| c.len()).sum(),
         }
     }
@@ -749,11 +754,20 @@ fn start_line(starts: &[AtomicU64], k: usize, halt: &AtomicU8) -> Option<u64> {
     }
 }
 
+/// The first carriage return at or after `from` that is not before a line end (`bytes.len()` when
+/// there is none): the csv crate ends a record there too, so from its record on, it reads.
+fn lone_cr_at(bytes: &[u8], from: usize) -> usize {
+    memchr::memchr_iter(b'\r', bytes.get(from..).unwrap_or_default())
+        .map(|r| r + from)
+        .find(|&r| bytes.get(r + 1) != Some(&b'\n'))
+        .unwrap_or(bytes.len())
+}
+
 /// A csv reader as every table is read: no header row (it is found among the first rows), rows
 /// of any length (counted and reported, not refused). The csv crate keeps a copy of the first
 /// record it reads as the headers unless they are given (a 200 MB first record was held twice):
 /// empty headers are given, and with them "has headers" only means that no record is skipped.
-fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+fn csv_reader<R: std::io::Read>(bytes: R, delimiter: u8) -> csv::Reader<R> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -1066,6 +1080,17 @@ impl Body {
     }
 }
 
+/// How the cells of a record are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Quoting {
+    /// No quote mark: the record is a line of text.
+    None,
+    /// Some cells quoted, without a doubled quote mark: each value is the text between its marks.
+    Quoted,
+    /// Some quoted cell holds a doubled quote mark: the values are written out unescaped.
+    Doubled,
+}
+
 /// A stretch of a CSV file that starts at a record boundary, and the line it starts on.
 struct Piece<'a> {
     text: &'a str,
@@ -1073,141 +1098,261 @@ struct Piece<'a> {
 }
 
 impl Piece<'_> {
-    /// Types the records of the piece: lines without quote marks split at the delimiter, and
-    /// from the first line with a quote mark (or a lone carriage return) on, whatever the csv
-    /// crate reads.
+    /// Types the records of the piece: lines split at the delimiter and quoted cells read off
+    /// their quote marks in the same scan (see [`Piece::read_plain`]), and each record that scan
+    /// cannot follow (a doubled quote, text after a closing quote, a lone carriage return, a
+    /// quote that never closes) as the csv crate reads it, one record at a time: one quote in a
+    /// file costs that record, not the rest of the piece.
     /// Returns true when every line was split at the delimiter (no quote mark, no lone carriage
     /// return).
     fn read<V: Visitor>(&self, delimiter: u8, out: &mut Typing<'_, V>) -> bool {
         let (mut text, mut line) = (self.text, self.line);
         let mut plain = true;
+        // The first lone carriage return (not before a line end), found once and carried on: a
+        // piece of a CRLF file is not searched again for each record read by the csv crate.
+        let mut lone_cr = lone_cr_at(text.as_bytes(), 0);
+        let mut fallback = Fallback::new(text);
         loop {
-            let (at, next) = Piece { text, line }.read_plain(delimiter, out);
+            let (at, next, quoted) = Piece { text, line }.read_plain(delimiter, lone_cr, out);
+            plain &= !quoted;
             if at >= text.len() {
                 return plain;
             }
             plain = false;
             let rest = Piece { text: text.get(at..).unwrap_or_default(), line: next };
             // After an unterminated quote, reading goes on from the line after it opened.
-            match rest.read_csv(delimiter, out) {
+            match rest.read_csv(&mut fallback, delimiter, out) {
                 Some((resume, resume_line)) => {
                     text = rest.text.get(resume..).unwrap_or_default();
                     line = resume_line;
+                    let consumed = at + resume;
+                    lone_cr = match lone_cr.checked_sub(consumed) {
+                        Some(cr) => cr,
+                        None => lone_cr_at(text.as_bytes(), 0),
+                    };
                 }
                 None => return false,
             }
         }
     }
 
-    /// Types the lines of the piece (LF or CRLF line ends), found with the delimiters in one scan,
-    /// up to the first line with a quote mark or a carriage return not before a line end; returns
-    /// where that line starts (the end when there is none) and its number.
-    fn read_plain<V: Visitor>(&self, delimiter: u8, out: &mut Typing<'_, V>) -> (usize, u64) {
+    /// Types the records of the piece (LF or CRLF line ends), found with the delimiters and
+    /// quote marks in one scan: a cell that opens with a quote mark runs, delimiters and line ends
+    /// included, to the quote mark that closes it, and its value is the text between them (not
+    /// copied). Stops at the first record it cannot follow so (see [`Piece::read`]) or that starts
+    /// at or runs over `lone_cr`; returns where that record starts (the end when there is none),
+    /// its line, and whether a quote mark was read.
+    fn read_plain<V: Visitor>(
+        &self,
+        delimiter: u8,
+        lone_cr: usize,
+        out: &mut Typing<'_, V>,
+    ) -> (usize, u64, bool) {
         let bytes = self.text.as_bytes();
         let mut line = self.line;
         // Cell offsets are kept as u32: a longer piece goes to the csv reader.
         if bytes.len() >= u32::MAX as usize {
-            return (0, line);
+            return (0, line, false);
         }
-        // The csv crate ends a record at a lone carriage return too: from its line on, it reads.
-        let lone_cr = memchr::memchr_iter(b'\r', bytes)
-            .find(|&r| bytes.get(r + 1) != Some(&b'\n'))
-            .unwrap_or(bytes.len());
-        let (mut start, mut cell) = (0usize, 0usize);
+        let (mut start, mut cell, mut start_line) = (0usize, 0usize, line);
         let mut cells: Vec<(u32, u32)> = Vec::new();
-        let mut row = |start: usize, end: usize, line: u64, cells: &[(u32, u32)]| {
+        // The quote mark that opened the cell being read, while it is open; the value of the
+        // cell once its closing quote mark is read; whether the record has a quoted cell.
+        let (mut open, mut value): (Option<usize>, Option<(usize, usize)>) = (None, None);
+        let (mut quoting, mut quoted) = (Quoting::None, false);
+        // The second quote mark of a doubled pair, passed over.
+        let mut doubled: Option<usize> = None;
+        // The header's width, when rows are checked against it.
+        let columns = out.ok.then_some(out.header.len());
+        // A record with a doubled quote mark has its values written out here, unescaped.
+        let (mut unescaped, mut unescaped_cells) = (String::new(), Vec::<(u32, u32)>::new());
+        let mut row = |start: usize, end: usize, line: u64, cells: &[(u32, u32)], q: Quoting| {
             // A blank line is no record (as for the csv crate).
-            if end > start {
-                if let Some(text) = self.text.get(start..end) {
-                    out.row(line, &Row::Text(text, cells));
+            if end <= start {
+                return;
+            }
+            let Some(text) = self.text.get(start..end) else { return };
+            match q {
+                Quoting::None => out.row(line, &Row::Text(text, cells)),
+                Quoting::Quoted => out.row(line, &Row::Quoted(text, cells)),
+                Quoting::Doubled => {
+                    unescaped.clear();
+                    unescaped_cells.clear();
+                    for &(a, b) in cells {
+                        let from = unescaped.len() as u32;
+                        // Only a quoted cell holds quote marks, each doubled.
+                        let value = text.get(a as usize..b as usize).unwrap_or_default();
+                        let mut parts = value.split("\"\"");
+                        unescaped.push_str(parts.next().unwrap_or_default());
+                        for part in parts {
+                            unescaped.push('"');
+                            unescaped.push_str(part);
+                        }
+                        unescaped_cells.push((from, unescaped.len() as u32));
+                    }
+                    out.row(line, &Row::Quoted(&unescaped, &unescaped_cells));
                 }
             }
         };
+        let rel = |s: usize, (a, b): (usize, usize)| ((a - s) as u32, (b - s) as u32);
+        let ends_cell = |b: Option<&u8>| match b {
+            None => true,
+            Some(&b) => b == delimiter || b == b'\n' || b == b'\r',
+        };
         for i in super::scan::Specials::new(bytes, delimiter) {
-            match bytes.get(i) {
-                Some(b'"') => return (start, line),
-                Some(b'\n') => {
+            let b = bytes.get(i).copied().unwrap_or_default();
+            if let Some(o) = open {
+                match b {
+                    b'"' => {
+                        if doubled == Some(i) {
+                            doubled = None;
+                            continue;
+                        }
+                        // A doubled quote mark is one quote in the value.
+                        if bytes.get(i + 1) == Some(&b'"') {
+                            (doubled, quoting) = (Some(i + 1), Quoting::Doubled);
+                            continue;
+                        }
+                        // Text after the closing mark belongs to the cell: the csv reader takes
+                        // such a record.
+                        if !ends_cell(bytes.get(i + 1)) {
+                            return (start, start_line, true);
+                        }
+                        value = Some((o + 1, i));
+                        open = None;
+                    }
+                    b'\n' => line += 1,
+                    _ => {}
+                }
+                continue;
+            }
+            match b {
+                b'"' => {
+                    // A quote mark inside a cell, or after a closed one, is not a quoted cell.
+                    if i != cell || value.is_some() {
+                        return (start, start_line, true);
+                    }
+                    open = Some(i);
+                    quoted = true;
+                    quoting = quoting.max(Quoting::Quoted);
+                }
+                b'\n' => {
                     if lone_cr < i {
-                        return (start, line);
+                        return (start, start_line, quoted);
                     }
                     let end = if bytes.get(i.wrapping_sub(1)) == Some(&b'\r') { i - 1 } else { i };
                     let end = end.max(cell);
-                    cells.push(((cell - start) as u32, (end - start) as u32));
-                    row(start, end, line, &cells);
+                    cells.push(rel(start, value.take().unwrap_or((cell, end))));
+                    // A record over several lines may be a quote that closed on a later row.
+                    if line > start_line && self.runs_away(&cells, start, delimiter, columns) {
+                        return (start, start_line, true);
+                    }
+                    row(start, end, start_line, &cells, quoting);
                     cells.clear();
                     line += 1;
-                    start = i + 1;
-                    cell = i + 1;
+                    (start, cell, start_line, quoting) = (i + 1, i + 1, line, Quoting::None);
                 }
                 _ => {
-                    cells.push(((cell - start) as u32, (i - start) as u32));
+                    cells.push(rel(start, value.take().unwrap_or((cell, i))));
                     cell = i + 1;
                 }
             }
         }
         if start < bytes.len() {
-            if lone_cr < bytes.len() {
-                return (start, line);
+            // A quote that never closed, or a lone carriage return: the csv reader decides.
+            if open.is_some() || lone_cr < bytes.len() {
+                return (start, start_line, true);
             }
-            cells.push(((cell - start) as u32, (bytes.len() - start) as u32));
-            row(start, bytes.len(), line, &cells);
-            line += 1;
+            cells.push(rel(start, value.take().unwrap_or((cell, bytes.len()))));
+            if line > start_line && self.runs_away(&cells, start, delimiter, columns) {
+                return (start, start_line, true);
+            }
+            row(start, bytes.len(), start_line, &cells, quoting);
         }
-        (bytes.len(), line)
+        (bytes.len(), line, quoted)
     }
 
-    /// Types the records of the piece as the csv crate reads them. A record that runs over
-    /// several lines with the wrong number of fields is a quote that never closed (it swallowed
-    /// the lines after it): its first line is reported and rejected, and the byte and line
-    /// where reading goes on (the next line) are returned.
-    fn read_csv<V: Visitor>(&self, delimiter: u8, out: &mut Typing<'_, V>) -> Option<(usize, u64)> {
-        let mut reader = csv_reader(self.text.as_bytes(), delimiter);
+    /// True when the cells `cells` (offsets from `start`) of a record over several lines are a
+    /// quote that never closed (see [`runaway`]).
+    fn runs_away(
+        &self,
+        cells: &[(u32, u32)],
+        start: usize,
+        delimiter: u8,
+        columns: Option<usize>,
+    ) -> bool {
+        let bytes = self.text.as_bytes().get(start..).unwrap_or_default();
+        let fields =
+            cells.iter().map(|&(a, b)| bytes.get(a as usize..b as usize).unwrap_or_default());
+        columns.is_some_and(|n| runaway_fields(fields, n, delimiter))
+    }
+
+    /// Types the first record of the piece as the csv crate reads it, and returns the byte and
+    /// line where the next one starts (`None` at the end). A record that runs over several lines
+    /// with the wrong number of fields is a quote that never closed (it swallowed the lines after
+    /// it): its first line is reported and rejected, and reading goes on at the next line.
+    fn read_csv<'t, V: Visitor>(
+        &self,
+        fallback: &mut Fallback<'t>,
+        delimiter: u8,
+        out: &mut Typing<'_, V>,
+    ) -> Option<(usize, u64)> {
+        let base = fallback.base(self.text.len())?;
+        let reader = fallback.reader(delimiter, base)?;
+        // Positions of the reader from the start of this text: bytes, and lines counted from 1.
+        // (A seek to where the reader already is keeps its line count: it is taken off.)
+        let first_line = reader.position().line();
+        let rel = |p: &csv::Position| usize::try_from(p.byte()).ok()?.checked_sub(base);
         let mut rec = ByteRecord::new();
-        loop {
-            match reader.read_byte_record(&mut rec) {
-                Ok(true) => {}
-                Ok(false) => return None,
-                Err(e) => {
-                    let line = e.position().map(|p| p.line() + self.line - 1);
-                    out.diags.push_at(line, None, Some(e.to_string()), Msg::CsvError);
-                    return None;
-                }
+        match reader.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => return None,
+            Err(e) => {
+                let line = e.position().map(|p| (p.line() + self.line).saturating_sub(first_line));
+                out.diags.push_at(line, None, Some(e.to_string()), Msg::CsvError);
+                return None;
             }
-            let line = rec.position().map(|p| self.line_of(p)).unwrap_or(0);
-            if out.ok && runaway(&rec, out.header.len(), delimiter) {
-                let bytes = self.text.as_bytes();
-                let mut start = rec.position().and_then(|p| usize::try_from(p.byte()).ok())?;
-                while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
-                    start += 1;
-                }
-                let first_end = start + memchr::memchr(b'\n', bytes.get(start..)?)? + 1;
-                let end = usize::try_from(reader.position().byte()).unwrap_or(bytes.len());
-                let swallowed =
-                    memchr::memchr_iter(b'\n', bytes.get(first_end..end).unwrap_or_default())
-                        .count();
-                let first_line = String::from_utf8_lossy(bytes.get(start..first_end)?);
-                out.diags.push_at(
-                    Some(line),
-                    None,
-                    Some(format!("[{swallowed}] {}", first_line.trim_end())),
-                    Msg::UnterminatedQuote,
-                );
-                out.report.rows_read += 1;
-                out.report.rows_rejected += 1;
-                return Some((first_end, line + 1));
-            }
-            let row = Row::Csv(&rec, std::cell::OnceCell::new());
-            out.row(line, &row);
         }
+        let at =
+            rec.position().and_then(|p| Some((rel(p)?, (p.line() + 1).checked_sub(first_line)?)));
+        let line = at.map(|(byte, line)| self.line_of(byte, line)).unwrap_or(0);
+        let end = rel(reader.position());
+        if out.ok && runaway(&rec, out.header.len(), delimiter) {
+            let bytes = self.text.as_bytes();
+            let mut start = at?.0;
+            while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+                start += 1;
+            }
+            let first_end = start + memchr::memchr(b'\n', bytes.get(start..)?)? + 1;
+            let end = end.unwrap_or(bytes.len());
+            let swallowed =
+                memchr::memchr_iter(b'\n', bytes.get(first_end..end).unwrap_or_default()).count();
+            let first_line = String::from_utf8_lossy(bytes.get(start..first_end)?);
+            out.diags.push_at(
+                Some(line),
+                None,
+                Some(format!("[{swallowed}] {}", first_line.trim_end())),
+                Msg::UnterminatedQuote,
+            );
+            out.report.rows_read += 1;
+            out.report.rows_rejected += 1;
+            return Some((first_end, line + 1));
+        }
+        let row = Row::Csv(&rec, std::cell::OnceCell::new());
+        out.row(line, &row);
+        // One record: the lines after it are read off their marks again.
+        let next = end?;
+        let lines = memchr::memchr_iter(b'\n', self.text.as_bytes().get(..next)?).count();
+        Some((next, self.line + lines as u64))
     }
 
-    /// The line a record starts on. The csv crate counts the line ends before its position, but
-    /// the position can be at the previous record's terminator (the `\n` of a `\r\n`, blank lines):
-    /// the record starts after those.
-    fn line_of(&self, p: &csv::Position) -> u64 {
+    /// The line a record starts on, from the csv crate's position of it (`byte` from the start
+    /// of the text, `line` counted from 1 there). The crate counts the line ends before its
+    /// position, but the position can be at the previous record's terminator (the `\n` of a
+    /// `\r\n`, blank lines): the record starts after those.
+    fn line_of(&self, byte: usize, line: u64) -> u64 {
         let bytes = self.text.as_bytes();
-        let mut at = usize::try_from(p.byte()).unwrap_or(usize::MAX);
-        let mut line = p.line() + self.line - 1;
+        let (mut at, mut line) = (byte, line + self.line - 1);
         while let Some(&b) = bytes.get(at) {
             match b {
                 b'\n' => line += 1,
@@ -1220,20 +1365,64 @@ impl Piece<'_> {
     }
 }
 
+/// The csv reader of a piece, for the records its fast scan leaves to it: made once, when first
+/// needed (building the parser's tables costs more than reading a record), and moved to each
+/// such record.
+struct Fallback<'t> {
+    /// The piece's whole text.
+    whole: &'t [u8],
+    reader: Option<csv::Reader<std::io::Cursor<&'t [u8]>>>,
+}
+
+impl<'t> Fallback<'t> {
+    fn new(whole: &'t str) -> Fallback<'t> {
+        Fallback { whole: whole.as_bytes(), reader: None }
+    }
+
+    /// Where a text of `len` bytes that ends where the piece ends starts in it.
+    fn base(&self, len: usize) -> Option<usize> {
+        self.whole.len().checked_sub(len)
+    }
+
+    /// The reader, at byte `base` of the piece.
+    fn reader(
+        &mut self,
+        delimiter: u8,
+        base: usize,
+    ) -> Option<&mut csv::Reader<std::io::Cursor<&'t [u8]>>> {
+        let whole = self.whole;
+        let reader =
+            self.reader.get_or_insert_with(|| csv_reader(std::io::Cursor::new(whole), delimiter));
+        let mut at = csv::Position::new();
+        at.set_byte(base as u64).set_line(1).set_record(0);
+        reader.seek(at).ok()?;
+        Some(reader)
+    }
+}
+
 /// True when `rec` is a quote that never closed (or closed on a later row): a record over
 /// several lines with the wrong number of fields, or one holding a whole row's worth of
 /// delimiters on one line of a cell (a basis written over several lines has a few commas, not
 /// a row's).
 fn runaway(rec: &ByteRecord, columns: usize, delimiter: u8) -> bool {
+    runaway_fields(rec.iter(), columns, delimiter)
+}
+
+/// [`runaway`] of a record given by its fields.
+fn runaway_fields<'a>(
+    fields: impl Iterator<Item = &'a [u8]> + Clone,
+    columns: usize,
+    delimiter: u8,
+) -> bool {
     let multi_line = |f: &[u8]| f.contains(&b'\n');
-    if !rec.iter().any(multi_line) {
+    if !fields.clone().any(multi_line) {
         return false;
     }
-    if rec.len() != columns {
+    if fields.clone().count() != columns {
         return true;
     }
     columns >= 4
-        && rec.iter().filter(|f| multi_line(f)).any(|f| {
+        && fields.filter(|f| multi_line(f)).any(|f| {
             f.split(|&b| b == b'\n')
                 .any(|line| memchr::memchr_iter(delimiter, line).count() + 1 >= columns)
         })

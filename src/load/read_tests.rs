@@ -17,6 +17,9 @@ type Seen = (u64, Vec<String>);
 struct Rec {
     rows: Vec<Seen>,
     required: Option<&'static str>,
+    /// How each row came: `T` a line of text, `Q` quoted cells read off their marks, `C` the csv
+    /// crate's record, `O` owned cells.
+    forms: String,
 }
 
 impl Visitor for Rec {
@@ -38,6 +41,12 @@ impl Visitor for Rec {
         let cells: Vec<String> = (0..row.len()).map(|i| row.get(i).to_string()).collect();
         let keep = cells.first().map(String::as_str) != Some("reject");
         self.rows.push((line, cells));
+        self.forms.push(match row {
+            Row::Text(..) => 'T',
+            Row::Quoted(..) => 'Q',
+            Row::Csv(..) => 'C',
+            Row::Cells(..) => 'O',
+        });
         keep
     }
 }
@@ -309,6 +318,47 @@ fn line_counter_gives_the_line_of_a_records_first_byte() {
 
 // ---------------------------------------------------------------------------------------------
 // Rows
+
+/// Quoted cells (delimiters, doubled quote marks and line ends inside) are read in the same scan
+/// as plain lines; only a record that scan cannot follow goes to the csv crate, and the lines
+/// after it are plain again.
+#[test]
+fn quoted_cells_stay_on_the_fast_path() {
+    let text = "a,\"b,c\",d\r\n\
+                e,\"f\"\"g\",\"\"\r\n\
+                i,\"j\r\nk\",l\r\n\
+                m,n\"o,p\r\n\
+                \"q\"x,r,s\r\n\
+                t,u,v\r\n\
+                w,x,\"y\"";
+    let header: Vec<String> = ["h0", "h1", "h2"].iter().map(|h| h.to_string()).collect();
+    let mut rec = Rec::default();
+    let (mut diags, mut report) = (new_diags(), FileReport::default());
+    let mut out = Typing {
+        header: &header,
+        ok: true,
+        visitor: &mut rec,
+        diags: &mut diags,
+        report: &mut report,
+    };
+    let plain = Piece { text, line: 2 }.read(b',', &mut out);
+    assert!(!plain);
+    assert_eq!(
+        rec.rows,
+        vec![
+            row(2, &["a", "b,c", "d"]),
+            row(3, &["e", "f\"g", ""]),
+            row(4, &["i", "j\r\nk", "l"]),
+            // A quote mark inside a cell, and text after a closing one: as the csv crate reads.
+            row(6, &["m", "n\"o", "p"]),
+            row(7, &["qx", "r", "s"]),
+            row(8, &["t", "u", "v"]),
+            row(9, &["w", "x", "y"]),
+        ]
+    );
+    assert_eq!(rec.forms, "QQQCCTQ");
+    assert!(diags.finish().is_empty());
+}
 
 #[test]
 fn rows_give_their_cells_whatever_their_form() {
@@ -738,4 +788,35 @@ proptest::proptest! {
             proptest::prop_assert_eq!(mapped.map(|r| r.rows).ok(), Some(expected));
         }
     }
+}
+
+/// Records the csv crate reads one after another (a quote mark inside a cell, then a lone
+/// carriage return that ends a record) keep their own lines, and the rows after them are read
+/// off their marks again.
+#[test]
+fn records_read_by_the_csv_crate_one_after_another_keep_their_lines() {
+    let text = "a,b,\"c\nd\",e\r\nf\",g,h\ni,j\rk,l\nm,n,o,p\n";
+    let header: Vec<String> = ["h0", "h1", "h2", "h3"].iter().map(|h| h.to_string()).collect();
+    let mut rec = Rec::default();
+    let (mut diags, mut report) = (new_diags(), FileReport::default());
+    let mut out = Typing {
+        header: &header,
+        ok: true,
+        visitor: &mut rec,
+        diags: &mut diags,
+        report: &mut report,
+    };
+    Piece { text, line: 2 }.read(b',', &mut out);
+    assert_eq!(rec.rows, vec![row(2, &["a", "b", "c\nd", "e"]), row(6, &["m", "n", "o", "p"])]);
+    assert_eq!(rec.forms, "QT");
+    let said: Vec<(Option<u64>, Option<String>)> =
+        diags.finish().into_iter().map(|d| (d.line, d.text)).collect();
+    assert_eq!(
+        said,
+        vec![
+            (Some(4), Some("[3/4] f\",g,h".to_string())),
+            (Some(5), Some("[2/4] i,j".to_string())),
+            (Some(5), Some("[2/4] k,l".to_string())),
+        ]
+    );
 }

@@ -45,6 +45,48 @@ impl Iterator for Specials<'_> {
     }
 }
 
+/// Appends the positions of `"` in `bytes` (plus `offset`) to `out`, in increasing order: a
+/// block's quote marks read off one mask, which is faster than a byte search per quote mark when
+/// they are dense (a file with every cell quoted has one in every eight bytes).
+pub(crate) fn quotes_into(bytes: &[u8], offset: usize, out: &mut Vec<usize>) {
+    for (k, block) in bytes.chunks(64).enumerate() {
+        let mut mask = match <&[u8; 64]>::try_from(block) {
+            Ok(block) => quote_mask64(block),
+            Err(_) => {
+                block.iter().enumerate().fold(0u64, |m, (i, &b)| m | (u64::from(b == b'"') << i))
+            }
+        };
+        while mask != 0 {
+            out.push(offset + k * 64 + mask.trailing_zeros() as usize);
+            mask &= mask - 1;
+        }
+    }
+}
+
+/// Bit `i` set when `block[i]` is `"`.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn quote_mask64(block: &[u8; 64]) -> u64 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8};
+    let mut mask = 0u64;
+    for (k, lane) in block.chunks_exact(16).enumerate() {
+        // SAFETY: SSE2 is part of the x86_64 baseline; the load reads the 16 bytes of `lane`,
+        // unaligned loads allowed.
+        let hits = unsafe {
+            let v = _mm_loadu_si128(lane.as_ptr().cast());
+            _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8)))
+        };
+        mask |= u64::from(hits as u16) << (16 * k);
+    }
+    mask
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn quote_mask64(block: &[u8; 64]) -> u64 {
+    block.iter().enumerate().fold(0u64, |m, (i, &b)| m | (u64::from(b == b'"') << i))
+}
+
 /// Bit `i` set when `block[i]` is the delimiter, `\n` or `"` (any length up to 64).
 fn mask_scalar(block: &[u8], delimiter: u8) -> u64 {
     let mut mask = 0u64;
@@ -120,6 +162,19 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The quote marks' positions, as a byte search finds them.
+        #[test]
+        fn quotes_as_memchr(
+            bytes in proptest::collection::vec(proptest::sample::select(
+                vec![b',', b'"', b'a', 0x80, 0xA2, 0xFF, 0, b'\n']), 0..300),
+            offset in 0usize..1000,
+        ) {
+            let expected: Vec<usize> = memchr::memchr_iter(b'"', &bytes).map(|i| i + offset).collect();
+            let mut found = vec![];
+            quotes_into(&bytes, offset, &mut found);
+            proptest::prop_assert_eq!(found, expected);
+        }
+
         /// The same positions as a byte search for the three bytes, for any text and delimiter
         /// (bytes above 0x7F included: the comparison is of bytes, signed in the SIMD lanes).
         #[test]
