@@ -23,6 +23,7 @@ pub mod cmd;
 pub mod diff;
 pub mod error;
 pub mod finding;
+pub mod fix;
 pub mod gen;
 pub mod laws;
 pub mod load;

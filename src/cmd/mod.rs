@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod diff;
+pub mod fix;
 pub mod gen;
 pub mod inspect;
 pub mod review;
@@ -372,6 +373,8 @@ pub enum Command {
     Rules(rules::Args),
     /// Generate a realistic dataset with recorded faults / 生成带已知问题的示例数据。
     Gen(gen::Args),
+    /// Write the list back corrected against the standard, with a change log / 按标准目录修正清单并写出修改记录。
+    Fix(fix::Args),
 }
 
 /// `--level`: 省/市/县/镇 or province/city/county/town.
@@ -455,6 +458,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Inspect(args) => inspect::run(args, &cli.global),
         Command::Rules(args) => rules::run(args, &cli.global),
         Command::Gen(args) => gen::run(args, &cli.global),
+        Command::Fix(args) => fix::run(args, &cli.global),
     }
 }
 

@@ -8,7 +8,7 @@
 
 mod build;
 mod chunk;
-mod columns;
+pub(crate) mod columns;
 mod diag;
 mod read;
 mod scan;

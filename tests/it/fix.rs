@@ -1,0 +1,237 @@
+//! `qingdan fix` end to end: the corrected list, its change log, `--diff`, byte-for-byte
+//! preservation of what no fix touches (UTF-8 with CRLF and quoted multi-line cells, GBK), and
+//! the round trip: a check of the fixed list reports none of the findings that were fixed.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn qingdan(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qingdan")).args(args).output().unwrap()
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// (rule, jurisdiction, item) of every finding of a check against the examples' standard.
+fn findings(list: &Path) -> BTreeSet<(String, String, String)> {
+    let std = root().join("examples/standard");
+    let out = qingdan(&["-q", "check", s(list), "--standard", s(&std), "--format", "jsonl"]);
+    assert!(out.status.code().unwrap() <= 1, "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let t = |k: &str| v[k].as_str().unwrap_or("").to_string();
+            (t("rule"), t("jurisdiction"), t("item"))
+        })
+        .collect()
+}
+
+/// The change log's rows (header left out), each as its cells.
+fn change_log(path: &Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(path).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    let text = text.strip_prefix('\u{feff}').expect("a BOM for Excel");
+    let mut r = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    r.records().map(|rec| rec.unwrap().iter().map(str::to_string).collect()).collect()
+}
+
+/// The lines (split at `\n`, line ends kept) of two files that differ, as 1-based numbers.
+fn changed_lines(a: &[u8], b: &[u8]) -> Vec<usize> {
+    let (a, b): (Vec<&[u8]>, Vec<&[u8]>) = (
+        a.split_inclusive(|&c| c == b'\n').collect(),
+        b.split_inclusive(|&c| c == b'\n').collect(),
+    );
+    assert_eq!(a.len(), b.len(), "a fix changes cells, never the number of lines");
+    a.iter().zip(&b).enumerate().filter(|(_, (x, y))| x != y).map(|(i, _)| i + 1).collect()
+}
+
+#[test]
+fn fixed_findings_are_gone_and_nothing_else_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("fixed");
+    let list = root().join("examples/region");
+    let std = root().join("examples/standard");
+    let run = qingdan(&[
+        "fix",
+        s(&list),
+        "--standard",
+        s(&std),
+        "--unsafe-fixes",
+        "--normalise",
+        "-o",
+        s(&out),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("已修正22处（安全20处，不安全2处）"), "{stderr}");
+    // Every other file is the same bytes.
+    for name in ["jurisdictions.csv", "steps.csv", "materials.csv"] {
+        assert_eq!(std::fs::read(list.join(name)).unwrap(), std::fs::read(out.join(name)).unwrap());
+    }
+    let log = change_log(&tmp.path().join("fixed.changes.csv"));
+    assert_eq!(log.len(), 22);
+    // One log row per changed line of items.csv (no two edits of this list share a row).
+    let before = std::fs::read(list.join("items.csv")).unwrap();
+    let after = std::fs::read(out.join("items.csv")).unwrap();
+    let mut logged: Vec<usize> = log.iter().map(|r| r[4].parse().unwrap()).collect();
+    logged.sort();
+    assert_eq!(changed_lines(&before, &after), logged);
+    // The edits named: a code found by name, the standard's name, and an unsafe one marked.
+    assert!(log.iter().any(|r| r[0] == "450102" && r[8] == "QD106" && r[7] == "000507002000"));
+    assert!(log.iter().any(|r| r[8] == "QD101" && r[7] == "劳务派遣经营许可" && r[9] == "安全"));
+    assert!(log.iter().any(|r| r[8] == "QD305"
+        && r[9] == "不安全"
+        && r[11] == "条款请核对"
+        && r[7].contains("《中华人民共和国民法典（合同编）》")));
+    // The round trip: no finding that was fixed comes back.
+    let (was, now) = (findings(&list), findings(&out));
+    for r in &log {
+        let (rule, j, item) = (&r[8], &r[0], &r[1]);
+        if rule != "normalise" {
+            assert!(was.contains(&(rule.clone(), j.clone(), item.clone())), "{r:?}");
+            assert!(!now.contains(&(rule.clone(), j.clone(), item.clone())), "{r:?} still found");
+        }
+    }
+    assert!(now.is_subset(&was), "the fix brought new findings: {:?}", now.difference(&was));
+}
+
+#[test]
+fn safe_fixes_only_by_default() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("fixed");
+    let list = root().join("examples/region");
+    let std = root().join("examples/standard");
+    let run = qingdan(&["fix", s(&list), "--standard", s(&std), "-o", s(&out)]);
+    assert_eq!(run.status.code(), Some(0));
+    let log = change_log(&tmp.path().join("fixed.changes.csv"));
+    assert!(!log.is_empty());
+    assert!(log.iter().all(|r| r[9] == "安全" && r[8] != "normalise"), "{log:?}");
+}
+
+#[test]
+fn diff_prints_the_changes_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("fixed");
+    let list = root().join("examples/region");
+    let std = root().join("examples/standard");
+    let run = qingdan(&["fix", s(&list), "--standard", s(&std), "--diff", "-o", s(&out)]);
+    assert_eq!(run.status.code(), Some(1), "changes would be made: exit 1");
+    let text = String::from_utf8(run.stdout).unwrap();
+    assert!(
+        text.contains("-450102,000108002000,") && text.contains(",劳务派遣经营审批,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("+450102,000108002000,") && text.contains(",劳务派遣经营许可,"),
+        "{text}"
+    );
+    assert!(!out.exists() && !tmp.path().join("fixed.changes.csv").exists());
+    // A list the standard has nothing to fix in: exit 0 and an empty diff.
+    let clean = qingdan(&["fix", s(&std), "--standard", s(&std), "--diff"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", String::from_utf8_lossy(&clean.stderr));
+    assert!(clean.stdout.is_empty());
+}
+
+#[test]
+fn gbk_stays_gbk_and_only_fixed_cells_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("fixed");
+    let list = root().join("examples/gbk/region");
+    let std = root().join("examples/standard");
+    let run = qingdan(&["fix", s(&list), "--standard", s(&std), "-o", s(&out)]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let before = std::fs::read(list.join("items.csv")).unwrap();
+    let after = std::fs::read(out.join("items.csv")).unwrap();
+    assert!(std::str::from_utf8(&after).is_err(), "still GBK, not rewritten as UTF-8");
+    let (text, _, bad) = encoding_rs::GBK.decode(&after);
+    assert!(!bad);
+    assert!(text.contains(",劳务派遣经营许可,"));
+    assert_eq!(changed_lines(&before, &after).len(), 5);
+}
+
+#[test]
+fn crlf_and_quoted_cells_are_kept_byte_for_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let list = tmp.path().join("list");
+    std::fs::create_dir(&list).unwrap();
+    let src = root().join("examples/region");
+    for name in ["jurisdictions.csv", "steps.csv", "materials.csv"] {
+        std::fs::copy(src.join(name), list.join(name)).unwrap();
+    }
+    // items.csv with CRLF line ends and the basis of the row to fix quoted over two lines, with
+    // a comma and a doubled quote mark inside.
+    let text = std::fs::read_to_string(src.join("items.csv")).unwrap();
+    let mut items = String::new();
+    for line in text.lines() {
+        let line = if line.contains(",劳务派遣经营审批,") {
+            line.replace(
+                "《中华人民共和国社会保险法》第二十八条；",
+                "\"《中华人民共和国社会保险法》第二十八条：\"\"第一款\"\"，\r\n续行；\"",
+            )
+        } else {
+            line.to_string()
+        };
+        items.push_str(&line);
+        items.push_str("\r\n");
+    }
+    // (The replacement above leaves the rest of the basis outside the quotes: fold it in.)
+    let items = items.replace(
+        "续行；\"《中华人民共和国行政许可法》第十二条",
+        "续行；《中华人民共和国行政许可法》第十二条\"",
+    );
+    std::fs::write(list.join("items.csv"), &items).unwrap();
+    let out = tmp.path().join("fixed");
+    let std = root().join("examples/standard");
+    let run = qingdan(&["fix", s(&list), "--standard", s(&std), "-o", s(&out)]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let after = std::fs::read_to_string(out.join("items.csv")).unwrap();
+    let expected = items.replace(",劳务派遣经营审批,", ",劳务派遣经营许可,");
+    // Every other edit is on a row of its own; take them out by the change log and compare.
+    let log = change_log(&tmp.path().join("fixed.changes.csv"));
+    let mut want = expected.clone();
+    for r in log.iter().filter(|r| r[8] != "QD101") {
+        let row: Vec<&str> = want.split("\r\n").collect();
+        let n: usize = r[4].parse().unwrap();
+        // The physical line is the record's first; these rows are single-line.
+        let fixed_row: Vec<&str> = after.split("\r\n").collect();
+        let mut row: Vec<String> = row.iter().map(|l| l.to_string()).collect();
+        row[n - 1] = fixed_row[n - 1].to_string();
+        want = row.join("\r\n");
+    }
+    assert_eq!(after, want);
+    assert!(after.contains("\"《中华人民共和国社会保险法》第二十八条：\"\"第一款\"\"，\r\n续行；"));
+}
+
+#[test]
+fn output_onto_the_input_and_workbooks_are_refused() {
+    let list = root().join("examples/region");
+    let std = root().join("examples/standard");
+    let onto = qingdan(&["fix", s(&list), "--standard", s(&std), "-o", s(&list)]);
+    assert_eq!(onto.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&onto.stderr).contains("input of this run"));
+    let inside = list.join("fixed");
+    let inner = qingdan(&["fix", s(&list), "--standard", s(&std), "-o", s(&inside)]);
+    assert_eq!(inner.status.code(), Some(2));
+    assert!(!inside.exists());
+    let tmp = tempfile::tempdir().unwrap();
+    let book = tmp.path().join("list.xlsx");
+    let gen = qingdan(&["-q", "gen", "--small", "--format", "xlsx", "-o", s(tmp.path())]);
+    assert_eq!(gen.status.code(), Some(0), "{}", String::from_utf8_lossy(&gen.stderr));
+    let first = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .unwrap_or(book);
+    let wb = qingdan(&["fix", s(&first), "--standard", s(&std), "-o", s(&tmp.path().join("o"))]);
+    assert_eq!(wb.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wb.stderr).contains("xlsx"));
+}
