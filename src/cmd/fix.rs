@@ -16,20 +16,21 @@ use crate::report::Lang;
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "只修改修正所涉及的单元格，其余每个字节（编码、分隔符、引号、换行、列顺序）原样保留；\
-修改记录写在输出文件夹旁（FIXED.changes.csv）。目前可写回 CSV 文件夹（UTF-8 或 GBK），不支持 xlsx 工作簿。\n\
+修改记录写在输出旁（FIXED.changes.csv）。可写回 CSV 文件夹（UTF-8 或 GBK）或 .xlsx 工作簿（只改事项工作表中修正的单元格）。\n\
 退出码：0 已写出（--diff：无可修改）；1 --diff 有可修改处；2 无法修正。\n\
 Only the cells a fix applies to change; every other byte stays. The change log is written beside \
-the output folder (FIXED.changes.csv). CSV folders (UTF-8 or GBK) only, not workbooks yet.\n\
+the output (FIXED.changes.csv). A CSV folder (UTF-8 or GBK) or an .xlsx workbook (only the fixed \
+cells of its items sheet change).\n\
 Exit codes: 0 written (--diff: nothing to change), 1 --diff with changes, 2 error."
 )]
 pub struct Args {
-    /// The list to fix: a dataset folder of CSV files / 待修正的实施清单（CSV 文件夹）。
+    /// The list to fix: a dataset folder of CSV files, or an .xlsx workbook / 待修正的实施清单。
     pub list: PathBuf,
     /// The region's standard (标准目录): a dataset folder or an .xlsx workbook.
     #[arg(long)]
     pub standard: PathBuf,
-    /// The folder the corrected list is written to (a copy of every file of LIST, items.csv
-    /// corrected) / 修正后清单的输出文件夹。
+    /// Where the corrected list is written: a folder (a copy of every file of LIST, items.csv
+    /// corrected), or for a workbook the new workbook / 修正后清单的输出位置。
     #[arg(short = 'o', long = "output", value_name = "FIXED", required_unless_present = "diff")]
     pub output: Option<PathBuf>,
     /// Print what would change (a unified diff of items.csv) without writing / 只显示将修改的内容。
@@ -61,11 +62,13 @@ pub struct Args {
 pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let lang = global.lang;
     let list_path = args.list.clone();
-    if !list_path.is_dir() {
+    let is_book = list_path.is_file()
+        && list_path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if !list_path.is_dir() && !is_book {
         return Err(Error::input2(
             list_path.display().to_string(),
-            "fix 目前只能写回 CSV 文件夹（xlsx 工作簿尚不支持）",
-            "fix writes back CSV folders only (xlsx workbooks are not supported yet)",
+            "fix 只能写回 CSV 文件夹或 .xlsx 工作簿",
+            "fix writes back a folder of CSV files or an .xlsx workbook",
         ));
     }
     let standard_path = super::dataset_path(&args.standard, lang);
@@ -102,12 +105,35 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let items = list.report.files.iter().find(|f| f.table == "items").ok_or_else(|| {
         Error::input2(list_path.display().to_string(), "没有事项表", "no items table")
     })?;
-    let items_path = list_path.join(&items.file);
+    let items_path = if is_book { list_path.clone() } else { list_path.join(&items.file) };
     let bytes = std::fs::read(&items_path).map_err(|e| Error::io(&items_path, e))?;
-    let (fixed, skipped) = crate::fix::apply_csv(&bytes, &items.encoding, &edits, &columns);
+    let (fixed, skipped) = if is_book {
+        // The items sheet: the loader's label is `book.xlsx#sheet`.
+        let sheet = items.file.rsplit_once('#').map(|(_, s)| s).unwrap_or("事项");
+        crate::fix::apply_xlsx(&list_path, sheet, &edits, &columns)
+            .map_err(|why| Error::input(list_path.display().to_string(), why))?
+    } else {
+        crate::fix::apply_csv(&bytes, &items.encoding, &edits, &columns)
+    };
     let applied: Vec<Edit> =
         edits.iter().filter(|e| !skipped.iter().any(|(s, _)| s == *e)).cloned().collect();
 
+    if args.diff && is_book {
+        // A workbook's diff: the cells, one after another.
+        let mut text = String::new();
+        for e in &applied {
+            let kind =
+                if e.safe { lang.pick("安全", "safe") } else { lang.pick("不安全", "unsafe") };
+            let line = match lang {
+                Lang::Zh => format!("{} 第{}行 {}", items.file, e.line, e.field_zh()),
+                Lang::En => format!("{} line {} {}", items.file, e.line, e.field),
+            };
+            text.push_str(&format!("@@ {line} [{} {kind}]\n-{}\n+{}\n", e.rule, e.before, e.after));
+        }
+        crate::output::write_output(None, text.as_bytes())?;
+        summary(lang, global.quiet, &applied, &skipped, None);
+        return Ok(if applied.is_empty() { 0 } else { 1 });
+    }
     if args.diff {
         let decode = |b: &[u8]| -> String {
             match items.encoding.as_str() {
@@ -129,6 +155,14 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let Some(out) = &args.output else {
         return Err(Error::usage2("需要 -o FIXED 或 --diff", "give -o FIXED or --diff"));
     };
+    if is_book {
+        crate::output::write_atomic(out, &fixed)?;
+        let log = change_log_path(out);
+        let log_bytes = crate::fix::change_log_csv(&applied, &skipped, &items.file);
+        crate::output::write_atomic(&log, &log_bytes)?;
+        summary(lang, global.quiet, &applied, &skipped, Some(&log));
+        return Ok(0);
+    }
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mut names: Vec<PathBuf> = std::fs::read_dir(&list_path)
         .map_err(|e| Error::io(&list_path, e))?
@@ -156,9 +190,12 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     Ok(0)
 }
 
-/// Where the change log of a fixed list goes: beside its folder, `FIXED.changes.csv`.
+/// Where the change log of a fixed list goes: beside its folder (or workbook),
+/// `FIXED.changes.csv` (`fixed.xlsx` → `fixed.changes.csv`).
 pub fn change_log_path(out: &Path) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let book = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let name = if book { out.file_stem() } else { out.file_name() };
+    let name = name.map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let name = if name.is_empty() { "fixed".to_string() } else { name };
     out.with_file_name(format!("{name}.changes.csv"))
 }

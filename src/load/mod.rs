@@ -12,7 +12,7 @@ pub(crate) mod columns;
 mod diag;
 mod read;
 mod scan;
-mod source;
+pub(crate) mod source;
 mod versions;
 
 use std::collections::BTreeMap;

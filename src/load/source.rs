@@ -386,7 +386,7 @@ const MAX_SHEET_COLUMNS: u32 = 4096;
 /// A cell's text is cut a little past the longest cell kept (the reader reports it as too long
 /// and cuts it to that), and the cells showing one shared string share its text: 150 cells of
 /// one 10 MB string are one cut copy, not 150 whole ones.
-fn sparse_rows<RS: std::io::Read + std::io::Seek>(
+pub(crate) fn sparse_rows<RS: std::io::Read + std::io::Seek>(
     xlsx: &mut calamine::Xlsx<RS>,
     sheet: &str,
     label: &str,

@@ -211,7 +211,7 @@ fn crlf_and_quoted_cells_are_kept_byte_for_byte() {
 }
 
 #[test]
-fn output_onto_the_input_and_workbooks_are_refused() {
+fn output_onto_the_input_is_refused() {
     let list = root().join("examples/region");
     let std = root().join("examples/standard");
     let onto = qingdan(&["fix", s(&list), "--standard", s(&std), "-o", s(&list)]);
@@ -221,17 +221,69 @@ fn output_onto_the_input_and_workbooks_are_refused() {
     let inner = qingdan(&["fix", s(&list), "--standard", s(&std), "-o", s(&inside)]);
     assert_eq!(inner.status.code(), Some(2));
     assert!(!inside.exists());
+}
+
+/// A workbook stays a workbook: only the items sheet's part changes, the fixed cells become
+/// inline strings, and a check of the fixed workbook no longer finds what was fixed.
+#[test]
+fn a_workbook_is_fixed_in_place_of_its_cells() {
     let tmp = tempfile::tempdir().unwrap();
-    let book = tmp.path().join("list.xlsx");
     let gen = qingdan(&["-q", "gen", "--small", "--format", "xlsx", "-o", s(tmp.path())]);
     assert_eq!(gen.status.code(), Some(0), "{}", String::from_utf8_lossy(&gen.stderr));
-    let first = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "xlsx"))
-        .unwrap_or(book);
-    let wb = qingdan(&["fix", s(&first), "--standard", s(&std), "-o", s(&tmp.path().join("o"))]);
-    assert_eq!(wb.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&wb.stderr).contains("xlsx"));
+    let (book, std) = (tmp.path().join("region.xlsx"), tmp.path().join("standard.xlsx"));
+    let out = tmp.path().join("fixed.xlsx");
+    let onto = qingdan(&["fix", s(&book), "--standard", s(&std), "-o", s(&book)]);
+    assert_eq!(onto.status.code(), Some(2), "the workbook itself is refused as output");
+    let diff = qingdan(&["fix", s(&book), "--standard", s(&std), "--diff"]);
+    assert_eq!(diff.status.code(), Some(1));
+    let shown = String::from_utf8(diff.stdout).unwrap();
+    assert!(shown.contains("[QD101 安全]\n-劳务派遣经营审批\n+劳务派遣经营许可"), "{shown}");
+    let run = qingdan(&["fix", s(&book), "--standard", s(&std), "-o", s(&out)]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let log = change_log(&tmp.path().join("fixed.changes.csv"));
+    assert!(!log.is_empty() && log.iter().all(|r| r[3] == "region.xlsx#事项"));
+    // Every part but the items sheet is the same bytes, in the same order.
+    let parts = |p: &Path| {
+        let mut z = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
+        (0..z.len())
+            .map(|k| {
+                let mut f = z.by_index(k).unwrap();
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
+                (f.name().unwrap().to_string(), bytes)
+            })
+            .collect::<Vec<_>>()
+    };
+    let (was, now) = (parts(&book), parts(&out));
+    assert_eq!(was.len(), now.len());
+    let changed: Vec<&str> = was
+        .iter()
+        .zip(&now)
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| {
+            assert_eq!(a.0, b.0);
+            a.0.as_str()
+        })
+        .collect();
+    assert_eq!(changed, vec!["xl/worksheets/sheet2.xml"]);
+    let check = |p: &Path| {
+        let o = qingdan(&["-q", "check", s(p), "--standard", s(&std), "--format", "jsonl"]);
+        String::from_utf8(o.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (
+                    v["rule"].as_str().unwrap().to_string(),
+                    v["jurisdiction"].as_str().unwrap_or("").to_string(),
+                    v["item"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect::<BTreeSet<_>>()
+    };
+    let (before, after) = (check(&book), check(&out));
+    for r in &log {
+        assert!(!after.contains(&(r[8].clone(), r[0].clone(), r[1].clone())), "{r:?} still found");
+    }
+    assert!(after.is_subset(&before) && after.len() < before.len());
 }

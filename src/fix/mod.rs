@@ -19,6 +19,9 @@ use crate::finding::{Detail, Finding, Source};
 use crate::load::columns::{Col, Columns, Table};
 use crate::model::{Dataset, Item};
 
+mod xlsx;
+pub(crate) use xlsx::apply as apply_xlsx;
+
 /// What `fix` may change.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FixOptions {
@@ -307,6 +310,9 @@ fn raw_of(row: &Item, col: ColKey) -> String {
     }
 }
 
+/// A file's bytes with the edits written in, and the edits that could not be (each with why).
+pub(crate) type Written = (Vec<u8>, Vec<(Edit, Skip)>);
+
 /// Why an edit was not written into the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Skip {
@@ -349,7 +355,7 @@ pub(crate) fn apply_csv(
     encoding: &str,
     edits: &[Edit],
     columns: &Columns,
-) -> (Vec<u8>, Vec<(Edit, Skip)>) {
+) -> Written {
     let codec = match encoding {
         "GBK" => Some(encoding_rs::GBK),
         "GB18030" => Some(encoding_rs::GB18030),
@@ -402,18 +408,13 @@ pub(crate) fn apply_csv(
         };
         // A coded column takes the code of the new value.
         let text = match map.values.get(i).and_then(Option::as_ref) {
-            Some(codes) => {
-                let mut found: Vec<&String> =
-                    codes.iter().filter(|(_, v)| **v == e.after).map(|(k, _)| k).collect();
-                found.sort();
-                match found.first() {
-                    Some(code) => (*code).clone(),
-                    None => {
-                        skipped.push((e.clone(), Skip::NoCode));
-                        continue;
-                    }
+            Some(codes) => match code_of(codes, &e.after) {
+                Some(code) => code,
+                None => {
+                    skipped.push((e.clone(), Skip::NoCode));
+                    continue;
                 }
-            }
+            },
             None => e.after.clone(),
         };
         let was_quoted = body.get(a) == Some(&b'"');
@@ -443,6 +444,12 @@ pub(crate) fn apply_csv(
     }
     out.extend_from_slice(bytes.get(at..).unwrap_or_default());
     (out, skipped)
+}
+
+/// The code a coded column (a system export's digits) writes for `value` (the smallest, when
+/// several mean it).
+fn code_of(codes: &FxHashMap<String, String>, value: &str) -> Option<String> {
+    codes.iter().filter(|(_, v)| v.as_str() == value).map(|(k, _)| k.clone()).min()
 }
 
 /// A record of a CSV text: the line it starts on and the byte ranges of its fields as written
