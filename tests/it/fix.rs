@@ -287,3 +287,32 @@ fn a_workbook_is_fixed_in_place_of_its_cells() {
     }
     assert!(after.is_subset(&before) && after.len() < before.len());
 }
+
+/// A real system export (shared/data/real/guangxi-lingshan-task-sample: database column names,
+/// coded values, quoted cells): a list that differs from it by one reworded name, fixed against
+/// the export itself as the standard, gives back the export byte for byte.
+#[test]
+fn a_real_export_fixed_against_itself_is_the_export_again() {
+    // tests/fixtures/load/guangxi/items.csv is that sample's tasks.csv, copied.
+    let real = root().join("tests/fixtures/load/guangxi/items.csv");
+    let original = std::fs::read(&real).expect("the real Guangxi sample");
+    let tmp = tempfile::tempdir().unwrap();
+    let (std, list) = (tmp.path().join("std"), tmp.path().join("list"));
+    std::fs::create_dir(&std).unwrap();
+    std::fs::create_dir(&list).unwrap();
+    std::fs::write(std.join("tasks.csv"), &original).unwrap();
+    let text = String::from_utf8(original.clone()).unwrap();
+    let reworded = text.replacen("固定资产投资项目节能审查,", "固定资产投资项目节能审批,", 1);
+    assert_ne!(reworded, text);
+    std::fs::write(list.join("tasks.csv"), reworded).unwrap();
+    let out = tmp.path().join("fixed");
+    let run = qingdan(&["fix", s(&list), "--standard", s(&std), "-o", s(&out)]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(std::fs::read(out.join("tasks.csv")).unwrap(), original);
+    let log = change_log(&tmp.path().join("fixed.changes.csv"));
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0][3].as_str(), log[0][4].as_str(), log[0][8].as_str()),
+        ("tasks.csv", "2", "QD101")
+    );
+}
