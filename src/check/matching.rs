@@ -8,8 +8,8 @@
 use rustc_hash::FxHashMap;
 
 use crate::model::Category;
-use crate::value::similar::bound_for_lengths;
 pub use crate::value::similar::similarity;
+use crate::value::similar::{bound_for_lengths, bound_for_matches, similarity_chars};
 
 /// Index key: the category (255 when unknown) and a bigram (a single character pads with NUL).
 type Key = (u8, char, char);
@@ -46,6 +46,8 @@ thread_local! {
 #[derive(Debug, Default)]
 pub struct NameIndex {
     names: Vec<(String, Option<Category>)>,
+    /// Each candidate's characters, and the set of them as bits (see [`char_bit`]).
+    chars: Vec<(Box<[char]>, u64)>,
     postings: FxHashMap<Key, Vec<u32>>,
     /// Bigram lists cut at [`LIST_CAP`] so far, over every call of [`NameIndex::best`].
     capped: std::sync::atomic::AtomicUsize,
@@ -60,6 +62,9 @@ impl NameIndex {
                 index.postings.entry((cat_key(cat), a, b)).or_default().push(i as u32);
             }
             index.names.push((name.to_string(), cat));
+            let chars: Box<[char]> = name.chars().collect();
+            let mask = chars.iter().fold(0u64, |m, &c| m | char_bit(c));
+            index.chars.push((chars, mask));
         }
         index
     }
@@ -153,27 +158,42 @@ impl NameIndex {
             ranked.select_nth_unstable_by(max_candidates - 1, order);
         }
         ranked.truncate(max_candidates);
-        ranked.sort_unstable_by_key(|r| r.0);
-        // Scored in position order; a candidate whose length alone keeps it below the best so
-        // far (or level with it: the earlier one wins ties) is not scored.
-        let len = name.chars().count();
+        // Those sharing most first: the best is usually among them, and its score rules out
+        // the rest by their bounds.
+        ranked.sort_unstable_by(order);
+        // A candidate whose length, or whose characters in common with the name, keep it below
+        // the best so far is not scored; of equal scores the earlier candidate wins.
+        let query: Vec<char> = name.chars().collect();
+        let bits: Vec<u64> = query.iter().map(|&c| char_bit(c)).collect();
+        let mut flags = Vec::new();
         let mut best: Option<(usize, f64)> = None;
         for (id, _) in ranked {
             let id = id as usize;
-            let theirs = self.names.get(id).map_or("", |n| n.0.as_str());
+            let Some((theirs, mask)) = self.chars.get(id) else { continue };
             if let Some((_, top)) = best {
                 // (1e-9: the bound and the score round apart by an ulp where they are equal.)
-                if bound_for_lengths(len, theirs.chars().count()) + 1e-9 <= top {
+                if bound_for_lengths(query.len(), theirs.len()) + 1e-9 <= top {
+                    continue;
+                }
+                // A character of the name that is none of the candidate's matches nothing.
+                let common = bits.iter().filter(|&&b| mask & b != 0).count();
+                if bound_for_matches(&query, theirs, common) + 1e-9 <= top {
                     continue;
                 }
             }
-            let s = similarity(name, theirs);
-            if best.is_none_or(|(_, top)| s > top) {
+            let s = similarity_chars(&query, theirs, &mut flags);
+            if best.is_none_or(|(at, top)| s > top || (s == top && id < at)) {
                 best = Some((id, s));
             }
         }
         best
     }
+}
+
+/// A character's bit in a 64-bit set of characters (two characters may share one: the set
+/// only says which are certainly absent).
+fn char_bit(c: char) -> u64 {
+    1u64 << ((c as u32).wrapping_mul(0x9E37_79B1) >> 26)
 }
 
 #[cfg(test)]
