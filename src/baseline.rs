@@ -256,6 +256,8 @@ mod tests {
             caused_by: None,
             evidence: None,
             scope: Default::default(),
+            approved: None,
+            exception: None,
         }
     }
 

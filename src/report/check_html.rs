@@ -17,7 +17,7 @@ use crate::check::variants::{HeatRow, View};
 use crate::check::CheckReport;
 use crate::model::{Field, Finding, Severity};
 
-use super::findings::item_label;
+use super::findings::{approval_text, approved_heading, exception_note, item_label};
 use super::html::{esc, filter_box, page_with, tile};
 use super::message::message;
 use super::Lang;
@@ -245,10 +245,15 @@ pub fn check_page(p: &CheckPage) -> String {
         esc(lang.pick("差异对照", "Variants")),
         esc(lang.pick("按区划", "By jurisdiction")),
         esc(lang.pick("按部门", "By department")),
-        if p.baseline.is_some() {
-            format!("<a href=\"#resolved\">{}</a>", esc(lang.pick("已解决", "Resolved")))
-        } else {
-            String::new()
+        {
+            let mut extra = String::new();
+            if r.approved() > 0 {
+                extra.push_str(&format!("<a href=\"#approved\">{}</a>", esc(approved_heading(lang))));
+            }
+            if p.baseline.is_some() {
+                extra.push_str(&format!("<a href=\"#resolved\">{}</a>", esc(lang.pick("已解决", "Resolved"))));
+            }
+            extra
         }
     );
 
@@ -259,6 +264,9 @@ pub fn check_page(p: &CheckPage) -> String {
     tile(&mut b, "", &r.groups.to_string(), lang.pick("事项组", "item groups"));
     for s in [Severity::Error, Severity::Warning, Severity::Info] {
         tile(&mut b, s.as_str(), &r.count(s).to_string(), sev_name(s, lang));
+    }
+    if r.approved() > 0 {
+        tile(&mut b, "", &r.approved().to_string(), approved_heading(lang));
     }
     if let Some(c) = p.baseline {
         tile(&mut b, "new", &c.new_count().to_string(), lang.pick("新增", "new"));
@@ -278,6 +286,7 @@ pub fn check_page(p: &CheckPage) -> String {
     variant_tables(&mut b, v, lang);
     by_jurisdiction(&mut b, p, &item_anchor);
     by_department(&mut b, v, lang);
+    approved(&mut b, r, lang);
     if let Some(c) = p.baseline {
         resolved(&mut b, c, lang);
     }
@@ -635,7 +644,8 @@ fn by_jurisdiction(b: &mut String, p: &CheckPage, item_anchor: &BTreeMap<&str, u
         v.heat.iter().enumerate().map(|(i, row)| (&*row.code, i)).collect();
     let _ = write!(b, "<h2 id=\"by-j\">{}</h2>", esc(lang.pick("按区划", "By jurisdiction")));
     let mut by_j: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, f) in r.findings.iter().enumerate() {
+    // Approved deviations are listed apart (`approved`), never among the findings.
+    for (i, f) in r.findings.iter().enumerate().filter(|(_, f)| f.approved.is_none()) {
         by_j.entry(f.jurisdiction.as_deref().unwrap_or("")).or_default().push(i);
     }
     let status = |i: usize| -> String {
@@ -679,7 +689,7 @@ fn by_jurisdiction(b: &mut String, p: &CheckPage, item_anchor: &BTreeMap<&str, u
             esc(sev_name(f.severity, lang)),
             esc(f.rule),
             esc(f.name),
-            esc(&message(f, lang)),
+            esc(&format!("{}{}", message(f, lang), exception_note(f, lang))),
             status(i)
         );
     };
@@ -758,6 +768,49 @@ fn by_department(b: &mut String, v: &View, lang: Lang) {
         })
         .collect();
     folded_table(b, &head, &rows, &[1, 2, 3, 4, 5, 6], lang);
+}
+
+/// The approved deviations (`--exceptions`), apart from the findings: each with its approval.
+fn approved(b: &mut String, r: &CheckReport, lang: Lang) {
+    let list: Vec<&Finding> = r.findings.iter().filter(|f| f.approved.is_some()).collect();
+    if list.is_empty() {
+        return;
+    }
+    let _ = write!(
+        b,
+        "<h2 id=\"approved\">{} ({})</h2><table><tr>",
+        esc(approved_heading(lang)),
+        list.len()
+    );
+    for h in [
+        lang.pick("区划", "Jurisdiction"),
+        lang.pick("事项", "Item"),
+        lang.pick("字段", "Field"),
+        lang.pick("规则", "Rule"),
+        lang.pick("说明", "Message"),
+        lang.pick("批准", "Approval"),
+    ] {
+        let _ = write!(b, "<th>{}</th>", esc(h));
+    }
+    b.push_str("</tr>");
+    for f in list {
+        let j = f.jurisdiction.as_deref().unwrap_or("");
+        let name = r.names.get(j).map(|s| &**s).unwrap_or("");
+        let approval = f.approved.as_deref().map(|a| approval_text(a, lang)).unwrap_or_default();
+        let _ = write!(
+            b,
+            "<tr class=\"f\"><td>{} {}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td></tr>",
+            esc(j),
+            esc(name),
+            esc(&item_label(f.item.as_deref(), f.item_name.as_deref())),
+            esc(field_name(f.field, lang)),
+            esc(f.rule),
+            esc(f.name),
+            esc(&message(f, lang)),
+            esc(&approval)
+        );
+    }
+    b.push_str("</table>");
 }
 
 fn resolved(b: &mut String, c: &Comparison, lang: Lang) {

@@ -35,6 +35,12 @@ pub fn render(
     for s in [Severity::Error, Severity::Warning, Severity::Info] {
         rows.push(vec![lang.pick(s.zh(), s.as_str()).into(), Cell::from(report.count(s))]);
     }
+    if report.approved() > 0 {
+        rows.push(vec![
+            super::findings::approved_heading(lang).into(),
+            Cell::from(report.approved()),
+        ]);
+    }
     if let Some(c) = baseline {
         rows.push(vec![lang.pick("新增", "New").into(), Cell::from(c.new_count())]);
         rows.push(vec![lang.pick("已解决", "Resolved").into(), Cell::from(c.resolved.len())]);
@@ -44,7 +50,10 @@ pub fn render(
     // Findings per field and severity.
     let mut per_field = Vec::new();
     for f in Field::ALL {
-        let n = |s| report.findings.iter().filter(|x| x.field == f && x.severity == s).count();
+        let n = |s| {
+            let of = |x: &&crate::model::Finding| x.field == f && x.severity == s;
+            report.findings.iter().filter(|x| x.approved.is_none()).filter(of).count()
+        };
         let (e, w, i) = (n(Severity::Error), n(Severity::Warning), n(Severity::Info));
         if e + w + i > 0 {
             per_field.push(vec![
@@ -88,6 +97,8 @@ pub fn render(
         .findings
         .iter()
         .enumerate()
+        // Approved deviations have a sheet of their own.
+        .filter(|(_, f)| f.approved.is_none())
         .map(|(i, f)| {
             let j = f.jurisdiction.as_deref().unwrap_or("");
             let item = f.item.as_deref().unwrap_or("");
@@ -103,7 +114,11 @@ pub fn render(
                 f.name.to_string(),
                 f.expected.clone().unwrap_or_default(),
                 f.actual.clone().unwrap_or_default(),
-                super::message::message(f, lang),
+                format!(
+                    "{}{}",
+                    super::message::message(f, lang),
+                    super::findings::exception_note(f, lang)
+                ),
             ];
             if let Some(c) = baseline {
                 row.push(
@@ -164,6 +179,50 @@ pub fn render(
     )?;
 
     let mut sheets = vec![summary.finish()?, findings.finish()?, variants.finish()?];
+    if report.approved() > 0 {
+        let mut sheet = SheetWriter::new(super::findings::approved_heading(lang))?;
+        let rows: Vec<Vec<String>> = report
+            .findings
+            .iter()
+            .filter_map(|f| Some((f, f.approved.as_deref()?)))
+            .map(|(f, a)| {
+                let j = f.jurisdiction.as_deref().unwrap_or("");
+                vec![
+                    j.to_string(),
+                    report.names.get(j).map(|s| s.to_string()).unwrap_or_default(),
+                    f.item.as_deref().unwrap_or("").to_string(),
+                    f.item_name.as_deref().unwrap_or("").to_string(),
+                    field_name(f.field, lang).to_string(),
+                    f.rule.to_string(),
+                    f.actual.clone().unwrap_or_default(),
+                    super::message::message(f, lang),
+                    a.document.clone(),
+                    a.approver.clone(),
+                    a.expires.clone(),
+                    a.reason.clone(),
+                ]
+            })
+            .collect();
+        sheet.table(
+            &[
+                lang.pick("区划代码", "Jurisdiction"),
+                lang.pick("区划名称", "Jurisdiction name"),
+                lang.pick("事项编码", "Item"),
+                lang.pick("事项名称", "Item name"),
+                lang.pick("字段", "Field"),
+                lang.pick("规则", "Rule"),
+                lang.pick("实际值", "Actual"),
+                lang.pick("说明", "Message"),
+                lang.pick("批准文号", "Document"),
+                lang.pick("批准单位", "Approver"),
+                lang.pick("有效期至", "Expires"),
+                lang.pick("理由", "Reason"),
+            ],
+            &rows,
+            true,
+        )?;
+        sheets.push(sheet.finish()?);
+    }
     if let Some(c) = baseline {
         let mut resolved = SheetWriter::new(lang.pick("已解决", "Resolved"))?;
         let rows: Vec<Vec<String>> = c

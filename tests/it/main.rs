@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod determinism;
 mod diff;
+mod exceptions;
 mod formats;
 mod fuzz_regressions;
 mod gen;
