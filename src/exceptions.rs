@@ -441,6 +441,7 @@ mod tests {
             scope: Default::default(),
             approved: None,
             exception: None,
+            since: None,
         }
     }
 

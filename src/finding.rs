@@ -197,6 +197,21 @@ pub struct Finding {
     /// changed): the finding stays loud and says which exception lapsed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exception: Option<Box<Lapsed>>,
+    /// Since when the nightly baselines have carried this finding (set by a run with
+    /// `--baseline` or `--write-baseline`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<Box<Since>>,
+}
+
+/// Since when a finding has been reported (issue 18.3): the night it was first seen, and its age.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Since {
+    /// The date it was first seen (YYYY-MM-DD).
+    pub first_seen: String,
+    /// The run it was first seen in (`QINGDAN_RUN`, else that run's date).
+    pub first_run: String,
+    /// Whole days from `first_seen` to today (0 for a finding new tonight).
+    pub age_days: u32,
 }
 
 /// The approval that makes a finding an approved deviation (json `approved`).

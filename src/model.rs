@@ -8,7 +8,7 @@ use serde::Serialize;
 
 pub use crate::finding::{
     Approval, Cause, CodeReason, Detail, Evidence, Finding, ImplProblem, LapseKind, Lapsed,
-    Replacement, Scope, Score, Source,
+    Replacement, Scope, Score, Since, Source,
 };
 pub use crate::value::basis::{Basis, LawRef};
 pub use crate::value::code::{BaseCode, Code, ImplCode};

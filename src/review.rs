@@ -747,6 +747,7 @@ mod tests {
             scope: Default::default(),
             approved: None,
             exception: None,
+            since: None,
         }
     }
 

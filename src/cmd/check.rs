@@ -179,7 +179,22 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         crate::exceptions::apply(&mut result.findings, ex, &today);
     }
     stage.done();
-    let comparison = baseline.as_ref().map(|b| crate::baseline::compare(&result.findings, b));
+    let night = crate::baseline::Night {
+        run: super::run_name(&today),
+        baseline_date: baseline_path
+            .and_then(crate::baseline::written_on)
+            .unwrap_or_else(|| today.clone()),
+        today: today.clone(),
+    };
+    let comparison =
+        baseline.as_ref().map(|b| crate::baseline::compare_on(&result.findings, b, Some(&night)));
+    // Since when each finding has been reported, from the baseline (a run without one writes
+    // tonight's date into the baseline it writes, and its report is as it always was).
+    if let Some(c) = &comparison {
+        for (f, since) in result.findings.iter_mut().zip(&c.since) {
+            f.since = Some(Box::new(since.clone()));
+        }
+    }
     let fresh: Vec<_> = match &comparison {
         Some(c) => result
             .findings
@@ -266,7 +281,11 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     if let Some(path) = &args.write_baseline {
         crate::output::write_atomic(
             path,
-            &crate::baseline::to_jsonl(&result.findings, &crate::report::message::message)?,
+            &crate::baseline::to_jsonl_on(
+                &result.findings,
+                &crate::report::message::message,
+                &night.tonight(),
+            )?,
         )?;
     }
     if first_night && !global.quiet {

@@ -103,6 +103,15 @@ pub(crate) fn today() -> Result<String> {
     }
 }
 
+/// The name of this run in the baseline (`first_run`): `QINGDAN_RUN` when set (a nightly job's
+/// own id), else today's date.
+pub(crate) fn run_name(today: &str) -> String {
+    match std::env::var("QINGDAN_RUN") {
+        Ok(r) if !r.trim().is_empty() => r.trim().to_string(),
+        _ => today.to_string(),
+    }
+}
+
 /// `--exceptions FILE`, read and checked before any data is read (a bad file is exit 2 naming
 /// file, line and column).
 pub(crate) fn read_exceptions(

@@ -272,6 +272,13 @@ pub fn check_page(p: &CheckPage) -> String {
         tile(&mut b, "new", &c.new_count().to_string(), lang.pick("新增", "new"));
         tile(&mut b, "", &c.resolved.len().to_string(), lang.pick("已解决", "resolved"));
         tile(&mut b, "", &c.persisting().to_string(), lang.pick("持续", "persisting"));
+        for d in crate::baseline::AGES {
+            let label = match lang {
+                Lang::Zh => format!("超过{d}天"),
+                Lang::En => format!("older than {d} days"),
+            };
+            tile(&mut b, "", &c.older_than(d).to_string(), &label);
+        }
     }
     b.push_str("</div>");
     if let Some(c) = p.baseline {
@@ -648,6 +655,11 @@ fn by_jurisdiction(b: &mut String, p: &CheckPage, item_anchor: &BTreeMap<&str, u
     for (i, f) in r.findings.iter().enumerate().filter(|(_, f)| f.approved.is_none()) {
         by_j.entry(f.jurisdiction.as_deref().unwrap_or("")).or_default().push(i);
     }
+    // The oldest unresolved findings first in each jurisdiction (then in report order).
+    let age = |i: &usize| r.findings[*i].since.as_ref().map(|s| s.age_days).unwrap_or(0);
+    for idx in by_j.values_mut() {
+        idx.sort_by_key(|i| (std::cmp::Reverse(age(i)), *i));
+    }
     let status = |i: usize| -> String {
         match p.baseline.and_then(|c| c.status.get(i)) {
             Some(Status::New) => {
@@ -657,6 +669,19 @@ fn by_jurisdiction(b: &mut String, p: &CheckPage, item_anchor: &BTreeMap<&str, u
                 format!("<td>{}</td>", esc(lang.pick("持续", "persisting")))
             }
             None => String::new(),
+        }
+    };
+    let since = |f: &Finding| -> String {
+        match (p.baseline, f.since.as_deref()) {
+            (Some(_), Some(s)) => {
+                let days = match lang {
+                    Lang::Zh => format!("{}天", s.age_days),
+                    Lang::En => format!("{} d", s.age_days),
+                };
+                format!("<td>{} ({})</td>", esc(&s.first_seen), esc(&days))
+            }
+            (Some(_), None) => "<td></td>".to_string(),
+            (None, _) => String::new(),
         }
     };
     let mut head = format!("<table><tr><th>{}</th>", esc(lang.pick("部门", "Department")));
@@ -671,6 +696,7 @@ fn by_jurisdiction(b: &mut String, p: &CheckPage, item_anchor: &BTreeMap<&str, u
     }
     if p.baseline.is_some() {
         let _ = write!(head, "<th>{}</th>", esc(lang.pick("状态", "Status")));
+        let _ = write!(head, "<th>{}</th>", esc(lang.pick("首次发现", "First seen")));
     }
     head.push_str("</tr>");
     let row = |b: &mut String, j: &str, i: usize, f: &Finding| {
@@ -682,7 +708,7 @@ fn by_jurisdiction(b: &mut String, p: &CheckPage, item_anchor: &BTreeMap<&str, u
         };
         let _ = write!(
             b,
-            "<tr class=\"f\"><td>{}</td><td>{item_cell}</td><td>{}</td><td class=\"sev-{}\">{}</td><td>{} {}</td><td>{}</td>{}</tr>",
+            "<tr class=\"f\"><td>{}</td><td>{item_cell}</td><td>{}</td><td class=\"sev-{}\">{}</td><td>{} {}</td><td>{}</td>{}{}</tr>",
             esc(v.department(j, item)),
             esc(field_name(f.field, lang)),
             f.severity.as_str(),
@@ -690,7 +716,8 @@ fn by_jurisdiction(b: &mut String, p: &CheckPage, item_anchor: &BTreeMap<&str, u
             esc(f.rule),
             esc(f.name),
             esc(&format!("{}{}", message(f, lang), exception_note(f, lang))),
-            status(i)
+            status(i),
+            since(f)
         );
     };
     // An index of the sections below, each a link.

@@ -45,6 +45,13 @@ pub fn render(
         rows.push(vec![lang.pick("新增", "New").into(), Cell::from(c.new_count())]);
         rows.push(vec![lang.pick("已解决", "Resolved").into(), Cell::from(c.resolved.len())]);
         rows.push(vec![lang.pick("持续", "Persisting").into(), Cell::from(c.persisting())]);
+        for d in crate::baseline::AGES {
+            let label = match lang {
+                Lang::Zh => format!("超过{d}天"),
+                Lang::En => format!("Older than {d} days"),
+            };
+            rows.push(vec![Cell::from(label), Cell::from(c.older_than(d))]);
+        }
     }
     summary.table(&[lang.pick("项目", "Measure"), lang.pick("数量", "Count")], &rows, false)?;
     // Findings per field and severity.
@@ -92,6 +99,8 @@ pub fn render(
     ];
     if baseline.is_some() {
         headers.push(lang.pick("状态", "Status"));
+        headers.push(lang.pick("首次发现", "First seen"));
+        headers.push(lang.pick("已持续天数", "Age (days)"));
     }
     let mut rows: Vec<Vec<String>> = report
         .findings
@@ -129,6 +138,9 @@ pub fn render(
                     }
                     .to_string(),
                 );
+                let since = f.since.as_deref();
+                row.push(since.map(|s| s.first_seen.clone()).unwrap_or_default());
+                row.push(since.map(|s| s.age_days.to_string()).unwrap_or_default());
             }
             row
         })

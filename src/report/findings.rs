@@ -33,6 +33,9 @@ struct Row<'a> {
     approved: Option<&'a crate::model::Approval>,
     #[serde(skip_serializing_if = "Option::is_none")]
     exception: Option<&'a crate::model::Lapsed>,
+    /// `first_seen`, `first_run`, `age_days` (a run with a baseline).
+    #[serde(flatten)]
+    since: Option<&'a crate::model::Since>,
 }
 
 /// The column names of csv output (the json keys).
@@ -55,6 +58,18 @@ fn row(f: &Finding, lang: Lang) -> Row<'_> {
         scope: f.scope,
         approved: f.approved.as_deref(),
         exception: f.exception.as_deref(),
+        since: f.since.as_deref(),
+    }
+}
+
+/// A finding's age in a sentence, for one reported on earlier nights: empty for a new one.
+pub(crate) fn age_note(f: &Finding, lang: Lang) -> String {
+    match f.since.as_deref() {
+        Some(s) if s.age_days > 0 => match lang {
+            Lang::Zh => format!("（已持续{}天，首次发现于{}）", s.age_days, s.first_seen),
+            Lang::En => format!(" ({} days old, first seen {})", s.age_days, s.first_seen),
+        },
+        _ => String::new(),
     }
 }
 
@@ -389,13 +404,14 @@ fn text(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String 
         };
         let _ = writeln!(
             out,
-            "    {} {}: [{} {}] {}{}{}",
+            "    {} {}: [{} {}] {}{}{}{}",
             severity_word(f.severity, lang),
             field_word(f.field, lang),
             f.rule,
             f.name,
             message(f, lang),
             exception_note(f, lang),
+            age_note(f, lang),
             mark
         );
         if let Some(list) = f.is_root().then(|| under.get(&crate::model::Cause::of(f))).flatten() {
@@ -515,7 +531,12 @@ fn md(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String {
             f.name,
             md_cell(f.expected.as_deref().unwrap_or("")),
             md_cell(f.actual.as_deref().unwrap_or("")),
-            md_cell(&format!("{}{}", message(f, lang), exception_note(f, lang))),
+            md_cell(&format!(
+                "{}{}{}",
+                message(f, lang),
+                exception_note(f, lang),
+                age_note(f, lang)
+            )),
         );
     }
     out
@@ -614,6 +635,7 @@ mod tests {
             scope: Default::default(),
             approved: None,
             exception: None,
+            since: None,
         }
     }
 

@@ -573,6 +573,7 @@ mod tests {
                 scope: Default::default(),
                 approved: None,
                 exception: None,
+                since: None,
             },
             text: text.into(),
             text_en: "committed limit too long".into(),

@@ -218,6 +218,7 @@ impl<'a> Sink<'a> {
             scope: Default::default(),
             approved: None,
             exception: None,
+            since: None,
         });
     }
 

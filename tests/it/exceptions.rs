@@ -1,6 +1,8 @@
 //! `--exceptions FILE` and `qingdan exceptions --check` (issue 18.2), through the binary on
 //! examples/: approved deviations listed apart and counted for nothing, expired and changed
-//! approvals loud again naming the exception, unused ones listed, bad files exit 2.
+//! approvals loud again naming the exception, unused ones listed, bad files exit 2. And since
+//! when a finding has been reported (issue 18.3): three nights simulated with QINGDAN_TODAY,
+//! and a baseline written before first-seen dates existed.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -283,4 +285,139 @@ fn diff_accepts_and_checks_the_file() {
     std::fs::write(&bad, "rule,colour\n").unwrap();
     let o = run_on("2026-12-01", &["diff", &r, &v2, "--exceptions", s(&bad)]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// The json objects of a jsonl file (a baseline or a report).
+fn records(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a baseline record"))
+        .collect()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Three nights with one rolling baseline: the first dates every finding; the second (without
+/// the standard) resolves some and finds others; the third (with it again) keeps the first
+/// night's date for what persisted, dates what came back tonight, and counts the old ones.
+#[test]
+fn a_finding_keeps_its_first_night_across_three_runs() {
+    let (r, st) = (region(), standard());
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path().join("baseline.jsonl");
+    let night = |today: &str, standard: bool, out: &str| {
+        let out = dir.path().join(out);
+        let mut args =
+            vec!["check", &r, "--baseline", s(&b), "--write-baseline", s(&b), "-o", s(&out)];
+        if standard {
+            args.extend(["--standard", &st]);
+        }
+        let o = run_on(today, &args);
+        assert!(o.status.code().is_some_and(|c| c < 2), "{o:?}");
+        (o, out)
+    };
+    let (o, _) = night("2026-12-01", true, "n1.jsonl");
+    assert!(stderr(&o).contains("首次运行"), "{}", stderr(&o));
+    let first = records(&b);
+    assert!(first
+        .iter()
+        .all(|f| f["first_seen"] == "2026-12-01" && f["first_run"] == "2026-12-01"));
+    let (o, n2) = night("2026-12-09", false, "n2.jsonl");
+    assert!(stderr(&o).contains("超过7天"), "{}", stderr(&o));
+    // What is new on the second night is first seen that night, and 0 days old.
+    for f in records(&n2) {
+        assert_eq!(
+            (f["first_seen"].as_str(), f["age_days"].as_u64()),
+            (Some("2026-12-09"), Some(0))
+        );
+    }
+    let second = records(&b);
+    let kept = second.iter().filter(|f| f["first_seen"] == "2026-12-01").count();
+    assert!(
+        kept > 0 && kept < second.len(),
+        "some persisted, some are new: {kept} of {}",
+        second.len()
+    );
+    let (o, html) = night("2027-01-05", true, "n3.html");
+    let third = records(&b);
+    let old = third.iter().filter(|f| f["first_seen"] == "2026-12-01").count();
+    let back = third.iter().filter(|f| f["first_seen"] == "2027-01-05").count();
+    assert_eq!(old + back, third.len(), "only the first and the third night's dates");
+    assert_eq!(old, kept, "what persisted both nights keeps the first night's date");
+    assert!(back > 0, "findings resolved on the second night are new again");
+    // The summary: 35 days since the first night, so as many older than 7 as than 30.
+    let err = stderr(&o);
+    assert!(err.contains(&format!("持续{old}条（超过7天{old}条，超过30天{old}条）")), "{err}");
+    let html = std::fs::read_to_string(html).unwrap();
+    assert!(html.contains(&format!("超过30天{old}条")), "the page's summary");
+    assert!(html.contains("2026-12-01 (35天)"), "a finding's age");
+    // Per jurisdiction, the oldest unresolved first.
+    let mut mixed = false;
+    for sec in html.split("<details class=\"jd f\"").skip(1) {
+        let sec = sec.split("</details>").next().unwrap();
+        let dates: Vec<&str> = sec
+            .split("<td>")
+            .filter_map(|c| {
+                c.get(..10).filter(|d| d.starts_with("20") && c[10..].starts_with(" ("))
+            })
+            .collect();
+        assert!(dates.windows(2).all(|w| w[0] <= w[1]), "oldest first: {dates:?}");
+        mixed |= dates.first() != dates.last();
+    }
+    assert!(mixed, "some jurisdiction has old and new findings");
+    // English, and a text report's resolved lines say since when they were reported.
+    let o = run_on("2027-01-06", &["--lang", "en", "check", &r, "--baseline", s(&b)]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("older than 7 days"), "{text}");
+    // QINGDAN_RUN names the run instead of its date.
+    let b2 = dir.path().join("b2.jsonl");
+    let o = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .env("QINGDAN_TODAY", "2027-01-06")
+        .env("QINGDAN_RUN", "nightly-482")
+        .args(["check", &r, "--baseline", s(&b), "--write-baseline", s(&b2), "-q"])
+        .output()
+        .unwrap();
+    assert!(o.status.code().is_some_and(|c| c < 2));
+    let fourth = records(&b2);
+    assert!(fourth.iter().any(|f| f["first_run"] == "2026-12-01"));
+    assert!(fourth.iter().any(|f| f["first_run"] == "nightly-482"), "what is new tonight");
+}
+
+/// A baseline from before first-seen dates (a plain `--format jsonl` report, as every baseline
+/// was until 2026-12) is read: its findings are first seen on the day the file was written.
+#[test]
+fn an_older_baseline_dates_its_findings_to_its_file() {
+    let (r, st) = (region(), standard());
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.jsonl");
+    let o =
+        run_on("2026-11-01", &["check", &r, "--standard", &st, "--format", "jsonl", "-o", s(&old)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!std::fs::read_to_string(&old).unwrap().contains("first_seen"));
+    let written = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_761_998_400); // 2025-11-01T12:00Z
+    std::fs::File::options().write(true).open(&old).unwrap().set_modified(written).unwrap();
+    let new = dir.path().join("new.jsonl");
+    let o = run_on(
+        "2025-12-01",
+        &["check", &r, "--standard", &st, "--baseline", s(&old), "--write-baseline", s(&new)],
+    );
+    assert_eq!(o.status.code(), Some(0), "nothing new: {o:?}");
+    let recs = records(&new);
+    assert!(recs.iter().all(|f| f["first_seen"] == "2025-11-01"), "{:?}", recs[0]);
+    let n = recs.len();
+    assert!(
+        stderr(&o).contains(&format!("持续{n}条（超过7天{n}条，超过30天0条）")),
+        "{}",
+        stderr(&o)
+    );
+    // A baseline with a first_seen that is not a date is refused, naming file and line.
+    let bad = dir.path().join("bad.jsonl");
+    let text = std::fs::read_to_string(&new).unwrap().replacen("2025-11-01", "yesterday", 1);
+    std::fs::write(&bad, text).unwrap();
+    let o = run_on("2025-12-01", &["check", &r, "--baseline", s(&bad)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(&format!("{}:1:", s(&bad))), "{}", stderr(&o));
 }
