@@ -89,27 +89,12 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     );
     let line = |e: &Exception| {
         let value = if e.value.is_empty() { "-" } else { &e.value };
+        let item = if e.item.is_empty() { "-" } else { &e.item };
+        let what = format!("{} {} {item}", e.target.as_str(), e.jurisdiction);
+        let (l, doc, by, until) = (e.line, &e.document, &e.approver, &e.expires);
         match lang {
-            Lang::Zh => format!(
-                "第{}行 {} {} {} “{value}” {}（{}，有效期至{}）",
-                e.line,
-                e.target.as_str(),
-                e.jurisdiction,
-                if e.item.is_empty() { "-" } else { &e.item },
-                e.document,
-                e.approver,
-                e.expires
-            ),
-            Lang::En => format!(
-                "line {} {} {} {} {value:?} {} ({}, until {})",
-                e.line,
-                e.target.as_str(),
-                e.jurisdiction,
-                if e.item.is_empty() { "-" } else { &e.item },
-                e.document,
-                e.approver,
-                e.expires
-            ),
+            Lang::Zh => format!("第{l}行 {what} “{value}” {doc}（{by}，有效期至{until}）"),
+            Lang::En => format!("line {l} {what} {value:?} {doc} ({by}, until {until})"),
         }
     };
     let groups: [(&str, &str, &Vec<&Exception>); 3] = [
