@@ -1,6 +1,9 @@
 //! Nightly baselines: yesterday's findings as jsonl, and today's findings marked new or
 //! persisting against them, with the resolved ones listed. A finding's identity is
 //! (rule, jurisdiction, item, field) — never a line number, which moves when rows are edited.
+//! Each record also carries since when it has been reported (`first_seen`, `first_run`), so the
+//! age of a finding survives from night to night; a baseline written before those keys existed
+//! dates all of its findings to the day the file was written.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -8,7 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::{Finding, Lang};
+use crate::model::{Finding, Lang, Since};
 
 /// What makes two findings the same across runs.
 pub type Identity = (String, String, String, String);
@@ -38,6 +41,12 @@ pub struct Record {
     pub message: String,
     #[serde(default)]
     pub message_en: String,
+    /// The date the finding was first seen (absent in baselines written before 2026-12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    /// The run it was first seen in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_run: Option<String>,
 }
 
 impl Record {
@@ -56,6 +65,8 @@ impl Record {
             actual: f.actual.clone(),
             message: sentence(f, Lang::Zh),
             message_en: sentence(f, Lang::En),
+            first_seen: f.since.as_ref().map(|s| s.first_seen.clone()),
+            first_run: f.since.as_ref().map(|s| s.first_run.clone()),
         }
     }
 
@@ -88,6 +99,28 @@ pub enum Status {
     Persisting,
 }
 
+/// One night of the routine: its date, its run, and the date of the baseline it reads (the
+/// first-seen date of the findings of a baseline that does not record theirs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Night {
+    /// Today, YYYY-MM-DD.
+    pub today: String,
+    /// This run's name (`QINGDAN_RUN`, else today's date).
+    pub run: String,
+    /// The baseline's own date: the day its file was last written.
+    pub baseline_date: String,
+}
+
+impl Night {
+    /// What a finding first seen tonight carries.
+    pub fn tonight(&self) -> Since {
+        Since { first_seen: self.today.clone(), first_run: self.run.clone(), age_days: 0 }
+    }
+}
+
+/// The age thresholds the summary counts findings past (days).
+pub const AGES: [u32; 2] = [7, 30];
+
 /// Today's findings against a baseline.
 #[derive(Debug, Clone, Default)]
 pub struct Comparison {
@@ -95,6 +128,9 @@ pub struct Comparison {
     pub status: Vec<Status>,
     /// Baseline findings no longer found, in baseline order.
     pub resolved: Vec<Record>,
+    /// Since when each finding has been reported, in the findings' order (empty when compared
+    /// without a [`Night`]).
+    pub since: Vec<Since>,
 }
 
 impl Comparison {
@@ -106,12 +142,26 @@ impl Comparison {
     pub fn persisting(&self) -> usize {
         self.status.iter().filter(|s| **s == Status::Persisting).count()
     }
-    /// The summary sentence: "N new, M resolved, K persisting".
+    /// Findings reported for more than `days` days.
+    pub fn older_than(&self, days: u32) -> usize {
+        self.since.iter().filter(|s| s.age_days > days).count()
+    }
+
+    /// The summary sentence: "N new, M resolved, K persisting", and with ages how many are
+    /// older than 7 and than 30 days.
     pub fn summary(&self, lang: crate::model::Lang) -> String {
         let (n, m, k) = (self.new_count(), self.resolved.len(), self.persisting());
-        match lang {
-            crate::model::Lang::Zh => format!("新增{n}条，已解决{m}条，持续{k}条"),
-            crate::model::Lang::En => format!("{n} new, {m} resolved, {k} persisting"),
+        let [week, month] = AGES.map(|d| self.older_than(d));
+        let [w, mo] = AGES;
+        match (lang, self.since.is_empty()) {
+            (crate::model::Lang::Zh, true) => format!("新增{n}条，已解决{m}条，持续{k}条"),
+            (crate::model::Lang::En, true) => format!("{n} new, {m} resolved, {k} persisting"),
+            (crate::model::Lang::Zh, false) => format!(
+                "新增{n}条，已解决{m}条，持续{k}条（超过{w}天{week}条，超过{mo}天{month}条）"
+            ),
+            (crate::model::Lang::En, false) => format!(
+                "{n} new, {m} resolved, {k} persisting ({week} older than {w} days, {month} older than {mo})"
+            ),
         }
     }
 }
@@ -127,8 +177,13 @@ pub fn resolved_text(c: &Comparison, lang: crate::model::Lang) -> String {
             Lang::En if !r.message_en.is_empty() => &r.message_en,
             _ => &r.message,
         };
+        let since = match (r.first_seen.as_deref(), lang) {
+            (Some(d), Lang::Zh) => format!("（首次发现于{d}）"),
+            (Some(d), Lang::En) => format!(" (first seen {d})"),
+            (None, _) => String::new(),
+        };
         out.push_str(&format!(
-            "  {} {} {} {} {}: {msg}\n",
+            "  {} {} {} {} {}: {msg}{since}\n",
             lang.pick("已解决", "resolved"),
             r.jurisdiction.as_deref().unwrap_or("-"),
             r.item.as_deref().unwrap_or("-"),
@@ -142,32 +197,65 @@ pub fn resolved_text(c: &Comparison, lang: crate::model::Lang) -> String {
 /// Compares `findings` with `baseline`. Identities are counted as a multiset, so two findings
 /// with one identity today against one yesterday make one persisting and one new.
 pub fn compare(findings: &[Finding], baseline: &[Record]) -> Comparison {
-    let mut left: BTreeMap<Identity, usize> = BTreeMap::new();
-    for r in baseline {
-        *left.entry(r.identity()).or_default() += 1;
+    compare_on(findings, baseline, None)
+}
+
+/// [`compare`] on `night`, which also dates every finding: a persisting one keeps the first-seen
+/// date and run of its baseline record (the oldest, when one identity has several), or the
+/// baseline's date when the record has none; a new one is first seen tonight.
+pub fn compare_on(findings: &[Finding], baseline: &[Record], night: Option<&Night>) -> Comparison {
+    let first_seen = |r: &Record| -> String {
+        let known = r.first_seen.as_deref().filter(|d| crate::date::is_valid(d));
+        known.or(night.map(|n| n.baseline_date.as_str())).unwrap_or("").to_string()
+    };
+    // Identity → the baseline records carrying it, the oldest first (then in file order).
+    let mut left: BTreeMap<Identity, std::collections::VecDeque<usize>> = BTreeMap::new();
+    let mut order: Vec<usize> = (0..baseline.len()).collect();
+    order.sort_by_cached_key(|&i| (first_seen(&baseline[i]), i));
+    for i in order {
+        left.entry(baseline[i].identity()).or_default().push_back(i);
     }
+    let mut since = Vec::new();
     let status = findings
         .iter()
-        .map(|f| match left.get_mut(&identity(f)) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                Status::Persisting
+        .map(|f| {
+            let matched = left.get_mut(&identity(f)).and_then(|q| q.pop_front());
+            if let Some(n) = night {
+                since.push(match matched {
+                    Some(i) => {
+                        let r = &baseline[i];
+                        let seen = first_seen(r);
+                        let age = crate::date::days_between(&seen, &n.today).unwrap_or(0);
+                        Since {
+                            first_run: r.first_run.clone().unwrap_or_else(|| seen.clone()),
+                            first_seen: seen,
+                            // A baseline from a later day (a clock set back) makes no finding younger than new.
+                            age_days: u32::try_from(age.max(0)).unwrap_or(u32::MAX),
+                        }
+                    }
+                    None => n.tonight(),
+                });
             }
-            _ => Status::New,
+            if matched.is_some() {
+                Status::Persisting
+            } else {
+                Status::New
+            }
         })
         .collect();
-    // The resolved: the baseline records whose identity is left over, last ones first used up.
-    let mut resolved = Vec::new();
-    for r in baseline.iter().rev() {
-        if let Some(n) = left.get_mut(&r.identity()) {
-            if *n > 0 {
-                *n -= 1;
-                resolved.push(r.clone());
-            }
-        }
-    }
-    resolved.reverse();
-    Comparison { status, resolved }
+    // The resolved: the baseline records whose identity is left over, in baseline order.
+    let mut rest: Vec<usize> = left.into_values().flatten().collect();
+    rest.sort_unstable();
+    let resolved = rest.into_iter().map(|i| baseline[i].clone()).collect();
+    Comparison { status, resolved, since }
+}
+
+/// The date a baseline file was last written (UTC): the first-seen date of its findings when it
+/// records none of its own.
+pub fn written_on(path: &Path) -> Option<String> {
+    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+    let secs = modified.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    Some(crate::date::of_unix_seconds(i64::try_from(secs).ok()?))
 }
 
 /// Reads a baseline (jsonl, one finding per line; blank lines skipped; or a json array). A line that is not a
@@ -211,6 +299,14 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Record>> {
             column: Some(e.column()),
             message: format!("not a finding in jsonl (expected one json object per line): {e}"),
         })?;
+        if let Some(d) = rec.first_seen.as_deref().filter(|d| !crate::date::is_valid(d)) {
+            return Err(Error::Input {
+                file: file.to_string(),
+                line: Some(n as u64 + 1),
+                column: line.find("\"first_seen\"").map(|c| line[..c].chars().count() + 1),
+                message: format!("first_seen {d:?} is not a date written YYYY-MM-DD"),
+            });
+        }
         out.push(rec);
     }
     Ok(out)
@@ -225,6 +321,28 @@ pub fn to_jsonl(
     let mut out = Vec::new();
     for f in findings {
         let line = serde_json::to_string(&Record::of(f, sentence))
+            .map_err(|e| Error::input("<baseline>", e.to_string()))?;
+        out.extend_from_slice(line.as_bytes());
+        out.push(b'\n');
+    }
+    Ok(out)
+}
+
+/// [`to_jsonl`] on a night: a finding not dated by a baseline (`Finding::since` unset) is
+/// recorded as first seen `tonight`.
+pub fn to_jsonl_on(
+    findings: &[Finding],
+    sentence: &dyn Fn(&Finding, Lang) -> String,
+    tonight: &Since,
+) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    for f in findings {
+        let mut record = Record::of(f, sentence);
+        if record.first_seen.is_none() {
+            record.first_seen = Some(tonight.first_seen.clone());
+            record.first_run = Some(tonight.first_run.clone());
+        }
+        let line = serde_json::to_string(&record)
             .map_err(|e| Error::input("<baseline>", e.to_string()))?;
         out.extend_from_slice(line.as_bytes());
         out.push(b'\n');
@@ -256,6 +374,9 @@ mod tests {
             caused_by: None,
             evidence: None,
             scope: Default::default(),
+            approved: None,
+            exception: None,
+            since: None,
         }
     }
 
@@ -293,6 +414,55 @@ mod tests {
         let text = resolved_text(&c, crate::model::Lang::Zh);
         assert!(text.contains("新增1条，已解决1条，持续1条"), "{text}");
         assert!(text.contains("已解决 330103 B fee QD201: 消息"), "{text}");
+    }
+
+    #[test]
+    fn ages_come_from_the_records_or_the_baseline_date() {
+        let night = Night {
+            today: "2026-12-20".into(),
+            run: "r3".into(),
+            baseline_date: "2026-12-10".into(),
+        };
+        let mut base: Vec<Record> = [
+            finding("QD101", "330102", "A", Field::Name, "甲"),
+            finding("QD101", "330102", "A", Field::Name, "甲"),
+            finding("QD201", "330103", "B", Field::Fee, "1元"),
+        ]
+        .iter()
+        .map(|f| Record::of(f, &sentence))
+        .collect();
+        // The second A is the older; B comes from a baseline without dates.
+        base[0].first_seen = Some("2026-12-15".into());
+        base[1].first_seen = Some("2026-12-01".into());
+        base[1].first_run = Some("r1".into());
+        let today = [
+            finding("QD101", "330102", "A", Field::Name, "甲"),
+            finding("QD201", "330103", "B", Field::Fee, "1元"),
+            finding("QD301", "330104", "C", Field::Basis, "x"),
+        ];
+        let c = compare_on(&today, &base, Some(&night));
+        let got: Vec<_> = c
+            .since
+            .iter()
+            .map(|s| (s.first_seen.as_str(), s.first_run.as_str(), s.age_days))
+            .collect();
+        assert_eq!(
+            got,
+            [("2026-12-01", "r1", 19), ("2026-12-10", "2026-12-10", 10), ("2026-12-20", "r3", 0)]
+        );
+        assert_eq!(c.resolved.len(), 1);
+        assert_eq!(c.resolved[0].first_seen.as_deref(), Some("2026-12-15"));
+        assert_eq!((c.older_than(7), c.older_than(30)), (2, 0));
+        assert_eq!(c.summary(Lang::Zh), "新增1条，已解决1条，持续2条（超过7天2条，超过30天0条）");
+        // Written back, the dates travel; read again, the keys are there.
+        let mut marked = today.to_vec();
+        for (f, s) in marked.iter_mut().zip(&c.since) {
+            f.since = Some(Box::new(s.clone()));
+        }
+        let text = String::from_utf8(to_jsonl(&marked, &sentence).unwrap()).unwrap();
+        let again = parse(&text, "b").unwrap();
+        assert_eq!(again[0].first_seen.as_deref(), Some("2026-12-01"));
+        assert_eq!(again[2].first_run.as_deref(), Some("r3"));
     }
 
     #[test]

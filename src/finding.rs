@@ -190,6 +190,68 @@ pub struct Finding {
     /// jurisdictions carrying the item share.
     #[serde(skip_serializing_if = "Scope::is_row")]
     pub scope: Scope,
+    /// A deviation the region approved (`--exceptions`): listed apart, counted for nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approved: Option<Box<Approval>>,
+    /// An exception that named this finding but no longer covers it (expired, or the value
+    /// changed): the finding stays loud and says which exception lapsed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exception: Option<Box<Lapsed>>,
+    /// Since when the nightly baselines have carried this finding (set by a run with
+    /// `--baseline` or `--write-baseline`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<Box<Since>>,
+}
+
+/// Since when a finding has been reported (issue 18.3): the night it was first seen, and its age.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Since {
+    /// The date it was first seen (YYYY-MM-DD).
+    pub first_seen: String,
+    /// The run it was first seen in (`QINGDAN_RUN`, else that run's date).
+    pub first_run: String,
+    /// Whole days from `first_seen` to today (0 for a finding new tonight).
+    pub age_days: u32,
+}
+
+/// The approval that makes a finding an approved deviation (json `approved`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Approval {
+    /// Why the region approved it.
+    pub reason: String,
+    /// Who approved it.
+    pub approver: String,
+    /// The approval document number (批准文号).
+    pub document: String,
+    /// Last day the approval holds (YYYY-MM-DD).
+    pub expires: String,
+    /// Line of the exception in its file.
+    pub line: u64,
+}
+
+/// Why an exception naming a finding no longer covers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LapseKind {
+    /// Its expiry date has passed.
+    Expired,
+    /// The finding's value is no longer the approved one.
+    ValueChanged,
+}
+
+/// An exception that lapsed for a finding (json `exception`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Lapsed {
+    /// Expired or value changed.
+    pub status: LapseKind,
+    /// Line of the exception in its file.
+    pub line: u64,
+    /// Its approval document number.
+    pub document: String,
+    /// The value it approved.
+    pub approved_value: String,
+    /// Its expiry date.
+    pub expires: String,
 }
 
 /// Whose defect a finding names (json `scope`, absent for a row's own).
@@ -265,6 +327,12 @@ impl Finding {
     /// True for a finding that counts on its own (not one that follows from another).
     pub fn is_root(&self) -> bool {
         self.caused_by.is_none()
+    }
+
+    /// True for a finding that counts for `--fail-on`, summaries and verdicts: a root finding
+    /// the region has not approved.
+    pub fn counts(&self) -> bool {
+        self.caused_by.is_none() && self.approved.is_none()
     }
 
     /// Sort key: jurisdiction, item, field, rule, then values, so that output never depends on

@@ -13,6 +13,7 @@
 //! - [`check`] groups the same item across jurisdictions and runs the rules in [`rules`].
 //! - [`diff`] compares two versions and scores simplification.
 //! - [`review`] simulates the regional review of one or more lists.
+//! - [`exceptions`] reads approved local deviations and marks the findings they cover.
 //! - [`report`] renders results, [`output`] writes them (atomically); [`cmd`] holds one file per
 //!   subcommand.
 //! - [`gen`] generates realistic datasets with recorded faults, noise and simplifications.
@@ -20,8 +21,10 @@
 pub mod baseline;
 pub mod check;
 pub mod cmd;
+pub mod date;
 pub mod diff;
 pub mod error;
+pub mod exceptions;
 pub mod finding;
 pub mod fix;
 pub mod gen;
@@ -51,13 +54,15 @@ mod layering {
     const ALLOWED: &[(&str, &[&str])] = &[
         ("vocab", &[]),
         ("error", &[]),
+        ("date", &[]),
         ("output", &["error"]),
         ("rulesdir", &["error"]),
         ("laws", &["error", "rulesdir"]),
         ("value", &["vocab", "value", "error", "laws", "rulesdir"]),
         ("finding", &["vocab", "value"]),
         ("model", &["vocab", "value", "finding"]),
-        ("baseline", &["vocab", "value", "finding", "model", "error", "rulesdir"]),
+        ("baseline", &["vocab", "value", "finding", "model", "error", "rulesdir", "date"]),
+        ("exceptions", &["vocab", "value", "finding", "error", "rulesdir", "rules", "date"]),
         ("rules", &["vocab", "value", "finding", "model", "laws", "rulesdir", "error", "rules"]),
         (
             "check",

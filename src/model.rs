@@ -7,7 +7,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use crate::finding::{
-    Cause, CodeReason, Detail, Evidence, Finding, ImplProblem, Replacement, Scope, Score, Source,
+    Approval, Cause, CodeReason, Detail, Evidence, Finding, ImplProblem, LapseKind, Lapsed,
+    Replacement, Scope, Score, Since, Source,
 };
 pub use crate::value::basis::{Basis, LawRef};
 pub use crate::value::code::{BaseCode, Code, ImplCode};

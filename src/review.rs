@@ -201,8 +201,10 @@ impl Reason {
     /// Builds the reason for `finding`: its own message when that already names the values,
     /// otherwise a sentence composed from the field, the value found and the value expected.
     pub fn new(finding: Finding) -> Reason {
-        let text = sentence_zh(&finding);
-        let text_en = sentence_en(&finding);
+        // A lapsed exception (expired, or its value changed) is named beside the reason.
+        let note = |lang| crate::report::findings::exception_note(&finding, lang);
+        let text = sentence_zh(&finding) + &note(crate::model::Lang::Zh);
+        let text_en = sentence_en(&finding) + &note(crate::model::Lang::En);
         Reason { finding, text, text_en }
     }
 }
@@ -302,6 +304,9 @@ pub struct Review {
     pub items: Vec<ItemReview>,
     pub list: Vec<ListFinding>,
     pub jurisdictions: Vec<JurisdictionSummary>,
+    /// Findings the region approved (`--exceptions`): they return and advise nothing, and are
+    /// listed apart.
+    pub approved: Vec<Reason>,
 }
 
 impl Review {
@@ -466,7 +471,12 @@ pub fn review(
     };
 
     let mut list_findings = Vec::new();
+    let mut approved = Vec::new();
     for f in findings {
+        if f.approved.is_some() {
+            approved.push(Reason::new(f.clone()));
+            continue;
+        }
         // A defect of the standard itself is the region's to fix (check reports it once): it
         // is no opinion on the list reviewed.
         if f.scope == crate::model::Scope::Standard {
@@ -536,7 +546,7 @@ pub fn review(
     list_findings.dedup();
 
     let jurisdictions = summarise(list, &items, &list_findings);
-    Review { items, list: list_findings, jurisdictions }
+    Review { items, list: list_findings, jurisdictions, approved }
 }
 
 /// Which list-level group a presence finding belongs to: by its rule when it is one of check's
@@ -735,6 +745,9 @@ mod tests {
             caused_by: None,
             evidence: None,
             scope: Default::default(),
+            approved: None,
+            exception: None,
+            since: None,
         }
     }
 

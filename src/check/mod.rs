@@ -50,17 +50,23 @@ pub struct CheckReport {
 impl CheckReport {
     /// The highest severity found, if any.
     pub fn worst(&self) -> Option<Severity> {
-        self.findings.iter().filter(|f| f.is_root()).map(|f| f.severity).max()
+        self.findings.iter().filter(|f| f.counts()).map(|f| f.severity).max()
     }
 
-    /// Number of findings at `severity` that count on their own (not those caused by another).
+    /// Number of findings at `severity` that count on their own (not those caused by another,
+    /// nor approved deviations).
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.is_root() && f.severity == severity).count()
+        self.findings.iter().filter(|f| f.counts() && f.severity == severity).count()
     }
 
     /// Number of findings that follow from another (`caused_by`).
     pub fn caused(&self) -> usize {
         self.findings.iter().filter(|f| !f.is_root()).count()
+    }
+
+    /// Number of findings the region approved (`--exceptions`).
+    pub fn approved(&self) -> usize {
+        self.findings.iter().filter(|f| f.approved.is_some()).count()
     }
 }
 

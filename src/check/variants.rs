@@ -182,8 +182,9 @@ pub fn compute(
                 v.push(f.field);
             }
         }
-        // A consequence is folded under its cause: counted once, as the summary counts.
-        if !f.is_root() {
+        // A consequence is folded under its cause (counted once), and an approved deviation
+        // counts for nothing: as the summary counts.
+        if !f.counts() {
             continue;
         }
         if let Some(item) = f.item.as_deref() {
@@ -334,7 +335,7 @@ pub fn compute(
     // Department lines: department → (its jurisdictions, its items, findings by severity).
     type Line<'a> = (Vec<&'a str>, Vec<&'a str>, [usize; 3]);
     let mut depts: BTreeMap<&str, Line> = BTreeMap::new();
-    for f in report.findings.iter().filter(|f| f.is_root()) {
+    for f in report.findings.iter().filter(|f| f.counts()) {
         let j = f.jurisdiction.as_deref().unwrap_or("");
         let item = f.item.as_deref().unwrap_or("");
         let d = departments.get(&(Str::from(j), Str::from(item))).map(|s: &Str| &**s).unwrap_or("");

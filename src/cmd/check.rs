@@ -88,6 +88,10 @@ pub struct Args {
     /// Force the encoding of CSV files (utf-8, gbk, gb18030); detected by default.
     #[arg(long, value_name = "E")]
     pub encoding: Option<String>,
+    /// Approved local deviations (CSV or TOML; docs/CLI.md): the findings they name with their
+    /// value are listed apart and counted for nothing / 已批准的差异（例外文件）：单独列出，不计入。
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Option<PathBuf>,
 }
 
 /// Runs `qingdan check`.
@@ -113,6 +117,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let mut inputs = vec![dataset_path.as_path()];
     inputs.extend(standard_path.as_deref());
     inputs.extend(args.rules.as_deref());
+    inputs.extend(args.exceptions.as_deref());
     // Tonight's baseline may replace yesterday's in place (one file kept from night to night):
     // the baseline is read whole before anything is written, and the write is atomic.
     super::output_not_input(args.write_baseline.as_deref(), "--write-baseline", &inputs)?;
@@ -123,6 +128,8 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         super::output_format(args.format, args.output.as_deref(), super::EVERY_FORMAT, "check")?;
     // A bad rules file stops the run before any data is read.
     let config = CheckConfig::load(args.rules.as_deref())?;
+    let exceptions = super::read_exceptions(args.exceptions.as_deref())?;
+    let today = super::today()?;
     let start = std::time::Instant::now();
     let progress = crate::progress::Progress::new(global.quiet);
     let baseline = baseline_path.map(crate::baseline::read).transpose()?;
@@ -166,10 +173,28 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let stage = progress.stage(global.lang.pick("检查", "checking"));
     // The html and xlsx reports show the variant tables, which read the run's grouping.
     let keep_grouping = matches!(format, Format::Html | Format::Xlsx);
-    let result =
+    let mut result =
         check::run_profiled(&dataset, standard.as_ref(), &config, &mut prof, keep_grouping);
+    if let Some(ex) = &exceptions {
+        crate::exceptions::apply(&mut result.findings, ex, &today);
+    }
     stage.done();
-    let comparison = baseline.as_ref().map(|b| crate::baseline::compare(&result.findings, b));
+    let night = crate::baseline::Night {
+        run: super::run_name(&today),
+        baseline_date: baseline_path
+            .and_then(crate::baseline::written_on)
+            .unwrap_or_else(|| today.clone()),
+        today: today.clone(),
+    };
+    let comparison =
+        baseline.as_ref().map(|b| crate::baseline::compare_on(&result.findings, b, Some(&night)));
+    // Since when each finding has been reported, from the baseline (a run without one writes
+    // tonight's date into the baseline it writes, and its report is as it always was).
+    if let Some(c) = &comparison {
+        for (f, since) in result.findings.iter_mut().zip(&c.since) {
+            f.since = Some(Box::new(since.clone()));
+        }
+    }
     let fresh: Vec<_> = match &comparison {
         Some(c) => result
             .findings
@@ -199,10 +224,11 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         }
         // The machine and plain formats list only what is new since the baseline (the nightly
         // "what appeared today"); html and xlsx show everything, marked new or persisting.
-        Format::Csv => report::findings::csv(
+        Format::Csv => report::findings::csv_with(
             &fresh,
             global.lang,
             report::CsvStyle::new(args.raw, global.no_bom, global.lang),
+            exceptions.is_some(),
         )?,
         _ => report::findings::render_named(&fresh, format, global.lang, &result.names)?,
     };
@@ -255,7 +281,11 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     if let Some(path) = &args.write_baseline {
         crate::output::write_atomic(
             path,
-            &crate::baseline::to_jsonl(&result.findings, &crate::report::message::message)?,
+            &crate::baseline::to_jsonl_on(
+                &result.findings,
+                &crate::report::message::message,
+                &night.tonight(),
+            )?,
         )?;
     }
     if first_night && !global.quiet {
@@ -323,11 +353,14 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         }
     }
     if !global.quiet {
+        if let Some(line) = super::exceptions_line(&result.findings, global.lang) {
+            eprintln!("{}{line}", global.lang.pick("qingdan check：", "qingdan check: "));
+        }
         for n in &notes {
             eprintln!("{}{n}", global.lang.pick("qingdan check：", "qingdan check: "));
         }
     }
     // With a baseline only new findings fail the run.
-    let worst = fresh.iter().filter(|f| f.is_root()).map(|f| f.severity).max();
+    let worst = fresh.iter().filter(|f| f.counts()).map(|f| f.severity).max();
     Ok(exit_code(&args.fail_on, worst, rejected))
 }

@@ -37,6 +37,11 @@ pub struct Args {
     /// Force the CSV encoding (utf-8, gbk, gb18030) / 指定 CSV 编码。
     #[arg(long, value_name = "E")]
     pub encoding: Option<String>,
+    /// Approved local deviations, as check and review take them: read and checked (a bad file
+    /// is exit 2), and otherwise without effect — a diff reports changes, not findings, so no
+    /// exception applies to it / 例外文件：仅检查格式，diff 没有可豁免的问题。
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Option<PathBuf>,
 }
 
 /// Runs `qingdan diff`: 0 when the comparison was made, 2 (an `Err`) when it could not be.
@@ -46,12 +51,16 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let new_path = super::dataset_path(&args.new, global.lang);
     let mut inputs = vec![old_path.as_path(), new_path.as_path()];
     inputs.extend(args.rules.as_deref());
+    inputs.extend(args.exceptions.as_deref());
     super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
     // A report onto an input is refused before its format is looked at.
     let format =
         super::output_format(args.format, args.output.as_deref(), super::EVERY_FORMAT, "diff")?;
     // Rules first: a bad rules file stops the run before any data is read.
     let scoring = Scoring::load(args.rules.as_deref())?;
+    // The same exceptions file as the night's check is accepted, so that one job line serves
+    // every command; a diff has no findings for it to approve.
+    super::read_exceptions(args.exceptions.as_deref())?;
     let opts = LoadOptions {
         encoding: args.encoding.clone(),
         rules_dir: args.rules.clone(),

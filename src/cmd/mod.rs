@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod diff;
+pub mod exceptions;
 pub mod fix;
 pub mod gen;
 pub mod inspect;
@@ -87,6 +88,64 @@ pub(crate) fn read_options() -> Result<crate::load::ReadOptions> {
             &format!("QINGDAN_READ={text} 无法识别：{why}"),
             &format!("QINGDAN_READ={text}: {why}"),
         )
+    })
+}
+
+/// Today's date (YYYY-MM-DD, UTC): `QINGDAN_TODAY` when set (tests and replays of a past night
+/// set it; docs/CLI.md), else the system clock. Read here once, never by the library.
+pub(crate) fn today() -> Result<String> {
+    match std::env::var("QINGDAN_TODAY") {
+        Ok(d) if crate::date::is_valid(d.trim()) => Ok(d.trim().to_string()),
+        Ok(d) => Err(Error::usage2(
+            &format!("QINGDAN_TODAY={d} 不是 YYYY-MM-DD 格式的日期"),
+            &format!("QINGDAN_TODAY={d} is not a date written YYYY-MM-DD"),
+        )),
+        Err(_) => Ok(crate::date::today_by_clock()),
+    }
+}
+
+/// The name of this run in the baseline (`first_run`): `QINGDAN_RUN` when set (a nightly job's
+/// own id), else today's date.
+pub(crate) fn run_name(today: &str) -> String {
+    match std::env::var("QINGDAN_RUN") {
+        Ok(r) if !r.trim().is_empty() => r.trim().to_string(),
+        _ => today.to_string(),
+    }
+}
+
+/// `--exceptions FILE`, read and checked before any data is read (a bad file is exit 2 naming
+/// file, line and column).
+pub(crate) fn read_exceptions(
+    path: Option<&Path>,
+) -> Result<Option<crate::exceptions::Exceptions>> {
+    path.map(|p| {
+        regular_input(p, "--exceptions")?;
+        crate::exceptions::read(p)
+    })
+    .transpose()
+}
+
+/// The stderr line after a run with `--exceptions`: how many findings were approved and how many
+/// exceptions lapsed. None when nothing lapsed and nothing was approved.
+pub(crate) fn exceptions_line(findings: &[crate::model::Finding], lang: Lang) -> Option<String> {
+    let approved = findings.iter().filter(|f| f.approved.is_some()).count();
+    let expired = findings
+        .iter()
+        .filter(|f| {
+            f.exception.as_ref().is_some_and(|x| x.status == crate::model::LapseKind::Expired)
+        })
+        .count();
+    let changed = findings.iter().filter(|f| f.exception.is_some()).count() - expired;
+    if approved + expired + changed == 0 {
+        return None;
+    }
+    Some(match lang {
+        Lang::Zh => format!(
+            "已批准的差异{approved}条（不计入）；例外已到期{expired}条、批准值已变化{changed}条，这些问题照常报告（qingdan exceptions --check 列出未用和到期的例外）"
+        ),
+        Lang::En => format!(
+            "{approved} approved deviations (not counted); {expired} findings whose exception expired and {changed} whose approved value changed are reported as usual (qingdan exceptions --check lists unused and expired exceptions)"
+        ),
     })
 }
 
@@ -369,6 +428,8 @@ pub enum Command {
     Diff(diff::Args),
     /// Show what was read from a dataset / 查看数据集读取情况。
     Inspect(inspect::Args),
+    /// Check an exceptions file: expired, unused and changed approvals / 检查例外文件。
+    Exceptions(exceptions::Args),
     /// List the rules, or explain one (qingdan rules QD101) / 列出或解释检查规则。
     Rules(rules::Args),
     /// Generate a realistic dataset with recorded faults / 生成带已知问题的示例数据。
@@ -456,6 +517,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Review(args) => review::run(args, &cli.global),
         Command::Diff(args) => diff::run(args, &cli.global),
         Command::Inspect(args) => inspect::run(args, &cli.global),
+        Command::Exceptions(args) => exceptions::run(args, &cli.global),
         Command::Rules(args) => rules::run(args, &cli.global),
         Command::Gen(args) => gen::run(args, &cli.global),
         Command::Fix(args) => fix::run(args, &cli.global),

@@ -46,6 +46,10 @@ pub struct Args {
     /// Force the CSV encoding (utf-8, gbk, gb18030) / 指定 CSV 编码。
     #[arg(long, value_name = "E")]
     pub encoding: Option<String>,
+    /// Approved local deviations (CSV or TOML; docs/CLI.md): the findings they name with their
+    /// value return no item and are listed apart / 已批准的差异（例外文件）：不作为退回理由。
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Option<PathBuf>,
 }
 
 /// Runs `qingdan review`.
@@ -54,6 +58,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let standard_path = super::dataset_path(&args.standard, global.lang);
     let mut inputs = vec![list_path.as_path(), standard_path.as_path()];
     inputs.extend(args.rules.as_deref());
+    inputs.extend(args.exceptions.as_deref());
     super::output_not_input(args.output.as_deref(), "-o", &inputs)?;
     // A report onto an input is refused before its format is looked at.
     let format = super::output_format(
@@ -66,6 +71,8 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     let rules_dir = args.rules.as_deref();
     let review_cfg = crate::review::ReviewConfig::load(rules_dir)?;
     let check_cfg = crate::check::CheckConfig::load(rules_dir)?;
+    let exceptions = super::read_exceptions(args.exceptions.as_deref())?;
+    let today = super::today()?;
 
     let level =
         args.level.or_else(|| args.jurisdiction.as_deref().and_then(Level::from_division_code));
@@ -90,7 +97,10 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     crate::load::require_items(&list)?;
     crate::load::require_items(&standard)?;
 
-    let report = crate::check::run_grouped(&list, Some(&standard), &check_cfg);
+    let mut report = crate::check::run_grouped(&list, Some(&standard), &check_cfg);
+    if let Some(ex) = &exceptions {
+        crate::exceptions::apply(&mut report.findings, ex, &today);
+    }
     // Rows are keyed as check grouped them, so that its findings land on the rows they are about.
     let keys = crate::review::keys(&list, &standard, &report);
     let review = crate::review::review(&list, &standard, &keys, &report.findings, &review_cfg);
@@ -153,6 +163,9 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         }
     }
     if !global.quiet {
+        if let Some(line) = super::exceptions_line(&report.findings, global.lang) {
+            eprintln!("{}{line}", global.lang.pick("qingdan review：", "qingdan review: "));
+        }
         for n in &notes {
             eprintln!("{}{n}", global.lang.pick("qingdan review：", "qingdan review: "));
         }

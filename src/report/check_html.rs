@@ -17,7 +17,7 @@ use crate::check::variants::{HeatRow, View};
 use crate::check::CheckReport;
 use crate::model::{Field, Finding, Severity};
 
-use super::findings::item_label;
+use super::findings::{approval_text, approved_heading, exception_note, item_label};
 use super::html::{esc, filter_box, page_with, tile};
 use super::message::message;
 use super::Lang;
@@ -245,10 +245,15 @@ pub fn check_page(p: &CheckPage) -> String {
         esc(lang.pick("差异对照", "Variants")),
         esc(lang.pick("按区划", "By jurisdiction")),
         esc(lang.pick("按部门", "By department")),
-        if p.baseline.is_some() {
-            format!("<a href=\"#resolved\">{}</a>", esc(lang.pick("已解决", "Resolved")))
-        } else {
-            String::new()
+        {
+            let mut extra = String::new();
+            if r.approved() > 0 {
+                extra.push_str(&format!("<a href=\"#approved\">{}</a>", esc(approved_heading(lang))));
+            }
+            if p.baseline.is_some() {
+                extra.push_str(&format!("<a href=\"#resolved\">{}</a>", esc(lang.pick("已解决", "Resolved"))));
+            }
+            extra
         }
     );
 
@@ -260,10 +265,20 @@ pub fn check_page(p: &CheckPage) -> String {
     for s in [Severity::Error, Severity::Warning, Severity::Info] {
         tile(&mut b, s.as_str(), &r.count(s).to_string(), sev_name(s, lang));
     }
+    if r.approved() > 0 {
+        tile(&mut b, "", &r.approved().to_string(), approved_heading(lang));
+    }
     if let Some(c) = p.baseline {
         tile(&mut b, "new", &c.new_count().to_string(), lang.pick("新增", "new"));
         tile(&mut b, "", &c.resolved.len().to_string(), lang.pick("已解决", "resolved"));
         tile(&mut b, "", &c.persisting().to_string(), lang.pick("持续", "persisting"));
+        for d in crate::baseline::AGES {
+            let label = match lang {
+                Lang::Zh => format!("超过{d}天"),
+                Lang::En => format!("older than {d} days"),
+            };
+            tile(&mut b, "", &c.older_than(d).to_string(), &label);
+        }
     }
     b.push_str("</div>");
     if let Some(c) = p.baseline {
@@ -278,6 +293,7 @@ pub fn check_page(p: &CheckPage) -> String {
     variant_tables(&mut b, v, lang);
     by_jurisdiction(&mut b, p, &item_anchor);
     by_department(&mut b, v, lang);
+    approved(&mut b, r, lang);
     if let Some(c) = p.baseline {
         resolved(&mut b, c, lang);
     }
@@ -635,8 +651,14 @@ fn by_jurisdiction(b: &mut String, p: &CheckPage, item_anchor: &BTreeMap<&str, u
         v.heat.iter().enumerate().map(|(i, row)| (&*row.code, i)).collect();
     let _ = write!(b, "<h2 id=\"by-j\">{}</h2>", esc(lang.pick("按区划", "By jurisdiction")));
     let mut by_j: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, f) in r.findings.iter().enumerate() {
+    // Approved deviations are listed apart (`approved`), never among the findings.
+    for (i, f) in r.findings.iter().enumerate().filter(|(_, f)| f.approved.is_none()) {
         by_j.entry(f.jurisdiction.as_deref().unwrap_or("")).or_default().push(i);
+    }
+    // The oldest unresolved findings first in each jurisdiction (then in report order).
+    let age = |i: &usize| r.findings[*i].since.as_ref().map(|s| s.age_days).unwrap_or(0);
+    for idx in by_j.values_mut() {
+        idx.sort_by_key(|i| (std::cmp::Reverse(age(i)), *i));
     }
     let status = |i: usize| -> String {
         match p.baseline.and_then(|c| c.status.get(i)) {
@@ -647,6 +669,19 @@ fn by_jurisdiction(b: &mut String, p: &CheckPage, item_anchor: &BTreeMap<&str, u
                 format!("<td>{}</td>", esc(lang.pick("持续", "persisting")))
             }
             None => String::new(),
+        }
+    };
+    let since = |f: &Finding| -> String {
+        match (p.baseline, f.since.as_deref()) {
+            (Some(_), Some(s)) => {
+                let days = match lang {
+                    Lang::Zh => format!("{}天", s.age_days),
+                    Lang::En => format!("{} d", s.age_days),
+                };
+                format!("<td>{} ({})</td>", esc(&s.first_seen), esc(&days))
+            }
+            (Some(_), None) => "<td></td>".to_string(),
+            (None, _) => String::new(),
         }
     };
     let mut head = format!("<table><tr><th>{}</th>", esc(lang.pick("部门", "Department")));
@@ -661,6 +696,7 @@ fn by_jurisdiction(b: &mut String, p: &CheckPage, item_anchor: &BTreeMap<&str, u
     }
     if p.baseline.is_some() {
         let _ = write!(head, "<th>{}</th>", esc(lang.pick("状态", "Status")));
+        let _ = write!(head, "<th>{}</th>", esc(lang.pick("首次发现", "First seen")));
     }
     head.push_str("</tr>");
     let row = |b: &mut String, j: &str, i: usize, f: &Finding| {
@@ -672,15 +708,16 @@ fn by_jurisdiction(b: &mut String, p: &CheckPage, item_anchor: &BTreeMap<&str, u
         };
         let _ = write!(
             b,
-            "<tr class=\"f\"><td>{}</td><td>{item_cell}</td><td>{}</td><td class=\"sev-{}\">{}</td><td>{} {}</td><td>{}</td>{}</tr>",
+            "<tr class=\"f\"><td>{}</td><td>{item_cell}</td><td>{}</td><td class=\"sev-{}\">{}</td><td>{} {}</td><td>{}</td>{}{}</tr>",
             esc(v.department(j, item)),
             esc(field_name(f.field, lang)),
             f.severity.as_str(),
             esc(sev_name(f.severity, lang)),
             esc(f.rule),
             esc(f.name),
-            esc(&message(f, lang)),
-            status(i)
+            esc(&format!("{}{}", message(f, lang), exception_note(f, lang))),
+            status(i),
+            since(f)
         );
     };
     // An index of the sections below, each a link.
@@ -758,6 +795,49 @@ fn by_department(b: &mut String, v: &View, lang: Lang) {
         })
         .collect();
     folded_table(b, &head, &rows, &[1, 2, 3, 4, 5, 6], lang);
+}
+
+/// The approved deviations (`--exceptions`), apart from the findings: each with its approval.
+fn approved(b: &mut String, r: &CheckReport, lang: Lang) {
+    let list: Vec<&Finding> = r.findings.iter().filter(|f| f.approved.is_some()).collect();
+    if list.is_empty() {
+        return;
+    }
+    let _ = write!(
+        b,
+        "<h2 id=\"approved\">{} ({})</h2><table><tr>",
+        esc(approved_heading(lang)),
+        list.len()
+    );
+    for h in [
+        lang.pick("区划", "Jurisdiction"),
+        lang.pick("事项", "Item"),
+        lang.pick("字段", "Field"),
+        lang.pick("规则", "Rule"),
+        lang.pick("说明", "Message"),
+        lang.pick("批准", "Approval"),
+    ] {
+        let _ = write!(b, "<th>{}</th>", esc(h));
+    }
+    b.push_str("</tr>");
+    for f in list {
+        let j = f.jurisdiction.as_deref().unwrap_or("");
+        let name = r.names.get(j).map(|s| &**s).unwrap_or("");
+        let approval = f.approved.as_deref().map(|a| approval_text(a, lang)).unwrap_or_default();
+        let _ = write!(
+            b,
+            "<tr class=\"f\"><td>{} {}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td></tr>",
+            esc(j),
+            esc(name),
+            esc(&item_label(f.item.as_deref(), f.item_name.as_deref())),
+            esc(field_name(f.field, lang)),
+            esc(f.rule),
+            esc(f.name),
+            esc(&message(f, lang)),
+            esc(&approval)
+        );
+    }
+    b.push_str("</table>");
 }
 
 fn resolved(b: &mut String, c: &Comparison, lang: Lang) {

@@ -35,16 +35,32 @@ pub fn render(
     for s in [Severity::Error, Severity::Warning, Severity::Info] {
         rows.push(vec![lang.pick(s.zh(), s.as_str()).into(), Cell::from(report.count(s))]);
     }
+    if report.approved() > 0 {
+        rows.push(vec![
+            super::findings::approved_heading(lang).into(),
+            Cell::from(report.approved()),
+        ]);
+    }
     if let Some(c) = baseline {
         rows.push(vec![lang.pick("新增", "New").into(), Cell::from(c.new_count())]);
         rows.push(vec![lang.pick("已解决", "Resolved").into(), Cell::from(c.resolved.len())]);
         rows.push(vec![lang.pick("持续", "Persisting").into(), Cell::from(c.persisting())]);
+        for d in crate::baseline::AGES {
+            let label = match lang {
+                Lang::Zh => format!("超过{d}天"),
+                Lang::En => format!("Older than {d} days"),
+            };
+            rows.push(vec![Cell::from(label), Cell::from(c.older_than(d))]);
+        }
     }
     summary.table(&[lang.pick("项目", "Measure"), lang.pick("数量", "Count")], &rows, false)?;
     // Findings per field and severity.
     let mut per_field = Vec::new();
     for f in Field::ALL {
-        let n = |s| report.findings.iter().filter(|x| x.field == f && x.severity == s).count();
+        let n = |s| {
+            let of = |x: &&crate::model::Finding| x.field == f && x.severity == s;
+            report.findings.iter().filter(|x| x.approved.is_none()).filter(of).count()
+        };
         let (e, w, i) = (n(Severity::Error), n(Severity::Warning), n(Severity::Info));
         if e + w + i > 0 {
             per_field.push(vec![
@@ -83,11 +99,15 @@ pub fn render(
     ];
     if baseline.is_some() {
         headers.push(lang.pick("状态", "Status"));
+        headers.push(lang.pick("首次发现", "First seen"));
+        headers.push(lang.pick("已持续天数", "Age (days)"));
     }
     let mut rows: Vec<Vec<String>> = report
         .findings
         .iter()
         .enumerate()
+        // Approved deviations have a sheet of their own.
+        .filter(|(_, f)| f.approved.is_none())
         .map(|(i, f)| {
             let j = f.jurisdiction.as_deref().unwrap_or("");
             let item = f.item.as_deref().unwrap_or("");
@@ -103,7 +123,11 @@ pub fn render(
                 f.name.to_string(),
                 f.expected.clone().unwrap_or_default(),
                 f.actual.clone().unwrap_or_default(),
-                super::message::message(f, lang),
+                format!(
+                    "{}{}",
+                    super::message::message(f, lang),
+                    super::findings::exception_note(f, lang)
+                ),
             ];
             if let Some(c) = baseline {
                 row.push(
@@ -114,6 +138,9 @@ pub fn render(
                     }
                     .to_string(),
                 );
+                let since = f.since.as_deref();
+                row.push(since.map(|s| s.first_seen.clone()).unwrap_or_default());
+                row.push(since.map(|s| s.age_days.to_string()).unwrap_or_default());
             }
             row
         })
@@ -164,6 +191,50 @@ pub fn render(
     )?;
 
     let mut sheets = vec![summary.finish()?, findings.finish()?, variants.finish()?];
+    if report.approved() > 0 {
+        let mut sheet = SheetWriter::new(super::findings::approved_heading(lang))?;
+        let rows: Vec<Vec<String>> = report
+            .findings
+            .iter()
+            .filter_map(|f| Some((f, f.approved.as_deref()?)))
+            .map(|(f, a)| {
+                let j = f.jurisdiction.as_deref().unwrap_or("");
+                vec![
+                    j.to_string(),
+                    report.names.get(j).map(|s| s.to_string()).unwrap_or_default(),
+                    f.item.as_deref().unwrap_or("").to_string(),
+                    f.item_name.as_deref().unwrap_or("").to_string(),
+                    field_name(f.field, lang).to_string(),
+                    f.rule.to_string(),
+                    f.actual.clone().unwrap_or_default(),
+                    super::message::message(f, lang),
+                    a.document.clone(),
+                    a.approver.clone(),
+                    a.expires.clone(),
+                    a.reason.clone(),
+                ]
+            })
+            .collect();
+        sheet.table(
+            &[
+                lang.pick("区划代码", "Jurisdiction"),
+                lang.pick("区划名称", "Jurisdiction name"),
+                lang.pick("事项编码", "Item"),
+                lang.pick("事项名称", "Item name"),
+                lang.pick("字段", "Field"),
+                lang.pick("规则", "Rule"),
+                lang.pick("实际值", "Actual"),
+                lang.pick("说明", "Message"),
+                lang.pick("批准文号", "Document"),
+                lang.pick("批准单位", "Approver"),
+                lang.pick("有效期至", "Expires"),
+                lang.pick("理由", "Reason"),
+            ],
+            &rows,
+            true,
+        )?;
+        sheets.push(sheet.finish()?);
+    }
     if let Some(c) = baseline {
         let mut resolved = SheetWriter::new(lang.pick("已解决", "Resolved"))?;
         let rows: Vec<Vec<String>> = c

@@ -29,6 +29,13 @@ struct Row<'a> {
     evidence: Option<&'a crate::model::Evidence>,
     #[serde(skip_serializing_if = "crate::model::Scope::is_row")]
     scope: crate::model::Scope,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    approved: Option<&'a crate::model::Approval>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exception: Option<&'a crate::model::Lapsed>,
+    /// `first_seen`, `first_run`, `age_days` (a run with a baseline).
+    #[serde(flatten)]
+    since: Option<&'a crate::model::Since>,
 }
 
 /// The column names of csv output (the json keys).
@@ -49,7 +56,72 @@ fn row(f: &Finding, lang: Lang) -> Row<'_> {
         caused_by: f.caused_by.as_deref(),
         evidence: f.evidence.as_deref(),
         scope: f.scope,
+        approved: f.approved.as_deref(),
+        exception: f.exception.as_deref(),
+        since: f.since.as_deref(),
     }
+}
+
+/// A finding's age in a sentence, for one reported on earlier nights: empty for a new one.
+pub(crate) fn age_note(f: &Finding, lang: Lang) -> String {
+    match f.since.as_deref() {
+        Some(s) if s.age_days > 0 => match lang {
+            Lang::Zh => format!("（已持续{}天，首次发现于{}）", s.age_days, s.first_seen),
+            Lang::En => format!(" ({} days old, first seen {})", s.age_days, s.first_seen),
+        },
+        _ => String::new(),
+    }
+}
+
+/// The heading of the approved deviations, listed apart from the findings.
+pub(crate) fn approved_heading(lang: Lang) -> &'static str {
+    lang.pick("已批准的差异", "Approved deviations")
+}
+
+/// What a lapsed exception adds to its finding's sentence: which exception, and why it no
+/// longer covers the finding. Empty when no exception lapsed.
+pub(crate) fn exception_note(f: &Finding, lang: Lang) -> String {
+    let Some(x) = f.exception.as_deref() else { return String::new() };
+    let value = if x.approved_value.is_empty() { "-" } else { &x.approved_value };
+    match (x.status, lang) {
+        (crate::model::LapseKind::Expired, Lang::Zh) => format!(
+            "（例外文件第{}行的批准（{}）已于{}到期，不再豁免）",
+            x.line, x.document, x.expires
+        ),
+        (crate::model::LapseKind::Expired, Lang::En) => format!(
+            " (the approval on line {} of the exceptions file, {}, expired on {})",
+            x.line, x.document, x.expires
+        ),
+        (crate::model::LapseKind::ValueChanged, Lang::Zh) => format!(
+            "（例外文件第{}行的批准（{}）批准的是“{value}”，现值已不同，不再豁免）",
+            x.line, x.document
+        ),
+        (crate::model::LapseKind::ValueChanged, Lang::En) => format!(
+            " (the approval on line {} of the exceptions file, {}, approved {value:?}: the value has changed)",
+            x.line, x.document
+        ),
+    }
+}
+
+/// The approval of an approved deviation in one phrase: document, approver, expiry, reason.
+pub(crate) fn approval_text(a: &crate::model::Approval, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "批准：{}（{}，有效期至{}，例外文件第{}行）：{}",
+            a.document, a.approver, a.expires, a.line, a.reason
+        ),
+        Lang::En => format!(
+            "approved: {} ({}, until {}, line {} of the exceptions file): {}",
+            a.document, a.approver, a.expires, a.line, a.reason
+        ),
+    }
+}
+
+/// The findings without the approved deviations, and the approved ones apart.
+fn split_approved(findings: &[Finding]) -> (Vec<Finding>, Vec<&Finding>) {
+    let approved: Vec<&Finding> = findings.iter().filter(|f| f.approved.is_some()).collect();
+    let loud = findings.iter().filter(|f| f.approved.is_none()).cloned().collect();
+    (loud, approved)
 }
 
 use super::message::message;
@@ -68,6 +140,18 @@ pub fn render_named(
     names: &BTreeMap<Str, Str>,
 ) -> Result<Vec<u8>> {
     match format {
+        Format::Text if findings.iter().any(|f| f.approved.is_some()) => {
+            let (loud, approved) = split_approved(findings);
+            let mut out = text(&loud, lang, names);
+            out.push_str(&approved_text(&approved, lang, names));
+            Ok(out.into_bytes())
+        }
+        Format::Md if findings.iter().any(|f| f.approved.is_some()) => {
+            let (loud, approved) = split_approved(findings);
+            let mut out = md(&loud, lang, names);
+            out.push_str(&approved_md(&approved, lang, names));
+            Ok(out.into_bytes())
+        }
         Format::Text => Ok(text(findings, lang, names).into_bytes()),
         Format::Json => {
             let rows: Vec<Row> = findings.iter().map(|f| row(f, lang)).collect();
@@ -103,12 +187,32 @@ const KEYS_ZH: [&str; 10] =
 /// The csv report in `style` (`CsvStyle`: a BOM, Chinese headers and Excel-safe codes for
 /// people; cells beginning with = + - @ prefixed with ' unless raw).
 pub fn csv(findings: &[Finding], lang: Lang, style: CsvStyle) -> Result<Vec<u8>> {
+    csv_with(findings, lang, style, false)
+}
+
+/// The csv report, with two more last columns when the run had `--exceptions`: `approved` (the
+/// approval's document number) and `exception` (a lapsed exception: `status/line/document`).
+pub fn csv_with(
+    findings: &[Finding],
+    lang: Lang,
+    style: CsvStyle,
+    exceptions: bool,
+) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(style.bom().to_vec());
     let err = |e: csv::Error| Error::Usage(format!("cannot render csv: {e}"));
     // `caused_by` (CLI.md's optional key) is the last column: rule/jurisdiction/item/field of
     // the root finding, empty for a finding that counts on its own.
-    let heads = KEYS.iter().chain(&["caused_by"]).zip(KEYS_ZH).map(|(en, zh)| style.header(en, zh));
-    w.write_record(heads).map_err(err)?;
+    let mut heads: Vec<String> = KEYS
+        .iter()
+        .chain(&["caused_by"])
+        .zip(KEYS_ZH)
+        .map(|(en, zh)| style.header(en, zh).to_string())
+        .collect();
+    if exceptions {
+        heads.push(style.header("approved", "批准文号").to_string());
+        heads.push(style.header("exception", "失效的例外").to_string());
+    }
+    w.write_record(&heads).map_err(err)?;
     for f in findings {
         let r = row(f, lang);
         let cause = f.caused_by.as_deref().map(cause_text).unwrap_or_default();
@@ -124,6 +228,23 @@ pub fn csv(findings: &[Finding], lang: Lang, style: CsvStyle) -> Result<Vec<u8>>
             style.text(&r.message),
             style.text(&cause),
         ];
+        let mut cells: Vec<_> = cells.into_iter().collect();
+        if exceptions {
+            let approved = f.approved.as_deref().map(|a| a.document.as_str()).unwrap_or("");
+            let lapsed = f
+                .exception
+                .as_deref()
+                .map(|x| {
+                    let status = match x.status {
+                        crate::model::LapseKind::Expired => "expired",
+                        crate::model::LapseKind::ValueChanged => "value-changed",
+                    };
+                    format!("{status}/{}/{}", x.line, x.document)
+                })
+                .unwrap_or_default();
+            cells.push(style.text(approved));
+            cells.push(style.text(&lapsed).into_owned().into());
+        }
         w.write_record(cells.iter().map(|c| c.as_bytes())).map_err(err)?;
     }
     w.into_inner().map_err(|e| Error::Usage(format!("cannot render csv: {e}")))
@@ -157,7 +278,7 @@ fn field_word(f: Field, lang: Lang) -> &'static str {
 /// Counts per field and severity: (error, warning, info).
 fn counts(findings: &[Finding]) -> BTreeMap<Field, [usize; 3]> {
     let mut map: BTreeMap<Field, [usize; 3]> = BTreeMap::new();
-    for f in findings.iter().filter(|f| f.is_root()) {
+    for f in findings.iter().filter(|f| f.counts()) {
         let e = map.entry(f.field).or_default();
         let i = match f.severity {
             Severity::Error => 0,
@@ -283,12 +404,14 @@ fn text(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String 
         };
         let _ = writeln!(
             out,
-            "    {} {}: [{} {}] {}{}",
+            "    {} {}: [{} {}] {}{}{}{}",
             severity_word(f.severity, lang),
             field_word(f.field, lang),
             f.rule,
             f.name,
             message(f, lang),
+            exception_note(f, lang),
+            age_note(f, lang),
             mark
         );
         if let Some(list) = f.is_root().then(|| under.get(&crate::model::Cause::of(f))).flatten() {
@@ -408,7 +531,84 @@ fn md(findings: &[Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String {
             f.name,
             md_cell(f.expected.as_deref().unwrap_or("")),
             md_cell(f.actual.as_deref().unwrap_or("")),
-            md_cell(&message(f, lang)),
+            md_cell(&format!(
+                "{}{}{}",
+                message(f, lang),
+                exception_note(f, lang),
+                age_note(f, lang)
+            )),
+        );
+    }
+    out
+}
+
+/// The approved deviations closing a text report: per jurisdiction and item, each with its
+/// approval. Counted for nothing.
+fn approved_text(approved: &[&Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let n = approved.len();
+    let _ = writeln!(
+        out,
+        "\n{}",
+        match lang {
+            Lang::Zh => format!("{}（{n}条，经批准，不计入汇总）", approved_heading(lang)),
+            Lang::En => format!("{} ({n}, approved: not counted)", approved_heading(lang)),
+        }
+    );
+    for f in approved {
+        let place = f.jurisdiction.as_deref().map(|j| place(j, names)).unwrap_or_default();
+        let label = item_label(f.item.as_deref(), f.item_name.as_deref());
+        let _ = writeln!(out, "  {place} {label}");
+        let _ = writeln!(
+            out,
+            "    {} {}: [{} {}] {}",
+            severity_word(f.severity, lang),
+            field_word(f.field, lang),
+            f.rule,
+            f.name,
+            message(f, lang)
+        );
+        if let Some(a) = f.approved.as_deref() {
+            let _ = writeln!(out, "      {}", approval_text(a, lang));
+        }
+    }
+    out
+}
+
+/// The approved deviations closing an md report.
+fn approved_md(approved: &[&Finding], lang: Lang, names: &BTreeMap<Str, Str>) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "\n## {} ({})\n", approved_heading(lang), approved.len());
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        lang.pick("区划", "jurisdiction"),
+        lang.pick("事项", "item"),
+        lang.pick("字段", "field"),
+        lang.pick("规则", "rule"),
+        lang.pick("实为", "actual"),
+        lang.pick("批准文号", "document"),
+        lang.pick("批准单位", "approver"),
+        lang.pick("有效期至", "expires"),
+        lang.pick("理由", "reason"),
+    );
+    for f in approved {
+        let Some(a) = f.approved.as_deref() else { continue };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} {} | {} | {} | {} | {} | {} |",
+            md_cell(&f.jurisdiction.as_deref().map(|j| place(j, names)).unwrap_or_default()),
+            md_cell(&item_label(f.item.as_deref(), f.item_name.as_deref())),
+            field_word(f.field, lang),
+            f.rule,
+            f.name,
+            md_cell(f.actual.as_deref().unwrap_or("")),
+            md_cell(&a.document),
+            md_cell(&a.approver),
+            md_cell(&a.expires),
+            md_cell(&a.reason),
         );
     }
     out
@@ -433,6 +633,9 @@ mod tests {
             caused_by: None,
             evidence: None,
             scope: Default::default(),
+            approved: None,
+            exception: None,
+            since: None,
         }
     }
 

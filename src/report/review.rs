@@ -38,14 +38,16 @@ pub fn render_opinion(
     style: CsvStyle,
 ) -> Result<Vec<u8>> {
     match format {
-        Format::Text => Ok(text(review, lang).into_bytes()),
+        Format::Text => Ok((text(review, lang) + &approved_text(review, lang, false)).into_bytes()),
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&to_json(review, lang))
                 .map_err(|e| Error::Usage(e.to_string()))?;
             s.push('\n');
             Ok(s.into_bytes())
         }
-        Format::Md => Ok(markdown(review, lang).into_bytes()),
+        Format::Md => {
+            Ok((markdown(review, lang) + &approved_text(review, lang, true)).into_bytes())
+        }
         Format::Csv => csv(review, lang, style),
         Format::Xlsx => xlsx(review, opinion),
         Format::Jsonl | Format::Html => Err(Error::Usage(format!(
@@ -56,6 +58,39 @@ pub fn render_opinion(
             }
         ))),
     }
+}
+
+/// The approved deviations closing a text or md review: each with its approval; empty when
+/// there are none.
+fn approved_text(review: &Review, lang: Lang, md: bool) -> String {
+    if review.approved.is_empty() {
+        return String::new();
+    }
+    let head = super::findings::approved_heading(lang);
+    let n = review.approved.len();
+    let mut out = match (md, lang) {
+        (true, _) => format!("\n## {head} ({n})\n\n"),
+        (false, Lang::Zh) => format!("\n{head}（{n}条，经批准，不作为退回或建议理由）\n"),
+        (false, Lang::En) => format!("\n{head} ({n}, approved: neither returned nor advised)\n"),
+    };
+    for r in &review.approved {
+        let f = &r.finding;
+        let approval = f
+            .approved
+            .as_deref()
+            .map(|a| super::findings::approval_text(a, lang))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{}{} {} [{}] {}；{approval}",
+            if md { "- " } else { "  " },
+            f.jurisdiction.as_deref().unwrap_or("-"),
+            f.item.as_deref().unwrap_or("-"),
+            f.rule,
+            reason_text(r, lang),
+        );
+    }
+    out
 }
 
 fn reason_text(r: &Reason, lang: Lang) -> &str {
@@ -73,7 +108,7 @@ fn kind_text(k: ListKind, lang: Lang) -> &'static str {
 /// A finding object with CLI.md's keys; `message` is the reason as the review writes it.
 fn finding_json(r: &Reason, lang: Lang) -> Value {
     let f = &r.finding;
-    json!({
+    let mut v = json!({
         "rule": f.rule,
         "name": f.name,
         "severity": f.severity.as_str(),
@@ -83,7 +118,17 @@ fn finding_json(r: &Reason, lang: Lang) -> Value {
         "expected": f.expected,
         "actual": f.actual,
         "message": reason_text(r, lang),
-    })
+    });
+    // The optional keys of check's findings, when an exceptions file was given.
+    if let Value::Object(m) = &mut v {
+        if let Some(a) = f.approved.as_deref() {
+            m.insert("approved".into(), json!(a));
+        }
+        if let Some(x) = f.exception.as_deref() {
+            m.insert("exception".into(), json!(x));
+        }
+    }
+    v
 }
 
 fn list_json(l: &ListFinding, lang: Lang) -> Value {
@@ -133,6 +178,11 @@ pub fn to_json(review: &Review, lang: Lang) -> Value {
         by_field.insert(field.as_str().into(), json!({"return": ret, "advise": adv}));
     }
     summary.insert("by_field".into(), Value::Object(by_field));
+    if !review.approved.is_empty() {
+        summary.insert("approved".into(), json!(review.approved.len()));
+        let list = review.approved.iter().map(|r| finding_json(r, lang)).collect();
+        doc.insert("approved".into(), Value::Array(list));
+    }
     summary.insert(
         "jurisdictions".into(),
         Value::Array(
@@ -521,6 +571,9 @@ mod tests {
                 caused_by: None,
                 evidence: None,
                 scope: Default::default(),
+                approved: None,
+                exception: None,
+                since: None,
             },
             text: text.into(),
             text_en: "committed limit too long".into(),
@@ -553,6 +606,7 @@ mod tests {
         Review {
             // passed first, to show the workbook puts returned items first
             items: vec![passed, returned],
+            approved: Vec::new(),
             list: vec![ListFinding {
                 kind: ListKind::Missing,
                 action: Action::Return,

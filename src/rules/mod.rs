@@ -216,6 +216,9 @@ impl<'a> Sink<'a> {
             caused_by: None,
             evidence: None,
             scope: Default::default(),
+            approved: None,
+            exception: None,
+            since: None,
         });
     }
 

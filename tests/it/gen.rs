@@ -481,6 +481,8 @@ fn examples_are_reproduced_byte_for_byte() {
         let mut want = files(&want_dir);
         if sub.is_empty() {
             want.retain(|k, _| !k.starts_with("gbk/") && !k.starts_with("xlsx/"));
+            // Written by hand for the example region's findings, not generated (issue 18.2).
+            want.retain(|k, _| !k.starts_with("exceptions."));
         } else {
             assert_eq!(got["truth.csv"], files(&root)["truth.csv"]);
             got.retain(|k, _| k != "truth.csv" && k != "changes.csv");

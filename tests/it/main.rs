@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod determinism;
 mod diff;
+mod exceptions;
 mod fix;
 mod formats;
 mod fuzz_regressions;
