@@ -16,7 +16,7 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 
 use crate::finding::{Detail, Finding, Source};
-use crate::load::columns::{Col, Columns, Table};
+use crate::load::columns::{Col, Columns, HeaderMap, Table};
 use crate::model::{Dataset, Item};
 
 mod xlsx;
@@ -394,28 +394,16 @@ pub(crate) fn apply_csv(
     let mut skipped = Vec::new();
     let mut splices: Vec<(usize, usize, Vec<u8>)> = Vec::new();
     for e in edits {
-        let Some(map) = &map else {
-            skipped.push((e.clone(), Skip::NoColumn));
-            continue;
-        };
-        let Some(i) = map.get(e.col.col()) else {
-            skipped.push((e.clone(), Skip::NoColumn));
-            continue;
+        let (i, text) = match cell_text(map.as_ref(), e) {
+            Ok(found) => found,
+            Err(why) => {
+                skipped.push((e.clone(), why));
+                continue;
+            }
         };
         let Some(&(a, b)) = by_line.get(&e.line).and_then(|r| r.fields.get(i)) else {
             skipped.push((e.clone(), Skip::NoRow));
             continue;
-        };
-        // A coded column takes the code of the new value.
-        let text = match map.values.get(i).and_then(Option::as_ref) {
-            Some(codes) => match code_of(codes, &e.after) {
-                Some(code) => code,
-                None => {
-                    skipped.push((e.clone(), Skip::NoCode));
-                    continue;
-                }
-            },
-            None => e.after.clone(),
         };
         let was_quoted = body.get(a) == Some(&b'"');
         let needs = text.bytes().any(|c| c == delimiter || matches!(c, b'"' | b'\n' | b'\r'));
@@ -444,6 +432,18 @@ pub(crate) fn apply_csv(
     }
     out.extend_from_slice(bytes.get(at..).unwrap_or_default());
     (out, skipped)
+}
+
+/// The column an edit writes under the header `map`, and the text it writes there (a coded
+/// column takes the code of the new value).
+fn cell_text(map: Option<&HeaderMap>, e: &Edit) -> Result<(usize, String), Skip> {
+    let map = map.ok_or(Skip::NoColumn)?;
+    let i = map.get(e.col.col()).ok_or(Skip::NoColumn)?;
+    let text = match map.values.get(i).and_then(Option::as_ref) {
+        Some(codes) => code_of(codes, &e.after).ok_or(Skip::NoCode)?,
+        None => e.after.clone(),
+    };
+    Ok((i, text))
 }
 
 /// The code a coded column (a system export's digits) writes for `value` (the smallest, when

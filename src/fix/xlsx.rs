@@ -36,23 +36,12 @@ pub(crate) fn apply(
     let mut skipped = Vec::new();
     let mut splices: Vec<(usize, usize, String)> = Vec::new();
     for e in edits {
-        let Some(map) = &map else {
-            skipped.push((e.clone(), Skip::NoColumn));
-            continue;
-        };
-        let Some(i) = map.get(e.col.col()) else {
-            skipped.push((e.clone(), Skip::NoColumn));
-            continue;
-        };
-        let text = match map.values.get(i).and_then(Option::as_ref) {
-            Some(codes) => match super::code_of(codes, &e.after) {
-                Some(code) => code,
-                None => {
-                    skipped.push((e.clone(), Skip::NoCode));
-                    continue;
-                }
-            },
-            None => e.after.clone(),
+        let (i, text) = match super::cell_text(map.as_ref(), e) {
+            Ok(found) => found,
+            Err(why) => {
+                skipped.push((e.clone(), why));
+                continue;
+            }
         };
         let reference = format!("{}{}", column_name(i), e.line);
         match cells.cell.get(reference.as_str()) {
