@@ -157,9 +157,7 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     };
     if is_book {
         crate::output::write_atomic(out, &fixed)?;
-        let log = change_log_path(out);
-        let log_bytes = crate::fix::change_log_csv(&applied, &skipped, &items.file);
-        crate::output::write_atomic(&log, &log_bytes)?;
+        let log = write_logs(out, &applied, &skipped, &items.file)?;
         summary(lang, global.quiet, &applied, &skipped, Some(&log));
         return Ok(0);
     }
@@ -181,17 +179,28 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
             crate::output::write_atomic(&target, &data)?;
         }
     }
-    let log = change_log_path(out);
-    crate::output::write_atomic(
-        &log,
-        &crate::fix::change_log_csv(&applied, &skipped, &items.file),
-    )?;
+    let log = write_logs(out, &applied, &skipped, &items.file)?;
     summary(lang, global.quiet, &applied, &skipped, Some(&log));
     Ok(0)
 }
 
+/// Writes the change log beside the output, as CSV and as a workbook; returns the CSV's path.
+fn write_logs(
+    out: &Path,
+    applied: &[Edit],
+    skipped: &[(Edit, Skip)],
+    file: &str,
+) -> Result<PathBuf> {
+    let log = change_log_path(out);
+    crate::output::write_atomic(&log, &crate::fix::change_log_csv(applied, skipped, file))?;
+    let book = log.with_extension("xlsx");
+    crate::output::write_atomic(&book, &crate::fix::change_log_xlsx(applied, skipped, file)?)?;
+    Ok(log)
+}
+
 /// Where the change log of a fixed list goes: beside its folder (or workbook),
-/// `FIXED.changes.csv` (`fixed.xlsx` → `fixed.changes.csv`).
+/// `FIXED.changes.csv` (`fixed.xlsx` → `fixed.changes.csv`), and the same as a workbook,
+/// `FIXED.changes.xlsx`.
 pub fn change_log_path(out: &Path) -> PathBuf {
     let book = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     let name = if book { out.file_stem() } else { out.file_name() };

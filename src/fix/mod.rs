@@ -221,6 +221,7 @@ pub fn plan(
                 | Detail::Category { source: Source::Standard, .. }
                 | Detail::CodeCategory { category_wrong: true, .. }
                 | Detail::Repealed { .. }
+                | Detail::Laws { source: Source::Standard, .. }
         );
         if !by_standard || named_by_match.contains(&(j.to_string(), item.to_string())) {
             continue;
@@ -241,11 +242,28 @@ pub fn plan(
             ("QD305", Detail::Repealed { title, replaced_by: Some(by), .. })
                 if opts.unsafe_fixes =>
             {
-                let basis = row.body.basis.raw.to_string();
+                let basis = current_basis(&edits, row);
                 let (old, new) = (format!("《{title}》"), format!("《{}》", by.title));
                 if basis.contains(&old) {
                     let after = basis.replace(&old, &new);
-                    add(&mut edits, row, f, ColKey::Basis, after, false, Some("条款请核对"));
+                    basis_edit(&mut edits, &add, row, f, after, "条款请核对");
+                }
+            }
+            ("QD301", Detail::Laws { titles, .. }) if opts.unsafe_fixes => {
+                // The standard's references to the missing laws, as the standard writes them.
+                let mut cited: Vec<&str> = Vec::new();
+                let parts = expected.split(['；', ';', '\n']).map(str::trim);
+                for part in parts.filter(|p| !p.is_empty()) {
+                    if titles.iter().any(|t| part.contains(t.as_str())) && !cited.contains(&part) {
+                        cited.push(part);
+                    }
+                }
+                if !cited.is_empty() {
+                    let basis = current_basis(&edits, row);
+                    let basis = basis.trim_end();
+                    let sep = if basis.trim().is_empty() { "" } else { "；" };
+                    let after = format!("{basis}{sep}{}", cited.join("；"));
+                    basis_edit(&mut edits, &add, row, f, after, "依据按标准目录补全，请核对");
                 }
             }
             _ => {}
@@ -257,6 +275,47 @@ pub fn plan(
     let mut out: Vec<Edit> = edits.into_values().collect();
     out.sort();
     out
+}
+
+/// The row's basis as the edits so far leave it.
+fn current_basis(edits: &FxHashMap<(u64, ColKey), Edit>, row: &Item) -> String {
+    match edits.get(&(row.line, ColKey::Basis)) {
+        Some(e) => e.after.clone(),
+        None => row.body.basis.raw.to_string(),
+    }
+}
+
+/// An unsafe edit of the row's basis to `after`: a new edit, or the one already there (a repealed
+/// law replaced and a missing one added are one cell) taking both rules and notes.
+fn basis_edit(
+    edits: &mut FxHashMap<(u64, ColKey), Edit>,
+    add: &impl Fn(
+        &mut FxHashMap<(u64, ColKey), Edit>,
+        &Item,
+        &Finding,
+        ColKey,
+        String,
+        bool,
+        Option<&'static str>,
+    ),
+    row: &Item,
+    f: &Finding,
+    after: String,
+    note: &'static str,
+) {
+    match edits.get_mut(&(row.line, ColKey::Basis)) {
+        Some(e) => {
+            e.after = after;
+            e.safe = false;
+            e.rule = match (e.rule, f.rule) {
+                ("QD305", "QD301") => "QD305+QD301",
+                ("QD301", "QD305") => "QD301+QD305",
+                (r, _) => r,
+            };
+            e.note = Some("条款请核对；依据按标准目录补全，请核对");
+        }
+        None => add(edits, row, f, ColKey::Basis, after, false, Some(note)),
+    }
 }
 
 /// Formatting-only differences from the standard's spelling, as edits (rule `normalise`): a row
@@ -543,50 +602,74 @@ fn unquote(s: &str) -> String {
     }
 }
 
-/// The change log as CSV (UTF-8 with a BOM, for Excel): one row per edit, applied or not.
-pub fn change_log_csv(applied: &[Edit], skipped: &[(Edit, Skip)], file: &str) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let _ = w.write_record([
-        "区划代码",
-        "事项编码",
-        "事项名称",
-        "文件",
-        "行",
-        "字段",
-        "修改前",
-        "修改后",
-        "规则",
-        "类别",
-        "状态",
-        "说明",
-    ]);
+/// The change log's header (zh).
+const LOG_HEADER: [&str; 12] = [
+    "区划代码",
+    "事项编码",
+    "事项名称",
+    "文件",
+    "行",
+    "字段",
+    "修改前",
+    "修改后",
+    "规则",
+    "类别",
+    "状态",
+    "说明",
+];
+
+/// The change log's rows: every edit, applied ones first, then those that could not be written.
+fn log_rows(applied: &[Edit], skipped: &[(Edit, Skip)], file: &str) -> Vec<[String; 12]> {
     let rows = applied.iter().map(|e| (e, None)).chain(skipped.iter().map(|(e, s)| (e, Some(*s))));
-    for (e, skip) in rows {
-        let line = e.line.to_string();
-        let kind = if e.safe { "安全" } else { "不安全" };
-        let state = if skip.is_some() { "未修改" } else { "已修改" };
+    rows.map(|(e, skip)| {
         let note = match skip {
             Some(s) => s.zh(),
             None => e.note.unwrap_or(""),
         };
-        let _ = w.write_record([
-            e.jurisdiction.as_str(),
-            e.item.as_str(),
-            e.item_name.as_str(),
-            file,
-            line.as_str(),
-            e.field_zh(),
-            e.before.as_str(),
-            e.after.as_str(),
-            e.rule,
-            kind,
-            state,
-            note,
-        ]);
+        [
+            e.jurisdiction.clone(),
+            e.item.clone(),
+            e.item_name.clone(),
+            file.to_string(),
+            e.line.to_string(),
+            e.field_zh().to_string(),
+            e.before.clone(),
+            e.after.clone(),
+            e.rule.to_string(),
+            if e.safe { "安全" } else { "不安全" }.to_string(),
+            if skip.is_some() { "未修改" } else { "已修改" }.to_string(),
+            note.to_string(),
+        ]
+    })
+    .collect()
+}
+
+/// The change log as CSV (UTF-8 with a BOM, for Excel): one row per edit, applied or not.
+pub fn change_log_csv(applied: &[Edit], skipped: &[(Edit, Skip)], file: &str) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let _ = w.write_record(LOG_HEADER);
+    for row in log_rows(applied, skipped, file) {
+        let _ = w.write_record(&row);
     }
     let mut out = b"\xEF\xBB\xBF".to_vec();
     out.extend(w.into_inner().unwrap_or_default());
     out
+}
+
+/// The change log as a workbook (one sheet 修改记录, cells written as text).
+pub fn change_log_xlsx(
+    applied: &[Edit],
+    skipped: &[(Edit, Skip)],
+    file: &str,
+) -> crate::error::Result<Vec<u8>> {
+    use crate::report::xlsx::{save, Cell, SheetWriter};
+    let mut sheet = SheetWriter::new("修改记录")?;
+    let rows: Vec<Vec<Cell>> = log_rows(applied, skipped, file)
+        .into_iter()
+        .map(|r| r.into_iter().map(Cell::Text).collect())
+        .collect();
+    sheet.table(&LOG_HEADER, &rows, true)?;
+    save(rust_xlsxwriter::Workbook::new(), vec![sheet.finish()?])
 }
 
 /// True when `path` is a dataset folder `fix` can write back (CSV files; not a workbook).

@@ -71,13 +71,15 @@ fn fixed_findings_are_gone_and_nothing_else_changes() {
     ]);
     assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("已修正22处（安全20处，不安全2处）"), "{stderr}");
+    assert!(stderr.contains("已修正23处（安全20处，不安全3处）"), "{stderr}");
     // Every other file is the same bytes.
     for name in ["jurisdictions.csv", "steps.csv", "materials.csv"] {
         assert_eq!(std::fs::read(list.join(name)).unwrap(), std::fs::read(out.join(name)).unwrap());
     }
     let log = change_log(&tmp.path().join("fixed.changes.csv"));
-    assert_eq!(log.len(), 22);
+    assert_eq!(log.len(), 23);
+    // The same log as a workbook beside it.
+    assert!(tmp.path().join("fixed.changes.xlsx").is_file());
     // One log row per changed line of items.csv (no two edits of this list share a row).
     let before = std::fs::read(list.join("items.csv")).unwrap();
     let after = std::fs::read(out.join("items.csv")).unwrap();
@@ -87,17 +89,20 @@ fn fixed_findings_are_gone_and_nothing_else_changes() {
     // The edits named: a code found by name, the standard's name, and an unsafe one marked.
     assert!(log.iter().any(|r| r[0] == "450102" && r[8] == "QD106" && r[7] == "000507002000"));
     assert!(log.iter().any(|r| r[8] == "QD101" && r[7] == "劳务派遣经营许可" && r[9] == "安全"));
-    assert!(log.iter().any(|r| r[8] == "QD305"
+    // A repealed law replaced and a missing one added in one cell: one edit, both rules.
+    assert!(log.iter().any(|r| r[8] == "QD301+QD305"
         && r[9] == "不安全"
-        && r[11] == "条款请核对"
-        && r[7].contains("《中华人民共和国民法典（合同编）》")));
+        && r[11].contains("条款请核对")
+        && r[7].contains("《中华人民共和国民法典（合同编）》")
+        && r[7].contains("《中华人民共和国退役军人保障法》")));
     // The round trip: no finding that was fixed comes back.
     let (was, now) = (findings(&list), findings(&out));
     for r in &log {
-        let (rule, j, item) = (&r[8], &r[0], &r[1]);
-        if rule != "normalise" {
-            assert!(was.contains(&(rule.clone(), j.clone(), item.clone())), "{r:?}");
-            assert!(!now.contains(&(rule.clone(), j.clone(), item.clone())), "{r:?} still found");
+        let (j, item) = (&r[0], &r[1]);
+        for rule in r[8].split('+').filter(|rule| *rule != "normalise") {
+            let key = (rule.to_string(), j.clone(), item.clone());
+            assert!(was.contains(&key), "{r:?}");
+            assert!(!now.contains(&key), "{r:?} still found");
         }
     }
     assert!(now.is_subset(&was), "the fix brought new findings: {:?}", now.difference(&was));
