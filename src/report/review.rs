@@ -537,7 +537,52 @@ fn xlsx(review: &Review, opinion: &Opinion) -> Result<Vec<u8>> {
     let mut list = SheetWriter::new("缺失及未知事项")?;
     list.table(&LIST_HEADERS_ZH, &list_rows(review, lang), true)?;
 
-    workbook_bytes(vec![summary.finish()?, items.finish()?, list.finish()?])
+    let mut sheets = vec![summary.finish()?, items.finish()?, list.finish()?];
+    // The approved deviations (`--exceptions`), listed apart: neither returned nor advised.
+    if !review.approved.is_empty() {
+        let mut approved = SheetWriter::new(super::findings::approved_heading(lang))?;
+        let rows: Vec<Vec<Cell>> = review
+            .approved
+            .iter()
+            .map(|r| {
+                let f = &r.finding;
+                let a = f.approved.as_deref();
+                let get = |pick: fn(&crate::finding::Approval) -> &str| {
+                    Cell::from(a.map(pick).unwrap_or(""))
+                };
+                vec![
+                    Cell::from(f.jurisdiction.as_deref().unwrap_or("")),
+                    Cell::from(f.item.as_deref().unwrap_or("")),
+                    Cell::from(f.item_name.as_deref().unwrap_or("")),
+                    Cell::from(f.field.zh()),
+                    Cell::from(f.rule),
+                    Cell::from(reason_text(r, lang)),
+                    get(|a| &a.document),
+                    get(|a| &a.approver),
+                    get(|a| &a.expires),
+                    get(|a| &a.reason),
+                ]
+            })
+            .collect();
+        approved.table(
+            &[
+                "区划代码",
+                "事项编码",
+                "事项名称",
+                "字段",
+                "规则",
+                "问题",
+                "批准文号",
+                "批准单位",
+                "有效期至",
+                "批准理由",
+            ],
+            &rows,
+            true,
+        )?;
+        sheets.push(approved.finish()?);
+    }
+    workbook_bytes(sheets)
 }
 
 #[cfg(test)]

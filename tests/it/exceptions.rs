@@ -421,3 +421,38 @@ fn an_older_baseline_dates_its_findings_to_its_file() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains(&format!("{}:1:", s(&bad))), "{}", stderr(&o));
 }
+
+/// The 审核意见 workbook lists the approved deviations on a sheet of their own, with their
+/// approvals; they are on no other sheet's verdicts.
+#[test]
+fn the_review_workbook_lists_approved_deviations_apart() {
+    use calamine::Reader;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("review.xlsx");
+    let o = run_on(
+        "2026-12-01",
+        &[
+            "-q",
+            "review",
+            &region(),
+            "--standard",
+            &standard(),
+            "--exceptions",
+            &example("csv"),
+            "--format",
+            "xlsx",
+            "-o",
+            s(&out),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    assert_eq!(book.sheet_names(), vec!["汇总", "事项审核意见", "缺失及未知事项", "已批准的差异"]);
+    let sheet = book.worksheet_range("已批准的差异").unwrap();
+    let rows: Vec<Vec<String>> =
+        sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows.len(), 4, "a header and the three approved: {rows:?}");
+    assert!(rows
+        .iter()
+        .any(|r| r[0] == "450103" && r[4] == "QD001" && r[6] == "南司发〔2026〕15号"));
+}
