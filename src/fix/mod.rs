@@ -56,6 +56,7 @@ pub struct Edit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum ColKey {
     Code,
+    ImplementationCode,
     Name,
     Category,
     Basis,
@@ -68,6 +69,7 @@ impl ColKey {
     fn col(self) -> Col {
         match self {
             ColKey::Code => Col::Code,
+            ColKey::ImplementationCode => Col::ImplementationCode,
             ColKey::Name => Col::Name,
             ColKey::Category => Col::Category,
             ColKey::Basis => Col::Basis,
@@ -80,6 +82,7 @@ impl ColKey {
     fn word(self) -> &'static str {
         match self {
             ColKey::Code => "code",
+            ColKey::ImplementationCode => "implementation_code",
             ColKey::Name => "name",
             ColKey::Category => "category",
             ColKey::Basis => "basis",
@@ -93,6 +96,7 @@ impl ColKey {
     pub fn zh(self) -> &'static str {
         match self {
             ColKey::Code => "事项编码",
+            ColKey::ImplementationCode => "实施编码",
             ColKey::Name => "事项名称",
             ColKey::Category => "事项类型",
             ColKey::Basis => "设定依据",
@@ -206,6 +210,16 @@ pub fn plan(
             if let Some(row) = rows.one_by_name(j, row_name, &code) {
                 named_by_match.insert((j.to_string(), item.to_string()));
                 add(&mut edits, row, f, ColKey::Code, item.to_string(), true, None);
+                // The 实施编码 embedding the wrong code (its last 12 or so characters) takes the
+                // right one too.
+                let (old, imp) = (row.code.raw.trim(), raw_of(row, ColKey::ImplementationCode));
+                if !old.is_empty() && old != item {
+                    if let Some(at) = imp.rfind(old) {
+                        let fixed = format!("{}{item}{}", &imp[..at], &imp[at + old.len()..]);
+                        let note = Some("实施编码中的基本编码随之修正");
+                        add(&mut edits, row, f, ColKey::ImplementationCode, fixed, true, note);
+                    }
+                }
             }
         }
     }
@@ -360,6 +374,9 @@ fn normalise(
 fn raw_of(row: &Item, col: ColKey) -> String {
     match col {
         ColKey::Code => row.code.raw.to_string(),
+        ColKey::ImplementationCode => {
+            row.implementation_code.as_ref().map(|c| c.raw.to_string()).unwrap_or_default()
+        }
         ColKey::Name => row.name.raw.to_string(),
         ColKey::Category => row.body.category_raw.to_string(),
         ColKey::Basis => row.body.basis.raw.to_string(),

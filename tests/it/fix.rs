@@ -321,3 +321,38 @@ fn a_real_export_fixed_against_itself_is_the_export_again() {
         ("tasks.csv", "2", "QD101")
     );
 }
+
+/// On a generated list with the shapes of real ones (gen --realistic: codeless rows, near-twin
+/// names, 办理项, platform limits, quoted multi-line bases, CRLF), a check of the fixed list finds
+/// nothing it did not find before and none of what was fixed; a wrong code's 实施编码 is fixed
+/// with it.
+#[test]
+fn a_realistic_list_fixed_brings_no_new_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let gen = qingdan(&["-q", "gen", "--small", "--realistic", "--seed", "5", "-o", s(&data)]);
+    assert_eq!(gen.status.code(), Some(0), "{}", String::from_utf8_lossy(&gen.stderr));
+    let (list, std) = (data.join("region"), data.join("standard"));
+    let out = tmp.path().join("fixed");
+    let run = qingdan(&["fix", s(&list), "--standard", s(&std), "-o", s(&out)]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let log = change_log(&tmp.path().join("fixed.changes.csv"));
+    assert!(log.iter().any(|r| r[5] == "实施编码" && r[8] == "QD107"), "{log:?}");
+    let check = |p: &Path| {
+        let o = qingdan(&["-q", "check", s(p), "--standard", s(&std), "--format", "jsonl"]);
+        String::from_utf8(o.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let t = |k: &str| v[k].as_str().unwrap_or("").to_string();
+                (t("rule"), t("jurisdiction"), t("item"))
+            })
+            .collect::<BTreeSet<_>>()
+    };
+    let (before, after) = (check(&list), check(&out));
+    assert!(after.is_subset(&before), "new: {:?}", after.difference(&before));
+    for r in &log {
+        assert!(!after.contains(&(r[8].clone(), r[0].clone(), r[1].clone())), "{r:?} still found");
+    }
+}
