@@ -20,8 +20,12 @@ fn s(p: &Path) -> &str {
 
 /// (rule, jurisdiction, item) of every finding of a check against the examples' standard.
 fn findings(list: &Path) -> BTreeSet<(String, String, String)> {
-    let std = root().join("examples/standard");
-    let out = qingdan(&["-q", "check", s(list), "--standard", s(&std), "--format", "jsonl"]);
+    findings_against(list, &root().join("examples/standard"))
+}
+
+/// (rule, jurisdiction, item) of every finding of a check of `list` against `std`.
+fn findings_against(list: &Path, std: &Path) -> BTreeSet<(String, String, String)> {
+    let out = qingdan(&["-q", "check", s(list), "--standard", s(std), "--format", "jsonl"]);
     assert!(out.status.code().unwrap() <= 1, "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout)
         .unwrap()
@@ -271,21 +275,7 @@ fn a_workbook_is_fixed_in_place_of_its_cells() {
         })
         .collect();
     assert_eq!(changed, vec!["xl/worksheets/sheet2.xml"]);
-    let check = |p: &Path| {
-        let o = qingdan(&["-q", "check", s(p), "--standard", s(&std), "--format", "jsonl"]);
-        String::from_utf8(o.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).unwrap();
-                (
-                    v["rule"].as_str().unwrap().to_string(),
-                    v["jurisdiction"].as_str().unwrap_or("").to_string(),
-                    v["item"].as_str().unwrap_or("").to_string(),
-                )
-            })
-            .collect::<BTreeSet<_>>()
-    };
+    let check = |p: &Path| findings_against(p, &std);
     let (before, after) = (check(&book), check(&out));
     for r in &log {
         assert!(!after.contains(&(r[8].clone(), r[0].clone(), r[1].clone())), "{r:?} still found");
@@ -338,18 +328,7 @@ fn a_realistic_list_fixed_brings_no_new_findings() {
     assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
     let log = change_log(&tmp.path().join("fixed.changes.csv"));
     assert!(log.iter().any(|r| r[5] == "实施编码" && r[8] == "QD107"), "{log:?}");
-    let check = |p: &Path| {
-        let o = qingdan(&["-q", "check", s(p), "--standard", s(&std), "--format", "jsonl"]);
-        String::from_utf8(o.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).unwrap();
-                let t = |k: &str| v[k].as_str().unwrap_or("").to_string();
-                (t("rule"), t("jurisdiction"), t("item"))
-            })
-            .collect::<BTreeSet<_>>()
-    };
+    let check = |p: &Path| findings_against(p, &std);
     let (before, after) = (check(&list), check(&out));
     assert!(after.is_subset(&before), "new: {:?}", after.difference(&before));
     for r in &log {
