@@ -17,13 +17,29 @@ pub(crate) fn split(text: &[u8], start: usize, delimiter: u8, parts: usize) -> V
     let Some(quoted) = quoted_stretches(text, start, delimiter) else {
         return vec![(start, end)];
     };
+    split_quoted(text, start, parts, &quoted)
+}
+
+/// [`split`] with the quoted stretches of `text[start..]` already known (as
+/// [`last_boundary_quoted`] gives them): the text is not scanned again.
+pub(crate) fn split_quoted(
+    text: &[u8],
+    start: usize,
+    parts: usize,
+    quoted: &[(usize, usize)],
+) -> Vec<(usize, usize)> {
+    let end = text.len();
+    let body = text.get(start..).unwrap_or_default();
+    if parts <= 1 || body.is_empty() {
+        return vec![(start.min(end), end)];
+    }
     let mut cuts = vec![start];
     for k in 1..parts {
         let target = start + body.len() / parts * k;
         let from = target.max(*cuts.last().unwrap_or(&start));
         // No record starts after the last boundary: stop there rather than look again from each
         // later target (a long last record would be rescanned once per part asked for).
-        match boundary_after(text, from, &quoted) {
+        match boundary_after(text, from, quoted) {
             Some(cut) if cut < end => {
                 if cut > *cuts.last().unwrap_or(&start) {
                     cuts.push(cut);
@@ -41,7 +57,18 @@ pub(crate) fn split(text: &[u8], start: usize, delimiter: u8, parts: usize) -> V
 /// quoting is irregular (see [`split`]). A quoted field still open at the end keeps its record
 /// out.
 pub(crate) fn last_boundary(text: &[u8], start: usize, delimiter: u8) -> Result<Option<usize>, ()> {
-    let (quoted, open) = scan_quotes(text, start, delimiter).ok_or(())?;
+    Ok(last_boundary_quoted(text, start, delimiter)?.map(|(end, _)| end))
+}
+
+/// [`last_boundary`], and the quoted stretches of the complete records before it (for
+/// [`split_quoted`]).
+#[allow(clippy::type_complexity)]
+pub(crate) fn last_boundary_quoted(
+    text: &[u8],
+    start: usize,
+    delimiter: u8,
+) -> Result<Option<(usize, Vec<(usize, usize)>)>, ()> {
+    let (mut quoted, open) = scan_quotes(text, start, delimiter).ok_or(())?;
     // Line ends after an unclosed quote are inside its field.
     let limit = open.unwrap_or(text.len());
     let mut end = limit;
@@ -53,7 +80,11 @@ pub(crate) fn last_boundary(text: &[u8], start: usize, delimiter: u8) -> Result<
         let i = quoted.partition_point(|&(o, _)| o < nl);
         match i.checked_sub(1).and_then(|j| quoted.get(j)) {
             Some(&(o, close)) if close > nl => end = o,
-            _ => return Ok(Some(nl + 1)),
+            _ => {
+                let cut = nl + 1;
+                quoted.retain(|&(_, close)| close < cut);
+                return Ok(Some((cut, quoted)));
+            }
         }
     }
 }

@@ -471,18 +471,20 @@ fn stream_utf8<V: Visitor + Send, D: Drain<V> + Send>(
     }
     let (pos, delimiter) = utf8_start(&buf, bom_allowed, report)?;
     // The first window must hold the header search rows whole (or the whole file).
-    let end = loop {
-        let end = if eof {
-            buf.len()
+    // The window's end, and the quoted stretches before it (found once: the pieces are cut by
+    // them too).
+    let (end, mut quoted) = loop {
+        let (end, quoted) = if eof {
+            (buf.len(), None)
         } else {
-            match super::chunk::last_boundary(&buf, pos, delimiter) {
-                Ok(Some(end)) => end,
-                Ok(None) => 0,
+            match super::chunk::last_boundary_quoted(&buf, pos, delimiter) {
+                Ok(Some((end, quoted))) => (end, Some(quoted)),
+                Ok(None) => (0, None),
                 Err(()) => return None,
             }
         };
         if eof || count_records(buf.get(pos..end).unwrap_or_default(), delimiter) > HEADER_SEARCH {
-            break end;
+            break (end, quoted);
         }
         eof = fill(&mut file, &mut buf)?;
     };
@@ -502,10 +504,20 @@ fn stream_utf8<V: Visitor + Send, D: Drain<V> + Send>(
     let mut next: Vec<u8> = Vec::new();
     loop {
         let stretch = buf.get(start..end)?;
+        // The stretches in the stretch's own offsets.
+        let within: Option<Vec<(usize, usize)>> = quoted.take().map(|q| {
+            q.into_iter()
+                .filter(|&(o, _)| o >= start)
+                .map(|(o, c)| (o - start, c - start))
+                .collect()
+        });
         next.clear();
         next.extend_from_slice(buf.get(end..).unwrap_or_default());
         let (read, filled) = rayon::join(
-            || body.read(stretch, line, parallel, new, &mut visitors, diags, report, drain),
+            || {
+                let q = within.as_deref();
+                body.read(stretch, line, parallel, q, new, &mut visitors, diags, report, drain)
+            },
             || if eof { Some(true) } else { fill(&mut file, &mut next) },
         );
         line = read?;
@@ -515,17 +527,17 @@ fn stream_utf8<V: Visitor + Send, D: Drain<V> + Send>(
         std::mem::swap(&mut buf, &mut next);
         start = 0;
         eof = filled?;
-        end = if eof {
-            buf.len()
+        (end, quoted) = if eof {
+            (buf.len(), None)
         } else {
-            match super::chunk::last_boundary(&buf, 0, delimiter) {
-                Ok(Some(end)) => end,
-                Ok(None) => 0,
+            match super::chunk::last_boundary_quoted(&buf, 0, delimiter) {
+                Ok(Some((end, q))) => (end, Some(q)),
+                Ok(None) => (0, None),
                 // Quoting the pieces cannot follow: the rest of the file, read whole, in one piece.
                 Err(()) => {
                     let n = file.read_to_end(&mut buf).ok()?;
                     super::count_read(n as u64);
-                    body.read(&buf, line, false, new, &mut visitors, diags, report, drain)?;
+                    body.read(&buf, line, false, None, new, &mut visitors, diags, report, drain)?;
                     return Some(visitors);
                 }
             }
@@ -675,7 +687,7 @@ fn read_mapped<V: Visitor + Send, D: Drain<V> + Send>(
     let start = pos + body.rest;
     let rest = bytes.get(start..).unwrap_or_default();
     if !parallel {
-        body.read(rest, body.line, false, new, &mut visitors, diags, report, drain)
+        body.read(rest, body.line, false, None, new, &mut visitors, diags, report, drain)
             .ok_or(Halt::Whole)?;
         return Ok(visitors);
     }
@@ -826,7 +838,7 @@ fn visit_csv<V: Visitor + Send, D: Drain<V> + Send>(
         return visitors;
     };
     let rest = text.as_bytes().get(body.rest..).unwrap_or_default();
-    body.read(rest, body.line, parallel, new, &mut visitors, diags, report, drain);
+    body.read(rest, body.line, parallel, None, new, &mut visitors, diags, report, drain);
     visitors
 }
 
@@ -936,7 +948,7 @@ fn cut_bytes(b: &[u8]) -> &[u8] {
 
 impl Body {
     /// Reads `stretch` (whole records, starting on `line`; a window of a file) in pieces cut where
-    /// its quote marks allow, in parallel (see [`Body::read_pieces`]); returns the line after the
+    /// its quote marks allow (its quoted stretches `quoted` when they are known), in parallel (see [`Body::read_pieces`]); returns the line after the
     /// stretch, or `None` when the stretch is not UTF-8 (then what the visitors typed of it is to
     /// be thrown away).
     #[allow(clippy::too_many_arguments)]
@@ -945,6 +957,7 @@ impl Body {
         stretch: &[u8],
         line: u64,
         parallel: bool,
+        quoted: Option<&[(usize, usize)]>,
         new: &(dyn Fn() -> V + Sync),
         visitors: &mut Vec<V>,
         diags: &mut Diags,
@@ -961,8 +974,12 @@ impl Body {
             drain.take(v);
             return Some(line + memchr::memchr_iter(b'\n', stretch).count() as u64);
         }
+        let parts = self.opts.piece_count(stretch.len());
         let pieces = if self.ok {
-            super::chunk::split(stretch, 0, self.delimiter, self.opts.piece_count(stretch.len()))
+            match quoted {
+                Some(q) => super::chunk::split_quoted(stretch, 0, parts, q),
+                None => super::chunk::split(stretch, 0, self.delimiter, parts),
+            }
         } else {
             vec![(0, stretch.len())]
         };
