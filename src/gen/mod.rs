@@ -182,7 +182,7 @@ pub fn generate_observed(
     // The lists of a realistic region end their lines with CRLF (the standard keeps LF).
     let crlf = cfg.realistic;
 
-    let mut sinks = Sinks::open(out, cfg.format, crlf)?;
+    let mut sinks = Sinks::open(out, cfg.format, cfg.realistic)?;
 
     // The standard: one region row, the canonical forms.
     let mut std_tables = Tables::default();
@@ -319,6 +319,7 @@ enum DatasetSink {
     },
     Xlsx {
         path: PathBuf,
+        item_header: &'static [&'static str],
         jurisdictions: Vec<u8>,
         items: Vec<u8>,
         steps: Vec<u8>,
@@ -418,10 +419,15 @@ fn gbk_table() -> &'static rustc_hash::FxHashMap<char, [u8; 2]> {
 }
 
 impl DatasetSink {
-    fn open(out: &Path, name: &str, format: OutFormat, crlf: bool) -> Result<DatasetSink> {
+    /// `realistic` lists (not the standard) carry the platform's columns and end lines with CRLF.
+    fn open(out: &Path, name: &str, format: OutFormat, realistic: bool) -> Result<DatasetSink> {
+        let crlf = realistic;
+        let item_header =
+            if realistic { render::ITEM_HEADER_REALISTIC } else { render::ITEM_HEADER };
         match format {
             OutFormat::Xlsx => Ok(DatasetSink::Xlsx {
                 path: out.join(format!("{name}.xlsx")),
+                item_header,
                 jurisdictions: Vec::new(),
                 items: Vec::new(),
                 steps: Vec::new(),
@@ -433,7 +439,7 @@ impl DatasetSink {
                 std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
                 let gbk = format == OutFormat::Gbk;
                 Ok(DatasetSink::Csv {
-                    items: Stream::open(dir.join("items.csv"), render::ITEM_HEADER, gbk, crlf)?,
+                    items: Stream::open(dir.join("items.csv"), item_header, gbk, crlf)?,
                     steps: Stream::open(dir.join("steps.csv"), render::STEP_HEADER, gbk, crlf)?,
                     materials: Stream::open(
                         dir.join("materials.csv"),
@@ -500,10 +506,12 @@ impl DatasetSink {
                 steps.finish()?;
                 materials.finish()
             }
-            DatasetSink::Xlsx { path, jurisdictions, items, steps, materials, .. } => {
+            DatasetSink::Xlsx {
+                path, item_header, jurisdictions, items, steps, materials, ..
+            } => {
                 let sheets: [(&str, &[&str], &[u8]); 4] = [
                     ("区划", render::JUR_HEADER, &jurisdictions),
-                    ("事项", render::ITEM_HEADER, &items),
+                    ("事项", item_header, &items),
                     ("流程", render::STEP_HEADER, &steps),
                     ("材料", render::MATERIAL_HEADER, &materials),
                 ];
@@ -566,7 +574,7 @@ struct Sinks {
 }
 
 impl Sinks {
-    fn open(out: &Path, format: OutFormat, crlf: bool) -> Result<Sinks> {
+    fn open(out: &Path, format: OutFormat, realistic: bool) -> Result<Sinks> {
         let changes_path = out.join("changes.csv");
         let tmp = tempfile::Builder::new()
             .prefix(".qingdan-")
@@ -580,8 +588,8 @@ impl Sinks {
         changes.write_all(&h).map_err(|e| Error::io(&changes_path, e))?;
         Ok(Sinks {
             standard: DatasetSink::open(out, "standard", format, false)?,
-            region: DatasetSink::open(out, "region", format, crlf)?,
-            region_v2: DatasetSink::open(out, "region-v2", format, crlf)?,
+            region: DatasetSink::open(out, "region", format, realistic)?,
+            region_v2: DatasetSink::open(out, "region-v2", format, realistic)?,
             changes,
             changes_tmp,
             changes_path,

@@ -17,7 +17,13 @@
 //! - legal bases written as Liaoning's catalogue writes them: one reference a line, tagged
 //!   【法律】/【行政法规】 or numbered 1、, with the article's text quoted (commas, line ends and
 //!   double quotes inside the quoted CSV cell);
-//! - CRLF line ends in the lists' CSV files.
+//! - CRLF line ends in the lists' CSV files;
+//! - what a platform export adds (the Guangxi sample's `AUDIT_TASK`): a record id and a version
+//!   per row, earlier saved versions of some records beside the latest (`version-superseded`:
+//!   a longer 承诺时限 before a reform, versions 9 and 10 among them, so that text order would
+//!   pick the wrong one), and explanations beside the limits, mostly agreeing with them (受理之日起
+//!   20个工作日, the law's own sentence in Chinese numerals with its extension, 《…》规定, 无) and
+//!   sometimes stating another duration (`limit-note-contradicts`, 66 beside 受理之日起20个工作日).
 //!
 //! Everything is planned once, sequentially from the seed, like `plan::plan`; rendering only reads
 //! the plan, so the output does not depend on threads.
@@ -26,9 +32,11 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::form::{chinese_numeral, Form, LawRef, Limit, LimitStyle};
+use super::form::{chinese_numeral, Form, LawRef, Limit, LimitStyle, Unit};
 use super::plan::{level_index, FaultKind, Jur, Plan, Standard};
-use super::render::{credit_code_of, department, differ_name, impl_code, Tables, Truth};
+use super::render::{
+    credit_code_of, department, differ_name, impl_code, PlatformCells, Tables, Truth,
+};
 use super::standard::{build_form, PoolEntry};
 use super::vocab::*;
 use crate::model::{Field, Level};
@@ -149,6 +157,12 @@ enum Shape {
     QuotedBasis { numbered: bool },
     /// Implemented by a development zone (index into `ZONES`).
     Zone(usize),
+    /// A platform export's earlier saved version of the row under the same record id, whose
+    /// 承诺时限 was `old_committed`; written after the latest row when `after`.
+    OldVersion { old: u32, new: u32, old_committed: Limit, after: bool },
+    /// The explanation beside the 法定时限 (or, when `committed`, the 承诺时限) states `stated`
+    /// in the limit's unit instead of the limit's amount.
+    NoteContradicts { committed: bool, stated: u32 },
 }
 
 /// The habits and row shapes of one list.
@@ -190,6 +204,8 @@ const CODELESS: u8 = 0;
 const COLLIDES: u8 = 1;
 const QUOTED: u8 = 2;
 const ZONE: u8 = 3;
+const OLD_VERSION: u8 = 4;
+const NOTE_WRONG: u8 = 5;
 
 impl RealPlan {
     /// Changes the standard: appends the vertical bodies' items, splits some items into 办理项
@@ -402,13 +418,18 @@ impl RealPlan {
                 .map(|(_, b)| b)
         };
         let all_jurs: Vec<usize> = (0..jurs.len()).collect();
+        let platform_jurs: Vec<usize> = (0..jurs.len()).filter(|&j| rj[j].platform).collect();
         let try_shape = |kind: u8,
                          rng: &mut ChaCha8Rng,
                          rj: &mut Vec<RealJur>,
                          twins: &mut Vec<FxHashSet<usize>>,
                          counts: &mut FxHashMap<(usize, usize, Field), usize>|
          -> bool {
-            let pick_from = if kind == ZONE { &level_jurs[0] } else { &all_jurs };
+            let pick_from = match kind {
+                ZONE => &level_jurs[0],
+                OLD_VERSION | NOTE_WRONG => &platform_jurs,
+                _ => &all_jurs,
+            };
             if pick_from.is_empty() {
                 return false;
             }
@@ -457,6 +478,45 @@ impl RealPlan {
                     }
                     Shape::QuotedBasis { numbered: rng.random_range(0..2u32) == 0 }
                 }
+                OLD_VERSION => {
+                    let Limit::N(n, unit @ (Unit::WorkDays | Unit::Days)) =
+                        std.forms[item].committed
+                    else {
+                        return false;
+                    };
+                    let old_committed = Limit::N(n + rng.random_range(2..=5u32), unit);
+                    let (old, new) = if rng.random_range(0..3u32) == 0 {
+                        (9, 10)
+                    } else {
+                        let v = rng.random_range(2..16u32);
+                        (v - 1, v)
+                    };
+                    Shape::OldVersion {
+                        old,
+                        new,
+                        old_committed,
+                        after: rng.random_range(0..3u32) == 0,
+                    }
+                }
+                NOTE_WRONG => {
+                    let committed = rng.random_range(0..3u32) == 0;
+                    let f = &std.forms[item];
+                    let (limit, field) = if committed {
+                        (f.committed, Field::CommittedLimit)
+                    } else {
+                        (f.statutory, Field::StatutoryLimit)
+                    };
+                    let Limit::N(n, Unit::WorkDays | Unit::Days) = limit else { return false };
+                    if !under_cap(field, counts) {
+                        return false;
+                    }
+                    let stated = if n >= 2 && rng.random_range(0..2u32) == 0 {
+                        n / 2
+                    } else {
+                        n + 10 * rng.random_range(1..=4u32)
+                    };
+                    Shape::NoteContradicts { committed, stated }
+                }
                 _ => Shape::Zone(rng.random_range(0..ZONES.len())),
             };
             rj[j].rows.insert(item, shape);
@@ -464,11 +524,15 @@ impl RealPlan {
         };
         let rows: usize = jurs.iter().map(|j| std.by_level[level_index(j.level)].len()).sum();
         let city_rows: usize = level_jurs[0].len() * std.by_level[0].len();
+        let platform_rows: usize =
+            platform_jurs.iter().map(|&j| std.by_level[level_index(jurs[j].level)].len()).sum();
         let targets = [
             (CODELESS, jurs.len() / 2),
             (COLLIDES, rows / 250),
             (QUOTED, rows / 50),
             (ZONE, city_rows / 10),
+            (OLD_VERSION, platform_rows / 40),
+            (NOTE_WRONG, platform_rows / 200),
         ];
         for (kind, target) in targets {
             let mut placed = 0usize;
@@ -524,7 +588,8 @@ impl RealPlan {
             let detail = format!("垂直管理部门实施：{dept}，统一社会信用代码的区划位为 100000");
             notes.push((false, "vertical-body", Field::Code.as_str(), detail));
         }
-        match at.item.and_then(|i| rj.rows.get(&i)) {
+        let shape = at.item.and_then(|i| rj.rows.get(&i));
+        match shape {
             Some(Shape::Codeless { reworded }) => {
                 let std_name = f.name.clone();
                 f.code.clear();
@@ -567,10 +632,10 @@ impl RealPlan {
                 let detail = format!("开发区实施：{dept}（统一社会信用代码区划位 {division}）");
                 notes.push((false, "zone-body", Field::Code.as_str(), detail));
             }
-            None => {}
+            Some(Shape::OldVersion { .. } | Shape::NoteContradicts { .. }) | None => {}
         }
+        let full_width = rj.full_width != at.item.unwrap_or(0).is_multiple_of(4);
         if rj.platform {
-            let full_width = rj.full_width != at.item.unwrap_or(0).is_multiple_of(4);
             let mut changed: Vec<(&'static str, String, String)> = Vec::new();
             let limits = [
                 (Field::StatutoryLimit, f.statutory, &mut f.statutory_text),
@@ -602,6 +667,42 @@ impl RealPlan {
                 notes.push((false, "platform-time-format", first.0, detail));
             }
         }
+        // The platform's columns: a record id and version, the limits' explanations.
+        let mut platform = PlatformCells::default();
+        let key = hash(&[jur.code.as_bytes(), item_code.as_bytes(), form.name.as_bytes()]);
+        if rj.platform {
+            platform.version = match shape {
+                Some(Shape::OldVersion { new, .. }) => new.to_string(),
+                _ => (1 + key % 15).to_string(),
+            };
+            let law_text;
+            (platform.statutory_note, law_text) = statutory_note(f.statutory, &f.refs, key >> 4);
+            platform.committed_note = committed_note(f.committed, key >> 8);
+            if law_text {
+                let detail = format!(
+                    "法定时限说明引用法条原文（中文数字、日与工作日、可以延长）：{} / 法定时限 {}",
+                    platform.statutory_note, f.statutory_text
+                );
+                notes.push((false, "limit-note-law-text", Field::StatutoryLimit.as_str(), detail));
+            }
+            if let Some(Shape::NoteContradicts { committed, stated }) = shape {
+                let (limit, text, field) = if *committed {
+                    (f.committed, &f.committed_text, Field::CommittedLimit)
+                } else {
+                    (f.statutory, &f.statutory_text, Field::StatutoryLimit)
+                };
+                if let Limit::N(_, unit) = limit {
+                    let note = format!("受理之日起{stated}{}。", unit_word(unit));
+                    let detail = format!("{}{text} 与其说明“{note}”不符", field.zh());
+                    notes.push((true, "limit-note-contradicts", field.as_str(), detail));
+                    *if *committed {
+                        &mut platform.committed_note
+                    } else {
+                        &mut platform.statutory_note
+                    } = note;
+                }
+            }
+        }
         let ic = match (&credit, f.code.is_empty()) {
             (_, true) => String::new(),
             (Some(c), false) => {
@@ -620,7 +721,11 @@ impl RealPlan {
                     } else {
                         ic.clone()
                     };
-                    t.push_named(&jur.code, &dept, &code, &f, &name, with_children && k == 0);
+                    if rj.platform {
+                        platform.record_id = record_id(key, k);
+                    }
+                    let children = with_children && k == 0;
+                    t.push_platform(&jur.code, &dept, &code, &f, &name, children, &platform);
                     names.push(name);
                 }
                 row_name = names.first().cloned().unwrap_or_default();
@@ -633,7 +738,48 @@ impl RealPlan {
                 );
                 notes.push((false, "handling-items", Field::Code.as_str(), detail));
             }
-            None => t.push(&jur.code, &dept, &ic, &f, with_children),
+            None => {
+                if rj.platform {
+                    platform.record_id = record_id(key, 0);
+                }
+                let old = match shape {
+                    Some(Shape::OldVersion { old, new, old_committed, after }) => {
+                        let mut o = f.clone();
+                        o.committed = *old_committed;
+                        o.committed_text = old_committed
+                            .platform_text(full_width)
+                            .unwrap_or_else(|| old_committed.text(LimitStyle::default()));
+                        let mut cells = platform.clone();
+                        cells.version = old.to_string();
+                        cells.committed_note = committed_note(o.committed, key >> 8);
+                        let detail = format!(
+                            "同一事项ID的旧版本行（版本号 {old}，承诺时限 {}）已被版本号 {new} 取代（承诺时限 {}），不应分析",
+                            o.committed_text, f.committed_text
+                        );
+                        notes.push((
+                            false,
+                            "version-superseded",
+                            Field::CommittedLimit.as_str(),
+                            detail,
+                        ));
+                        Some((o, cells, *after))
+                    }
+                    _ => None,
+                };
+                let name = f.name.clone();
+                let write_old = |t: &mut Tables, old: &Option<(Form, PlatformCells, bool)>| {
+                    if let Some((o, cells, _)) = old {
+                        t.push_platform(&jur.code, &dept, &ic, o, &name, false, cells);
+                    }
+                };
+                if !old.as_ref().is_some_and(|o| o.2) {
+                    write_old(t, &old);
+                }
+                t.push_platform(&jur.code, &dept, &ic, &f, &name, with_children, &platform);
+                if old.as_ref().is_some_and(|o| o.2) {
+                    write_old(t, &old);
+                }
+            }
         }
         if let Some(truth) = truth {
             for (fault, class, field, detail) in notes {
@@ -661,6 +807,78 @@ impl RealPlan {
                 });
             }
         }
+    }
+}
+
+/// FNV-1a over the parts (separated), for the values a row draws from its own identity.
+fn hash(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for &b in p.iter().chain(&[0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// A platform record id in the shape of the Guangxi sample's item_id
+/// (c0104ddb-22c8-43a0-a4e4-8d212d948d20), for the `k`-th 办理项 row of a row keyed `key`.
+fn record_id(key: u64, k: usize) -> String {
+    let a = hash(&[&key.to_le_bytes(), &k.to_le_bytes()]);
+    let b = hash(&[&a.to_le_bytes()]);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        (b >> 48) | 0x8000,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+/// The unit of a limit as an explanation writes it after the amount.
+fn unit_word(unit: Unit) -> &'static str {
+    match unit {
+        Unit::WorkDays => "个工作日",
+        Unit::Days => "日",
+        Unit::Months => "个月",
+    }
+}
+
+/// The explanation a platform writes beside a 法定时限 (picked by `h`), and whether it is the
+/// law's own sentence (in Chinese numerals, in 日, with its extension): the Guangxi sample's
+/// 受理之日起20个工作日。, …之日起二十日内做出行政许可决定。二十日内不能做出决定的，…可以延长十日, and
+/// 《宗教事务条例》规定; or none.
+fn statutory_note(limit: Limit, refs: &[LawRef], h: u64) -> (String, bool) {
+    let Limit::N(n, unit) = limit else { return (String::new(), false) };
+    match (h % 4, unit) {
+        (0, Unit::WorkDays | Unit::Days) => (format!("受理之日起{n}{}。", unit_word(unit)), false),
+        (1, Unit::WorkDays) if n <= 99 => {
+            let cn = chinese_numeral(n);
+            let text = format!(
+                "除可以当场作出决定的外，行政机关应当自受理申请之日起{cn}日内作出决定。{cn}日内不能作出决定的，经本行政机关负责人批准，可以延长十日。"
+            );
+            (text, true)
+        }
+        (2, _) => match refs.first() {
+            Some(r) => (format!("《{}》规定", r.title), false),
+            None => (String::new(), false),
+        },
+        _ => (String::new(), false),
+    }
+}
+
+/// The explanation beside a 承诺时限 (picked by `h`): the Guangxi sample's 无, 办事提速。…不计入
+/// 承诺办结时限。 and 受理之日起1个工作日。, or none.
+fn committed_note(limit: Limit, h: u64) -> String {
+    match (h % 4, limit) {
+        (0, _) => "无".to_string(),
+        (1, _) => "办事提速。申请人准备、修改材料不计入承诺办结时限。".to_string(),
+        (2, Limit::N(n, unit @ (Unit::WorkDays | Unit::Days))) => {
+            format!("受理之日起{n}{}。", unit_word(unit))
+        }
+        _ => String::new(),
     }
 }
 

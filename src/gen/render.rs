@@ -32,6 +32,31 @@ pub(crate) const ITEM_HEADER: &[&str] = &[
     "中介服务",
     "办件类型",
 ];
+/// items.csv of `gen --realistic`'s lists: the same columns, then what a platform export adds
+/// (the Guangxi sample's item_id, task_version, anticipate_day_explain and promise_day_explain;
+/// empty in lists that are not platform exports).
+pub(crate) const ITEM_HEADER_REALISTIC: &[&str] = &[
+    "区划代码",
+    "事项编码",
+    "实施编码",
+    "事项名称",
+    "事项类型",
+    "实施主体",
+    "行使层级",
+    "设定依据",
+    "法定时限",
+    "承诺时限",
+    "是否收费",
+    "收费标准",
+    "收费依据",
+    "到现场次数",
+    "中介服务",
+    "办件类型",
+    "事项ID",
+    "版本号",
+    "法定时限说明",
+    "承诺时限说明",
+];
 pub(crate) const STEP_HEADER: &[&str] =
     &["区划代码", "事项编码", "序号", "环节名称", "环节时限", "盖章数"];
 pub(crate) const MATERIAL_HEADER: &[&str] =
@@ -112,6 +137,8 @@ pub(crate) struct Tables {
     pub n_materials: usize,
     /// Records end with CRLF (`gen --realistic`'s lists).
     pub crlf: bool,
+    /// Items carry the four columns of [`ITEM_HEADER_REALISTIC`] after the common ones.
+    pub platform_columns: bool,
 }
 
 impl Tables {
@@ -131,30 +158,52 @@ impl Tables {
         name: &str,
         with_children: bool,
     ) {
+        self.push_platform(jur, dept, impl_code, f, name, with_children, &Default::default());
+    }
+
+    /// [`Tables::push_named`] with the platform's columns (record id, version and the two
+    /// limits' explanations), written where the tables have them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn push_platform(
+        &mut self,
+        jur: &str,
+        dept: &str,
+        impl_code: &str,
+        f: &Form,
+        name: &str,
+        with_children: bool,
+        platform: &PlatformCells,
+    ) {
         let crlf = self.crlf;
         let visits = f.visits.to_string();
-        push_record_eol(
-            &mut self.items,
-            &[
-                jur,
-                &f.code,
-                impl_code,
-                name,
-                f.category_name(),
-                dept,
-                &f.levels,
-                &f.basis,
-                &f.statutory_text,
-                &f.committed_text,
-                if f.charged { "是" } else { "否" },
-                &f.fee,
-                &f.fee_basis,
-                &visits,
-                &f.intermediaries_text(),
-                f.kind_name(),
-            ],
-            crlf,
-        );
+        let intermediaries = f.intermediaries_text();
+        let mut cells: Vec<&str> = vec![
+            jur,
+            &f.code,
+            impl_code,
+            name,
+            f.category_name(),
+            dept,
+            &f.levels,
+            &f.basis,
+            &f.statutory_text,
+            &f.committed_text,
+            if f.charged { "是" } else { "否" },
+            &f.fee,
+            &f.fee_basis,
+            &visits,
+            &intermediaries,
+            f.kind_name(),
+        ];
+        if self.platform_columns {
+            cells.extend([
+                platform.record_id.as_str(),
+                &platform.version,
+                &platform.statutory_note,
+                &platform.committed_note,
+            ]);
+        }
+        push_record_eol(&mut self.items, &cells, crlf);
         self.n_items += 1;
         if !with_children {
             return;
@@ -190,6 +239,19 @@ impl Tables {
             self.n_materials += 1;
         }
     }
+}
+
+/// What a platform export writes beside an item's common columns.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PlatformCells {
+    /// 事项ID: one record's id through all its saved versions.
+    pub record_id: String,
+    /// 版本号
+    pub version: String,
+    /// 法定时限说明
+    pub statutory_note: String,
+    /// 承诺时限说明
+    pub committed_note: String,
 }
 
 /// One row of truth.csv.
@@ -603,8 +665,10 @@ pub(crate) fn render_jur(
     let jp = &plan.jurs[idx];
     let lvl = level_index(jur.level);
     let mut out = JurOut::default();
-    out.v1.crlf = real.is_some();
-    out.v2.crlf = real.is_some();
+    for t in [&mut out.v1, &mut out.v2] {
+        t.crlf = real.is_some();
+        t.platform_columns = real.is_some();
+    }
     let mut rows: Vec<Row> = Vec::new();
     let mut truth = |v2: bool,
                      fault: bool,

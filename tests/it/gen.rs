@@ -839,6 +839,33 @@ fn realistic_truth_covers_every_new_kind_and_references_real_rows() {
                     "basis-quoted-article" => {
                         assert!(r["设定依据"].contains('\n') && r["设定依据"].contains("条："))
                     }
+                    "version-superseded" => {
+                        // Two rows of the record: the latest and the earlier version.
+                        let chain: Vec<_> = items
+                            .iter()
+                            .filter(|o| {
+                                o["区划代码"] == t["jurisdiction"] && o["事项ID"] == r["事项ID"]
+                            })
+                            .collect();
+                        assert_eq!(chain.len(), 2, "{t:?}");
+                        assert_ne!(chain[0]["承诺时限"], chain[1]["承诺时限"], "{t:?}");
+                    }
+                    "limit-note-contradicts" => {
+                        let (limit, note) = match t["field"].as_str() {
+                            "committed_limit" => (&r["承诺时限"], &r["承诺时限说明"]),
+                            _ => (&r["法定时限"], &r["法定时限说明"]),
+                        };
+                        let digits = |s: &str| -> String {
+                            s.chars()
+                                .skip_while(|c| !c.is_ascii_digit())
+                                .take_while(char::is_ascii_digit)
+                                .collect()
+                        };
+                        assert!(note.starts_with("受理之日起"), "{t:?}");
+                        assert_ne!(digits(note), digits(limit), "{t:?}");
+                        assert!(!digits(note).is_empty(), "{t:?}");
+                    }
+                    "limit-note-law-text" => assert!(r["法定时限说明"].contains("可以延长十日")),
                     "handling-items" => {
                         let rows: Vec<_> = items
                             .iter()
@@ -867,6 +894,9 @@ fn realistic_truth_covers_every_new_kind_and_references_real_rows() {
         "vertical-body",
         "zone-body",
         "basis-quoted-article",
+        "version-superseded",
+        "limit-note-contradicts",
+        "limit-note-law-text",
         "crlf",
         // The kinds of the plain generator keep their names.
         "name-differs",
@@ -888,8 +918,12 @@ fn realistic_truth_covers_every_new_kind_and_references_real_rows() {
     let bytes = std::fs::read(out.join("region/items.csv")).unwrap();
     assert!(bytes.windows(2).filter(|w| w == b"\r\n").count() >= items.len());
     assert!(!std::fs::read(out.join("standard/items.csv")).unwrap().contains(&b'\r'));
-    // The loader reads every row of the realistic lists.
+    // The loader reads every row of the realistic lists: the earlier versions are superseded,
+    // exactly those truth records.
     let v = inspect(&out.join("region"));
-    assert_eq!(v["items"]["total"], items.len() as u64);
+    let superseded = classes.get("version-superseded").copied().unwrap_or(0) as u64;
+    let file = v["files"].as_array().unwrap().iter().find(|f| f["rows_read"] == items.len() as u64);
+    assert_eq!(file.unwrap()["rows_superseded"], superseded);
+    assert_eq!(v["items"]["total"], items.len() as u64 - superseded);
     assert_eq!(v["rows_rejected"], 0, "{}", v["diagnostics"]);
 }
