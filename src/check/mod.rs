@@ -818,6 +818,11 @@ fn compare_with_parents(
             continue;
         }
         let parent_item = values.items[*pp];
+        // A parent its peers already reported on the field is no reference for its children:
+        // a child holding the peers' value would be blamed for its parent's fault.
+        if reported.contains(&*ctx.ds.items[parent_item].jurisdiction) {
+            continue;
+        }
         let parent_place = ctx.item_place(parent_item);
         // The children's most common value, and how many hold it.
         let mut tally: Vec<(usize, usize)> = Vec::new();

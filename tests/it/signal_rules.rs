@@ -166,7 +166,9 @@ fn consensus_reaches_across_levels_down_to_two_jurisdictions() {
 /// Without a standard, each list is compared with its parent's on the fields every level holds
 /// alike (上下对应), where no level's own majority shows the conflict: a county whose towns all
 /// say otherwise is reported once, against them; a town alone against its county. Platform
-/// formats of the same limit (30(工作日), 60（工作日）) are not a difference.
+/// formats of the same limit (30(工作日), 60（工作日）) are not a difference. A county its peers
+/// already reported (450103 cites 第62条 where the city and the other counties cite 第58条) is
+/// no reference for its town: the town holding 第58条 is not blamed for its county's fault.
 #[test]
 fn each_list_is_compared_with_its_parents() {
     let (_, findings) = check(&fixture("parent-list").join("region"), None, "jsonl");
@@ -177,7 +179,12 @@ fn each_list_is_compared_with_its_parents() {
     assert_eq!(town.len(), 1, "{findings:#?}");
     assert!(town[0]["message"].as_str().unwrap().contains("上级县级清单（450103）"), "{town:#?}");
     assert!(findings.iter().all(|f| f["item"] != "000701001000"), "{findings:#?}");
-    assert_eq!(findings.len(), 2, "{findings:#?}");
+    let county = of(&findings, "QD303", Some("450103"), "000101002000");
+    assert_eq!(county.len(), 1, "{findings:#?}");
+    assert!(of(&findings, "QD303", Some("450103001"), "000101002000").is_empty(), "{findings:#?}");
+    // 450103002 alone of the five towns lacks the item.
+    assert_eq!(of(&findings, "QD001", Some("450103002"), "000101002000").len(), 1);
+    assert_eq!(findings.len(), 4, "{findings:#?}");
 }
 
 /// Without a standard, a defect most jurisdictions carrying an item share is the item's
