@@ -6,6 +6,8 @@
 pub mod basis;
 /// Visits, intermediaries, steps, stamps, materials.
 pub mod burden;
+/// The categories' own elements (rules/categories.toml).
+pub mod categories;
 /// 事项编码 and 实施编码.
 pub mod code;
 /// 收费.
