@@ -365,6 +365,7 @@ mod tests {
             name: "x",
             severity: Severity::Warning,
             field,
+            element: None,
             jurisdiction: Some(j.into()),
             item: Some(item.into()),
             item_name: Some("食品经营许可".into()),

@@ -99,6 +99,9 @@ pub struct ElementDef {
     pub vocabulary_source: Option<String>,
     /// Normalised spelling → member (the vocabulary's own spellings included).
     canonical: FxHashMap<String, Str>,
+    /// Synonyms written with a separator inside (查封场所、设施或者财物), NFKC, longest first:
+    /// replaced by their member before the value is cut into members.
+    joined: Vec<(String, Str)>,
     /// For a set: the element whose value the members must fit, and the members fitting each
     /// of its values.
     pub fits: Option<(Str, BTreeMap<Str, Vec<Str>>)>,
@@ -121,7 +124,16 @@ impl ElementDef {
 
     /// Parses a cell of this element.
     pub fn parse(&self, raw: &str) -> ElementValue {
-        crate::value::element::parse(raw, self.grammar, &|w| self.canonical(w))
+        if self.joined.is_empty() {
+            return crate::value::element::parse(raw, self.grammar, &|w| self.canonical(w));
+        }
+        let mut text = crate::value::name::nfkc(raw);
+        for (written, member) in &self.joined {
+            if text.contains(written.as_str()) {
+                text = text.replace(written.as_str(), member);
+            }
+        }
+        crate::value::element::parse(&text, self.grammar, &|w| self.canonical(w))
     }
 }
 
@@ -214,6 +226,15 @@ impl Categories {
                 {
                     return Err(bad(&e.name, "only a `set` element has a vocabulary".into()));
                 }
+                let mut joined: Vec<(String, Str)> = e
+                    .synonyms
+                    .iter()
+                    .filter(|(w, _)| w.chars().any(|c| "、，,；;/".contains(c)))
+                    .filter_map(|(w, m)| {
+                        Some((crate::value::name::nfkc(w), canonical.get(&normalize(m))?.clone()))
+                    })
+                    .collect();
+                joined.sort_by_key(|(w, _)| std::cmp::Reverse(w.chars().count()));
                 let mut headers = vec![e.name.clone(), e.alias.clone()];
                 headers.extend(e.columns.iter().cloned());
                 out.elements.push(ElementDef {
@@ -226,6 +247,7 @@ impl Categories {
                     vocabulary: e.vocabulary.iter().map(|v| Str::from(v.as_str())).collect(),
                     vocabulary_source: e.vocabulary_source.clone(),
                     canonical,
+                    joined,
                     fits: None,
                     implies: Vec::new(),
                     sources: c.sources.clone(),
@@ -334,6 +356,9 @@ mod tests {
         assert_eq!(c.find("penalty-kinds"), c.find(" 处罚种类 "));
         assert_eq!(kinds.canonical("吊销营业执照").as_deref(), Some("吊销许可证件"));
         assert!(kinds.canonical("拘役").is_none());
+        let coercion = c.by_name("强制种类").unwrap();
+        let v = coercion.parse("扣押财物、查封场所、设施或者财物");
+        assert_eq!(v, coercion.parse("查封，扣押"));
         let coercion = c.by_name("强制种类").unwrap();
         let (other, fits) = coercion.fits.as_ref().unwrap();
         assert_eq!(&**other, "强制类型");

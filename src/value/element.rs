@@ -143,6 +143,21 @@ impl Band {
     }
 }
 
+/// One element of an item as its list gives it: the element's name (categories.toml), the
+/// cell as written and its parsed value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Element {
+    /// The element's Chinese name (处罚种类).
+    pub name: Str,
+    /// The cell, trimmed.
+    pub raw: Str,
+    #[serde(skip)]
+    pub value: ElementValue,
+    /// 1-based line of elements.csv it was read from; 0 when it is a column of items.csv.
+    #[serde(skip)]
+    pub line: u64,
+}
+
 /// The parsed form of an element's value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum ElementValue {
