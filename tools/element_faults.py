@@ -7,7 +7,7 @@ formatting noise on most rows and one recorded fault on some (a kind added, a ba
 frequency higher, a ratio higher, a coercion kind unfit). Runs `qingdan check --format jsonl`
 and compares the element findings with the recorded faults.
 
-usage: tools/element_faults.py QINGDAN_BINARY OUT_DIR [COUNTIES] [SEED]
+usage: [CONSENSUS=1] tools/element_faults.py QINGDAN_BINARY OUT_DIR [COUNTIES] [SEED]
 """
 import csv, json, os, random, subprocess, sys
 
@@ -72,8 +72,11 @@ for k in range(n):
         truth.add((rule, j, code, e))
     rows += mine
 write(f'{out}/items.csv', rows, False)
-res = subprocess.run([qingdan, 'check', out, '--standard', f'{out}/standard', '--format', 'jsonl',
-                      '--fail-on', 'never'], capture_output=True, text=True, check=True)
+# CONSENSUS=1: without --standard, the peers' consensus is the reference.
+args = [qingdan, 'check', out, '--format', 'jsonl', '--fail-on', 'never']
+if not os.environ.get('CONSENSUS'):
+    args += ['--standard', f'{out}/standard']
+res = subprocess.run(args, capture_output=True, text=True, check=True)
 found = set()
 for line in res.stdout.splitlines():
     f = json.loads(line)
