@@ -27,6 +27,9 @@ pub struct Record {
     pub severity: String,
     #[serde(default)]
     pub field: String,
+    /// The category element a finding of field `elements` is about (check's json key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub element: Option<String>,
     #[serde(default)]
     pub jurisdiction: Option<String>,
     #[serde(default)]
@@ -58,6 +61,7 @@ impl Record {
             name: f.name.to_string(),
             severity: f.severity.as_str().to_string(),
             field: f.field.as_str().to_string(),
+            element: f.element.as_deref().map(str::to_string),
             jurisdiction: f.jurisdiction.as_deref().map(str::to_string),
             item: f.item.as_deref().map(str::to_string),
             item_name: f.item_name.as_deref().map(str::to_string),
@@ -76,7 +80,7 @@ impl Record {
             self.rule.clone(),
             self.jurisdiction.clone().unwrap_or_default(),
             self.item.clone().unwrap_or_default(),
-            self.field.clone(),
+            field_key(&self.field, self.element.as_deref()),
         )
     }
 }
@@ -87,8 +91,17 @@ pub fn identity(f: &Finding) -> Identity {
         f.rule.to_string(),
         f.jurisdiction.as_deref().unwrap_or("").to_string(),
         f.item.as_deref().unwrap_or("").to_string(),
-        f.field.as_str().to_string(),
+        field_key(f.field.as_str(), f.element.as_deref()),
     )
+}
+
+/// The field part of an identity: the field word, and for a category element its name
+/// (`elements/处罚种类`), so that two elements of one item are two findings.
+fn field_key(field: &str, element: Option<&str>) -> String {
+    match element {
+        Some(e) => format!("{field}/{e}"),
+        None => field.to_string(),
+    }
 }
 
 /// Whether a finding was already in the baseline.
@@ -365,6 +378,7 @@ mod tests {
             name: "x",
             severity: Severity::Warning,
             field,
+            element: None,
             jurisdiction: Some(j.into()),
             item: Some(item.into()),
             item_name: Some("食品经营许可".into()),

@@ -430,6 +430,7 @@ mod tests {
             name: "x",
             severity: Severity::Error,
             field,
+            element: None,
             jurisdiction: Some("450104".into()),
             item: Some("000513001000".into()),
             item_name: None,

@@ -146,6 +146,9 @@ pub enum Detail {
     Steps { source: Source, extra: Vec<String>, ours: usize, theirs: usize },
     /// QD606 on a step's stamps: the step.
     StepStamps { step: String },
+    /// QD801–QD810: about the element the finding names; the reference's `source` where it
+    /// compares, and the members a set adds or that do not fit (`extra`).
+    Element { source: Option<Source>, extra: Vec<String> },
     /// QD901 at one level: `of` peers at `level`, the values and how many hold each.
     Split { level: Level, of: usize, values: Vec<(String, usize)> },
     /// QD901 across levels: `of` jurisdictions, the values and who holds each.
@@ -162,6 +165,9 @@ pub struct Finding {
     pub name: &'static str,
     pub severity: Severity,
     pub field: Field,
+    /// For a finding about a category element (field `elements`): its name (处罚种类).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element: Option<Str>,
     /// 区划代码 the finding is about.
     pub jurisdiction: Option<Str>,
     /// 事项编码 the finding is about (the standard's code where matched to it).
@@ -342,6 +348,7 @@ impl Finding {
             self.jurisdiction.as_deref(),
             self.item.as_deref(),
             self.field,
+            self.element.as_deref(),
             self.rule,
             self.actual.as_deref(),
             self.expected.as_deref(),

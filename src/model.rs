@@ -13,6 +13,7 @@ pub use crate::finding::{
 pub use crate::value::basis::{Basis, LawRef};
 pub use crate::value::code::{BaseCode, Code, ImplCode};
 pub use crate::value::count::Count;
+pub use crate::value::element::{Element, ElementValue};
 pub use crate::value::fee::{Fee, FeeValue};
 pub use crate::value::limit::{LimitValue, TimeLimit, TimeUnit};
 pub use crate::value::name::Name;
@@ -156,6 +157,10 @@ pub struct Item {
     pub steps: Vec<Step>,
     /// 材料, in file order.
     pub materials: Vec<Material>,
+    /// The category's own elements (rules/categories.toml) the list gives, from columns of
+    /// items.csv and rows of elements.csv, in the order of categories.toml's headers met.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub elements: Vec<Element>,
     /// 1-based line of the row in items.csv (or its sheet; the header is line 1); 0 when not
     /// read from a file.
     pub line: u64,
@@ -245,6 +250,13 @@ impl Item {
                 .map(|m| m.name.raw.trim())
                 .collect::<Vec<_>>()
                 .join("、"),
+            Field::Elements => self
+                .elements
+                .iter()
+                .filter(|e| !e.raw.is_empty())
+                .map(|e| format!("{}：{}", e.name, e.raw))
+                .collect::<Vec<_>>()
+                .join("；"),
             Field::Presence => String::new(),
         }
     }
@@ -254,6 +266,11 @@ impl Item {
         let steps: u64 = self.steps.iter().filter_map(|s| s.stamps.value).sum();
         let materials = self.materials.iter().filter(|m| m.stamped.value == Some(true)).count();
         steps + materials as u64
+    }
+
+    /// The element named `name`, when the list gives it.
+    pub fn element(&self, name: &str) -> Option<&Element> {
+        self.elements.iter().find(|e| &*e.name == name)
     }
 
     /// Required materials (是否必要 = 是).

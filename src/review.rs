@@ -48,6 +48,7 @@ struct FieldActions {
     steps: Option<Action>,
     stamps: Option<Action>,
     materials: Option<Action>,
+    elements: Option<Action>,
 }
 
 impl FieldActions {
@@ -69,6 +70,7 @@ impl FieldActions {
             Field::Steps => self.steps,
             Field::Stamps => self.stamps,
             Field::Materials => self.materials,
+            Field::Elements => self.elements,
         }
     }
 }
@@ -718,6 +720,7 @@ mod tests {
             .into(),
             steps: Vec::new(),
             materials: Vec::new(),
+            elements: Vec::new(),
             line: 2,
         }
     }
@@ -736,6 +739,7 @@ mod tests {
             name: "test-rule",
             severity: sev,
             field,
+            element: None,
             jurisdiction: Some(j.into()),
             item: Some(item.into()),
             item_name: None,

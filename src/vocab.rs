@@ -255,11 +255,13 @@ pub enum Field {
     Steps,
     Stamps,
     Materials,
+    /// The category's own elements (rules/categories.toml): 处罚种类, 检查频次, …
+    Elements,
 }
 
 impl Field {
     /// Every field, in report order.
-    pub const ALL: [Field; 16] = [
+    pub const ALL: [Field; 17] = [
         Field::Presence,
         Field::Name,
         Field::Code,
@@ -276,6 +278,7 @@ impl Field {
         Field::Steps,
         Field::Stamps,
         Field::Materials,
+        Field::Elements,
     ];
 
     /// The stable English word (DATA.md).
@@ -297,6 +300,7 @@ impl Field {
             Field::Steps => "steps",
             Field::Stamps => "stamps",
             Field::Materials => "materials",
+            Field::Elements => "elements",
         }
     }
 
@@ -319,6 +323,7 @@ impl Field {
             Field::Steps => "办理流程",
             Field::Stamps => "盖章",
             Field::Materials => "申请材料",
+            Field::Elements => "要素",
         }
     }
 

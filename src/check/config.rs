@@ -96,6 +96,8 @@ pub struct CheckConfig {
     /// The law registry of `--rules DIR` when it has its own laws.csv or renumbering.csv; the
     /// bundled one otherwise.
     pub laws: Option<Arc<LawRegistry>>,
+    /// The categories' own elements (rules/categories.toml).
+    pub categories: Arc<crate::rules::categories::Categories>,
 }
 
 impl Default for CheckConfig {
@@ -109,6 +111,7 @@ impl Default for CheckConfig {
                 .collect(),
             layouts: CodeLayouts::builtin().clone(),
             laws: None,
+            categories: crate::rules::categories::Categories::builtin().clone(),
         }
     }
 }
@@ -150,6 +153,7 @@ impl CheckConfig {
         config.matching.max_candidates = config.matching.max_candidates.max(1);
         config.consensus = file.consensus.clone();
         config.layouts = CodeLayouts::load(rules_dir)?;
+        config.categories = crate::rules::categories::Categories::load(rules_dir)?;
         if let Some(dir) = rules_dir {
             if dir.join("laws.csv").exists() || dir.join("renumbering.csv").exists() {
                 config.laws = Some(Arc::new(LawRegistry::load(Some(dir))?));

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::{Field, Item, LimitValue, TimeLimit};
-use crate::rules::{basis, burden, fee, item as item_rules, limits, Cmp, Sink};
+use crate::rules::{basis, burden, elements, fee, item as item_rules, limits, Cmp, Sink};
 
 /// One comparable field: the key peers are counted by and the rules comparing an item with its
 /// reference.
@@ -218,6 +218,13 @@ pub static FIELDS: &[FieldCheck] = &[
         },
         ident: unknown,
         compare: burden::compare_materials,
+    },
+    FieldCheck {
+        field: Field::Elements,
+        key: |i, _| elements::key(i),
+        same: |a, b| a.elements.is_empty() && b.elements.is_empty(),
+        ident: unknown,
+        compare: elements::compare,
     },
 ];
 

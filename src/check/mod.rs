@@ -102,6 +102,9 @@ struct Ctx<'a> {
     /// Without a standard: each item's stamps (`Item::stamps`), counted once in dataset order
     /// for the peers' votes rather than once per comparison (empty until the rules stage).
     stamps: Vec<u64>,
+    /// The (jurisdiction, category) pairs whose list carries category elements (of the list and
+    /// of the standard): only there is a required element left empty a finding.
+    carries: FxHashSet<(Str, crate::model::Category)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -171,7 +174,15 @@ impl<'a> Ctx<'a> {
                 })
             })
             .collect();
+        let carries = ds
+            .items
+            .iter()
+            .chain(std.map(|s| s.items.as_slice()).unwrap_or(&[]))
+            .filter(|i| !i.elements.is_empty())
+            .filter_map(|i| Some((i.jurisdiction.clone(), i.category?)))
+            .collect();
         Ctx {
+            carries,
             codes: group::ItemCodes::of(ds),
             stamps: Vec::new(),
             std_defects: Vec::new(),
@@ -471,6 +482,11 @@ fn within_rules(
     crate::rules::limits::within(sink, item, subj);
     crate::rules::fee::within(sink, item, subj);
     crate::rules::burden::within(sink, item, subj);
+    if !ctx.carries.is_empty() {
+        let carries =
+            item.category.is_some_and(|c| ctx.carries.contains(&(item.jurisdiction.clone(), c)));
+        crate::rules::elements::within(sink, item, subj, &ctx.config.categories, carries);
+    }
     for f in &mut sink.findings[from..] {
         f.scope = Scope::Within;
     }
@@ -490,6 +506,7 @@ fn fields_read(f: &Finding) -> &'static [Field] {
         Field::Intermediaries => &[Field::Intermediaries],
         Field::Steps | Field::Stamps => &[Field::Steps, Field::Stamps],
         Field::Materials => &[Field::Materials],
+        Field::Elements => &[Field::Elements],
         _ => &[],
     }
 }

@@ -53,6 +53,10 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
                     }),
                 Lang::En => rule.doc.trim_end().to_string(),
             };
+            let body = match rule.field {
+                Some(crate::model::Field::Elements) => body + &element_sources(global.lang),
+                _ => body,
+            };
             format!(
                 "{} {}\n{}: {}  {}: {}  ({state})\n\n{}\n",
                 rule.id,
@@ -86,6 +90,27 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
     };
     crate::output::write_output(None, out.as_bytes())?;
     Ok(0)
+}
+
+/// For the element rules: where each category's elements come from (rules/categories.toml,
+/// built in).
+fn element_sources(lang: Lang) -> String {
+    let categories = crate::rules::categories::Categories::builtin();
+    let mut s = format!(
+        "\n\n{}\n",
+        lang.pick("## 来源（rules/categories.toml）", "## Sources (rules/categories.toml)")
+    );
+    for (category, sources) in &categories.sources {
+        let names: Vec<&str> = categories.of(*category).map(|e| &*e.name).collect();
+        if names.is_empty() {
+            continue;
+        }
+        s.push_str(&format!("- {}（{}）\n", category.zh(), names.join("、")));
+        for src in sources {
+            s.push_str(&format!("  - {src}\n"));
+        }
+    }
+    s.trim_end().to_string()
 }
 
 #[cfg(test)]

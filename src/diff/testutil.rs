@@ -31,6 +31,7 @@ pub fn item(jurisdiction: &str, code: &str, name: &str) -> Item {
         .into(),
         steps: Vec::new(),
         materials: Vec::new(),
+        elements: Vec::new(),
         line: 2,
     }
 }

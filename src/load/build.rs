@@ -11,8 +11,8 @@ use super::diag::{Diags, Msg};
 use super::read::{Row, Visitor};
 use super::{ItemIndex, LoadOptions};
 use crate::model::{
-    Basis, Category, Code, Count, Fee, Flag, Intermediaries, Item, ItemBody, Kind, Level, Levels,
-    Material, MaterialBody, Name, Step, StepBody, Str, TimeLimit,
+    Basis, Category, Code, Count, Element, Fee, Flag, Intermediaries, Item, ItemBody, Kind, Level,
+    Levels, Material, MaterialBody, Name, Step, StepBody, Str, TimeLimit,
 };
 
 /// Parses a value once per distinct raw string.
@@ -493,6 +493,8 @@ pub(crate) struct ItemsVisitor<'a> {
     /// The 区划代码 cell of the previous row and what it gave (rows of one jurisdiction come
     /// together).
     last_jurisdiction: (Vec<u8>, Option<Str>),
+    /// Category elements read, by (element, cell): a 处罚种类 recurs in every county.
+    elements: FxHashMap<(usize, Str), Element>,
 }
 
 impl<'a> ItemsVisitor<'a> {
@@ -510,6 +512,7 @@ impl<'a> ItemsVisitor<'a> {
             body_cols: Vec::new(),
             body_runs: Vec::new(),
             last_jurisdiction: (Vec::new(), None),
+            elements: FxHashMap::default(),
         }
     }
 }
@@ -577,6 +580,28 @@ impl Visitor for ItemsVisitor<'_> {
         let implementation_code =
             if impl_raw.trim().is_empty() { None } else { Some(Code::parse(impl_raw.into())) };
         let department = field!(t, row, Col::Department, name);
+        let elements = match t.map.as_ref() {
+            Some(map) if !map.elements.is_empty() => {
+                let categories = &t.columns.categories;
+                let mut out = Vec::with_capacity(map.elements.len());
+                for &(col, e) in &map.elements {
+                    let raw = row.get(col).trim();
+                    let key = (e, t.cache.str(raw));
+                    let el = self.elements.entry(key).or_insert_with_key(|(e, raw)| {
+                        let def = &categories.elements[*e];
+                        Element {
+                            name: def.name.clone(),
+                            raw: raw.clone(),
+                            value: def.parse(raw),
+                            line: 0,
+                        }
+                    });
+                    out.push(el.clone());
+                }
+                out
+            }
+            _ => Vec::new(),
+        };
         let item = Item {
             jurisdiction,
             code,
@@ -586,6 +611,7 @@ impl Visitor for ItemsVisitor<'_> {
             body,
             steps: Vec::new(),
             materials: Vec::new(),
+            elements,
             line,
         };
         if let Some(record) = t.map.as_ref().and_then(|m| m.get(Col::RecordId)) {
@@ -851,6 +877,7 @@ fn own_fields(table: Table) -> &'static [Col] {
     match table {
         Table::Steps => &[Col::Seq, Col::Step, Col::StepLimit, Col::Stamps],
         Table::Materials => &[Col::Material, Col::Required, Col::Copies, Col::Stamped],
+        Table::Elements => &[Col::Element, Col::ElementValue],
         // An item's body (`ItemBody`).
         Table::Items => &[
             Col::Category,
@@ -876,6 +903,35 @@ fn own_fields(table: Table) -> &'static [Col] {
 pub(crate) trait Child {
     type Body;
     fn make(body: Arc<Self::Body>, line: u64) -> Self;
+    /// Why a row saying `body` is refused (its column and text), if it is.
+    fn refused(_body: &Self::Body) -> Option<(&'static str, String, Msg)> {
+        None
+    }
+}
+
+/// One row of elements.csv: the element it names (its index in rules/categories.toml; `None`
+/// when it names none), as written, and the value.
+#[derive(Debug, Clone)]
+pub(crate) struct ElementCell {
+    pub(crate) element: Option<usize>,
+    pub(crate) name: Str,
+    pub(crate) raw: Str,
+}
+
+/// An element row joined to its item, with its line.
+pub(crate) struct ElementRow {
+    pub(crate) cell: Arc<ElementCell>,
+    pub(crate) line: u64,
+}
+
+impl Child for ElementRow {
+    type Body = ElementCell;
+    fn make(cell: Arc<ElementCell>, line: u64) -> ElementRow {
+        ElementRow { cell, line }
+    }
+    fn refused(body: &ElementCell) -> Option<(&'static str, String, Msg)> {
+        body.element.is_none().then(|| ("要素", body.name.to_string(), Msg::UnknownElement))
+    }
 }
 
 impl Child for Step {
@@ -919,6 +975,8 @@ pub(crate) struct ChildVisitor<'a, T: Child> {
 pub(crate) type StepsVisitor<'a> = ChildVisitor<'a, Step>;
 /// Types materials.csv rows.
 pub(crate) type MaterialsVisitor<'a> = ChildVisitor<'a, Material>;
+/// Types elements.csv rows.
+pub(crate) type ElementsVisitor<'a> = ChildVisitor<'a, ElementRow>;
 
 impl<'a, T: Child> ChildVisitor<'a, T> {
     /// Header names that map to no field.
@@ -987,13 +1045,30 @@ impl<'a> ChildVisitor<'a, Material> {
     }
 }
 
+impl<'a> ChildVisitor<'a, ElementRow> {
+    pub(crate) fn new(columns: &'a Columns, opts: &LoadOptions, index: &'a ItemIndex<'a>) -> Self {
+        let t = Typer::new(columns, Table::Elements, opts);
+        Self::with(t, index, |t, row| {
+            let name = raw_in(&t.map, row, Col::Element).trim();
+            let element = t.columns.categories.find(name);
+            let name = t.cache.str(name);
+            let raw = t.cache.str(raw_in(&t.map, row, Col::ElementValue).trim());
+            ElementCell { element, name, raw }
+        })
+    }
+}
+
 impl<T: Child> Visitor for ChildVisitor<'_, T> {
     fn header_score(&self, header: &[String]) -> usize {
         self.t.score(header)
     }
 
     fn header(&mut self, header: &[String], diags: &mut Diags) -> bool {
-        let needs = key_needs(&self.t);
+        let mut needs = key_needs(&self.t);
+        if self.t.table == Table::Elements {
+            needs.push(&[(Col::Element, "要素")]);
+            needs.push(&[(Col::ElementValue, "值")]);
+        }
         self.t.header(header, &needs, diags)
     }
 
@@ -1002,6 +1077,10 @@ impl<T: Child> Visitor for ChildVisitor<'_, T> {
             return false;
         };
         let body = self.body(row);
+        if let Some((column, text, msg)) = T::refused(&body) {
+            diags.push_at(Some(line), Some(column.into()), Some(text), msg);
+            return false;
+        }
         self.rows.push(item, T::make(body, line));
         true
     }

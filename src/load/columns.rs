@@ -14,19 +14,21 @@ use crate::rulesdir::{parse_toml, rules_file};
 /// The built-in mapping.
 const EMBEDDED: &str = include_str!("../../rules/columns.toml");
 
-/// The four tables of a dataset.
+/// The tables of a dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Table {
     Jurisdictions,
     Items,
     Steps,
     Materials,
+    /// The category elements in long form (区划代码, 事项编码, 要素, 值).
+    Elements,
 }
 
 impl Table {
     /// All tables, in reading order.
-    pub(crate) const ALL: [Table; 4] =
-        [Table::Jurisdictions, Table::Items, Table::Steps, Table::Materials];
+    pub(crate) const ALL: [Table; 5] =
+        [Table::Jurisdictions, Table::Items, Table::Steps, Table::Materials, Table::Elements];
 
     /// The English file stem / report word.
     pub(crate) fn stem(self) -> &'static str {
@@ -35,6 +37,7 @@ impl Table {
             Table::Items => "items",
             Table::Steps => "steps",
             Table::Materials => "materials",
+            Table::Elements => "elements",
         }
     }
 
@@ -45,6 +48,7 @@ impl Table {
             Table::Items => "事项",
             Table::Steps => "流程",
             Table::Materials => "材料",
+            Table::Elements => "要素",
         }
     }
 
@@ -94,10 +98,13 @@ pub(crate) enum Col {
     Required,
     Copies,
     Stamped,
+    // elements
+    Element,
+    ElementValue,
 }
 
 /// Number of `Col` variants (the size of a header map).
-pub(crate) const N_COLS: usize = Col::Stamped as usize + 1;
+pub(crate) const N_COLS: usize = Col::ElementValue as usize + 1;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -197,6 +204,21 @@ struct MaterialsCols {
     stamped: Vec<String>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ElementsCols {
+    #[serde(default)]
+    jurisdiction: Vec<String>,
+    #[serde(default)]
+    code: Vec<String>,
+    #[serde(default)]
+    item_name: Vec<String>,
+    #[serde(default)]
+    element: Vec<String>,
+    #[serde(default)]
+    value: Vec<String>,
+}
+
 /// Which field a composite time limit fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -221,6 +243,8 @@ struct ColumnsFile {
     steps: StepsCols,
     materials: MaterialsCols,
     #[serde(default)]
+    elements: ElementsCols,
+    #[serde(default)]
     values: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
     composite_limits: Vec<CompositeLimit>,
@@ -232,13 +256,16 @@ struct ColumnsFile {
 #[derive(Debug, Clone)]
 pub(crate) struct Columns {
     /// Per table: normalised header name → field.
-    aliases: [FxHashMap<String, Col>; 4],
+    aliases: [FxHashMap<String, Col>; 5],
     /// Normalised column name → (code → text).
     values: FxHashMap<String, FxHashMap<String, String>>,
     /// (field, amount column, unit column), names normalised.
     composites: Vec<(Col, String, String)>,
     /// Unit code → unit text.
     limit_units: FxHashMap<String, String>,
+    /// The categories' own elements (rules/categories.toml): their columns in items.csv and
+    /// their names in elements.csv.
+    pub(crate) categories: std::sync::Arc<crate::rules::categories::Categories>,
 }
 
 /// The comparison form of a header name: whitespace and width removed, ASCII lower-cased.
@@ -251,15 +278,21 @@ impl Columns {
     pub(crate) fn load(rules_dir: Option<&Path>) -> Result<Columns> {
         let text = rules_file(rules_dir, "columns.toml", EMBEDDED)?;
         let file: ColumnsFile = parse_toml(&text)?;
-        Columns::build(file, &text.label)
+        let categories = crate::rules::categories::Categories::load(rules_dir)?;
+        Columns::build(file, &text.label, categories)
     }
 
-    fn build(file: ColumnsFile, label: &str) -> Result<Columns> {
+    fn build(
+        file: ColumnsFile,
+        label: &str,
+        categories: std::sync::Arc<crate::rules::categories::Categories>,
+    ) -> Result<Columns> {
         let j = file.jurisdictions;
         let i = file.items;
         let s = file.steps;
         let m = file.materials;
-        let tables: [Vec<(Col, Vec<String>)>; 4] = [
+        let e = file.elements;
+        let tables: [Vec<(Col, Vec<String>)>; 5] = [
             vec![
                 (Col::JurCode, j.code),
                 (Col::JurName, j.name),
@@ -307,8 +340,15 @@ impl Columns {
                 (Col::Copies, m.copies),
                 (Col::Stamped, m.stamped),
             ],
+            vec![
+                (Col::Jurisdiction, e.jurisdiction),
+                (Col::Code, e.code),
+                (Col::ItemName, e.item_name),
+                (Col::Element, e.element),
+                (Col::ElementValue, e.value),
+            ],
         ];
-        let mut aliases: [FxHashMap<String, Col>; 4] = Default::default();
+        let mut aliases: [FxHashMap<String, Col>; 5] = Default::default();
         for (t, fields) in tables.into_iter().enumerate() {
             for (col, names) in fields {
                 for name in names {
@@ -353,7 +393,7 @@ impl Columns {
             .collect();
         let limit_units =
             file.limit_units.into_iter().map(|(k, v)| (k.trim().to_string(), v)).collect();
-        Ok(Columns { aliases, values, composites, limit_units })
+        Ok(Columns { aliases, values, composites, limit_units, categories })
     }
 
     /// Maps a header row of `table` to fields.
@@ -363,6 +403,7 @@ impl Columns {
             index: [None; N_COLS],
             values: vec![None; header.len()],
             composites: Vec::new(),
+            elements: Vec::new(),
             ignored: Vec::new(),
             names: header.to_vec(),
         };
@@ -392,6 +433,20 @@ impl Columns {
                         unit: u,
                         units: self.limit_units.clone(),
                     });
+                }
+            }
+        }
+        if table == Table::Items {
+            // The category elements' columns: those no field of the table claims.
+            for (i, h) in header.iter().enumerate() {
+                if used[i] {
+                    continue;
+                }
+                if let Some(e) = self.categories.find(h) {
+                    if !map.elements.iter().any(|&(_, f)| f == e) {
+                        map.elements.push((i, e));
+                        used[i] = true;
+                    }
                 }
             }
         }
@@ -438,6 +493,9 @@ pub(crate) struct HeaderMap {
     /// Column index → coded values to translate.
     pub(crate) values: Vec<Option<FxHashMap<String, String>>>,
     pub(crate) composites: Vec<Composite>,
+    /// (column index, element index in rules/categories.toml) of the category elements'
+    /// columns, in header order.
+    pub(crate) elements: Vec<(usize, usize)>,
     /// Header names that map to nothing.
     pub(crate) ignored: Vec<String>,
     /// The header as read.

@@ -40,10 +40,11 @@ pub(crate) enum Msg {
     SupersededVersion,
     LoneCsvAsItems,
     Suppressed,
+    UnknownElement,
 }
 
 impl Msg {
-    const ALL: [Msg; 26] = [
+    const ALL: [Msg; 27] = [
         Msg::DuplicateTable,
         Msg::UnreadableSheet,
         Msg::UnreadableFile,
@@ -70,6 +71,7 @@ impl Msg {
         Msg::SupersededVersion,
         Msg::LoneCsvAsItems,
         Msg::Suppressed,
+        Msg::UnknownElement,
     ];
 
     /// The Chinese message.
@@ -113,6 +115,9 @@ impl Msg {
                 "文件夹中没有 items.csv（事项.csv），只有这一个 CSV 文件，已作为事项表读取"
             }
             Msg::Suppressed => "同类问题过多，其余未逐条列出（括号内为条数）",
+            Msg::UnknownElement => {
+                "要素名称不是 rules/categories.toml 中任何事项类型的要素，本行未载入（括号内为要素名称）"
+            }
         }
     }
 
@@ -163,6 +168,9 @@ impl Msg {
                 "no items.csv (事项.csv) in the folder, and this is its only CSV file: read as the items table"
             }
             Msg::Suppressed => "too many of the same kind: the rest are not listed (count in the text)",
+            Msg::UnknownElement => {
+                "the 要素 is no category's element in rules/categories.toml: not loaded (the name in the text)"
+            }
         }
     }
 }

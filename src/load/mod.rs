@@ -22,8 +22,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use self::build::{
-    ItemKey, ItemKeys, ItemsVisitor, JurisdictionRow, JurisdictionsVisitor, MaterialsVisitor,
-    StepsVisitor,
+    ElementRow, ElementsVisitor, ItemKey, ItemKeys, ItemsVisitor, JurisdictionRow,
+    JurisdictionsVisitor, MaterialsVisitor, StepsVisitor,
 };
 use self::columns::{Columns, Table};
 use self::diag::{Diags, Msg};
@@ -66,6 +66,7 @@ enum Rows {
     Items(DrainedItems),
     Steps(ChildRows<Step>),
     Materials(ChildRows<Material>),
+    Elements(ChildRows<ElementRow>),
 }
 
 /// Items or jurisdictions, in file order.
@@ -204,7 +205,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     let read = |(table, src): &&(Table, Source), index: Option<&ItemIndex<'_>>| {
         read_table(*table, src, &columns, opts, forced, index)
     };
-    let is_child = |t: &Table| matches!(t, Table::Steps | Table::Materials);
+    let is_child = |t: &Table| matches!(t, Table::Steps | Table::Materials | Table::Elements);
     let heads: Vec<&(Table, Source)> = found.tables.iter().filter(|(t, _)| !is_child(t)).collect();
     let mut outs: Vec<TableOut> = if sheets {
         heads.par_iter().map(|t| read(t, None)).collect()
@@ -252,6 +253,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     let mut items_slot = 0;
     let mut steps = None;
     let mut materials = None;
+    let mut elements = None;
     let mut parts: Vec<(FileReport, Diags)> = Vec::new();
     for out in outs {
         let slot = parts.len();
@@ -260,6 +262,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
             Rows::Items(_) => items_slot = slot,
             Rows::Steps(r) => steps = Some(r),
             Rows::Materials(r) => materials = Some(r),
+            Rows::Elements(r) => elements = Some(r),
         }
         parts.push((out.report, out.diags));
     }
@@ -276,6 +279,28 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     if let Some(lists) = materials {
         for (item, list) in items.iter_mut().zip(lists) {
             item.materials = list;
+        }
+    }
+    if let Some(rows) = elements {
+        let categories = &columns.categories;
+        for (item, list) in items.iter_mut().zip(gather(n, rows)) {
+            for row in list {
+                let Some(e) = row.cell.element else { continue };
+                let def = &categories.elements[e];
+                let element = crate::model::Element {
+                    name: def.name.clone(),
+                    raw: row.cell.raw.clone(),
+                    value: def.parse(&row.cell.raw),
+                    line: row.line,
+                };
+                // A column of items.csv left empty is filled by elements.csv; a second row of
+                // one element adds nothing (the first wins, as for duplicate keys).
+                match item.elements.iter_mut().find(|x| x.name == element.name) {
+                    Some(x) if x.raw.is_empty() => *x = element,
+                    Some(_) => {}
+                    None => item.elements.push(element),
+                }
+            }
         }
     }
     profile.stage("gather");
@@ -514,6 +539,15 @@ fn read_table(
                 read::visit(src, &opts.read, forced, &new, true, &mut diags, &mut report, &mut out);
             report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
             Rows::Materials(out)
+        }
+        Table::Elements => {
+            let index = index.unwrap_or(&empty);
+            let new = || ElementsVisitor::new(columns, opts, index);
+            let mut out = ChildRows(Vec::new());
+            let vs =
+                read::visit(src, &opts.read, forced, &new, true, &mut diags, &mut report, &mut out);
+            report.ignored_columns = vs.first().map(|v| v.ignored()).unwrap_or_default();
+            Rows::Elements(out)
         }
     };
     TableOut { rows, report, diags }

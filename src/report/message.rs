@@ -157,6 +157,24 @@ fn zh(f: &Finding) -> String {
                 _ => String::new(),
             }
         }
+        (Detail::Element { source, extra }, rule) => {
+            let el = f.element.as_deref().unwrap_or("要素");
+            let s = source.as_ref().map(source_zh).unwrap_or_default();
+            let list = extra.join("、");
+            match rule {
+                "QD801" => format!("{el}“{}”与{s}的“{e}”不一致。", shown(a)),
+                "QD802" => format!("{el}“{a}”多出{s}没有的“{list}”（{s}为“{e}”）。"),
+                "QD803" => format!("{el}“{a}”的最高额高于{s}的“{e}”。"),
+                "QD804" => format!("{el}“{a}”高于{s}的“{e}”。"),
+                "QD805" => format!("{el}“{a}”高于{s}的“{e}”。"),
+                "QD806" => format!("本事项类型要求的要素“{el}”为空。"),
+                "QD807" => format!("{el}“{a}”中的“{list}”不在法定种类之内。"),
+                "QD808" => format!("{el}“{a}”中的“{list}”不属于强制类型“{e}”。"),
+                "QD809" => format!("{el}“{a}”应为“{e}”，审批结果类型却为“{list}”。"),
+                "QD810" => format!("{el}“{a}”无法识别。"),
+                _ => String::new(),
+            }
+        }
         (Detail::Category { source, actual, expected }, _) => {
             format!("事项类型“{}”与{}的“{}”不一致。", actual.zh(), source_zh(source), expected.zh())
         }
@@ -336,6 +354,24 @@ fn en(f: &Finding) -> String {
                 "QD601" => format!("{a} on-site visits, more than the {e} of {s}."),
                 "QD604" => format!("{a} stamps, more than the {e} of {s}."),
                 "QD701" => format!("Kind {a} differs from {s}: {e}."),
+                _ => String::new(),
+            }
+        }
+        (Detail::Element { source, extra }, rule) => {
+            let el = f.element.as_deref().unwrap_or("element");
+            let s = source.as_ref().map(source_en).unwrap_or_default();
+            let list = extra.join(", ");
+            match rule {
+                "QD801" => format!("{el} “{a}” differs from {s}: “{e}”."),
+                "QD802" => format!("{el} “{a}” adds “{list}”, which {s} does not list (“{e}”)."),
+                "QD803" => format!("The highest amount of {el} “{a}” is above {s}: “{e}”."),
+                "QD804" => format!("{el} “{a}” is more often than {s}: “{e}”."),
+                "QD805" => format!("{el} “{a}” is above {s}: “{e}”."),
+                "QD806" => format!("The element {el}, required for the category, is empty."),
+                "QD807" => format!("{el} “{a}”: “{list}” is not a kind the law lists."),
+                "QD808" => format!("{el} “{a}”: “{list}” does not fit the type “{e}”."),
+                "QD809" => format!("{el} “{a}” implies “{e}”, but the result type is “{list}”."),
+                "QD810" => format!("{el} “{a}” cannot be read."),
                 _ => String::new(),
             }
         }

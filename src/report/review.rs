@@ -607,6 +607,7 @@ mod tests {
                 name: "committed-limit-exceeds-statutory",
                 severity: sev,
                 field,
+                element: None,
                 jurisdiction: Some("450102".into()),
                 item: Some("450101001000".into()),
                 item_name: None,

@@ -6,8 +6,12 @@
 pub mod basis;
 /// Visits, intermediaries, steps, stamps, materials.
 pub mod burden;
+/// The categories' own elements (rules/categories.toml).
+pub mod categories;
 /// 事项编码 and 实施编码.
 pub mod code;
+/// The categories' own elements: 处罚种类, 处罚幅度, 检查频次, ….
+pub mod elements;
 /// 收费.
 pub mod fee;
 /// Name, category, department, levels, kind; splits.
@@ -92,6 +96,16 @@ pub static RULES: &[&Rule] = &[
     &burden::EXTRA_MATERIAL,
     &burden::COUNT_UNREADABLE,
     &item::KIND_DIFFERS,
+    &elements::ELEMENT_DIFFERS,
+    &elements::ELEMENT_ADDS_MEMBER,
+    &elements::AMOUNT_EXCEEDS_REFERENCE,
+    &elements::FREQUENCY_EXCEEDS_REFERENCE,
+    &elements::RATIO_EXCEEDS_REFERENCE,
+    &elements::REQUIRED_ELEMENT_EMPTY,
+    &elements::MEMBER_OUTSIDE_VOCABULARY,
+    &elements::MEMBER_UNFIT_FOR_TYPE,
+    &elements::RESULT_NAME_CONTRADICTS_TYPE,
+    &elements::ELEMENT_UNREADABLE,
     &item::PEERS_SPLIT,
 ];
 
@@ -207,6 +221,7 @@ impl<'a> Sink<'a> {
             name: rule.name,
             severity: setting.severity,
             field,
+            element: None,
             jurisdiction: subject.jurisdiction.cloned(),
             item: subject.item.cloned(),
             item_name: subject.item_name.cloned(),

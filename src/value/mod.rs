@@ -5,6 +5,7 @@
 pub mod basis;
 pub mod code;
 pub mod count;
+pub mod element;
 pub mod fee;
 pub mod limit;
 pub mod name;
