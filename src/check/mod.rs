@@ -318,6 +318,8 @@ fn run_with(
     prof.stage("rules");
     findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.severity.cmp(&b.severity)));
     findings.dedup();
+    // After the sort, so that the cause named is the first in the report's order.
+    fold_elements_under_category(&mut findings);
     prof.stage("sort findings");
     CheckReport {
         findings,
@@ -462,6 +464,44 @@ fn check_member(ctx: &Ctx, g: &Group, name: &Str, member: &Member, sink: &mut Si
         }
         if let Some(cause) = &fields_cause {
             sink.caused_since(from, cause);
+        }
+    }
+}
+
+/// Element findings that follow from another finding of the row, folded under it: a row whose
+/// 事项类型 is reported is checked for the elements of a category it is not (what it lacks or
+/// holds follows from the category); a row without a code, or the second row of a code, cannot
+/// be named by elements.csv, so its required elements are empty because of the code.
+fn fold_elements_under_category(findings: &mut [Finding]) {
+    use crate::rules::{code, elements};
+    let is_cause = |f: &Finding| {
+        f.caused_by.is_none()
+            && (f.field == Field::Category
+                || f.rule == code::CODE_MISSING.id
+                || f.rule == code::DUPLICATE_CODE_IN_LIST.id)
+    };
+    let mut causes: FxHashMap<(Option<Str>, Option<Str>), (bool, crate::model::Cause)> =
+        FxHashMap::default();
+    for f in findings.iter().filter(|f| is_cause(f)) {
+        let category = f.field == Field::Category;
+        let key = (f.jurisdiction.clone(), f.item.clone());
+        // The category explains every element finding; a code only the empty ones.
+        match causes.get(&key) {
+            Some((true, _)) => {}
+            _ => {
+                causes.insert(key, (category, crate::model::Cause::of(f)));
+            }
+        }
+    }
+    if causes.is_empty() {
+        return;
+    }
+    for f in findings.iter_mut().filter(|f| f.field == Field::Elements && f.caused_by.is_none()) {
+        let Some((category, cause)) = causes.get(&(f.jurisdiction.clone(), f.item.clone())) else {
+            continue;
+        };
+        if *category || f.rule == elements::REQUIRED_ELEMENT_EMPTY.id {
+            f.caused_by = Some(Box::new(cause.clone()));
         }
     }
 }
@@ -684,16 +724,15 @@ fn peer_consensus(ctx: &Ctx, g: &Group, sink: &mut Sink) {
     // The voters of a field and their positions per level are the same for every field but the
     // process ones, where a row with neither steps nor materials has none attached (e.g. its
     // code is missing, so steps.csv and materials.csv cannot name it): it abstains rather than
-    // voting for an empty process. Both sets are made once per group.
-    let electorate = |process: bool| {
+    // voting for an empty process. So does a row without any category element where the list
+    // keeps them apart (elements.csv cannot name a row without a code). The sets are made once
+    // per group.
+    let electorate = |abstains: fn(&crate::model::Item) -> bool| {
         let mut field_voters: Vec<usize> = Vec::with_capacity(voters.len());
         let mut by_level: Vec<(Level, Vec<usize>)> = Vec::new();
         for &(i, level) in &voters {
-            if process {
-                let it = &ctx.ds.items[i];
-                if it.steps.is_empty() && it.materials.is_empty() {
-                    continue;
-                }
+            if abstains(&ctx.ds.items[i]) {
+                continue;
             }
             let pos = field_voters.len();
             field_voters.push(i);
@@ -715,19 +754,23 @@ fn peer_consensus(ctx: &Ctx, g: &Group, sink: &mut Sink) {
         few.sort_unstable();
         (field_voters, by_level, few)
     };
-    let plain = electorate(false);
-    let process = electorate(true);
+    let plain = electorate(|_| false);
+    let process = electorate(|it| it.steps.is_empty() && it.materials.is_empty());
+    let with_elements = match ctx.carries.is_empty() {
+        true => None,
+        false => Some(electorate(|it| it.elements.is_empty())),
+    };
     let mut values = Values::default();
     let from = sink.findings.len();
     for f in FIELDS {
         if f.field == Field::Department && !sink.on(&crate::rules::item::DEPARTMENT_DIFFERS) {
             continue;
         }
-        let (field_voters, by_level, few) =
-            match matches!(f.field, Field::Steps | Field::Stamps | Field::Materials) {
-                true => &process,
-                false => &plain,
-            };
+        let (field_voters, by_level, few) = match f.field {
+            Field::Steps | Field::Stamps | Field::Materials => &process,
+            Field::Elements => with_elements.as_ref().unwrap_or(&plain),
+            _ => &plain,
+        };
         values.of(ctx, f, field_voters);
         for (level, positions) in by_level {
             if positions.len() >= c.min_peers {

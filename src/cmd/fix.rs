@@ -156,6 +156,22 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         return Err(Error::usage2("需要 -o FIXED 或 --diff", "give -o FIXED or --diff"));
     };
     if is_book {
+        // The rows of the steps, materials and elements sheets follow their item's fixed code.
+        let recodes = crate::fix::recodes(&list, &applied);
+        let sheets: Vec<(String, crate::load::columns::Table)> = list
+            .report
+            .files
+            .iter()
+            .filter_map(|f| {
+                use crate::load::columns::Table;
+                let table = Table::ALL.into_iter().find(|t| t.stem() == f.table)?;
+                let sheet = f.file.rsplit_once('#')?.1.to_string();
+                matches!(table, Table::Steps | Table::Materials | Table::Elements)
+                    .then_some((sheet, table))
+            })
+            .collect();
+        let fixed = crate::fix::recode_xlsx_children(fixed, &sheets, &recodes, &columns)
+            .map_err(|why| Error::input(list_path.display().to_string(), why))?;
         crate::output::write_atomic(out, &fixed)?;
         let log = write_logs(out, &applied, &skipped, &items.file)?;
         summary(lang, global.quiet, &applied, &skipped, Some(&log));
@@ -169,14 +185,35 @@ pub fn run(args: &Args, global: &super::Global) -> Result<i32> {
         .filter(|p| p.is_file())
         .collect();
     names.sort();
+    // The rows of steps, materials and elements follow their item's fixed code.
+    let recodes = crate::fix::recodes(&list, &applied);
     for path in names {
         let Some(name) = path.file_name() else { continue };
         let target = out.join(name);
         if path == items_path {
             crate::output::write_atomic(&target, &fixed)?;
-        } else {
-            let data = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            crate::output::write_atomic(&target, &data)?;
+            continue;
+        }
+        let data = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let child =
+            list.report.files.iter().find(|f| list_path.join(&f.file) == path).and_then(|f| {
+                let table =
+                    crate::load::columns::Table::ALL.into_iter().find(|t| t.stem() == f.table)?;
+                matches!(
+                    table,
+                    crate::load::columns::Table::Steps
+                        | crate::load::columns::Table::Materials
+                        | crate::load::columns::Table::Elements
+                )
+                .then_some((table, f.encoding.clone()))
+            });
+        match child {
+            Some((table, encoding)) => {
+                let (data, _) =
+                    crate::fix::apply_child_csv(&data, &encoding, table, &recodes, &columns);
+                crate::output::write_atomic(&target, &data)?;
+            }
+            None => crate::output::write_atomic(&target, &data)?,
         }
     }
     let log = write_logs(out, &applied, &skipped, &items.file)?;

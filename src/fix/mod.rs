@@ -20,7 +20,7 @@ use crate::load::columns::{Col, Columns, HeaderMap, Table};
 use crate::model::{Dataset, Item};
 
 mod xlsx;
-pub(crate) use xlsx::apply as apply_xlsx;
+pub(crate) use xlsx::{apply as apply_xlsx, recode_children as recode_xlsx_children};
 
 /// What `fix` may change.
 #[derive(Debug, Clone, Copy, Default)]
@@ -508,6 +508,94 @@ pub(crate) fn apply_csv(
     }
     out.extend_from_slice(bytes.get(at..).unwrap_or_default());
     (out, skipped)
+}
+
+/// The codes the applied edits change, by (区划代码, code before) → code after, for the tables
+/// that hang off items (steps, materials, elements), whose rows name their item by its code: a
+/// code written for an empty one names no row there, and a code that two rows of a list share
+/// (a duplicate, 办理项 rows) is left alone, as it is not known which of them a row belongs to.
+pub fn recodes(list: &Dataset, applied: &[Edit]) -> FxHashMap<(String, String), String> {
+    let mut rows: FxHashMap<(&str, &str), usize> = FxHashMap::default();
+    for item in &list.items {
+        *rows.entry((&item.jurisdiction, item.code.raw.trim())).or_default() += 1;
+    }
+    let mut out: FxHashMap<(String, String), String> = FxHashMap::default();
+    for e in applied.iter().filter(|e| e.col == ColKey::Code) {
+        let before = e.before.trim();
+        if before.is_empty() || rows.get(&(e.jurisdiction.as_str(), before)) != Some(&1) {
+            continue;
+        }
+        out.insert((e.jurisdiction.clone(), before.to_string()), e.after.clone());
+    }
+    out
+}
+
+/// The bytes of a steps, materials or elements CSV file with the 事项编码 of its rows changed
+/// where `recodes` changes their item's, and how many rows were changed; every other byte as it
+/// was.
+pub(crate) fn apply_child_csv(
+    bytes: &[u8],
+    encoding: &str,
+    table: Table,
+    recodes: &FxHashMap<(String, String), String>,
+    columns: &Columns,
+) -> (Vec<u8>, usize) {
+    let codec = match encoding {
+        "GBK" => Some(encoding_rs::GBK),
+        "GB18030" => Some(encoding_rs::GB18030),
+        _ => None,
+    };
+    if recodes.is_empty() {
+        return (bytes.to_vec(), 0);
+    }
+    let bom = if codec.is_none() && bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let body = bytes.get(bom..).unwrap_or_default();
+    let decode = |b: &[u8]| -> String {
+        match codec {
+            Some(c) => c.decode_without_bom_handling(b).0.into_owned(),
+            None => String::from_utf8_lossy(b).into_owned(),
+        }
+    };
+    let delimiter = if body.iter().take(64 << 10).filter(|&&c| c == b'\t').count()
+        > body.iter().take(64 << 10).filter(|&&c| c == b',').count()
+    {
+        b'\t'
+    } else {
+        b','
+    };
+    let records = records(body, delimiter);
+    let cell = |r: &Record, i: usize| -> Option<String> {
+        r.fields.get(i).map(|&(a, b)| unquote(&decode(&body[a..b])))
+    };
+    let Some((k, jur_col, code_col)) = records.iter().take(10).enumerate().find_map(|(k, r)| {
+        let header: Vec<String> = (0..r.fields.len()).filter_map(|i| cell(r, i)).collect();
+        let map = columns.map_header(table, &header);
+        Some((k, map.get(Col::Jurisdiction)?, map.get(Col::Code)?))
+    }) else {
+        return (bytes.to_vec(), 0);
+    };
+    let mut splices: Vec<(usize, usize, Vec<u8>)> = Vec::new();
+    for r in records.iter().skip(k + 1) {
+        let (Some(jur), Some(code)) = (cell(r, jur_col), cell(r, code_col)) else { continue };
+        let Some(new) = recodes.get(&(jur, code)) else { continue };
+        let Some(&(a, b)) = r.fields.get(code_col) else { continue };
+        let text = if body.get(a) == Some(&b'"') { format!("\"{new}\"") } else { new.clone() };
+        let encoded = match codec {
+            Some(c) => c.encode(&text).0.into_owned(),
+            None => text.into_bytes(),
+        };
+        splices.push((bom + a, bom + b, encoded));
+    }
+    let n = splices.len();
+    let mut out = Vec::with_capacity(bytes.len() + 64);
+    let mut at = 0;
+    for (a, b, new) in splices {
+        out.extend_from_slice(bytes.get(at..a).unwrap_or_default());
+        out.extend_from_slice(&new);
+        at = b;
+    }
+    out.extend_from_slice(bytes.get(at..).unwrap_or_default());
+    (out, n)
 }
 
 /// The column an edit writes under the header `map`, and the text it writes there (a coded

@@ -77,6 +77,65 @@ pub(crate) fn apply(
     Ok((bytes, skipped))
 }
 
+/// The workbook `book` (bytes) with the 事项编码 of the rows of its sheets `sheets` (steps,
+/// materials, elements) changed where `recodes` changes their item's (see `fix::recodes`).
+pub(crate) fn recode_children(
+    mut book: Vec<u8>,
+    sheets: &[(String, Table)],
+    recodes: &FxHashMap<(String, String), String>,
+    columns: &Columns,
+) -> Result<Vec<u8>, String> {
+    if recodes.is_empty() {
+        return Ok(book);
+    }
+    for (sheet, table) in sheets {
+        let mut xlsx: calamine::Xlsx<_> = calamine::Reader::new(std::io::Cursor::new(&book[..]))
+            .map_err(|e: calamine::XlsxError| e.to_string())?;
+        let mut notes = Vec::new();
+        let rows = crate::load::source::sparse_rows(&mut xlsx, sheet, sheet, &mut notes)?;
+        let Some((k, jur_col, code_col)) =
+            rows.iter().take(10).enumerate().find_map(|(k, (_, cells))| {
+                let header: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
+                let map = columns.map_header(*table, &header);
+                Some((k, map.get(Col::Jurisdiction)?, map.get(Col::Code)?))
+            })
+        else {
+            continue;
+        };
+        let mut zip =
+            zip::ZipArchive::new(std::io::Cursor::new(&book[..])).map_err(|e| e.to_string())?;
+        let part = sheet_part(&mut zip, sheet)?;
+        let xml = read_part(&mut zip, &part)?;
+        let cells = index_cells(&xml);
+        let mut splices: Vec<(usize, usize, String)> = Vec::new();
+        for (line, row) in rows.iter().skip(k + 1) {
+            let cell = |i: usize| row.get(i).map(|c| c.trim().to_string()).unwrap_or_default();
+            let Some(new) = recodes.get(&(cell(jur_col), cell(code_col))) else { continue };
+            let reference = format!("{}{}", column_name(code_col), line);
+            if let Some(&(a, b)) = cells.cell.get(reference.as_str()) {
+                let style = style_of(xml.get(a..b).unwrap_or_default());
+                splices.push((a, b, inline_cell(&reference, style, new)));
+            }
+        }
+        if splices.is_empty() {
+            continue;
+        }
+        splices.sort_by_key(|s| (s.0, s.1));
+        let mut out = String::with_capacity(xml.len() + 256);
+        let mut at = 0;
+        for (a, b, new) in splices {
+            out.push_str(xml.get(at..a).unwrap_or_default());
+            out.push_str(&new);
+            at = b;
+        }
+        out.push_str(xml.get(at..).unwrap_or_default());
+        let bytes = rewrite(&mut zip, &part, out.as_bytes()).map_err(|e| e.to_string())?;
+        drop(zip);
+        book = bytes;
+    }
+    Ok(book)
+}
+
 /// The zip with part `part` replaced by `content`, every other entry copied raw.
 fn rewrite<R: Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,

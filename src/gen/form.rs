@@ -160,6 +160,8 @@ pub(crate) struct Form {
     pub immediate: bool,
     pub steps: Vec<Step>,
     pub materials: Vec<Material>,
+    /// The category's own elements (rules/categories.toml), written to elements.csv.
+    pub elements: super::elements::Spec,
 }
 
 /// The simplification measures of one item (DATA.md "What is counted for simplification").

@@ -10,6 +10,7 @@
 //! Random numbers come from `rand_chacha::ChaCha8Rng`, whose output is fixed across platforms
 //! and releases, seeded from `--seed` (mixed with a constant per purpose).
 
+mod elements;
 mod form;
 mod plan;
 mod realistic;
@@ -198,7 +199,8 @@ pub fn generate_observed(
     let mut std_jur = Vec::new();
     push_record(&mut std_jur, &[REGION.0, REGION.1, "省", ""]);
     if cfg.format == OutFormat::Gbk {
-        for buf in [&mut std_tables.items, &mut std_tables.steps, &mut std_tables.materials] {
+        let t = &mut std_tables;
+        for buf in [&mut t.items, &mut t.steps, &mut t.materials, &mut t.elements] {
             *buf = encode_gbk(buf, out)?.into_owned();
         }
     }
@@ -230,7 +232,7 @@ pub fn generate_observed(
                 let mut o = render::render_jur(i, &jurs, &std, &plan, cfg.seed, real.as_ref());
                 if cfg.format == OutFormat::Gbk {
                     for t in [&mut o.v1, &mut o.v2] {
-                        for buf in [&mut t.items, &mut t.steps, &mut t.materials] {
+                        for buf in [&mut t.items, &mut t.steps, &mut t.materials, &mut t.elements] {
                             *buf = encode_gbk(buf, out)?.into_owned();
                         }
                     }
@@ -307,6 +309,8 @@ pub fn generate_observed(
 }
 
 /// One dataset's output: streamed CSV files, or an in-memory workbook for xlsx.
+// Three of them per run: the size of the CSV variant's buffers does not matter.
+#[allow(clippy::large_enum_variant)]
 enum DatasetSink {
     Csv {
         dir: PathBuf,
@@ -316,6 +320,7 @@ enum DatasetSink {
         items: Stream,
         steps: Stream,
         materials: Stream,
+        elements: Stream,
     },
     Xlsx {
         path: PathBuf,
@@ -324,6 +329,7 @@ enum DatasetSink {
         items: Vec<u8>,
         steps: Vec<u8>,
         materials: Vec<u8>,
+        elements: Vec<u8>,
         /// Rows of the largest sheet so far, to stop before memory fills for nothing.
         rows: usize,
     },
@@ -432,6 +438,7 @@ impl DatasetSink {
                 items: Vec::new(),
                 steps: Vec::new(),
                 materials: Vec::new(),
+                elements: Vec::new(),
                 rows: 0,
             }),
             OutFormat::Csv | OutFormat::Gbk => {
@@ -444,6 +451,12 @@ impl DatasetSink {
                     materials: Stream::open(
                         dir.join("materials.csv"),
                         render::MATERIAL_HEADER,
+                        gbk,
+                        crlf,
+                    )?,
+                    elements: Stream::open(
+                        dir.join("elements.csv"),
+                        render::ELEMENT_HEADER,
                         gbk,
                         crlf,
                     )?,
@@ -476,19 +489,21 @@ impl DatasetSink {
     fn rows(&mut self, t: &Tables) -> Result<()> {
         match self {
             // Rows arrive already encoded (GBK is encoded in the parallel stage).
-            DatasetSink::Csv { items, steps, materials, .. } => {
+            DatasetSink::Csv { items, steps, materials, elements, .. } => {
                 items.write(&t.items, false)?;
                 steps.write(&t.steps, false)?;
-                materials.write(&t.materials, false)
+                materials.write(&t.materials, false)?;
+                elements.write(&t.elements, false)
             }
-            DatasetSink::Xlsx { path, items, steps, materials, rows, .. } => {
-                *rows += t.n_items.max(t.n_steps).max(t.n_materials);
+            DatasetSink::Xlsx { path, items, steps, materials, elements, rows, .. } => {
+                *rows += t.n_items.max(t.n_steps).max(t.n_materials).max(t.n_elements);
                 if *rows >= MAX_SHEET_ROWS {
                     return Err(too_many_rows(path));
                 }
                 items.extend_from_slice(&t.items);
                 steps.extend_from_slice(&t.steps);
                 materials.extend_from_slice(&t.materials);
+                elements.extend_from_slice(&t.elements);
                 Ok(())
             }
         }
@@ -501,19 +516,28 @@ impl DatasetSink {
 
     fn finish(self) -> Result<()> {
         match self {
-            DatasetSink::Csv { items, steps, materials, .. } => {
+            DatasetSink::Csv { items, steps, materials, elements, .. } => {
                 items.finish()?;
                 steps.finish()?;
-                materials.finish()
+                materials.finish()?;
+                elements.finish()
             }
             DatasetSink::Xlsx {
-                path, item_header, jurisdictions, items, steps, materials, ..
+                path,
+                item_header,
+                jurisdictions,
+                items,
+                steps,
+                materials,
+                elements,
+                ..
             } => {
-                let sheets: [(&str, &[&str], &[u8]); 4] = [
+                let sheets: [(&str, &[&str], &[u8]); 5] = [
                     ("区划", render::JUR_HEADER, &jurisdictions),
                     ("事项", item_header, &items),
                     ("流程", render::STEP_HEADER, &steps),
                     ("材料", render::MATERIAL_HEADER, &materials),
+                    ("要素", render::ELEMENT_HEADER, &elements),
                 ];
                 write_workbook(&path, &sheets)
             }

@@ -6,6 +6,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rustc_hash::FxHashMap;
 
+use super::elements::ElementFault;
 use super::form::{Form, Limit, Unit};
 use super::standard::{build_form, PoolEntry};
 use super::vocab::*;
@@ -381,6 +382,8 @@ pub(crate) struct JurPlan {
     pub faults: FxHashMap<usize, Fault>,
     pub noise: FxHashMap<usize, NoiseKind>,
     pub added: Vec<Added>,
+    /// Faults of a standard item's category elements (on rows without another fault).
+    pub element_faults: FxHashMap<usize, ElementFault>,
 }
 
 /// What version 2 does to one standard item.
@@ -402,6 +405,8 @@ pub(crate) struct Plan {
     pub v2: Vec<(Option<Form>, V2, u32)>,
     /// Items added in version 2.
     pub v2_added: Vec<Form>,
+    /// Share of the rows whose elements are respelled (formatting-only noise).
+    pub element_noise: f64,
 }
 
 /// Rates of faults and noise per (jurisdiction, item) row, beyond one of every kind.
@@ -678,6 +683,8 @@ pub(crate) fn plan(
         }
     }
 
+    place_element_faults(seed, &mut jp, &level_jurs, std, &caps, rates.fault, &excluded_item);
+
     // Version 2: items touched by a fault anywhere are left as they are, so that every fault
     // stays where the truth says it is and differs from the standard as much as from its peers.
     let mut faulty = vec![false; std.forms.len()];
@@ -747,7 +754,90 @@ pub(crate) fn plan(
         })
         .collect();
     let _ = (faults, noise);
-    Plan { jurs: jp, unknown_forms, v2, v2_added }
+    let element_noise = (rates.noise * 3.0).min(0.3);
+    Plan { jurs: jp, unknown_forms, v2, v2_added, element_noise }
+}
+
+/// Faults of the category elements, from a random stream of their own (the other draws stay as
+/// they were before elements existed): one of every kind first, then about half the fault rate,
+/// on rows without another fault, at most a third of a level's peers per item (the majority
+/// stays with the standard, as for the other faults).
+fn place_element_faults(
+    seed: u64,
+    jp: &mut [JurPlan],
+    level_jurs: &[Vec<usize>; 3],
+    std: &Standard,
+    caps: &[usize; 3],
+    rate: f64,
+    excluded: &dyn Fn(usize) -> bool,
+) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x656c_656d);
+    let levels: Vec<usize> = (0..3)
+        .filter(|&l| caps[l] >= 1 && !std.by_level[l].is_empty() && !level_jurs[l].is_empty())
+        .collect();
+    if levels.is_empty() {
+        return;
+    }
+    let mut counts: FxHashMap<(usize, usize), usize> = FxHashMap::default();
+    let mut place = |kind: Option<ElementFault>, rng: &mut ChaCha8Rng, jp: &mut [JurPlan]| {
+        let l = levels[rng.random_range(0..levels.len())];
+        let j = level_jurs[l][rng.random_range(0..level_jurs[l].len())];
+        let items = &std.by_level[l];
+        let item = items[rng.random_range(0..items.len())];
+        let spec = &std.forms[item].elements;
+        // Peers without the row, or whose row elements.csv cannot name, do not vote: they count
+        // against the third too.
+        let absent = level_jurs[l]
+            .iter()
+            .filter(|&&p| {
+                let kind = jp[p].faults.get(&item).map(|f| f.kind);
+                matches!(kind, Some(FaultKind::Missing | FaultKind::CodeMissing))
+            })
+            .count();
+        let count = counts.get(&(l, item)).copied().unwrap_or(0);
+        if spec.is_empty()
+            || excluded(item)
+            || count + absent >= caps[l]
+            || jp[j].faults.contains_key(&item)
+            || jp[j].noise.contains_key(&item)
+            || jp[j].element_faults.contains_key(&item)
+        {
+            return false;
+        }
+        let kind = match kind {
+            Some(k) if k.fits(spec) => k,
+            Some(_) => return false,
+            None => {
+                let fitting: Vec<ElementFault> =
+                    ElementFault::ALL.into_iter().filter(|k| k.fits(spec)).collect();
+                if fitting.is_empty() {
+                    return false;
+                }
+                fitting[rng.random_range(0..fitting.len())]
+            }
+        };
+        *counts.entry((l, item)).or_default() += 1;
+        jp[j].element_faults.insert(item, kind);
+        true
+    };
+    let mut placed = 0usize;
+    for kind in ElementFault::ALL {
+        for _ in 0..400 {
+            if place(Some(kind), &mut rng, jp) {
+                placed += 1;
+                break;
+            }
+        }
+    }
+    let rows: usize = (0..3).map(|l| level_jurs[l].len() * std.by_level[l].len()).sum();
+    let target = (rows as f64 * rate / 2.0) as usize;
+    let mut attempts = 0usize;
+    while placed < target && attempts < target * 20 + 100 {
+        attempts += 1;
+        if place(None, &mut rng, jp) {
+            placed += 1;
+        }
+    }
 }
 
 /// A new code for the same item: the main-item digits moved up by 500 (never used otherwise).

@@ -547,6 +547,13 @@ impl RealPlan {
         self.jurs = rj;
     }
 
+    /// Whether the row of standard item `item` in jurisdiction `jur_index` is written without a
+    /// code (elements.csv cannot name it: its elements are not written).
+    pub fn codeless(&self, jur_index: usize, item: usize) -> bool {
+        let rows = self.jurs.get(jur_index).map(|j| &j.rows);
+        matches!(rows.and_then(|r| r.get(&item)), Some(Shape::Codeless { .. }))
+    }
+
     /// Writes the standard's rows of item `i`: its 办理项 rows, or the one row.
     pub fn push_standard(&self, region: &str, i: usize, f: &Form, t: &mut Tables) {
         let dept = match self.vertical.get(i).copied().flatten() {

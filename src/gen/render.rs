@@ -4,17 +4,19 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::elements;
 use super::form::{
     basis_text, BasisStyle, Form, Limit, LimitStyle, Material, Measures, Step, Unit,
 };
 use super::plan::{level_index, Added, FaultKind, Jur, NoiseKind, Plan, Standard};
 use super::realistic::{RealPlan, RowAt};
 use super::vocab::*;
-use crate::model::Level;
+use crate::model::{Field, Level};
 
 /// The four CSV headers (DATA.md "Layout").
 pub(crate) const JUR_HEADER: &[&str] = &["区划代码", "区划名称", "层级", "上级区划代码"];
-pub(crate) const ITEM_HEADER: &[&str] = &[
+/// items.csv's columns.
+const ITEM_COLUMNS: [&str; 16] = [
     "区划代码",
     "事项编码",
     "实施编码",
@@ -32,35 +34,35 @@ pub(crate) const ITEM_HEADER: &[&str] = &[
     "中介服务",
     "办件类型",
 ];
-/// items.csv of `gen --realistic`'s lists: the same columns, then what a platform export adds
-/// (the Guangxi sample's item_id, task_version, anticipate_day_explain and promise_day_explain;
-/// empty in lists that are not platform exports).
-pub(crate) const ITEM_HEADER_REALISTIC: &[&str] = &[
-    "区划代码",
-    "事项编码",
-    "实施编码",
-    "事项名称",
-    "事项类型",
-    "实施主体",
-    "行使层级",
-    "设定依据",
-    "法定时限",
-    "承诺时限",
-    "是否收费",
-    "收费标准",
-    "收费依据",
-    "到现场次数",
-    "中介服务",
-    "办件类型",
-    "事项ID",
-    "版本号",
-    "法定时限说明",
-    "承诺时限说明",
-];
+pub(crate) const ITEM_HEADER: &[&str] = &ITEM_COLUMNS;
+/// What a platform export adds after the common columns (the Guangxi sample's item_id,
+/// task_version, anticipate_day_explain and promise_day_explain).
+const PLATFORM_COLUMNS: [&str; 4] = ["事项ID", "版本号", "法定时限说明", "承诺时限说明"];
+/// items.csv of `gen --realistic`'s lists: the common columns, then the platform's (empty in
+/// lists that are not platform exports).
+pub(crate) const ITEM_HEADER_REALISTIC: &[&str] =
+    &concat::<16, 4, 20>(ITEM_COLUMNS, PLATFORM_COLUMNS);
+
+/// Two arrays of column names, one after the other.
+const fn concat<const A: usize, const B: usize, const C: usize>(
+    a: [&'static str; A],
+    b: [&'static str; B],
+) -> [&'static str; C] {
+    assert!(A + B == C);
+    let mut out = [""; C];
+    let mut i = 0;
+    while i < C {
+        out[i] = if i < A { a[i] } else { b[i - A] };
+        i += 1;
+    }
+    out
+}
 pub(crate) const STEP_HEADER: &[&str] =
     &["区划代码", "事项编码", "序号", "环节名称", "环节时限", "盖章数"];
 pub(crate) const MATERIAL_HEADER: &[&str] =
     &["区划代码", "事项编码", "材料名称", "是否必要", "份数", "需盖章"];
+/// elements.csv: the category elements in long form (docs/DATA.md "Category elements").
+pub(crate) const ELEMENT_HEADER: &[&str] = &["区划代码", "事项编码", "要素", "值"];
 pub(crate) const TRUTH_HEADER: &[&str] =
     &["dataset", "kind", "jurisdiction", "item", "field", "detail"];
 /// truth.csv of `gen --realistic`: the same columns, then the fault or noise kind (`class`) and
@@ -135,6 +137,9 @@ pub(crate) struct Tables {
     pub n_items: usize,
     pub n_steps: usize,
     pub n_materials: usize,
+    /// elements.csv rows.
+    pub elements: Vec<u8>,
+    pub n_elements: usize,
     /// Records end with CRLF (`gen --realistic`'s lists).
     pub crlf: bool,
     /// Items carry the four columns of [`ITEM_HEADER_REALISTIC`] after the common ones.
@@ -222,6 +227,12 @@ impl Tables {
                 crlf,
             );
             self.n_steps += 1;
+        }
+        if !f.code.is_empty() {
+            for (element, value) in f.elements.cells() {
+                push_record_eol(&mut self.elements, &[jur, &f.code, element, &value], crlf);
+                self.n_elements += 1;
+            }
         }
         for m in &f.materials {
             push_record_eol(
@@ -795,6 +806,33 @@ pub(crate) fn render_jur(
         truth(false, true, &form.code, "presence", detail.clone(), class, Some(&form));
         truth(true, true, &form.code, "presence", detail, class, Some(&form));
         rows.push(Row { form, v2, reworded, dup: false, item, fault: Some(kind) });
+    }
+
+    // The category elements of rows without another fault: a planned fault (on both versions),
+    // or at the noise rate a respelling (recorded for version 1 only, as the other noise).
+    for row in rows.iter_mut().filter(|r| !r.dup && r.fault.is_none()) {
+        let Some(item) = row.item else { continue };
+        if real.is_some_and(|r| r.codeless(idx, item)) {
+            continue;
+        }
+        let code = &std.forms[item].code;
+        let h = elements::row_hash(seed, &jur.code, code);
+        let field = Field::Elements.as_str();
+        if let Some(kind) = jp.element_faults.get(&item) {
+            let detail = kind.apply(&mut row.form.elements, h);
+            truth(false, true, code, field, detail, kind.class(), Some(&row.form));
+            if let Some(f) = row.v2.as_mut() {
+                let detail = kind.apply(&mut f.elements, h);
+                truth(true, true, code, field, detail, kind.class(), Some(f));
+            }
+        } else if ((h >> 40) as f64 / (1u64 << 24) as f64) < plan.element_noise {
+            if let Some(detail) = elements::respell(&mut row.form.elements, h) {
+                truth(false, false, code, field, detail, "element-spelling", Some(&row.form));
+                if let Some(f) = row.v2.as_mut() {
+                    f.elements.style = row.form.elements.style;
+                }
+            }
+        }
     }
 
     // Both versions of every row, and the rows only version 2 has.

@@ -271,8 +271,10 @@ pub(crate) fn build_form(entry: &PoolEntry, levels: &str, seed: u64, index: usiz
         immediate,
         steps,
         materials,
+        elements: Default::default(),
     };
     form.refresh_texts();
+    super::elements::fill(&mut form);
     form
 }
 

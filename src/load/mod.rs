@@ -302,6 +302,26 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
                 }
             }
         }
+        // elements.csv names an item by (区划代码, 事项编码): every row of that code in the list
+        // holds them (the 办理项 rows of one base code, a code written twice), not only the row
+        // the other tables join.
+        let mut holder: FxHashMap<(&str, &str), usize> = FxHashMap::default();
+        for (i, item) in items.iter().enumerate() {
+            if !item.code.norm.is_empty() && !item.elements.is_empty() {
+                holder.entry((&item.jurisdiction, &item.code.norm)).or_insert(i);
+            }
+        }
+        let copies: Vec<(usize, usize)> = items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| item.elements.is_empty() && !item.code.norm.is_empty())
+            .filter_map(|(i, item)| {
+                holder.get(&(&*item.jurisdiction, &*item.code.norm)).map(|&from| (i, from))
+            })
+            .collect();
+        for (i, from) in copies {
+            items[i].elements = items[from].elements.clone();
+        }
     }
     profile.stage("gather");
     // Steps in 序号 order; rows without a readable 序号 keep file order, after the numbered ones.

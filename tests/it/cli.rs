@@ -213,7 +213,7 @@ fn a_file_of_a_dataset_folder_reads_the_folder_and_says_so() {
     assert_eq!(file.stdout, folder.stdout, "the same findings as the folder's");
     let err = stderr(&file);
     assert!(err.contains("已读取整个文件夹") && err.contains("steps.csv"), "{err}");
-    assert!(err.contains("读取3105行"), "all 3,105 rows read: {err}");
+    assert!(err.contains("读取3891行"), "all 3,891 rows read: {err}");
     // A lone export (no sibling tables) is read alone, without a word about folders.
     let tmp = tempfile::tempdir().unwrap();
     let lone = tmp.path().join("items.csv");

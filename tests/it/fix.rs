@@ -76,10 +76,25 @@ fn fixed_findings_are_gone_and_nothing_else_changes() {
     assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("已修正23处（安全20处，不安全3处）"), "{stderr}");
-    // Every other file is the same bytes.
-    for name in ["jurisdictions.csv", "steps.csv", "materials.csv"] {
-        assert_eq!(std::fs::read(list.join(name)).unwrap(), std::fs::read(out.join(name)).unwrap());
+    // Every other file is the same bytes, but for the 事项编码 of the steps, materials and
+    // elements of an item whose code was fixed (they follow it).
+    assert_eq!(
+        std::fs::read(list.join("jurisdictions.csv")).unwrap(),
+        std::fs::read(out.join("jurisdictions.csv")).unwrap()
+    );
+    let mut followed = 0;
+    for name in ["steps.csv", "materials.csv", "elements.csv"] {
+        let (a, b) = (read_text(&list.join(name)), read_text(&out.join(name)));
+        assert_eq!(a.lines().count(), b.lines().count(), "{name}");
+        for (x, y) in a.lines().zip(b.lines()).filter(|(x, y)| x != y) {
+            let (x, y): (Vec<&str>, Vec<&str>) = (x.split(',').collect(), y.split(',').collect());
+            assert_eq!(x.len(), y.len());
+            let differ: Vec<usize> = (0..x.len()).filter(|&i| x[i] != y[i]).collect();
+            assert_eq!(differ, vec![1], "{name}: {x:?} -> {y:?}");
+            followed += 1;
+        }
     }
+    assert!(followed > 0, "no child row followed its item's fixed code");
     let log = change_log(&tmp.path().join("fixed.changes.csv"));
     assert_eq!(log.len(), 23);
     // The same log as a workbook beside it.
@@ -274,7 +289,9 @@ fn a_workbook_is_fixed_in_place_of_its_cells() {
             a.0.as_str()
         })
         .collect();
-    assert_eq!(changed, vec!["xl/worksheets/sheet2.xml"]);
+    // The items sheet, and the sheets whose rows follow an item's fixed code.
+    assert!(changed.contains(&"xl/worksheets/sheet2.xml"), "{changed:?}");
+    assert!(changed.iter().all(|p| !p.ends_with("sheet1.xml") && p.starts_with("xl/worksheets/")));
     let check = |p: &Path| findings_against(p, &std);
     let (before, after) = (check(&book), check(&out));
     for r in &log {
@@ -334,4 +351,8 @@ fn a_realistic_list_fixed_brings_no_new_findings() {
     for r in &log {
         assert!(!after.contains(&(r[8].clone(), r[0].clone(), r[1].clone())), "{r:?} still found");
     }
+}
+
+fn read_text(p: &Path) -> String {
+    String::from_utf8(std::fs::read(p).unwrap()).unwrap()
 }

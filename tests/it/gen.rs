@@ -59,14 +59,17 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
         fa.keys().cloned().collect::<Vec<_>>(),
         [
             "changes.csv",
+            "region-v2/elements.csv",
             "region-v2/items.csv",
             "region-v2/jurisdictions.csv",
             "region-v2/materials.csv",
             "region-v2/steps.csv",
+            "region/elements.csv",
             "region/items.csv",
             "region/jurisdictions.csv",
             "region/materials.csv",
             "region/steps.csv",
+            "standard/elements.csv",
             "standard/items.csv",
             "standard/jurisdictions.csv",
             "standard/materials.csv",
@@ -219,10 +222,11 @@ fn truth_covers_every_kind_and_references_real_rows() {
         "steps",
         "stamps",
         "materials",
+        "elements",
     ] {
         assert!(fault_fields.contains(f), "no fault on {f}");
     }
-    for f in ["name", "statutory_limit", "committed_limit", "fee", "basis"] {
+    for f in ["name", "statutory_limit", "committed_limit", "fee", "basis", "elements"] {
         assert!(noise_fields.contains(f), "no noise on {f}");
     }
     assert!(per_row.values().all(|n| *n == 1), "more than one fault on one (jurisdiction, item)");
@@ -423,16 +427,20 @@ fn gbk_output_decodes_to_the_utf8_text() {
 }
 
 #[test]
-fn xlsx_has_four_sheets_with_the_csv_rows() {
+fn xlsx_has_five_sheets_with_the_csv_rows() {
     use calamine::{open_workbook, Reader, Xlsx};
     let (_a, csvdir) = gen(&["--seed", "2"]);
     let (_b, xdir) = gen(&["--seed", "2", "--format", "xlsx"]);
     for ds in ["standard", "region", "region-v2"] {
         let mut wb: Xlsx<_> = open_workbook(xdir.join(format!("{ds}.xlsx"))).unwrap();
-        assert_eq!(wb.sheet_names(), vec!["区划", "事项", "流程", "材料"]);
-        for (sheet, file) in
-            [("区划", "jurisdictions"), ("事项", "items"), ("流程", "steps"), ("材料", "materials")]
-        {
+        assert_eq!(wb.sheet_names(), vec!["区划", "事项", "流程", "材料", "要素"]);
+        for (sheet, file) in [
+            ("区划", "jurisdictions"),
+            ("事项", "items"),
+            ("流程", "steps"),
+            ("材料", "materials"),
+            ("要素", "elements"),
+        ] {
             let range = wb.worksheet_range(sheet).unwrap();
             let csv_rows = rows(&csvdir.join(ds).join(format!("{file}.csv")));
             assert_eq!(range.height(), csv_rows.len() + 1, "{ds} {sheet}");
@@ -593,6 +601,7 @@ fn loader_reads_back_what_gen_wrote() {
         let items = rows(&dir.join("items.csv"));
         let steps = rows(&dir.join("steps.csv")).len() as u64;
         let materials = rows(&dir.join("materials.csv")).len() as u64;
+        let elements = rows(&dir.join("elements.csv")).len() as u64;
         let mut by_level: HashMap<String, u64> = HashMap::new();
         for j in &jurs {
             let en = match j["层级"].as_str() {
@@ -626,6 +635,7 @@ fn loader_reads_back_what_gen_wrote() {
                     "items" => items.len() as u64,
                     "steps" => steps,
                     "materials" => materials,
+                    "elements" => elements,
                     other => panic!("{what}: table {other}"),
                 };
                 assert_eq!(f["rows_loaded"], want, "{what} {}", f["table"]);

@@ -604,9 +604,9 @@ fn generated_examples_give_identical_counts_in_utf8_gbk_and_xlsx() {
         let utf8 = inspect_json(&examples.join(name), &[]);
         let gbk = inspect_json(&examples.join("gbk").join(name), &[]);
         let xlsx = inspect_json(&examples.join("xlsx").join(format!("{name}.xlsx")), &[]);
-        assert_eq!(encodings(&utf8), vec!["UTF-8"; 4], "{name}");
-        assert_eq!(encodings(&gbk), vec!["GBK"; 4], "{name}");
-        assert_eq!(encodings(&xlsx), vec!["xlsx"; 4], "{name}");
+        assert_eq!(encodings(&utf8), vec!["UTF-8"; 5], "{name}");
+        assert_eq!(encodings(&gbk), vec!["GBK"; 5], "{name}");
+        assert_eq!(encodings(&xlsx), vec!["xlsx"; 5], "{name}");
         assert_eq!(shape(&gbk), shape(&utf8), "{name}: GBK differs from UTF-8");
         assert_eq!(shape(&xlsx), shape(&utf8), "{name}: xlsx differs from UTF-8");
         // The generator writes well-formed files: every row loads, nothing to report.

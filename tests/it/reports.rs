@@ -551,7 +551,7 @@ fn one_summary_line_on_stderr_and_none_when_quiet() {
     let err = String::from_utf8(o.stderr).unwrap();
     // No progress drawn on a pipe: only the summary line.
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("读取2517行") && err.contains("错误") && err.contains("秒"), "{err}");
+    assert!(err.contains("读取3156行") && err.contains("错误") && err.contains("秒"), "{err}");
     let o = run(&["check", s(&region), "--format", "json", "--quiet"]);
     assert!(o.stderr.is_empty());
     let o = run(&["diff", s(&region), s(&root().join("examples/region-v2")), "--lang", "en"]);
