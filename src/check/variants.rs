@@ -31,6 +31,8 @@ pub struct Variant {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldTable {
     pub field: Field,
+    /// The category element the table is about (`field` is then `Elements`).
+    pub element: Option<Str>,
     /// Most used first; a reference value nobody uses is listed with count 0.
     pub variants: Vec<Variant>,
 }
@@ -169,6 +171,8 @@ pub fn compute(
 ) -> View {
     // Fields with findings, per item key; findings per item; heat counts.
     let mut fields_of: BTreeMap<&str, Vec<Field>> = BTreeMap::new();
+    // The category elements findings name, per item key: one variant table each.
+    let mut elements_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut per_item: FxHashMap<&str, (usize, [usize; 3], Vec<&str>)> = FxHashMap::default();
     let mut heat: BTreeMap<Str, Tally> = BTreeMap::new();
     for j in &dataset.jurisdictions {
@@ -180,6 +184,12 @@ pub fn compute(
             let v = fields_of.entry(item).or_default();
             if !v.contains(&f.field) {
                 v.push(f.field);
+            }
+            if let Some(e) = f.element.as_deref() {
+                let v = elements_of.entry(item).or_default();
+                if !v.contains(&e) {
+                    v.push(e);
+                }
             }
         }
         // A consequence is folded under its cause (counted once), and an approved deviation
@@ -252,19 +262,43 @@ pub fn compute(
         let code_key: fn(&Item, &str) -> String = |i, _| i.code.norm.to_string();
         let keyed = std::iter::once((Field::Code, code_key))
             .chain(FIELDS.iter().map(|fc| (fc.field, fc.key)));
-        for (field, key_of) in keyed {
+        // The elements named by findings get a table each; the field's combined table otherwise.
+        let mut named: Vec<&str> = elements_of.get(&*g.key).cloned().unwrap_or_default();
+        named.sort_unstable();
+        let per_element = named.iter().map(|&e| (Field::Elements, Some(e)));
+        let keyed = keyed
+            .flat_map(|(field, key_of)| {
+                let split = field == Field::Elements && !named.is_empty();
+                (!split).then_some((field, None, Some(key_of)))
+            })
+            .chain(per_element.map(|(f, e)| (f, e, None)));
+        let element_of = |it: &Item, name: &str| -> (String, String) {
+            match it.elements.iter().find(|x| &*x.name == name) {
+                Some(x) => (x.value.key(), x.raw.to_string()),
+                None => (String::new(), String::new()),
+            }
+        };
+        for (field, element, key_of) in keyed {
             if !fields.contains(&field) {
                 continue;
             }
+            // Its comparison key and its text, of one row.
+            let key_text = |it: &Item, region: &str| -> (String, String) {
+                match (element, key_of) {
+                    (Some(e), _) => element_of(it, e),
+                    (None, Some(k)) => (k(it, region), it.field_text(field)),
+                    (None, None) => (String::new(), String::new()),
+                }
+            };
             // key → (display, jurisdictions)
             let mut by_key: BTreeMap<String, (String, Vec<Str>)> = BTreeMap::new();
             for m in &g.members {
                 let it = &dataset.items[m.item];
-                let key = key_of(it, jurisdiction_name(dataset, &it.jurisdiction));
-                let e = by_key.entry(key).or_insert_with(|| (it.field_text(field), Vec::new()));
+                let (key, text) = key_text(it, jurisdiction_name(dataset, &it.jurisdiction));
+                let e = by_key.entry(key).or_insert_with(|| (text, Vec::new()));
                 e.1.push(it.jurisdiction.clone());
             }
-            let ref_key = std_item.map(|s| key_of(s, std_region));
+            let ref_key = std_item.map(|s| key_text(s, std_region).0);
             let mut variants: Vec<(String, Variant)> = by_key
                 .into_iter()
                 .map(|(k, (value, mut js))| {
@@ -281,7 +315,7 @@ pub fn compute(
                     None => variants.push((
                         rk.clone(),
                         Variant {
-                            value: s.field_text(field),
+                            value: key_text(s, std_region).1,
                             count: 0,
                             jurisdictions: Vec::new(),
                             reference: true,
@@ -296,6 +330,7 @@ pub fn compute(
             }
             tables.push(FieldTable {
                 field,
+                element: element.map(Str::from),
                 variants: variants.into_iter().map(|(_, v)| v).collect(),
             });
         }

@@ -89,12 +89,7 @@ if(location.hash)reveal(location.hash.slice(1));
 })();
 "#;
 
-fn field_name(f: Field, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => f.zh(),
-        Lang::En => f.as_str(),
-    }
-}
+use crate::report::field_name;
 
 fn sev_name(s: Severity, lang: Lang) -> &'static str {
     match lang {
@@ -521,8 +516,8 @@ fn drift_most(b: &mut String, v: &View, lang: Lang, item_anchor: &BTreeMap<&str,
             .map(|&n| {
                 let t = &v.items[n];
                 let a = item_anchor.get(&*t.item).copied().unwrap_or(n);
-                let fields: Vec<&str> =
-                    t.fields.iter().map(|f| field_name(f.field, lang)).collect();
+                let fields: Vec<String> =
+                    t.fields.iter().map(|f| crate::report::table_label(f, lang)).collect();
                 vec![
                     format!("<a href=\"#i{a}\">{}</a>", esc(&t.item)),
                     esc(&t.name),
@@ -610,7 +605,7 @@ fn variant_tables(b: &mut String, v: &View, lang: Lang) {
             let _ = write!(
                 b,
                 "<table><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
-                esc(field_name(ft.field, lang)),
+                esc(&crate::report::table_label(ft, lang)),
                 esc(lang.pick("区划数", "Count")),
                 esc(lang.pick("使用的区划", "Jurisdictions"))
             );

@@ -12,12 +12,7 @@ use crate::model::{Field, Severity};
 use super::xlsx::{cap_rows, cut_notes, workbook_bytes, Cell, SheetWriter};
 use super::Lang;
 
-fn field_name(f: Field, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => f.zh(),
-        Lang::En => f.as_str(),
-    }
-}
+use crate::report::field_name;
 
 /// Renders the check report as an .xlsx workbook.
 pub fn render(
@@ -156,7 +151,7 @@ pub fn render(
                 rows.push(vec![
                     Cell::from(t.item.to_string()),
                     Cell::from(t.name.to_string()),
-                    Cell::from(field_name(ft.field, lang)),
+                    Cell::from(crate::report::table_label(ft, lang)),
                     Cell::from(v.value.clone()),
                     Cell::from(v.count),
                     Cell::from(if v.reference { "★" } else { "" }),

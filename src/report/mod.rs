@@ -27,6 +27,23 @@ pub enum Format {
 
 pub use crate::model::Lang;
 
+/// A field's name in the report's language (its field word in English).
+pub(crate) fn field_name(f: crate::model::Field, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => f.zh(),
+        Lang::En => f.as_str(),
+    }
+}
+
+/// The heading of a variant table: its field, and the category element it is about.
+pub(crate) fn table_label(t: &crate::check::variants::FieldTable, lang: Lang) -> String {
+    match (&t.element, lang) {
+        (Some(e), Lang::Zh) => format!("{}·{e}", field_name(t.field, lang)),
+        (Some(e), Lang::En) => format!("{}: {e}", field_name(t.field, lang)),
+        (None, _) => field_name(t.field, lang).to_string(),
+    }
+}
+
 /// The UTF-8 byte order mark: Excel in a Chinese locale reads a csv without it as GBK.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 

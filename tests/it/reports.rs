@@ -844,3 +844,31 @@ fn csv_for_people_and_for_scripts() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v[0].get("jurisdiction").is_some() && v[0].get("区划代码").is_none());
 }
+
+/// The html report's variant tables show a category element each (要素·处罚种类), not all of an
+/// item's elements as one value; the respellings of the same kinds (罚款，责令停业) count with the
+/// value they mean.
+#[test]
+fn variant_tables_show_each_category_element() {
+    let ex = root().join("examples");
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("r.html");
+    let o = run(&[
+        "check",
+        s(&ex.join("region")),
+        "--standard",
+        s(&ex.join("standard")),
+        "--format",
+        "html",
+        "-o",
+        s(&html),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(&html).unwrap();
+    // examples/truth.csv: 450102002 adds 吊销许可证件 to 000210001000's 罚款、责令停产停业.
+    let at = page.find("<th>要素·处罚种类</th>").expect("an element's own table");
+    let table = &page[at..at + page[at..].find("</table>").unwrap()];
+    assert!(table.contains("罚款、责令停产停业、吊销许可证件"), "{table}");
+    assert!(table.contains("<td>8</td>"), "{table}");
+    assert!(!page.contains("<th>要素</th>"), "elements shown as one value");
+}

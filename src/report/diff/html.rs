@@ -153,12 +153,7 @@ fn rates_chart(before: &Rates, after: &Rates, lang: Lang) -> String {
     bar_chart(&rows, "%")
 }
 
-fn field_name(f: Field, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => f.zh(),
-        Lang::En => f.as_str(),
-    }
-}
+use crate::report::field_name;
 
 fn measures_table(b: Option<&Measures>, a: Option<&Measures>, lang: Lang) -> String {
     let mut s = String::from("<table><tr><th></th>");
