@@ -277,7 +277,8 @@ fn truth_rows(file: &Path) -> Vec<[String; 6]> {
 }
 
 /// The generator's faults are the review's answer key: on a small generated region, the items
-/// returned are exactly those with a fault at item level (presence faults are list-level).
+/// returned are exactly those with a fault at item level (presence faults are list-level),
+/// among them an item whose required category element is empty (elements.csv lacks it).
 #[test]
 fn generated_region_returns_exactly_the_faulted_items() {
     let dir = tempfile::tempdir().unwrap();
@@ -306,6 +307,13 @@ fn generated_region_returns_exactly_the_faulted_items() {
     let returned = verdicts(&doc, "return");
     let passed = verdicts(&doc, "pass");
 
+    let empty_element: Vec<(String, String)> = truth
+        .iter()
+        .filter(|t| t[0] == "region" && t[4] == "elements" && t[5].starts_with("必填要素"))
+        .map(|t| (t[2].clone(), t[3].clone()))
+        .collect();
+    assert!(!empty_element.is_empty(), "gen left no required element empty");
+    assert!(empty_element.iter().all(|p| returned.contains(p)), "{empty_element:?}");
     let missed: Vec<_> = faulted.difference(&returned).collect();
     let extra: Vec<_> = returned.difference(&faulted).collect();
     let list_level: usize = ["missing", "unknown", "wrong_level", "other"]
