@@ -634,7 +634,12 @@ fn set_elements(item: &mut Item, elements: &[(&str, &str)]) {
         .iter()
         .map(|(name, raw)| {
             let def = categories.by_name(name).unwrap();
-            Element { name: def.name.clone(), raw: (*raw).into(), value: def.parse(raw), line: 0 }
+            Element {
+                name: def.name.clone(),
+                raw: (*raw).into(),
+                value: def.parse(raw).into(),
+                line: 0,
+            }
         })
         .collect();
 }

@@ -592,7 +592,7 @@ impl Visitor for ItemsVisitor<'_> {
                         Element {
                             name: def.name.clone(),
                             raw: raw.clone(),
-                            value: def.parse(raw),
+                            value: def.parse(raw).into(),
                             line: 0,
                         }
                     });

@@ -258,7 +258,7 @@ fn compare_one(sink: &mut Sink, c: &Cmp, ours: &Element, theirs: &Element) {
     let source = Some(c.source.clone());
     let expected = Some(theirs.raw.to_string());
     let actual = Some(ours.raw.to_string());
-    match (&ours.value, &theirs.value) {
+    match (&*ours.value, &*theirs.value) {
         (ElementValue::Set { members: a, .. }, ElementValue::Set { members: b, .. }) => {
             let extra: Vec<String> =
                 a.iter().filter(|m| !b.contains(m)).map(|m| m.to_string()).collect();
@@ -337,7 +337,7 @@ pub fn within(
     if let (true, Some(category)) = (carries, item.category) {
         for def in categories.of(category).filter(|d| d.required) {
             let empty =
-                item.element(&def.name).is_none_or(|e| matches!(e.value, ElementValue::Empty));
+                item.element(&def.name).is_none_or(|e| matches!(*e.value, ElementValue::Empty));
             if empty {
                 let detail = Detail::Element { source: None, extra: Vec::new() };
                 emit(sink, &REQUIRED_ELEMENT_EMPTY, subj, &def.name, None, None, detail);
@@ -352,7 +352,7 @@ pub fn within(
 
 fn within_one(sink: &mut Sink, item: &Item, subj: &Subject, def: &ElementDef, e: &Element) {
     let actual = || Some(e.raw.to_string());
-    match &e.value {
+    match &*e.value {
         ElementValue::Unparsed => {
             let detail = Detail::Element { source: None, extra: Vec::new() };
             emit(sink, &ELEMENT_UNREADABLE, subj, &e.name, None, actual(), detail);
@@ -365,7 +365,7 @@ fn within_one(sink: &mut Sink, item: &Item, subj: &Subject, def: &ElementDef, e:
                 emit(sink, &MEMBER_OUTSIDE_VOCABULARY, subj, &e.name, expected, actual(), detail);
             }
             if let Some((other, fits)) = &def.fits {
-                let types = match item.element(other).map(|o| &o.value) {
+                let types = match item.element(other).map(|o| &*o.value) {
                     Some(ElementValue::Set { members, .. }) => members.clone(),
                     _ => Vec::new(),
                 };
@@ -399,7 +399,7 @@ fn within_one(sink: &mut Sink, item: &Item, subj: &Subject, def: &ElementDef, e:
                     continue;
                 }
                 if let Some(ElementValue::Set { members, .. }) =
-                    item.element(&imp.element).map(|o| &o.value)
+                    item.element(&imp.element).map(|o| &*o.value)
                 {
                     if !members.is_empty() && !members.contains(&imp.value) {
                         let shown: Vec<String> = members.iter().map(|m| m.to_string()).collect();

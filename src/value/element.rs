@@ -151,8 +151,9 @@ pub struct Element {
     pub name: Str,
     /// The cell, trimmed.
     pub raw: Str,
+    /// Shared by every row that writes the same cell (a province repeats 处罚种类 罚款).
     #[serde(skip)]
-    pub value: ElementValue,
+    pub value: std::sync::Arc<ElementValue>,
     /// 1-based line of elements.csv it was read from; 0 when it is a column of items.csv.
     #[serde(skip)]
     pub line: u64,
