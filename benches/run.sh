@@ -51,7 +51,9 @@ if [[ $SHAPES == *realistic* ]]; then
     for v in "$RN" "$RA"; do
         [ -f "$v/region/items.csv" ] && continue
         mkdir -p "$v/region"
-        for f in jurisdictions steps materials; do ln -sf "$(cd "$R1/region" && pwd)/$f.csv" "$v/region/$f.csv"; done
+        for f in jurisdictions steps materials elements; do
+            [ -f "$R1/region/$f.csv" ] && ln -sf "$(cd "$R1/region" && pwd)/$f.csv" "$v/region/$f.csv"
+        done
     done
     [ -f "$RN/region/items.csv" ] && [ -f "$RA/region/items.csv" ] || python3 - "$R1/region/items.csv" "$RN/region/items.csv" "$RA/region/items.csv" <<'PY'
 import csv, sys

@@ -286,32 +286,42 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
     if let Some(rows) = elements {
         let categories = &columns.categories;
         let lists = gather(n, rows);
-        // Each distinct (要素, 值) is parsed once, in parallel: a province writes 处罚种类 罚款 in
-        // every county (2.7 million rows, some 50,000 distinct values).
-        let mut distinct: Vec<(usize, Str)> = lists
-            .iter()
-            .flatten()
-            .filter_map(|row| Some((row.cell.element?, row.cell.raw.clone())))
-            .collect::<rustc_hash::FxHashSet<_>>()
-            .into_iter()
-            .collect();
-        distinct.sort_unstable();
-        let parsed: FxHashMap<(usize, Str), Arc<crate::model::ElementValue>> = distinct
+        // Each distinct element cell is parsed once, in parallel: a province writes 处罚种类 罚款
+        // in every county (2.7 million rows, some 50,000 distinct values). The loader shares one
+        // body per distinct cell text, so a cell is known by its address (two bodies of one
+        // text are parsed twice, to the same value).
+        type Cell = crate::load::build::ElementCell;
+        let addr = |c: &Arc<Cell>| Arc::as_ptr(c) as usize;
+        let distinct: FxHashMap<usize, &Arc<Cell>> = lists
+            .par_iter()
+            .fold(FxHashMap::default, |mut m: FxHashMap<usize, &Arc<Cell>>, list| {
+                for row in list.iter().filter(|r| r.cell.element.is_some()) {
+                    m.entry(addr(&row.cell)).or_insert(&row.cell);
+                }
+                m
+            })
+            .reduce(FxHashMap::default, |a, b| {
+                let (mut a, b) = if a.len() < b.len() { (b, a) } else { (a, b) };
+                for (k, v) in b {
+                    a.entry(k).or_insert(v);
+                }
+                a
+            });
+        let parsed: FxHashMap<usize, Arc<crate::model::ElementValue>> = distinct
             .into_par_iter()
-            .map(|(e, raw)| {
-                let value = Arc::new(categories.elements[e].parse(&raw));
-                ((e, raw), value)
+            .filter_map(|(k, cell)| {
+                let def = &categories.elements[cell.element?];
+                Some((k, Arc::new(def.parse(&cell.raw))))
             })
             .collect();
-        for (item, list) in items.iter_mut().zip(lists) {
+        items.par_iter_mut().zip(lists.into_par_iter()).for_each(|(item, list)| {
             for row in list {
                 let Some(e) = row.cell.element else { continue };
                 let def = &categories.elements[e];
-                let key = (e, row.cell.raw.clone());
                 let element = crate::model::Element {
                     name: def.name.clone(),
                     raw: row.cell.raw.clone(),
-                    value: match parsed.get(&key) {
+                    value: match parsed.get(&addr(&row.cell)) {
                         Some(v) => v.clone(),
                         None => Arc::new(def.parse(&row.cell.raw)),
                     },
@@ -325,7 +335,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset> {
                     None => item.elements.push(element),
                 }
             }
-        }
+        });
         // elements.csv names an item by (区划代码, 事项编码): every row of that code in the list
         // holds them (the 办理项 rows of one base code, a code written twice), not only the row
         // the other tables join.
