@@ -432,19 +432,8 @@ pub(crate) fn apply_csv(
     edits: &[Edit],
     columns: &Columns,
 ) -> Written {
-    let codec = match encoding {
-        "GBK" => Some(encoding_rs::GBK),
-        "GB18030" => Some(encoding_rs::GB18030),
-        _ => None,
-    };
-    let bom = if codec.is_none() && bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let (codec, bom, decode) = codec_of(bytes, encoding);
     let body = bytes.get(bom..).unwrap_or_default();
-    let decode = |b: &[u8]| -> String {
-        match codec {
-            Some(c) => c.decode_without_bom_handling(b).0.into_owned(),
-            None => String::from_utf8_lossy(b).into_owned(),
-        }
-    };
     let delimiter = {
         let head: String = decode(body.get(..body.len().min(64 << 10)).unwrap_or_default());
         let (mut commas, mut tabs) = (0, 0);
@@ -498,7 +487,12 @@ pub(crate) fn apply_csv(
         };
         splices.push((bom + a, bom + b, encoded));
     }
-    splices.sort_by_key(|s| s.0);
+    (splice(bytes, splices), skipped)
+}
+
+/// `bytes` with each range (start, end) replaced by its new bytes; every other byte as it was.
+fn splice(bytes: &[u8], mut splices: Vec<(usize, usize, Vec<u8>)>) -> Vec<u8> {
+    splices.sort_by_key(|s| (s.0, s.1));
     let mut out = Vec::with_capacity(bytes.len() + 64);
     let mut at = 0;
     for (a, b, new) in splices {
@@ -507,7 +501,28 @@ pub(crate) fn apply_csv(
         at = b;
     }
     out.extend_from_slice(bytes.get(at..).unwrap_or_default());
-    (out, skipped)
+    out
+}
+
+/// The encoding_rs codec of a file the loader found in `encoding` (None: UTF-8), the length of
+/// its byte order mark, and a decoder of its bytes.
+fn codec_of(
+    bytes: &[u8],
+    encoding: &str,
+) -> (Option<&'static encoding_rs::Encoding>, usize, impl Fn(&[u8]) -> String) {
+    let codec = match encoding {
+        "GBK" => Some(encoding_rs::GBK),
+        "GB18030" => Some(encoding_rs::GB18030),
+        _ => None,
+    };
+    let bom = if codec.is_none() && bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let decode = move |b: &[u8]| -> String {
+        match codec {
+            Some(c) => c.decode_without_bom_handling(b).0.into_owned(),
+            None => String::from_utf8_lossy(b).into_owned(),
+        }
+    };
+    (codec, bom, decode)
 }
 
 /// The codes the applied edits change, by (区划代码, code before) → code after, for the tables
@@ -540,22 +555,11 @@ pub(crate) fn apply_child_csv(
     recodes: &FxHashMap<(String, String), String>,
     columns: &Columns,
 ) -> (Vec<u8>, usize) {
-    let codec = match encoding {
-        "GBK" => Some(encoding_rs::GBK),
-        "GB18030" => Some(encoding_rs::GB18030),
-        _ => None,
-    };
     if recodes.is_empty() {
         return (bytes.to_vec(), 0);
     }
-    let bom = if codec.is_none() && bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let (codec, bom, decode) = codec_of(bytes, encoding);
     let body = bytes.get(bom..).unwrap_or_default();
-    let decode = |b: &[u8]| -> String {
-        match codec {
-            Some(c) => c.decode_without_bom_handling(b).0.into_owned(),
-            None => String::from_utf8_lossy(b).into_owned(),
-        }
-    };
     let delimiter = if body.iter().take(64 << 10).filter(|&&c| c == b'\t').count()
         > body.iter().take(64 << 10).filter(|&&c| c == b',').count()
     {
@@ -587,15 +591,7 @@ pub(crate) fn apply_child_csv(
         splices.push((bom + a, bom + b, encoded));
     }
     let n = splices.len();
-    let mut out = Vec::with_capacity(bytes.len() + 64);
-    let mut at = 0;
-    for (a, b, new) in splices {
-        out.extend_from_slice(bytes.get(at..a).unwrap_or_default());
-        out.extend_from_slice(&new);
-        at = b;
-    }
-    out.extend_from_slice(bytes.get(at..).unwrap_or_default());
-    (out, n)
+    (splice(bytes, splices), n)
 }
 
 /// The column an edit writes under the header `map`, and the text it writes there (a coded

@@ -64,15 +64,7 @@ pub(crate) fn apply(
             },
         }
     }
-    splices.sort_by_key(|s| (s.0, s.1));
-    let mut out = String::with_capacity(xml.len() + 256);
-    let mut at = 0;
-    for (a, b, new) in splices {
-        out.push_str(xml.get(at..a).unwrap_or_default());
-        out.push_str(&new);
-        at = b;
-    }
-    out.push_str(xml.get(at..).unwrap_or_default());
+    let out = splice_xml(&xml, splices);
     let bytes = rewrite(&mut zip, &part, out.as_bytes()).map_err(|e| e.to_string())?;
     Ok((bytes, skipped))
 }
@@ -120,20 +112,26 @@ pub(crate) fn recode_children(
         if splices.is_empty() {
             continue;
         }
-        splices.sort_by_key(|s| (s.0, s.1));
-        let mut out = String::with_capacity(xml.len() + 256);
-        let mut at = 0;
-        for (a, b, new) in splices {
-            out.push_str(xml.get(at..a).unwrap_or_default());
-            out.push_str(&new);
-            at = b;
-        }
-        out.push_str(xml.get(at..).unwrap_or_default());
+        let out = splice_xml(&xml, splices);
         let bytes = rewrite(&mut zip, &part, out.as_bytes()).map_err(|e| e.to_string())?;
         drop(zip);
         book = bytes;
     }
     Ok(book)
+}
+
+/// `xml` with each range (start, end) replaced by its new text.
+fn splice_xml(xml: &str, mut splices: Vec<(usize, usize, String)>) -> String {
+    splices.sort_by_key(|s| (s.0, s.1));
+    let mut out = String::with_capacity(xml.len() + 256);
+    let mut at = 0;
+    for (a, b, new) in splices {
+        out.push_str(xml.get(at..a).unwrap_or_default());
+        out.push_str(&new);
+        at = b;
+    }
+    out.push_str(xml.get(at..).unwrap_or_default());
+    out
 }
 
 /// The zip with part `part` replaced by `content`, every other entry copied raw.
