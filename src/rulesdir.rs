@@ -14,6 +14,15 @@ pub struct RulesText {
     pub text: Cow<'static, str>,
 }
 
+impl RulesText {
+    /// An error about `key` of this file, placed at byte offset `at` where the file writes it
+    /// (no line and column when it does not).
+    pub fn error_at(&self, key: &str, at: Option<usize>, message: String) -> Error {
+        let (line, column) = at.map(|o| line_col(&self.text, o)).unwrap_or((None, None));
+        Error::Rules { file: self.label.clone(), line, column, key: Some(key.to_string()), message }
+    }
+}
+
 /// Reads `name` from `dir` when given and present, else the embedded default.
 pub fn rules_file(dir: Option<&Path>, name: &str, embedded: &'static str) -> Result<RulesText> {
     if let Some(dir) = dir {

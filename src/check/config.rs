@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::laws::LawRegistry;
 use crate::model::Severity;
 use crate::rules::{Rule, RuleSetting, RULES};
-use crate::rulesdir::{line_col, parse_toml, rules_file};
+use crate::rulesdir::{parse_toml, rules_file};
 use crate::value::code::CodeLayouts;
 
 const EMBEDDED: &str = include_str!("../../rules/check.toml");
@@ -122,17 +122,7 @@ impl CheckConfig {
         let text = rules_file(rules_dir, "check.toml", EMBEDDED)?;
         let file: FileToml = parse_toml(&text)?;
         let mut config = CheckConfig::default();
-        let bad = |key: &str, message: String| {
-            let (line, column) =
-                text.text.find(key).map(|o| line_col(&text.text, o)).unwrap_or((None, None));
-            Error::Rules {
-                file: text.label.clone(),
-                line,
-                column,
-                key: Some(key.to_string()),
-                message,
-            }
-        };
+        let bad = |key: &str, message: String| text.error_at(key, text.text.find(key), message);
         let m = &file.matching;
         for (key, v) in [
             ("name-similarity", m.name_similarity),

@@ -319,7 +319,7 @@ fn run_with(
     findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.severity.cmp(&b.severity)));
     findings.dedup();
     // After the sort, so that the cause named is the first in the report's order.
-    fold_elements_under_category(&mut findings);
+    fold_element_findings(&mut findings);
     prof.stage("sort findings");
     CheckReport {
         findings,
@@ -472,7 +472,7 @@ fn check_member(ctx: &Ctx, g: &Group, name: &Str, member: &Member, sink: &mut Si
 /// 事项类型 is reported is checked for the elements of a category it is not (what it lacks or
 /// holds follows from the category); a row without a code, or the second row of a code, cannot
 /// be named by elements.csv, so its required elements are empty because of the code.
-fn fold_elements_under_category(findings: &mut [Finding]) {
+fn fold_element_findings(findings: &mut [Finding]) {
     use crate::rules::{code, elements};
     let is_cause = |f: &Finding| {
         f.caused_by.is_none()

@@ -417,7 +417,7 @@ impl ElementFault {
             ElementFault::RangeAbove => !s.bands.is_empty(),
             ElementFault::MoreFrequent => s.per_year.is_some_and(|n| n < 12),
             ElementFault::RatioAbove => s.ratio.is_some(),
-            ElementFault::RequiredEmpty => s.cells().iter().any(|(e, _)| REQUIRED.contains(e)),
+            ElementFault::RequiredEmpty => s.cells().iter().any(|(e, _)| required(e)),
             ElementFault::OutsideVocabulary => s.set("处罚种类").is_some(),
             ElementFault::KindUnfit => kind.is_some(),
             ElementFault::ResultContradicts => {
@@ -488,7 +488,7 @@ impl ElementFault {
             }
             ElementFault::RequiredEmpty => {
                 let filled: Vec<&'static str> =
-                    s.cells().iter().map(|(e, _)| *e).filter(|e| REQUIRED.contains(e)).collect();
+                    s.cells().iter().map(|(e, _)| *e).filter(|e| required(e)).collect();
                 let e = filled[(h % filled.len() as u64) as usize];
                 s.emptied.push(e);
                 format!("必填要素“{e}”为空")
@@ -514,25 +514,11 @@ impl ElementFault {
     }
 }
 
-/// The elements rules/categories.toml marks required.
-const REQUIRED: &[&str] = &[
-    "违法行为",
-    "处罚种类",
-    "处罚幅度",
-    "强制类型",
-    "强制种类",
-    "检查对象",
-    "检查方式",
-    "抽查比例",
-    "检查频次",
-    "征收标准",
-    "给付对象",
-    "给付标准",
-    "奖励形式",
-    "审批结果名称",
-    "审批结果类型",
-    "裁决范围",
-];
+/// Whether rules/categories.toml marks the element required.
+fn required(element: &str) -> bool {
+    let elements = &crate::rules::categories::Categories::builtin().elements;
+    elements.iter().any(|d| d.required && &*d.name == element)
+}
 
 /// The draw of the elements' fault and noise for a (jurisdiction, item): the same on both
 /// versions of a list.

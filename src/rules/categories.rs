@@ -10,8 +10,8 @@ use std::sync::{Arc, OnceLock};
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
-use crate::rulesdir::{line_col, parse_toml, rules_file, RulesText};
+use crate::error::Result;
+use crate::rulesdir::{parse_toml, rules_file, RulesText};
 use crate::value::element::{ElementValue, Grammar};
 use crate::value::name::normalize;
 use crate::vocab::{Category, Str};
@@ -174,19 +174,8 @@ impl Categories {
     fn parse(text: &RulesText) -> Result<Categories> {
         let file: FileToml = parse_toml(text)?;
         let bad = |key: &str, message: String| {
-            let (line, column) = text
-                .text
-                .find(&format!("\"{key}\""))
-                .or_else(|| text.text.find(key))
-                .map(|o| line_col(&text.text, o))
-                .unwrap_or((None, None));
-            Error::Rules {
-                file: text.label.clone(),
-                line,
-                column,
-                key: Some(key.to_string()),
-                message,
-            }
+            let at = text.text.find(&format!("\"{key}\"")).or_else(|| text.text.find(key));
+            text.error_at(key, at, message)
         };
         let category = |name: &str| -> Result<Category> {
             Category::parse(name).filter(|c| Category::POWERS.contains(c)).ok_or_else(|| {

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::vocab::{Category, Str};
 
 /// The parts of a 12-character base code (基本编码, GB/T 39554.1-2020).
@@ -733,9 +733,7 @@ impl CodeLayouts {
                 }
                 offset += l.len();
             }
-            let (line, column) =
-                found.map(|o| crate::rulesdir::line_col(&rules.text, o)).unwrap_or((None, None));
-            Error::Rules { file: rules.label.clone(), line, column, key: Some(key), message }
+            rules.error_at(&key, found, message)
         };
         layouts.check().map_err(|e| bad(&rules, e))?;
         layouts.resolve().map_err(|e| bad(&rules, e))?;
