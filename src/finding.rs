@@ -8,7 +8,9 @@ use crate::vocab::{Category, Field, Level, Severity, Str};
 
 /// Where the reference value of a comparison came from: the standard, or the peers' consensus
 /// ("108 of 112 counties").
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Source {
     /// The standard's item (--standard).
     Standard,
@@ -27,6 +29,19 @@ pub enum Source {
 /// A similarity score in [0, 1] (ordered and hashed by its bits, so that findings stay `Eq`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Score(pub f64);
+
+// By its bits, so that a partial result (`qingdan merge`) gives back the very same score.
+impl Serialize for Score {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(self.0.to_bits())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Score {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Score(f64::from_bits(<u64 as serde::Deserialize>::deserialize(d)?)))
+    }
+}
 
 impl Eq for Score {}
 
@@ -49,7 +64,9 @@ impl Ord for Score {
 }
 
 /// Why a code was refused, as the code parsers say it (each writes its own reason).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum CodeReason {
     /// The national 12-character layout's problem.
     National(crate::value::code::CodeProblem),
@@ -58,7 +75,9 @@ pub enum CodeReason {
 }
 
 /// One contradiction between an implementation code (实施编码) and its row.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum ImplProblem {
     /// No implementation-code layout fits.
     Unreadable(crate::value::code::ImplCodeError),
@@ -71,7 +90,9 @@ pub enum ImplProblem {
 }
 
 /// A law that replaces a repealed one, and the article it moved to when known.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Replacement {
     pub title: String,
     /// The article in the new law (第十条), when the registry knows the renumbering.
@@ -80,7 +101,18 @@ pub struct Replacement {
 
 /// The typed parts of a finding's sentence, beyond its rule, field, subject and values. One
 /// variant per shape of sentence; `crate::report::message` writes each per rule and language.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum Detail {
     /// The rule's sentence needs nothing beyond the field and the values.
     #[default]
@@ -236,7 +268,9 @@ pub struct Approval {
 }
 
 /// Why an exception naming a finding no longer covers it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum LapseKind {
     /// Its expiry date has passed.
@@ -261,7 +295,9 @@ pub struct Lapsed {
 }
 
 /// Whose defect a finding names (json `scope`, absent for a row's own).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
     /// A row of a jurisdiction's list (a within-row check is `Within` until the run settles it).
@@ -309,7 +345,10 @@ impl Cause {
 
 /// The evidence of a finding: which fields of the row agreed with the reference item and
 /// which did not, the name similarity (in thousandths), and for consensus how many agree.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
+#[serde(default)]
 pub struct Evidence {
     /// Fields whose values agree with the reference item's.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -339,6 +378,24 @@ impl Finding {
     /// the region has not approved.
     pub fn counts(&self) -> bool {
         self.caused_by.is_none() && self.approved.is_none()
+    }
+
+    /// The report's order: [`Finding::sort_key`], then severity, then the rest of the finding,
+    /// so that findings made in any order (threads, or the shards of a run merged)
+    /// sort to one sequence, and equal findings lie side by side.
+    pub fn report_order(&self, other: &Finding) -> std::cmp::Ordering {
+        self.sort_key()
+            .cmp(&other.sort_key())
+            .then(self.severity.cmp(&other.severity))
+            .then_with(|| {
+                (&self.item_name, &self.scope, &self.caused_by, &self.evidence).cmp(&(
+                    &other.item_name,
+                    &other.scope,
+                    &other.caused_by,
+                    &other.evidence,
+                ))
+            })
+            .then_with(|| self.name.cmp(other.name))
     }
 
     /// Sort key: jurisdiction, item, field, rule, then values, so that output never depends on

@@ -38,6 +38,7 @@ pub mod report;
 pub mod review;
 pub mod rules;
 pub mod rulesdir;
+pub mod shard;
 pub mod value;
 pub mod vocab;
 
@@ -60,6 +61,7 @@ mod layering {
         ("laws", &["error", "rulesdir"]),
         ("value", &["vocab", "value", "error", "laws", "rulesdir"]),
         ("finding", &["vocab", "value"]),
+        ("shard", &["vocab", "finding"]),
         ("model", &["vocab", "value", "finding"]),
         ("baseline", &["vocab", "value", "finding", "model", "error", "rulesdir", "date"]),
         ("exceptions", &["vocab", "value", "finding", "error", "rulesdir", "rules", "date"]),
@@ -68,7 +70,7 @@ mod layering {
             "check",
             &[
                 "vocab", "value", "finding", "model", "laws", "rulesdir", "error", "rules",
-                "check", "load", "profile",
+                "check", "load", "profile", "shard",
             ],
         ),
     ];

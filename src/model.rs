@@ -21,7 +21,7 @@ pub use crate::value::words::{Flag, Intermediaries, Levels};
 pub use crate::vocab::{Category, Field, Kind, Lang, Level, Severity, Str};
 
 /// One city, county-level or town-level unit (区划).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Jurisdiction {
     /// 区划代码 (6 digits, 9 for a town).
     pub code: Str,

@@ -13,7 +13,9 @@ use serde::Serialize;
 pub type Str = Arc<str>;
 
 /// The administrative level of a jurisdiction or of the exercise of an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 pub enum Level {
     /// 省 (region / province)
     Province,
@@ -129,7 +131,9 @@ impl fmt::Display for Level {
 }
 
 /// The ten categories of administrative power (事项类型), plus 公共服务 which some exports carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 pub enum Category {
     Licensing,
     Penalty,
@@ -218,7 +222,9 @@ impl fmt::Display for Category {
 }
 
 /// 办件类型.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 pub enum Kind {
     /// 即办件: done on the spot.
     Immediate,
@@ -236,7 +242,9 @@ impl Kind {
 }
 
 /// The words that name the field a finding or a change is about (DATA.md "Field names in output").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     Presence,

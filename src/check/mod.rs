@@ -19,6 +19,7 @@ use crate::laws::LawRegistry;
 use crate::model::{Dataset, Field, Finding, Level, Scope, Severity, Str};
 use crate::profile::Profile;
 use crate::rules::{code, presence, Cmp, RuleSetting, Sink, Source, Subject};
+use crate::shard::Shard;
 
 pub use config::CheckConfig;
 use consensus::{decide, Decision, Ident, FIELDS};
@@ -223,7 +224,7 @@ impl<'a> Ctx<'a> {
 
 /// Checks `dataset` against `standard` (or the consensus of peers when `None`).
 pub fn run(dataset: &Dataset, standard: Option<&Dataset>, config: &CheckConfig) -> CheckReport {
-    run_with(dataset, standard, config, &mut Profile::new("check", false), false)
+    run_with(dataset, standard, config, &mut Profile::new("check", false), false, Shard::WHOLE)
 }
 
 /// [`run`], keeping the grouping in the report (`CheckReport::grouping`).
@@ -232,19 +233,22 @@ pub fn run_grouped(
     standard: Option<&Dataset>,
     config: &CheckConfig,
 ) -> CheckReport {
-    run_with(dataset, standard, config, &mut Profile::new("check", false), true)
+    run_with(dataset, standard, config, &mut Profile::new("check", false), true, Shard::WHOLE)
 }
 
 /// [`run`], marking its stages (group, rules, sort) on `prof`; `keep_grouping` keeps the
-/// grouping in the report.
+/// grouping in the report. With a `shard` other than [`Shard::WHOLE`] only the groups it owns
+/// are checked, and the report holds their findings, items and groups, before the findings of
+/// elements are folded under their rows' (which `merge` does over all shards at once).
 pub fn run_profiled(
     dataset: &Dataset,
     standard: Option<&Dataset>,
     config: &CheckConfig,
     prof: &mut Profile,
     keep_grouping: bool,
+    shard: Shard,
 ) -> CheckReport {
-    run_with(dataset, standard, config, prof, keep_grouping)
+    run_with(dataset, standard, config, prof, keep_grouping, shard)
 }
 
 fn run_with(
@@ -253,6 +257,7 @@ fn run_with(
     config: &CheckConfig,
     prof: &mut Profile,
     keep_grouping: bool,
+    shard: Shard,
 ) -> CheckReport {
     let mut ctx = Ctx::new(dataset, standard, config);
     let grouping = group::build_ranked(dataset, standard, config, &ctx.item_place, &ctx.codes);
@@ -275,6 +280,7 @@ fn run_with(
     // random place per member (memory waits were most of the rules stage). Findings are sorted
     // at the end, so the order they are found in does not show.
     let names: Vec<Str> = grouping.groups.par_iter().map(|g| display_name(&ctx, g)).collect();
+    let owned: Vec<bool> = grouping.groups.par_iter().map(|g| shard.owns(&g.key)).collect();
     let joined = &grouping.joined;
     const ROWS_PER_TASK: usize = 2048;
     let mut findings: Vec<Finding> = dataset
@@ -289,6 +295,9 @@ fn run_with(
                 for k in 0..rows.len() {
                     let i = chunk * ROWS_PER_TASK + k;
                     let gi = grouping.of_item[i];
+                    if !owned[gi] {
+                        continue;
+                    }
                     let (how, sim) = joined[i];
                     let member = Member { item: i, how, sim };
                     check_member(&ctx, &grouping.groups[gi], &names[gi], &member, &mut sink);
@@ -303,7 +312,9 @@ fn run_with(
             .groups
             .par_iter()
             .zip(&names)
-            .flat_map_iter(|(g, name)| {
+            .zip(&owned)
+            .filter(|(_, &owned)| owned)
+            .flat_map_iter(|((g, name), _)| {
                 let mut sink = Sink::new(&settings);
                 check_group(&ctx, g, name, &mut sink);
                 sink.findings
@@ -314,18 +325,34 @@ fn run_with(
     duplicates(&ctx, &grouping, &mut sink);
     findings.extend(sink.findings);
     findings.extend(std_findings);
+    if shard != Shard::WHOLE {
+        // The duplicates and the standard's own defects are found whole (they are cheap); each
+        // is kept by the shard of its item, as every finding about an item of its groups is.
+        findings.retain(|f| shard.owns_finding(f));
+    }
     settle_within(&ctx, &grouping, &mut findings);
     prof.stage("rules");
-    findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.severity.cmp(&b.severity)));
+    findings.par_sort_by(Finding::report_order);
     findings.dedup();
-    // After the sort, so that the cause named is the first in the report's order.
-    fold_element_findings(&mut findings);
+    if shard == Shard::WHOLE {
+        // After the sort, so that the cause named is the first in the report's order.
+        fold_element_findings(&mut findings);
+    }
     prof.stage("sort findings");
+    let (items, groups) = match shard == Shard::WHOLE {
+        true => (dataset.items.len(), grouping.groups.len()),
+        false => grouping
+            .groups
+            .iter()
+            .zip(&owned)
+            .filter(|(_, &o)| o)
+            .fold((0, 0), |(i, g), (group, _)| (i + group.members.len(), g + 1)),
+    };
     CheckReport {
         findings,
-        items: dataset.items.len(),
+        items,
         jurisdictions: ctx.places.len(),
-        groups: grouping.groups.len(),
+        groups,
         capped_name_lists: grouping.capped,
         with_standard: standard.is_some(),
         names: ctx
@@ -472,7 +499,7 @@ fn check_member(ctx: &Ctx, g: &Group, name: &Str, member: &Member, sink: &mut Si
 /// 事项类型 is reported is checked for the elements of a category it is not (what it lacks or
 /// holds follows from the category); a row without a code, or the second row of a code, cannot
 /// be named by elements.csv, so its required elements are empty because of the code.
-fn fold_element_findings(findings: &mut [Finding]) {
+pub fn fold_element_findings(findings: &mut [Finding]) {
     use crate::rules::{code, elements};
     let is_cause = |f: &Finding| {
         f.caused_by.is_none()

@@ -15,7 +15,7 @@ use super::group;
 use super::{CheckConfig, CheckReport};
 
 /// One distinct value of a field within an item group.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Variant {
     /// The value as written by the first jurisdiction (by code) using it.
     pub value: String,
@@ -28,7 +28,7 @@ pub struct Variant {
 }
 
 /// The variants of one field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FieldTable {
     pub field: Field,
     /// The category element the table is about (`field` is then `Elements`).
@@ -38,7 +38,7 @@ pub struct FieldTable {
 }
 
 /// The variant tables of one item group that has findings.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemTable {
     /// The group key (the `item` of its findings).
     pub item: Str,
@@ -54,6 +54,16 @@ pub struct ItemTable {
     pub severity: [usize; 3],
     /// Only fields with findings.
     pub fields: Vec<FieldTable>,
+}
+
+/// The variant tables of one group a shard owns, and the departments of its members that have
+/// findings (`check::variants::tables`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct GroupTables {
+    /// The group's index in the run's grouping: tables are merged in that order.
+    pub group: usize,
+    pub table: ItemTable,
+    pub departments: Vec<((Str, Str), Str)>,
 }
 
 /// One jurisdiction's row of the heatmap.
@@ -169,17 +179,25 @@ pub fn compute(
     config: &CheckConfig,
     report: &CheckReport,
 ) -> View {
-    // Fields with findings, per item key; findings per item; heat counts.
+    let tables = tables(dataset, standard, config, report, crate::shard::Shard::WHOLE);
+    assemble(&dataset.jurisdictions, standard.is_some(), report, tables)
+}
+
+/// The variant tables of the groups `shard` owns that have findings in `report`, in group order,
+/// each with its members' departments (the counts of findings are filled in by [`assemble`],
+/// after exceptions).
+pub fn tables(
+    dataset: &Dataset,
+    standard: Option<&Dataset>,
+    config: &CheckConfig,
+    report: &CheckReport,
+    shard: crate::shard::Shard,
+) -> Vec<GroupTables> {
+    // Fields with findings, per item key (approved findings too: their values are shown).
     let mut fields_of: BTreeMap<&str, Vec<Field>> = BTreeMap::new();
     // The category elements findings name, per item key: one variant table each.
     let mut elements_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    let mut per_item: FxHashMap<&str, (usize, [usize; 3], Vec<&str>)> = FxHashMap::default();
-    let mut heat: BTreeMap<Str, Tally> = BTreeMap::new();
-    for j in &dataset.jurisdictions {
-        heat.insert(j.code.clone(), Tally::default());
-    }
     for f in &report.findings {
-        let slot = severity_slot(f.severity);
         if let Some(item) = f.item.as_deref() {
             let v = fields_of.entry(item).or_default();
             if !v.contains(&f.field) {
@@ -192,27 +210,6 @@ pub fn compute(
                 }
             }
         }
-        // A consequence is folded under its cause (counted once), and an approved deviation
-        // counts for nothing: as the summary counts.
-        if !f.counts() {
-            continue;
-        }
-        if let Some(item) = f.item.as_deref() {
-            let e = per_item.entry(item).or_default();
-            e.0 += 1;
-            e.1[slot] += 1;
-            if let Some(j) = f.jurisdiction.as_deref() {
-                e.2.push(j);
-            }
-        }
-        if let Some(j) = &f.jurisdiction {
-            let row = heat.entry(j.clone()).or_default();
-            row.severity[slot] += 1;
-            if let Some(i) = Field::ALL.iter().position(|x| *x == f.field) {
-                row.counts[i] += 1;
-                row.worst[i] = row.worst[i].max(Some(f.severity));
-            }
-        }
     }
     let built;
     let grouping = match report.grouping.as_deref() {
@@ -223,15 +220,6 @@ pub fn compute(
         }
     };
     let std_region = standard.and_then(|s| s.jurisdictions.first()).map(|j| &*j.name).unwrap_or("");
-    // Per item: findings, by severity, jurisdictions affected.
-    let per_item: FxHashMap<&str, (usize, [usize; 3], usize)> = per_item
-        .into_iter()
-        .map(|(k, (n, sev, mut js))| {
-            js.sort_unstable();
-            js.dedup();
-            (k, (n, sev, js.len()))
-        })
-        .collect();
     // Departments are needed only where there are findings (a province item has 1,300
     // members, a few with findings).
     let wanted: FxHashSet<(&str, &str)> = report
@@ -239,11 +227,12 @@ pub fn compute(
         .iter()
         .filter_map(|f| Some((f.jurisdiction.as_deref()?, f.item.as_deref()?)))
         .collect();
-    // (jurisdiction, item key) → department, of one group.
-    type Departments = Vec<((Str, Str), Str)>;
     // Each group's tables on its own thread; collected in group order, so the result is the
     // same whatever the thread count.
-    let per_group = |g: &group::Group| -> Option<(ItemTable, Departments)> {
+    let per_group = |(gi, g): (usize, &group::Group)| -> Option<GroupTables> {
+        if !shard.owns(&g.key) {
+            return None;
+        }
         let fields = fields_of.get(&*g.key)?;
         let mut depts = Vec::new();
         for m in &g.members {
@@ -338,27 +327,81 @@ pub fn compute(
             g.members.iter().map(|m| &*dataset.items[m.item].jurisdiction).collect();
         members.sort_unstable();
         members.dedup();
-        let (findings, severity, affected) =
-            per_item.get(&*g.key).copied().unwrap_or((0, [0; 3], 0));
         let table = ItemTable {
             item: g.key.clone(),
             name: g.name.clone(),
-            findings,
+            findings: 0,
             members: members.len(),
-            affected,
-            severity,
+            affected: 0,
+            severity: [0; 3],
             fields: tables,
         };
-        Some((table, depts))
+        Some(GroupTables { group: gi, table, departments: depts })
     };
-    let tables: Vec<_> = grouping.groups.par_iter().filter_map(per_group).collect();
+    grouping.groups.par_iter().enumerate().filter_map(per_group).collect()
+}
+
+/// The view of `report` from the variant tables of its groups ([`tables`], of one run or of
+/// every shard of it, in any order) and the jurisdictions of its dataset.
+pub fn assemble(
+    jurisdictions: &[crate::model::Jurisdiction],
+    with_standard: bool,
+    report: &CheckReport,
+    mut tables: Vec<GroupTables>,
+) -> View {
+    // The jurisdictions alone: what the heatmap's cities and parents are looked up in.
+    let places = Dataset { jurisdictions: jurisdictions.to_vec(), ..Dataset::default() };
+    let dataset = &places;
+    // Findings per item; heat counts.
+    let mut per_item: FxHashMap<&str, (usize, [usize; 3], Vec<&str>)> = FxHashMap::default();
+    let mut heat: BTreeMap<Str, Tally> = BTreeMap::new();
+    for j in &dataset.jurisdictions {
+        heat.insert(j.code.clone(), Tally::default());
+    }
+    // A consequence is folded under its cause (counted once), and an approved deviation counts
+    // for nothing: as the summary counts.
+    for f in report.findings.iter().filter(|f| f.counts()) {
+        let slot = severity_slot(f.severity);
+        if let Some(item) = f.item.as_deref() {
+            let e = per_item.entry(item).or_default();
+            e.0 += 1;
+            e.1[slot] += 1;
+            if let Some(j) = f.jurisdiction.as_deref() {
+                e.2.push(j);
+            }
+        }
+        if let Some(j) = &f.jurisdiction {
+            let row = heat.entry(j.clone()).or_default();
+            row.severity[slot] += 1;
+            if let Some(i) = Field::ALL.iter().position(|x| *x == f.field) {
+                row.counts[i] += 1;
+                row.worst[i] = row.worst[i].max(Some(f.severity));
+            }
+        }
+    }
+    // Per item: findings, by severity, jurisdictions affected.
+    let per_item: FxHashMap<&str, (usize, [usize; 3], usize)> = per_item
+        .into_iter()
+        .map(|(k, (n, sev, mut js))| {
+            js.sort_unstable();
+            js.dedup();
+            (k, (n, sev, js.len()))
+        })
+        .collect();
+    tables.sort_by_key(|t| t.group);
     let mut items = Vec::with_capacity(tables.len());
     let mut departments = BTreeMap::new();
-    for (table, depts) in tables {
-        for (k, d) in depts {
+    for t in tables {
+        for (k, d) in t.departments {
             // The first member of a jurisdiction in a group names its department.
             departments.entry(k).or_insert(d);
         }
+        let mut table = t.table;
+        let (findings, severity, affected) =
+            per_item.get(&*table.item).copied().unwrap_or((0, [0; 3], 0));
+        table.findings = findings;
+        table.severity = severity;
+        table.affected = affected;
         items.push(table);
     }
     items.sort_by(|a, b| a.item.cmp(&b.item));
@@ -428,15 +471,7 @@ pub fn compute(
         })
         .collect();
     rows.sort_by(|a, b| a.city.cmp(&b.city).then(a.code.cmp(&b.code)));
-    View {
-        with_standard: standard.is_some(),
-        items,
-        heat: rows,
-        top_items,
-        by_department,
-        cities,
-        departments,
-    }
+    View { with_standard, items, heat: rows, top_items, by_department, cities, departments }
 }
 
 /// One jurisdiction's counts while the findings are read.

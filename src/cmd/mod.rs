@@ -6,6 +6,8 @@ pub mod exceptions;
 pub mod fix;
 pub mod gen;
 pub mod inspect;
+pub mod merge;
+pub mod partial;
 pub mod review;
 pub mod rules;
 
@@ -426,6 +428,9 @@ pub enum Command {
     Review(review::Args),
     /// Compare two versions: what changed and how much simpler / 比较两个版本，评估简化程度。
     Diff(diff::Args),
+    /// Merge the partial results of a run done in shards (check --shard K/N) into its report /
+    /// 合并分片结果。
+    Merge(merge::Args),
     /// Show what was read from a dataset / 查看数据集读取情况。
     Inspect(inspect::Args),
     /// Check an exceptions file: expired, unused and changed approvals / 检查例外文件。
@@ -516,6 +521,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Check(args) => check::run(args, &cli.global),
         Command::Review(args) => review::run(args, &cli.global),
         Command::Diff(args) => diff::run(args, &cli.global),
+        Command::Merge(args) => merge::run(args, &cli.global),
         Command::Inspect(args) => inspect::run(args, &cli.global),
         Command::Exceptions(args) => exceptions::run(args, &cli.global),
         Command::Rules(args) => rules::run(args, &cli.global),

@@ -63,7 +63,7 @@ pub struct Code {
 }
 
 /// Why a base code is malformed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
 pub enum CodeProblem {
     /// Nothing written.
     Empty,
@@ -460,7 +460,9 @@ pub const BODIES_TOML: &str = include_str!("../../rules/bodies.toml");
 pub const MAX_FIELDS: usize = 8;
 
 /// Why a code fits no layout.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum LayoutMiss {
     /// Nothing written.
     Empty,
@@ -600,7 +602,9 @@ impl<'c> Parts<'c> {
 }
 
 /// Why a code is not an implementation code: the reason each layout refused it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct ImplCodeError {
     /// The normalised code.
     pub code: String,
@@ -653,7 +657,9 @@ impl ImplCodeError {
 
 /// Why a code is not a base code of its region: the reason each of the region's layouts refused
 /// it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct BaseCodeError {
     /// Per layout name, why it did not fit.
     pub misses: Vec<(String, LayoutMiss)>,
