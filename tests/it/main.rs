@@ -18,4 +18,5 @@ mod load;
 mod reports;
 mod review;
 mod rules;
+mod shard;
 mod signal_rules;
